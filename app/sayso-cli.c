@@ -1,0 +1,458 @@
+/* sayso-cli.c: the `sayso` command line, a thin front over the core library.
+ *
+ * It prints counts, keys and clear errors; it never prints an answer.
+ */
+#define G_LOG_DOMAIN "sayso-cli"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sayso-cli.h"
+#include "sayso-setup.h"
+#include "sayso-store.h"
+
+/* A day of responses is a few hundred kilobytes; anything near this is a mistake. */
+#define MAX_INPUT_BYTES (64 * 1024 * 1024)
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int       (*run) (int argc, char **argv);
+} Command;
+
+static int
+fail (int         code,
+      const char *format,
+      ...) G_GNUC_PRINTF (2, 3);
+
+static int
+fail (int         code,
+      const char *format,
+      ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_printerr ("sayso: %s\n", message);
+  return code;
+}
+
+static gboolean
+parse_options (GOptionContext *context,
+               int            *argc,
+               char         ***argv,
+               int            *exit_code)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *exit_code = fail (SAYSO_EXIT_BAD_INPUT, "%s (see --help)", error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GOptionContext *
+command_context (const char *parameter,
+                 const char *summary,
+                 const GOptionEntry *entries)
+{
+  GOptionContext *context = g_option_context_new (parameter);
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_add_main_entries (context, entries, NULL);
+  return context;
+}
+
+/* sayso keygen --out DIR */
+static int
+cmd_keygen (int    argc,
+            char **argv)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *pub_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+  guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE];
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Folder for recipient.pub and recipient.key", "DIR" },
+    { NULL }
+  };
+
+  context = command_context ("--out DIR",
+                             "Make the analysts' key pair: recipient.pub goes on every kiosk,\n"
+                             "recipient.key (mode 0600) opens every response and stays with the analysts.",
+                             entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (out == NULL || argc > 1)
+    return fail (SAYSO_EXIT_BAD_INPUT, "keygen: give the folder with --out DIR and nothing else");
+
+  if (!sayso_ensure_private_dir (out, &error))
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  pub_path = g_build_filename (out, "recipient.pub", NULL);
+  key_path = g_build_filename (out, "recipient.key", NULL);
+  if (g_file_test (pub_path, G_FILE_TEST_EXISTS) || g_file_test (key_path, G_FILE_TEST_EXISTS))
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s already holds a key pair; Sayso never overwrites a key", out);
+
+  sayso_recipient_keypair_new (pk, sk);
+  if (!sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, sk, key_path, &error) ||
+      !sayso_key_write_file (SAYSO_KEY_RECIPIENT_PUBLIC, pk, pub_path, &error))
+    {
+      sodium_memzero (sk, sizeof sk);
+      return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    }
+  sodium_memzero (sk, sizeof sk);
+
+  g_print ("Wrote %s (give it to every kiosk)\n", pub_path);
+  g_print ("Wrote %s (secret: keep it with the analysts, never on a kiosk)\n", key_path);
+  return SAYSO_EXIT_OK;
+}
+
+/* sayso init --store PATH --site NAME --recipient FILE */
+static int
+cmd_init (int    argc,
+          char **argv)
+{
+  g_autofree char *store_path = NULL;
+  g_autofree char *site = NULL;
+  g_autofree char *recipient = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *kiosk_key = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The store to create (default: under the user's data folder)", "PATH" },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, "The site's name, as reports will show it", "NAME" },
+    { "recipient", 'r', 0, G_OPTION_ARG_FILENAME, &recipient, "The analysts' recipient.pub", "FILE" },
+    { NULL }
+  };
+
+  context = command_context ("--site NAME --recipient FILE",
+                             "Make a kiosk store bound to a site and to the analysts' public key.\n"
+                             "It also makes the kiosk's own signing key, printed for the analysts to enrol.",
+                             entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (site == NULL || recipient == NULL || argc > 1)
+    return fail (SAYSO_EXIT_BAD_INPUT, "init: give --site NAME and --recipient FILE");
+
+  if (!sayso_key_read_file (SAYSO_KEY_RECIPIENT_PUBLIC, recipient, pk, &error))
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+
+  if (store_path == NULL)
+    store_path = sayso_default_store_path ();
+
+  dir = g_path_get_dirname (store_path);
+  if (!sayso_ensure_private_dir (dir, &error))
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  if (!(store = sayso_store_create (store_path, site, pk, &error)))
+    return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? SAYSO_EXIT_BAD_INPUT
+                                                                                  : SAYSO_EXIT_FAILED,
+                 "%s", error->message);
+
+  kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
+  g_print ("Created %s for site “%s”.\n"
+           "Give the analysts this kiosk key to enrol:\n%s",
+           store_path, sayso_store_get_site (store), kiosk_key);
+  return SAYSO_EXIT_OK;
+}
+
+static GBytes *
+read_input (const char  *path,
+            GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (g_strcmp0 (path, "-") != 0)
+    {
+      GStatBuf st;
+
+      if (g_stat (path, &st) == 0 && st.st_size > MAX_INPUT_BYTES)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s: larger than %d MiB; split it", path, MAX_INPUT_BYTES / (1024 * 1024));
+          return NULL;
+        }
+      if (!g_file_get_contents (path, &contents, &len, error))
+        return NULL;
+    }
+  else
+    {
+      g_autoptr(GByteArray) buffer = g_byte_array_new ();
+      guint8 chunk[8192];
+      size_t n;
+
+      while ((n = fread (chunk, 1, sizeof chunk, stdin)) > 0)
+        {
+          g_byte_array_append (buffer, chunk, n);
+          if (buffer->len > MAX_INPUT_BYTES)
+            {
+              sodium_memzero (buffer->data, buffer->len);
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                           "standard input: larger than %d MiB; split it", MAX_INPUT_BYTES / (1024 * 1024));
+              return NULL;
+            }
+        }
+      sodium_memzero (chunk, sizeof chunk);
+      if (ferror (stdin))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "standard input: %s", g_strerror (errno));
+          return NULL;
+        }
+      len = buffer->len;
+      g_byte_array_append (buffer, (const guint8 *) "", 1);
+      contents = (char *) g_byte_array_free (g_steal_pointer (&buffer), FALSE);
+    }
+
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+static SaysoResponse *
+parse_response (SaysoQuestionnaire  *questionnaire,
+                const char          *text,
+                gssize               len,
+                const char          *where,
+                GError             **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  SaysoResponse *response;
+
+  if (!json_parser_load_from_data (parser, text, len, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not valid JSON: %s", where, local_error->message);
+      return NULL;
+    }
+
+  response = sayso_response_new_from_json (questionnaire, json_parser_get_root (parser), &local_error);
+  if (response == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", where, local_error->message);
+  return response;
+}
+
+/* One JSON object, or JSON Lines: one object on each line. */
+static GPtrArray *
+parse_responses (SaysoQuestionnaire  *questionnaire,
+                 GBytes              *input,
+                 const char          *origin,
+                 GError             **error)
+{
+  g_autoptr(GPtrArray) responses = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(JsonParser) probe = json_parser_new_immutable ();
+  gsize len;
+  const char *data = g_bytes_get_data (input, &len);
+  const char *first_end = memchr (data, '\n', len);
+  gsize first_len = first_end ? (gsize) (first_end - data) : len;
+  gboolean lines;
+
+  /* If the first line is a whole object by itself, this is JSON Lines. */
+  lines = first_end != NULL && json_parser_load_from_data (probe, data, first_len, NULL) &&
+          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (probe));
+
+  if (!lines)
+    {
+      SaysoResponse *response = parse_response (questionnaire, data, len, origin, error);
+      if (response == NULL)
+        return NULL;
+      g_ptr_array_add (responses, response);
+      return g_steal_pointer (&responses);
+    }
+
+  for (gsize start = 0, line = 1; start < len; line++)
+    {
+      const char *end = memchr (data + start, '\n', len - start);
+      gsize line_len = (end ? (gsize) (end - data) : len) - start;
+      const char *text = data + start;
+
+      start += line_len + 1;
+      if (strspn (text, " \t\r") >= line_len)
+        continue;
+
+      {
+        g_autofree char *where = g_strdup_printf ("%s:%" G_GSIZE_FORMAT, origin, line);
+        SaysoResponse *response = parse_response (questionnaire, text, line_len, where, error);
+
+        if (response == NULL)
+          return NULL;
+        g_ptr_array_add (responses, response);
+      }
+    }
+
+  if (responses->len == 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: no responses", origin);
+      return NULL;
+    }
+
+  return g_steal_pointer (&responses);
+}
+
+/* sayso submit --store PATH [--mode self|staff|paper] FILE */
+static int
+cmd_submit (int    argc,
+            char **argv)
+{
+  g_autofree char *store_path = NULL;
+  g_autofree char *mode_name = NULL;
+  g_autofree char *definition = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GPtrArray) responses = NULL;
+  g_autoptr(GBytes) input = NULL;
+  g_autoptr(GError) error = NULL;
+  SaysoMode mode = SAYSO_MODE_SELF;
+  const char *origin;
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
+    { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode_name, "How it was answered: self (default), staff or paper", "MODE" },
+    { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME, &definition, "A questionnaire file (default: the built-in survey)", "FILE" },
+    { NULL }
+  };
+
+  context = command_context ("FILE",
+                             "Seal and store responses given as JSON:\n"
+                             "  {\"questionnaire\": ID, \"answers\": {QUESTION_ID: VALUE, ...}}\n"
+                             "or JSON Lines, one response a line. FILE may be - for standard input.\n"
+                             "All are checked first: if any is wrong, none is stored and the exit status is 2.",
+                             entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (argc != 2)
+    return fail (SAYSO_EXIT_BAD_INPUT, "submit: give one FILE (or - for standard input)");
+  if (mode_name != NULL && !sayso_mode_from_string (mode_name, &mode))
+    return fail (SAYSO_EXIT_BAD_INPUT, "submit: --mode must be self, staff or paper");
+
+  if (definition != NULL)
+    {
+      if (!(questionnaire = sayso_questionnaire_new_from_file (definition, &error)))
+        return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    }
+  else
+    questionnaire = sayso_questionnaire_new_default ();
+
+  origin = g_str_equal (argv[1], "-") ? "standard input" : argv[1];
+  if (!(input = read_input (argv[1], &error)))
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+
+  responses = parse_responses (questionnaire, input, origin, &error);
+  if (responses == NULL)
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s; nothing was stored", error->message);
+
+  if (!(store = sayso_store_open_default (store_path, &error)) ||
+      !sayso_store_submit_all (store, responses, mode, &error))
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  g_print ("Stored %u response%s.\n", responses->len, responses->len == 1 ? "" : "s");
+  return SAYSO_EXIT_OK;
+}
+
+/* sayso status --store PATH */
+static int
+cmd_status (int    argc,
+            char **argv)
+{
+  g_autofree char *store_path = NULL;
+  g_autofree char *kiosk_key = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 total = 0, awaiting = 0;
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
+    { NULL }
+  };
+
+  context = command_context (NULL, "How many responses a store holds; never what they say.", entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (argc > 1)
+    return fail (SAYSO_EXIT_BAD_INPUT, "status: unexpected “%s”", argv[1]);
+
+  if (!(store = sayso_store_open_default (store_path, &error)) ||
+      !sayso_store_count (store, &total, &awaiting, &error))
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
+  g_print ("Store: %s\n"
+           "Site: %s\n"
+           "Responses: %" G_GINT64_FORMAT "\n"
+           "Awaiting export: %" G_GINT64_FORMAT "\n",
+           sayso_store_get_path (store), sayso_store_get_site (store), total, awaiting);
+  return SAYSO_EXIT_OK;
+}
+
+static const Command commands[] = {
+  { "keygen", "Make the analysts' key pair", cmd_keygen },
+  { "init", "Make a kiosk store for a site", cmd_init },
+  { "submit", "Seal and store responses given as JSON", cmd_submit },
+  { "status", "Count the responses in a store", cmd_status },
+};
+
+static void
+print_usage (FILE *out)
+{
+  fprintf (out,
+           "Usage: sayso COMMAND [OPTIONS]\n\n"
+           "Sayso keeps survey answers sealed to the analysts' key.\n\nCommands:\n");
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun “sayso COMMAND --help” for a command's options.\n");
+}
+
+int
+sayso_cli_main (int    argc,
+                char **argv)
+{
+  g_autofree char *prgname = NULL;
+
+  sayso_disable_core_dumps ();
+  sayso_init ();
+
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
+      g_str_equal (argv[1], "help"))
+    {
+      print_usage (argc < 2 ? stderr : stdout);
+      return argc < 2 ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "--version"))
+    {
+      g_print ("sayso %s\n", PACKAGE_VERSION);
+      return SAYSO_EXIT_OK;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].name))
+      {
+        prgname = g_strdup_printf ("sayso %s", commands[i].name);
+        g_set_prgname (prgname);
+        return commands[i].run (argc - 1, argv + 1);
+      }
+
+  fail (SAYSO_EXIT_BAD_INPUT, "“%s” is not a command", argv[1]);
+  print_usage (stderr);
+  return SAYSO_EXIT_BAD_INPUT;
+}

@@ -1,0 +1,354 @@
+/* sayso-crypto.c: keys, sealing and signing.
+ *
+ * A record is padded (ISO/IEC 7816-4, sodium_pad) to a block of fixed size and
+ * sealed with crypto_box_seal to the analysts' X25519 key. The kiosk keeps no
+ * secret that opens it: crypto_box_seal uses a fresh ephemeral key each time.
+ */
+#define G_LOG_DOMAIN "sayso-crypto"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sodium.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sayso-crypto.h"
+
+G_DEFINE_QUARK (sayso-crypto-error-quark, sayso_crypto_error)
+
+typedef struct
+{
+  const char *tag;
+  const char *comment;
+  gsize       size;
+  gboolean    secret;
+} KeyInfo;
+
+static const KeyInfo key_info[] = {
+  [SAYSO_KEY_RECIPIENT_PUBLIC] = {
+    "sayso-recipient-public-key",
+    "# Sayso analysts' public key (X25519). Give it to every kiosk; it can only seal.",
+    SAYSO_BOX_PUBLIC_KEY_SIZE, FALSE },
+  [SAYSO_KEY_RECIPIENT_SECRET] = {
+    "sayso-recipient-secret-key",
+    "# Sayso analysts' SECRET key (X25519). It opens every response: keep it off the kiosks.",
+    SAYSO_BOX_SECRET_KEY_SIZE, TRUE },
+  [SAYSO_KEY_KIOSK_PUBLIC] = {
+    "sayso-kiosk-public-key",
+    "# Sayso kiosk signing key (Ed25519, public). Analysts enrol it to trust this kiosk's exports.",
+    SAYSO_SIGN_PUBLIC_KEY_SIZE, FALSE },
+};
+
+void
+sayso_crypto_init (void)
+{
+  /* Nothing works without it, and it only fails without a usable entropy source. */
+  if (sodium_init () < 0)
+    g_error ("libsodium could not be initialised (no entropy source?)");
+}
+
+void
+sayso_random_bytes (guint8 *buf,
+                    gsize   len)
+{
+  randombytes_buf (buf, len);
+}
+
+void
+sayso_recipient_keypair_new (guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
+                             guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE])
+{
+  crypto_box_keypair (pk, sk);
+}
+
+void
+sayso_recipient_public_from_secret (const guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                    guint8       pk[SAYSO_BOX_PUBLIC_KEY_SIZE])
+{
+  crypto_scalarmult_base (pk, sk);
+}
+
+void
+sayso_sign_keypair_new (guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+                        guint8 sk[SAYSO_SIGN_SECRET_KEY_SIZE])
+{
+  crypto_sign_keypair (pk, sk);
+}
+
+char *
+sayso_key_to_text (SaysoKeyKind  kind,
+                   const guint8 *key)
+{
+  const KeyInfo *info;
+  g_autofree char *b64 = NULL;
+
+  g_return_val_if_fail (kind < G_N_ELEMENTS (key_info), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  info = &key_info[kind];
+  b64 = g_base64_encode (key, info->size);
+  return g_strdup_printf ("%s\n%s %s\n", info->comment, info->tag, b64);
+}
+
+gboolean
+sayso_key_from_text (SaysoKeyKind  kind,
+                     const char   *text,
+                     gsize         len,
+                     const char   *origin,
+                     guint8       *key,
+                     GError      **error)
+{
+  const KeyInfo *info;
+  g_autofree char *copy = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_return_val_if_fail (kind < G_N_ELEMENTS (key_info), FALSE);
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (key != NULL, FALSE);
+
+  info = &key_info[kind];
+  copy = g_strndup (text, len);
+  lines = g_strsplit (copy, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *line = g_strstrip (lines[i]);
+      g_autofree guchar *raw = NULL;
+      gsize raw_len = 0;
+      char *value;
+
+      if (*line == '\0' || *line == '#')
+        continue;
+
+      if (!g_str_has_prefix (line, info->tag) || !g_ascii_isspace (line[strlen (info->tag)]))
+        {
+          /* Say which key it is, so a swapped public/secret file is obvious. */
+          for (guint k = 0; k < G_N_ELEMENTS (key_info); k++)
+            if (g_str_has_prefix (line, key_info[k].tag))
+              {
+                g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+                             "%s: this is a %s, not a %s", origin, key_info[k].tag, info->tag);
+                goto wipe;
+              }
+          break;
+        }
+
+      value = g_strstrip (line + strlen (info->tag));
+      raw = g_base64_decode (value, &raw_len);
+      if (raw_len != info->size)
+        {
+          g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+                       "%s: line %u: the key is %" G_GSIZE_FORMAT " bytes, expected %" G_GSIZE_FORMAT,
+                       origin, i + 1, raw_len, info->size);
+          if (raw != NULL)
+            sodium_memzero (raw, raw_len);
+          goto wipe;
+        }
+
+      memcpy (key, raw, info->size);
+      sodium_memzero (raw, raw_len);
+      sodium_memzero (copy, len);
+      sodium_memzero (lines[i], strlen (lines[i]));
+      return TRUE;
+    }
+
+  g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+               "%s: not a Sayso key file (expected a line starting “%s”)", origin, info->tag);
+
+wipe:
+  sodium_memzero (copy, len);
+  for (guint i = 0; lines[i] != NULL; i++)
+    sodium_memzero (lines[i], strlen (lines[i]));
+  return FALSE;
+}
+
+gboolean
+sayso_key_write_file (SaysoKeyKind  kind,
+                      const guint8 *key,
+                      const char   *path,
+                      GError      **error)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  int fd;
+
+  g_return_val_if_fail (kind < G_N_ELEMENTS (key_info), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  text = sayso_key_to_text (kind, key);
+  len = strlen (text);
+
+  /* Never over an existing key: losing the analysts' secret key loses every response. */
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, key_info[kind].secret ? 0600 : 0644);
+  if (fd < 0)
+    {
+      int saved = errno;
+      sodium_memzero (text, len);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "%s: cannot create: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (write (fd, text, len) != (gssize) len || fsync (fd) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_unlink (path);
+      sodium_memzero (text, len);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "%s: cannot write: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  close (fd);
+  sodium_memzero (text, len);
+  return TRUE;
+}
+
+gboolean
+sayso_key_read_file (SaysoKeyKind  kind,
+                     const char   *path,
+                     guint8       *key,
+                     GError      **error)
+{
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (kind < G_N_ELEMENTS (key_info), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_file_get_contents (path, &text, &len, error))
+    return FALSE;
+
+  ok = sayso_key_from_text (kind, text, len, path, key, error);
+  sodium_memzero (text, len);
+  return ok;
+}
+
+GBytes *
+sayso_seal (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
+            GBytes       *plaintext,
+            gsize         block_size,
+            GError      **error)
+{
+  gsize len, padded_len = 0;
+  gconstpointer data;
+  guint8 *buf, *sealed;
+
+  g_return_val_if_fail (recipient_pk != NULL, NULL);
+  g_return_val_if_fail (plaintext != NULL, NULL);
+  g_return_val_if_fail (block_size > 0, NULL);
+
+  data = g_bytes_get_data (plaintext, &len);
+
+  /* Every record of a questionnaire is one block, so its size says nothing
+   * about the answers; a record that does not fit is refused, not enlarged. */
+  if (len >= block_size)
+    {
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_TOO_LARGE,
+                   "the response is %" G_GSIZE_FORMAT " bytes, more than the record size of %" G_GSIZE_FORMAT,
+                   len, block_size);
+      return NULL;
+    }
+
+  buf = sodium_malloc (block_size);
+  if (buf == NULL)
+    g_error ("out of memory");
+  memcpy (buf, data, len);
+  if (sodium_pad (&padded_len, buf, len, block_size, block_size) != 0 || padded_len != block_size)
+    g_assert_not_reached ();
+
+  sealed = g_malloc (block_size + crypto_box_SEALBYTES);
+  if (crypto_box_seal (sealed, buf, block_size, recipient_pk) != 0)
+    {
+      sodium_free (buf);
+      g_free (sealed);
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+                   "the analysts' public key is not a valid X25519 key");
+      return NULL;
+    }
+
+  sodium_free (buf);
+  return g_bytes_new_take (sealed, block_size + crypto_box_SEALBYTES);
+}
+
+static void
+wipe_free (gpointer data,
+           gsize    len)
+{
+  sodium_memzero (data, len);
+  g_free (data);
+}
+
+typedef struct
+{
+  guint8 *data;
+  gsize   len;
+} WipeBlock;
+
+static void
+wipe_block_free (gpointer data)
+{
+  WipeBlock *block = data;
+  wipe_free (block->data, block->len);
+  g_free (block);
+}
+
+/* The plaintext of a record is wiped when the last reference goes. */
+static GBytes *
+bytes_new_wiped (guint8 *data,
+                 gsize   len,
+                 gsize   alloc_len)
+{
+  WipeBlock *block = g_new (WipeBlock, 1);
+
+  block->data = data;
+  block->len = alloc_len;
+  return g_bytes_new_with_free_func (data, len, wipe_block_free, block);
+}
+
+GBytes *
+sayso_unseal (const guint8  recipient_sk[SAYSO_BOX_SECRET_KEY_SIZE],
+              GBytes       *sealed,
+              GError      **error)
+{
+  guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+  gsize len, padded_len, unpadded_len = 0;
+  gconstpointer data;
+  guint8 *buf;
+
+  g_return_val_if_fail (recipient_sk != NULL, NULL);
+  g_return_val_if_fail (sealed != NULL, NULL);
+
+  data = g_bytes_get_data (sealed, &len);
+  if (len <= crypto_box_SEALBYTES)
+    {
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN,
+                   "the sealed record is too short (%" G_GSIZE_FORMAT " bytes)", len);
+      return NULL;
+    }
+
+  padded_len = len - crypto_box_SEALBYTES;
+  buf = g_malloc (padded_len);
+  crypto_scalarmult_base (pk, recipient_sk);
+
+  if (crypto_box_seal_open (buf, data, len, pk, recipient_sk) != 0)
+    {
+      g_free (buf);
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN,
+                   "the record cannot be opened: wrong secret key, or it was altered");
+      return NULL;
+    }
+
+  if (sodium_unpad (&unpadded_len, buf, padded_len, padded_len) != 0)
+    {
+      wipe_free (buf, padded_len);
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN,
+                   "the record opened but its padding is malformed");
+      return NULL;
+    }
+
+  return bytes_new_wiped (buf, unpadded_len, padded_len);
+}

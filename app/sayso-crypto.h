@@ -1,0 +1,70 @@
+/* sayso-crypto.h: keys, sealing and signing, all through libsodium. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SAYSO_CRYPTO_ERROR (sayso_crypto_error_quark ())
+
+typedef enum
+{
+  SAYSO_CRYPTO_ERROR_FAILED,
+  SAYSO_CRYPTO_ERROR_BAD_KEY,     /* a key file that is not what it claims */
+  SAYSO_CRYPTO_ERROR_CANNOT_OPEN, /* wrong key, or the sealed record was altered */
+  SAYSO_CRYPTO_ERROR_TOO_LARGE,
+} SaysoCryptoError;
+
+#define SAYSO_BOX_PUBLIC_KEY_SIZE  32
+#define SAYSO_BOX_SECRET_KEY_SIZE  32
+#define SAYSO_SIGN_PUBLIC_KEY_SIZE 32
+#define SAYSO_SIGN_SECRET_KEY_SIZE 64
+#define SAYSO_SEAL_OVERHEAD        48  /* crypto_box_SEALBYTES */
+
+typedef enum
+{
+  SAYSO_KEY_RECIPIENT_PUBLIC,
+  SAYSO_KEY_RECIPIENT_SECRET,
+  SAYSO_KEY_KIOSK_PUBLIC,
+} SaysoKeyKind;
+
+GQuark    sayso_crypto_error_quark     (void);
+
+void      sayso_crypto_init            (void);
+
+void      sayso_random_bytes           (guint8       *buf,
+                                        gsize         len);
+
+void      sayso_recipient_keypair_new  (guint8        pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
+                                        guint8        sk[SAYSO_BOX_SECRET_KEY_SIZE]);
+void      sayso_recipient_public_from_secret (const guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                              guint8       pk[SAYSO_BOX_PUBLIC_KEY_SIZE]);
+void      sayso_sign_keypair_new       (guint8        pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+                                        guint8        sk[SAYSO_SIGN_SECRET_KEY_SIZE]);
+
+char     *sayso_key_to_text            (SaysoKeyKind  kind,
+                                        const guint8 *key) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_key_from_text          (SaysoKeyKind  kind,
+                                        const char   *text,
+                                        gsize         len,
+                                        const char   *origin,
+                                        guint8       *key,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_key_write_file         (SaysoKeyKind  kind,
+                                        const guint8 *key,
+                                        const char   *path,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_key_read_file          (SaysoKeyKind  kind,
+                                        const char   *path,
+                                        guint8       *key,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+
+GBytes   *sayso_seal                   (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
+                                        GBytes       *plaintext,
+                                        gsize         block_size,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+GBytes   *sayso_unseal                 (const guint8  recipient_sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                        GBytes       *sealed,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,254 @@
+/* sayso-store.c: sealing responses into a kiosk store.
+ *
+ * A response is validated, encoded, padded to its questionnaire's record size
+ * and sealed before anything touches the disk; only then is it inserted, in
+ * one transaction, under a random id. The plaintext never leaves memory.
+ */
+#define G_LOG_DOMAIN "sayso-store"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "sayso-store-private.h"
+
+struct _SaysoStore
+{
+  GObject       parent_instance;
+
+  SaysoDb      *db;
+  SaysoDbKiosk  kiosk;
+};
+
+G_DEFINE_FINAL_TYPE (SaysoStore, sayso_store, G_TYPE_OBJECT)
+
+static void
+sayso_store_finalize (GObject *object)
+{
+  SaysoStore *self = (SaysoStore *)object;
+
+  g_clear_pointer (&self->db, sayso_db_close);
+  sayso_db_kiosk_clear (&self->kiosk);
+
+  G_OBJECT_CLASS (sayso_store_parent_class)->finalize (object);
+}
+
+static void
+sayso_store_class_init (SaysoStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sayso_store_finalize;
+}
+
+static void
+sayso_store_init (SaysoStore *self)
+{
+}
+
+SaysoStore *
+sayso_store_create (const char    *path,
+                    const char    *site,
+                    const guint8   recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
+                    GError       **error)
+{
+  g_autoptr(SaysoStore) self = NULL;
+  g_autofree char *site_copy = NULL;
+  glong site_len;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (site != NULL, NULL);
+  g_return_val_if_fail (recipient_pk != NULL, NULL);
+
+  sayso_crypto_init ();
+
+  site_copy = g_strstrip (g_strdup (site));
+  site_len = g_utf8_validate (site_copy, -1, NULL) ? g_utf8_strlen (site_copy, -1) : -1;
+  if (site_len < 1 || site_len > SAYSO_SITE_MAX_CHARS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "the site name must be 1 to %d characters of text", SAYSO_SITE_MAX_CHARS);
+      return NULL;
+    }
+  for (const char *c = site_copy; *c; c++)
+    if ((guchar) *c < 0x20)
+      {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     "the site name must not hold control characters");
+        return NULL;
+      }
+
+  self = g_object_new (SAYSO_TYPE_STORE, NULL);
+  if (!(self->db = sayso_db_open (path, SAYSO_DB_OPEN_CREATE, error)))
+    return NULL;
+
+  self->kiosk.site = g_steal_pointer (&site_copy);
+  memcpy (self->kiosk.recipient_pk, recipient_pk, SAYSO_BOX_PUBLIC_KEY_SIZE);
+  sayso_sign_keypair_new (self->kiosk.sign_pk, self->kiosk.sign_sk);
+
+  if (!sayso_db_set_kiosk (self->db, &self->kiosk, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+SaysoStore *
+sayso_store_open (const char  *path,
+                  GError     **error)
+{
+  g_autoptr(SaysoStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  sayso_crypto_init ();
+
+  self = g_object_new (SAYSO_TYPE_STORE, NULL);
+  if (!(self->db = sayso_db_open (path, SAYSO_DB_OPEN_EXISTING, error)) ||
+      !sayso_db_get_kiosk (self->db, &self->kiosk, error))
+    return NULL;
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+sayso_store_get_path (SaysoStore *self)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), NULL);
+  return sayso_db_get_path (self->db);
+}
+
+const char *
+sayso_store_get_site (SaysoStore *self)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), NULL);
+  return self->kiosk.site;
+}
+
+const guint8 *
+sayso_store_get_recipient_key (SaysoStore *self)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), NULL);
+  return self->kiosk.recipient_pk;
+}
+
+const guint8 *
+sayso_store_get_kiosk_key (SaysoStore *self)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), NULL);
+  return self->kiosk.sign_pk;
+}
+
+SaysoDb *
+_sayso_store_get_db (SaysoStore *self)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), NULL);
+  return self->db;
+}
+
+typedef struct
+{
+  guint8  id[SAYSO_DB_RECORD_ID_SIZE];
+  char   *questionnaire;
+  gint64  version;
+  GBytes *sealed;
+} Sealed;
+
+static void
+sealed_free (Sealed *sealed)
+{
+  g_free (sealed->questionnaire);
+  g_clear_pointer (&sealed->sealed, g_bytes_unref);
+  g_free (sealed);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Sealed, sealed_free)
+
+static Sealed *
+seal_response (SaysoStore     *self,
+               SaysoResponse  *response,
+               const char     *day,
+               SaysoMode       mode,
+               GError        **error)
+{
+  SaysoQuestionnaire *questionnaire = sayso_response_get_questionnaire (response);
+  g_autoptr(Sealed) sealed = g_new0 (Sealed, 1);
+  g_autoptr(GBytes) plaintext = NULL;
+
+  if (!sayso_response_validate (response, error))
+    return NULL;
+
+  plaintext = sayso_record_encode (response, day, mode, self->kiosk.site);
+  sealed->sealed = sayso_seal (self->kiosk.recipient_pk, plaintext,
+                               sayso_questionnaire_get_record_size (questionnaire), error);
+  if (sealed->sealed == NULL)
+    return NULL;
+
+  sayso_random_bytes (sealed->id, sizeof sealed->id);
+  sealed->questionnaire = g_strdup (sayso_questionnaire_get_id (questionnaire));
+  sealed->version = sayso_questionnaire_get_version (questionnaire);
+  return g_steal_pointer (&sealed);
+}
+
+gboolean
+sayso_store_submit_all (SaysoStore  *self,
+                        GPtrArray   *responses,
+                        SaysoMode    mode,
+                        GError     **error)
+{
+  g_autoptr(GPtrArray) sealed = NULL;
+  g_autofree char *day = NULL;
+
+  g_return_val_if_fail (SAYSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (responses != NULL, FALSE);
+
+  day = sayso_today ();
+  sealed = g_ptr_array_new_with_free_func ((GDestroyNotify) sealed_free);
+
+  /* Seal everything first: the transaction holds the write lock, and
+   * sealing is the slow part. */
+  for (guint i = 0; i < responses->len; i++)
+    {
+      Sealed *one = seal_response (self, g_ptr_array_index (responses, i), day, mode, error);
+      if (one == NULL)
+        return FALSE;
+      g_ptr_array_add (sealed, one);
+    }
+
+  if (!sayso_db_begin (self->db, error))
+    return FALSE;
+
+  for (guint i = 0; i < sealed->len; i++)
+    {
+      Sealed *one = g_ptr_array_index (sealed, i);
+
+      if (!sayso_db_insert_response (self->db, one->id, one->questionnaire, one->version, one->sealed, error))
+        {
+          sayso_db_rollback (self->db);
+          return FALSE;
+        }
+    }
+
+  return sayso_db_commit (self->db, error);
+}
+
+gboolean
+sayso_store_submit (SaysoStore     *self,
+                    SaysoResponse  *response,
+                    SaysoMode       mode,
+                    GError        **error)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+  g_return_val_if_fail (SAYSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SAYSO_IS_RESPONSE (response), FALSE);
+
+  g_ptr_array_add (one, response);
+  return sayso_store_submit_all (self, one, mode, error);
+}
+
+gboolean
+sayso_store_count (SaysoStore  *self,
+                   gint64      *total,
+                   gint64      *awaiting,
+                   GError     **error)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), FALSE);
+  return sayso_db_count_responses (self->db, total, awaiting, error);
+}

@@ -1,0 +1,635 @@
+/* sayso-db.c: the SQLite layer of a kiosk store.
+ *
+ * Rows hold a random id, the questionnaire, the export state and the sealed
+ * record. The table is WITHOUT ROWID so that rows are kept in the order of
+ * their random ids: nothing in the file says which response came first.
+ */
+#define G_LOG_DOMAIN "sayso-db"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sayso-db.h"
+
+#define BUSY_TIMEOUT_MSEC 2000
+
+struct _SaysoDb
+{
+  sqlite3      *handle;
+  char         *path;
+  int           schema_version;
+  sqlite3_stmt *insert_stmt;
+  sqlite3_stmt *count_stmt;
+};
+
+/* Each entry moves a store from version N to N+1; never edit one that has shipped. */
+static const char * const migrations[] = {
+  /* 0 -> 1: the first store */
+  "CREATE TABLE kiosk ("
+  "  one INTEGER PRIMARY KEY CHECK (one = 1),"
+  "  site TEXT NOT NULL,"
+  "  recipient_pk BLOB NOT NULL CHECK (length(recipient_pk) = 32),"
+  "  sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
+  "  sign_sk BLOB NOT NULL CHECK (length(sign_sk) = 64)"
+  ");"
+  "CREATE TABLE responses ("
+  "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+  "  questionnaire TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1)),"
+  "  sealed BLOB NOT NULL"
+  ") WITHOUT ROWID;",
+
+  /* 1 -> 2: export bookkeeping. The export day (never a time) drives how
+   * long exported records are kept for a re-export. */
+  "ALTER TABLE kiosk ADD COLUMN export_seq INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE responses ADD COLUMN exported_day TEXT;"
+  "CREATE INDEX responses_by_state ON responses (state);",
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
+
+G_DEFINE_QUARK (sayso-db-error-quark, sayso_db_error)
+
+static SaysoDbError
+code_for_sqlite (int rc)
+{
+  switch (rc & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return SAYSO_DB_ERROR_BUSY;
+    case SQLITE_FULL:
+      return SAYSO_DB_ERROR_FULL;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      return SAYSO_DB_ERROR_CORRUPT;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY:
+    case SQLITE_PERM:
+      return SAYSO_DB_ERROR_IO;
+    default:
+      return SAYSO_DB_ERROR_FAILED;
+    }
+}
+
+static gboolean
+set_error (SaysoDb     *db,
+           int          rc,
+           const char  *doing,
+           GError     **error)
+{
+  SaysoDbError code = code_for_sqlite (rc);
+  const char *what = db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
+
+  switch (code)
+    {
+    case SAYSO_DB_ERROR_BUSY:
+      g_set_error (error, SAYSO_DB_ERROR, code,
+                   "%s: the store is busy (another Sayso program is using it); try again", db->path);
+      break;
+    case SAYSO_DB_ERROR_FULL:
+      g_set_error (error, SAYSO_DB_ERROR, code,
+                   "%s: the disk is full; nothing was stored", db->path);
+      break;
+    case SAYSO_DB_ERROR_CORRUPT:
+      g_set_error (error, SAYSO_DB_ERROR, code,
+                   "%s: not a Sayso store, or it is damaged (%s)", db->path, what);
+      break;
+    default:
+      g_set_error (error, SAYSO_DB_ERROR, code,
+                   "%s: %s failed: %s", db->path, doing, what);
+      break;
+    }
+
+  return FALSE;
+}
+
+static gboolean
+exec (SaysoDb     *db,
+      const char  *sql,
+      GError     **error)
+{
+  int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+
+  if (rc != SQLITE_OK)
+    return set_error (db, rc, "a query", error);
+
+  return TRUE;
+}
+
+static int
+query_int (SaysoDb    *db,
+           const char *sql,
+           int        *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db->handle, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out = sqlite3_column_int (stmt, 0);
+          rc = SQLITE_OK;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+static gboolean
+migrate (SaysoDb  *db,
+         gboolean  creating,
+         GError  **error)
+{
+  int version = 0;
+  int n_tables = 0;
+  int rc;
+
+  /* IMMEDIATE so that two processes opening an old store at once cannot both migrate it. */
+  if (!exec (db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+
+  if ((rc = query_int (db, "PRAGMA user_version", &version)) != SQLITE_OK ||
+      (rc = query_int (db, "SELECT count(*) FROM sqlite_schema", &n_tables)) != SQLITE_OK)
+    {
+      sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+      return set_error (db, rc, "reading the schema version", error);
+    }
+
+  if (version > SAYSO_DB_SCHEMA_VERSION)
+    {
+      sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_TOO_NEW,
+                   "%s: written by a newer Sayso (store version %d, this program knows up to %d)",
+                   db->path, version, SAYSO_DB_SCHEMA_VERSION);
+      return FALSE;
+    }
+
+  if (version == 0 && (n_tables > 0 || !creating))
+    {
+      sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
+                   "%s: not a Sayso store (create one with “sayso init”)", db->path);
+      return FALSE;
+    }
+
+  for (int v = version; v < SAYSO_DB_SCHEMA_VERSION; v++)
+    {
+      g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
+
+      if (v > 0)
+        g_info ("Migrating %s from schema %d to %d", db->path, v, v + 1);
+
+      if (!exec (db, migrations[v], error) || !exec (db, bump, error))
+        {
+          sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+
+  if (!exec (db, "COMMIT", error))
+    {
+      sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
+
+  db->schema_version = SAYSO_DB_SCHEMA_VERSION;
+  return TRUE;
+}
+
+/* The file is made by us, 0600 and exclusively, so that no other user can
+ * ever read it and `sayso init` never adopts a file it did not make. SQLite
+ * gives the -wal and -shm files the same mode. */
+static gboolean
+create_private_file (const char  *path,
+                     GError     **error)
+{
+  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SAYSO_DB_ERROR,
+                   saved == EEXIST ? SAYSO_DB_ERROR_EXISTS : SAYSO_DB_ERROR_IO,
+                   "%s: cannot create the store: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  close (fd);
+  return TRUE;
+}
+
+SaysoDb *
+sayso_db_open (const char        *path,
+               SaysoDbOpenFlags   flags,
+               GError           **error)
+{
+  g_autoptr(SaysoDb) db = NULL;
+  gboolean creating = (flags & SAYSO_DB_OPEN_CREATE) != 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (creating)
+    {
+      if (!create_private_file (path, error))
+        return NULL;
+    }
+  else if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
+                   "%s: no store here (create one with “sayso init”)", path);
+      return NULL;
+    }
+
+  db = g_new0 (SaysoDb, 1);
+  db->path = g_strdup (path);
+
+  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_error (db, rc, "opening", error);
+      if (creating)
+        g_unlink (path);
+      return NULL;
+    }
+
+  sqlite3_extended_result_codes (db->handle, 1);
+  sqlite3_busy_timeout (db->handle, BUSY_TIMEOUT_MSEC);
+
+  /* WAL + FULL: a commit is on disk when it returns, even across a power
+   * cut. secure_delete: deleted records are overwritten, not left in free pages.
+   * No temp files: temporary tables and indices stay in memory. */
+  if (!exec (db,
+             "PRAGMA journal_mode = WAL;"
+             "PRAGMA synchronous = FULL;"
+             "PRAGMA secure_delete = ON;"
+             "PRAGMA temp_store = MEMORY;"
+             "PRAGMA foreign_keys = ON;",
+             error) ||
+      !migrate (db, creating, error))
+    {
+      if (creating)
+        {
+          g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+          g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+          g_clear_pointer (&db, sayso_db_close);
+          g_unlink (path);
+          g_unlink (wal);
+          g_unlink (shm);
+        }
+      return NULL;
+    }
+
+  return g_steal_pointer (&db);
+}
+
+void
+sayso_db_close (SaysoDb *db)
+{
+  if (db == NULL)
+    return;
+
+  g_clear_pointer (&db->insert_stmt, sqlite3_finalize);
+  g_clear_pointer (&db->count_stmt, sqlite3_finalize);
+  if (db->handle != NULL)
+    sqlite3_close_v2 (db->handle);
+  g_free (db->path);
+  g_free (db);
+}
+
+const char *
+sayso_db_get_path (SaysoDb *db)
+{
+  g_return_val_if_fail (db != NULL, NULL);
+  return db->path;
+}
+
+int
+sayso_db_get_schema_version (SaysoDb *db)
+{
+  g_return_val_if_fail (db != NULL, -1);
+  return db->schema_version;
+}
+
+void
+sayso_db_set_busy_timeout (SaysoDb *db,
+                           int      msec)
+{
+  g_return_if_fail (db != NULL);
+  sqlite3_busy_timeout (db->handle, msec);
+}
+
+gboolean
+sayso_db_begin (SaysoDb  *db,
+                GError  **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  /* IMMEDIATE takes the write lock now, so the busy timeout applies here
+   * rather than failing half way through a transaction. */
+  return exec (db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+sayso_db_commit (SaysoDb  *db,
+                 GError  **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (!exec (db, "COMMIT", error))
+    {
+      sayso_db_rollback (db);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+void
+sayso_db_rollback (SaysoDb *db)
+{
+  g_return_if_fail (db != NULL);
+
+  if (!sqlite3_get_autocommit (db->handle))
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static gboolean
+prepare (SaysoDb       *db,
+         sqlite3_stmt **cache,
+         const char    *sql,
+         GError       **error)
+{
+  int rc;
+
+  if (*cache != NULL)
+    {
+      sqlite3_reset (*cache);
+      sqlite3_clear_bindings (*cache);
+      return TRUE;
+    }
+
+  rc = sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, cache, NULL);
+  if (rc != SQLITE_OK)
+    return set_error (db, rc, "preparing a query", error);
+
+  return TRUE;
+}
+
+gboolean
+sayso_db_set_kiosk (SaysoDb            *db,
+                    const SaysoDbKiosk *kiosk,
+                    GError            **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (kiosk != NULL && kiosk->site != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "INSERT INTO kiosk (one, site, recipient_pk, sign_pk, sign_sk, export_seq)"
+                           " VALUES (1, ?1, ?2, ?3, ?4, ?5)"
+                           " ON CONFLICT (one) DO UPDATE SET site = ?1, recipient_pk = ?2,"
+                           " sign_pk = ?3, sign_sk = ?4, export_seq = ?5",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, kiosk->site, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, kiosk->recipient_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, kiosk->sign_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 4, kiosk->sign_sk, 64, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 5, kiosk->export_seq);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_error (db, rc, "saving the kiosk identity", error);
+
+  return TRUE;
+}
+
+static gboolean
+copy_blob (sqlite3_stmt *stmt,
+           int           col,
+           guint8       *out,
+           gsize         size)
+{
+  if (sqlite3_column_bytes (stmt, col) != (int) size)
+    return FALSE;
+  memcpy (out, sqlite3_column_blob (stmt, col), size);
+  return TRUE;
+}
+
+gboolean
+sayso_db_get_kiosk (SaysoDb       *db,
+                    SaysoDbKiosk  *kiosk,
+                    GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (kiosk != NULL, FALSE);
+
+  memset (kiosk, 0, sizeof *kiosk);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT site, recipient_pk, sign_pk, sign_sk, export_seq FROM kiosk WHERE one = 1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    {
+      kiosk->site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      kiosk->export_seq = sqlite3_column_int64 (stmt, 4);
+      ok = copy_blob (stmt, 1, kiosk->recipient_pk, 32) &&
+           copy_blob (stmt, 2, kiosk->sign_pk, 32) &&
+           copy_blob (stmt, 3, kiosk->sign_sk, 64);
+      if (!ok)
+        g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
+                     "%s: the kiosk identity is damaged", db->path);
+    }
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
+                 "%s: the store has no kiosk identity (was “sayso init” interrupted?)", db->path);
+  else
+    set_error (db, rc, "reading the kiosk identity", error);
+
+  sqlite3_finalize (stmt);
+
+  if (!ok)
+    sayso_db_kiosk_clear (kiosk);
+
+  return ok;
+}
+
+void
+sayso_db_kiosk_clear (SaysoDbKiosk *kiosk)
+{
+  if (kiosk == NULL)
+    return;
+
+  g_free (kiosk->site);
+  /* The signing key must not linger in freed memory. */
+  memset (kiosk, 0, sizeof *kiosk);
+}
+
+gboolean
+sayso_db_insert_response (SaysoDb      *db,
+                          const guint8  id[SAYSO_DB_RECORD_ID_SIZE],
+                          const char   *questionnaire,
+                          gint64        version,
+                          GBytes       *sealed,
+                          GError      **error)
+{
+  gsize size;
+  gconstpointer data;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (questionnaire != NULL, FALSE);
+  g_return_val_if_fail (sealed != NULL, FALSE);
+
+  if (!prepare (db, &db->insert_stmt,
+                "INSERT INTO responses (id, questionnaire, version, state, sealed)"
+                " VALUES (?1, ?2, ?3, 0, ?4)",
+                error))
+    return FALSE;
+
+  data = g_bytes_get_data (sealed, &size);
+  sqlite3_bind_blob (db->insert_stmt, 1, id, SAYSO_DB_RECORD_ID_SIZE, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_stmt, 2, questionnaire, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (db->insert_stmt, 3, version);
+  sqlite3_bind_blob (db->insert_stmt, 4, data, (int) size, SQLITE_STATIC);
+
+  rc = sqlite3_step (db->insert_stmt);
+  sqlite3_reset (db->insert_stmt);
+  sqlite3_clear_bindings (db->insert_stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_error (db, rc, "storing a response", error);
+
+  return TRUE;
+}
+
+gboolean
+sayso_db_foreach_response (SaysoDb             *db,
+                           SaysoDbResponseFunc  func,
+                           gpointer             user_data,
+                           GError             **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT id, questionnaire, version, state, sealed FROM responses ORDER BY id",
+                           -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr(GBytes) sealed = g_bytes_new (sqlite3_column_blob (stmt, 4),
+                                              sqlite3_column_bytes (stmt, 4));
+
+      if (sqlite3_column_bytes (stmt, 0) != SAYSO_DB_RECORD_ID_SIZE)
+        {
+          sqlite3_finalize (stmt);
+          g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
+                       "%s: a record id is damaged", db->path);
+          return FALSE;
+        }
+
+      if (!func (sqlite3_column_blob (stmt, 0),
+                 (const char *) sqlite3_column_text (stmt, 1),
+                 sqlite3_column_int64 (stmt, 2),
+                 sqlite3_column_int (stmt, 3),
+                 sealed, user_data))
+        {
+          rc = SQLITE_DONE;
+          break;
+        }
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_error (db, rc, "reading responses", error);
+
+  return TRUE;
+}
+
+gboolean
+sayso_db_count_responses (SaysoDb  *db,
+                          gint64   *total,
+                          gint64   *awaiting,
+                          GError  **error)
+{
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (!prepare (db, &db->count_stmt,
+                "SELECT count(*), count(*) FILTER (WHERE state = 0) FROM responses", error))
+    return FALSE;
+
+  rc = sqlite3_step (db->count_stmt);
+  if (rc == SQLITE_ROW)
+    {
+      if (total)
+        *total = sqlite3_column_int64 (db->count_stmt, 0);
+      if (awaiting)
+        *awaiting = sqlite3_column_int64 (db->count_stmt, 1);
+    }
+  sqlite3_reset (db->count_stmt);
+
+  if (rc != SQLITE_ROW)
+    return set_error (db, rc, "counting responses", error);
+
+  return TRUE;
+}
+
+gboolean
+sayso_db_integrity_check (SaysoDb  *db,
+                          GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autofree char *result = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle, "PRAGMA integrity_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    result = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+
+  if (result == NULL)
+    return set_error (db, rc, "checking integrity", error);
+
+  if (g_strcmp0 (result, "ok") != 0)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
+                   "%s: integrity check failed: %s", db->path, result);
+      return FALSE;
+    }
+
+  return TRUE;
+}

@@ -1,0 +1,108 @@
+/* sayso-db.h: the SQLite layer of a kiosk store.
+ *
+ * Only ciphertext and the little that export needs are ever handed to this
+ * layer; it knows nothing of questionnaires or answers.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SAYSO_DB_ERROR (sayso_db_error_quark ())
+
+typedef enum
+{
+  SAYSO_DB_ERROR_FAILED,
+  SAYSO_DB_ERROR_BUSY,       /* another process holds the store longer than we wait */
+  SAYSO_DB_ERROR_FULL,       /* the disk is full */
+  SAYSO_DB_ERROR_CORRUPT,    /* not a Sayso store, or damaged */
+  SAYSO_DB_ERROR_TOO_NEW,    /* written by a newer Sayso */
+  SAYSO_DB_ERROR_NOT_FOUND,
+  SAYSO_DB_ERROR_EXISTS,
+  SAYSO_DB_ERROR_IO,
+} SaysoDbError;
+
+/* The current schema; sayso_db_open() migrates older stores up to it. */
+#define SAYSO_DB_SCHEMA_VERSION 2
+#define SAYSO_DB_RECORD_ID_SIZE 16
+
+typedef enum
+{
+  SAYSO_DB_OPEN_EXISTING = 0,
+  SAYSO_DB_OPEN_CREATE   = 1 << 0,
+} SaysoDbOpenFlags;
+
+typedef enum
+{
+  SAYSO_DB_STATE_AWAITING = 0,
+  SAYSO_DB_STATE_EXPORTED = 1,
+} SaysoDbState;
+
+typedef struct _SaysoDb SaysoDb;
+
+/* What a store knows about its kiosk; all of it is public but the signing key. */
+typedef struct
+{
+  char    *site;
+  guint8   recipient_pk[32];
+  guint8   sign_pk[32];
+  guint8   sign_sk[64];
+  gint64   export_seq;
+} SaysoDbKiosk;
+
+GQuark    sayso_db_error_quark          (void);
+
+SaysoDb  *sayso_db_open                 (const char        *path,
+                                         SaysoDbOpenFlags   flags,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+void      sayso_db_close                (SaysoDb           *db);
+const char *sayso_db_get_path           (SaysoDb           *db);
+int       sayso_db_get_schema_version   (SaysoDb           *db);
+void      sayso_db_set_busy_timeout     (SaysoDb           *db,
+                                         int                msec);
+
+gboolean  sayso_db_begin                (SaysoDb           *db,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_commit               (SaysoDb           *db,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+void      sayso_db_rollback             (SaysoDb           *db);
+
+gboolean  sayso_db_set_kiosk            (SaysoDb           *db,
+                                         const SaysoDbKiosk *kiosk,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_get_kiosk            (SaysoDb           *db,
+                                         SaysoDbKiosk      *kiosk,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+void      sayso_db_kiosk_clear          (SaysoDbKiosk      *kiosk);
+
+gboolean  sayso_db_insert_response      (SaysoDb           *db,
+                                         const guint8       id[SAYSO_DB_RECORD_ID_SIZE],
+                                         const char        *questionnaire,
+                                         gint64             version,
+                                         GBytes            *sealed,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
+typedef gboolean (*SaysoDbResponseFunc) (const guint8 *id,
+                                         const char   *questionnaire,
+                                         gint64        version,
+                                         SaysoDbState  state,
+                                         GBytes       *sealed,
+                                         gpointer      user_data);
+
+gboolean  sayso_db_foreach_response     (SaysoDb           *db,
+                                         SaysoDbResponseFunc func,
+                                         gpointer           user_data,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
+gboolean  sayso_db_count_responses      (SaysoDb           *db,
+                                         gint64            *total,
+                                         gint64            *awaiting,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
+gboolean  sayso_db_integrity_check      (SaysoDb           *db,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoDb, sayso_db_close)
+
+G_END_DECLS
