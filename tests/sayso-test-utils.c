@@ -1,0 +1,133 @@
+#define G_LOG_DOMAIN "sayso-test"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sayso-setup.h"
+#include "sayso-store-private.h"
+#include "sayso-test-utils.h"
+
+char *
+test_make_tmp_dir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("sayso-test-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (path == NULL)
+    return;
+
+  if ((dir = g_dir_open (path, 0, NULL)))
+    {
+      while ((name = g_dir_read_name (dir)))
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+            test_remove_tree (child);
+          else
+            g_unlink (child);
+        }
+    }
+  g_rmdir (path);
+}
+
+void
+test_store_setup (TestStore     *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  sayso_init ();
+  fixture->dir = test_make_tmp_dir ();
+  fixture->path = g_build_filename (fixture->dir, "store.db", NULL);
+  sayso_recipient_keypair_new (fixture->pk, fixture->sk);
+  fixture->store = sayso_store_create (fixture->path, "Test site", fixture->pk, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
+}
+
+void
+test_store_teardown (TestStore     *fixture,
+                     gconstpointer  data)
+{
+  g_clear_object (&fixture->store);
+  test_remove_tree (fixture->dir);
+  g_clear_pointer (&fixture->dir, g_free);
+  g_clear_pointer (&fixture->path, g_free);
+}
+
+gboolean
+test_file_contains (const char *path,
+                    const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  return memmem (contents, len, needle, strlen (needle)) != NULL;
+}
+
+typedef struct
+{
+  const guint8 *sk;
+  GPtrArray    *records;
+} OpenAll;
+
+static gboolean
+open_one (const guint8 *id,
+          const char   *questionnaire,
+          gint64        version,
+          SaysoDbState  state,
+          GBytes       *sealed,
+          gpointer      user_data)
+{
+  OpenAll *all = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) plain = sayso_unseal (all->sk, sealed, &error);
+  SaysoRecord *record;
+
+  g_assert_no_error (error);
+  record = sayso_record_decode (plain, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (record->questionnaire, ==, questionnaire);
+  g_assert_cmpint (record->version, ==, version);
+  g_ptr_array_add (all->records, record);
+  return TRUE;
+}
+
+GPtrArray *
+test_open_all_records (SaysoDb      *db,
+                       const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE])
+{
+  g_autoptr(GError) error = NULL;
+  OpenAll all = { sk, g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_record_free) };
+
+  g_assert_true (sayso_db_foreach_response (db, open_one, &all, &error));
+  g_assert_no_error (error);
+  return all.records;
+}
+
+char *
+test_answers_to_string (SaysoRecord *record)
+{
+  return json_to_string (record->answers, FALSE);
+}
+
+const char *
+test_sayso_binary (void)
+{
+  const char *path = g_getenv ("SAYSO_BIN");
+
+  g_assert_nonnull (path);
+  return path;
+}

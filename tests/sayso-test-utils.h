@@ -1,0 +1,34 @@
+#pragma once
+
+#include "sayso-crypto.h"
+#include "sayso-db.h"
+#include "sayso-record.h"
+#include "sayso-store.h"
+
+G_BEGIN_DECLS
+
+/* A store in a fresh temporary folder, sealed to a key pair the test holds. */
+typedef struct
+{
+  char       *dir;
+  char       *path;
+  guint8      pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+  guint8      sk[SAYSO_BOX_SECRET_KEY_SIZE];
+  SaysoStore *store;
+} TestStore;
+
+void       test_store_setup        (TestStore     *fixture,
+                                    gconstpointer  data);
+void       test_store_teardown     (TestStore     *fixture,
+                                    gconstpointer  data);
+
+char      *test_make_tmp_dir       (void);
+void       test_remove_tree        (const char    *path);
+gboolean   test_file_contains      (const char    *path,
+                                    const char    *needle);
+GPtrArray *test_open_all_records   (SaysoDb       *db,
+                                    const guint8   sk[SAYSO_BOX_SECRET_KEY_SIZE]);
+char      *test_answers_to_string  (SaysoRecord   *record);
+const char *test_sayso_binary      (void);
+
+G_END_DECLS

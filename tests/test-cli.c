@@ -1,0 +1,344 @@
+/* The `sayso` command line, driven as a user would drive it. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sayso-db.h"
+#include "sayso-setup.h"
+#include "sayso-test-utils.h"
+
+typedef struct
+{
+  char *dir;
+  char *store;
+  char *pub;
+  char *key;
+  guint8 sk[32];
+} Cli;
+
+static int
+run (const char  *stdin_text,
+     char       **out,
+     char       **err,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) test_sayso_binary ());
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, stdin_text, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+
+  if (out)
+    *out = g_steal_pointer (&stdout_text);
+  if (err)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+static void
+cli_setup (Cli           *f,
+           gconstpointer  data)
+{
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  f->dir = test_make_tmp_dir ();
+  f->store = g_build_filename (f->dir, "kiosk", "store.db", NULL);
+  f->pub = g_build_filename (f->dir, "keys", "recipient.pub", NULL);
+  f->key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
+  {
+    g_autofree char *keys = g_build_filename (f->dir, "keys", NULL);
+    g_assert_cmpint (run (NULL, &out, NULL, "keygen", "--out", keys, NULL), ==, 0);
+  }
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, f->key, f->sk, &error));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run (NULL, &out, NULL, "init", "--store", f->store, "--site", "Cumbria",
+                        "--recipient", f->pub, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "sayso-kiosk-public-key "));
+}
+
+static void
+cli_teardown (Cli           *f,
+              gconstpointer  data)
+{
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->store);
+  g_free (f->pub);
+  g_free (f->key);
+}
+
+static GPtrArray *
+open_records (Cli *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoDb) db = sayso_db_open (f->store, SAYSO_DB_OPEN_EXISTING, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (sayso_db_integrity_check (db, &error));
+  return test_open_all_records (db, f->sk);
+}
+
+static gint64
+count (Cli *f)
+{
+  g_autoptr(GPtrArray) records = open_records (f);
+  return records->len;
+}
+
+static char *
+write_file (Cli        *f,
+            const char *name,
+            const char *contents)
+{
+  char *path = g_build_filename (f->dir, name, NULL);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+static void
+test_help (void)
+{
+  static const char * const commands[] = { "keygen", "init", "submit", "status" };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (NULL, &out, NULL, "--help", NULL), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autofree char *help = NULL;
+
+      g_assert_nonnull (strstr (out, commands[i]));
+      g_assert_cmpint (run (NULL, &help, NULL, commands[i], "--help", NULL), ==, 0);
+      g_assert_nonnull (strstr (help, "Usage:"));
+    }
+
+  g_assert_cmpint (run (NULL, NULL, &err, NULL), ==, 2);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, NULL, &err, "frobnicate", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "“frobnicate” is not a command"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run (NULL, NULL, &err, "submit", "--bogus", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--bogus"));
+}
+
+static void
+test_submit_and_open (Cli           *f,
+                      gconstpointer  data)
+{
+  g_autofree char *file = write_file (f, "one.json",
+    "{\n  \"questionnaire\": \"hmip-user-voice\",\n  \"language\": \"cy\",\n  \"answers\": {\n"
+    "    \"contact_officer\": \"agree\",\n    \"what_good\": [\"probation_officer\"],\n"
+    "    \"solutions\": \"Gwrando arnom ni\"\n  }\n}\n");
+  g_autofree char *out = NULL;
+  g_autofree char *status = NULL;
+  g_autofree char *answers = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  SaysoRecord *record;
+
+  g_assert_cmpint (run (NULL, &out, NULL, "submit", "--store", f->store, "--mode", "paper", file, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Stored 1 response.\n");
+
+  records = open_records (f);
+  g_assert_cmpuint (records->len, ==, 1);
+  record = g_ptr_array_index (records, 0);
+  g_assert_cmpint (record->mode, ==, SAYSO_MODE_PAPER);
+  g_assert_cmpstr (record->site, ==, "Cumbria");
+  g_assert_cmpstr (record->language, ==, "cy");
+  answers = test_answers_to_string (record);
+  g_assert_cmpstr (answers, ==, "{\"contact_officer\":\"agree\",\"what_good\":[\"probation_officer\"],"
+                                "\"solutions\":\"Gwrando arnom ni\"}");
+
+  /* Status shows counts, never answers. */
+  g_assert_cmpint (run (NULL, &status, NULL, "status", "--store", f->store, NULL), ==, 0);
+  g_assert_nonnull (strstr (status, "Responses: 1\n"));
+  g_assert_nonnull (strstr (status, "Awaiting export: 1\n"));
+  g_assert_null (strstr (status, "Gwrando"));
+  g_assert_null (strstr (status, "agree"));
+}
+
+static void
+test_submit_lines_and_stdin (Cli           *f,
+                             gconstpointer  data)
+{
+  g_autofree char *file = write_file (f, "many.jsonl",
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}\n"
+    "\n"
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}\n"
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {}}\n");
+  g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
+
+  g_assert_cmpint (run (NULL, &out, NULL, "submit", "--store", f->store, file, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Stored 3 responses.\n");
+  g_assert_cmpint (run ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"gender\": \"woman\"}}",
+                        &out2, NULL, "submit", "--store", f->store, "-", NULL), ==, 0);
+  g_assert_cmpstr (out2, ==, "Stored 1 response.\n");
+  g_assert_cmpint (count (f), ==, 4);
+}
+
+/* One bad line and nothing of the file is stored; the message names line and question. */
+static void
+test_submit_bad_input (Cli           *f,
+                       gconstpointer  data)
+{
+  g_autofree char *file = write_file (f, "bad.jsonl",
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}\n"
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"hourly\"}}\n");
+  g_autofree char *broken = write_file (f, "broken.json", "{\"questionnaire\": \"hmip-user-voice\",\n \"answers\": {\n");
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+
+  g_assert_cmpint (run (NULL, NULL, &err, "submit", "--store", f->store, file, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "bad.jsonl:2: question \"how_often\": the answer is not one of its options"));
+  g_assert_nonnull (strstr (err, "nothing was stored"));
+  g_assert_cmpint (run (NULL, NULL, &err2, "submit", "--store", f->store, broken, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "broken.json: not valid JSON"));
+  g_assert_cmpint (run (NULL, NULL, &err3, "submit", "--store", f->store, "--mode", "robot", file, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "--mode must be self, staff or paper"));
+  g_assert_cmpint (count (f), ==, 0);
+}
+
+static void
+test_submit_huge_answer (Cli           *f,
+                         gconstpointer  data)
+{
+  g_autoptr(GString) json = g_string_new ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"solutions\": \"CANARY");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  for (guint i = 0; i < 100000 - 6; i++)
+    g_string_append_c (json, 'z');
+  g_string_append (json, "\"}}");
+
+  g_assert_cmpint (run (json->str, &out, &err, "submit", "--store", f->store, "-", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "question \"solutions\": the answer is 100000 characters long, at most 500 are allowed"));
+  g_assert_null (strstr (err, "CANARY"));
+  g_assert_null (strstr (out, "CANARY"));
+  g_assert_cmpint (count (f), ==, 0);
+}
+
+static void
+test_keys_never_overwritten (Cli           *f,
+                             gconstpointer  data)
+{
+  g_autofree char *keys = g_build_filename (f->dir, "keys", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *other = g_build_filename (f->dir, "other.db", NULL);
+  guint8 sk[32];
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run (NULL, NULL, &err, "keygen", "--out", keys, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "already holds a key pair"));
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, f->key, sk, &error));
+  g_assert_cmpmem (sk, 32, f->sk, 32);
+
+  /* The secret key where the public one belongs is caught. */
+  g_assert_cmpint (run (NULL, NULL, &err2, "init", "--store", other, "--site", "X", "--recipient", f->key, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "this is a sayso-recipient-secret-key, not a sayso-recipient-public-key"));
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_init_refuses_existing_store (Cli           *f,
+                                  gconstpointer  data)
+{
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run (NULL, NULL, &err, "init", "--store", f->store, "--site", "Again", "--recipient", f->pub, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "cannot create the store"));
+}
+
+/* Two processes submitting at the same time: every response lands, once. */
+static void
+test_concurrent_submitters (Cli           *f,
+                            gconstpointer  data)
+{
+  g_autofree char *file = write_file (f, "r.json", "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}");
+  g_autofree char *script = g_strdup_printf ("for i in $(seq 25); do \"%s\" submit --store \"%s\" \"%s\" >/dev/null || exit 1; done",
+                                             test_sayso_binary (), f->store, file);
+  g_autoptr(GSubprocess) a = NULL;
+  g_autoptr(GSubprocess) b = NULL;
+  g_autoptr(GError) error = NULL;
+
+  a = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "sh", "-c", script, NULL);
+  b = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "sh", "-c", script, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (a, NULL, &error));
+  g_assert_true (g_subprocess_wait_check (b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f), ==, 50);
+}
+
+/* With no --store, a demo store under the data folder, sealed to the published demo key. */
+static void
+test_default_demo_store (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *demo_key = g_build_filename (g_getenv ("SAYSO_SOURCE_DIR"), "app", "data", "demo-recipient.key", NULL);
+  g_autofree char *store = g_build_filename (dir, "sayso", "store.db", NULL);
+  g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "XDG_DATA_HOME", dir, TRUE);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoDb) db = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  guint8 sk[32];
+
+  g_subprocess_launcher_set_environ (launcher, env);
+  proc = g_subprocess_launcher_spawn (launcher, &error, test_sayso_binary (), "submit", "-", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"gender\": \"man\"}}",
+                                                NULL, NULL, NULL, &error));
+  g_assert_true (g_subprocess_get_successful (proc));
+
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, demo_key, sk, &error));
+  db = sayso_db_open (store, SAYSO_DB_OPEN_EXISTING, &error);
+  g_assert_no_error (error);
+  records = test_open_all_records (db, sk);
+  g_assert_cmpuint (records->len, ==, 1);
+  g_assert_cmpstr (((SaysoRecord *) g_ptr_array_index (records, 0))->site, ==, SAYSO_DEMO_SITE);
+
+  g_clear_pointer (&db, sayso_db_close);
+  test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  sayso_init ();
+
+  g_test_add_func ("/cli/help", test_help);
+  g_test_add_func ("/cli/default-demo-store", test_default_demo_store);
+#define ADD(path, func) g_test_add (path, Cli, NULL, cli_setup, func, cli_teardown)
+  ADD ("/cli/submit-and-open", test_submit_and_open);
+  ADD ("/cli/submit-lines-and-stdin", test_submit_lines_and_stdin);
+  ADD ("/cli/submit-bad-input", test_submit_bad_input);
+  ADD ("/cli/submit-huge-answer", test_submit_huge_answer);
+  ADD ("/cli/keys-never-overwritten", test_keys_never_overwritten);
+  ADD ("/cli/init-refuses-existing-store", test_init_refuses_existing_store);
+  ADD ("/cli/concurrent-submitters", test_concurrent_submitters);
+#undef ADD
+
+  return g_test_run ();
+}

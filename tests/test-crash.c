@@ -1,0 +1,120 @@
+/* SIGKILL `sayso submit` at random moments, hundreds of times: every response
+ * it reported as stored is there, none twice, and the store stays intact. */
+#include <gio/gio.h>
+#include <signal.h>
+#include <string.h>
+
+#include "sayso-db.h"
+#include "sayso-setup.h"
+#include "sayso-test-utils.h"
+
+#define DEFAULT_RUNS 300
+
+static void
+check_store (const char   *path,
+             const guint8 *sk,
+             GHashTable   *acknowledged,
+             guint         attempts)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoDb) db = sayso_db_open (path, SAYSO_DB_OPEN_EXISTING, &error);
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_assert_no_error (error);
+  g_assert_true (sayso_db_integrity_check (db, &error));
+  g_assert_no_error (error);
+
+  records = test_open_all_records (db, sk);
+  g_assert_cmpuint (records->len, <=, attempts);
+  for (guint i = 0; i < records->len; i++)
+    {
+      SaysoRecord *record = g_ptr_array_index (records, i);
+      const char *tag = json_object_get_string_member (json_node_get_object (record->answers), "solutions");
+
+      g_assert_false (g_hash_table_contains (seen, tag));
+      g_hash_table_add (seen, g_strdup (tag));
+    }
+
+  g_hash_table_iter_init (&iter, acknowledged);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (seen, key))
+      g_error ("response %s was reported stored but is gone", (const char *) key);
+}
+
+static void
+test_sigkill_submit (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GHashTable) acknowledged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  guint8 pk[32], sk[32];
+  guint runs = DEFAULT_RUNS, killed = 0;
+  const char *env_runs = g_getenv ("SAYSO_CRASH_RUNS");
+
+  if (env_runs)
+    runs = (guint) g_ascii_strtoull (env_runs, NULL, 10);
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, "Crash site", pk, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("run-%u", i);
+      g_autofree char *json = g_strdup_printf ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"solutions\": \"%s\"}}", tag);
+      g_autoptr(GSubprocess) proc = NULL;
+      g_autoptr(GBytes) out = NULL;
+      GOutputStream *in;
+
+      proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                               G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                               &error, test_sayso_binary (), "submit", "--store", path, "-", NULL);
+      g_assert_no_error (error);
+      in = g_subprocess_get_stdin_pipe (proc);
+      g_output_stream_write_all (in, json, strlen (json), NULL, NULL, NULL);
+      g_output_stream_close (in, NULL, NULL);
+
+      /* Anywhere from start-up to well after the commit. */
+      g_usleep (g_random_int_range (0, 12000));
+      g_subprocess_send_signal (proc, SIGKILL);
+      g_subprocess_wait (proc, NULL, &error);
+      g_assert_no_error (error);
+
+      if (g_subprocess_get_if_signaled (proc))
+        killed++;
+
+      out = g_input_stream_read_bytes (g_subprocess_get_stdout_pipe (proc), 256, NULL, NULL);
+      if (out != NULL && g_bytes_get_size (out) > 0 &&
+          memmem (g_bytes_get_data (out, NULL), g_bytes_get_size (out), "Stored 1 response.", 18))
+        g_hash_table_add (acknowledged, g_steal_pointer (&tag));
+
+      if (i % 50 == 49)
+        check_store (path, sk, acknowledged, i + 1);
+    }
+
+  check_store (path, sk, acknowledged, runs);
+  g_test_message ("%u runs, %u killed mid-way, %u acknowledged", runs, killed, g_hash_table_size (acknowledged));
+  /* Both outcomes must have happened, or the test proved nothing. */
+  g_assert_cmpuint (killed, >, 0);
+  g_assert_cmpuint (g_hash_table_size (acknowledged), >, 0);
+
+  test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  sayso_init ();
+
+  g_test_add_func ("/crash/sigkill-submit", test_sigkill_submit);
+
+  return g_test_run ();
+}

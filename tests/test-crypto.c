@@ -1,0 +1,139 @@
+/* Keys, sealing and their failure paths. */
+#include <glib/gstdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sayso-crypto.h"
+#include "sayso-setup.h"
+#include "sayso-test-utils.h"
+
+static void
+test_key_text_round_trip (void)
+{
+  guint8 pk[32], sk[32], back[32], derived[32];
+  g_autofree char *pub_text = NULL;
+  g_autofree char *sec_text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sayso_recipient_keypair_new (pk, sk);
+  pub_text = sayso_key_to_text (SAYSO_KEY_RECIPIENT_PUBLIC, pk);
+  sec_text = sayso_key_to_text (SAYSO_KEY_RECIPIENT_SECRET, sk);
+  g_assert_true (g_str_has_prefix (pub_text, "#"));
+
+  g_assert_true (sayso_key_from_text (SAYSO_KEY_RECIPIENT_PUBLIC, pub_text, strlen (pub_text), "pub", back, &error));
+  g_assert_cmpmem (back, 32, pk, 32);
+  g_assert_true (sayso_key_from_text (SAYSO_KEY_RECIPIENT_SECRET, sec_text, strlen (sec_text), "sec", back, &error));
+  g_assert_cmpmem (back, 32, sk, 32);
+  sayso_recipient_public_from_secret (sk, derived);
+  g_assert_cmpmem (derived, 32, pk, 32);
+
+  /* The classic mistake: giving the kiosk the secret key, or the analysts the public one. */
+  g_assert_false (sayso_key_from_text (SAYSO_KEY_RECIPIENT_PUBLIC, sec_text, strlen (sec_text), "k.key", back, &error));
+  g_assert_cmpstr (error->message, ==, "k.key: this is a sayso-recipient-secret-key, not a sayso-recipient-public-key");
+  g_clear_error (&error);
+
+  g_assert_false (sayso_key_from_text (SAYSO_KEY_RECIPIENT_PUBLIC, "hello\n", 6, "x.pub", back, &error));
+  g_assert_nonnull (strstr (error->message, "x.pub: not a Sayso key file"));
+  g_clear_error (&error);
+
+  g_assert_false (sayso_key_from_text (SAYSO_KEY_RECIPIENT_PUBLIC, "sayso-recipient-public-key AAAA\n", 32, "short.pub", back, &error));
+  g_assert_nonnull (strstr (error->message, "short.pub: line 1: the key is 3 bytes, expected 32"));
+}
+
+static void
+test_key_files (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "recipient.key", NULL);
+  g_autoptr(GError) error = NULL;
+  guint8 pk[32], sk[32], back[32];
+  GStatBuf st;
+
+  sayso_recipient_keypair_new (pk, sk);
+  g_assert_true (sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, sk, path, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* A key is never overwritten. */
+  g_assert_false (sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, pk, path, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_EXIST);
+  g_clear_error (&error);
+
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, path, back, &error));
+  g_assert_cmpmem (back, 32, sk, 32);
+
+  test_remove_tree (dir);
+}
+
+static void
+test_seal_round_trip (void)
+{
+  guint8 pk[32], sk[32], other_pk[32], other_sk[32];
+  g_autoptr(GBytes) plain = g_bytes_new_static ("hello", 5);
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(GBytes) tampered = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 *copy;
+  gsize len;
+
+  sayso_recipient_keypair_new (pk, sk);
+  sayso_recipient_keypair_new (other_pk, other_sk);
+
+  sealed = sayso_seal (pk, plain, 4096, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (sealed), ==, 4096 + SAYSO_SEAL_OVERHEAD);
+  opened = sayso_unseal (sk, sealed, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (opened, plain));
+
+  g_assert_null (sayso_unseal (other_sk, sealed, &error));
+  g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN);
+  g_clear_error (&error);
+
+  copy = g_bytes_unref_to_data (g_bytes_ref (sealed), &len);
+  copy[len / 2] ^= 1;
+  tampered = g_bytes_new_take (copy, len);
+  g_assert_null (sayso_unseal (sk, tampered, &error));
+  g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN);
+}
+
+static void
+test_seal_sizes (void)
+{
+  guint8 pk[32], sk[32];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_strnfill (4096, 'x');
+  g_autoptr(GBytes) short_plain = g_bytes_new_static ("a", 1);
+  g_autoptr(GBytes) long_plain = g_bytes_new (big, 4000);
+  g_autoptr(GBytes) too_long = g_bytes_new (big, 4096);
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+
+  sayso_recipient_keypair_new (pk, sk);
+
+  /* One byte or four thousand: the same sealed size. */
+  a = sayso_seal (pk, short_plain, 4096, &error);
+  b = sayso_seal (pk, long_plain, 4096, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (a), ==, g_bytes_get_size (b));
+
+  g_assert_null (sayso_seal (pk, too_long, 4096, &error));
+  g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_TOO_LARGE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  sayso_init ();
+
+  g_test_add_func ("/crypto/key-text", test_key_text_round_trip);
+  g_test_add_func ("/crypto/key-files", test_key_files);
+  g_test_add_func ("/crypto/seal-round-trip", test_seal_round_trip);
+  g_test_add_func ("/crypto/seal-sizes", test_seal_sizes);
+
+  return g_test_run ();
+}

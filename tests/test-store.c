@@ -1,0 +1,440 @@
+/* The sealed store: round trips, privacy of the file, migrations, busy stores. */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sayso-setup.h"
+#include "sayso-store-private.h"
+#include "sayso-test-utils.h"
+
+static SaysoQuestionnaire *survey;
+
+static SaysoResponse *
+sample_response (const char *canary)
+{
+  SaysoResponse *r = sayso_response_new (survey, "cy");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sayso_response_set_choice (r, "contact_officer", "strongly_agree", &error));
+  g_assert_true (sayso_response_set_choice (r, "needed_services", "yes", &error));
+  g_assert_true (sayso_response_set_choice (r, "services_local", "agree", &error));
+  g_assert_true (sayso_response_toggle_choice (r, "what_good", "reception", &error));
+  g_assert_true (sayso_response_toggle_choice (r, "what_good", "travel", &error));
+  g_assert_true (sayso_response_set_text (r, "induction", canary, &error));
+  g_assert_no_error (error);
+  return r;
+}
+
+static void
+test_round_trip (TestStore     *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SaysoResponse) r = sample_response ("Dim ond yn iawn — CANARY-7f3a");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autofree char *answers = NULL;
+  g_autofree char *today = sayso_today ();
+  SaysoRecord *record;
+  gint64 total = -1, awaiting = -1;
+
+  g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_STAFF, &error));
+  g_assert_no_error (error);
+  g_assert_true (sayso_store_count (f->store, &total, &awaiting, &error));
+  g_assert_cmpint (total, ==, 1);
+  g_assert_cmpint (awaiting, ==, 1);
+
+  records = test_open_all_records (_sayso_store_get_db (f->store), f->sk);
+  g_assert_cmpuint (records->len, ==, 1);
+  record = g_ptr_array_index (records, 0);
+  g_assert_cmpstr (record->questionnaire, ==, "hmip-user-voice");
+  g_assert_cmpint (record->version, ==, 1);
+  g_assert_cmpstr (record->day, ==, today);
+  g_assert_cmpint (record->mode, ==, SAYSO_MODE_STAFF);
+  g_assert_cmpstr (record->site, ==, "Test site");
+  g_assert_cmpstr (record->language, ==, "cy");
+  answers = test_answers_to_string (record);
+  g_assert_cmpstr (answers, ==,
+                   "{\"contact_officer\":\"strongly_agree\",\"needed_services\":\"yes\","
+                   "\"services_local\":\"agree\",\"what_good\":[\"travel\",\"reception\"],"
+                   "\"induction\":\"Dim ond yn iawn — CANARY-7f3a\"}");
+}
+
+/* The canary must be nowhere on disk, with the WAL still open and after it is checkpointed. */
+static void
+test_canary_nowhere (TestStore     *f,
+                     gconstpointer  data)
+{
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (f->path, "-shm", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *canary = "CANARY-d41d8cd98f";
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(SaysoResponse) r = sample_response (canary);
+      g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+    }
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_false (test_file_contains (f->path, canary));
+  g_assert_false (test_file_contains (wal, canary));
+  g_assert_false (test_file_contains (shm, canary));
+  /* Nor the site's name, the mode or the language in the clear. */
+  g_assert_false (test_file_contains (f->path, "reception"));
+  g_assert_false (test_file_contains (wal, "reception"));
+
+  g_clear_object (&f->store);
+  g_assert_false (test_file_contains (f->path, canary));
+}
+
+/* Short and long answers give records of one size, so length says nothing. */
+static void
+test_fixed_record_size (TestStore     *f,
+                        gconstpointer  data)
+{
+  g_autoptr(SaysoResponse) empty = sayso_response_new (survey, "en");
+  g_autoptr(SaysoResponse) full = sayso_response_new (survey, "en");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *longest = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < 500; i++)
+    g_string_append (text, "𝄞");  /* four bytes each: the worst case */
+  longest = g_string_free (text, FALSE);
+  for (guint i = 0; i < sayso_questionnaire_get_n_questions (survey); i++)
+    {
+      SaysoQuestion *q = sayso_questionnaire_get_question (survey, i);
+      const char *id = sayso_question_get_id (q);
+
+      if (sayso_question_get_kind (q) == SAYSO_QUESTION_TEXT)
+        g_assert_true (sayso_response_set_text (full, id, longest, &error));
+      else if (sayso_question_get_kind (q) == SAYSO_QUESTION_MULTIPLE)
+        for (guint k = 0; k < sayso_question_get_n_options (q); k++)
+          {
+            if (!sayso_question_get_option_exclusive (q, k))
+              g_assert_true (sayso_response_toggle_choice (full, id, sayso_question_get_option_id (q, k), &error));
+          }
+      else
+        g_assert_true (sayso_response_set_choice (full, id, sayso_question_get_option_id (q, 0), &error));
+    }
+  g_assert_no_error (error);
+
+  g_assert_true (sayso_store_submit (f->store, empty, SAYSO_MODE_SELF, &error));
+  g_assert_true (sayso_store_submit (f->store, full, SAYSO_MODE_SELF, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(DISTINCT length(sealed)), min(length(sealed)) FROM responses", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, (int) sayso_questionnaire_get_record_size (survey) + SAYSO_SEAL_OVERHEAD);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* In clear, a row holds a random id, the questionnaire, the export state and ciphertext; no rowid, no time. */
+static void
+test_schema_holds_nothing_else (TestStore     *f,
+                                gconstpointer  data)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+  g_autoptr(GString) columns = g_string_new (NULL);
+  g_autofree char *sql = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM pragma_table_info('responses') ORDER BY cid", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (columns, "%s ", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_assert_cmpstr (columns->str, ==, "id questionnaire version state sealed exported_day ");
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT sql FROM sqlite_schema WHERE name = 'responses'", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  sql = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_assert_nonnull (strstr (sql, "WITHOUT ROWID"));
+  sqlite3_close (db);
+}
+
+static void
+test_private_file (TestStore     *f,
+                   gconstpointer  data)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+}
+
+static void
+test_create_refuses_existing (TestStore     *f,
+                              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) again = sayso_store_create (f->path, "Elsewhere", f->pk, &error);
+
+  g_assert_null (again);
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_EXISTS);
+}
+
+static void
+test_reopen (TestStore     *f,
+             gconstpointer  data)
+{
+  g_autoptr(SaysoResponse) r = sample_response ("x");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) again = NULL;
+  guint8 kiosk_key[32];
+  gint64 total = 0;
+
+  memcpy (kiosk_key, sayso_store_get_kiosk_key (f->store), 32);
+  g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_PAPER, &error));
+  g_clear_object (&f->store);
+
+  again = sayso_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sayso_store_get_site (again), ==, "Test site");
+  g_assert_cmpmem (sayso_store_get_recipient_key (again), 32, f->pk, 32);
+  g_assert_cmpmem (sayso_store_get_kiosk_key (again), 32, kiosk_key, 32);
+  g_assert_true (sayso_store_count (again, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 1);
+}
+
+static void
+test_bad_site_names (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
+  g_autofree char *long_name = g_strnfill (SAYSO_SITE_MAX_CHARS + 1, 'a');
+  const char *names[] = { "", "   ", long_name, "Tab\there" };
+  guint8 pk[32], sk[32];
+
+  sayso_recipient_keypair_new (pk, sk);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SaysoStore) store = sayso_store_create (path, names[i], pk, &error);
+
+      g_assert_null (store);
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  test_remove_tree (dir);
+}
+
+static void
+exec_sql (sqlite3    *db,
+          const char *sql)
+{
+  char *message = NULL;
+
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+}
+
+/* A store made by the first release, with a response in it, opens and keeps it. */
+static void
+test_migration_from_v1 (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "v1.db", NULL);
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) plain = g_bytes_new_static ("{}", 2);
+  g_autoptr(GBytes) sealed = NULL;
+  guint8 pk[32], sk[32], spk[32], ssk[64];
+  gint64 total = 0, awaiting = 0;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  sayso_recipient_keypair_new (pk, sk);
+  sayso_sign_keypair_new (spk, ssk);
+  sealed = sayso_seal (pk, plain, 4096, &error);
+
+  /* The v1 schema, exactly as it shipped. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  exec_sql (db,
+            "PRAGMA journal_mode = WAL;"
+            "CREATE TABLE kiosk (one INTEGER PRIMARY KEY CHECK (one = 1), site TEXT NOT NULL,"
+            " recipient_pk BLOB NOT NULL CHECK (length(recipient_pk) = 32),"
+            " sign_pk BLOB NOT NULL CHECK (length(sign_pk) = 32),"
+            " sign_sk BLOB NOT NULL CHECK (length(sign_sk) = 64));"
+            "CREATE TABLE responses (id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+            " questionnaire TEXT NOT NULL, version INTEGER NOT NULL,"
+            " state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1)), sealed BLOB NOT NULL) WITHOUT ROWID;"
+            "PRAGMA user_version = 1;");
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO kiosk VALUES (1, 'Old site', ?1, ?2, ?3)", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, pk, 32, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, spk, 32, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 3, ssk, 64, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO responses VALUES (randomblob(16), 'hmip-user-voice', 1, 0, ?1)", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  store = sayso_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sayso_db_get_schema_version (_sayso_store_get_db (store)), ==, SAYSO_DB_SCHEMA_VERSION);
+  g_assert_cmpstr (sayso_store_get_site (store), ==, "Old site");
+  g_assert_true (sayso_store_count (store, &total, &awaiting, &error));
+  g_assert_cmpint (total, ==, 1);
+  g_assert_cmpint (awaiting, ==, 1);
+  g_assert_true (sayso_db_integrity_check (_sayso_store_get_db (store), &error));
+  g_assert_no_error (error);
+
+  g_clear_object (&store);
+  test_remove_tree (dir);
+}
+
+static void
+test_refuses_foreign_files (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *text = g_build_filename (dir, "notes.txt", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.db", NULL);
+  g_autofree char *newer = g_build_filename (dir, "newer.db", NULL);
+  g_autofree char *missing = g_build_filename (dir, "missing.db", NULL);
+  g_autoptr(GError) error = NULL;
+  SaysoStore *store;
+  sqlite3 *db;
+
+  g_assert_true (g_file_set_contents (text, "just some text, not a database at all....", -1, NULL));
+  store = sayso_store_open (text, &error);
+  g_assert_null (store);
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "notes.txt: not a Sayso store"));
+  g_clear_error (&error);
+
+  g_assert_cmpint (sqlite3_open (other, &db), ==, SQLITE_OK);
+  exec_sql (db, "CREATE TABLE recipes (name TEXT)");
+  sqlite3_close (db);
+  store = sayso_store_open (other, &error);
+  g_assert_null (store);
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  g_assert_cmpint (sqlite3_open (newer, &db), ==, SQLITE_OK);
+  exec_sql (db, "CREATE TABLE x (y); PRAGMA user_version = 99");
+  sqlite3_close (db);
+  store = sayso_store_open (newer, &error);
+  g_assert_null (store);
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_TOO_NEW);
+  g_assert_nonnull (strstr (error->message, "store version 99"));
+  g_clear_error (&error);
+
+  store = sayso_store_open (missing, &error);
+  g_assert_null (store);
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND);
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+
+  test_remove_tree (dir);
+}
+
+/* Another process holding the write lock: we wait briefly, then say so plainly. */
+static void
+test_busy_store (TestStore     *f,
+                 gconstpointer  data)
+{
+  g_autoptr(SaysoResponse) r = sample_response ("x");
+  g_autoptr(GError) error = NULL;
+  gint64 total = -1;
+  gint64 start;
+  sqlite3 *other;
+
+  g_assert_cmpint (sqlite3_open (f->path, &other), ==, SQLITE_OK);
+  exec_sql (other, "BEGIN IMMEDIATE");
+
+  sayso_db_set_busy_timeout (_sayso_store_get_db (f->store), 200);
+  start = g_get_monotonic_time ();
+  g_assert_false (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * 1000);
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_BUSY);
+  g_assert_nonnull (strstr (error->message, "the store is busy"));
+  g_clear_error (&error);
+
+  exec_sql (other, "COMMIT");
+  sqlite3_close (other);
+
+  /* Nothing half-written: the retry stores exactly one. */
+  g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+  g_assert_true (sayso_store_count (f->store, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 1);
+  g_assert_true (sayso_db_integrity_check (_sayso_store_get_db (f->store), &error));
+}
+
+/* Several responses, of different questionnaires, in one transaction. */
+static void
+test_submit_all (TestStore     *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GPtrArray) responses = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SaysoQuestionnaire) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) tiny = NULL;
+  gint64 total = -1;
+  static const char tiny_json[] =
+    "{\"format\":1,\"id\":\"tiny\",\"version\":1,\"languages\":[\"en\"],\"title\":{\"en\":\"T\"},"
+    "\"sections\":[{\"id\":\"s\",\"title\":{\"en\":\"S\"}}],"
+    "\"questions\":[{\"id\":\"t\",\"section\":\"s\",\"kind\":\"text\",\"max_length\":10,\"text\":{\"en\":\"T\"}}]}";
+
+  tiny = g_bytes_new_static (tiny_json, sizeof tiny_json - 1);
+  other = sayso_questionnaire_new_from_bytes (tiny, "tiny", &error);
+  g_assert_no_error (error);
+
+  g_ptr_array_add (responses, sample_response ("a"));
+  g_ptr_array_add (responses, sayso_response_new (other, "en"));
+  g_assert_true (sayso_response_set_text (g_ptr_array_index (responses, 1), "t", "short", &error));
+  g_assert_true (sayso_store_submit_all (f->store, responses, SAYSO_MODE_SELF, &error));
+  g_assert_true (sayso_store_count (f->store, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 2);
+  g_assert_no_error (error);
+
+  /* Each questionnaire's records are padded to its own size; both open. */
+  {
+    g_autoptr(GPtrArray) records = test_open_all_records (_sayso_store_get_db (f->store), f->sk);
+    guint n_tiny = 0;
+
+    g_assert_cmpuint (records->len, ==, 2);
+    for (guint i = 0; i < records->len; i++)
+      n_tiny += g_str_equal (((SaysoRecord *) g_ptr_array_index (records, i))->questionnaire, "tiny");
+    g_assert_cmpuint (n_tiny, ==, 1);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  sayso_init ();
+  survey = sayso_questionnaire_new_default ();
+
+#define ADD(path, func) g_test_add (path, TestStore, NULL, test_store_setup, func, test_store_teardown)
+  ADD ("/store/round-trip", test_round_trip);
+  ADD ("/store/canary-nowhere", test_canary_nowhere);
+  ADD ("/store/fixed-record-size", test_fixed_record_size);
+  ADD ("/store/schema-holds-nothing-else", test_schema_holds_nothing_else);
+  ADD ("/store/private-file", test_private_file);
+  ADD ("/store/create-refuses-existing", test_create_refuses_existing);
+  ADD ("/store/reopen", test_reopen);
+  ADD ("/store/busy", test_busy_store);
+  ADD ("/store/submit-all", test_submit_all);
+#undef ADD
+  g_test_add_func ("/store/bad-site-names", test_bad_site_names);
+  g_test_add_func ("/store/migration-from-v1", test_migration_from_v1);
+  g_test_add_func ("/store/refuses-foreign-files", test_refuses_foreign_files);
+
+  ret = g_test_run ();
+  g_object_unref (survey);
+  return ret;
+}
