@@ -59,6 +59,24 @@ gboolean  sayso_key_read_file          (SaysoKeyKind  kind,
                                         guint8       *key,
                                         GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A sealer seals many records to one recipient. Sealing needs a fresh
+ * ephemeral X25519 key pair and a key exchange, which depend only on the
+ * recipient: sayso_sealer_prepare() does that work ahead of time (while a
+ * respondent is answering), so that sealing itself is one secretbox. The
+ * output is exactly crypto_box_seal's. */
+typedef struct _SaysoSealer SaysoSealer;
+
+SaysoSealer *sayso_sealer_new          (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE]);
+void      sayso_sealer_free            (SaysoSealer  *sealer);
+void      sayso_sealer_prepare         (SaysoSealer  *sealer);
+gboolean  sayso_sealer_is_prepared     (SaysoSealer  *sealer);
+GBytes   *sayso_sealer_seal            (SaysoSealer  *sealer,
+                                        GBytes       *plaintext,
+                                        gsize         block_size,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoSealer, sayso_sealer_free)
+
 GBytes   *sayso_seal                   (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
                                         GBytes       *plaintext,
                                         gsize         block_size,

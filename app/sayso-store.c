@@ -17,6 +17,7 @@ struct _SaysoStore
 
   SaysoDb      *db;
   SaysoDbKiosk  kiosk;
+  SaysoSealer  *sealer;
 };
 
 G_DEFINE_FINAL_TYPE (SaysoStore, sayso_store, G_TYPE_OBJECT)
@@ -27,6 +28,7 @@ sayso_store_finalize (GObject *object)
   SaysoStore *self = (SaysoStore *)object;
 
   g_clear_pointer (&self->db, sayso_db_close);
+  g_clear_pointer (&self->sealer, sayso_sealer_free);
   sayso_db_kiosk_clear (&self->kiosk);
 
   G_OBJECT_CLASS (sayso_store_parent_class)->finalize (object);
@@ -86,6 +88,7 @@ sayso_store_create (const char    *path,
   if (!sayso_db_set_kiosk (self->db, &self->kiosk, error))
     return NULL;
 
+  self->sealer = sayso_sealer_new (self->kiosk.recipient_pk);
   return g_steal_pointer (&self);
 }
 
@@ -104,6 +107,7 @@ sayso_store_open (const char  *path,
       !sayso_db_get_kiosk (self->db, &self->kiosk, error))
     return NULL;
 
+  self->sealer = sayso_sealer_new (self->kiosk.recipient_pk);
   return g_steal_pointer (&self);
 }
 
@@ -175,8 +179,8 @@ seal_response (SaysoStore     *self,
     return NULL;
 
   plaintext = sayso_record_encode (response, day, mode, self->kiosk.site);
-  sealed->sealed = sayso_seal (self->kiosk.recipient_pk, plaintext,
-                               sayso_questionnaire_get_record_size (questionnaire), error);
+  sealed->sealed = sayso_sealer_seal (self->sealer, plaintext,
+                                      sayso_questionnaire_get_record_size (questionnaire), error);
   if (sealed->sealed == NULL)
     return NULL;
 
@@ -241,6 +245,20 @@ sayso_store_submit (SaysoStore     *self,
 
   g_ptr_array_add (one, response);
   return sayso_store_submit_all (self, one, mode, error);
+}
+
+/**
+ * sayso_store_prepare:
+ *
+ * Does the key exchange for the next record now, while a respondent is still
+ * answering, so that submitting costs little more than the insert itself.
+ * Submitting without it works too, only slower.
+ */
+void
+sayso_store_prepare (SaysoStore *self)
+{
+  g_return_if_fail (SAYSO_IS_STORE (self));
+  sayso_sealer_prepare (self->sealer);
 }
 
 gboolean

@@ -29,6 +29,7 @@ const char   *sayso_store_get_site           (SaysoStore    *self);
 const guint8 *sayso_store_get_recipient_key  (SaysoStore    *self);
 const guint8 *sayso_store_get_kiosk_key      (SaysoStore    *self);
 
+void          sayso_store_prepare            (SaysoStore    *self);
 gboolean      sayso_store_submit             (SaysoStore    *self,
                                               SaysoResponse *response,
                                               SaysoMode      mode,

@@ -123,6 +123,38 @@ test_seal_sizes (void)
   g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_TOO_LARGE);
 }
 
+/* A prepared sealer gives crypto_box_seal's format, and never reuses an ephemeral key. */
+static void
+test_sealer_prepared (void)
+{
+  guint8 pk[32], sk[32];
+  g_autoptr(SaysoSealer) sealer = NULL;
+  g_autoptr(GBytes) plain = g_bytes_new_static ("same answers", 12);
+  g_autoptr(GBytes) a = NULL;
+  g_autoptr(GBytes) b = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sayso_recipient_keypair_new (pk, sk);
+  sealer = sayso_sealer_new (pk);
+  g_assert_false (sayso_sealer_is_prepared (sealer));
+  sayso_sealer_prepare (sealer);
+  g_assert_true (sayso_sealer_is_prepared (sealer));
+  a = sayso_sealer_seal (sealer, plain, 256, &error);
+  g_assert_no_error (error);
+  g_assert_false (sayso_sealer_is_prepared (sealer));
+  b = sayso_sealer_seal (sealer, plain, 256, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpmem (g_bytes_get_data (a, NULL), 32, g_bytes_get_data (a, NULL), 32);
+  g_assert_false (memcmp (g_bytes_get_data (a, NULL), g_bytes_get_data (b, NULL), 32) == 0);
+  g_assert_false (g_bytes_equal (a, b));
+
+  opened = sayso_unseal (sk, b, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (opened, plain));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -134,6 +166,7 @@ main (int   argc,
   g_test_add_func ("/crypto/key-files", test_key_files);
   g_test_add_func ("/crypto/seal-round-trip", test_seal_round_trip);
   g_test_add_func ("/crypto/seal-sizes", test_seal_sizes);
+  g_test_add_func ("/crypto/sealer-prepared", test_sealer_prepared);
 
   return g_test_run ();
 }

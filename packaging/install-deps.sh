@@ -1,0 +1,23 @@
+#!/bin/sh
+# Installs, from Debian 12's own archive, everything Sayso needs to build, run
+# and test. Run as root on a fresh machine; safe to run again.
+set -eu
+
+packages="
+  gcc pkg-config meson ninja-build gettext
+  libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libsodium-dev
+  libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
+  xvfb xauth dbus-x11 fonts-dejavu-core
+  desktop-file-utils appstream sqlite3 python3
+"
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps.sh: run as root (sudo packaging/install-deps.sh)" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $packages >/dev/null
+echo "install-deps.sh: Debian packages for Sayso are installed"
