@@ -1,7 +1,7 @@
 /* sayso-db.c: the SQLite layer of a kiosk store.
  *
- * Rows hold a random id, the questionnaire, the export state and the sealed
- * record. The table is WITHOUT ROWID so that rows are kept in the order of
+ * Rows hold a random id, the questionnaire and the sealed record; the export
+ * state is a row of its own in `exported`. The table is WITHOUT ROWID so that rows are kept in the order of
  * their random ids: nothing in the file says which response came first.
  */
 #define G_LOG_DOMAIN "sayso-db"
@@ -44,11 +44,19 @@ static const char * const migrations[] = {
   "  sealed BLOB NOT NULL"
   ") WITHOUT ROWID;",
 
-  /* 1 -> 2: export bookkeeping. The export day (never a time) drives how
-   * long exported records are kept for a re-export. */
+  /* 1 -> 2: export bookkeeping and staff access. The export state moves to
+   * its own small table: marking ten thousand records exported then writes a
+   * few bytes for each, not its 12 KiB row again. The export day (never a
+   * time) drives how long exported records are kept for a re-export. */
+  "CREATE TABLE exported ("
+  "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE,"
+  "  day TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "INSERT INTO exported (id, day) SELECT id, '1970-01-01' FROM responses WHERE state = 1;"
+  "ALTER TABLE responses DROP COLUMN state;"
   "ALTER TABLE kiosk ADD COLUMN export_seq INTEGER NOT NULL DEFAULT 0;"
-  "ALTER TABLE responses ADD COLUMN exported_day TEXT;"
-  "CREATE INDEX responses_by_state ON responses (state);",
+  "ALTER TABLE kiosk ADD COLUMN keep_days INTEGER NOT NULL DEFAULT 14;"
+  "ALTER TABLE kiosk ADD COLUMN pin_hash TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
@@ -508,8 +516,8 @@ sayso_db_insert_response (SaysoDb      *db,
   g_return_val_if_fail (sealed != NULL, FALSE);
 
   if (!prepare (db, &db->insert_stmt,
-                "INSERT INTO responses (id, questionnaire, version, state, sealed)"
-                " VALUES (?1, ?2, ?3, 0, ?4)",
+                "INSERT INTO responses (id, questionnaire, version, sealed)"
+                " VALUES (?1, ?2, ?3, ?4)",
                 error))
     return FALSE;
 
@@ -542,7 +550,8 @@ sayso_db_foreach_response (SaysoDb             *db,
   g_return_val_if_fail (func != NULL, FALSE);
 
   rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT id, questionnaire, version, state, sealed FROM responses ORDER BY id",
+                           "SELECT r.id, r.questionnaire, r.version, e.id IS NOT NULL, r.sealed"
+                           " FROM responses r LEFT JOIN exported e ON e.id = r.id ORDER BY r.id",
                            -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
@@ -587,7 +596,7 @@ sayso_db_count_responses (SaysoDb  *db,
   g_return_val_if_fail (db != NULL, FALSE);
 
   if (!prepare (db, &db->count_stmt,
-                "SELECT count(*), count(*) FILTER (WHERE state = 0) FROM responses", error))
+                "SELECT (SELECT count(*) FROM responses), (SELECT count(*) FROM exported)", error))
     return FALSE;
 
   rc = sqlite3_step (db->count_stmt);
@@ -596,13 +605,227 @@ sayso_db_count_responses (SaysoDb  *db,
       if (total)
         *total = sqlite3_column_int64 (db->count_stmt, 0);
       if (awaiting)
-        *awaiting = sqlite3_column_int64 (db->count_stmt, 1);
+        *awaiting = sqlite3_column_int64 (db->count_stmt, 0) - sqlite3_column_int64 (db->count_stmt, 1);
     }
   sqlite3_reset (db->count_stmt);
 
   if (rc != SQLITE_ROW)
     return set_error (db, rc, "counting responses", error);
 
+  return TRUE;
+}
+
+gboolean
+sayso_db_reserve_export_seq (SaysoDb  *db,
+                             gint64   *seq,
+                             GError  **error)
+{
+  int value = 0;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (seq != NULL, FALSE);
+
+  /* Committed before the bundle is written: a bundle that reached the stick
+   * before a crash can never share its number with the next one. */
+  if (!sayso_db_begin (db, error))
+    return FALSE;
+
+  if (!exec (db, "UPDATE kiosk SET export_seq = export_seq + 1", error))
+    {
+      sayso_db_rollback (db);
+      return FALSE;
+    }
+
+  if ((rc = query_int (db, "SELECT export_seq FROM kiosk", &value)) != SQLITE_OK)
+    {
+      sayso_db_rollback (db);
+      return set_error (db, rc, "reserving an export number", error);
+    }
+
+  if (!sayso_db_commit (db, error))
+    return FALSE;
+
+  *seq = value;
+  return TRUE;
+}
+
+gboolean
+sayso_db_mark_exported (SaysoDb     *db,
+                        GPtrArray   *ids,
+                        const char  *day,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  g_return_val_if_fail (day != NULL, FALSE);
+
+  if (!sayso_db_begin (db, error))
+    return FALSE;
+
+  /* A re-exported record starts its keep period again: the new stick may be lost too. */
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "INSERT INTO exported (id, day) SELECT ?1, ?2 WHERE EXISTS"
+                           " (SELECT 1 FROM responses WHERE id = ?1)"
+                           " ON CONFLICT (id) DO UPDATE SET day = excluded.day",
+                           -1, &stmt, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < ids->len; i++)
+    {
+      GBytes *id = g_ptr_array_index (ids, i);
+
+      sqlite3_bind_blob (stmt, 1, g_bytes_get_data (id, NULL), (int) g_bytes_get_size (id), SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      sqlite3_reset (stmt);
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_OK)
+    {
+      sayso_db_rollback (db);
+      return set_error (db, rc, "marking records exported", error);
+    }
+
+  return sayso_db_commit (db, error);
+}
+
+gboolean
+sayso_db_purge_exported (SaysoDb     *db,
+                         const char  *last_day_to_delete,
+                         gint64      *n_deleted,
+                         GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (last_day_to_delete != NULL, FALSE);
+
+  if (!sayso_db_begin (db, error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "DELETE FROM responses WHERE id IN (SELECT id FROM exported WHERE day <= ?1)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, last_day_to_delete, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    {
+      sayso_db_rollback (db);
+      return set_error (db, rc, "deleting old exported records", error);
+    }
+
+  if (n_deleted)
+    *n_deleted = sqlite3_changes (db->handle);
+
+  if (!sayso_db_commit (db, error))
+    return FALSE;
+
+  /* secure_delete zeroes the freed pages in the database; the checkpoint
+   * carries that into the file now rather than leaving old pages in the WAL. */
+  sqlite3_wal_checkpoint_v2 (db->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  return TRUE;
+}
+
+static gboolean
+is_setting (const char *column)
+{
+  return g_strcmp0 (column, "keep_days") == 0 || g_strcmp0 (column, "export_seq") == 0;
+}
+
+gboolean
+sayso_db_get_int_setting (SaysoDb     *db,
+                          const char  *column,
+                          gint64      *value,
+                          GError     **error)
+{
+  g_autofree char *sql = NULL;
+  int result = 0;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (is_setting (column), FALSE);
+
+  sql = g_strdup_printf ("SELECT %s FROM kiosk", column);
+  if ((rc = query_int (db, sql, &result)) != SQLITE_OK)
+    return set_error (db, rc, "reading a setting", error);
+
+  *value = result;
+  return TRUE;
+}
+
+gboolean
+sayso_db_set_int_setting (SaysoDb     *db,
+                          const char  *column,
+                          gint64       value,
+                          GError     **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (is_setting (column), FALSE);
+
+  sql = g_strdup_printf ("UPDATE kiosk SET %s = %" G_GINT64_FORMAT, column, value);
+  return exec (db, sql, error);
+}
+
+gboolean
+sayso_db_get_pin_hash (SaysoDb  *db,
+                       char    **hash,
+                       GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
+
+  *hash = NULL;
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT pin_hash FROM kiosk", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (sqlite3_column_type (stmt, 0) != SQLITE_NULL)
+        *hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_OK)
+    return set_error (db, rc, "reading the staff PIN", error);
+  return TRUE;
+}
+
+gboolean
+sayso_db_set_pin_hash (SaysoDb     *db,
+                       const char  *hash,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle, "UPDATE kiosk SET pin_hash = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, hash, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_error (db, rc, "saving the staff PIN", error);
   return TRUE;
 }
 

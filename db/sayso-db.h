@@ -100,6 +100,33 @@ gboolean  sayso_db_count_responses      (SaysoDb           *db,
                                          gint64            *awaiting,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Export bookkeeping. */
+gboolean  sayso_db_reserve_export_seq   (SaysoDb           *db,
+                                         gint64            *seq,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_mark_exported        (SaysoDb           *db,
+                                         GPtrArray         *ids,
+                                         const char        *day,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_purge_exported       (SaysoDb           *db,
+                                         const char        *last_day_to_delete,
+                                         gint64            *n_deleted,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_get_int_setting      (SaysoDb           *db,
+                                         const char        *column,
+                                         gint64            *value,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_set_int_setting      (SaysoDb           *db,
+                                         const char        *column,
+                                         gint64             value,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_get_pin_hash         (SaysoDb           *db,
+                                         char             **hash,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_set_pin_hash         (SaysoDb           *db,
+                                         const char        *hash,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
 gboolean  sayso_db_integrity_check      (SaysoDb           *db,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -110,9 +110,8 @@ main (int   argc,
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;"
             "PRAGMA temp_store = MEMORY;"
             "CREATE TABLE responses (id BLOB PRIMARY KEY, questionnaire TEXT NOT NULL,"
-            " version INTEGER NOT NULL, state INTEGER NOT NULL DEFAULT 0, sealed BLOB NOT NULL,"
-            " exported_day TEXT) WITHOUT ROWID;");
-  if (sqlite3_prepare_v3 (bare, "INSERT INTO responses (id, questionnaire, version, state, sealed) VALUES (?1, 'hmip-user-voice', 1, 0, ?2)",
+            " version INTEGER NOT NULL, sealed BLOB NOT NULL) WITHOUT ROWID;");
+  if (sqlite3_prepare_v3 (bare, "INSERT INTO responses (id, questionnaire, version, sealed) VALUES (?1, 'hmip-user-voice', 1, ?2)",
                           -1, SQLITE_PREPARE_PERSISTENT, &insert, NULL) != SQLITE_OK)
     g_error ("prepare failed");
 

@@ -136,7 +136,8 @@ test_fixed_record_size (TestStore     *f,
   sqlite3_close (db);
 }
 
-/* In clear, a row holds a random id, the questionnaire, the export state and ciphertext; no rowid, no time. */
+/* In clear, a row holds a random id, the questionnaire and ciphertext (the export state is
+ * its own table); no rowid, no time. */
 static void
 test_schema_holds_nothing_else (TestStore     *f,
                                 gconstpointer  data)
@@ -151,7 +152,7 @@ test_schema_holds_nothing_else (TestStore     *f,
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_string_append_printf (columns, "%s ", sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
-  g_assert_cmpstr (columns->str, ==, "id questionnaire version state sealed exported_day ");
+  g_assert_cmpstr (columns->str, ==, "id questionnaire version sealed ");
 
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT sql FROM sqlite_schema WHERE name = 'responses'", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
@@ -277,7 +278,11 @@ test_migration_from_v1 (void)
   g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO responses VALUES (randomblob(16), 'hmip-user-voice', 1, 0, ?1)", -1, &stmt, NULL), ==, SQLITE_OK);
   sqlite3_bind_blob (stmt, 1, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), SQLITE_STATIC);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_reset (stmt);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
   sqlite3_finalize (stmt);
+  /* One of the two had been exported under v1. */
+  exec_sql (db, "UPDATE responses SET state = 1 WHERE id = (SELECT min(id) FROM responses)");
   sqlite3_close (db);
 
   store = sayso_store_open (path, &error);
@@ -285,7 +290,7 @@ test_migration_from_v1 (void)
   g_assert_cmpint (sayso_db_get_schema_version (_sayso_store_get_db (store)), ==, SAYSO_DB_SCHEMA_VERSION);
   g_assert_cmpstr (sayso_store_get_site (store), ==, "Old site");
   g_assert_true (sayso_store_count (store, &total, &awaiting, &error));
-  g_assert_cmpint (total, ==, 1);
+  g_assert_cmpint (total, ==, 2);
   g_assert_cmpint (awaiting, ==, 1);
   g_assert_true (sayso_db_integrity_check (_sayso_store_get_db (store), &error));
   g_assert_no_error (error);
