@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "sayso-cli.h"
+#include "sayso-export.h"
 #include "sayso-setup.h"
+#include "sayso-staff.h"
 #include "sayso-store.h"
 
 /* A day of responses is a few hundred kilobytes; anything near this is a mistake. */
@@ -404,11 +406,196 @@ cmd_status (int    argc,
   return SAYSO_EXIT_OK;
 }
 
+/* A PIN is read from standard input, never from the command line, where
+ * every user of the machine could see it in the process list. */
+static char *
+read_pin_line (void)
+{
+  char line[64];
+  size_t len;
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return NULL;
+  len = strcspn (line, "\r\n");
+  line[len] = '\0';
+  {
+    char *pin = g_strdup (line);
+    sodium_memzero (line, sizeof line);
+    return pin;
+  }
+}
+
+/* sayso set-pin --store PATH  (the PIN on standard input) */
+static int
+cmd_set_pin (int    argc,
+             char **argv)
+{
+  g_autofree char *store_path = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  char *pin;
+  gboolean ok;
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
+    { NULL }
+  };
+
+  context = command_context (NULL,
+                             "Set the staff PIN (4 to 12 digits), read from standard input.\n"
+                             "Only an Argon2id hash of it is kept.", entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (argc > 1)
+    return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: the PIN is read from standard input, not the command line");
+
+  if (!(pin = read_pin_line ()))
+    return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: no PIN on standard input");
+  if (!sayso_pin_is_well_formed (pin, &error))
+    {
+      sodium_memzero (pin, strlen (pin));
+      g_free (pin);
+      return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: %s", error->message);
+    }
+
+  ok = (store = sayso_store_open_default (store_path, &error)) && sayso_store_set_pin (store, pin, &error);
+  sodium_memzero (pin, strlen (pin));
+  g_free (pin);
+  if (!ok)
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  g_print ("The staff PIN is set.\n");
+  return SAYSO_EXIT_OK;
+}
+
+/* sayso export --store PATH --to DIR [--again] */
+static int
+cmd_export (int    argc,
+            char **argv)
+{
+  g_autofree char *store_path = NULL;
+  g_autofree char *to = NULL;
+  gboolean again = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  SaysoExportResult result = { 0 };
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
+    { "to", 't', 0, G_OPTION_ARG_FILENAME, &to, "The folder to write the bundle to, e.g. a USB stick", "DIR" },
+    { "again", 0, 0, G_OPTION_ARG_NONE, &again, "Also the records exported before and still kept (a lost stick)", NULL },
+    { NULL }
+  };
+
+  context = command_context ("--to DIR",
+                             "Write every response awaiting export to one signed, encrypted bundle.\n"
+                             "Records are marked exported only once the bundle is on the drive and checked.",
+                             entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (to == NULL || argc > 1)
+    return fail (SAYSO_EXIT_BAD_INPUT, "export: give the folder with --to DIR");
+
+  if (!(store = sayso_store_open_default (store_path, &error)) ||
+      !sayso_store_export (store, to, again ? SAYSO_EXPORT_AGAIN : SAYSO_EXPORT_DEFAULT, &result, &error))
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  if (result.path == NULL)
+    g_print ("Nothing to export: no response is awaiting export.\n");
+  else
+    g_print ("Exported %" G_GINT64_FORMAT " response%s to %s (bundle %" G_GINT64_FORMAT ", %" G_GUINT64_FORMAT " bytes).\n",
+             result.records, result.records == 1 ? "" : "s", result.path, result.sequence, result.bytes);
+  if (result.purged > 0)
+    g_print ("Deleted %" G_GINT64_FORMAT " exported response%s past the keep period.\n",
+             result.purged, result.purged == 1 ? "" : "s");
+
+  sayso_export_result_clear (&result);
+  return SAYSO_EXIT_OK;
+}
+
+/* sayso verify BUNDLE... [--kiosk-key FILE] */
+static int
+cmd_verify (int    argc,
+            char **argv)
+{
+  g_autofree char *kiosk_key_path = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GHashTable) sequences = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  guint8 kiosk_key[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "kiosk-key", 'k', 0, G_OPTION_ARG_FILENAME, &kiosk_key_path, "Accept only bundles signed by this kiosk", "FILE" },
+    { NULL }
+  };
+
+  context = command_context ("BUNDLE...",
+                             "Check bundles: the kiosk's signature, every record's hash, and that no\n"
+                             "sequence number of a kiosk is used by two different bundles.", entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (argc < 2)
+    return fail (SAYSO_EXIT_BAD_INPUT, "verify: give at least one BUNDLE");
+
+  if (kiosk_key_path != NULL)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, kiosk_key_path, kiosk_key, &error))
+        return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SaysoBundle) bundle = sayso_bundle_open (argv[i], kiosk_key_path ? kiosk_key : NULL, &error);
+      g_autofree char *kiosk = NULL;
+      g_autofree char *key = NULL;
+      g_autofree char *ids = NULL;
+      const char *seen;
+
+      if (bundle == NULL)
+        {
+          g_printerr ("sayso: REFUSED %s\n", error->message);
+          code = SAYSO_EXIT_BAD_INPUT;
+          continue;
+        }
+
+      kiosk = g_base64_encode (bundle->kiosk_pk, sizeof bundle->kiosk_pk);
+      key = g_strdup_printf ("%s/%" G_GINT64_FORMAT, kiosk, bundle->sequence);
+      {
+        /* The same number with the same records is a copy; with others, a replay. */
+        g_autoptr(GString) list = g_string_new (NULL);
+        for (guint k = 0; k < bundle->entries->len; k++)
+          g_string_append_len (list, (const char *) ((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, k))->hash, 32);
+        ids = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) list->str, list->len);
+      }
+      if ((seen = g_hash_table_lookup (sequences, key)) && !g_str_equal (seen, ids))
+        {
+          g_printerr ("sayso: REFUSED %s: sequence %" G_GINT64_FORMAT " of kiosk %s was already used by another "
+                      "bundle with other records (a replayed or forged sequence number)\n",
+                      argv[i], bundle->sequence, kiosk);
+          code = SAYSO_EXIT_BAD_INPUT;
+          continue;
+        }
+      g_hash_table_replace (sequences, g_steal_pointer (&key), g_steal_pointer (&ids));
+
+      g_print ("%s: OK, %u record%s from kiosk %s, site “%s”, bundle %" G_GINT64_FORMAT ", %s\n",
+               argv[i], bundle->entries->len, bundle->entries->len == 1 ? "" : "s", kiosk,
+               bundle->site, bundle->sequence, bundle->day);
+    }
+
+  return code;
+}
+
 static const Command commands[] = {
   { "keygen", "Make the analysts' key pair", cmd_keygen },
   { "init", "Make a kiosk store for a site", cmd_init },
+  { "set-pin", "Set the staff PIN of a store", cmd_set_pin },
   { "submit", "Seal and store responses given as JSON", cmd_submit },
   { "status", "Count the responses in a store", cmd_status },
+  { "export", "Write the responses awaiting export to a signed bundle", cmd_export },
+  { "verify", "Check bundles' signatures and records", cmd_verify },
 };
 
 static void

@@ -71,6 +71,11 @@ cli_setup (Cli           *f,
   g_assert_cmpint (run (NULL, &out, NULL, "init", "--store", f->store, "--site", "Cumbria",
                         "--recipient", f->pub, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "sayso-kiosk-public-key "));
+  {
+    /* What the analysts receive to enrol the kiosk. */
+    g_autofree char *kiosk = g_build_filename (f->dir, "kiosk.pub", NULL);
+    g_assert_true (g_file_set_contents (kiosk, strstr (out, "# Sayso kiosk"), -1, NULL));
+  }
 }
 
 static void
@@ -115,7 +120,7 @@ write_file (Cli        *f,
 static void
 test_help (void)
 {
-  static const char * const commands[] = { "keygen", "init", "submit", "status" };
+  static const char * const commands[] = { "keygen", "init", "set-pin", "submit", "status", "export", "verify" };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -288,6 +293,103 @@ test_concurrent_submitters (Cli           *f,
   g_assert_cmpint (count (f), ==, 50);
 }
 
+static char *
+only_file_in (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name = g_dir_read_name (d);
+
+  g_assert_nonnull (name);
+  g_assert_null (g_dir_read_name (d));
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+test_export_and_verify (Cli           *f,
+                        gconstpointer  data)
+{
+  g_autofree char *file = write_file (f, "r.json", "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}");
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  g_autofree char *out = NULL, *out2 = NULL, *verified = NULL, *status = NULL, *err = NULL;
+  g_autofree char *bundle = NULL, *bad = NULL, *contents = NULL;
+  gsize len = 0;
+
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "submit", "--store", f->store, file, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "submit", "--store", f->store, file, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, &out, NULL, "export", "--store", f->store, "--to", stick, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Exported 2 responses to "));
+  g_assert_cmpint (run (NULL, &out2, NULL, "export", "--store", f->store, "--to", stick, NULL), ==, 0);
+  g_assert_cmpstr (out2, ==, "Nothing to export: no response is awaiting export.\n");
+  g_assert_cmpint (run (NULL, &status, NULL, "status", "--store", f->store, NULL), ==, 0);
+  g_assert_nonnull (strstr (status, "Awaiting export: 0\n"));
+
+  bundle = only_file_in (stick);
+  g_assert_cmpint (run (NULL, &verified, NULL, "verify", bundle, NULL), ==, 0);
+  g_assert_nonnull (strstr (verified, ": OK, 2 records from kiosk "));
+  g_assert_nonnull (strstr (verified, "site “Cumbria”, bundle 1"));
+  {
+    g_autofree char *kiosk = g_build_filename (f->dir, "kiosk.pub", NULL);
+    g_autofree char *with_key = NULL;
+    g_assert_cmpint (run (NULL, &with_key, NULL, "verify", "--kiosk-key", kiosk, bundle, NULL), ==, 0);
+    g_assert_nonnull (strstr (with_key, ": OK, 2 records"));
+  }
+
+  g_assert_true (g_file_get_contents (bundle, &contents, &len, NULL));
+  contents[100] ^= 0x20;
+  bad = write_file (f, "bad.sayso", "");
+  g_assert_true (g_file_set_contents (bad, contents, len, NULL));
+  g_assert_cmpint (run (NULL, NULL, &err, "verify", bundle, bad, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "REFUSED"));
+  g_assert_nonnull (strstr (err, "record 1 of 2"));
+}
+
+/* A store restored from a backup reuses its export numbers: verify notices. */
+static void
+test_verify_replayed_sequence (Cli           *f,
+                               gconstpointer  data)
+{
+  g_autofree char *copy = g_build_filename (f->dir, "restored.db", NULL);
+  g_autofree char *stick_a = g_build_filename (f->dir, "a", NULL);
+  g_autofree char *stick_b = g_build_filename (f->dir, "b", NULL);
+  g_autofree char *a = NULL, *b = NULL, *err = NULL, *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (f->store, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  g_assert_cmpint (g_mkdir (stick_a, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (stick_b, 0700), ==, 0);
+
+  g_assert_cmpint (run ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"gender\": \"man\"}}", NULL, NULL,
+                        "submit", "--store", f->store, "-", NULL), ==, 0);
+  g_assert_cmpint (run ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"gender\": \"woman\"}}", NULL, NULL,
+                        "submit", "--store", copy, "-", NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", f->store, "--to", stick_a, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", copy, "--to", stick_b, NULL), ==, 0);
+
+  a = only_file_in (stick_a);
+  b = only_file_in (stick_b);
+  g_assert_cmpint (run (NULL, NULL, NULL, "verify", a, a, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, &err, "verify", a, b, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "sequence 1 of kiosk"));
+  g_assert_nonnull (strstr (err, "already used by another bundle"));
+}
+
+static void
+test_set_pin (Cli           *f,
+              gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL, *err2 = NULL;
+
+  g_assert_cmpint (run ("90817263\n", &out, NULL, "set-pin", "--store", f->store, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "The staff PIN is set.\n");
+  g_assert_false (test_file_contains (f->store, "90817263"));
+  g_assert_cmpint (run ("12\n", NULL, &err, "set-pin", "--store", f->store, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "a staff PIN is 4 to 12 digits"));
+  g_assert_cmpint (run (NULL, NULL, &err2, "set-pin", "--store", f->store, "1234", NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "read from standard input"));
+}
+
 /* With no --store, a demo store under the data folder, sealed to the published demo key. */
 static void
 test_default_demo_store (void)
@@ -338,6 +440,9 @@ main (int   argc,
   ADD ("/cli/keys-never-overwritten", test_keys_never_overwritten);
   ADD ("/cli/init-refuses-existing-store", test_init_refuses_existing_store);
   ADD ("/cli/concurrent-submitters", test_concurrent_submitters);
+  ADD ("/cli/export-and-verify", test_export_and_verify);
+  ADD ("/cli/verify-replayed-sequence", test_verify_replayed_sequence);
+  ADD ("/cli/set-pin", test_set_pin);
 #undef ADD
 
   return g_test_run ();

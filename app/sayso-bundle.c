@@ -1,0 +1,563 @@
+/* sayso-bundle.c: writing and verifying export bundles.
+ *
+ * The records come first and the signed manifest last, so that a bundle is
+ * written in one streaming pass. The reader checks the end marker, then the
+ * signature over the manifest (before it parses a byte of it), then that the
+ * manifest accounts for every byte, then every record's hash.
+ */
+#define G_LOG_DOMAIN "sayso-bundle"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sodium.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sayso-bundle.h"
+
+#define HEAD_MAGIC "SAYSOBN1"
+#define TAIL_MAGIC "SAYSOEND"
+#define MAGIC_SIZE 8
+#define HEAD_SIZE (MAGIC_SIZE + SAYSO_SIGN_PUBLIC_KEY_SIZE)
+#define TAIL_SIZE (crypto_sign_BYTES + 4 + MAGIC_SIZE)
+#define MAX_MANIFEST (64 * 1024 * 1024)
+
+G_DEFINE_QUARK (sayso-bundle-error-quark, sayso_bundle_error)
+
+struct _SaysoBundleWriter
+{
+  SaysoBundleWriteFunc  write_func;
+  gpointer              user_data;
+  guint8                kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  guint8               *kiosk_sk;   /* locked */
+  JsonBuilder          *records;
+  guint64               size;
+  gint64                count;
+  char                 *site;
+  gint64                sequence;
+  char                 *day;
+};
+
+char *
+sayso_hex (const guint8 *data,
+           gsize         len)
+{
+  char *hex = g_malloc (len * 2 + 1);
+  sodium_bin2hex (hex, len * 2 + 1, data, len);
+  return hex;
+}
+
+static gboolean
+put (SaysoBundleWriter  *writer,
+     gconstpointer       data,
+     gsize               len,
+     GError            **error)
+{
+  if (!writer->write_func (data, len, writer->user_data, error))
+    return FALSE;
+  writer->size += len;
+  return TRUE;
+}
+
+SaysoBundleWriter *
+sayso_bundle_writer_new (SaysoBundleWriteFunc   write_func,
+                         gpointer               user_data,
+                         const guint8           kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+                         const guint8           kiosk_sk[SAYSO_SIGN_SECRET_KEY_SIZE],
+                         const char            *site,
+                         gint64                 sequence,
+                         const char            *day,
+                         GError               **error)
+{
+  g_autoptr(SaysoBundleWriter) writer = NULL;
+
+  g_return_val_if_fail (write_func != NULL, NULL);
+  g_return_val_if_fail (kiosk_pk != NULL && kiosk_sk != NULL, NULL);
+  g_return_val_if_fail (site != NULL && day != NULL, NULL);
+
+  writer = g_new0 (SaysoBundleWriter, 1);
+  writer->write_func = write_func;
+  writer->user_data = user_data;
+  memcpy (writer->kiosk_pk, kiosk_pk, sizeof writer->kiosk_pk);
+  writer->kiosk_sk = sodium_malloc (SAYSO_SIGN_SECRET_KEY_SIZE);
+  if (writer->kiosk_sk == NULL)
+    g_error ("out of memory");
+  memcpy (writer->kiosk_sk, kiosk_sk, SAYSO_SIGN_SECRET_KEY_SIZE);
+  writer->records = json_builder_new_immutable ();
+  json_builder_begin_array (writer->records);
+  writer->site = g_strdup (site);
+  writer->sequence = sequence;
+  writer->day = g_strdup (day);
+
+  if (!put (writer, HEAD_MAGIC, MAGIC_SIZE, error) ||
+      !put (writer, writer->kiosk_pk, sizeof writer->kiosk_pk, error))
+    return NULL;
+
+  return g_steal_pointer (&writer);
+}
+
+gboolean
+sayso_bundle_writer_add (SaysoBundleWriter  *writer,
+                         const guint8        id[16],
+                         const char         *questionnaire,
+                         gint64              version,
+                         GBytes             *sealed,
+                         GError            **error)
+{
+  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+  g_autofree char *id_hex = NULL;
+  g_autofree char *hash_hex = NULL;
+  gconstpointer data;
+  gsize len;
+
+  g_return_val_if_fail (writer != NULL, FALSE);
+  g_return_val_if_fail (id != NULL && questionnaire != NULL && sealed != NULL, FALSE);
+
+  data = g_bytes_get_data (sealed, &len);
+  crypto_generichash (hash, sizeof hash, data, len, NULL, 0);
+
+  if (!put (writer, data, len, error))
+    return FALSE;
+
+  id_hex = sayso_hex (id, 16);
+  hash_hex = sayso_hex (hash, sizeof hash);
+  json_builder_begin_object (writer->records);
+  json_builder_set_member_name (writer->records, "id");
+  json_builder_add_string_value (writer->records, id_hex);
+  json_builder_set_member_name (writer->records, "questionnaire");
+  json_builder_add_string_value (writer->records, questionnaire);
+  json_builder_set_member_name (writer->records, "version");
+  json_builder_add_int_value (writer->records, version);
+  json_builder_set_member_name (writer->records, "size");
+  json_builder_add_int_value (writer->records, (gint64) len);
+  json_builder_set_member_name (writer->records, "blake2b");
+  json_builder_add_string_value (writer->records, hash_hex);
+  json_builder_end_object (writer->records);
+  writer->count++;
+  return TRUE;
+}
+
+gboolean
+sayso_bundle_writer_finish (SaysoBundleWriter  *writer,
+                            GError            **error)
+{
+  g_autoptr(JsonBuilder) manifest = json_builder_new_immutable ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *kiosk_b64 = NULL;
+  g_autofree char *text = NULL;
+  g_autofree guint8 *signed_part = NULL;
+  guint8 signature[crypto_sign_BYTES];
+  guint8 length[4];
+  gsize text_len;
+
+  g_return_val_if_fail (writer != NULL, FALSE);
+
+  json_builder_end_array (writer->records);
+  kiosk_b64 = g_base64_encode (writer->kiosk_pk, sizeof writer->kiosk_pk);
+
+  json_builder_begin_object (manifest);
+  json_builder_set_member_name (manifest, "sayso_bundle");
+  json_builder_add_int_value (manifest, SAYSO_BUNDLE_FORMAT);
+  json_builder_set_member_name (manifest, "kiosk");
+  json_builder_add_string_value (manifest, kiosk_b64);
+  json_builder_set_member_name (manifest, "site");
+  json_builder_add_string_value (manifest, writer->site);
+  json_builder_set_member_name (manifest, "sequence");
+  json_builder_add_int_value (manifest, writer->sequence);
+  json_builder_set_member_name (manifest, "day");
+  json_builder_add_string_value (manifest, writer->day);
+  json_builder_set_member_name (manifest, "record_count");
+  json_builder_add_int_value (manifest, writer->count);
+  json_builder_set_member_name (manifest, "records");
+  json_builder_add_value (manifest, json_builder_get_root (writer->records));
+  json_builder_end_object (manifest);
+
+  root = json_builder_get_root (manifest);
+  json_generator_set_root (generator, root);
+  text = json_generator_to_data (generator, &text_len);
+
+  /* The signature binds the manifest to the key in the header. */
+  signed_part = g_malloc (SAYSO_SIGN_PUBLIC_KEY_SIZE + text_len);
+  memcpy (signed_part, writer->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+  memcpy (signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, text, text_len);
+  crypto_sign_detached (signature, NULL, signed_part, SAYSO_SIGN_PUBLIC_KEY_SIZE + text_len, writer->kiosk_sk);
+
+  length[0] = text_len & 0xff;
+  length[1] = (text_len >> 8) & 0xff;
+  length[2] = (text_len >> 16) & 0xff;
+  length[3] = (text_len >> 24) & 0xff;
+
+  return put (writer, text, text_len, error) &&
+         put (writer, signature, sizeof signature, error) &&
+         put (writer, length, sizeof length, error) &&
+         put (writer, TAIL_MAGIC, MAGIC_SIZE, error);
+}
+
+guint64
+sayso_bundle_writer_get_size (SaysoBundleWriter *writer)
+{
+  g_return_val_if_fail (writer != NULL, 0);
+  return writer->size;
+}
+
+void
+sayso_bundle_writer_free (SaysoBundleWriter *writer)
+{
+  if (writer == NULL)
+    return;
+
+  sodium_free (writer->kiosk_sk);
+  g_clear_object (&writer->records);
+  g_free (writer->site);
+  g_free (writer->day);
+  g_free (writer);
+}
+
+/* Reading. */
+
+void
+sayso_bundle_free (SaysoBundle *bundle)
+{
+  if (bundle == NULL)
+    return;
+
+  g_free (bundle->path);
+  g_free (bundle->site);
+  g_free (bundle->day);
+  g_clear_pointer (&bundle->entries, g_ptr_array_unref);
+  g_free (bundle);
+}
+
+static void
+entry_free (SaysoBundleEntry *entry)
+{
+  g_free (entry->questionnaire);
+  g_free (entry);
+}
+
+static gboolean
+read_at (int          fd,
+         guint64      offset,
+         gpointer     buf,
+         gsize        len,
+         const char  *path,
+         GError     **error)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      gssize n = pread (fd, (char *) buf + done, len - done, (off_t) (offset + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        {
+          g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO,
+                       "%s: cannot read: %s", path, n < 0 ? g_strerror (errno) : "unexpected end of file");
+          return FALSE;
+        }
+      done += n;
+    }
+  return TRUE;
+}
+
+static gboolean
+bad (GError           **error,
+     SaysoBundleError   code,
+     const char        *path,
+     const char        *format,
+     ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+bad (GError           **error,
+     SaysoBundleError   code,
+     const char        *path,
+     const char        *format,
+     ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SAYSO_BUNDLE_ERROR, code, "%s: %s", path, message);
+  return FALSE;
+}
+
+static gboolean
+hex_to_bin (const char *hex,
+            guint8     *out,
+            gsize       len)
+{
+  gsize bin_len = 0;
+
+  return hex != NULL && strlen (hex) == len * 2 &&
+         sodium_hex2bin (out, len, hex, len * 2, NULL, &bin_len, NULL) == 0 && bin_len == len;
+}
+
+static const char *
+manifest_string (JsonObject *object,
+                 const char *key)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gboolean
+manifest_int (JsonObject *object,
+              const char *key,
+              gint64     *out)
+{
+  JsonNode *node = json_object_get_member (object, key);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_INT64)
+    return FALSE;
+  *out = json_node_get_int (node);
+  return TRUE;
+}
+
+static gboolean
+parse_manifest (SaysoBundle  *bundle,
+                const char   *text,
+                gsize         len,
+                guint64       records_size,
+                GError      **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autofree guint8 *kiosk = NULL;
+  JsonObject *root;
+  JsonArray *records;
+  const char *s;
+  gint64 format = 0, count = -1;
+  guint64 offset = HEAD_SIZE;
+  gsize kiosk_len = 0;
+
+  if (!json_parser_load_from_data (parser, text, len, NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest is not a JSON object");
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  if (!manifest_int (root, "sayso_bundle", &format) || format != SAYSO_BUNDLE_FORMAT)
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "not a bundle of format %d", SAYSO_BUNDLE_FORMAT);
+
+  s = manifest_string (root, "kiosk");
+  if (s == NULL || (kiosk = g_base64_decode (s, &kiosk_len)) == NULL || kiosk_len != sizeof bundle->kiosk_pk ||
+      memcmp (kiosk, bundle->kiosk_pk, kiosk_len) != 0)
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest names another kiosk than the header");
+
+  if (!(s = manifest_string (root, "site")))
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no site");
+  bundle->site = g_strdup (s);
+  if (!(s = manifest_string (root, "day")))
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no day");
+  bundle->day = g_strdup (s);
+  if (!manifest_int (root, "sequence", &bundle->sequence) || bundle->sequence < 1)
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no sequence number");
+
+  if (!json_object_has_member (root, "records") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "records")) ||
+      !manifest_int (root, "record_count", &count))
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no record list");
+  records = json_object_get_array_member (root, "records");
+  if ((gint64) json_array_get_length (records) != count)
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path,
+                "the manifest says %" G_GINT64_FORMAT " records but lists %u", count, json_array_get_length (records));
+
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonNode *node = json_array_get_element (records, i);
+      SaysoBundleEntry *entry;
+      JsonObject *object;
+      gint64 size = 0;
+
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u is not an object", i + 1);
+      object = json_node_get_object (node);
+
+      entry = g_new0 (SaysoBundleEntry, 1);
+      g_ptr_array_add (bundle->entries, entry);
+      entry->offset = offset;
+      if (!hex_to_bin (manifest_string (object, "id"), entry->id, sizeof entry->id) ||
+          !hex_to_bin (manifest_string (object, "blake2b"), entry->hash, sizeof entry->hash) ||
+          !(s = manifest_string (object, "questionnaire")) ||
+          !manifest_int (object, "version", &entry->version) ||
+          !manifest_int (object, "size", &size) || size <= 0)
+        return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u is incomplete", i + 1);
+      entry->questionnaire = g_strdup (s);
+      entry->size = (guint64) size;
+      offset += entry->size;
+
+      for (guint k = 0; k < i; k++)
+        if (memcmp (((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, k))->id, entry->id, 16) == 0)
+          return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u repeats record %u", i + 1, k + 1);
+    }
+
+  if (offset - HEAD_SIZE != records_size)
+    return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, bundle->path,
+                "the records take %" G_GUINT64_FORMAT " bytes but the manifest accounts for %" G_GUINT64_FORMAT,
+                records_size, offset - HEAD_SIZE);
+
+  return TRUE;
+}
+
+static gboolean
+check_record (SaysoBundle  *bundle,
+              int           fd,
+              guint         index,
+              GBytes      **out,
+              GError      **error)
+{
+  SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, index);
+  g_autofree guint8 *data = g_malloc (entry->size);
+  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+
+  if (!read_at (fd, entry->offset, data, entry->size, bundle->path, error))
+    return FALSE;
+
+  crypto_generichash (hash, sizeof hash, data, entry->size, NULL, 0);
+  if (sodium_memcmp (hash, entry->hash, sizeof hash) != 0)
+    {
+      g_autofree char *id = sayso_hex (entry->id, 16);
+      return bad (error, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, bundle->path,
+                  "record %u of %u (id %s) does not match the signed manifest: "
+                  "it was altered, or swapped in from another bundle",
+                  index + 1, bundle->entries->len, id);
+    }
+
+  if (out)
+    *out = g_bytes_new_take (g_steal_pointer (&data), entry->size);
+  return TRUE;
+}
+
+SaysoBundle *
+sayso_bundle_open (const char    *path,
+                   const guint8  *expected_kiosk_pk,
+                   GError       **error)
+{
+  g_autoptr(SaysoBundle) bundle = NULL;
+  g_autofree guint8 *signed_part = NULL;
+  guint8 head[HEAD_SIZE];
+  guint8 tail[TAIL_SIZE];
+  struct stat st;
+  guint32 manifest_len;
+  guint64 records_size;
+  int fd;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  bundle = g_new0 (SaysoBundle, 1);
+  bundle->path = g_strdup (path);
+  bundle->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
+      return NULL;
+    }
+
+  if (fstat (fd, &st) != 0)
+    {
+      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO, "%s: %s", path, g_strerror (errno));
+      goto out;
+    }
+  bundle->size = st.st_size;
+
+  if (bundle->size < MAGIC_SIZE || !read_at (fd, 0, head, MAGIC_SIZE, path, NULL) ||
+      memcmp (head, HEAD_MAGIC, MAGIC_SIZE) != 0)
+    {
+      bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "not a Sayso bundle");
+      goto out;
+    }
+
+  if (bundle->size < HEAD_SIZE + TAIL_SIZE ||
+      !read_at (fd, bundle->size - TAIL_SIZE, tail, TAIL_SIZE, path, error) ||
+      memcmp (tail + crypto_sign_BYTES + 4, TAIL_MAGIC, MAGIC_SIZE) != 0)
+    {
+      g_clear_error (error);
+      bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path,
+           "truncated: the end marker is missing (the copy was cut short)");
+      goto out;
+    }
+
+  if (!read_at (fd, MAGIC_SIZE, bundle->kiosk_pk, sizeof bundle->kiosk_pk, path, error))
+    goto out;
+
+  manifest_len = tail[crypto_sign_BYTES] | (tail[crypto_sign_BYTES + 1] << 8) |
+                 (tail[crypto_sign_BYTES + 2] << 16) | ((guint32) tail[crypto_sign_BYTES + 3] << 24);
+  if (manifest_len > MAX_MANIFEST || (guint64) manifest_len > bundle->size - HEAD_SIZE - TAIL_SIZE)
+    {
+      bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "the manifest length does not fit the file: truncated or damaged");
+      goto out;
+    }
+  records_size = bundle->size - HEAD_SIZE - TAIL_SIZE - manifest_len;
+
+  signed_part = g_malloc (SAYSO_SIGN_PUBLIC_KEY_SIZE + manifest_len + 1);
+  memcpy (signed_part, bundle->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+  if (!read_at (fd, HEAD_SIZE + records_size, signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, manifest_len, path, error))
+    goto out;
+
+  if (expected_kiosk_pk != NULL && sodium_memcmp (expected_kiosk_pk, bundle->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE) != 0)
+    {
+      g_autofree char *b64 = g_base64_encode (bundle->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+      bad (error, SAYSO_BUNDLE_ERROR_WRONG_KIOSK, path, "made by kiosk %s, not the kiosk whose key was given", b64);
+      goto out;
+    }
+
+  /* Nothing of the manifest is parsed until its signature holds. */
+  if (crypto_sign_verify_detached (tail, signed_part, SAYSO_SIGN_PUBLIC_KEY_SIZE + manifest_len, bundle->kiosk_pk) != 0)
+    {
+      bad (error, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, path,
+           "the signature does not match: the manifest was altered, or the bundle was not made by the kiosk it names");
+      goto out;
+    }
+
+  if (!parse_manifest (bundle, (const char *) signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, manifest_len, records_size, error))
+    goto out;
+
+  for (guint i = 0; i < bundle->entries->len; i++)
+    if (!check_record (bundle, fd, i, NULL, error))
+      goto out;
+
+  ok = TRUE;
+
+out:
+  close (fd);
+  return ok ? g_steal_pointer (&bundle) : NULL;
+}
+
+GBytes *
+sayso_bundle_read_record (SaysoBundle  *bundle,
+                          guint         index,
+                          GError      **error)
+{
+  GBytes *out = NULL;
+  int fd;
+
+  g_return_val_if_fail (bundle != NULL, NULL);
+  g_return_val_if_fail (index < bundle->entries->len, NULL);
+
+  fd = g_open (bundle->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO, "%s: cannot open: %s", bundle->path, g_strerror (saved));
+      return NULL;
+    }
+
+  /* Checked again: the file may have changed since it was verified. */
+  check_record (bundle, fd, index, &out, error);
+  close (fd);
+  return out;
+}

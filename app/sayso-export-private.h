@@ -1,0 +1,21 @@
+#pragma once
+
+#include "sayso-export.h"
+
+G_BEGIN_DECLS
+
+/* A seam for tests: make the export's file calls fail as a full drive or a
+ * pulled stick would, after so many bytes. */
+typedef enum
+{
+  SAYSO_EXPORT_FAULT_NONE,
+  SAYSO_EXPORT_FAULT_NO_SPACE,   /* write() fails with ENOSPC */
+  SAYSO_EXPORT_FAULT_REMOVED,    /* write() fails with EIO, as when the stick is pulled */
+  SAYSO_EXPORT_FAULT_FSYNC,      /* fsync() fails with EIO */
+  SAYSO_EXPORT_FAULT_RENAME,     /* rename() fails with EIO */
+} SaysoExportFault;
+
+void _sayso_export_set_fault (SaysoExportFault fault,
+                              guint64          after_bytes);
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* sayso-export.h: the end-of-day export of a store to a signed bundle. */
+#pragma once
+
+#include "sayso-bundle.h"
+#include "sayso-store.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  SAYSO_EXPORT_DEFAULT = 0,
+  /* Also the records already exported and still kept: a lost stick's worth. */
+  SAYSO_EXPORT_AGAIN   = 1 << 0,
+} SaysoExportFlags;
+
+typedef struct
+{
+  char    *path;      /* the bundle written, or NULL if there was nothing to export */
+  gint64   records;
+  gint64   sequence;
+  guint64  bytes;
+  gint64   purged;    /* exported records deleted after their keep period */
+} SaysoExportResult;
+
+#define SAYSO_DEFAULT_KEEP_DAYS 14
+
+gboolean sayso_store_export          (SaysoStore         *store,
+                                      const char         *dir,
+                                      SaysoExportFlags    flags,
+                                      SaysoExportResult  *result,
+                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+void     sayso_export_result_clear   (SaysoExportResult  *result);
+
+gboolean sayso_store_purge_exported  (SaysoStore         *store,
+                                      gint64             *n_deleted,
+                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean sayso_store_get_keep_days   (SaysoStore         *store,
+                                      gint64             *days,
+                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean sayso_store_set_keep_days   (SaysoStore         *store,
+                                      gint64              days,
+                                      GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+
+char    *sayso_bundle_file_name      (const char         *site,
+                                      const guint8       *kiosk_pk,
+                                      const char         *day,
+                                      gint64              sequence) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

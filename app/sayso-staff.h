@@ -1,0 +1,44 @@
+/* sayso-staff.h: the staff PIN and the gate in front of staff mode. */
+#pragma once
+
+#include "sayso-store.h"
+
+G_BEGIN_DECLS
+
+#define SAYSO_PIN_MIN_DIGITS 4
+#define SAYSO_PIN_MAX_DIGITS 12
+#define SAYSO_PIN_MAX_FAILURES 5
+#define SAYSO_PIN_LOCKOUT_SECONDS 300
+
+typedef enum
+{
+  SAYSO_PIN_ACCEPTED,
+  SAYSO_PIN_WRONG,     /* wrong; the next try must wait */
+  SAYSO_PIN_WAIT,      /* too soon after a wrong one: not even checked */
+  SAYSO_PIN_LOCKED,    /* five wrong in a row: staff mode is locked for a while */
+  SAYSO_PIN_NOT_SET,
+} SaysoPinResult;
+
+gboolean        sayso_pin_is_well_formed     (const char   *pin,
+                                              GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean        sayso_store_set_pin          (SaysoStore   *store,
+                                              const char   *pin,
+                                              GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean        sayso_store_has_pin          (SaysoStore   *store);
+
+#define SAYSO_TYPE_STAFF_GATE (sayso_staff_gate_get_type ())
+
+G_DECLARE_FINAL_TYPE (SaysoStaffGate, sayso_staff_gate, SAYSO, STAFF_GATE, GObject)
+
+typedef gint64 (*SaysoClockFunc) (void);
+
+SaysoStaffGate *sayso_staff_gate_new         (SaysoStore     *store);
+void            sayso_staff_gate_set_clock   (SaysoStaffGate *self,
+                                              SaysoClockFunc  clock);
+SaysoPinResult  sayso_staff_gate_try         (SaysoStaffGate *self,
+                                              const char     *pin,
+                                              GError        **error);
+gint64          sayso_staff_gate_get_wait    (SaysoStaffGate *self);
+guint           sayso_staff_gate_get_failures (SaysoStaffGate *self);
+
+G_END_DECLS

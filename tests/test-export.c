@@ -1,0 +1,523 @@
+/* The end-of-day export: bundles, their verification, failures mid-write,
+ * re-export, the keep period and the staff PIN gate. */
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "sayso-export-private.h"
+#include "sayso-setup.h"
+#include "sayso-staff.h"
+#include "sayso-store-private.h"
+#include "sayso-test-utils.h"
+
+static SaysoQuestionnaire *survey;
+
+typedef struct
+{
+  TestStore base;
+  char     *stick;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  test_store_setup (&f->base, data);
+  f->stick = g_build_filename (f->base.dir, "stick", NULL);
+  g_assert_cmpint (g_mkdir (f->stick, 0700), ==, 0);
+  g_unsetenv ("SAYSO_TODAY");
+  _sayso_export_set_fault (SAYSO_EXPORT_FAULT_NONE, 0);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  _sayso_export_set_fault (SAYSO_EXPORT_FAULT_NONE, 0);
+  g_unsetenv ("SAYSO_TODAY");
+  g_free (f->stick);
+  test_store_teardown (&f->base, data);
+}
+
+static void
+submit_n (SaysoStore *store,
+          guint       n,
+          const char *prefix)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strdup_printf ("%s-%u", prefix, i);
+
+      g_assert_true (sayso_response_set_text (r, "solutions", text, &error));
+      g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static guint
+count_files (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  while (g_dir_read_name (d))
+    n++;
+  return n;
+}
+
+static gint64
+awaiting (SaysoStore *store)
+{
+  gint64 total = 0, waiting = 0;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sayso_store_count (store, &total, &waiting, &error));
+  return waiting;
+}
+
+/* The texts of the records in a bundle, opened with the analysts' key. */
+static GPtrArray *
+bundle_texts (const char   *path,
+              const guint8 *sk)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoBundle) bundle = sayso_bundle_open (path, NULL, &error);
+  GPtrArray *texts = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < bundle->entries->len; i++)
+    {
+      g_autoptr(GBytes) sealed = sayso_bundle_read_record (bundle, i, &error);
+      g_autoptr(GBytes) plain = NULL;
+      g_autoptr(SaysoRecord) record = NULL;
+
+      g_assert_no_error (error);
+      plain = sayso_unseal (sk, sealed, &error);
+      g_assert_no_error (error);
+      record = sayso_record_decode (plain, &error);
+      g_assert_no_error (error);
+      g_ptr_array_add (texts, g_strdup (json_object_get_string_member (json_node_get_object (record->answers), "solutions")));
+    }
+  return texts;
+}
+
+static void
+test_round_trip (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(SaysoBundle) bundle = NULL;
+  g_autofree char *name = NULL;
+  SaysoExportResult result = { 0 };
+
+  submit_n (f->base.store, 5, "day-one");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.records, ==, 5);
+  g_assert_cmpint (result.sequence, ==, 1);
+  g_assert_cmpuint (count_files (f->stick), ==, 1);
+  g_assert_cmpint (awaiting (f->base.store), ==, 0);
+
+  /* Named by site, kiosk, day and sequence. */
+  name = g_path_get_basename (result.path);
+  g_assert_true (g_str_has_prefix (name, "sayso-test-site-"));
+  g_assert_true (g_str_has_suffix (name, "-0001.sayso"));
+
+  bundle = sayso_bundle_open (result.path, sayso_store_get_kiosk_key (f->base.store), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bundle->site, ==, "Test site");
+  g_assert_cmpint (bundle->sequence, ==, 1);
+  g_assert_cmpuint (bundle->size, ==, result.bytes);
+
+  texts = bundle_texts (result.path, f->base.sk);
+  g_assert_cmpuint (texts->len, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autofree char *want = g_strdup_printf ("day-one-%u", i);
+      g_assert_true (g_ptr_array_find_with_equal_func (texts, want, g_str_equal, NULL));
+    }
+
+  sayso_export_result_clear (&result);
+}
+
+static void
+test_nothing_to_export (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SaysoExportResult result = { 0 };
+
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_null (result.path);
+  g_assert_cmpuint (count_files (f->stick), ==, 0);
+}
+
+/* Exporting twice never duplicates or loses a record. */
+static void
+test_double_export (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SaysoExportResult first = { 0 }, second = { 0 }, third = { 0 };
+  g_autoptr(GPtrArray) a = NULL;
+  g_autoptr(GPtrArray) b = NULL;
+
+  submit_n (f->base.store, 3, "morning");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &first, &error));
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &second, &error));
+  g_assert_null (second.path);
+  submit_n (f->base.store, 2, "afternoon");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &third, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (third.sequence, ==, 2);
+
+  a = bundle_texts (first.path, f->base.sk);
+  b = bundle_texts (third.path, f->base.sk);
+  g_assert_cmpuint (a->len, ==, 3);
+  g_assert_cmpuint (b->len, ==, 2);
+  for (guint i = 0; i < b->len; i++)
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (b, i), "afternoon-"));
+
+  sayso_export_result_clear (&first);
+  sayso_export_result_clear (&third);
+}
+
+/* A lost stick: everything still kept goes out again, under a new number. */
+static void
+test_export_again (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SaysoExportResult lost = { 0 }, again = { 0 };
+  g_autoptr(GPtrArray) texts = NULL;
+
+  submit_n (f->base.store, 4, "lost");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &lost, &error));
+  g_assert_cmpint (g_unlink (lost.path), ==, 0);
+
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_AGAIN, &again, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (again.records, ==, 4);
+  g_assert_cmpint (again.sequence, ==, 2);
+  texts = bundle_texts (again.path, f->base.sk);
+  g_assert_cmpuint (texts->len, ==, 4);
+
+  sayso_export_result_clear (&lost);
+  sayso_export_result_clear (&again);
+}
+
+typedef struct
+{
+  SaysoExportFault fault;
+  guint64          after;
+  const char      *message;
+} FaultCase;
+
+static const FaultCase fault_cases[] = {
+  { SAYSO_EXPORT_FAULT_NO_SPACE, 0, "the drive is full" },
+  { SAYSO_EXPORT_FAULT_NO_SPACE, 30000, "the drive is full" },
+  { SAYSO_EXPORT_FAULT_REMOVED, 15000, "was the stick pulled out?" },
+  { SAYSO_EXPORT_FAULT_FSYNC, 0, "flushing the bundle" },
+  { SAYSO_EXPORT_FAULT_RENAME, 0, "naming the bundle" },
+};
+
+/* A full drive or a pulled stick leaves every record awaiting export, no
+ * half-written file behind, and says so plainly; the next export works. */
+static void
+test_fault (Fixture       *f,
+            gconstpointer  data)
+{
+  const FaultCase *fc = data;
+  g_autoptr(GError) error = NULL;
+  SaysoExportResult result = { 0 };
+  gint64 total = 0;
+
+  submit_n (f->base.store, 6, "fault");
+  _sayso_export_set_fault (fc->fault, fc->after);
+  g_assert_false (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_nonnull (error);
+  if (strstr (error->message, fc->message) == NULL || strstr (error->message, "every record is still awaiting export") == NULL)
+    g_error ("unexpected message: %s", error->message);
+  g_clear_error (&error);
+
+  g_assert_null (result.path);
+  g_assert_cmpuint (count_files (f->stick), ==, 0);
+  g_assert_cmpint (awaiting (f->base.store), ==, 6);
+  g_assert_true (sayso_store_count (f->base.store, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 6);
+  g_assert_true (sayso_db_integrity_check (_sayso_store_get_db (f->base.store), &error));
+
+  _sayso_export_set_fault (SAYSO_EXPORT_FAULT_NONE, 0);
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result.records, ==, 6);
+  /* The failed attempt's number is never reused. */
+  g_assert_cmpint (result.sequence, ==, 2);
+  g_assert_cmpint (awaiting (f->base.store), ==, 0);
+  sayso_export_result_clear (&result);
+}
+
+static void
+test_missing_folder (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *gone = g_build_filename (f->stick, "not-mounted", NULL);
+  SaysoExportResult result = { 0 };
+
+  submit_n (f->base.store, 1, "x");
+  g_assert_false (sayso_store_export (f->base.store, gone, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "is the stick in?"));
+  g_assert_cmpint (awaiting (f->base.store), ==, 1);
+}
+
+/* Exported records are kept 14 days for a re-export, then deleted. */
+static void
+test_keep_period (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SaysoExportResult result = { 0 };
+  gint64 total = -1, deleted = -1, keep = 0;
+
+  g_assert_true (sayso_store_get_keep_days (f->base.store, &keep, &error));
+  g_assert_cmpint (keep, ==, 14);
+
+  g_setenv ("SAYSO_TODAY", "2026-11-01", TRUE);
+  submit_n (f->base.store, 3, "old");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  sayso_export_result_clear (&result);
+
+  g_setenv ("SAYSO_TODAY", "2026-11-14", TRUE);
+  submit_n (f->base.store, 2, "new");
+  g_assert_true (sayso_store_purge_exported (f->base.store, &deleted, &error));
+  g_assert_cmpint (deleted, ==, 0);
+
+  g_setenv ("SAYSO_TODAY", "2026-11-15", TRUE);
+  g_assert_true (sayso_store_purge_exported (f->base.store, &deleted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (deleted, ==, 3);
+  g_assert_true (sayso_store_count (f->base.store, &total, NULL, &error));
+  /* The two awaiting export are never deleted, however old. */
+  g_assert_cmpint (total, ==, 2);
+
+  g_assert_true (sayso_store_set_keep_days (f->base.store, 30, &error));
+  g_assert_false (sayso_store_set_keep_days (f->base.store, 0, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+}
+
+/* Tampering, byte by byte. */
+
+static char *
+export_one (Fixture    *f,
+            const char *prefix)
+{
+  g_autoptr(GError) error = NULL;
+  SaysoExportResult result = { 0 };
+  char *path;
+
+  submit_n (f->base.store, 3, prefix);
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_no_error (error);
+  path = g_steal_pointer (&result.path);
+  sayso_export_result_clear (&result);
+  return path;
+}
+
+static void
+flip_byte (const char *path,
+           goffset     offset)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+  if (offset < 0)
+    offset += len;
+  data[offset] ^= 0x01;
+  g_assert_true (g_file_set_contents (path, data, len, NULL));
+}
+
+static void
+assert_refused (const char       *path,
+                const guint8     *kiosk,
+                SaysoBundleError  code,
+                const char       *words)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoBundle) bundle = sayso_bundle_open (path, kiosk, &error);
+
+  g_assert_null (bundle);
+  g_assert_error (error, SAYSO_BUNDLE_ERROR, (int) code);
+  if (strstr (error->message, words) == NULL)
+    g_error ("expected “%s” in “%s”", words, error->message);
+}
+
+static void
+test_tamper (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autofree char *path = export_one (f, "tamper");
+  g_autofree char *copy = g_build_filename (f->base.dir, "copy.sayso", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoBundle) good = sayso_bundle_open (path, NULL, &error);
+  const guint8 *kiosk = sayso_store_get_kiosk_key (f->base.store);
+  guint8 other_kiosk[32], other_sk[64];
+  gsize len = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+
+  /* A flipped byte inside a record. */
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  flip_byte (copy, 40 + 12336 + 500);
+  assert_refused (copy, kiosk, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 2 of 3");
+
+  /* A flipped byte in the manifest. */
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  flip_byte (copy, -(12 + 64 + 20));
+  assert_refused (copy, kiosk, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, "the signature does not match");
+
+  /* A flipped byte in the signature. */
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  flip_byte (copy, -(12 + 3));
+  assert_refused (copy, kiosk, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, "the signature does not match");
+
+  /* Cut short, anywhere. */
+  g_assert_true (g_file_set_contents (copy, contents, len - 1, NULL));
+  assert_refused (copy, kiosk, SAYSO_BUNDLE_ERROR_TRUNCATED, "truncated");
+  g_assert_true (g_file_set_contents (copy, contents, len / 2, NULL));
+  assert_refused (copy, kiosk, SAYSO_BUNDLE_ERROR_TRUNCATED, "truncated");
+  g_assert_true (g_file_set_contents (copy, contents, 5, NULL));
+  assert_refused (copy, kiosk, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, "not a Sayso bundle");
+
+  /* A record removed from the middle, manifest untouched. */
+  {
+    g_autoptr(GString) cut = g_string_new_len (contents, 40 + 12336);
+    g_string_append_len (cut, contents + 40 + 2 * 12336, len - 40 - 2 * 12336);
+    g_assert_true (g_file_set_contents (copy, cut->str, cut->len, NULL));
+    assert_refused (copy, kiosk, SAYSO_BUNDLE_ERROR_TRUNCATED, "the manifest accounts for");
+  }
+
+  /* Another kiosk's key expected. */
+  sayso_sign_keypair_new (other_kiosk, other_sk);
+  assert_refused (path, other_kiosk, SAYSO_BUNDLE_ERROR_WRONG_KIOSK, "not the kiosk whose key was given");
+
+  /* Not a bundle at all. */
+  g_assert_true (g_file_set_contents (copy, "hello, this is not a bundle at all", -1, NULL));
+  assert_refused (copy, NULL, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, "not a Sayso bundle");
+}
+
+/* A genuine record from another bundle put in place of one of this bundle's. */
+static void
+test_record_swapped (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *first = export_one (f, "first");
+  g_autofree char *second = export_one (f, "second");
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  gsize a_len = 0, b_len = 0;
+
+  g_assert_true (g_file_get_contents (first, &a, &a_len, NULL));
+  g_assert_true (g_file_get_contents (second, &b, &b_len, NULL));
+  memcpy (a + 40 + 12336 * 2, b + 40, 12336);
+  g_assert_true (g_file_set_contents (first, a, a_len, NULL));
+  assert_refused (first, NULL, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 3 of 3");
+}
+
+/* The PIN: kept only as Argon2id, wrong ones wait longer, five lock for five minutes. */
+static gint64 fake_now;
+
+static gint64
+fake_clock (void)
+{
+  return fake_now;
+}
+
+static void
+test_staff_pin (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(SaysoStaffGate) gate = sayso_staff_gate_new (f->base.store);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = NULL;
+  static const gint64 waits[] = { 1, 2, 4, 8 };
+
+  fake_now = 1000 * G_USEC_PER_SEC;
+  sayso_staff_gate_set_clock (gate, fake_clock);
+
+  g_assert_false (sayso_store_has_pin (f->base.store));
+  g_assert_cmpint (sayso_staff_gate_try (gate, "1234", &error), ==, SAYSO_PIN_NOT_SET);
+
+  g_assert_false (sayso_store_set_pin (f->base.store, "12", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (sayso_store_set_pin (f->base.store, "12ab", &error));
+  g_clear_error (&error);
+  g_assert_true (sayso_store_set_pin (f->base.store, "482916", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sayso_db_get_pin_hash (_sayso_store_get_db (f->base.store), &hash, &error));
+  g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
+  g_assert_null (strstr (hash, "482916"));
+
+  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
+
+  for (guint i = 0; i < G_N_ELEMENTS (waits); i++)
+    {
+      g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_WRONG);
+      g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, waits[i] * G_USEC_PER_SEC);
+      /* Too soon: refused without even checking, the right PIN included. */
+      g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_WAIT);
+      fake_now += waits[i] * G_USEC_PER_SEC;
+    }
+
+  g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_LOCKED);
+  g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, 300 * G_USEC_PER_SEC);
+  fake_now += 299 * G_USEC_PER_SEC;
+  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_LOCKED);
+  fake_now += 1 * G_USEC_PER_SEC;
+  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
+  g_assert_cmpuint (sayso_staff_gate_get_failures (gate), ==, 0);
+  g_assert_no_error (error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  sayso_init ();
+  survey = sayso_questionnaire_new_default ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/export/round-trip", test_round_trip);
+  ADD ("/export/nothing-to-export", test_nothing_to_export);
+  ADD ("/export/double-export", test_double_export);
+  ADD ("/export/again-after-lost-stick", test_export_again);
+  ADD ("/export/missing-folder", test_missing_folder);
+  ADD ("/export/keep-period", test_keep_period);
+  ADD ("/bundle/tamper", test_tamper);
+  ADD ("/bundle/record-swapped", test_record_swapped);
+  ADD ("/staff/pin", test_staff_pin);
+#undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
+    {
+      static const char * const names[] = { "", "full-drive", "removed", "fsync", "rename" };
+      g_autofree char *path = g_strdup_printf ("/export/fault/%s-after-%" G_GUINT64_FORMAT,
+                                               names[fault_cases[i].fault], fault_cases[i].after);
+      g_test_add (path, Fixture, &fault_cases[i], fixture_setup, test_fault, fixture_teardown);
+    }
+
+  ret = g_test_run ();
+  g_object_unref (survey);
+  return ret;
+}
