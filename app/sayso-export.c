@@ -67,11 +67,14 @@ sayso_bundle_file_name (const char   *site,
   return g_strdup_printf ("sayso-%s-%s-%s-%04" G_GINT64_FORMAT ".sayso", slug->str, kiosk, day, sequence);
 }
 
+#define WRITE_CHUNK (1024 * 1024)
+
 typedef struct
 {
-  int      fd;
-  guint64  written;
-  char    *path;
+  int         fd;
+  guint64     written;
+  char       *path;
+  GByteArray *pending;   /* written in large chunks: USB sticks like them */
 } Target;
 
 static gboolean
@@ -94,23 +97,27 @@ io_error (GError     **error,
 }
 
 static gboolean
-target_write (gconstpointer   data,
-              gsize           len,
-              gpointer        user_data,
-              GError        **error)
+target_flush (Target  *target,
+              GError **error)
 {
-  Target *target = user_data;
+  const guint8 *data = target->pending->data;
+  gsize len = target->pending->len;
   gsize done = 0;
 
   while (done < len)
     {
+      gsize want = len - done;
       gssize n;
 
-      if ((fault == SAYSO_EXPORT_FAULT_NO_SPACE || fault == SAYSO_EXPORT_FAULT_REMOVED) &&
-          target->written + done + 1 > fault_after)
-        return io_error (error, fault == SAYSO_EXPORT_FAULT_NO_SPACE ? ENOSPC : EIO, target->path, "writing");
+      /* The seam: the drive fills up, or goes away, after fault_after bytes. */
+      if (fault == SAYSO_EXPORT_FAULT_NO_SPACE || fault == SAYSO_EXPORT_FAULT_REMOVED)
+        {
+          if (target->written + done >= fault_after)
+            return io_error (error, fault == SAYSO_EXPORT_FAULT_NO_SPACE ? ENOSPC : EIO, target->path, "writing");
+          want = MIN (want, fault_after - (target->written + done));
+        }
 
-      n = write (target->fd, (const char *) data + done, len - done);
+      n = write (target->fd, data + done, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -119,6 +126,21 @@ target_write (gconstpointer   data,
     }
 
   target->written += len;
+  g_byte_array_set_size (target->pending, 0);
+  return TRUE;
+}
+
+static gboolean
+target_write (gconstpointer   data,
+              gsize           len,
+              gpointer        user_data,
+              GError        **error)
+{
+  Target *target = user_data;
+
+  g_byte_array_append (target->pending, data, len);
+  if (target->pending->len >= WRITE_CHUNK)
+    return target_flush (target, error);
   return TRUE;
 }
 
@@ -226,7 +248,7 @@ sayso_store_export (SaysoStore         *store,
   g_autofree char *tmp_path = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) local_error = NULL;
-  Target target = { -1, 0, NULL };
+  Target target = { -1, 0, NULL, NULL };
   Collect collect = { 0 };
   gboolean renamed = FALSE;
   gint64 n = 0, sequence = 0;
@@ -264,6 +286,7 @@ sayso_store_export (SaysoStore         *store,
   /* A new, unique name: never open or write over an existing file. */
   target.fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
   target.path = final_path;
+  target.pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
   if (target.fd < 0)
     {
       io_error (&local_error, errno, dir, "creating the bundle");
@@ -285,7 +308,8 @@ sayso_store_export (SaysoStore         *store,
       g_propagate_error (&local_error, g_steal_pointer (&collect.error));
       goto failed;
     }
-  if (!sayso_bundle_writer_finish (collect.writer, &local_error))
+  if (!sayso_bundle_writer_finish (collect.writer, &local_error) ||
+      !target_flush (&target, &local_error))
     goto failed;
 
   if (fault == SAYSO_EXPORT_FAULT_FSYNC || fsync (target.fd) != 0)
@@ -323,6 +347,7 @@ sayso_store_export (SaysoStore         *store,
       g_propagate_error (error, g_steal_pointer (&local_error));
       sayso_bundle_writer_free (collect.writer);
       sayso_db_kiosk_clear (&kiosk);
+      g_byte_array_unref (target.pending);
       return FALSE;
     }
 
@@ -333,6 +358,7 @@ sayso_store_export (SaysoStore         *store,
 
   sayso_bundle_writer_free (collect.writer);
   sayso_db_kiosk_clear (&kiosk);
+  g_byte_array_unref (target.pending);
 
   /* Deleting old records is housekeeping: a failure here loses nothing. */
   if (!sayso_store_purge_exported (store, &result->purged, &local_error))
@@ -343,6 +369,7 @@ sayso_store_export (SaysoStore         *store,
 failed:
   if (target.fd >= 0)
     close (target.fd);
+  g_clear_pointer (&target.pending, g_byte_array_unref);
   g_unlink (renamed ? final_path : tmp_path);
   g_clear_error (&collect.error);
   sayso_bundle_writer_free (collect.writer);

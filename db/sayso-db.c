@@ -277,12 +277,15 @@ sayso_db_open (const char        *path,
 
   /* WAL + FULL: a commit is on disk when it returns, even across a power
    * cut. secure_delete: deleted records are overwritten, not left in free pages.
-   * No temp files: temporary tables and indices stay in memory. */
+   * No temp files: temporary tables and indices stay in memory. Reads through
+   * mmap: an export reads every record, and copying them through read() cost
+   * a third of it (writes still go through write(), as SQLite always does). */
   if (!exec (db,
              "PRAGMA journal_mode = WAL;"
              "PRAGMA synchronous = FULL;"
              "PRAGMA secure_delete = ON;"
              "PRAGMA temp_store = MEMORY;"
+             "PRAGMA mmap_size = 268435456;"
              "PRAGMA foreign_keys = ON;",
              error) ||
       !migrate (db, creating, error))
