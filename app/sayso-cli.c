@@ -13,6 +13,7 @@
 
 #include "sayso-cli.h"
 #include "sayso-export.h"
+#include "sayso-import.h"
 #include "sayso-setup.h"
 #include "sayso-staff.h"
 #include "sayso-store.h"
@@ -76,6 +77,25 @@ command_context (const char *parameter,
   return context;
 }
 
+/* A PIN or passphrase is read from standard input, never from the command
+ * line, where every user of the machine could see it in the process list. */
+static char *
+read_secret_line (void)
+{
+  char line[256];
+  size_t len;
+
+  if (fgets (line, sizeof line, stdin) == NULL)
+    return NULL;
+  len = strcspn (line, "\r\n");
+  line[len] = '\0';
+  {
+    char *pin = g_strdup (line);
+    sodium_memzero (line, sizeof line);
+    return pin;
+  }
+}
+
 /* sayso keygen --out DIR */
 static int
 cmd_keygen (int    argc,
@@ -88,9 +108,13 @@ cmd_keygen (int    argc,
   g_autoptr(GError) error = NULL;
   guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
   guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE];
+  gboolean protect = FALSE;
+  char *passphrase = NULL;
+  gboolean written;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "Folder for recipient.pub and recipient.key", "DIR" },
+    { "passphrase", 'p', 0, G_OPTION_ARG_NONE, &protect, "Protect recipient.key with a passphrase read from standard input", NULL },
     { NULL }
   };
 
@@ -111,14 +135,25 @@ cmd_keygen (int    argc,
   if (g_file_test (pub_path, G_FILE_TEST_EXISTS) || g_file_test (key_path, G_FILE_TEST_EXISTS))
     return fail (SAYSO_EXIT_BAD_INPUT, "%s already holds a key pair; Sayso never overwrites a key", out);
 
+  if (protect && !(passphrase = read_secret_line ()))
+    return fail (SAYSO_EXIT_BAD_INPUT, "keygen: --passphrase reads the passphrase from standard input; none came");
+
   sayso_recipient_keypair_new (pk, sk);
-  if (!sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, sk, key_path, &error) ||
-      !sayso_key_write_file (SAYSO_KEY_RECIPIENT_PUBLIC, pk, pub_path, &error))
-    {
-      sodium_memzero (sk, sizeof sk);
-      return fail (SAYSO_EXIT_FAILED, "%s", error->message);
-    }
+  written = protect ? sayso_secret_key_write_protected (sk, passphrase, key_path, &error)
+                    : sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, sk, key_path, &error);
+  written = written && sayso_key_write_file (SAYSO_KEY_RECIPIENT_PUBLIC, pk, pub_path, &error);
   sodium_memzero (sk, sizeof sk);
+  if (passphrase)
+    {
+      sodium_memzero (passphrase, strlen (passphrase));
+      g_free (passphrase);
+    }
+  if (!written)
+    {
+      g_unlink (key_path);
+      return fail (g_error_matches (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY) ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_FAILED,
+                   "%s", error->message);
+    }
 
   g_print ("Wrote %s (give it to every kiosk)\n", pub_path);
   g_print ("Wrote %s (secret: keep it with the analysts, never on a kiosk)\n", key_path);
@@ -406,25 +441,6 @@ cmd_status (int    argc,
   return SAYSO_EXIT_OK;
 }
 
-/* A PIN is read from standard input, never from the command line, where
- * every user of the machine could see it in the process list. */
-static char *
-read_pin_line (void)
-{
-  char line[64];
-  size_t len;
-
-  if (fgets (line, sizeof line, stdin) == NULL)
-    return NULL;
-  len = strcspn (line, "\r\n");
-  line[len] = '\0';
-  {
-    char *pin = g_strdup (line);
-    sodium_memzero (line, sizeof line);
-    return pin;
-  }
-}
-
 /* sayso set-pin --store PATH  (the PIN on standard input) */
 static int
 cmd_set_pin (int    argc,
@@ -450,7 +466,7 @@ cmd_set_pin (int    argc,
   if (argc > 1)
     return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: the PIN is read from standard input, not the command line");
 
-  if (!(pin = read_pin_line ()))
+  if (!(pin = read_secret_line ()))
     return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: no PIN on standard input");
   if (!sayso_pin_is_well_formed (pin, &error))
     {
@@ -588,6 +604,142 @@ cmd_verify (int    argc,
   return code;
 }
 
+/* sayso enroll --db ANALYSIS.db --site NAME KIOSK_KEY */
+static int
+cmd_enroll (int    argc,
+            char **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *site = NULL;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoAnalysisDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 kiosk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "The analysis database (made if missing)", "ANALYSIS.db" },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, "The site the kiosk stands in", "NAME" },
+    { NULL }
+  };
+
+  context = command_context ("--db ANALYSIS.db --site NAME KIOSK_KEY",
+                             "Trust a kiosk's exports. KIOSK_KEY is the file (or the text) that\n"
+                             "“sayso init” printed on the kiosk.", entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (db_path == NULL || site == NULL || argc != 2)
+    return fail (SAYSO_EXIT_BAD_INPUT, "enroll: give --db ANALYSIS.db --site NAME and one KIOSK_KEY");
+
+  if (!(g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)
+          ? sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, argv[1], kiosk, &error)
+          : sayso_key_from_text (SAYSO_KEY_KIOSK_PUBLIC, argv[1], strlen (argv[1]), "KIOSK_KEY", kiosk, &error)))
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+
+  if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)) ||
+      !sayso_analysis_db_enroll (db, kiosk, site, &error))
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  g_print ("Enrolled the kiosk for site “%s”.\n", site);
+  return SAYSO_EXIT_OK;
+}
+
+static GPtrArray *
+load_questionnaires (char  **paths,
+                     GError **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_ptr_array_add (all, sayso_questionnaire_new_default ());
+  for (guint i = 0; paths && paths[i]; i++)
+    {
+      SaysoQuestionnaire *q = sayso_questionnaire_new_from_file (paths[i], error);
+      if (q == NULL)
+        return NULL;
+      g_ptr_array_add (all, q);
+    }
+  return g_steal_pointer (&all);
+}
+
+/* sayso import --db ANALYSIS.db --key recipient.key BUNDLE... */
+static int
+cmd_import (int    argc,
+            char **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_auto(GStrv) definitions = NULL;
+  gboolean trust = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoAnalysisDb) db = NULL;
+  g_autoptr(GPtrArray) questionnaires = NULL;
+  g_autoptr(GError) error = NULL;
+  char *passphrase = NULL;
+  guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE];
+  gboolean key_ok;
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "The analysis database (made if missing)", "ANALYSIS.db" },
+    { "key", 'k', 0, G_OPTION_ARG_FILENAME, &key_path, "The analysts' recipient.key (a passphrase is read from standard input)", "FILE" },
+    { "trust-unknown", 0, 0, G_OPTION_ARG_NONE, &trust, "Import bundles from kiosks that are not enrolled, and enrol them", NULL },
+    { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME_ARRAY, &definitions, "Another questionnaire the records may answer", "FILE" },
+    { NULL }
+  };
+
+  context = command_context ("--db ANALYSIS.db --key recipient.key BUNDLE...",
+                             "Verify bundles, open their records and add them to the analysis database,\n"
+                             "one transaction a bundle. A response is counted once, however often it was exported.",
+                             entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (db_path == NULL || key_path == NULL || argc < 2)
+    return fail (SAYSO_EXIT_BAD_INPUT, "import: give --db ANALYSIS.db --key recipient.key and at least one BUNDLE");
+
+  if (sayso_secret_key_is_protected (key_path) && !(passphrase = read_secret_line ()))
+    return fail (SAYSO_EXIT_BAD_INPUT, "import: %s is under a passphrase; give it on standard input", key_path);
+  key_ok = sayso_secret_key_read (key_path, passphrase, sk, &error);
+  if (passphrase)
+    {
+      sodium_memzero (passphrase, strlen (passphrase));
+      g_free (passphrase);
+    }
+  if (!key_ok)
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+
+  if (!(questionnaires = load_questionnaires (definitions, &error)))
+    {
+      sodium_memzero (sk, sizeof sk);
+      return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    }
+
+  if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)))
+    {
+      sodium_memzero (sk, sizeof sk);
+      return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    }
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) bundle_error = NULL;
+      SaysoImportResult result = { 0 };
+
+      if (!sayso_import_bundle (db, argv[i], sk, questionnaires, trust, &result, &bundle_error))
+        {
+          g_printerr ("sayso: REFUSED %s; nothing of it was imported\n", bundle_error->message);
+          code = SAYSO_EXIT_BAD_INPUT;
+        }
+      else if (result.already_imported)
+        g_print ("%s: already imported, skipped\n", argv[i]);
+      else
+        g_print ("%s: %" G_GINT64_FORMAT " new response%s from “%s” (bundle %" G_GINT64_FORMAT
+                 "), %" G_GINT64_FORMAT " already imported\n",
+                 argv[i], result.added, result.added == 1 ? "" : "s", result.site, result.sequence, result.duplicates);
+      sayso_import_result_clear (&result);
+    }
+
+  sodium_memzero (sk, sizeof sk);
+  return code;
+}
+
 static const Command commands[] = {
   { "keygen", "Make the analysts' key pair", cmd_keygen },
   { "init", "Make a kiosk store for a site", cmd_init },
@@ -596,6 +748,8 @@ static const Command commands[] = {
   { "status", "Count the responses in a store", cmd_status },
   { "export", "Write the responses awaiting export to a signed bundle", cmd_export },
   { "verify", "Check bundles' signatures and records", cmd_verify },
+  { "enroll", "Trust a kiosk's exports (analysts)", cmd_enroll },
+  { "import", "Open bundles into an analysis database (analysts)", cmd_import },
 };
 
 static void

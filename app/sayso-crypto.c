@@ -365,6 +365,139 @@ sayso_sealer_seal (SaysoSealer  *sealer,
   return g_bytes_new_take (sealed, crypto_box_SEALBYTES + block_size);
 }
 
+#define PROTECTED_TAG "sayso-recipient-secret-key-protected"
+
+gboolean
+sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                  const char   *passphrase,
+                                  const char   *path,
+                                  GError      **error)
+{
+  guint8 blob[crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SAYSO_BOX_SECRET_KEY_SIZE];
+  guint8 *salt = blob;
+  guint8 *nonce = blob + crypto_pwhash_SALTBYTES;
+  guint8 *box = nonce + crypto_secretbox_NONCEBYTES;
+  guint8 *key;
+  g_autofree char *b64 = NULL;
+  g_autofree char *text = NULL;
+  int fd;
+  gsize len;
+
+  g_return_val_if_fail (sk != NULL && passphrase != NULL && path != NULL, FALSE);
+
+  if (strlen (passphrase) < 8)
+    {
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+                   "the passphrase must be at least 8 characters");
+      return FALSE;
+    }
+
+  key = sodium_malloc (crypto_secretbox_KEYBYTES);
+  randombytes_buf (salt, crypto_pwhash_SALTBYTES);
+  randombytes_buf (nonce, crypto_secretbox_NONCEBYTES);
+  if (crypto_pwhash (key, crypto_secretbox_KEYBYTES, passphrase, strlen (passphrase), salt,
+                     crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
+                     crypto_pwhash_ALG_ARGON2ID13) != 0)
+    {
+      sodium_free (key);
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_FAILED, "not enough memory to protect the key");
+      return FALSE;
+    }
+  crypto_secretbox_easy (box, sk, SAYSO_BOX_SECRET_KEY_SIZE, nonce, key);
+  sodium_free (key);
+
+  b64 = g_base64_encode (blob, sizeof blob);
+  text = g_strdup_printf ("# Sayso analysts' SECRET key (X25519), under a passphrase (Argon2id moderate + XSalsa20-Poly1305).\n"
+                          "# The base64 is salt (16) || nonce (24) || secretbox of the 32-byte key.\n"
+                          "%s %s\n", PROTECTED_TAG, b64);
+  len = strlen (text);
+
+  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: cannot create: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  if (write (fd, text, len) != (gssize) len || fsync (fd) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_unlink (path);
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: cannot write: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  return TRUE;
+}
+
+static char *
+protected_line (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], PROTECTED_TAG " "))
+      return g_strdup (g_strstrip (lines[i] + strlen (PROTECTED_TAG) + 1));
+  return NULL;
+}
+
+gboolean
+sayso_secret_key_is_protected (const char *path)
+{
+  g_autofree char *line = protected_line (path);
+  return line != NULL;
+}
+
+gboolean
+sayso_secret_key_read (const char  *path,
+                       const char  *passphrase,
+                       guint8       sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                       GError     **error)
+{
+  g_autofree char *line = NULL;
+  g_autofree guint8 *blob = NULL;
+  guint8 *key;
+  gsize len = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (path != NULL && sk != NULL, FALSE);
+
+  if (!(line = protected_line (path)))
+    return sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, path, sk, error);
+
+  if (passphrase == NULL)
+    {
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+                   "%s: the key is under a passphrase, and none was given", path);
+      return FALSE;
+    }
+
+  blob = g_base64_decode (line, &len);
+  if (len != crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SAYSO_BOX_SECRET_KEY_SIZE)
+    {
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY, "%s: the protected key is damaged", path);
+      return FALSE;
+    }
+
+  key = sodium_malloc (crypto_secretbox_KEYBYTES);
+  ok = crypto_pwhash (key, crypto_secretbox_KEYBYTES, passphrase, strlen (passphrase), blob,
+                      crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
+                      crypto_pwhash_ALG_ARGON2ID13) == 0 &&
+       crypto_secretbox_open_easy (sk, blob + crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES,
+                                   len - crypto_pwhash_SALTBYTES - crypto_secretbox_NONCEBYTES,
+                                   blob + crypto_pwhash_SALTBYTES, key) == 0;
+  sodium_free (key);
+
+  if (!ok)
+    g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY, "%s: wrong passphrase", path);
+  return ok;
+}
+
 GBytes *
 sayso_seal (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
             GBytes       *plaintext,

@@ -77,6 +77,17 @@ GBytes   *sayso_sealer_seal            (SaysoSealer  *sealer,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoSealer, sayso_sealer_free)
 
+/* The analysts' secret key, optionally under a passphrase (Argon2id + secretbox). */
+gboolean  sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                            const char   *passphrase,
+                                            const char   *path,
+                                            GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_secret_key_is_protected    (const char   *path);
+gboolean  sayso_secret_key_read            (const char   *path,
+                                            const char   *passphrase,
+                                            guint8        sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                            GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+
 GBytes   *sayso_seal                   (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
                                         GBytes       *plaintext,
                                         gsize         block_size,

@@ -1,0 +1,623 @@
+/* sayso-analysis-db.c: the analysts' database.
+ *
+ * Each answer value is a row of its own, carrying the response's site and day,
+ * so that every figure of the report is one GROUP BY over an index range,
+ * without a join, even at a hundred thousand responses.
+ */
+#define G_LOG_DOMAIN "sayso-analysis-db"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "sayso-analysis-db.h"
+#include "sayso-db.h"
+
+struct _SaysoAnalysisDb
+{
+  sqlite3      *handle;
+  char         *path;
+  sqlite3_stmt *insert_response;
+  sqlite3_stmt *insert_answer;
+};
+
+static const char schema[] =
+  "CREATE TABLE kiosks ("
+  "  pk BLOB PRIMARY KEY CHECK (length(pk) = 32),"
+  "  site TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE bundles ("
+  "  kiosk BLOB NOT NULL,"
+  "  sequence INTEGER NOT NULL,"
+  "  digest BLOB NOT NULL,"
+  "  file_name TEXT NOT NULL,"
+  "  records INTEGER NOT NULL,"
+  "  PRIMARY KEY (kiosk, sequence)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE responses ("
+  "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+  "  kiosk BLOB NOT NULL,"
+  "  sequence INTEGER NOT NULL,"
+  "  questionnaire TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  mode TEXT NOT NULL,"
+  "  site TEXT NOT NULL,"
+  "  language TEXT NOT NULL,"
+  "  answers TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX responses_by_site_day ON responses (site, day);"
+  "CREATE TABLE answers ("
+  "  question TEXT NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  response BLOB NOT NULL,"
+  "  site TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  PRIMARY KEY (question, value, response)"
+  ") WITHOUT ROWID;"
+  "PRAGMA user_version = 1;";
+
+static gboolean
+fail (SaysoAnalysisDb  *db,
+      int               rc,
+      const char       *doing,
+      GError          **error)
+{
+  int code = (rc & 0xff) == SQLITE_BUSY ? SAYSO_DB_ERROR_BUSY
+           : (rc & 0xff) == SQLITE_FULL ? SAYSO_DB_ERROR_FULL
+           : (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT ? SAYSO_DB_ERROR_CORRUPT
+           : SAYSO_DB_ERROR_FAILED;
+
+  g_set_error (error, SAYSO_DB_ERROR, code, "%s: %s failed: %s", db->path, doing,
+               db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
+  return FALSE;
+}
+
+static gboolean
+exec (SaysoAnalysisDb  *db,
+      const char       *sql,
+      GError          **error)
+{
+  int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? TRUE : fail (db, rc, "a query", error);
+}
+
+void
+sayso_analysis_db_close (SaysoAnalysisDb *db)
+{
+  if (db == NULL)
+    return;
+  g_clear_pointer (&db->insert_response, sqlite3_finalize);
+  g_clear_pointer (&db->insert_answer, sqlite3_finalize);
+  if (db->handle)
+    sqlite3_close_v2 (db->handle);
+  g_free (db->path);
+  g_free (db);
+}
+
+SaysoAnalysisDb *
+sayso_analysis_db_open (const char  *path,
+                        gboolean     create,
+                        GError     **error)
+{
+  g_autoptr(SaysoAnalysisDb) db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int version = -1, n_tables = 0;
+  int rc;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!create && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
+                   "%s: no analysis database here (“sayso enroll” or “sayso import” makes one)", path);
+      return NULL;
+    }
+
+  db = g_new0 (SaysoAnalysisDb, 1);
+  db->path = g_strdup (path);
+  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+  if (rc != SQLITE_OK)
+    {
+      fail (db, rc, "opening", error);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db->handle, 5000);
+
+  /* It holds opened answers: readable by its owner only. */
+  if (create)
+    g_chmod (path, 0600);
+
+  if (!exec (db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;"
+                 "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536;", error))
+    return NULL;
+
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                       " (SELECT count(*) FROM sqlite_schema)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      version = sqlite3_column_int (stmt, 0);
+      n_tables = sqlite3_column_int (stmt, 1);
+    }
+  sqlite3_finalize (stmt);
+  if (version < 0)
+    {
+      fail (db, rc, "reading the schema", error);
+      return NULL;
+    }
+
+  if (version == 0 && n_tables == 0)
+    {
+      if (!exec (db, "BEGIN IMMEDIATE", error))
+        return NULL;
+      if (!exec (db, schema, error) || !exec (db, "COMMIT", error))
+        {
+          sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+          return NULL;
+        }
+    }
+  else if (version != SAYSO_ANALYSIS_SCHEMA_VERSION)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, version > SAYSO_ANALYSIS_SCHEMA_VERSION ? SAYSO_DB_ERROR_TOO_NEW : SAYSO_DB_ERROR_CORRUPT,
+                   "%s: not a Sayso analysis database (schema %d)", path, version);
+      return NULL;
+    }
+
+  return g_steal_pointer (&db);
+}
+
+gboolean
+sayso_analysis_db_begin (SaysoAnalysisDb  *db,
+                         GError          **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  return exec (db, "BEGIN IMMEDIATE", error);
+}
+
+gboolean
+sayso_analysis_db_commit (SaysoAnalysisDb  *db,
+                          GError          **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  if (!exec (db, "COMMIT", error))
+    {
+      sayso_analysis_db_rollback (db);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+sayso_analysis_db_rollback (SaysoAnalysisDb *db)
+{
+  g_return_if_fail (db != NULL);
+  if (!sqlite3_get_autocommit (db->handle))
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+gboolean
+sayso_analysis_db_enroll (SaysoAnalysisDb  *db,
+                          const guint8      kiosk_pk[32],
+                          const char       *site,
+                          GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && kiosk_pk != NULL && site != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "INSERT INTO kiosks (pk, site) VALUES (?1, ?2)"
+                           " ON CONFLICT (pk) DO UPDATE SET site = excluded.site", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, site, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "enrolling a kiosk", error);
+}
+
+gboolean
+sayso_analysis_db_lookup_kiosk (SaysoAnalysisDb  *db,
+                                const guint8      kiosk_pk[32],
+                                char            **site,
+                                GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && kiosk_pk != NULL && site != NULL, FALSE);
+
+  *site = NULL;
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT site FROM kiosks WHERE pk = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "looking up a kiosk", error);
+}
+
+gboolean
+sayso_analysis_db_bundle_state (SaysoAnalysisDb           *db,
+                                const guint8               kiosk_pk[32],
+                                gint64                     sequence,
+                                const guint8               digest[32],
+                                SaysoAnalysisBundleState  *state,
+                                GError                   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && kiosk_pk != NULL && digest != NULL && state != NULL, FALSE);
+
+  *state = SAYSO_ANALYSIS_BUNDLE_NEW;
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT digest FROM bundles WHERE kiosk = ?1 AND sequence = ?2", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, sequence);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *state = sqlite3_column_bytes (stmt, 0) == 32 && memcmp (sqlite3_column_blob (stmt, 0), digest, 32) == 0
+               ? SAYSO_ANALYSIS_BUNDLE_SAME : SAYSO_ANALYSIS_BUNDLE_CONFLICT;
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "looking up a bundle", error);
+}
+
+gboolean
+sayso_analysis_db_add_bundle (SaysoAnalysisDb  *db,
+                              const guint8      kiosk_pk[32],
+                              gint64            sequence,
+                              const guint8      digest[32],
+                              const char       *file_name,
+                              gint64            n_records,
+                              GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && kiosk_pk != NULL && digest != NULL && file_name != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "INSERT INTO bundles (kiosk, sequence, digest, file_name, records) VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, sequence);
+      sqlite3_bind_blob (stmt, 3, digest, 32, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, file_name, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 5, n_records);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "recording a bundle", error);
+}
+
+static gboolean
+prepare_cached (SaysoAnalysisDb  *db,
+                sqlite3_stmt    **stmt,
+                const char       *sql,
+                GError          **error)
+{
+  int rc;
+
+  if (*stmt != NULL)
+    {
+      sqlite3_reset (*stmt);
+      return TRUE;
+    }
+  rc = sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL);
+  return rc == SQLITE_OK ? TRUE : fail (db, rc, "preparing a query", error);
+}
+
+static gboolean
+add_answer (SaysoAnalysisDb  *db,
+            const guint8      id[16],
+            const char       *question,
+            const char       *value,
+            const char       *site,
+            const char       *day,
+            GError          **error)
+{
+  int rc;
+
+  if (!prepare_cached (db, &db->insert_answer,
+                       "INSERT OR IGNORE INTO answers (question, value, response, site, day) VALUES (?1, ?2, ?3, ?4, ?5)",
+                       error))
+    return FALSE;
+
+  sqlite3_bind_text (db->insert_answer, 1, question, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_answer, 2, value, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (db->insert_answer, 3, id, 16, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_answer, 4, site, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_answer, 5, day, -1, SQLITE_STATIC);
+  rc = sqlite3_step (db->insert_answer);
+  sqlite3_reset (db->insert_answer);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "storing an answer", error);
+}
+
+gboolean
+sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
+                                const guint8      id[16],
+                                const guint8      kiosk_pk[32],
+                                gint64            sequence,
+                                const char       *questionnaire,
+                                gint64            version,
+                                const char       *day,
+                                const char       *mode,
+                                const char       *site,
+                                const char       *language,
+                                const char       *answers_json,
+                                gboolean         *added,
+                                GError          **error)
+{
+  g_autoptr(JsonNode) answers = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  JsonObjectIter iter;
+  const char *question;
+  JsonNode *value;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && id != NULL && answers_json != NULL, FALSE);
+
+  if (!prepare_cached (db, &db->insert_response,
+                       "INSERT OR IGNORE INTO responses (id, kiosk, sequence, questionnaire, version, day, mode, site, language, answers)"
+                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error))
+    return FALSE;
+
+  sqlite3_bind_blob (db->insert_response, 1, id, 16, SQLITE_STATIC);
+  sqlite3_bind_blob (db->insert_response, 2, kiosk_pk, 32, SQLITE_STATIC);
+  sqlite3_bind_int64 (db->insert_response, 3, sequence);
+  sqlite3_bind_text (db->insert_response, 4, questionnaire, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (db->insert_response, 5, version);
+  sqlite3_bind_text (db->insert_response, 6, day, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_response, 7, mode, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_response, 8, site, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_response, 9, language, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_response, 10, answers_json, -1, SQLITE_STATIC);
+  rc = sqlite3_step (db->insert_response);
+  sqlite3_reset (db->insert_response);
+  if (rc != SQLITE_DONE)
+    return fail (db, rc, "storing a response", error);
+
+  /* Already there through another bundle (a re-export): counted once. */
+  *added = sqlite3_changes (db->handle) > 0;
+  if (!*added)
+    return TRUE;
+
+  answers = json_from_string (answers_json, &parse_error);
+  if (answers == NULL || !JSON_NODE_HOLDS_OBJECT (answers))
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FAILED, "a response's answers are not a JSON object");
+      return FALSE;
+    }
+
+  json_object_iter_init (&iter, json_node_get_object (answers));
+  while (json_object_iter_next (&iter, &question, &value))
+    {
+      if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            if (!add_answer (db, id, question, json_array_get_string_element (array, i), site, day, error))
+              return FALSE;
+        }
+      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        {
+          if (!add_answer (db, id, question, json_node_get_string (value), site, day, error))
+            return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static void
+bind_filter (sqlite3_stmt              *stmt,
+             int                        first,
+             const SaysoAnalysisFilter *filter)
+{
+  const char *site = filter ? filter->site : NULL;
+  const char *from = filter ? filter->from : NULL;
+  const char *to = filter ? filter->to : NULL;
+
+  if (site) sqlite3_bind_text (stmt, first, site, -1, SQLITE_TRANSIENT); else sqlite3_bind_null (stmt, first);
+  if (from) sqlite3_bind_text (stmt, first + 1, from, -1, SQLITE_TRANSIENT); else sqlite3_bind_null (stmt, first + 1);
+  if (to) sqlite3_bind_text (stmt, first + 2, to, -1, SQLITE_TRANSIENT); else sqlite3_bind_null (stmt, first + 2);
+}
+
+#define FILTER_SQL(n1, n2, n3) \
+  " (?" #n1 " IS NULL OR site = ?" #n1 ") AND (?" #n2 " IS NULL OR day >= ?" #n2 ") AND (?" #n3 " IS NULL OR day <= ?" #n3 ")"
+
+gboolean
+sayso_analysis_db_count_responses (SaysoAnalysisDb           *db,
+                                   const SaysoAnalysisFilter *filter,
+                                   gint64                    *total,
+                                   gint64                     by_mode[3],
+                                   GError                   **error)
+{
+  static const char * const modes[] = { "self", "staff", "paper" };
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (total)
+    *total = 0;
+  if (by_mode)
+    memset (by_mode, 0, 3 * sizeof (gint64));
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT mode, count(*) FROM responses WHERE" FILTER_SQL (1, 2, 3) " GROUP BY mode",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_filter (stmt, 1, filter);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          const char *mode = (const char *) sqlite3_column_text (stmt, 0);
+          gint64 n = sqlite3_column_int64 (stmt, 1);
+
+          if (total)
+            *total += n;
+          for (guint i = 0; by_mode && i < G_N_ELEMENTS (modes); i++)
+            if (g_strcmp0 (mode, modes[i]) == 0)
+              by_mode[i] += n;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "counting responses", error);
+}
+
+gboolean
+sayso_analysis_db_count_answers (SaysoAnalysisDb           *db,
+                                 const SaysoAnalysisFilter *filter,
+                                 const char                *question,
+                                 GHashTable               **counts,
+                                 gint64                    *n_answered,
+                                 GError                   **error)
+{
+  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && question != NULL && counts != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT value, count(*) FROM answers WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
+                           " GROUP BY value", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
+      bind_filter (stmt, 2, filter);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 *n = g_new (gint64, 1);
+          *n = sqlite3_column_int64 (stmt, 1);
+          g_hash_table_insert (table, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), n);
+        }
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (db, rc, "counting answers", error);
+
+  if (n_answered)
+    {
+      *n_answered = 0;
+      rc = sqlite3_prepare_v2 (db->handle,
+                               "SELECT count(DISTINCT response) FROM answers WHERE question = ?1 AND" FILTER_SQL (2, 3, 4),
+                               -1, &stmt, NULL);
+      if (rc == SQLITE_OK)
+        {
+          sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
+          bind_filter (stmt, 2, filter);
+          if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+            {
+              *n_answered = sqlite3_column_int64 (stmt, 0);
+              rc = SQLITE_DONE;
+            }
+        }
+      sqlite3_finalize (stmt);
+      if (rc != SQLITE_DONE)
+        return fail (db, rc, "counting answers", error);
+    }
+
+  *counts = g_steal_pointer (&table);
+  return TRUE;
+}
+
+gboolean
+sayso_analysis_db_foreach_text (SaysoAnalysisDb           *db,
+                                const SaysoAnalysisFilter *filter,
+                                const char                *question,
+                                SaysoAnalysisTextFunc      func,
+                                gpointer                   user_data,
+                                GError                   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && question != NULL && func != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT site, value FROM answers WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
+                           " ORDER BY site, value", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
+      bind_filter (stmt, 2, filter);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (!func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), user_data))
+          {
+            rc = SQLITE_DONE;
+            break;
+          }
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "reading free text", error);
+}
+
+gboolean
+sayso_analysis_db_foreach_response (SaysoAnalysisDb           *db,
+                                    const SaysoAnalysisFilter *filter,
+                                    SaysoAnalysisRowFunc       func,
+                                    gpointer                   user_data,
+                                    GError                   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && func != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT hex(id), day, mode, site, language, questionnaire, version, answers FROM responses"
+                           " WHERE" FILTER_SQL (1, 2, 3) " ORDER BY site, day, id", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      bind_filter (stmt, 1, filter);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        if (!func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
+                   (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+                   (const char *) sqlite3_column_text (stmt, 4), (const char *) sqlite3_column_text (stmt, 5),
+                   sqlite3_column_int64 (stmt, 6), (const char *) sqlite3_column_text (stmt, 7), user_data))
+          {
+            rc = SQLITE_DONE;
+            break;
+          }
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "reading responses", error);
+}
+
+gboolean
+sayso_analysis_db_list_sites (SaysoAnalysisDb  *db,
+                              GStrv            *sites,
+                              GError          **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && sites != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT DISTINCT site FROM responses ORDER BY site", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (db, rc, "listing sites", error);
+
+  *sites = g_strv_builder_end (builder);
+  return TRUE;
+}
