@@ -225,6 +225,8 @@ sayso_bundle_free (SaysoBundle *bundle)
   if (bundle == NULL)
     return;
 
+  if (bundle->fd >= 0)
+    close (bundle->fd);
   g_free (bundle->path);
   g_free (bundle->site);
   g_free (bundle->day);
@@ -340,6 +342,7 @@ parse_manifest (SaysoBundle  *bundle,
   gint64 format = 0, count = -1;
   guint64 offset = HEAD_SIZE;
   gsize kiosk_len = 0;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
 
   if (!json_parser_load_from_data (parser, text, len, NULL) ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -396,9 +399,8 @@ parse_manifest (SaysoBundle  *bundle,
       entry->size = (guint64) size;
       offset += entry->size;
 
-      for (guint k = 0; k < i; k++)
-        if (memcmp (((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, k))->id, entry->id, 16) == 0)
-          return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u repeats record %u", i + 1, k + 1);
+      if (!g_hash_table_add (seen, g_bytes_new (entry->id, sizeof entry->id)))
+        return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u repeats an earlier record", i + 1);
     }
 
   if (offset - HEAD_SIZE != records_size)
@@ -438,10 +440,11 @@ check_record (SaysoBundle  *bundle,
   return TRUE;
 }
 
-SaysoBundle *
-sayso_bundle_open (const char    *path,
-                   const guint8  *expected_kiosk_pk,
-                   GError       **error)
+static SaysoBundle *
+bundle_open (const char    *path,
+             const guint8  *expected_kiosk_pk,
+             gboolean       check_records,
+             GError       **error)
 {
   g_autoptr(SaysoBundle) bundle = NULL;
   g_autofree guint8 *signed_part = NULL;
@@ -453,9 +456,8 @@ sayso_bundle_open (const char    *path,
   int fd;
   gboolean ok = FALSE;
 
-  g_return_val_if_fail (path != NULL, NULL);
-
   bundle = g_new0 (SaysoBundle, 1);
+  bundle->fd = -1;
   bundle->path = g_strdup (path);
   bundle->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
 
@@ -526,15 +528,36 @@ sayso_bundle_open (const char    *path,
   if (!parse_manifest (bundle, (const char *) signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, manifest_len, records_size, error))
     goto out;
 
-  for (guint i = 0; i < bundle->entries->len; i++)
+  for (guint i = 0; check_records && i < bundle->entries->len; i++)
     if (!check_record (bundle, fd, i, NULL, error))
       goto out;
 
   ok = TRUE;
+  bundle->fd = fd;
+  fd = -1;
 
 out:
-  close (fd);
+  if (fd >= 0)
+    close (fd);
   return ok ? g_steal_pointer (&bundle) : NULL;
+}
+
+SaysoBundle *
+sayso_bundle_open (const char    *path,
+                   const guint8  *expected_kiosk_pk,
+                   GError       **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return bundle_open (path, expected_kiosk_pk, TRUE, error);
+}
+
+SaysoBundle *
+sayso_bundle_open_signed (const char    *path,
+                          const guint8  *expected_kiosk_pk,
+                          GError       **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return bundle_open (path, expected_kiosk_pk, FALSE, error);
 }
 
 GBytes *
@@ -543,21 +566,12 @@ sayso_bundle_read_record (SaysoBundle  *bundle,
                           GError      **error)
 {
   GBytes *out = NULL;
-  int fd;
 
   g_return_val_if_fail (bundle != NULL, NULL);
   g_return_val_if_fail (index < bundle->entries->len, NULL);
-
-  fd = g_open (bundle->path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO, "%s: cannot open: %s", bundle->path, g_strerror (saved));
-      return NULL;
-    }
+  g_return_val_if_fail (bundle->fd >= 0, NULL);
 
   /* Checked again: the file may have changed since it was verified. */
-  check_record (bundle, fd, index, &out, error);
-  close (fd);
+  check_record (bundle, bundle->fd, index, &out, error);
   return out;
 }

@@ -48,6 +48,7 @@ typedef struct
   char      *day;
   GPtrArray *entries;   /* of SaysoBundleEntry */
   guint64    size;
+  int        fd;        /* kept open for reading records */
 } SaysoBundle;
 
 typedef gboolean (*SaysoBundleWriteFunc) (gconstpointer   data,
@@ -81,6 +82,12 @@ void                sayso_bundle_writer_free    (SaysoBundleWriter    *writer);
 SaysoBundle        *sayso_bundle_open           (const char           *path,
                                                  const guint8         *expected_kiosk_pk,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Checks the structure and the signature only; each record's hash is then
+ * checked by sayso_bundle_read_record(), for a reader that goes through them all. */
+SaysoBundle        *sayso_bundle_open_signed    (const char           *path,
+                                                 const guint8         *expected_kiosk_pk,
+                                                 GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Thread-safe: reads with pread() on the bundle's descriptor. */
 GBytes             *sayso_bundle_read_record    (SaysoBundle          *bundle,
                                                  guint                 index,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -63,15 +63,31 @@ bundle_digest (SaysoBundle *bundle,
   crypto_generichash_final (&state, digest, 32);
 }
 
+/* A record opened and checked, ready to be stored. */
+typedef struct
+{
+  GError      *error;
+  SaysoRecord *record;
+  char        *answers;
+} Opened;
+
+static void
+opened_clear (Opened *opened)
+{
+  g_clear_error (&opened->error);
+  g_clear_pointer (&opened->record, sayso_record_free);
+  if (opened->answers)
+    sodium_memzero (opened->answers, strlen (opened->answers));
+  g_clear_pointer (&opened->answers, g_free);
+}
+
 static gboolean
-import_record (SaysoAnalysisDb  *db,
-               SaysoBundle      *bundle,
-               guint             index,
-               const guint8     *sk,
-               GPtrArray        *questionnaires,
-               const char       *site,
-               gboolean         *added,
-               GError          **error)
+open_record (SaysoBundle   *bundle,
+             guint          index,
+             const guint8  *sk,
+             GPtrArray     *questionnaires,
+             Opened        *opened,
+             GError       **error)
 {
   SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, index);
   g_autoptr(GBytes) sealed = NULL;
@@ -81,7 +97,6 @@ import_record (SaysoAnalysisDb  *db,
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *answers = NULL;
   g_autofree char *id = sayso_hex (entry->id, 16);
   SaysoQuestionnaire *questionnaire;
 
@@ -144,11 +159,63 @@ import_record (SaysoAnalysisDb  *db,
       return FALSE;
     }
 
-  answers = json_to_string (record->answers, FALSE);
-  return sayso_analysis_db_add_response (db, entry->id, bundle->kiosk_pk, bundle->sequence,
-                                         record->questionnaire, record->version, record->day,
-                                         sayso_mode_to_string (record->mode), site, record->language,
-                                         answers, added, error);
+  opened->answers = json_to_string (record->answers, FALSE);
+  opened->record = g_steal_pointer (&record);
+  return TRUE;
+}
+
+/* Opening (an X25519 exchange, a hash, JSON) is most of an import's work,
+ * and records are independent: it is spread over the machine's cores, a
+ * chunk at a time, while storing stays in order on this thread. */
+#define CHUNK 2048
+
+typedef struct
+{
+  SaysoBundle   *bundle;
+  const guint8  *sk;
+  GPtrArray     *questionnaires;
+  Opened        *opened;
+  guint          first;
+  guint          count;
+  guint          n_workers;
+} Work;
+
+typedef struct
+{
+  Work  *work;
+  guint  worker;
+} Worker;
+
+static gpointer
+open_worker (gpointer data)
+{
+  Worker *worker = data;
+  Work *work = worker->work;
+
+  for (guint i = worker->worker; i < work->count; i += work->n_workers)
+    {
+      Opened *opened = &work->opened[i];
+      if (!open_record (work->bundle, work->first + i, work->sk, work->questionnaires, opened, &opened->error))
+        break;
+    }
+  return NULL;
+}
+
+static void
+open_chunk (Work *work)
+{
+  g_autofree Worker *workers = g_new0 (Worker, work->n_workers);
+  g_autofree GThread **threads = g_new0 (GThread *, work->n_workers);
+
+  for (guint t = 0; t < work->n_workers; t++)
+    {
+      workers[t].work = work;
+      workers[t].worker = t;
+      threads[t] = t == 0 ? NULL : g_thread_new ("sayso-import", open_worker, &workers[t]);
+    }
+  open_worker (&workers[0]);
+  for (guint t = 1; t < work->n_workers; t++)
+    g_thread_join (threads[t]);
 }
 
 gboolean
@@ -163,14 +230,17 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   g_autoptr(SaysoBundle) bundle = NULL;
   g_autofree char *site = NULL;
   g_autofree char *base = NULL;
+  g_autofree Opened *opened = NULL;
   SaysoAnalysisBundleState state;
+  Work work = { 0 };
   guint8 digest[32];
 
   g_return_val_if_fail (db != NULL && path != NULL && recipient_sk != NULL && result != NULL, FALSE);
 
   memset (result, 0, sizeof *result);
 
-  if (!(bundle = sayso_bundle_open (path, NULL, error)))
+  /* The signature now, each record's hash as it is opened: one read of the file. */
+  if (!(bundle = sayso_bundle_open_signed (path, NULL, error)))
     return FALSE;
 
   if (!sayso_analysis_db_lookup_kiosk (db, bundle->kiosk_pk, &site, error))
@@ -212,16 +282,52 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   if (site == NULL && !sayso_analysis_db_enroll (db, bundle->kiosk_pk, bundle->site, error))
     goto failed;
 
-  for (guint i = 0; i < bundle->entries->len; i++)
-    {
-      gboolean added = FALSE;
+  opened = g_new0 (Opened, MIN (CHUNK, MAX (1, bundle->entries->len)));
+  work.bundle = bundle;
+  work.sk = recipient_sk;
+  work.questionnaires = questionnaires;
+  work.opened = opened;
+  work.n_workers = CLAMP (g_get_num_processors (), 1, 8);
 
-      if (!import_record (db, bundle, i, recipient_sk, questionnaires, result->site, &added, error))
+  for (guint first = 0; first < bundle->entries->len; first += CHUNK)
+    {
+      gboolean ok = TRUE;
+
+      work.first = first;
+      work.count = MIN (CHUNK, bundle->entries->len - first);
+      open_chunk (&work);
+
+      for (guint i = 0; i < work.count && ok; i++)
+        {
+          Opened *one = &opened[i];
+          gboolean added = FALSE;
+
+          if (one->error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&one->error));
+              ok = FALSE;
+            }
+          else if (one->record == NULL)
+            {
+              /* A worker stopped at an earlier error; that error is reported first. */
+              continue;
+            }
+          else if (!sayso_analysis_db_add_response (db, ((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, first + i))->id,
+                                                    bundle->kiosk_pk, bundle->sequence,
+                                                    one->record->questionnaire, one->record->version, one->record->day,
+                                                    sayso_mode_to_string (one->record->mode), result->site,
+                                                    one->record->language, one->answers, &added, error))
+            ok = FALSE;
+          else if (added)
+            result->added++;
+          else
+            result->duplicates++;
+        }
+
+      for (guint i = 0; i < work.count; i++)
+        opened_clear (&opened[i]);
+      if (!ok)
         goto failed;
-      if (added)
-        result->added++;
-      else
-        result->duplicates++;
     }
 
   base = g_path_get_basename (path);
@@ -233,6 +339,9 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   return TRUE;
 
 failed:
+  if (opened != NULL)
+    for (guint i = 0; i < MIN (CHUNK, bundle->entries->len); i++)
+      opened_clear (&opened[i]);
   sayso_analysis_db_rollback (db);
   result->added = result->duplicates = 0;
   return FALSE;
