@@ -194,7 +194,7 @@ migrate (SaysoDb  *db,
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %d", v + 1);
 
-      if (v > 0)
+      if (version > 0)
         g_info ("Migrating %s from schema %d to %d", db->path, v, v + 1);
 
       if (!exec (db, migrations[v], error) || !exec (db, bump, error))

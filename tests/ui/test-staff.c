@@ -1,0 +1,298 @@
+/* Staff mode, driven through its real widgets under Xvfb: the PIN, its
+ * delays and lockout, closing when idle, the export and settings. */
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "sayso-export.h"
+#include "sayso-setup.h"
+#include "sayso-staff-view.h"
+#include "sayso-test-utils.h"
+#include "sayso-ui-resources.h"
+
+static gint64 fake_now;
+
+static gint64
+fake_clock (void)
+{
+  return fake_now;
+}
+
+typedef struct
+{
+  TestStore       base;
+  GtkWindow      *window;
+  SaysoStaffView *view;
+  char           *folder;
+  char           *settings;
+  guint           closed;
+  int             started_mode;
+} Fixture;
+
+static void
+on_closed (SaysoStaffView *view,
+           Fixture        *f)
+{
+  f->closed++;
+}
+
+static void
+on_start (SaysoStaffView *view,
+          int             mode,
+          Fixture        *f)
+{
+  f->started_mode = mode;
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  test_store_setup (&f->base, data);
+  f->folder = g_build_filename (f->base.dir, "stick", NULL);
+  f->settings = g_build_filename (f->base.dir, "config", "kiosk.ini", NULL);
+  g_mkdir (f->folder, 0700);
+  f->started_mode = -1;
+  fake_now = (gint64) 5000 * G_USEC_PER_SEC;
+
+  f->view = sayso_staff_view_new ();
+  sayso_staff_view_set_clock (f->view, fake_clock);
+  sayso_staff_view_set_store (f->view, f->base.store);
+  sayso_staff_view_set_export_folder (f->view, f->folder);
+  sayso_staff_view_set_settings_file (f->view, f->settings);
+  g_signal_connect (f->view, "closed", G_CALLBACK (on_closed), f);
+  g_signal_connect (f->view, "start-survey", G_CALLBACK (on_start), f);
+
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 1024, 768);
+  gtk_window_set_child (f->window, GTK_WIDGET (f->view));
+  gtk_window_present (f->window);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  gtk_window_destroy (f->window);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_free (f->folder);
+  g_free (f->settings);
+  test_store_teardown (&f->base, data);
+}
+
+static void
+press (Fixture    *f,
+       const char *action,
+       const char *digit)
+{
+  if (digit)
+    gtk_widget_activate_action (GTK_WIDGET (f->view), action, "s", digit);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (f->view), action, NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+}
+
+/* Type on the PIN pad, by its real buttons. */
+static void
+type_pin (Fixture    *f,
+          const char *pin)
+{
+  for (const char *c = pin; *c; c++)
+    {
+      char digit[2] = { *c, 0 };
+      press (f, "staff.digit", digit);
+    }
+  press (f, "staff.enter", NULL);
+}
+
+static void
+set_pin (Fixture    *f,
+         const char *pin)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sayso_store_set_pin (f->base.store, pin, &error));
+}
+
+static void
+test_first_start_sets_pin (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_assert_false (sayso_store_has_pin (f->base.store));
+  sayso_staff_view_open (f->view);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+
+  type_pin (f, "2468");
+  type_pin (f, "2469");
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "not the same"));
+  g_assert_false (sayso_store_has_pin (f->base.store));
+
+  type_pin (f, "2468");
+  type_pin (f, "2468");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+  g_assert_true (sayso_store_has_pin (f->base.store));
+
+  /* And now it asks for it. */
+  sayso_staff_view_close (f->view);
+  sayso_staff_view_open (f->view);
+  type_pin (f, "2468");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+}
+
+static void
+test_wrong_pin_delays_and_lockout (Fixture       *f,
+                                   gconstpointer  data)
+{
+  set_pin (f, "13579");
+  sayso_staff_view_open (f->view);
+
+  type_pin (f, "0000");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 1 seconds"));
+
+  /* While it waits, even the right PIN does not open it. */
+  type_pin (f, "13579");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Please wait 1 more seconds"));
+
+  for (guint i = 1; i < 4; i++)
+    {
+      fake_now += ((gint64) 1 << (i - 1)) * G_USEC_PER_SEC;
+      type_pin (f, "0000");
+    }
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 8 seconds"));
+  fake_now += 8 * G_USEC_PER_SEC;
+  type_pin (f, "0000");
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "locked for 5 minutes"));
+
+  fake_now += 299 * G_USEC_PER_SEC;
+  type_pin (f, "13579");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+  fake_now += 1 * G_USEC_PER_SEC;
+  type_pin (f, "13579");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+}
+
+static gboolean
+quit_later (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_idle_close (Fixture       *f,
+                 gconstpointer  data)
+{
+  gboolean done = FALSE;
+
+  set_pin (f, "1234");
+  sayso_staff_view_set_idle_seconds (f->view, 1);
+  sayso_staff_view_open (f->view);
+  type_pin (f, "1234");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+  g_assert_cmpuint (f->closed, ==, 0);
+
+  g_timeout_add (1600, quit_later, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpuint (f->closed, ==, 1);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+}
+
+static void
+test_start_survey_modes (Fixture       *f,
+                         gconstpointer  data)
+{
+  set_pin (f, "1234");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "1234");
+  press (f, "staff.start-survey", "paper");
+  g_assert_cmpint (f->started_mode, ==, SAYSO_MODE_PAPER);
+  g_assert_cmpuint (f->closed, ==, 1);
+
+  /* Not without the PIN. */
+  f->started_mode = -1;
+  sayso_staff_view_open (f->view);
+  press (f, "staff.start-survey", "staff");
+  g_assert_cmpint (f->started_mode, ==, -1);
+}
+
+static void
+test_export_to_folder (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SaysoQuestionnaire) survey = sayso_questionnaire_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  gint64 total = 0, awaiting = -1;
+  guint n_files = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+      g_assert_true (sayso_response_set_choice (r, "how_often", "monthly", &error));
+      g_assert_true (sayso_store_submit (f->base.store, r, SAYSO_MODE_SELF, &error));
+    }
+
+  set_pin (f, "1234");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "1234");
+  press (f, "staff.show-export", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "export");
+  press (f, "staff.export-to", f->folder);
+
+  while (strstr (sayso_staff_view_get_message (f->view), "Do not take it out"))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "3 answer sheets were saved"));
+  g_assert_true (sayso_store_count (f->base.store, &total, &awaiting, &error));
+  g_assert_cmpint (awaiting, ==, 0);
+  dir = g_dir_open (f->folder, 0, NULL);
+  while (g_dir_read_name (dir))
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+}
+
+static void
+test_settings (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 keep = 0;
+
+  set_pin (f, "1234");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "1234");
+  press (f, "staff.show-settings", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "settings");
+  press (f, "staff.save-settings", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+
+  g_assert_true (g_key_file_load_from_file (file, f->settings, G_KEY_FILE_NONE, &error));
+  g_assert_cmpint (g_key_file_get_integer (file, "kiosk", "idle-timeout", NULL), ==, 60);
+  g_assert_cmpstr (g_key_file_get_string (file, "kiosk", "default-language", NULL), ==, "en");
+  g_assert_true (sayso_store_get_keep_days (f->base.store, &keep, &error));
+  g_assert_cmpint (keep, ==, 14);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  sayso_init ();
+  sayso_ui_register_resource ();
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/staff/first-start-sets-pin", test_first_start_sets_pin);
+  ADD ("/staff/wrong-pin-delays-and-lockout", test_wrong_pin_delays_and_lockout);
+  ADD ("/staff/idle-close", test_idle_close);
+  ADD ("/staff/start-survey-modes", test_start_survey_modes);
+  ADD ("/staff/export-to-folder", test_export_to_folder);
+  ADD ("/staff/settings", test_settings);
+#undef ADD
+
+  return g_test_run ();
+}
