@@ -345,6 +345,7 @@ parse_manifest (SaysoBundle  *bundle,
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
 
   if (!json_parser_load_from_data (parser, text, len, NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest is not a JSON object");
   root = json_node_get_object (json_parser_get_root (parser));

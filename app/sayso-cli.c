@@ -281,6 +281,12 @@ parse_response (SaysoQuestionnaire  *questionnaire,
       return NULL;
     }
 
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: empty, no response in it", where);
+      return NULL;
+    }
+
   response = sayso_response_new_from_json (questionnaire, json_parser_get_root (parser), &local_error);
   if (response == NULL)
     g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", where, local_error->message);
@@ -304,7 +310,7 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
 
   /* If the first line is a whole object by itself, this is JSON Lines. */
   lines = first_end != NULL && json_parser_load_from_data (probe, data, first_len, NULL) &&
-          JSON_NODE_HOLDS_OBJECT (json_parser_get_root (probe));
+          json_parser_get_root (probe) != NULL && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (probe));
 
   if (!lines)
     {

@@ -146,7 +146,9 @@ sayso_record_decode (GBytes  *plaintext,
   g_return_val_if_fail (plaintext != NULL, NULL);
 
   data = g_bytes_get_data (plaintext, &len);
+  /* An empty document parses, with no root: a record must be an object. */
   if (!json_parser_load_from_data (parser, data, len, &local_error) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       g_set_error (error, SAYSO_RECORD_ERROR, SAYSO_RECORD_ERROR_INVALID,

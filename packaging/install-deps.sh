@@ -4,7 +4,7 @@
 set -eu
 
 packages="
-  gcc pkg-config meson ninja-build gettext
+  gcc clang libclang-rt-14-dev pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libsodium-dev
   libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
   xvfb xauth dbus-x11 fonts-dejavu-core

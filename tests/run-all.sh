@@ -37,7 +37,23 @@ meson test -C build-asan --setup asan --print-errorlogs --num-processes 2 || fai
 set -- $(summarise build-asan/meson-logs/testlog-asan.json)
 p2=$1 f2=$2 s2=$3
 
+# libFuzzer smoke run of every parser that reads outside input (clang).
+if command -v clang >/dev/null 2>&1; then
+  if tests/fuzz/run.sh 20; then
+    set -- $(summarise build-fuzz/meson-logs/testlog.json)
+    p3=$1 f3=$2 s3=$3
+  else
+    failed=1
+    set -- $(summarise build-fuzz/meson-logs/testlog.json)
+    p3=$1 f3=$2 s3=$3
+  fi
+else
+  echo "run-all.sh: clang is missing, so the fuzzers did not run" >&2
+  p3=0 f3=1 s3=0
+  failed=1
+fi
+
 echo
-echo "normal build: $p1 passed, $f1 failed, $s1 skipped; ASan+UBSan build: $p2 passed, $f2 failed, $s2 skipped"
-echo "$((p1 + p2)) passed, $((f1 + f2)) failed, $((s1 + s2)) skipped"
+echo "normal build: $p1 passed, $f1 failed, $s1 skipped; ASan+UBSan build: $p2 passed, $f2 failed, $s2 skipped; fuzzers: $p3 passed, $f3 failed"
+echo "$((p1 + p2 + p3)) passed, $((f1 + f2 + f3)) failed, $((s1 + s2 + s3)) skipped"
 exit $failed

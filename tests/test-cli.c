@@ -218,6 +218,15 @@ test_submit_bad_input (Cli           *f,
   g_assert_nonnull (strstr (err2, "broken.json: not valid JSON"));
   g_assert_cmpint (run (NULL, NULL, &err3, "submit", "--store", f->store, "--mode", "robot", file, NULL), ==, 2);
   g_assert_nonnull (strstr (err3, "--mode must be self, staff or paper"));
+  {
+    /* Found by fuzzing: an empty document parses, with no root. */
+    g_autofree char *err4 = NULL;
+    g_autofree char *err5 = NULL;
+    g_assert_cmpint (run ("", NULL, &err4, "submit", "--store", f->store, "-", NULL), ==, 2);
+    g_assert_nonnull (strstr (err4, "standard input: empty, no response in it"));
+    g_assert_cmpint (run ("  \n", NULL, &err5, "submit", "--store", f->store, "-", NULL), ==, 2);
+    g_assert_nonnull (strstr (err5, "empty"));
+  }
   g_assert_cmpint (count (f), ==, 0);
 }
 

@@ -371,6 +371,7 @@ test_tamper (Fixture       *f,
   gsize len = 0;
 
   g_assert_no_error (error);
+  g_assert_cmpuint (good->entries->len, ==, 3);
   g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
 
   /* A flipped byte inside a record. */
