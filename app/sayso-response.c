@@ -20,6 +20,7 @@ struct _SaysoResponse
   SaysoQuestionnaire *questionnaire;
   char               *language;
   GHashTable         *answers;   /* question id → GStrv */
+  guint8              record_id[16];
 };
 
 G_DEFINE_FINAL_TYPE (SaysoResponse, sayso_response, G_TYPE_OBJECT)
@@ -60,6 +61,7 @@ static void
 sayso_response_init (SaysoResponse *self)
 {
   self->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, wipe_strv);
+  randombytes_buf (self->record_id, sizeof self->record_id);
 }
 
 SaysoResponse *
@@ -397,6 +399,14 @@ sayso_response_clear (SaysoResponse *self)
 
   g_hash_table_remove_all (self->answers);
   sayso_response_set_language (self, NULL);
+  randombytes_buf (self->record_id, sizeof self->record_id);
+}
+
+const guint8 *
+sayso_response_get_record_id (SaysoResponse *self)
+{
+  g_return_val_if_fail (SAYSO_IS_RESPONSE (self), NULL);
+  return self->record_id;
 }
 
 gboolean

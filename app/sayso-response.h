@@ -75,4 +75,9 @@ gboolean            sayso_response_validate       (SaysoResponse      *self,
                                                    GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 JsonNode           *sayso_response_answers_to_json (SaysoResponse     *self);
 
+/* The random id its record will be stored under. It stays the same however
+ * often submitting is retried, so that a retry after an unclear failure can
+ * never store the response twice; clearing the response draws a new one. */
+const guint8       *sayso_response_get_record_id  (SaysoResponse      *self);
+
 G_END_DECLS

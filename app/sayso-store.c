@@ -184,7 +184,7 @@ seal_response (SaysoStore     *self,
   if (sealed->sealed == NULL)
     return NULL;
 
-  sayso_random_bytes (sealed->id, sizeof sealed->id);
+  memcpy (sealed->id, sayso_response_get_record_id (response), sizeof sealed->id);
   sealed->questionnaire = g_strdup (sayso_questionnaire_get_id (questionnaire));
   sealed->version = sayso_questionnaire_get_version (questionnaire);
   return g_steal_pointer (&sealed);

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sayso-db.h"
+#include "sayso-db-private.h"
 
 #define BUSY_TIMEOUT_MSEC 2000
 
@@ -24,6 +24,11 @@ struct _SaysoDb
   int           schema_version;
   sqlite3_stmt *insert_stmt;
   sqlite3_stmt *count_stmt;
+  /* Set after an I/O error while writing. After a failed fsync the kernel may
+   * have dropped the dirty pages and a retried fsync can falsely succeed, so
+   * nothing more is written through this handle: the program must reopen the
+   * store (restart), and SQLite's recovery reads what truly reached the disk. */
+  gboolean      poisoned;
 };
 
 /* Each entry moves a store from version N to N+1; never edit one that has shipped. */
@@ -93,6 +98,9 @@ set_error (SaysoDb     *db,
            GError     **error)
 {
   SaysoDbError code = code_for_sqlite (rc);
+
+  if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL)
+    db->poisoned = TRUE;
   const char *what = db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
 
   switch (code)
@@ -348,6 +356,14 @@ sayso_db_begin (SaysoDb  *db,
 {
   g_return_val_if_fail (db != NULL, FALSE);
 
+  if (db->poisoned)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO,
+                   "%s: the disk reported an error while saving, so this store is not written to again "
+                   "until Sayso is restarted (nothing that was saved is lost)", db->path);
+      return FALSE;
+    }
+
   /* IMMEDIATE takes the write lock now, so the busy timeout applies here
    * rather than failing half way through a transaction. */
   return exec (db, "BEGIN IMMEDIATE", error);
@@ -519,8 +535,10 @@ sayso_db_insert_response (SaysoDb      *db,
   g_return_val_if_fail (sealed != NULL, FALSE);
 
   if (!prepare (db, &db->insert_stmt,
+                /* The id is the response's own: a retry of a submit whose
+                 * outcome was unclear finds it there and stores nothing twice. */
                 "INSERT INTO responses (id, questionnaire, version, sealed)"
-                " VALUES (?1, ?2, ?3, ?4)",
+                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
                 error))
     return FALSE;
 
@@ -858,4 +876,11 @@ sayso_db_integrity_check (SaysoDb  *db,
     }
 
   return TRUE;
+}
+
+void
+_sayso_db_set_synchronous_off (SaysoDb *db)
+{
+  g_return_if_fail (db != NULL);
+  sqlite3_exec (db->handle, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
 }

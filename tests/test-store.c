@@ -375,6 +375,30 @@ test_busy_store (TestStore     *f,
   g_assert_true (sayso_db_integrity_check (_sayso_store_get_db (f->store), &error));
 }
 
+/* A retry of the same response, after an unclear failure, never stores it twice. */
+static void
+test_retry_is_idempotent (TestStore     *f,
+                          gconstpointer  data)
+{
+  g_autoptr(SaysoResponse) r = sample_response ("once");
+  g_autoptr(GError) error = NULL;
+  guint8 first_id[16];
+  gint64 total = -1;
+
+  memcpy (first_id, sayso_response_get_record_id (r), 16);
+  g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+  g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+  g_assert_true (sayso_store_count (f->store, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 1);
+
+  /* The next respondent gets a new id. */
+  sayso_response_clear (r);
+  g_assert_false (memcmp (first_id, sayso_response_get_record_id (r), 16) == 0);
+  g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+  g_assert_true (sayso_store_count (f->store, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 2);
+}
+
 /* Several responses, of different questionnaires, in one transaction. */
 static void
 test_submit_all (TestStore     *f,
@@ -434,6 +458,7 @@ main (int   argc,
   ADD ("/store/reopen", test_reopen);
   ADD ("/store/busy", test_busy_store);
   ADD ("/store/submit-all", test_submit_all);
+  ADD ("/store/retry-is-idempotent", test_retry_is_idempotent);
 #undef ADD
   g_test_add_func ("/store/bad-site-names", test_bad_site_names);
   g_test_add_func ("/store/migration-from-v1", test_migration_from_v1);

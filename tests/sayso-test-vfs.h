@@ -1,0 +1,28 @@
+/* sayso-test-vfs.h: an SQLite VFS shim for the durability tests.
+ *
+ * It wraps the default VFS and can (1) simulate a power cut: every write not
+ * yet made durable by a sync is undone on disk, then the process ends at
+ * once; (2) make the Nth write or sync fail, or write short. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TEST_VFS_FAULT_NONE,
+  TEST_VFS_FAULT_WRITE,        /* xWrite returns SQLITE_IOERR_WRITE */
+  TEST_VFS_FAULT_SHORT_WRITE,  /* xWrite writes half, then SQLITE_FULL (a disk filling up) */
+  TEST_VFS_FAULT_SYNC,         /* xSync returns SQLITE_IOERR_FSYNC */
+} TestVfsFault;
+
+void   test_vfs_install          (void);
+void   test_vfs_uninstall        (void);
+/* Cut the power at the Nth write or sync from now (0: never). */
+void   test_vfs_power_cut_after  (guint        n_calls);
+void   test_vfs_set_fault        (TestVfsFault fault,
+                                  guint        at_call);
+guint  test_vfs_get_calls        (void);
+
+G_END_DECLS

@@ -1,0 +1,277 @@
+/* Durability: power cuts (every write not yet synced is lost) and disk faults
+ * at each write and sync in turn, through an SQLite VFS shim. */
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sayso-db-private.h"
+#include "sayso-setup.h"
+#include "sayso-store-private.h"
+#include "sayso-test-utils.h"
+#include "sayso-test-vfs.h"
+
+#define SUBMITS_PER_RUN 12
+
+static SaysoQuestionnaire *survey;
+
+static SaysoResponse *
+tagged (const char *tag)
+{
+  SaysoResponse *r = sayso_response_new (survey, "en");
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sayso_response_set_text (r, "solutions", tag, &error));
+  return r;
+}
+
+/* The child: submit until the power goes; report each acknowledged response. */
+static void G_GNUC_NORETURN
+submitting_child (const char *path,
+                  int         ack_fd,
+                  guint       run,
+                  guint       cut_after,
+                  gboolean    sync_off)
+{
+  g_autoptr(SaysoStore) store = NULL;
+
+  test_vfs_install ();
+  store = sayso_store_open (path, NULL);
+  if (store == NULL)
+    _exit (3);
+  if (sync_off)
+    _sayso_db_set_synchronous_off (_sayso_store_get_db (store));
+
+  test_vfs_power_cut_after (cut_after);
+  for (guint i = 0; i < SUBMITS_PER_RUN; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("r%u-%u", run, i);
+      g_autoptr(SaysoResponse) r = tagged (tag);
+      g_autofree char *line = NULL;
+
+      if (!sayso_store_submit (store, r, SAYSO_MODE_SELF, NULL))
+        _exit (4);
+      /* Acknowledged: sayso submit would now say “Stored”. */
+      line = g_strdup_printf ("%s\n", tag);
+      if (write (ack_fd, line, strlen (line)) < 0)
+        _exit (5);
+    }
+  _exit (0);
+}
+
+static GHashTable *
+present_tags (const char   *path,
+              const guint8 *sk)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoDb) db = sayso_db_open (path, SAYSO_DB_OPEN_EXISTING, &error);
+  g_autoptr(GPtrArray) records = NULL;
+  GHashTable *tags = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  g_assert_no_error (error);
+  g_assert_true (sayso_db_integrity_check (db, &error));
+  g_assert_no_error (error);
+  records = test_open_all_records (db, sk);
+  for (guint i = 0; i < records->len; i++)
+    {
+      SaysoRecord *record = g_ptr_array_index (records, i);
+      const char *tag = json_object_get_string_member (json_node_get_object (record->answers), "solutions");
+      g_assert_false (g_hash_table_contains (tags, tag));
+      g_hash_table_add (tags, g_strdup (tag));
+    }
+  return tags;
+}
+
+/* Runs the power-cut loop; returns how many acknowledged responses were lost. */
+static guint
+power_cut_runs (guint    runs,
+                gboolean sync_off,
+                guint   *acknowledged)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GPtrArray) acked = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) present = NULL;
+  guint8 pk[32], sk[32];
+  guint lost = 0;
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, "Power site", pk, &error);
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  for (guint run = 0; run < runs; run++)
+    {
+      int fds[2];
+      pid_t pid;
+      int status = 0;
+      g_autoptr(GString) out = g_string_new (NULL);
+      char buf[256];
+      gssize n;
+
+      g_assert_cmpint (pipe (fds), ==, 0);
+      pid = fork ();
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        {
+          close (fds[0]);
+          /* Anywhere in the dozen submits: each is a few writes and a sync. */
+          submitting_child (path, fds[1], run, g_random_int_range (1, 8 * SUBMITS_PER_RUN), sync_off);
+        }
+      close (fds[1]);
+      while ((n = read (fds[0], buf, sizeof buf)) > 0)
+        g_string_append_len (out, buf, n);
+      close (fds[0]);
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFEXITED (status));
+      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+      {
+        g_auto(GStrv) lines = g_strsplit (out->str, "\n", -1);
+        for (guint i = 0; lines[i]; i++)
+          if (*lines[i])
+            g_ptr_array_add (acked, g_strdup (lines[i]));
+      }
+
+      /* As after a reboot: open the store afresh, check it, count. */
+      g_clear_pointer (&present, g_hash_table_unref);
+      present = present_tags (path, sk);
+    }
+
+  for (guint i = 0; i < acked->len; i++)
+    if (!g_hash_table_contains (present, g_ptr_array_index (acked, i)))
+      lost++;
+
+  *acknowledged = acked->len;
+  test_remove_tree (dir);
+  return lost;
+}
+
+static void
+test_power_cut (void)
+{
+  guint acknowledged = 0;
+  guint lost = power_cut_runs (200, FALSE, &acknowledged);
+
+  g_test_message ("200 power cuts: %u responses acknowledged, %u lost", acknowledged, lost);
+  g_assert_cmpuint (acknowledged, >, 0);
+  g_assert_cmpuint (lost, ==, 0);
+}
+
+/* The harness can see a loss: the same cuts with synchronous=OFF lose responses. */
+static void
+test_power_cut_sees_losses_without_sync (void)
+{
+  guint acknowledged = 0;
+  guint lost = power_cut_runs (40, TRUE, &acknowledged);
+
+  g_test_message ("40 power cuts with synchronous=OFF: %u acknowledged, %u lost", acknowledged, lost);
+  g_assert_cmpuint (lost, >, 0);
+}
+
+/* A write or sync failing at each call in turn: a clear error, a consistent
+ * store, and after an I/O error no more writes through that handle. */
+static void
+test_fault_at_each_call (gconstpointer data)
+{
+  TestVfsFault fault = GPOINTER_TO_INT (data);
+  g_autofree char *dir = test_make_tmp_dir ();
+  guint8 pk[32], sk[32];
+  guint calls_per_submit, failures = 0;
+
+  sayso_recipient_keypair_new (pk, sk);
+
+  /* How many writes and syncs one submit makes, on a store like those below. */
+  {
+    g_autofree char *path = g_build_filename (dir, "probe.db", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(SaysoStore) store = sayso_store_create (path, "Fault site", pk, &error);
+    g_autoptr(SaysoResponse) r = tagged ("probe");
+
+    test_vfs_install ();
+    g_clear_object (&store);
+    store = sayso_store_open (path, &error);
+    test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+    g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+    calls_per_submit = test_vfs_get_calls ();
+    g_clear_object (&store);
+    test_vfs_uninstall ();
+  }
+  g_assert_cmpuint (calls_per_submit, >=, 2);
+
+  for (guint at = 1; at <= calls_per_submit; at++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/store-%u.db", dir, at);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SaysoStore) store = sayso_store_create (path, "Fault site", pk, &error);
+      g_autoptr(SaysoResponse) r = tagged ("faulty");
+      g_autoptr(GHashTable) present = NULL;
+      gboolean stored;
+
+      g_clear_object (&store);
+      test_vfs_install ();
+      store = sayso_store_open (path, &error);
+      g_assert_no_error (error);
+
+      test_vfs_set_fault (fault, at);
+      stored = sayso_store_submit (store, r, SAYSO_MODE_SELF, &error);
+      if (!stored)
+        {
+          failures++;
+          g_assert_nonnull (error);
+          g_assert_true (error->domain == SAYSO_DB_ERROR);
+          g_clear_error (&error);
+
+          /* Never trusted again without a restart. */
+          test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+          g_assert_false (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+          g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
+          g_clear_error (&error);
+        }
+      g_clear_object (&store);
+      test_vfs_uninstall ();
+
+      /* The restart: consistent, and the response there at most once. */
+      present = present_tags (path, sk);
+      if (stored)
+        g_assert_true (g_hash_table_contains (present, "faulty"));
+      g_assert_cmpuint (g_hash_table_size (present), <=, 1);
+
+      /* And the retry after the restart stores it exactly once. */
+      store = sayso_store_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+      g_clear_object (&store);
+      g_clear_pointer (&present, g_hash_table_unref);
+      present = present_tags (path, sk);
+      g_assert_cmpuint (g_hash_table_size (present), ==, 1);
+    }
+
+  g_test_message ("fault %d at each of %u calls: %u submits failed cleanly", fault, calls_per_submit, failures);
+  g_assert_cmpuint (failures, >, 0);
+  test_remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  sayso_init ();
+  survey = sayso_questionnaire_new_default ();
+
+  g_test_add_func ("/durability/power-cut", test_power_cut);
+  g_test_add_func ("/durability/power-cut-sees-losses-without-sync", test_power_cut_sees_losses_without_sync);
+  g_test_add_data_func ("/durability/fault/write", GINT_TO_POINTER (TEST_VFS_FAULT_WRITE), test_fault_at_each_call);
+  g_test_add_data_func ("/durability/fault/short-write", GINT_TO_POINTER (TEST_VFS_FAULT_SHORT_WRITE), test_fault_at_each_call);
+  g_test_add_data_func ("/durability/fault/fsync", GINT_TO_POINTER (TEST_VFS_FAULT_SYNC), test_fault_at_each_call);
+
+  ret = g_test_run ();
+  g_object_unref (survey);
+  return ret;
+}
