@@ -1,0 +1,64 @@
+/* sayso-report.h: the analysts' report, computed from the analysis database.
+ *
+ * `sayso report --db ANALYSIS.db [--site NAME] [--from DAY --to DAY]
+ *  --format html|pdf|csv --out FILE`
+ *
+ * HTML and PDF carry the figures of the HM Inspectorate of Probation "user
+ * voice" reports: how many had their say and how, the demographic charts, each
+ * Likert statement with the share who agree, the choice questions as
+ * "N% (n/N)" ranked, the site beside all sites in the database (the reports'
+ * "national average") and the free-text answers grouped by question, for
+ * choosing quotes. CSV is one row per response with a codebook beside it.
+ */
+#pragma once
+
+#include "sayso-analysis-db.h"
+#include "sayso-questionnaire.h"
+
+G_BEGIN_DECLS
+
+#define SAYSO_REPORT_ERROR (sayso_report_error_quark ())
+
+typedef enum
+{
+  SAYSO_REPORT_ERROR_INVALID,       /* bad options: format, days, language */
+  SAYSO_REPORT_ERROR_UNKNOWN_SITE,  /* --site names no site in the database */
+} SaysoReportError;
+
+typedef enum
+{
+  SAYSO_REPORT_HTML,
+  SAYSO_REPORT_PDF,
+  SAYSO_REPORT_CSV,
+} SaysoReportFormat;
+
+#define SAYSO_REPORT_DEFAULT_SMALL_NUMBER 3
+
+typedef struct
+{
+  const char        *site;          /* NULL: all sites */
+  const char        *from, *to;     /* NULL: unbounded; YYYY-MM-DD inclusive */
+  SaysoReportFormat  format;
+  const char        *out;           /* file to write; for CSV also writes OUT minus extension + "-codebook.csv" */
+  guint              small_number;  /* demographic cells below this show as "<N"; default 3; 0 disables */
+  const char        *language;      /* labels' language, default "en" */
+} SaysoReportOptions;
+
+GQuark    sayso_report_error_quark      (void);
+
+gboolean  sayso_report_write            (SaysoAnalysisDb          *db,
+                                         SaysoQuestionnaire       *questionnaire,
+                                         const SaysoReportOptions *options,
+                                         GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The figure as the seeds print it: "9% (7/78)". Percent rounded half up to a
+ * whole number; of == 0 gives "–% (0/0)". */
+char     *sayso_report_format_share     (gint64                    n,
+                                         gint64                    of) G_GNUC_WARN_UNUSED_RESULT;
+/* The whole percent alone, rounded half up (0 when of is 0). */
+gint64    sayso_report_percent          (gint64                    n,
+                                         gint64                    of);
+/* OUT minus its extension + "-codebook.csv". */
+char     *sayso_report_codebook_path    (const char               *out) G_GNUC_WARN_UNUSED_RESULT;
+
+G_END_DECLS

@@ -1,0 +1,1246 @@
+/* The analysts' report: figures, rounding, small numbers, HTML, PDF and CSV.
+ *
+ * Responses go the whole way: submitted to kiosk stores, exported, imported
+ * into an analysis database, reported. The expected figures are counted here,
+ * from the responses the test made, never read back from the database. */
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "sayso-export.h"
+#include "sayso-import.h"
+#include "sayso-report.h"
+#include "sayso-setup.h"
+#include "sayso-test-utils.h"
+
+static SaysoQuestionnaire *survey;
+
+/* One respondent, as the test means it. */
+typedef struct
+{
+  char       *site;
+  char       *day;
+  SaysoMode   mode;
+  const char *language;
+  GHashTable *answers;   /* question id → GStrv (one value for single, likert, text) */
+} Resp;
+
+static void
+resp_free (Resp *resp)
+{
+  g_free (resp->site);
+  g_free (resp->day);
+  g_hash_table_unref (resp->answers);
+  g_free (resp);
+}
+
+static Resp *
+resp_new (const char *site,
+          const char *day,
+          SaysoMode   mode)
+{
+  Resp *resp = g_new0 (Resp, 1);
+
+  resp->site = g_strdup (site);
+  resp->day = g_strdup (day);
+  resp->mode = mode;
+  resp->language = "en";
+  resp->answers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
+  return resp;
+}
+
+static void
+resp_set (Resp       *resp,
+          const char *question,
+          const char *value)
+{
+  const char *values[] = { value, NULL };
+  g_hash_table_replace (resp->answers, g_strdup (question), g_strdupv ((char **) values));
+}
+
+/* Values in option order, as the record keeps them. */
+static void
+resp_set_many (Resp               *resp,
+               const char         *question,
+               const char * const *values)
+{
+  SaysoQuestion *q = sayso_questionnaire_lookup_question (survey, question);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; i < sayso_question_get_n_options (q); i++)
+    if (g_strv_contains (values, sayso_question_get_option_id (q, i)))
+      g_strv_builder_add (builder, sayso_question_get_option_id (q, i));
+  g_hash_table_replace (resp->answers, g_strdup (question), g_strv_builder_end (builder));
+}
+
+static SaysoResponse *
+resp_to_response (Resp *resp)
+{
+  SaysoResponse *r = sayso_response_new (survey, resp->language);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < sayso_questionnaire_get_n_questions (survey); i++)
+    {
+      SaysoQuestion *q = sayso_questionnaire_get_question (survey, i);
+      const char *id = sayso_question_get_id (q);
+      GStrv values = g_hash_table_lookup (resp->answers, id);
+
+      if (values == NULL)
+        continue;
+      switch (sayso_question_get_kind (q))
+        {
+        case SAYSO_QUESTION_TEXT:
+          g_assert_true (sayso_response_set_text (r, id, values[0], &error));
+          break;
+        case SAYSO_QUESTION_MULTIPLE:
+          g_assert_true (sayso_response_set_choices (r, id, (const char * const *) values, &error));
+          break;
+        default:
+          g_assert_true (sayso_response_set_choice (r, id, values[0], &error));
+          break;
+        }
+      g_assert_no_error (error);
+    }
+  g_assert_true (sayso_response_validate (r, &error));
+  g_assert_no_error (error);
+  return r;
+}
+
+/* The analysts' side: a key pair, an analysis database, a folder. */
+typedef struct
+{
+  char            *dir;
+  guint8           pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+  guint8           sk[SAYSO_BOX_SECRET_KEY_SIZE];
+  SaysoAnalysisDb *db;
+  GPtrArray       *questionnaires;
+  GPtrArray       *resps;            /* Resp: everything submitted */
+  guint            n_kiosks;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  sayso_init ();
+  f->dir = test_make_tmp_dir ();
+  sayso_recipient_keypair_new (f->pk, f->sk);
+  path = g_build_filename (f->dir, "analysis.db", NULL);
+  f->db = sayso_analysis_db_open (path, TRUE, &error);
+  g_assert_no_error (error);
+  f->questionnaires = g_ptr_array_new ();
+  g_ptr_array_add (f->questionnaires, survey);
+  f->resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_unsetenv ("SAYSO_TODAY");
+  g_clear_pointer (&f->db, sayso_analysis_db_close);
+  g_ptr_array_unref (f->questionnaires);
+  g_ptr_array_unref (f->resps);
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* One kiosk at a site: submits the site's responses (each on its day, in its
+ * mode), exports a bundle and imports it. */
+static void
+kiosk_submit_export_import (Fixture    *f,
+                            const char *site,
+                            GPtrArray  *resps)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("kiosk-%u.db", f->n_kiosks);
+  g_autofree char *store_path = g_build_filename (f->dir, name, NULL);
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  g_autoptr(SaysoStore) store = NULL;
+  SaysoExportResult exported = { 0 };
+  SaysoImportResult imported = { 0 };
+
+  f->n_kiosks++;
+  g_mkdir_with_parents (stick, 0700);
+  store = sayso_store_create (store_path, site, f->pk, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < resps->len; i++)
+    {
+      Resp *resp = g_ptr_array_index (resps, i);
+      g_autoptr(SaysoResponse) r = resp_to_response (resp);
+
+      g_assert_cmpstr (resp->site, ==, site);
+      g_setenv ("SAYSO_TODAY", resp->day, TRUE);
+      g_assert_true (sayso_store_submit (store, r, resp->mode, &error));
+      g_assert_no_error (error);
+    }
+  g_unsetenv ("SAYSO_TODAY");
+
+  g_assert_true (sayso_store_export (store, stick, SAYSO_EXPORT_DEFAULT, &exported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (exported.records, ==, resps->len);
+
+  g_assert_true (sayso_import_bundle (f->db, exported.path, f->sk, f->questionnaires, TRUE, &imported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (imported.added, ==, resps->len);
+  g_assert_cmpstr (imported.site, ==, site);
+
+  for (guint i = 0; i < resps->len; i++)
+    g_ptr_array_add (f->resps, g_ptr_array_index (resps, i));
+  g_ptr_array_set_free_func (resps, NULL);
+
+  sayso_import_result_clear (&imported);
+  sayso_export_result_clear (&exported);
+}
+
+static char *
+report (Fixture          *f,
+        SaysoReportFormat format,
+        const char       *site,
+        const char       *from,
+        const char       *to,
+        guint             small,
+        const char       *file)
+{
+  g_autoptr(GError) error = NULL;
+  char *out = g_build_filename (f->dir, file, NULL);
+  SaysoReportOptions options = {
+    .site = site, .from = from, .to = to, .format = format, .out = out, .small_number = small, .language = "en",
+  };
+  char *contents = NULL;
+
+  g_assert_true (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (out, &contents, NULL, &error));
+  g_assert_no_error (error);
+  g_free (out);
+  return contents;
+}
+
+/* Independent counts */
+
+typedef struct
+{
+  gint64      total;
+  gint64      by_mode[3];
+  GHashTable *answered;   /* question → gint64 (as pointer) */
+  GHashTable *counts;     /* "question=value" → gint64 */
+} Tally;
+
+static void
+tally_clear (Tally *t)
+{
+  g_hash_table_unref (t->answered);
+  g_hash_table_unref (t->counts);
+}
+
+static void
+tally (Fixture    *f,
+       const char *site,
+       const char *from,
+       const char *to,
+       Tally      *t)
+{
+  memset (t, 0, sizeof *t);
+  t->answered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  t->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < f->resps->len; i++)
+    {
+      Resp *resp = g_ptr_array_index (f->resps, i);
+      GHashTableIter iter;
+      gpointer key, value;
+
+      if ((site && g_strcmp0 (site, resp->site) != 0) ||
+          (from && strcmp (resp->day, from) < 0) || (to && strcmp (resp->day, to) > 0))
+        continue;
+      t->total++;
+      t->by_mode[resp->mode]++;
+      g_hash_table_iter_init (&iter, resp->answers);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          GStrv values = value;
+          g_hash_table_replace (t->answered, g_strdup (key),
+                                GSIZE_TO_POINTER (GPOINTER_TO_SIZE (g_hash_table_lookup (t->answered, key)) + 1));
+          for (guint v = 0; values[v]; v++)
+            {
+              g_autofree char *k = g_strdup_printf ("%s=%s", (char *) key, values[v]);
+              g_hash_table_replace (t->counts, g_strdup (k),
+                                    GSIZE_TO_POINTER (GPOINTER_TO_SIZE (g_hash_table_lookup (t->counts, k)) + 1));
+            }
+        }
+    }
+}
+
+static gint64
+t_answered (Tally      *t,
+            const char *question)
+{
+  return (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (t->answered, question));
+}
+
+static gint64
+t_count (Tally      *t,
+         const char *question,
+         const char *value)
+{
+  g_autofree char *k = g_strdup_printf ("%s=%s", question, value);
+  return (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (t->counts, k));
+}
+
+/* Reading the HTML: each figure sits in a row tagged with its question and
+ * option, and each headline in a paragraph tagged with its question. */
+
+static char *
+html_row (const char *html,
+          const char *question,
+          const char *value)
+{
+  g_autofree char *start = g_strdup_printf ("<tr data-q=\"%s\" data-v=\"%s\">", question, value);
+  const char *p = strstr (html, start);
+  const char *end;
+
+  if (p == NULL)
+    g_error ("no row for %s=%s in the report", question, value);
+  g_assert_null (strstr (p + 1, start));   /* exactly one */
+  end = strstr (p, "</tr>");
+  g_assert_nonnull (end);
+  return g_strndup (p, end - p);
+}
+
+/* The row's cells after its label: cell1 (this report's figure) and, if
+ * given, cell2 (the national average) as the last cell. */
+static void
+assert_row_cells (const char *html,
+                  const char *question,
+                  const char *value,
+                  const char *cell1,
+                  const char *cell2)
+{
+  g_autofree char *row = html_row (html, question, value);
+  g_autofree char *esc1 = g_markup_escape_text (cell1, -1);
+  g_autofree char *esc2 = cell2 ? g_markup_escape_text (cell2, -1) : NULL;
+  g_autofree char *want = cell2 ? g_strdup_printf ("</th><td>%s</td><td>%s</td>", esc1, esc2)
+                                : g_strdup_printf ("</th><td>%s</td>", esc1);
+
+  if (!(cell2 ? g_str_has_suffix (row, want) : strstr (row, want) != NULL))
+    g_error ("%s=%s: want %s%s%s in %s", question, value, cell1, cell2 ? " and " : "", cell2 ? cell2 : "", row);
+}
+
+static void
+assert_headline (const char *html,
+                 const char *question,
+                 const char *share)
+{
+  g_autofree char *want = g_strdup_printf ("<p class=\"headline\" data-q=\"%s\"><strong class=\"share\">%s</strong>",
+                                           question, share);
+  if (strstr (html, want) == NULL)
+    g_error ("no headline %s for %s", share, question);
+}
+
+/* How many times needle occurs. */
+static guint
+occurrences (const char *haystack,
+             const char *needle)
+{
+  guint n = 0;
+  for (const char *p = haystack; (p = strstr (p, needle)); p += strlen (needle))
+    n++;
+  return n;
+}
+
+/* Every figure of the HTML against the independent counts. */
+static void
+check_html_figures (Fixture    *f,
+                    const char *html,
+                    const char *site,
+                    const char *from,
+                    const char *to,
+                    guint       small)
+{
+  Tally t, all;
+  g_autofree char *total = NULL;
+
+  tally (f, site, from, to, &t);
+  tally (f, NULL, from, to, &all);
+
+  total = g_strdup_printf ("<h2 data-total=\"%" G_GINT64_FORMAT "\">%" G_GINT64_FORMAT " people had their say</h2>",
+                           t.total, t.total);
+  g_assert_nonnull (strstr (html, total));
+  for (guint m = 0; m < 3; m++)
+    {
+      static const char * const ids[] = { "self", "staff", "paper" };
+      g_autofree char *start = g_strdup_printf ("<tr data-mode=\"%s\">", ids[m]);
+      g_autofree char *count = g_strdup_printf ("<td>%" G_GINT64_FORMAT "</td>", t.by_mode[m]);
+      const char *row = strstr (html, start);
+
+      g_assert_nonnull (row);
+      g_assert_true (strstr (row, count) != NULL && strstr (row, count) < strstr (row, "</tr>"));
+    }
+
+  for (guint i = 0; i < sayso_questionnaire_get_n_questions (survey); i++)
+    {
+      SaysoQuestion *q = sayso_questionnaire_get_question (survey, i);
+      const char *qid = sayso_question_get_id (q);
+      SaysoQuestionKind kind = sayso_question_get_kind (q);
+      gboolean demographic = g_str_equal (sayso_question_get_section (q), "about_you");
+      gint64 n = t_answered (&t, qid), all_n = t_answered (&all, qid);
+
+      if (kind == SAYSO_QUESTION_TEXT)
+        continue;
+      for (guint o = 0; o < sayso_question_get_n_options (q); o++)
+        {
+          const char *oid = sayso_question_get_option_id (q, o);
+          gint64 c = t_count (&t, qid, oid);
+
+          if (demographic)
+            {
+              g_autofree char *cell = (small > 0 && c > 0 && c < small) ? g_strdup_printf ("<%u", small)
+                                                                          : g_strdup_printf ("%" G_GINT64_FORMAT, c);
+              assert_row_cells (html, qid, oid, cell, NULL);
+            }
+          else
+            {
+              g_autofree char *share = sayso_report_format_share (c, n);
+              g_autofree char *all_share = site ? sayso_report_format_share (t_count (&all, qid, oid), all_n) : NULL;
+              assert_row_cells (html, qid, oid, share, all_share);
+            }
+        }
+      if (kind == SAYSO_QUESTION_LIKERT)
+        {
+          g_autofree char *share = sayso_report_format_share (t_count (&t, qid, "strongly_agree") + t_count (&t, qid, "agree"), n);
+          assert_headline (html, qid, share);
+        }
+    }
+
+  /* The free text of these responses, and of no others. */
+  for (guint i = 0; i < f->resps->len; i++)
+    {
+      Resp *resp = g_ptr_array_index (f->resps, i);
+      gboolean in = !((site && g_strcmp0 (site, resp->site) != 0) ||
+                      (from && strcmp (resp->day, from) < 0) || (to && strcmp (resp->day, to) > 0));
+      GStrv text = g_hash_table_lookup (resp->answers, "solutions");
+
+      if (text)
+        {
+          g_autofree char *escaped = g_markup_escape_text (text[0], -1);
+          g_autofree char *quote = g_strdup_printf ("<blockquote><p>%s</p>", escaped);
+          g_assert_cmpuint (occurrences (html, quote), ==, in ? 1 : 0);
+        }
+    }
+
+  tally_clear (&t);
+  tally_clear (&all);
+}
+
+/* Random but repeatable respondents. */
+static Resp *
+random_resp (GRand      *rand,
+             const char *site,
+             guint       index)
+{
+  static const char * const days[] = { "2026-10-01", "2026-10-02", "2026-10-15" };
+  Resp *resp = resp_new (site, days[g_rand_int_range (rand, 0, 3)], g_rand_int_range (rand, 0, 3));
+
+  for (guint i = 0; i < sayso_questionnaire_get_n_questions (survey); i++)
+    {
+      SaysoQuestion *q = sayso_questionnaire_get_question (survey, i);
+      const char *id = sayso_question_get_id (q);
+      const char *cond = sayso_question_get_condition_question (q);
+      guint n = sayso_question_get_n_options (q);
+
+      if (cond)
+        {
+          GStrv given = g_hash_table_lookup (resp->answers, cond);
+          if (given == NULL || !g_strv_contains (sayso_question_get_condition_values (q), given[0]))
+            continue;
+        }
+      if (g_rand_int_range (rand, 0, 100) < 15)
+        continue;   /* skipped */
+      switch (sayso_question_get_kind (q))
+        {
+        case SAYSO_QUESTION_TEXT:
+          if (g_rand_int_range (rand, 0, 100) < 40)
+            {
+              static guint serial;
+              g_autofree char *text = g_strdup_printf ("%s said %u: \"it's <fine>\", & more, %s", site, serial++, id);
+              resp_set (resp, id, text);
+            }
+          break;
+        case SAYSO_QUESTION_MULTIPLE:
+          {
+            guint pick = g_rand_int_range (rand, 0, n);
+            if (sayso_question_get_option_exclusive (q, pick))
+              resp_set (resp, id, sayso_question_get_option_id (q, pick));
+            else
+              {
+                const char *chosen[4] = { NULL };
+                guint k = 0;
+                for (guint tries = 0; tries < 3; tries++, pick = g_rand_int_range (rand, 0, n))
+                  if (!sayso_question_get_option_exclusive (q, pick))
+                    chosen[k++] = sayso_question_get_option_id (q, pick);
+                resp_set_many (resp, id, chosen);
+              }
+          }
+          break;
+        default:
+          /* Skewed, so that some demographic cells are small. */
+          resp_set (resp, id, sayso_question_get_option_id (q, MIN (g_rand_int_range (rand, 0, n), g_rand_int_range (rand, 0, n))));
+          break;
+        }
+    }
+  if (g_hash_table_size (resp->answers) == 0)
+    resp_set (resp, "overall_happy", "agree");
+  return resp;
+}
+
+static void
+add_random_site (Fixture    *f,
+                 GRand      *rand,
+                 const char *site,
+                 guint       n)
+{
+  g_autoptr(GPtrArray) resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (resps, random_resp (rand, site, i));
+  kiosk_submit_export_import (f, site, resps);
+}
+
+/* A minimal RFC 4180 reader for the checks: fields of records. */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *row = g_ptr_array_new_with_free_func (g_free);
+  GString *field = g_string_new (NULL);
+  const char *p = text;
+
+  g_assert_true (g_str_has_prefix (p, "\xEF\xBB\xBF"));
+  p += 3;
+  while (*p)
+    {
+      if (*p == '"')
+        {
+          for (p++; !(*p == '"' && p[1] != '"'); p++)
+            {
+              g_assert_true (*p != '\0');
+              if (*p == '"')
+                p++;
+              g_string_append_c (field, *p);
+            }
+          p++;
+        }
+      else
+        while (*p && *p != ',' && *p != '\r' && *p != '\n')
+          g_string_append_c (field, *p++);
+      g_ptr_array_add (row, g_strdup (field->str));
+      g_string_truncate (field, 0);
+      if (*p == ',')
+        p++;
+      else
+        {
+          g_assert_true (p[0] == '\r' && p[1] == '\n');   /* CRLF only */
+          p += 2;
+          g_ptr_array_add (rows, row);
+          row = g_ptr_array_new_with_free_func (g_free);
+        }
+    }
+  g_ptr_array_unref (row);
+  g_string_free (field, TRUE);
+  return rows;
+}
+
+static char *
+expected_csv_line (Resp *resp)
+{
+  GString *line = g_string_new (NULL);
+
+  g_string_append_printf (line, "%s|%s|%s|%s", resp->day, sayso_mode_to_string (resp->mode), resp->site, resp->language);
+  for (guint i = 0; i < sayso_questionnaire_get_n_questions (survey); i++)
+    {
+      SaysoQuestion *q = sayso_questionnaire_get_question (survey, i);
+      GStrv values = g_hash_table_lookup (resp->answers, sayso_question_get_id (q));
+      g_autofree char *joined = values ? g_strjoinv (";", values) : g_strdup ("");
+
+      g_string_append_c (line, '|');
+      if (sayso_question_get_kind (q) == SAYSO_QUESTION_TEXT && joined[0] && strchr ("=+-@\t", joined[0]))
+        g_string_append_c (line, '\'');
+      g_string_append (line, joined);
+    }
+  return g_string_free (line, FALSE);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(char **) a, *(char **) b);
+}
+
+static void
+check_csv (Fixture    *f,
+           const char *csv,
+           const char *site)
+{
+  g_autoptr(GPtrArray) rows = parse_csv (csv);
+  g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) want = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *header = g_ptr_array_index (rows, 0);
+  const char *fixed[] = { "response_id", "day", "mode", "site", "language" };
+
+  g_assert_cmpuint (header->len, ==, 5 + sayso_questionnaire_get_n_questions (survey));
+  for (guint i = 0; i < 5; i++)
+    g_assert_cmpstr (g_ptr_array_index (header, i), ==, fixed[i]);
+  for (guint i = 0; i < sayso_questionnaire_get_n_questions (survey); i++)
+    g_assert_cmpstr (g_ptr_array_index (header, 5 + i), ==, sayso_question_get_id (sayso_questionnaire_get_question (survey, i)));
+
+  for (guint r = 1; r < rows->len; r++)
+    {
+      GPtrArray *row = g_ptr_array_index (rows, r);
+      GString *line = g_string_new (NULL);
+
+      g_assert_cmpuint (row->len, ==, header->len);
+      g_assert_cmpuint (strlen (g_ptr_array_index (row, 0)), ==, 32);
+      for (guint c = 1; c < row->len; c++)
+        g_string_append_printf (line, "%s%s", c > 1 ? "|" : "", (char *) g_ptr_array_index (row, c));
+      g_ptr_array_add (got, g_string_free (line, FALSE));
+    }
+  for (guint i = 0; i < f->resps->len; i++)
+    {
+      Resp *resp = g_ptr_array_index (f->resps, i);
+      if (site == NULL || g_str_equal (site, resp->site))
+        g_ptr_array_add (want, expected_csv_line (resp));
+    }
+  g_ptr_array_sort (got, compare_strings);
+  g_ptr_array_sort (want, compare_strings);
+  g_assert_cmpuint (got->len, ==, want->len);
+  for (guint i = 0; i < got->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (got, i), ==, g_ptr_array_index (want, i));
+}
+
+/* pdftotext's view of a PDF, or NULL where poppler-utils is not installed. */
+static char *
+pdf_text (const char *pdf_path)
+{
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  g_autofree char *txt = g_strconcat (pdf_path, ".txt", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { pdftotext, "-layout", pdf_path, txt, NULL };
+  char *contents = NULL;
+  int status = 0;
+
+  if (pdftotext == NULL)
+    return NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_get_contents (txt, &contents, NULL, NULL));
+  return contents;
+}
+
+/* Tests */
+
+static void
+test_share (void)
+{
+  /* Every figure quoted from the seeds' reports, rounded half up. */
+  static const struct { gint64 n, of; const char *want; } cases[] = {
+    { 7, 78, "9% (7/78)" },     { 12, 78, "15% (12/78)" }, { 8, 78, "10% (8/78)" },
+    { 22, 78, "28% (22/78)" },  { 9, 78, "12% (9/78)" },   { 47, 78, "60% (47/78)" },
+    { 35, 78, "45% (35/78)" },  { 23, 78, "29% (23/78)" }, { 44, 78, "56% (44/78)" },
+    { 36, 52, "69% (36/52)" },  { 9, 60, "15% (9/60)" },   { 11, 61, "18% (11/61)" },
+    { 7, 61, "11% (7/61)" },    { 22, 60, "37% (22/60)" }, { 28, 52, "54% (28/52)" },
+    { 32, 61, "52% (32/61)" },  { 27, 60, "45% (27/60)" }, { 34, 61, "56% (34/61)" },
+    { 17, 61, "28% (17/61)" },  { 16, 64, "25% (16/64)" }, { 8, 63, "13% (8/63)" },
+    { 21, 64, "33% (21/64)" },  { 15, 63, "24% (15/63)" }, { 24, 44, "55% (24/44)" },
+    { 36, 64, "56% (36/64)" },  { 17, 63, "27% (17/63)" }, { 25, 64, "39% (25/64)" },
+    /* Exactly half: up, never to even (40/64 = 62.5%, Dorset prints 63%). */
+    { 40, 64, "63% (40/64)" },  { 1, 200, "1% (1/200)" },  { 5, 200, "3% (5/200)" },
+    { 1, 8, "13% (1/8)" },      { 0, 5, "0% (0/5)" },      { 5, 5, "100% (5/5)" },
+    { 0, 0, "–% (0/0)" },
+    /* Two seed figures cannot come from their own fractions under any one
+     * rounding rule: Liverpool North prints "66% (51/78)" (51/78 = 65.4%) and
+     * Cumbria "45% (25/61)" (25/61 = 41.0%). Sayso prints what the counts say. */
+    { 51, 78, "65% (51/78)" },  { 25, 61, "41% (25/61)" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = sayso_report_format_share (cases[i].n, cases[i].of);
+      g_assert_cmpstr (got, ==, cases[i].want);
+    }
+  g_assert_cmpint (sayso_report_percent (1, 3), ==, 33);
+  g_assert_cmpint (sayso_report_percent (2, 3), ==, 67);
+  g_assert_cmpint (sayso_report_percent (1, 0), ==, 0);
+}
+
+static void
+test_codebook_path (void)
+{
+  static const char * const cases[][2] = {
+    { "/tmp/out/report.csv", "/tmp/out/report-codebook.csv" },
+    { "report.csv", "report-codebook.csv" },
+    { "/tmp/a.b/report", "/tmp/a.b/report-codebook.csv" },
+    { "/tmp/x/.hidden", "/tmp/x/.hidden-codebook.csv" },
+    { "/tmp/x/r.2026.csv", "/tmp/x/r.2026-codebook.csv" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = sayso_report_codebook_path (cases[i][0]);
+      g_assert_cmpstr (got, ==, cases[i][1]);
+    }
+}
+
+/* Submitted, exported, imported, reported: every figure of every format
+ * equals the counts made here. */
+static void
+test_end_to_end (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (20261123);
+  g_autofree char *html_site = NULL;
+  g_autofree char *html_all = NULL;
+  g_autofree char *html_days = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *csv_site = NULL;
+  g_autofree char *codebook = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "site.pdf", NULL);
+  g_autofree char *text = NULL;
+  Tally t;
+
+  add_random_site (f, rand, "Liverpool North", 160);
+  add_random_site (f, rand, "Cumbria", 90);
+  add_random_site (f, rand, "Liverpool North", 40);   /* a second kiosk at the same site */
+
+  html_site = report (f, SAYSO_REPORT_HTML, "Liverpool North", NULL, NULL, 3, "site.html");
+  check_html_figures (f, html_site, "Liverpool North", NULL, NULL, 3);
+
+  html_all = report (f, SAYSO_REPORT_HTML, NULL, NULL, NULL, 3, "all.html");
+  check_html_figures (f, html_all, NULL, NULL, NULL, 3);
+  g_assert_null (strstr (html_all, "national average"));
+
+  html_days = report (f, SAYSO_REPORT_HTML, "Cumbria", "2026-10-02", "2026-10-15", 3, "days.html");
+  check_html_figures (f, html_days, "Cumbria", "2026-10-02", "2026-10-15", 3);
+
+  /* Self-contained: no fetch of anything. */
+  g_assert_null (strstr (html_site, "src="));
+  g_assert_null (strstr (html_site, "<link"));
+  g_assert_null (strstr (html_site, "<script"));
+
+  csv = report (f, SAYSO_REPORT_CSV, NULL, NULL, NULL, 3, "all.csv");
+  check_csv (f, csv, NULL);
+  csv_site = report (f, SAYSO_REPORT_CSV, "Cumbria", NULL, NULL, 3, "cumbria.csv");
+  check_csv (f, csv_site, "Cumbria");
+  {
+    g_autofree char *path = g_build_filename (f->dir, "all-codebook.csv", NULL);
+    g_assert_true (g_file_get_contents (path, &codebook, NULL, NULL));
+  }
+  g_assert_true (g_str_has_prefix (codebook, "\xEF\xBB\xBF" "question_id,kind,question,value,label\r\n"));
+
+  pdf = report (f, SAYSO_REPORT_PDF, "Liverpool North", NULL, NULL, 3, "site.pdf");
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+  if ((text = pdf_text (pdf_path)))
+    {
+      g_autofree char *total = NULL;
+      g_autofree char *share = NULL;
+
+      tally (f, "Liverpool North", NULL, NULL, &t);
+      total = g_strdup_printf ("%" G_GINT64_FORMAT " people had their say", t.total);
+      g_assert_nonnull (strstr (text, total));
+      for (guint i = 0; i < 3; i++)
+        {
+          static const char * const q[] = { "biggest_issue", "how_often", "face_or_remote" };
+          SaysoQuestion *question = sayso_questionnaire_lookup_question (survey, q[i]);
+          for (guint o = 0; o < sayso_question_get_n_options (question); o++)
+            {
+              g_free (share);
+              share = sayso_report_format_share (t_count (&t, q[i], sayso_question_get_option_id (question, o)), t_answered (&t, q[i]));
+              if (strstr (text, share) == NULL)
+                g_error ("%s not in the PDF's text", share);
+            }
+        }
+      g_assert_nonnull (strstr (text, "national average"));
+      tally_clear (&t);
+    }
+  else
+    g_test_message ("pdftotext not found: the PDF's text is not checked");
+}
+
+/* Builds the Liverpool North report (May 2023) from responses made to match
+ * its counts, with a second site that makes the national averages it quotes. */
+static void
+build_liverpool_north (Fixture *f)
+{
+  g_autoptr(GPtrArray) lpool = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  g_autoptr(GPtrArray) other = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  /* "what has been good" for the 55 who named something (77 picks). */
+  static const struct { const char *id; guint n; } good[] = {
+    { "appointments", 9 }, { "probation_officer", 22 }, { "reception", 7 }, { "signposting", 10 },
+    { "substance_misuse", 6 }, { "ete", 6 }, { "programmes", 9 }, { "mental_health", 8 },
+  };
+  static const char * const likert[] = { "strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "prefer_not_to_say" };
+  /* Points per statement over the 78: strongly agree, agree, neither, disagree, strongly disagree, prefer not to say. */
+  static const struct { const char *id; guint n[6]; } statements[] = {
+    { "contact_officer",       { 30, 25, 10, 8, 3, 2 } },
+    { "appointment_times",     { 28, 24, 12, 8, 4, 2 } },
+    { "private_conversations", { 33, 27, 8, 6, 2, 2 } },
+    { "feel_safe_office",      { 30, 29, 9, 6, 2, 2 } },   /* "3 in 4 feel safe": 59/78 = 76% */
+    { "asked_views",           { 10, 25, 20, 15, 5, 3 } }, /* 35/78 = 45% */
+    { "know_complaint",        { 25, 25, 10, 10, 5, 3 } },
+    { "overall_happy",         { 15, 32, 16, 8, 7, 0 } },  /* "3 in 5 are happy": 47/78 = 60% */
+  };
+  GPtrArray *picks = g_ptr_array_new ();
+
+  for (guint g = 0; g < G_N_ELEMENTS (good); g++)
+    for (guint k = 0; k < good[g].n; k++)
+      g_ptr_array_add (picks, (gpointer) good[g].id);
+  g_assert_cmpuint (picks->len, ==, 77);
+
+  /* 85 had their say: 10 online (self), 68 face to face (staff), 7 in-depth
+   * interviews, entered from paper notes with their words only. */
+  for (guint i = 0; i < 85; i++)
+    {
+      Resp *r = resp_new ("Liverpool North", "2023-03-14", i < 10 ? SAYSO_MODE_SELF : i < 78 ? SAYSO_MODE_STAFF : SAYSO_MODE_PAPER);
+
+      g_ptr_array_add (lpool, r);
+      if (i >= 78)
+        {
+          resp_set (r, "anything_else", "Interview notes: appointments always feel pointless.");
+          continue;
+        }
+      resp_set (r, "biggest_issue", i < 7 ? "appointments" : i < 19 ? "travel" : i < 27 ? "probation_officer"
+                                    : i < 71 ? "nothing_to_improve" : i < 74 ? "housing" : i < 76 ? "communication"
+                                    : "mental_health");
+      if (i < 23)
+        resp_set (r, "what_good", "no_positives");
+      else
+        {
+          const char *chosen[3] = { NULL };
+          guint k = 0;
+          for (guint p = i - 23; p < picks->len; p += 55)
+            chosen[k++] = g_ptr_array_index (picks, p);
+          resp_set_many (r, "what_good", chosen);
+        }
+      resp_set (r, "how_often", i < 47 ? "monthly" : i < 63 ? "fortnightly" : i < 72 ? "weekly" : "every_three_months");
+      resp_set (r, "face_or_remote", i < 51 ? "face_to_face" : i < 67 ? "remote" : "mix");
+      for (guint s = 0; s < G_N_ELEMENTS (statements); s++)
+        {
+          guint at = i;
+          for (guint p = 0; p < 6; p++)
+            {
+              if (at < statements[s].n[p])
+                {
+                  resp_set (r, statements[s].id, likert[p]);
+                  break;
+                }
+              at -= statements[s].n[p];
+            }
+        }
+      /* 52 answered whether they needed services: 36 yes, 16 no. */
+      if (i < 52)
+        resp_set (r, "needed_services", i < 36 ? "yes" : "no");
+      if (i < 36)
+        {
+          resp_set (r, "services_helped", i < 20 ? "agree" : "disagree");
+          if (i < 35)
+            resp_set (r, "services_relevant", i < 12 ? "agree" : "neither");      /* 34% (12/35) */
+          resp_set (r, "services_reasonable_time", i < 19 ? "strongly_agree" : "disagree"); /* 53% (19/36) */
+          if (i < 35)
+            resp_set (r, "services_local", i < 27 ? "agree" : "disagree");       /* 77% (27/35) */
+        }
+      /* Demographics, with some groups of one or two. */
+      resp_set (r, "gender", i < 70 ? "man" : i < 76 ? "woman" : "other");                 /* other: 2 */
+      resp_set (r, "ethnicity", i < 64 ? "white" : i < 69 ? "mixed" : i < 70 ? "asian"    /* asian: 1 */
+                                : i < 74 ? "black" : "prefer_not_to_say");
+      resp_set (r, "age_band", i < 10 ? "18_24" : i < 40 ? "25_34" : i < 60 ? "35_44" : i < 75 ? "45_54" : "55_64"); /* 55-64: 3 */
+      if (i < 4)
+        resp_set (r, "induction", i == 0 ? "It was good, it was clear to me what they wanted me to do and what they can do to help me."
+                                  : i == 1 ? "Was a shambles, because I was released from Preston but they intercepted me."
+                                  : i == 2 ? "=1+1 is not a formula here, it is what someone wrote"
+                                  : "It wasn't great, I don't remember it much, they took a while to see me though.");
+    }
+
+  /* Elsewhere: 122 more, so that over all 200 appointments are the biggest
+   * issue for 20% (40/200) and travel for 9% (18/200), and reception is good
+   * for 6% (12/200), lower than Liverpool North's 9%. */
+  for (guint i = 0; i < 122; i++)
+    {
+      Resp *r = resp_new ("Elsewhere", "2023-03-20", SAYSO_MODE_SELF);
+      g_ptr_array_add (other, r);
+      resp_set (r, "biggest_issue", i < 33 ? "appointments" : i < 39 ? "travel" : i < 89 ? "nothing_to_improve"
+                                    : i < 109 ? "probation_officer" : "housing");
+      resp_set (r, "what_good", i < 5 ? "reception" : "probation_officer");
+      resp_set (r, "how_often", "fortnightly");
+    }
+  g_ptr_array_unref (picks);
+
+  kiosk_submit_export_import (f, "Liverpool North", lpool);
+  kiosk_submit_export_import (f, "Elsewhere", other);
+}
+
+static void
+test_seed_liverpool_north (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "liverpool-north.pdf", NULL);
+  /* As the seed prints them: figure, question, option. */
+  static const struct { const char *figure, *question, *option, *national; } figures[] = {
+    { "9% (7/78)",   "biggest_issue", "appointments",      "20% (40/200)" },  /* "national average of 20%" */
+    { "15% (12/78)", "biggest_issue", "travel",            "9% (18/200)" },   /* "national average is 9%" */
+    { "10% (8/78)",  "biggest_issue", "probation_officer", NULL },
+    { "56% (44/78)", "biggest_issue", "nothing_to_improve", NULL },
+    { "12% (9/78)",  "what_good",     "appointments",      NULL },
+    { "28% (22/78)", "what_good",     "probation_officer", NULL },
+    { "9% (7/78)",   "what_good",     "reception",         "6% (12/200)" },   /* "higher than the national average" */
+    { "29% (23/78)", "what_good",     "no_positives",      NULL },
+    { "13% (10/78)", "what_good",     "signposting",       NULL },            /* "General signposting: 13%" */
+    { "8% (6/78)",   "what_good",     "substance_misuse",  NULL },            /* "Substance misuse support: 8%" */
+    { "8% (6/78)",   "what_good",     "ete",               NULL },            /* "Education, training and employment: 8%" */
+    { "12% (9/78)",  "what_good",     "programmes",        NULL },            /* "Programmes and groups: 12%" */
+    { "10% (8/78)",  "what_good",     "mental_health",     NULL },            /* "Mental health: 10%" */
+    { "60% (47/78)", "how_often",     "monthly",           NULL },
+    /* The seed prints "66% (51/78)"; 51/78 is 65.4% (see test_share). */
+    { "65% (51/78)", "face_or_remote", "face_to_face",     NULL },
+    { "69% (36/52)", "needed_services", "yes",             NULL },
+  };
+  static const struct { const char *figure, *question; } headlines[] = {
+    { "45% (35/78)", "asked_views" },             /* "felt like probation services have asked for their views" */
+    { "76% (59/78)", "feel_safe_office" },        /* "3 in 4 ... feel safe" */
+    { "60% (47/78)", "overall_happy" },           /* "3 in 5 are happy" */
+    { "34% (12/35)", "services_relevant" },       /* "34% have been able to access services relevant ..." */
+    { "53% (19/36)", "services_reasonable_time" },/* "53% ... in a reasonable time" */
+    { "77% (27/35)", "services_local" },          /* "77% ... in their local area" */
+  };
+  const char *seed_dir = g_getenv ("SAYSO_SOURCE_DIR");
+  g_autofree char *seed = NULL;
+
+  build_liverpool_north (f);
+  html = report (f, SAYSO_REPORT_HTML, "Liverpool North", NULL, NULL, 3, "liverpool-north.html");
+
+  /* "85 people had their say: 10 online surveys, 68 face to face surveys, 7 in-depth interviews" */
+  g_assert_nonnull (strstr (html, "<h2 data-total=\"85\">85 people had their say</h2>"));
+  g_assert_nonnull (strstr (html, "<tr data-mode=\"self\"><th scope=\"row\">Self-completed on the kiosk</th><td>10</td>"));
+  g_assert_nonnull (strstr (html, "<tr data-mode=\"staff\"><th scope=\"row\">Completed with a member of staff</th><td>68</td>"));
+  g_assert_nonnull (strstr (html, "<tr data-mode=\"paper\"><th scope=\"row\">On paper, entered by staff</th><td>7</td>"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+    assert_row_cells (html, figures[i].question, figures[i].option, figures[i].figure, figures[i].national);
+  for (guint i = 0; i < G_N_ELEMENTS (headlines); i++)
+    assert_headline (html, headlines[i].question, headlines[i].figure);
+  /* The headline of a choice: the most common answer, with its national average. */
+  g_assert_nonnull (strstr (html, "<p class=\"headline\" data-q=\"biggest_issue\" data-v=\"nothing_to_improve\">"
+                                  "<strong class=\"share\">56% (44/78)</strong>"));
+  g_assert_nonnull (strstr (html, "<span class=\"national\">(national average 47%)</span>"));  /* (44+50)/200 */
+
+  /* Ranked: nothing to improve, travel, my probation officer, appointments. */
+  {
+    const char *a = strstr (html, "data-q=\"biggest_issue\" data-v=\"nothing_to_improve\"><th");
+    const char *b = strstr (html, "data-q=\"biggest_issue\" data-v=\"travel\"><th");
+    const char *c = strstr (html, "data-q=\"biggest_issue\" data-v=\"probation_officer\"><th");
+    const char *d = strstr (html, "data-q=\"biggest_issue\" data-v=\"appointments\"><th");
+    g_assert_true (a && b && c && d && a < b && b < c && c < d);
+  }
+
+  /* A scale keeps its order: every week, every two weeks, every month ... */
+  {
+    const char *a = strstr (html, "data-q=\"how_often\" data-v=\"weekly\"><th");
+    const char *b = strstr (html, "data-q=\"how_often\" data-v=\"fortnightly\"><th");
+    const char *c = strstr (html, "data-q=\"how_often\" data-v=\"monthly\"><th");
+    g_assert_true (a && b && c && a < b && b < c);
+  }
+  g_assert_nonnull (strstr (html, "<p class=\"headline\" data-q=\"how_often\" data-v=\"monthly\">"
+                                  "<strong class=\"share\">60% (47/78)</strong>"));
+
+  /* Small numbers: asian (1) and other gender (2) hide; 55-64 (3) shows. */
+  assert_row_cells (html, "ethnicity", "asian", "<3", NULL);
+  assert_row_cells (html, "gender", "other", "<3", NULL);
+  assert_row_cells (html, "age_band", "55_64", "3", NULL);
+  assert_row_cells (html, "ethnicity", "white", "64", NULL);
+
+  /* The quotes, escaped, under their question. */
+  g_assert_true (strstr (html, "<blockquote><p>It wasn&apos;t great, I don&apos;t remember it much, they took a while to see me though.</p></blockquote>") ||
+                    strstr (html, "<blockquote><p>It wasn&#39;t great, I don&#39;t remember it much, they took a while to see me though.</p></blockquote>"));
+
+  /* The same figures where the seed prints them, in the PDF. */
+  pdf = report (f, SAYSO_REPORT_PDF, "Liverpool North", NULL, NULL, 3, "liverpool-north.pdf");
+  g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+  if ((text = pdf_text (pdf_path)))
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (figures); i++)
+        if (strstr (text, figures[i].figure) == NULL)
+          g_error ("%s not in the PDF", figures[i].figure);
+      for (guint i = 0; i < G_N_ELEMENTS (headlines); i++)
+        if (strstr (text, headlines[i].figure) == NULL)
+          g_error ("%s not in the PDF", headlines[i].figure);
+      g_assert_nonnull (strstr (text, "national average 20%"));
+      g_assert_nonnull (strstr (text, "national average 9%"));
+      g_assert_nonnull (strstr (text, "85 people had their say"));
+    }
+
+  /* SAYSO_TEST_KEEP_REPORTS=DIR keeps these reports, e.g. for
+   * docs/report-example.png (see the README). */
+  if (g_getenv ("SAYSO_TEST_KEEP_REPORTS"))
+    {
+      const char *keep = g_getenv ("SAYSO_TEST_KEEP_REPORTS");
+      g_autofree char *keep_pdf = g_build_filename (keep, "liverpool-north.pdf", NULL);
+      g_autofree char *keep_html = g_build_filename (keep, "liverpool-north.html", NULL);
+      g_mkdir_with_parents (keep, 0700);
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (pdf_path, &bytes, &len, NULL));
+      g_assert_true (g_file_set_contents (keep_pdf, bytes, len, NULL));
+      g_assert_true (g_file_set_contents (keep_html, html, -1, NULL));
+    }
+
+  /* Where these figures come from, when the seeds are at hand. */
+  if (seed_dir)
+    {
+      g_autofree char *path = g_build_filename (seed_dir, "..", "shared", "seeds", "000_9a43a9230572cb8f.txt", NULL);
+      static const char * const printed[] = {
+        "**9%** (7/78)", "**15%** (12/78)", "**10%** (8/78)", "**28%** (22/78)", "**12%** (9/78)",
+        "**60%** (47/78)", "**66%** (51/78)", "**45%** (35/78)", "**29%** (23/78)", "**56%** (44/78)",
+        "**69%** (36/52)", "national average of **20%**", "national average is **9%**",
+      };
+      if (g_file_get_contents (path, &seed, NULL, NULL))
+        for (guint i = 0; i < G_N_ELEMENTS (printed); i++)
+          g_assert_nonnull (strstr (seed, printed[i]));
+    }
+}
+
+/* Fewer than 3 in a demographic cell shows as "<3"; configurable; 0 disables. */
+static void
+test_small_numbers (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  g_autofree char *html3 = NULL;
+  g_autofree char *html5 = NULL;
+  g_autofree char *html0 = NULL;
+  static const char * const ages[] = { "18_24", "25_34", "25_34", "35_44", "35_44", "35_44",
+                                       "45_54", "45_54", "45_54", "45_54", "45_54" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (ages); i++)
+    {
+      Resp *r = resp_new ("Small", "2026-01-05", SAYSO_MODE_SELF);
+      resp_set (r, "age_band", ages[i]);
+      resp_set (r, "biggest_issue", i == 0 ? "housing" : "travel");
+      g_ptr_array_add (resps, r);
+    }
+  kiosk_submit_export_import (f, "Small", resps);
+
+  html3 = report (f, SAYSO_REPORT_HTML, NULL, NULL, NULL, 3, "3.html");
+  assert_row_cells (html3, "age_band", "18_24", "<3", NULL);
+  assert_row_cells (html3, "age_band", "25_34", "<3", NULL);
+  assert_row_cells (html3, "age_band", "35_44", "3", NULL);
+  assert_row_cells (html3, "age_band", "45_54", "5", NULL);
+  assert_row_cells (html3, "age_band", "65_plus", "0", NULL);
+  /* Neither the chart's text alternative nor its table gives the hidden
+   * counts or the number who answered. */
+  g_assert_null (strstr (html3, "18 to 24: 1"));
+  g_assert_nonnull (strstr (html3, "18 to 24: &lt;3"));
+  for (guint i = 0; i < G_N_ELEMENTS (ages); i++)
+    {
+      g_autofree char *row = html_row (html3, "age_band", ages[i]);
+      g_assert_null (strstr (row, "%"));
+      g_assert_null (strstr (row, "/11"));
+    }
+  /* Not a demographic: the seeds print "1/11" figures as they are. */
+  assert_row_cells (html3, "biggest_issue", "housing", "9% (1/11)", NULL);
+
+  html5 = report (f, SAYSO_REPORT_HTML, NULL, NULL, NULL, 5, "5.html");
+  assert_row_cells (html5, "age_band", "35_44", "<5", NULL);
+  assert_row_cells (html5, "age_band", "45_54", "5", NULL);
+
+  html0 = report (f, SAYSO_REPORT_HTML, NULL, NULL, NULL, 0, "0.html");
+  assert_row_cells (html0, "age_band", "18_24", "1", NULL);
+  assert_row_cells (html0, "age_band", "25_34", "2", NULL);
+}
+
+/* RFC 4180 with the traps in the answers: commas, quotes, line breaks,
+ * formulas, Welsh letters; the codebook beside it. */
+static void
+test_csv (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  static const char * const texts[] = {
+    "plain", "a, comma", "a \"quoted\" word", "two\nlines", "\tstarts with a tab", "=HYPERLINK(\"x\")",
+    "+44 123", "-minus", "@sum", "Mae'n dda iawn – ŵ ŷ", "ends with a quote\"",
+  };
+  const char *both[] = { "travel", "reception", NULL };
+  g_autofree char *csv = NULL;
+  g_autofree char *codebook = NULL;
+  g_autofree char *codebook_path = g_build_filename (f->dir, "answers-codebook.csv", NULL);
+  g_autoptr(GPtrArray) rows = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      Resp *r = resp_new ("Cymru, \"North\"", "2026-02-0" "1", i % 2 ? SAYSO_MODE_STAFF : SAYSO_MODE_PAPER);
+      r->language = i % 2 ? "cy" : "en";
+      resp_set (r, "solutions", texts[i]);
+      if (i == 0)
+        resp_set_many (r, "what_good", both);
+      g_ptr_array_add (resps, r);
+    }
+  kiosk_submit_export_import (f, "Cymru, \"North\"", resps);
+
+  csv = report (f, SAYSO_REPORT_CSV, NULL, NULL, NULL, 3, "answers.csv");
+  check_csv (f, csv, NULL);
+  g_assert_nonnull (strstr (csv, ",\"'=HYPERLINK(\"\"x\"\")\","));
+  g_assert_nonnull (strstr (csv, ",travel;reception,"));
+  g_assert_nonnull (strstr (csv, ",\"Cymru, \"\"North\"\"\","));
+  rows = parse_csv (csv);
+  g_assert_cmpuint (rows->len, ==, 1 + G_N_ELEMENTS (texts));
+
+  g_assert_true (g_file_get_contents (codebook_path, &codebook, NULL, NULL));
+  g_assert_true (g_str_has_prefix (codebook, "\xEF\xBB\xBF" "question_id,kind,question,value,label\r\n"));
+  g_assert_nonnull (strstr (codebook, "what_good,multiple,\"If anything, what has been good about your probation experience?\",travel,Travel (getting there and the cost)\r\n"));
+  g_assert_nonnull (strstr (codebook, "joined by \"\";\"\""));
+  g_assert_nonnull (strstr (codebook, "contact_officer,likert,I have been able to contact my probation officer when needed,strongly_agree,Strongly agree\r\n"));
+  g_assert_nonnull (strstr (codebook, "mode,single,How the response was given,paper,"));
+  g_assert_nonnull (strstr (codebook, "solutions,text,"));
+  {
+    g_autoptr(GPtrArray) book = parse_csv (codebook);
+    for (guint i = 0; i < book->len; i++)
+      g_assert_cmpuint (((GPtrArray *) g_ptr_array_index (book, i))->len, ==, 5);
+  }
+}
+
+static void
+test_errors (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  g_autofree char *missing = g_build_filename (f->dir, "no-such-dir", "report.html", NULL);
+  g_autofree char *out = g_build_filename (f->dir, "r.html", NULL);
+  SaysoReportOptions options = { .format = SAYSO_REPORT_HTML, .out = out, .small_number = 3 };
+  GError *error = NULL;
+  Resp *r = resp_new ("Known", "2026-03-01", SAYSO_MODE_SELF);
+
+  resp_set (r, "how_often", "weekly");
+  g_ptr_array_add (resps, r);
+  kiosk_submit_export_import (f, "Known", resps);
+
+  options.site = "Unknown";
+  g_assert_false (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_error (error, SAYSO_REPORT_ERROR, SAYSO_REPORT_ERROR_UNKNOWN_SITE);
+  g_assert_nonnull (strstr (error->message, "“Known”"));
+  g_clear_error (&error);
+  options.site = NULL;
+
+  options.from = "2026-13-01";
+  g_assert_false (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_error (error, SAYSO_REPORT_ERROR, SAYSO_REPORT_ERROR_INVALID);
+  g_clear_error (&error);
+  options.from = "2026-03-02";
+  options.to = "2026-03-01";
+  g_assert_false (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_error (error, SAYSO_REPORT_ERROR, SAYSO_REPORT_ERROR_INVALID);
+  g_clear_error (&error);
+  options.from = options.to = NULL;
+
+  options.language = "fr";
+  g_assert_false (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_error (error, SAYSO_REPORT_ERROR, SAYSO_REPORT_ERROR_INVALID);
+  g_clear_error (&error);
+  options.language = NULL;
+
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  /* An unwritable place: an error, and nothing half-written. */
+  options.out = missing;
+  g_assert_false (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* Replaced whole: a report over an old one. */
+  g_assert_true (g_file_set_contents (out, "old", -1, NULL));
+  options.out = out;
+  g_assert_true (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_file_contains (out, "</html>"));
+  g_assert_false (test_file_contains (out, "old</"));
+  {
+    GStatBuf st;
+    g_assert_cmpint (g_stat (out, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+
+  /* An empty period still makes a report. */
+  options.from = "2020-01-01";
+  options.to = "2020-01-31";
+  g_assert_true (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_file_contains (out, "<h2 data-total=\"0\">0 people had their say</h2>"));
+  g_assert_true (test_file_contains (out, "<p class=\"note\" data-q=\"how_often\">No one answered this question.</p>"));
+  g_assert_false (test_file_contains (out, "<tr data-q="));
+}
+
+/* Charts in the HTML: inline SVG with a title and a description, ids unique
+ * over the page, and a table of the same figures. */
+static void
+test_svg (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  g_autofree char *html = NULL;
+  g_autoptr(GHashTable) ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n_svg, n_title, n_desc, n_table;
+
+  add_random_site (f, rand, "Dorset", 30);
+  html = report (f, SAYSO_REPORT_HTML, "Dorset", NULL, NULL, 3, "dorset.html");
+
+  n_svg = occurrences (html, "<svg ");
+  n_title = occurrences (html, "<title id=\"c");
+  n_desc = occurrences (html, "<desc id=\"c");
+  n_table = occurrences (html, "<table>");
+  g_assert_cmpuint (n_svg, >, 20);
+  g_assert_cmpuint (n_title, ==, n_svg);
+  g_assert_cmpuint (n_desc, ==, n_svg);
+  g_assert_cmpuint (n_table, ==, n_svg);
+  g_assert_cmpuint (occurrences (html, "role=\"img\""), ==, n_svg);
+  g_assert_null (strstr (html, "<?xml"));
+
+  for (const char *p = html; (p = strstr (p, " id=\"")); )
+    {
+      const char *end;
+      p += 5;
+      end = strchr (p, '"');
+      g_assert_nonnull (end);
+      if (!g_hash_table_add (ids, g_strndup (p, end - p)))
+        g_error ("id %.*s twice", (int) (end - p), p);
+    }
+  g_assert_cmpuint (g_hash_table_size (ids), >, n_svg * 2);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  sayso_init ();
+  survey = sayso_questionnaire_new_default ();
+
+  g_test_add_func ("/report/share", test_share);
+  g_test_add_func ("/report/codebook-path", test_codebook_path);
+  g_test_add ("/report/end-to-end", Fixture, NULL, fixture_setup, test_end_to_end, fixture_teardown);
+  g_test_add ("/report/seed-liverpool-north", Fixture, NULL, fixture_setup, test_seed_liverpool_north, fixture_teardown);
+  g_test_add ("/report/small-numbers", Fixture, NULL, fixture_setup, test_small_numbers, fixture_teardown);
+  g_test_add ("/report/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
+  g_test_add ("/report/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add ("/report/svg", Fixture, NULL, fixture_setup, test_svg, fixture_teardown);
+
+  status = g_test_run ();
+  g_object_unref (survey);
+  return status;
+}
