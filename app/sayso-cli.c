@@ -14,6 +14,7 @@
 #include "sayso-cli.h"
 #include "sayso-export.h"
 #include "sayso-import.h"
+#include "sayso-report.h"
 #include "sayso-setup.h"
 #include "sayso-staff.h"
 #include "sayso-store.h"
@@ -746,6 +747,87 @@ cmd_import (int    argc,
   return code;
 }
 
+/* sayso report --db ANALYSIS.db [--site NAME] [--from DAY --to DAY] --format html|pdf|csv --out FILE */
+static int
+cmd_report (int    argc,
+            char **argv)
+{
+  g_autofree char *db_path = NULL;
+  g_autofree char *site = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autofree char *format = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *language = NULL;
+  g_autofree char *definition = NULL;
+  int small_number = SAYSO_REPORT_DEFAULT_SMALL_NUMBER;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoAnalysisDb) db = NULL;
+  g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
+  g_autoptr(GError) error = NULL;
+  SaysoReportOptions options = { 0 };
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "The analysis database", "ANALYSIS.db" },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site, "One site, beside all sites (default: all sites)", "NAME" },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First day, YYYY-MM-DD", "DAY" },
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day, YYYY-MM-DD", "DAY" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "html, pdf or csv (with a codebook)", "FORMAT" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The file to write", "FILE" },
+    { "small-number", 0, 0, G_OPTION_ARG_INT, &small_number, "Show demographic cells below N as “<N” (default 3, 0: off)", "N" },
+    { "language", 0, 0, G_OPTION_ARG_STRING, &language, "Labels' language (default en)", "LANG" },
+    { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME, &definition, "The questionnaire (default: the built-in survey)", "FILE" },
+    { NULL }
+  };
+
+  context = command_context ("--db ANALYSIS.db --format html|pdf|csv --out FILE",
+                             "The figures, charts and quotes of the inspection reports, from the data;\n"
+                             "or one CSV row per response with a codebook, for R, Excel or SPSS.", entries);
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (db_path == NULL || format == NULL || out == NULL || argc > 1)
+    return fail (SAYSO_EXIT_BAD_INPUT, "report: give --db ANALYSIS.db --format html|pdf|csv --out FILE");
+
+  if (g_str_equal (format, "html"))
+    options.format = SAYSO_REPORT_HTML;
+  else if (g_str_equal (format, "pdf"))
+    options.format = SAYSO_REPORT_PDF;
+  else if (g_str_equal (format, "csv"))
+    options.format = SAYSO_REPORT_CSV;
+  else
+    return fail (SAYSO_EXIT_BAD_INPUT, "report: --format must be html, pdf or csv");
+  if (small_number < 0)
+    return fail (SAYSO_EXIT_BAD_INPUT, "report: --small-number must be 0 or more");
+
+  if (definition != NULL)
+    {
+      if (!(questionnaire = sayso_questionnaire_new_from_file (definition, &error)))
+        return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    }
+  else
+    questionnaire = sayso_questionnaire_new_default ();
+
+  options.site = site;
+  options.from = from;
+  options.to = to;
+  options.out = out;
+  options.small_number = (guint) small_number;
+  options.language = language;
+
+  if (!(db = sayso_analysis_db_open (db_path, FALSE, &error)))
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+  if (!sayso_report_write (db, questionnaire, &options, &error))
+    return fail (error->domain == SAYSO_REPORT_ERROR ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_FAILED, "%s", error->message);
+
+  g_print ("Wrote %s\n", out);
+  if (options.format == SAYSO_REPORT_CSV)
+    {
+      g_autofree char *codebook = sayso_report_codebook_path (out);
+      g_print ("Wrote %s\n", codebook);
+    }
+  return SAYSO_EXIT_OK;
+}
+
 static const Command commands[] = {
   { "keygen", "Make the analysts' key pair", cmd_keygen },
   { "init", "Make a kiosk store for a site", cmd_init },
@@ -756,6 +838,7 @@ static const Command commands[] = {
   { "verify", "Check bundles' signatures and records", cmd_verify },
   { "enroll", "Trust a kiosk's exports (analysts)", cmd_enroll },
   { "import", "Open bundles into an analysis database (analysts)", cmd_import },
+  { "report", "Figures, charts and quotes, or CSV (analysts)", cmd_report },
 };
 
 static void

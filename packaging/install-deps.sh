@@ -8,7 +8,8 @@ packages="
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libsodium-dev
   libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
   xvfb xauth dbus-x11 fonts-dejavu-core
-  desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind
+  desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind poppler-utils
+  build-essential dpkg-dev debhelper lintian cage xwayland man-db groff-base systemd
 "
 
 if [ "$(id -u)" != 0 ]; then
