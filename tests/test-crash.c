@@ -1,14 +1,16 @@
 /* SIGKILL `sayso submit` at random moments, hundreds of times: every response
  * it reported as stored is there, none twice, and the store stays intact. */
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 
+#include "sayso-bundle.h"
 #include "sayso-db.h"
 #include "sayso-setup.h"
 #include "sayso-test-utils.h"
 
-#define DEFAULT_RUNS 300
+#define DEFAULT_RUNS 600
 
 static void
 check_store (const char   *path,
@@ -81,7 +83,7 @@ test_sigkill_submit (void)
       g_output_stream_close (in, NULL, NULL);
 
       /* Anywhere from start-up to well after the commit. */
-      g_usleep (g_random_int_range (0, 12000));
+      g_usleep (g_random_int_range (0, 20000));
       g_subprocess_send_signal (proc, SIGKILL);
       g_subprocess_wait (proc, NULL, &error);
       g_assert_no_error (error);
@@ -107,6 +109,121 @@ test_sigkill_submit (void)
   test_remove_tree (dir);
 }
 
+static gboolean
+check_exported_one (const guint8 *id,
+                    const char   *questionnaire,
+                    gint64        version,
+                    SaysoDbState  state,
+                    GBytes       *sealed,
+                    gpointer      user_data)
+{
+  struct { GHashTable *in; guint exported; } *ctx = user_data;
+  g_autoptr(GBytes) key = g_bytes_new (id, 16);
+
+  if (state == SAYSO_DB_STATE_EXPORTED)
+    {
+      ctx->exported++;
+      if (!g_hash_table_contains (ctx->in, key))
+        g_error ("a record is marked exported but is in no bundle on the stick");
+    }
+  return TRUE;
+}
+
+/* SIGKILL `sayso export` at random moments: afterwards the store is intact,
+ * every record it marks exported is in a bundle on the stick that verifies,
+ * and no bundle under its final name is half-written. */
+static void
+check_export_invariants (const char   *path,
+                         const char   *stick,
+                         const guint8 *sk,
+                         guint         total)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoDb) db = sayso_db_open (path, SAYSO_DB_OPEN_EXISTING, &error);
+  g_autoptr(GHashTable) in_bundles = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  g_autoptr(GDir) dir = g_dir_open (stick, 0, NULL);
+  const char *name;
+  gint64 n = 0, awaiting = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (sayso_db_integrity_check (db, &error));
+  g_assert_true (sayso_db_count_responses (db, &n, &awaiting, &error));
+  g_assert_cmpint (n, ==, total);
+
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *file = g_build_filename (stick, name, NULL);
+      g_autoptr(SaysoBundle) bundle = NULL;
+
+      if (g_str_has_prefix (name, "."))
+        continue;  /* a temporary file a killed export left: never under a bundle's name */
+      bundle = sayso_bundle_open (file, NULL, &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < bundle->entries->len; i++)
+        g_hash_table_add (in_bundles, g_bytes_new (((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, i))->id, 16));
+    }
+
+  {
+    struct { GHashTable *in; guint exported; } ctx = { in_bundles, 0 };
+    g_assert_true (sayso_db_foreach_response (db, check_exported_one, &ctx, &error));
+    g_assert_cmpint (ctx.exported, ==, n - awaiting);
+  }
+}
+
+static void
+test_sigkill_export (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *stick = g_build_filename (dir, "stick", NULL);
+  g_autoptr(SaysoQuestionnaire) survey = sayso_questionnaire_new_default ();
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pk[32], sk[32];
+  guint runs = 400, killed = 0, total = 0;
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, "Export crash site", pk, &error);
+  g_assert_no_error (error);
+  g_mkdir (stick, 0700);
+
+  for (guint i = 0; i < runs; i++)
+    {
+      g_autoptr(GSubprocess) proc = NULL;
+
+      /* A few new responses before each export, so there is always work. */
+      for (guint k = 0; k < 3; k++)
+        {
+          g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+          g_assert_true (sayso_response_set_choice (r, "how_often", "monthly", &error));
+          g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+          total++;
+        }
+
+      /* Now and then a re-export of everything kept, as after a lost stick. */
+      if (i % 7 == 0)
+        proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                 test_sayso_binary (), "export", "--store", path, "--to", stick, "--again", NULL);
+      else
+        proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                                 test_sayso_binary (), "export", "--store", path, "--to", stick, NULL);
+      g_assert_no_error (error);
+      g_usleep (g_random_int_range (0, 25000));
+      g_subprocess_send_signal (proc, SIGKILL);
+      g_subprocess_wait (proc, NULL, &error);
+      if (g_subprocess_get_if_signaled (proc))
+        killed++;
+
+      if (i % 25 == 24)
+        check_export_invariants (path, stick, sk, total);
+    }
+
+  check_export_invariants (path, stick, sk, total);
+  g_test_message ("%u export runs, %u killed mid-way", runs, killed);
+  g_assert_cmpuint (killed, >, 0);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -115,6 +232,7 @@ main (int   argc,
   sayso_init ();
 
   g_test_add_func ("/crash/sigkill-submit", test_sigkill_submit);
+  g_test_add_func ("/crash/sigkill-export", test_sigkill_export);
 
   return g_test_run ();
 }
