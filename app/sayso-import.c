@@ -270,6 +270,7 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
     }
   if (state == SAYSO_ANALYSIS_BUNDLE_CONFLICT)
     {
+      sayso_import_result_clear (result);
       g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_REPLAYED,
                    "%s: this kiosk's bundle %" G_GINT64_FORMAT " was already imported with other records "
                    "(a replayed sequence number, or a store restored from a backup)", path, bundle->sequence);
@@ -343,6 +344,7 @@ failed:
     for (guint i = 0; i < MIN (CHUNK, bundle->entries->len); i++)
       opened_clear (&opened[i]);
   sayso_analysis_db_rollback (db);
-  result->added = result->duplicates = 0;
+  /* Nothing of the bundle was imported, and the caller has nothing to free. */
+  sayso_import_result_clear (result);
   return FALSE;
 }

@@ -30,7 +30,8 @@ typedef struct
 GQuark   sayso_import_error_quark   (void);
 
 /* questionnaires: the SaysoQuestionnaire versions records may be answers to.
- * One transaction per bundle: on any error nothing of the bundle is stored. */
+ * One transaction per bundle: on any error nothing of the bundle is stored,
+ * and result is left cleared. */
 gboolean sayso_import_bundle        (SaysoAnalysisDb    *db,
                                      const char         *path,
                                      const guint8        recipient_sk[32],
