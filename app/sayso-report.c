@@ -212,6 +212,19 @@ collect_quote (const char *site,
   return TRUE;
 }
 
+static gint64
+sum_counts (GHashTable *counts)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gint64 sum = 0;
+
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    sum += *(gint64 *) value;
+  return sum;
+}
+
 static gboolean
 gather (Report  *report,
         GError **error)
@@ -242,15 +255,26 @@ gather (Report  *report,
       else
         {
           Stat *stat = g_new0 (Stat, 1);
+          /* One value per respondent: N is the sum of the counts, and the
+           * database need not count distinct respondents (its slow part). */
+          gboolean single = sayso_question_get_kind (question) != SAYSO_QUESTION_MULTIPLE;
 
           stat->question = question;
           stat->demographic = is_demographic (question);
           g_ptr_array_add (report->stats, stat);
-          if (!sayso_analysis_db_count_answers (report->db, &report->filter, id, &stat->counts, &stat->answered, error))
+          if (!sayso_analysis_db_count_answers (report->db, &report->filter, id, &stat->counts,
+                                                single ? NULL : &stat->answered, error))
             return FALSE;
-          if (report->compare && !stat->demographic &&
-              !sayso_analysis_db_count_answers (report->db, &report->all_filter, id, &stat->all_counts, &stat->all_answered, error))
-            return FALSE;
+          if (single)
+            stat->answered = sum_counts (stat->counts);
+          if (report->compare && !stat->demographic)
+            {
+              if (!sayso_analysis_db_count_answers (report->db, &report->all_filter, id, &stat->all_counts,
+                                                    single ? NULL : &stat->all_answered, error))
+                return FALSE;
+              if (single)
+                stat->all_answered = sum_counts (stat->all_counts);
+            }
         }
     }
   return TRUE;
@@ -1334,7 +1358,9 @@ make_codebook (Report *report)
   codebook_row (out, "mode", "single", "How the response was given", "staff", "Completed with a member of staff");
   codebook_row (out, "mode", "single", "How the response was given", "paper", "On paper, entered by staff");
   codebook_row (out, "site", "text", "The site (probation office) of the kiosk", "", "");
-  codebook_row (out, "language", "single", "The language the survey was answered in", "", "en = English, cy = Welsh");
+  for (const char * const *lang = sayso_questionnaire_get_languages (survey); lang && *lang; lang++)
+    codebook_row (out, "language", "single", "The language the survey was answered in", *lang,
+                  g_str_equal (*lang, "en") ? "English" : g_str_equal (*lang, "cy") ? "Welsh (Cymraeg)" : *lang);
 
   for (guint i = 0; i < n; i++)
     {

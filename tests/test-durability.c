@@ -127,7 +127,10 @@ power_cut_runs (guint    runs,
       close (fds[0]);
       g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
       g_assert_true (WIFEXITED (status));
-      g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+      /* Under valgrind, a child that was cut off mid-submit exits 1 for the
+       * memory it held: 3, 4 and 5 are the child's own failures. */
+      if (!(g_getenv ("SAYSO_UNDER_VALGRIND") && WEXITSTATUS (status) == 1))
+        g_assert_cmpint (WEXITSTATUS (status), ==, 0);
 
       {
         g_auto(GStrv) lines = g_strsplit (out->str, "\n", -1);

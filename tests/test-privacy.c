@@ -176,6 +176,7 @@ test_day_at_a_kiosk (void)
   g_test_message ("%u canaries in %u responses; %u files audited", n_canaries, 30, files->len);
   test_remove_tree (day.root);
   test_remove_tree (analysts);
+  g_free (day.root);
   g_strfreev (day.env);
   g_string_free (day.printed, TRUE);
 }

@@ -1106,6 +1106,7 @@ test_csv (Fixture       *f,
   g_assert_nonnull (strstr (codebook, "joined by \"\";\"\""));
   g_assert_nonnull (strstr (codebook, "contact_officer,likert,I have been able to contact my probation officer when needed,strongly_agree,Strongly agree\r\n"));
   g_assert_nonnull (strstr (codebook, "mode,single,How the response was given,paper,"));
+  g_assert_nonnull (strstr (codebook, "language,single,The language the survey was answered in,cy,Welsh (Cymraeg)\r\n"));
   g_assert_nonnull (strstr (codebook, "solutions,text,"));
   {
     g_autoptr(GPtrArray) book = parse_csv (codebook);
@@ -1154,6 +1155,17 @@ test_errors (Fixture       *f,
   options.language = NULL;
 
   g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  /* Labels in Welsh. */
+  options.language = "cy";
+  g_assert_true (sayso_report_write (f->db, survey, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (test_file_contains (out, "<html lang=\"cy\">"));
+  g_assert_true (test_file_contains (out, "Pa mor aml ydych chi&apos;n meddwl y dylech chi weld eich swyddog prawf?") ||
+                 test_file_contains (out, "Pa mor aml ydych chi&#39;n meddwl y dylech chi weld eich swyddog prawf?"));
+  g_assert_true (test_file_contains (out, "<tr data-q=\"how_often\" data-v=\"weekly\"><th scope=\"row\">Bob wythnos</th><td>100% (1/1)</td>"));
+  g_assert_true (g_unlink (out) == 0);
+  options.language = NULL;
 
   /* An unwritable place: an error, and nothing half-written. */
   options.out = missing;
