@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "sayso-chart.h"
+#include "sayso-record.h"
 #include "sayso-report.h"
 
 G_DEFINE_QUARK (sayso-report-error-quark, sayso_report_error)
@@ -1122,6 +1123,12 @@ write_pdf (Report  *report,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE,
                                   ((Block *) g_ptr_array_index (report->blocks, 0))->text);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Sayso " PACKAGE_VERSION);
+  {
+    /* Cairo would stamp the time of day; Sayso keeps to the day. */
+    g_autofree char *today = sayso_today ();
+    g_autofree char *stamp = g_strdup_printf ("%sT00:00:00Z", today);
+    cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATE_DATE, stamp);
+  }
 
   for (guint b = 0; b < report->blocks->len; b++)
     {
