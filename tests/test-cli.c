@@ -120,7 +120,8 @@ write_file (Cli        *f,
 static void
 test_help (void)
 {
-  static const char * const commands[] = { "keygen", "init", "set-pin", "submit", "status", "export", "verify" };
+  static const char * const commands[] = { "keygen", "setup", "init", "set-pin", "submit", "status", "export", "verify",
+                                           "enroll", "import", "report" };
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
 
@@ -399,6 +400,27 @@ test_set_pin (Cli           *f,
   g_assert_nonnull (strstr (err2, "read from standard input"));
 }
 
+static void
+test_setup (Cli           *f,
+            gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "new", "store.db", NULL);
+  g_autofree char *out = NULL, *err = NULL, *err2 = NULL;
+
+  /* A bad PIN leaves nothing behind. */
+  g_assert_cmpint (run ("12\n", NULL, &err, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "a staff PIN is 4 to 12 digits"));
+  g_assert_false (g_file_test (store, G_FILE_TEST_EXISTS));
+
+  g_assert_cmpint (run ("97531\n", &out, NULL, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "set up for site “Dorset”"));
+  g_assert_nonnull (strstr (out, "sayso-kiosk-public-key "));
+  g_assert_false (test_file_contains (store, "97531"));
+
+  g_assert_cmpint (run ("97531\n", NULL, &err2, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "cannot create the store"));
+}
+
 /* With no --store, a demo store under the data folder, sealed to the published demo key. */
 static void
 test_default_demo_store (void)
@@ -452,6 +474,7 @@ main (int   argc,
   ADD ("/cli/export-and-verify", test_export_and_verify);
   ADD ("/cli/verify-replayed-sequence", test_verify_replayed_sequence);
   ADD ("/cli/set-pin", test_set_pin);
+  ADD ("/cli/setup", test_setup);
 #undef ADD
 
   return g_test_run ();
