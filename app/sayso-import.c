@@ -69,6 +69,7 @@ typedef struct
   GError      *error;
   SaysoRecord *record;
   char        *answers;
+  GStrv        pairs;     /* question, value, … : the rows of the answers table */
 } Opened;
 
 static void
@@ -79,6 +80,36 @@ opened_clear (Opened *opened)
   if (opened->answers)
     sodium_memzero (opened->answers, strlen (opened->answers));
   g_clear_pointer (&opened->answers, g_free);
+  g_clear_pointer (&opened->pairs, g_strfreev);
+}
+
+static GStrv
+answer_pairs (JsonNode *answers)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  JsonObjectIter iter;
+  const char *question;
+  JsonNode *value;
+
+  json_object_iter_init (&iter, json_node_get_object (answers));
+  while (json_object_iter_next (&iter, &question, &value))
+    {
+      if (JSON_NODE_HOLDS_ARRAY (value))
+        {
+          JsonArray *array = json_node_get_array (value);
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              g_strv_builder_add (builder, question);
+              g_strv_builder_add (builder, json_array_get_string_element (array, i));
+            }
+        }
+      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+        {
+          g_strv_builder_add (builder, question);
+          g_strv_builder_add (builder, json_node_get_string (value));
+        }
+    }
+  return g_strv_builder_end (builder);
 }
 
 static gboolean
@@ -160,62 +191,65 @@ open_record (SaysoBundle   *bundle,
     }
 
   opened->answers = json_to_string (record->answers, FALSE);
+  opened->pairs = answer_pairs (record->answers);
   opened->record = g_steal_pointer (&record);
   return TRUE;
 }
 
-/* Opening (an X25519 exchange, a hash, JSON) is most of an import's work,
- * and records are independent: it is spread over the machine's cores, a
- * chunk at a time, while storing stays in order on this thread. */
-#define CHUNK 2048
+/* Opening a record (an X25519 exchange, a hash, JSON, checking it) is most of
+ * an import's work, and records are independent: a pool of threads, one per
+ * core, opens chunks of them ahead of this thread, which stores them in order
+ * in the one transaction. */
+#define CHUNK 512
 
 typedef struct
 {
   SaysoBundle   *bundle;
   const guint8  *sk;
   GPtrArray     *questionnaires;
-  Opened        *opened;
-  guint          first;
-  guint          count;
-  guint          n_workers;
+  Opened        *opened;     /* one per record of the bundle */
+  guint          n_chunks;
+  gboolean      *done;       /* per chunk */
+  gboolean       cancelled;
+  GMutex         mutex;
+  GCond          cond;
 } Work;
 
-typedef struct
+static void
+open_chunk (gpointer data,
+            gpointer user_data)
 {
-  Work  *work;
-  guint  worker;
-} Worker;
+  Work *work = user_data;
+  guint chunk = GPOINTER_TO_UINT (data) - 1;
+  guint first = chunk * CHUNK;
+  guint last = MIN (first + CHUNK, work->bundle->entries->len);
+  gboolean cancelled;
 
-static gpointer
-open_worker (gpointer data)
-{
-  Worker *worker = data;
-  Work *work = worker->work;
+  g_mutex_lock (&work->mutex);
+  cancelled = work->cancelled;
+  g_mutex_unlock (&work->mutex);
 
-  for (guint i = worker->worker; i < work->count; i += work->n_workers)
+  for (guint i = first; i < last && !cancelled; i++)
     {
       Opened *opened = &work->opened[i];
-      if (!open_record (work->bundle, work->first + i, work->sk, work->questionnaires, opened, &opened->error))
+      if (!open_record (work->bundle, i, work->sk, work->questionnaires, opened, &opened->error))
         break;
     }
-  return NULL;
+
+  g_mutex_lock (&work->mutex);
+  work->done[chunk] = TRUE;
+  g_cond_broadcast (&work->cond);
+  g_mutex_unlock (&work->mutex);
 }
 
 static void
-open_chunk (Work *work)
+wait_for_chunk (Work  *work,
+                guint  chunk)
 {
-  g_autofree Worker *workers = g_new0 (Worker, work->n_workers);
-  g_autofree GThread **threads = g_new0 (GThread *, work->n_workers);
-
-  for (guint t = 0; t < work->n_workers; t++)
-    {
-      workers[t].work = work;
-      workers[t].worker = t;
-      threads[t] = t == 0 ? NULL : g_thread_new ("sayso-import", open_worker, &workers[t]);
-    }
-  open_worker (&workers[0]);
-  for (guint t = 1; t < work->n_workers; t++)
-    g_thread_join (threads[t]);
+  g_mutex_lock (&work->mutex);
+  while (!work->done[chunk])
+    g_cond_wait (&work->cond, &work->mutex);
+  g_mutex_unlock (&work->mutex);
 }
 
 gboolean
@@ -230,8 +264,9 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   g_autoptr(SaysoBundle) bundle = NULL;
   g_autofree char *site = NULL;
   g_autofree char *base = NULL;
-  g_autofree Opened *opened = NULL;
+  GThreadPool *pool = NULL;
   SaysoAnalysisBundleState state;
+  gboolean ok = TRUE;
   Work work = { 0 };
   guint8 digest[32];
 
@@ -283,24 +318,27 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   if (site == NULL && !sayso_analysis_db_enroll (db, bundle->kiosk_pk, bundle->site, error))
     goto failed;
 
-  opened = g_new0 (Opened, MIN (CHUNK, MAX (1, bundle->entries->len)));
   work.bundle = bundle;
   work.sk = recipient_sk;
   work.questionnaires = questionnaires;
-  work.opened = opened;
-  work.n_workers = CLAMP (g_get_num_processors (), 1, 8);
+  work.opened = g_new0 (Opened, MAX (1, bundle->entries->len));
+  work.n_chunks = (bundle->entries->len + CHUNK - 1) / CHUNK;
+  work.done = g_new0 (gboolean, MAX (1, work.n_chunks));
+  g_mutex_init (&work.mutex);
+  g_cond_init (&work.cond);
+  pool = g_thread_pool_new (open_chunk, &work, CLAMP (g_get_num_processors (), 1, 8), FALSE, NULL);
+  for (guint c = 0; c < work.n_chunks; c++)
+    g_thread_pool_push (pool, GUINT_TO_POINTER (c + 1), NULL);
 
-  for (guint first = 0; first < bundle->entries->len; first += CHUNK)
+  for (guint c = 0; c < work.n_chunks && ok; c++)
     {
-      gboolean ok = TRUE;
+      guint first = c * CHUNK;
+      guint last = MIN (first + CHUNK, bundle->entries->len);
 
-      work.first = first;
-      work.count = MIN (CHUNK, bundle->entries->len - first);
-      open_chunk (&work);
-
-      for (guint i = 0; i < work.count && ok; i++)
+      wait_for_chunk (&work, c);
+      for (guint i = first; i < last && ok; i++)
         {
-          Opened *one = &opened[i];
+          Opened *one = &work.opened[i];
           gboolean added = FALSE;
 
           if (one->error != NULL)
@@ -309,27 +347,35 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
               ok = FALSE;
             }
           else if (one->record == NULL)
-            {
-              /* A worker stopped at an earlier error; that error is reported first. */
-              continue;
-            }
-          else if (!sayso_analysis_db_add_response (db, ((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, first + i))->id,
+            continue;  /* a worker stopped at an earlier error, reported first */
+          else if (!sayso_analysis_db_add_response (db, ((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, i))->id,
                                                     bundle->kiosk_pk, bundle->sequence,
                                                     one->record->questionnaire, one->record->version, one->record->day,
                                                     sayso_mode_to_string (one->record->mode), result->site,
-                                                    one->record->language, one->answers, &added, error))
+                                                    one->record->language, one->answers,
+                                                    (const char * const *) one->pairs, &added, error))
             ok = FALSE;
           else if (added)
             result->added++;
           else
             result->duplicates++;
+          opened_clear (one);
         }
-
-      for (guint i = 0; i < work.count; i++)
-        opened_clear (&opened[i]);
-      if (!ok)
-        goto failed;
     }
+
+  /* Stop the workers early on an error, and wait for them either way. */
+  g_mutex_lock (&work.mutex);
+  work.cancelled = TRUE;
+  g_mutex_unlock (&work.mutex);
+  g_thread_pool_free (g_steal_pointer (&pool), FALSE, TRUE);
+  for (guint i = 0; i < bundle->entries->len; i++)
+    opened_clear (&work.opened[i]);
+  g_clear_pointer (&work.opened, g_free);
+  g_clear_pointer (&work.done, g_free);
+  g_mutex_clear (&work.mutex);
+  g_cond_clear (&work.cond);
+  if (!ok)
+    goto failed;
 
   base = g_path_get_basename (path);
   if (!sayso_analysis_db_add_bundle (db, bundle->kiosk_pk, bundle->sequence, digest, base,
@@ -340,9 +386,6 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   return TRUE;
 
 failed:
-  if (opened != NULL)
-    for (guint i = 0; i < MIN (CHUNK, bundle->entries->len); i++)
-      opened_clear (&opened[i]);
   sayso_analysis_db_rollback (db);
   /* Nothing of the bundle was imported, and the caller has nothing to free. */
   sayso_import_result_clear (result);

@@ -361,6 +361,7 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
                                 const char       *site,
                                 const char       *language,
                                 const char       *answers_json,
+                                const char * const *pairs,
                                 gboolean         *added,
                                 GError          **error)
 {
@@ -397,6 +398,14 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
   *added = sqlite3_changes (db->handle) > 0;
   if (!*added)
     return TRUE;
+
+  if (pairs != NULL)
+    {
+      for (guint i = 0; pairs[i] && pairs[i + 1]; i += 2)
+        if (!add_answer (db, id, pairs[i], pairs[i + 1], site, day, error))
+          return FALSE;
+      return TRUE;
+    }
 
   answers = json_from_string (answers_json, &parse_error);
   if (answers == NULL || !JSON_NODE_HOLDS_OBJECT (answers))

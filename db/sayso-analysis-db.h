@@ -79,8 +79,10 @@ gboolean         sayso_analysis_db_add_bundle   (SaysoAnalysisDb     *db,
                                                  const char          *file_name,
                                                  gint64               n_records,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
-/* answers_json: the record's "answers" object. Returns in *added whether the
- * response was new (FALSE: already imported through another bundle). */
+/* answers_json: the record's "answers" object; pairs: the same answers as a
+ * NULL-terminated list question, value, question, value… (one pair per chosen
+ * option), or NULL to have them read from answers_json. Returns in *added
+ * whether the response was new (FALSE: already imported through another bundle). */
 gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
                                                  const guint8         id[16],
                                                  const guint8         kiosk_pk[32],
@@ -92,6 +94,7 @@ gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
                                                  const char          *site,
                                                  const char          *language,
                                                  const char          *answers_json,
+                                                 const char * const  *pairs,
                                                  gboolean            *added,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
