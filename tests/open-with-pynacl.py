@@ -9,7 +9,11 @@ import subprocess
 import sys
 import tempfile
 
+import hashlib
+import struct
+
 from nacl.public import PrivateKey, SealedBox
+from nacl.signing import VerifyKey
 
 sayso = os.environ["SAYSO_BIN"]
 
@@ -51,6 +55,32 @@ with tempfile.TemporaryDirectory() as d:
     assert record["mode"] == "staff" and record["site"] == "Dorset" and record["language"] == "cy"
     assert record["answers"] == answers, record["answers"]
 
-print("1..1")
+    # The export bundle, read by the layout in docs/format.md alone.
+    stick = os.path.join(d, "stick")
+    os.mkdir(stick)
+    subprocess.run([sayso, "export", "--store", store, "--to", stick], check=True, capture_output=True)
+    (name,) = os.listdir(stick)
+    assert name.startswith("sayso-dorset-") and name.endswith("-0001.sayso"), name
+    data = open(os.path.join(stick, name), "rb").read()
+    assert data[:8] == b"SAYSOBN1" and data[-8:] == b"SAYSOEND"
+    kiosk = data[8:40]
+    (m,) = struct.unpack("<I", data[-12:-8])
+    signature = data[-76:-12]
+    manifest_bytes = data[-76 - m:-76]
+    VerifyKey(kiosk).verify(kiosk + manifest_bytes, signature)
+    manifest = json.loads(manifest_bytes)
+    assert base64.b64decode(manifest["kiosk"]) == kiosk
+    assert manifest["sayso_bundle"] == 1 and manifest["sequence"] == 1 and manifest["site"] == "Dorset"
+    assert manifest["record_count"] == len(manifest["records"]) == 1
+    offset = 40
+    for entry in manifest["records"]:
+        sealed = data[offset:offset + entry["size"]]
+        offset += entry["size"]
+        assert hashlib.blake2b(sealed, digest_size=32).hexdigest() == entry["blake2b"]
+        assert json.loads(box.decrypt(sealed).rstrip(b"\0")[:-1].decode())["answers"] == answers
+    assert offset == len(data) - 76 - m
+
+print("1..2")
 print("ok 1 - a record opens with PyNaCl by docs/format.md alone")
+print("ok 2 - a bundle verifies and opens with PyNaCl and hashlib by docs/format.md alone")
 sys.exit(0)
