@@ -161,11 +161,14 @@ cmd_keygen (int    argc,
   return SAYSO_EXIT_OK;
 }
 
-/* sayso init --store PATH --site NAME --recipient FILE */
+/* sayso init --store PATH --site NAME --recipient FILE, and
+ * sayso setup, the same with the staff PIN on standard input. */
 static int
-cmd_init (int    argc,
-          char **argv)
+make_kiosk (int       argc,
+            char    **argv,
+            gboolean  with_pin)
 {
+  const char *name = with_pin ? "setup" : "init";
   g_autofree char *store_path = NULL;
   g_autofree char *site = NULL;
   g_autofree char *recipient = NULL;
@@ -175,6 +178,8 @@ cmd_init (int    argc,
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
   guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+  char *pin = NULL;
+  gboolean ok;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
     { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The store to create (default: under the user's data folder)", "PATH" },
@@ -184,34 +189,86 @@ cmd_init (int    argc,
   };
 
   context = command_context ("--site NAME --recipient FILE",
-                             "Make a kiosk store bound to a site and to the analysts' public key.\n"
-                             "It also makes the kiosk's own signing key, printed for the analysts to enrol.",
+                             with_pin
+                               ? "Enrol a new kiosk in one step: make its store for the site, sealed to the\n"
+                                 "analysts' key, set the staff PIN (read from standard input), and print the\n"
+                                 "kiosk's key for the analysts to enrol."
+                               : "Make a kiosk store bound to a site and to the analysts' public key.\n"
+                                 "It also makes the kiosk's own signing key, printed for the analysts to enrol.",
                              entries);
   if (!parse_options (context, &argc, &argv, &code))
     return code;
   if (site == NULL || recipient == NULL || argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "init: give --site NAME and --recipient FILE");
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s: give --site NAME and --recipient FILE", name);
 
   if (!sayso_key_read_file (SAYSO_KEY_RECIPIENT_PUBLIC, recipient, pk, &error))
     return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
+  /* Checked before anything is made, so a typo leaves no half-set-up kiosk. */
+  if (with_pin)
+    {
+      if (!(pin = read_secret_line ()))
+        return fail (SAYSO_EXIT_BAD_INPUT, "setup: the staff PIN is read from standard input; none came");
+      if (!sayso_pin_is_well_formed (pin, &error))
+        {
+          sodium_memzero (pin, strlen (pin));
+          g_free (pin);
+          return fail (SAYSO_EXIT_BAD_INPUT, "setup: %s", error->message);
+        }
+    }
+
   if (store_path == NULL)
     store_path = sayso_default_store_path ();
-
   dir = g_path_get_dirname (store_path);
-  if (!sayso_ensure_private_dir (dir, &error))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
-  if (!(store = sayso_store_create (store_path, site, pk, &error)))
-    return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? SAYSO_EXIT_BAD_INPUT
-                                                                                  : SAYSO_EXIT_FAILED,
-                 "%s", error->message);
+  ok = sayso_ensure_private_dir (dir, &error) &&
+       (store = sayso_store_create (store_path, site, pk, &error)) != NULL &&
+       (pin == NULL || sayso_store_set_pin (store, pin, &error));
+  if (pin != NULL)
+    {
+      sodium_memzero (pin, strlen (pin));
+      g_free (pin);
+    }
+  if (!ok)
+    {
+      if (store != NULL)
+        {
+          g_autofree char *wal = g_strconcat (store_path, "-wal", NULL);
+          g_autofree char *shm = g_strconcat (store_path, "-shm", NULL);
+          g_clear_object (&store);
+          g_unlink (store_path);
+          g_unlink (wal);
+          g_unlink (shm);
+        }
+      return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? SAYSO_EXIT_BAD_INPUT
+                                                                                    : SAYSO_EXIT_FAILED,
+                   "%s", error->message);
+    }
 
   kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
-  g_print ("Created %s for site “%s”.\n"
-           "Give the analysts this kiosk key to enrol:\n%s",
-           store_path, sayso_store_get_site (store), kiosk_key);
+  if (with_pin)
+    g_print ("This kiosk is set up for site “%s”, with its staff PIN, in %s.\n"
+             "Send the analysts this kiosk key, so that they can enrol it (sayso enroll):\n%s",
+             sayso_store_get_site (store), store_path, kiosk_key);
+  else
+    g_print ("Created %s for site “%s”.\n"
+             "Give the analysts this kiosk key to enrol:\n%s",
+             store_path, sayso_store_get_site (store), kiosk_key);
   return SAYSO_EXIT_OK;
+}
+
+static int
+cmd_init (int    argc,
+          char **argv)
+{
+  return make_kiosk (argc, argv, FALSE);
+}
+
+static int
+cmd_setup (int    argc,
+           char **argv)
+{
+  return make_kiosk (argc, argv, TRUE);
 }
 
 static GBytes *
@@ -825,84 +882,6 @@ cmd_report (int    argc,
       g_autofree char *codebook = sayso_report_codebook_path (out);
       g_print ("Wrote %s\n", codebook);
     }
-  return SAYSO_EXIT_OK;
-}
-
-/* sayso setup --store PATH --site NAME --recipient FILE  (the staff PIN on standard input) */
-static int
-cmd_setup (int    argc,
-           char **argv)
-{
-  g_autofree char *store_path = NULL;
-  g_autofree char *site = NULL;
-  g_autofree char *recipient = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *kiosk_key = NULL;
-  g_autoptr(GOptionContext) context = NULL;
-  g_autoptr(SaysoStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
-  char *pin = NULL;
-  gboolean ok;
-  int code = SAYSO_EXIT_OK;
-  const GOptionEntry entries[] = {
-    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The store to create (default: under the user's data folder)", "PATH" },
-    { "site", 0, 0, G_OPTION_ARG_STRING, &site, "The site's name, as reports will show it", "NAME" },
-    { "recipient", 'r', 0, G_OPTION_ARG_FILENAME, &recipient, "The analysts' recipient.pub", "FILE" },
-    { NULL }
-  };
-
-  context = command_context ("--site NAME --recipient FILE",
-                             "Enrol a new kiosk in one step: make its store for the site, sealed to the\n"
-                             "analysts' key, set the staff PIN (read from standard input), and print the\n"
-                             "kiosk's key for the analysts to enrol.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
-    return code;
-  if (site == NULL || recipient == NULL || argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "setup: give --site NAME and --recipient FILE, and the PIN on standard input");
-
-  if (!sayso_key_read_file (SAYSO_KEY_RECIPIENT_PUBLIC, recipient, pk, &error))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
-
-  /* Checked before anything is made, so a typo leaves no half-set-up kiosk. */
-  if (!(pin = read_secret_line ()))
-    return fail (SAYSO_EXIT_BAD_INPUT, "setup: the staff PIN is read from standard input; none came");
-  if (!sayso_pin_is_well_formed (pin, &error))
-    {
-      sodium_memzero (pin, strlen (pin));
-      g_free (pin);
-      return fail (SAYSO_EXIT_BAD_INPUT, "setup: %s", error->message);
-    }
-
-  if (store_path == NULL)
-    store_path = sayso_default_store_path ();
-  dir = g_path_get_dirname (store_path);
-
-  ok = sayso_ensure_private_dir (dir, &error) &&
-       (store = sayso_store_create (store_path, site, pk, &error)) != NULL &&
-       sayso_store_set_pin (store, pin, &error);
-  sodium_memzero (pin, strlen (pin));
-  g_free (pin);
-  if (!ok)
-    {
-      if (store != NULL)
-        {
-          g_autofree char *wal = g_strconcat (store_path, "-wal", NULL);
-          g_autofree char *shm = g_strconcat (store_path, "-shm", NULL);
-          g_clear_object (&store);
-          g_unlink (store_path);
-          g_unlink (wal);
-          g_unlink (shm);
-        }
-      return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? SAYSO_EXIT_BAD_INPUT
-                                                                                    : SAYSO_EXIT_FAILED,
-                   "%s", error->message);
-    }
-
-  kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
-  g_print ("This kiosk is set up for site “%s”, with its staff PIN, in %s.\n"
-           "Send the analysts this kiosk key, so that they can enrol it (sayso enroll):\n%s",
-           sayso_store_get_site (store), store_path, kiosk_key);
   return SAYSO_EXIT_OK;
 }
 
