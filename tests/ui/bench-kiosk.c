@@ -1,0 +1,219 @@
+/* bench-kiosk: how fast the kiosk shows its welcome screen, and how much
+ * memory it holds after one respondent and after two hundred.
+ *
+ * Targets: first frame < 400 ms from process start; < 80 MB resident;
+ * < 2 MB growth over 200 respondents.
+ */
+#define G_LOG_DOMAIN "bench-kiosk"
+
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sayso-submit-queue-private.h"
+#include "ui-test-utils.h"
+
+#define N_STARTS 10
+#define N_RESPONDENTS 200
+
+static guint n_respondents = N_RESPONDENTS;
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_doubles);
+  return g_array_index (values, double, values->len / 2);
+}
+
+static void
+bench_first_frame (KioskFixture *fixture)
+{
+  const char *kiosk = g_getenv ("SAYSO_KIOSK_BIN");
+  g_autoptr(GArray) self_reported = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) wall = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto(GStrv) env = g_get_environ ();
+
+  g_assert_nonnull (kiosk);
+  env = g_environ_setenv (env, "SAYSO_KIOSK_EXIT_AFTER_FIRST_FRAME", "1", TRUE);
+  env = g_environ_unsetenv (env, "G_DEBUG");
+  /* The kiosk chooses its own renderer. */
+  env = g_environ_unsetenv (env, "GSK_RENDERER");
+  env = g_environ_unsetenv (env, "GDK_DEBUG");
+
+  for (guint i = 0; i < N_STARTS + 1; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      const char *argv[] = { kiosk, "--windowed", "--store", fixture->store.path, NULL };
+      const char *line;
+      gint64 start = g_get_monotonic_time ();
+      double ms, wall_ms;
+      int status;
+
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                                   &out, &err, &status, &error));
+      g_assert_no_error (error);
+      wall_ms = (g_get_monotonic_time () - start) / 1000.0;
+      if (!g_spawn_check_wait_status (status, NULL) || !(line = strstr (out, "first-frame-ms: ")))
+        g_error ("sayso-kiosk did not report its first frame:\n%s\n%s", out, err);
+      ms = g_ascii_strtod (line + strlen ("first-frame-ms: "), NULL);
+      /* The first start warms the disk cache; it is not counted. */
+      if (i == 0)
+        continue;
+      g_array_append_val (self_reported, ms);
+      g_array_append_val (wall, wall_ms);
+    }
+
+  g_print ("first frame of the welcome screen (process start -> first paint), median of %u: %.0f ms (target < 400 ms)\n",
+           N_STARTS, median (self_reported));
+  g_print ("  whole run (spawn -> exit after first frame), median: %.0f ms\n", median (wall));
+}
+
+static double
+status_mb (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
+  line = strstr (status, field);
+  g_assert_nonnull (line);
+  return g_ascii_strtoull (line + strlen (field), NULL, 10) / 1024.0;
+}
+
+/* Resident memory once freed heap has gone back to the system, so that
+ * the figure follows what is live rather than how malloc happened to keep
+ * its free lists. */
+static double
+resident_mb (void)
+{
+  malloc_trim (0);
+  return status_mb ("VmRSS:");
+}
+
+/* One respondent: every kind of question, some typing, send, thank-you,
+ * back to the welcome. */
+static void
+one_respondent (SaysoWindow *window,
+                guint        i)
+{
+  GtkWidget *root = GTK_WIDGET (window);
+
+  ui_press (root, i % 2 ? "language:cy" : "language:en");
+  ui_press (root, "next");
+  ui_answer (window, "contact_officer", "agree");
+  ui_press (root, "next");
+  ui_press (root, "next");
+  while (g_strcmp0 (ui_current_question (window), "needed_services") != 0)
+    ui_press (root, "next");
+  ui_answer (window, "needed_services", i % 3 ? "yes" : "no");
+  while (g_strcmp0 (ui_current_question (window), "what_good") != 0)
+    ui_press (root, "next");
+  ui_answer (window, "what_good", "reception");
+  ui_answer (window, "what_good", "housing");
+  while (g_strcmp0 (ui_current_question (window), "induction") != 0)
+    ui_press (root, "next");
+  ui_type (window, "Fine thanks");
+  while (sayso_window_get_page (window) == SAYSO_PAGE_QUESTION)
+    ui_press (root, "next");
+  ui_press (root, "send");
+  _sayso_window_thanks_timeout (window);
+  /* Let the screen draw, as it would between real respondents. */
+  ui_wait (1);
+}
+
+static guint n_stubbed;
+
+/* Takes the response as stored without writing it, to tell the kiosk's own
+ * memory from the store's (SQLite's page cache, the growing mapped file). */
+static gboolean
+stub_submit (SaysoStore     *store,
+             SaysoResponse  *response,
+             SaysoMode       mode,
+             GError        **error)
+{
+  n_stubbed++;
+  return TRUE;
+}
+
+static void
+bench_memory (KioskFixture *fixture,
+              gboolean      stub_store)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
+  double after_one, after_all;
+  double private_one, private_all;
+  gint64 total = 0;
+  gint64 start;
+
+  g_print ("%s\n", stub_store ? "The kiosk alone (store writes stubbed out):"
+                              : "The kiosk with its store:");
+  if (stub_store)
+    _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), stub_submit);
+
+  one_respondent (window, 0);
+  ui_wait (200);
+  after_one = resident_mb ();
+  private_one = status_mb ("RssAnon:");
+
+  g_print ("  after   1: %.1f MB resident: %.1f MB private (heap), %.1f MB mapped files (libraries, fonts, the store)\n",
+           after_one, status_mb ("RssAnon:"), status_mb ("RssFile:") + status_mb ("RssShmem:"));
+  start = g_get_monotonic_time ();
+  for (guint i = 1; i < n_respondents; i++)
+    {
+      one_respondent (window, i);
+      if ((i + 1) % 50 == 0)
+        {
+          double rss = resident_mb ();
+          g_print ("  after %3u: %.1f MB resident: %.1f MB private, %.1f MB mapped files\n", i + 1, rss,
+                   status_mb ("RssAnon:"), status_mb ("RssFile:") + status_mb ("RssShmem:"));
+        }
+    }
+  ui_wait (200);
+  after_all = resident_mb ();
+  private_all = status_mb ("RssAnon:");
+
+  g_assert_true (sayso_store_count (fixture->store.store, &total, NULL, NULL));
+  g_assert_cmpint (stub_store ? n_stubbed : (guint) total, ==, n_respondents);
+
+  g_print ("resident memory after 1 respondent: %.1f MB (target < 80 MB)\n", after_one);
+  g_print ("resident memory after %u respondents: %.1f MB\n", n_respondents, after_all);
+  g_print ("growth over %u respondents: %+.2f MB (target < 2 MB): %+.2f MB private, %+.2f MB mapped files\n",
+           n_respondents - 1, after_all - after_one, private_all - private_one,
+           (after_all - private_all) - (after_one - private_one));
+  g_print ("  (%u simulated respondents in %.1f s)\n", n_respondents - 1,
+           (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  KioskFixture fixture = { 0 };
+
+  g_setenv ("SAYSO_SPEECH", "none", TRUE);
+  ui_test_init (&argc, &argv);
+  if (g_getenv ("SAYSO_BENCH_RESPONDENTS"))
+    n_respondents = MAX (2, atoi (g_getenv ("SAYSO_BENCH_RESPONDENTS")));
+
+  kiosk_fixture_setup (&fixture, NULL);
+  if (g_getenv ("SAYSO_BENCH_MEMORY_ONLY") == NULL)
+    bench_first_frame (&fixture);
+  bench_memory (&fixture, FALSE);
+  kiosk_fixture_teardown (&fixture, NULL);
+
+  memset (&fixture, 0, sizeof fixture);
+  kiosk_fixture_setup (&fixture, NULL);
+  bench_memory (&fixture, TRUE);
+  kiosk_fixture_teardown (&fixture, NULL);
+  return 0;
+}

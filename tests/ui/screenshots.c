@@ -1,0 +1,174 @@
+/* screenshots: every screen of the kiosk, as PNG files, for docs/screenshots.
+ *
+ *   ui/screenshots.sh [DIR]
+ *
+ * Drives the real window through a respondent's journey at 1280×800 and
+ * renders each screen with the window's own renderer.
+ */
+#define G_LOG_DOMAIN "sayso-screenshots"
+
+#include <adwaita.h>
+
+#include "sayso-submit-queue-private.h"
+#include "ui-test-utils.h"
+
+static const char *out_dir;
+
+static void
+shoot (SaysoWindow *window,
+       const char  *name)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width, height;
+
+  /* Let transitions finish and the frame clock paint. */
+  ui_wait (400);
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (out_dir, file, NULL);
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("Could not write %s", path);
+  g_print ("%s (%dx%d, surface %dx%d)\n", path, width, height,
+           gdk_surface_get_width (gtk_native_get_surface (GTK_NATIVE (window))),
+           gdk_surface_get_height (gtk_native_get_surface (GTK_NATIVE (window))));
+}
+
+static void
+go_to (SaysoWindow *window,
+       const char  *question_id)
+{
+  for (guint i = 0; i < 40 && g_strcmp0 (ui_current_question (window), question_id) != 0; i++)
+    ui_press (GTK_WIDGET (window), "next");
+  g_assert_cmpstr (ui_current_question (window), ==, question_id);
+}
+
+static gboolean
+failing_submit (SaysoStore     *store,
+                SaysoResponse  *response,
+                SaysoMode       mode,
+                GError        **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "database or disk is full");
+  return FALSE;
+}
+
+static void
+journey (KioskFixture *fixture)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
+  GtkWidget *root = GTK_WIDGET (window);
+
+  shoot (window, "01-welcome");
+  ui_press (root, "language:en");
+  shoot (window, "03-promise");
+  ui_press (root, "next");
+  ui_answer (window, "contact_officer", "agree");
+  shoot (window, "04-question-likert");
+  go_to (window, "needed_services");
+  ui_answer (window, "needed_services", "yes");
+  shoot (window, "05-question-single");
+  go_to (window, "biggest_issue");
+  ui_answer (window, "biggest_issue", "communication");
+  shoot (window, "06-question-single-long");
+  go_to (window, "what_good");
+  ui_answer (window, "what_good", "reception");
+  ui_answer (window, "what_good", "housing");
+  shoot (window, "07-question-multiple");
+  go_to (window, "induction");
+  ui_type (window, "It was OK. Staff were kind");
+  shoot (window, "08-question-text-keyboard");
+  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (_sayso_window_get_question_view (window))), "key-accents");
+  shoot (window, "09-question-text-welsh-letters");
+  ui_press (root, "start-again");
+  shoot (window, "10-start-again");
+  ui_press (root, "start-again-no");
+  _sayso_window_pretend_idle (window, fixture->config->idle_timeout + 3);
+  shoot (window, "11-still-there");
+  ui_press (root, "still-here");
+  go_to (window, "time_on_probation");
+  ui_press (root, "next");
+  shoot (window, "12-submit");
+  ui_press (root, "send");
+  shoot (window, "13-thank-you");
+  _sayso_window_thanks_timeout (window);
+
+  /* Large text and high contrast, chosen on the welcome screen. */
+  ui_press (root, "text-size:2");
+  ui_press (root, "high-contrast");
+  shoot (window, "14-welcome-high-contrast-large-text");
+  ui_press (root, "language:en");
+  ui_press (root, "next");
+  ui_answer (window, "contact_officer", "strongly_agree");
+  shoot (window, "15-question-high-contrast-large-text");
+  go_to (window, "needed_services");
+  shoot (window, "16-question-single-high-contrast-large-text");
+  sayso_window_forget (window);
+
+  /* The store fails: the respondent is calmly told; staff see a marker. */
+  _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), failing_submit);
+  ui_press (root, "language:en");
+  ui_press (root, "next");
+  ui_answer (window, "contact_officer", "agree");
+  go_to (window, "time_on_probation");
+  ui_press (root, "next");
+  ui_press (root, "send");
+  shoot (window, "17-store-error");
+  _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), NULL);
+  sayso_submit_queue_retry_now (_sayso_window_get_queue (window));
+  _sayso_window_thanks_timeout (window);
+}
+
+static void
+bilingual (KioskFixture *fixture)
+{
+  SaysoWindow *window;
+  GtkWidget *root;
+
+  fixture->config->bilingual = TRUE;
+  window = kiosk_fixture_open (fixture, TRUE);
+  root = GTK_WIDGET (window);
+
+  shoot (window, "02-welcome-bilingual");
+  ui_press (root, "language:cy");
+  shoot (window, "18-promise-bilingual");
+  ui_press (root, "next");
+  shoot (window, "19-question-likert-bilingual");
+  go_to (window, "induction");
+  shoot (window, "20-question-text-bilingual");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  KioskFixture fixture = { 0 };
+
+  g_setenv ("SAYSO_SPEECH", "none", TRUE);
+  ui_test_init (&argc, &argv);
+  out_dir = argc > 1 ? argv[1] : ".";
+  g_mkdir_with_parents (out_dir, 0755);
+
+  kiosk_fixture_setup (&fixture, NULL);
+  journey (&fixture);
+  kiosk_fixture_teardown (&fixture, NULL);
+
+  memset (&fixture, 0, sizeof fixture);
+  kiosk_fixture_setup (&fixture, NULL);
+  bilingual (&fixture);
+  kiosk_fixture_teardown (&fixture, NULL);
+  return 0;
+}

@@ -1,0 +1,259 @@
+#define G_LOG_DOMAIN "sayso-ui-test"
+
+#include <adwaita.h>
+#include <string.h>
+
+#include "sayso-application.h"
+#include "sayso-keyboard.h"
+#include "sayso-store-private.h"
+#include "sayso-text-pair.h"
+#include "ui-test-utils.h"
+
+void
+ui_test_init (int    *argc,
+              char ***argv)
+{
+  sayso_kiosk_init ();
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
+  sayso_kiosk_load_style (gdk_display_get_default ());
+}
+
+void
+kiosk_fixture_setup (KioskFixture  *fixture,
+                     gconstpointer  data)
+{
+  test_store_setup (&fixture->store, data);
+  fixture->config = sayso_kiosk_config_new ();
+  fixture->questionnaire = sayso_questionnaire_new_default ();
+}
+
+SaysoWindow *
+kiosk_fixture_open (KioskFixture *fixture,
+                    gboolean      kiosk_mode)
+{
+  g_assert_null (fixture->window);
+  fixture->window = sayso_window_new (NULL, fixture->store.store, fixture->questionnaire,
+                                      fixture->config, kiosk_mode);
+  if (kiosk_mode)
+    gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1280, 800);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  ui_wait (50);
+  return fixture->window;
+}
+
+void
+kiosk_fixture_teardown (KioskFixture  *fixture,
+                        gconstpointer  data)
+{
+  if (fixture->window)
+    {
+      gtk_window_destroy (GTK_WINDOW (fixture->window));
+      fixture->window = NULL;
+      ui_iterate ();
+    }
+  g_clear_object (&fixture->questionnaire);
+  g_clear_pointer (&fixture->config, sayso_kiosk_config_free);
+  test_store_teardown (&fixture->store, data);
+}
+
+void
+ui_iterate (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static gboolean
+wait_done (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+void
+ui_wait (guint msec)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (msec, wait_done, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  ui_iterate ();
+}
+
+static GtkWidget *
+find (GtkWidget  *widget,
+      const char *name,
+      gboolean    mapped_only)
+{
+  if (mapped_only && !gtk_widget_get_mapped (widget))
+    return NULL;
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find (child, name, mapped_only);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The widget called @name that is on the screen now. */
+GtkWidget *
+ui_find (GtkWidget  *root,
+         const char *name)
+{
+  return find (root, name, TRUE);
+}
+
+/* Presses the button called @name, as a tap or Enter would. */
+void
+ui_press (GtkWidget  *root,
+          const char *name)
+{
+  GtkWidget *widget;
+
+  ui_iterate ();
+  widget = ui_find (root, name);
+  if (widget == NULL)
+    g_error ("No widget \"%s\" on the screen", name);
+  g_assert_true (gtk_widget_is_sensitive (widget));
+  /* What a tap does. (GtkButton's keyboard "activate" clicks only after a
+   * quarter of a second, to show the press.) */
+  if (GTK_IS_BUTTON (widget))
+    g_signal_emit_by_name (widget, "clicked");
+  else
+    g_assert_true (gtk_widget_activate (widget));
+  ui_iterate ();
+}
+
+/* Types @text on the on-screen keyboard, key by key, using shift for
+ * capitals and the other layers for digits, punctuation and Welsh letters. */
+void
+ui_type (SaysoWindow *window,
+         const char  *text)
+{
+  SaysoKeyboard *keyboard = sayso_question_view_get_keyboard (_sayso_window_get_question_view (window));
+  GtkWidget *root = GTK_WIDGET (keyboard);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      char lower[8] = { 0 };
+      g_autofree char *name = NULL;
+      GtkWidget *key;
+
+      if (c == ' ')
+        {
+          ui_press (root, "key-space");
+          continue;
+        }
+
+      g_unichar_to_utf8 (g_unichar_tolower (c), lower);
+      name = g_strconcat ("key:", lower, NULL);
+
+      /* Find the layer that has the key. */
+      for (guint tries = 0; !(key = ui_find (root, name)) && tries < 3; tries++)
+        {
+          SaysoKeyboardLayer layer = sayso_keyboard_get_layer (keyboard);
+          if (layer == SAYSO_KEYBOARD_LETTERS)
+            ui_press (root, "key-numbers");
+          else if (layer == SAYSO_KEYBOARD_NUMBERS)
+            {
+              ui_press (root, "key-numbers");
+              ui_press (root, "key-accents");
+            }
+          else
+            ui_press (root, "key-accents");
+        }
+      if (key == NULL)
+        g_error ("The on-screen keyboard has no key for U+%04X", c);
+
+      if (g_unichar_isupper (c) && !sayso_keyboard_get_shifted (keyboard))
+        ui_press (root, "key-shift");
+      ui_press (root, name);
+    }
+}
+
+const char *
+ui_current_question (SaysoWindow *window)
+{
+  SaysoQuestion *question = _sayso_window_get_question (window);
+  return question ? sayso_question_get_id (question) : NULL;
+}
+
+/* Taps an answer to the question on the screen, checking it is @question_id. */
+void
+ui_answer (SaysoWindow *window,
+           const char  *question_id,
+           const char  *option_id)
+{
+  g_autofree char *name = g_strconcat ("option:", option_id, NULL);
+
+  g_assert_cmpstr (ui_current_question (window), ==, question_id);
+  ui_press (GTK_WIDGET (window), name);
+}
+
+static void
+assert_clean (GtkWidget  *widget,
+              const char *canary)
+{
+  if (GTK_IS_TEXT_VIEW (widget))
+    {
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (widget));
+      GtkTextIter start, end;
+      g_autofree char *text = NULL;
+
+      gtk_text_buffer_get_bounds (buffer, &start, &end);
+      text = gtk_text_buffer_get_text (buffer, &start, &end, TRUE);
+      g_assert_null (strstr (text, canary));
+      g_assert_false (gtk_text_buffer_get_can_undo (buffer));
+    }
+  if (GTK_IS_EDITABLE (widget))
+    g_assert_null (strstr (gtk_editable_get_text (GTK_EDITABLE (widget)), canary));
+  if (GTK_IS_LABEL (widget))
+    g_assert_null (strstr (gtk_label_get_text (GTK_LABEL (widget)), canary));
+  if (GTK_IS_TOGGLE_BUTTON (widget))
+    {
+      if (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (widget)))
+        g_error ("Toggle \"%s\" is still on", gtk_widget_get_name (widget));
+    }
+  if (GTK_IS_CHECK_BUTTON (widget))
+    g_assert_false (gtk_check_button_get_active (GTK_CHECK_BUTTON (widget)));
+  if (GTK_IS_SWITCH (widget))
+    g_assert_false (gtk_switch_get_active (GTK_SWITCH (widget)));
+  if (gtk_widget_get_tooltip_text (widget))
+    g_assert_null (strstr (gtk_widget_get_tooltip_text (widget), canary));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    assert_clean (child, canary);
+}
+
+/* Nothing of the last respondent anywhere: widgets, answers, clipboards, speech. */
+void
+ui_assert_nothing_left (SaysoWindow *window,
+                        const char  *canary)
+{
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (window));
+  GdkClipboard *primary = gtk_widget_get_primary_clipboard (GTK_WIDGET (window));
+  const char *spoken = sayso_speech_get_last_text (_sayso_window_get_speech (window));
+
+  ui_iterate ();
+  assert_clean (GTK_WIDGET (window), canary);
+  g_assert_cmpuint (sayso_response_get_n_answers (_sayso_window_get_response (window)), ==, 0);
+  g_assert_null (gdk_clipboard_get_content (clipboard));
+  g_assert_null (gdk_clipboard_get_content (primary));
+  g_assert_true (spoken == NULL || strstr (spoken, canary) == NULL);
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_WELCOME);
+  g_assert_false (_sayso_window_get_still_there (window));
+  g_assert_false (_sayso_window_get_confirming (window));
+}
+
+GPtrArray *
+ui_open_records (KioskFixture *fixture)
+{
+  return test_open_all_records (_sayso_store_get_db (fixture->store.store), fixture->store.sk);
+}

@@ -1,0 +1,46 @@
+/* ui-test-utils.h: driving the kiosk's real widgets from tests. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "sayso-test-utils.h"
+#include "sayso-window-private.h"
+
+G_BEGIN_DECLS
+
+/* A kiosk window over a store in a temporary folder, sealed to a key the
+ * test holds. */
+typedef struct
+{
+  TestStore            store;
+  SaysoKioskConfig    *config;
+  SaysoQuestionnaire  *questionnaire;
+  SaysoWindow         *window;
+} KioskFixture;
+
+void        ui_test_init             (int           *argc,
+                                      char        ***argv);
+void        kiosk_fixture_setup      (KioskFixture  *fixture,
+                                      gconstpointer  data);
+void        kiosk_fixture_teardown   (KioskFixture  *fixture,
+                                      gconstpointer  data);
+SaysoWindow *kiosk_fixture_open      (KioskFixture  *fixture,
+                                      gboolean       kiosk_mode);
+
+void        ui_iterate               (void);
+void        ui_wait                  (guint          msec);
+GtkWidget  *ui_find                  (GtkWidget     *root,
+                                      const char    *name);
+void        ui_press                 (GtkWidget     *root,
+                                      const char    *name);
+void        ui_type                  (SaysoWindow   *window,
+                                      const char    *text);
+void        ui_answer                (SaysoWindow   *window,
+                                      const char    *question_id,
+                                      const char    *option_id);
+const char *ui_current_question      (SaysoWindow   *window);
+void        ui_assert_nothing_left   (SaysoWindow   *window,
+                                      const char    *canary);
+GPtrArray  *ui_open_records          (KioskFixture  *fixture);
+
+G_END_DECLS

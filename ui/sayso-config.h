@@ -1,0 +1,26 @@
+/* sayso-config.h: the kiosk's settings, from kiosk.ini. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  guint     idle_timeout;      /* seconds without a touch before "Are you still there?" */
+  guint     countdown;         /* seconds that question waits before forgetting */
+  gboolean  bilingual;         /* Welsh and English side by side */
+  char     *default_language;
+  gboolean  keep_partial;      /* submit what a walked-away respondent answered */
+} SaysoKioskConfig;
+
+SaysoKioskConfig *sayso_kiosk_config_new          (void);
+SaysoKioskConfig *sayso_kiosk_config_copy         (const SaysoKioskConfig *config);
+void              sayso_kiosk_config_free         (SaysoKioskConfig       *config);
+char             *sayso_kiosk_config_default_path (void) G_GNUC_WARN_UNUSED_RESULT;
+SaysoKioskConfig *sayso_kiosk_config_load         (const char             *path,
+                                                   GError                **error) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoKioskConfig, sayso_kiosk_config_free)
+
+G_END_DECLS

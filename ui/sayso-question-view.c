@@ -1,0 +1,542 @@
+/* sayso-question-view.c: one question on the screen.
+ *
+ * The view edits the respondent's SaysoResponse directly and keeps nothing of
+ * its own: a choice is a toggle whose state is read back from the response
+ * after every tap, and the text box is emptied whenever the view moves on. A
+ * tap on the chosen answer of a one-answer question takes it back, so that
+ * every question can be left unanswered.
+ */
+#define G_LOG_DOMAIN "sayso-question-view"
+
+#include <sodium.h>
+
+#include "sayso-face.h"
+#include "sayso-question-view.h"
+#include "sayso-strings.h"
+#include "sayso-text-pair.h"
+
+struct _SaysoQuestionView
+{
+  GtkWidget        parent_instance;
+
+  GtkWidget       *box;
+  SaysoTextPair   *section;
+  SaysoTextPair   *question_text;
+  SaysoTextPair   *help;
+  GtkStack        *content;
+  GtkBox          *choices;
+  GtkTextView     *text_view;
+  SaysoTextPair   *no_names;
+  GtkLabel        *counter;
+  SaysoTextPair   *full_message;
+  SaysoKeyboard   *keyboard;
+
+  SaysoResponse   *response;
+  SaysoQuestion   *question;
+  GPtrArray       *option_buttons;
+  char            *language;
+  char            *second_language;
+  gboolean         syncing;
+};
+
+G_DEFINE_FINAL_TYPE (SaysoQuestionView, sayso_question_view, GTK_TYPE_WIDGET)
+
+enum { CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The agree–disagree scale, happiest first, as the questionnaire lists it. */
+static int
+likert_mood (const char *option_id)
+{
+  static const struct { const char *id; int mood; } moods[] = {
+    { "strongly_agree", 2 }, { "agree", 1 }, { "neither", 0 }, { "disagree", -1 }, { "strongly_disagree", -2 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (moods); i++)
+    if (g_str_equal (moods[i].id, option_id))
+      return moods[i].mood;
+  return G_MININT;
+}
+
+static void
+sync_choices (SaysoQuestionView *self)
+{
+  const char *qid = sayso_question_get_id (self->question);
+
+  self->syncing = TRUE;
+  for (guint i = 0; i < self->option_buttons->len; i++)
+    {
+      GtkToggleButton *button = g_ptr_array_index (self->option_buttons, i);
+      const char *option_id = g_object_get_data (G_OBJECT (button), "sayso-option");
+
+      gtk_toggle_button_set_active (button, sayso_response_is_chosen (self->response, qid, option_id));
+    }
+  self->syncing = FALSE;
+}
+
+static void
+option_toggled (GtkToggleButton   *button,
+                SaysoQuestionView *self)
+{
+  g_autoptr(GError) error = NULL;
+  const char *option_id = g_object_get_data (G_OBJECT (button), "sayso-option");
+  const char *qid;
+  gboolean ok = TRUE;
+
+  if (self->syncing || self->question == NULL)
+    return;
+
+  qid = sayso_question_get_id (self->question);
+  if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_MULTIPLE)
+    ok = sayso_response_toggle_choice (self->response, qid, option_id, &error);
+  else if (gtk_toggle_button_get_active (button))
+    ok = sayso_response_set_choice (self->response, qid, option_id, &error);
+  else
+    sayso_response_clear_answer (self->response, qid);
+
+  /* The error would name the answer, and answers are never logged. */
+  if (!ok)
+    g_debug ("A choice was refused by the answer session");
+
+  sync_choices (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static void
+update_counter (SaysoQuestionView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  guint max = self->question ? sayso_question_get_max_length (self->question) : 0;
+  guint n = gtk_text_buffer_get_char_count (buffer);
+  g_autofree char *text = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  text = g_strdup_printf (sayso_string (SAYSO_STR_TEXT_COUNT, self->language), n, max);
+#pragma GCC diagnostic pop
+  gtk_label_set_text (self->counter, text);
+  if (n < max)
+    gtk_widget_set_visible (GTK_WIDGET (self->full_message), FALSE);
+}
+
+static void
+buffer_insert_text (GtkTextBuffer     *buffer,
+                    GtkTextIter       *location,
+                    const char        *text,
+                    int                len,
+                    SaysoQuestionView *self)
+{
+  guint max;
+  glong adding;
+
+  if (self->syncing || self->question == NULL)
+    return;
+
+  max = sayso_question_get_max_length (self->question);
+  adding = g_utf8_strlen (text, len);
+  if (gtk_text_buffer_get_char_count (buffer) + adding > max)
+    {
+      /* Kindly: nothing more goes in, a calm line says why, and no beep. */
+      g_signal_stop_emission_by_name (buffer, "insert-text");
+      gtk_widget_set_visible (GTK_WIDGET (self->full_message), TRUE);
+    }
+}
+
+static void
+buffer_changed (GtkTextBuffer     *buffer,
+                SaysoQuestionView *self)
+{
+  g_autoptr(GError) error = NULL;
+  GtkTextIter start, end;
+  char *text;
+
+  if (self->syncing || self->question == NULL)
+    return;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (!sayso_response_set_text (self->response, sayso_question_get_id (self->question), text, &error))
+    g_debug ("The answer session refused the text");
+  sodium_memzero (text, strlen (text));
+  g_free (text);
+
+  update_counter (self);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static GtkWidget *
+option_button_new (SaysoQuestionView *self,
+                   guint              index)
+{
+  const char *option_id = sayso_question_get_option_id (self->question, index);
+  const char *label = sayso_question_get_option_label (self->question, index, self->language);
+  const char *label2 = self->second_language
+                       ? sayso_question_get_option_label (self->question, index, self->second_language) : NULL;
+  gboolean likert = sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT;
+  int mood = likert ? likert_mood (option_id) : G_MININT;
+  g_autofree char *name = g_strconcat ("option:", option_id, NULL);
+  g_autofree char *accessible = label2 ? g_strdup_printf ("%s / %s", label, label2) : g_strdup (label);
+  GtkWidget *button = gtk_toggle_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  GtkWidget *text = sayso_text_pair_new (GTK_ORIENTATION_VERTICAL, "choice-label");
+
+  gtk_widget_set_name (button, name);
+  gtk_widget_add_css_class (button, "choice");
+  if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_MULTIPLE)
+    gtk_widget_add_css_class (button, "multiple");
+  g_object_set_data_full (G_OBJECT (button), "sayso-option", g_strdup (option_id), g_free);
+
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_MULTIPLE)
+    {
+      /* A box to tick says "choose as many as you like" without words. */
+      GtkWidget *tick = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+      gtk_widget_add_css_class (tick, "tick-box");
+      gtk_widget_set_valign (tick, GTK_ALIGN_CENTER);
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
+      gtk_box_set_spacing (GTK_BOX (box), 16);
+      gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), tick);
+    }
+  if (mood != G_MININT)
+    {
+      GtkWidget *face = sayso_face_new (mood);
+      gtk_widget_set_halign (face, GTK_ALIGN_CENTER);
+      gtk_box_append (GTK_BOX (box), face);
+      gtk_widget_add_css_class (button, "likert");
+    }
+  sayso_text_pair_set_wrap (SAYSO_TEXT_PAIR (text), TRUE);
+  sayso_text_pair_set (SAYSO_TEXT_PAIR (text), label, label2);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  g_signal_connect (button, "toggled", G_CALLBACK (option_toggled), self);
+  g_ptr_array_add (self->option_buttons, button);
+  return button;
+}
+
+static void
+build_choices (SaysoQuestionView *self)
+{
+  guint n = sayso_question_get_n_options (self->question);
+
+  if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT)
+    {
+      /* A grid rather than a box: GTK 4.8's box measures wrapped labels
+       * inconsistently (and says so, loudly). */
+      GtkWidget *row = gtk_grid_new ();
+      guint column = 0;
+
+      gtk_grid_set_column_spacing (GTK_GRID (row), 16);
+      gtk_grid_set_column_homogeneous (GTK_GRID (row), TRUE);
+      gtk_box_append (self->choices, row);
+      for (guint i = 0; i < n; i++)
+        {
+          GtkWidget *button = option_button_new (self, i);
+
+          if (likert_mood (sayso_question_get_option_id (self->question, i)) != G_MININT)
+            gtk_grid_attach (GTK_GRID (row), button, column++, 0, 1, 1);
+          else
+            {
+              gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+              gtk_widget_add_css_class (button, "wide");
+              gtk_box_append (self->choices, button);
+            }
+        }
+    }
+  else
+    {
+      /* As many on the screen at once as fit, so that nobody has to scroll. */
+      guint columns = n > 8 ? 3 : n > 4 ? 2 : 1;
+      GtkWidget *grid = gtk_grid_new ();
+
+      gtk_grid_set_row_spacing (GTK_GRID (grid), 16);
+      gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
+      gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
+      if (columns == 1)
+        {
+          gtk_widget_set_halign (grid, GTK_ALIGN_CENTER);
+          gtk_widget_add_css_class (grid, "one-column");
+        }
+      for (guint i = 0; i < n; i++)
+        gtk_grid_attach (GTK_GRID (grid), option_button_new (self, i), i % columns, i / columns, 1, 1);
+      gtk_box_append (self->choices, grid);
+    }
+
+  sync_choices (self);
+}
+
+static void
+remove_choices (SaysoQuestionView *self)
+{
+  GtkWidget *child;
+
+  g_ptr_array_set_size (self->option_buttons, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->choices))))
+    gtk_box_remove (self->choices, child);
+}
+
+static void
+sayso_question_view_dispose (GObject *object)
+{
+  SaysoQuestionView *self = SAYSO_QUESTION_VIEW (object);
+
+  if (self->text_view)
+    sayso_question_view_clear (self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SAYSO_TYPE_QUESTION_VIEW);
+  self->text_view = NULL;
+  g_clear_pointer (&self->option_buttons, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (sayso_question_view_parent_class)->dispose (object);
+}
+
+static void
+sayso_question_view_finalize (GObject *object)
+{
+  SaysoQuestionView *self = SAYSO_QUESTION_VIEW (object);
+
+  g_clear_pointer (&self->language, g_free);
+  g_clear_pointer (&self->second_language, g_free);
+
+  G_OBJECT_CLASS (sayso_question_view_parent_class)->finalize (object);
+}
+
+static void
+sayso_question_view_class_init (SaysoQuestionViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sayso_question_view_dispose;
+  object_class->finalize = sayso_question_view_finalize;
+
+  /**
+   * SaysoQuestionView::changed:
+   *
+   * The answer to the question on show changed (which may change which
+   * questions follow).
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+
+  g_type_ensure (SAYSO_TYPE_TEXT_PAIR);
+  g_type_ensure (SAYSO_TYPE_KEYBOARD);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/sayso/Kiosk/sayso-question-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, box);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, section);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, question_text);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, help);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, content);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, choices);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, text_view);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, no_names);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, counter);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, full_message);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, keyboard);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "questionview");
+}
+
+static void
+sayso_question_view_init (SaysoQuestionView *self)
+{
+  GtkTextBuffer *buffer;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->option_buttons = g_ptr_array_new ();
+  self->language = g_strdup ("en");
+
+  buffer = gtk_text_view_get_buffer (self->text_view);
+  /* Undo would keep earlier text (and a previous respondent's) in a history. */
+  gtk_text_buffer_set_enable_undo (buffer, FALSE);
+  g_signal_connect (buffer, "insert-text", G_CALLBACK (buffer_insert_text), self);
+  g_signal_connect (buffer, "changed", G_CALLBACK (buffer_changed), self);
+  sayso_keyboard_set_target (self->keyboard, self->text_view);
+}
+
+GtkWidget *
+sayso_question_view_new (void)
+{
+  return g_object_new (SAYSO_TYPE_QUESTION_VIEW, NULL);
+}
+
+/**
+ * sayso_question_view_show:
+ * @second_language: (nullable): shown beside @language on a bilingual kiosk
+ */
+void
+sayso_question_view_show (SaysoQuestionView *self,
+                          SaysoResponse     *response,
+                          SaysoQuestion     *question,
+                          const char        *language,
+                          const char        *second_language)
+{
+  SaysoQuestionnaire *questionnaire;
+  const char *section_id;
+  const char *help;
+  const char *help2;
+
+  g_return_if_fail (SAYSO_IS_QUESTION_VIEW (self));
+  g_return_if_fail (SAYSO_IS_RESPONSE (response));
+  g_return_if_fail (SAYSO_IS_QUESTION (question));
+  g_return_if_fail (language != NULL);
+
+  sayso_question_view_clear (self);
+
+  g_set_object (&self->response, response);
+  g_set_object (&self->question, question);
+  g_free (self->language);
+  self->language = g_strdup (language);
+  g_free (self->second_language);
+  self->second_language = g_strdup (second_language);
+
+  questionnaire = sayso_response_get_questionnaire (response);
+  section_id = sayso_question_get_section (question);
+  sayso_text_pair_set (self->section,
+                       sayso_questionnaire_get_section_title (questionnaire, section_id, language),
+                       second_language ? sayso_questionnaire_get_section_title (questionnaire, section_id, second_language) : NULL);
+  sayso_text_pair_set (self->question_text,
+                       sayso_question_get_text (question, language),
+                       second_language ? sayso_question_get_text (question, second_language) : NULL);
+  help = sayso_question_get_help (question, language);
+  help2 = second_language ? sayso_question_get_help (question, second_language) : NULL;
+  sayso_text_pair_set (self->help, help, help2);
+
+  if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
+    {
+      const char *text = sayso_response_get_text (response, sayso_question_get_id (question));
+      GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+
+      self->syncing = TRUE;
+      gtk_text_buffer_set_text (buffer, text ? text : "", -1);
+      self->syncing = FALSE;
+
+      /* The line by the box asks for no names or case numbers. A text
+       * question's own help says so too, so it moves down there rather than
+       * say it twice (and so the keyboard still fits when bilingual). */
+      if (help != NULL)
+        {
+          sayso_text_pair_set (self->no_names, help, help2);
+          sayso_text_pair_set (self->help, NULL, NULL);
+        }
+      else
+        sayso_text_pair_set (self->no_names,
+                             sayso_string (SAYSO_STR_TEXT_NO_NAMES, language),
+                             second_language ? sayso_string (SAYSO_STR_TEXT_NO_NAMES, second_language) : NULL);
+      sayso_text_pair_set (self->full_message,
+                           sayso_string (SAYSO_STR_TEXT_FULL, language),
+                           second_language ? sayso_string (SAYSO_STR_TEXT_FULL, second_language) : NULL);
+      gtk_widget_set_visible (GTK_WIDGET (self->full_message), FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->text_view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      sayso_question_get_text (question, language), -1);
+      sayso_keyboard_set_language (self->keyboard, language);
+      update_counter (self);
+      gtk_stack_set_visible_child_name (self->content, "text");
+    }
+  else
+    {
+      build_choices (self);
+      gtk_stack_set_visible_child_name (self->content, "choices");
+    }
+}
+
+SaysoQuestion *
+sayso_question_view_get_question (SaysoQuestionView *self)
+{
+  g_return_val_if_fail (SAYSO_IS_QUESTION_VIEW (self), NULL);
+  return self->question;
+}
+
+/**
+ * sayso_question_view_clear:
+ *
+ * Forgets the question on show: no answer is left in any of the view's
+ * widgets afterwards.
+ */
+void
+sayso_question_view_clear (SaysoQuestionView *self)
+{
+  g_return_if_fail (SAYSO_IS_QUESTION_VIEW (self));
+
+  self->syncing = TRUE;
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->text_view), "", 0);
+  self->syncing = FALSE;
+
+  remove_choices (self);
+  sayso_keyboard_reset (self->keyboard);
+  gtk_widget_set_visible (GTK_WIDGET (self->full_message), FALSE);
+  sayso_text_pair_set (self->section, NULL, NULL);
+  sayso_text_pair_set (self->question_text, NULL, NULL);
+  sayso_text_pair_set (self->help, NULL, NULL);
+  gtk_label_set_text (self->counter, "");
+  g_clear_object (&self->question);
+  g_clear_object (&self->response);
+}
+
+/**
+ * sayso_question_view_dup_speech:
+ *
+ * Returns: what the speaker button reads: the question, its help and its
+ * answers, never the respondent's own text.
+ */
+char *
+sayso_question_view_dup_speech (SaysoQuestionView *self,
+                                const char        *language)
+{
+  GString *speech;
+  const char *help;
+
+  g_return_val_if_fail (SAYSO_IS_QUESTION_VIEW (self), NULL);
+
+  if (self->question == NULL)
+    return g_strdup ("");
+
+  speech = g_string_new (sayso_question_get_text (self->question, language));
+  g_string_append (speech, ". ");
+  if ((help = sayso_question_get_help (self->question, language)))
+    g_string_append_printf (speech, "%s ", help);
+  for (guint i = 0; i < sayso_question_get_n_options (self->question); i++)
+    g_string_append_printf (speech, "%s. ", sayso_question_get_option_label (self->question, i, language));
+  if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_TEXT && help == NULL)
+    g_string_append_printf (speech, "%s ", sayso_string (SAYSO_STR_TEXT_NO_NAMES, language));
+  g_strchomp (speech->str);
+  return g_string_free (speech, FALSE);
+}
+
+GtkTextView *
+sayso_question_view_get_text_view (SaysoQuestionView *self)
+{
+  g_return_val_if_fail (SAYSO_IS_QUESTION_VIEW (self), NULL);
+  return self->text_view;
+}
+
+SaysoKeyboard *
+sayso_question_view_get_keyboard (SaysoQuestionView *self)
+{
+  g_return_val_if_fail (SAYSO_IS_QUESTION_VIEW (self), NULL);
+  return self->keyboard;
+}
+
+GtkWidget *
+sayso_question_view_find_option (SaysoQuestionView *self,
+                                 const char        *option_id)
+{
+  g_return_val_if_fail (SAYSO_IS_QUESTION_VIEW (self), NULL);
+
+  for (guint i = 0; i < self->option_buttons->len; i++)
+    {
+      GtkWidget *button = g_ptr_array_index (self->option_buttons, i);
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (button), "sayso-option"), option_id) == 0)
+        return button;
+    }
+  return NULL;
+}
