@@ -301,8 +301,13 @@ sayso_store_export (SaysoStore         *store,
   if (collect.writer == NULL)
     goto failed;
 
+  sayso_db_set_bulk_reads (db, TRUE);
   if (!sayso_db_foreach_response (db, add_record, &collect, &local_error))
-    goto failed;
+    {
+      sayso_db_set_bulk_reads (db, FALSE);
+      goto failed;
+    }
+  sayso_db_set_bulk_reads (db, FALSE);
   if (collect.error != NULL)
     {
       g_propagate_error (&local_error, g_steal_pointer (&collect.error));

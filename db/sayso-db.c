@@ -285,15 +285,15 @@ sayso_db_open (const char        *path,
 
   /* WAL + FULL: a commit is on disk when it returns, even across a power
    * cut. secure_delete: deleted records are overwritten, not left in free pages.
-   * No temp files: temporary tables and indices stay in memory. Reads through
-   * mmap: an export reads every record, and copying them through read() cost
-   * a third of it (writes still go through write(), as SQLite always does). */
+   * No temp files: temporary tables and indices stay in memory. A small page
+   * cache: a kiosk only appends, and runs for months; sayso_db_set_bulk_reads()
+   * maps the file for the one reader that reads everything, the export. */
   if (!exec (db,
              "PRAGMA journal_mode = WAL;"
              "PRAGMA synchronous = FULL;"
              "PRAGMA secure_delete = ON;"
              "PRAGMA temp_store = MEMORY;"
-             "PRAGMA mmap_size = 268435456;"
+             "PRAGMA cache_size = -1024;"
              "PRAGMA foreign_keys = ON;",
              error) ||
       !migrate (db, creating, error))
@@ -340,6 +340,16 @@ sayso_db_get_schema_version (SaysoDb *db)
 {
   g_return_val_if_fail (db != NULL, -1);
   return db->schema_version;
+}
+
+/* Reads through mmap while on: copying every record through read() cost a
+ * third of an export (writes still go through write(), as SQLite always does). */
+void
+sayso_db_set_bulk_reads (SaysoDb  *db,
+                         gboolean  on)
+{
+  g_return_if_fail (db != NULL);
+  sqlite3_exec (db->handle, on ? "PRAGMA mmap_size = 268435456" : "PRAGMA mmap_size = 0", NULL, NULL, NULL);
 }
 
 void
