@@ -190,6 +190,11 @@ sayso_application_activate (GApplication *app)
   questionnaire = sayso_questionnaire_new_default ();
   window = GTK_WINDOW (sayso_window_new (GTK_APPLICATION (app), self->store, questionnaire,
                                          self->config, !self->windowed));
+  {
+    /* Staff mode saves its settings where they were read from. */
+    g_autofree char *settings = self->config_path ? g_strdup (self->config_path) : sayso_kiosk_config_default_path ();
+    sayso_window_set_settings_file (SAYSO_WINDOW (window), settings);
+  }
 
   if (g_strcmp0 (g_getenv ("SAYSO_KIOSK_EXIT_AFTER_FIRST_FRAME"), "1") == 0)
     g_signal_connect (window, "map", G_CALLBACK (window_mapped), self);

@@ -6,6 +6,7 @@
  *   bilingual=false
  *   default-language=en
  *   keep-partial=false
+ *   export-folder=/run/sayso-usb
  *
  * A missing file means the defaults; a file that is there but wrong is an
  * error, so that a typo is noticed when the kiosk is set up rather than in
@@ -39,6 +40,7 @@ sayso_kiosk_config_copy (const SaysoKioskConfig *config)
 
   copy = g_memdup2 (config, sizeof *config);
   copy->default_language = g_strdup (config->default_language);
+  copy->export_folder = g_strdup (config->export_folder);
   return copy;
 }
 
@@ -48,6 +50,7 @@ sayso_kiosk_config_free (SaysoKioskConfig *config)
   if (config == NULL)
     return;
   g_free (config->default_language);
+  g_free (config->export_folder);
   g_free (config);
 }
 
@@ -145,6 +148,9 @@ sayso_kiosk_config_load (const char  *path,
       g_free (config->default_language);
       config->default_language = g_steal_pointer (&language);
     }
+
+  if ((config->export_folder = g_key_file_get_string (file, GROUP, "export-folder", NULL)))
+    g_strstrip (config->export_folder);
 
   return g_steal_pointer (&config);
 }

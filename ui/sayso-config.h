@@ -12,6 +12,7 @@ typedef struct
   gboolean  bilingual;         /* Welsh and English side by side */
   char     *default_language;
   gboolean  keep_partial;      /* submit what a walked-away respondent answered */
+  char     *export_folder;     /* where staff export besides removable drives, e.g. /run/sayso-usb */
 } SaysoKioskConfig;
 
 SaysoKioskConfig *sayso_kiosk_config_new          (void);

@@ -3,6 +3,7 @@
 
 #include "sayso-question-view.h"
 #include "sayso-speech.h"
+#include "sayso-staff-view.h"
 #include "sayso-submit-queue.h"
 #include "sayso-window.h"
 
@@ -24,5 +25,7 @@ void               _sayso_window_press_logo        (SaysoWindow *self,
                                                     gboolean     down);
 void               _sayso_window_thanks_timeout    (SaysoWindow *self);
 guint              _sayso_window_get_thanks_source (SaysoWindow *self);
+SaysoStaffView    *_sayso_window_get_staff_view    (SaysoWindow *self);
+SaysoMode          _sayso_window_get_mode          (SaysoWindow *self);
 
 G_END_DECLS

@@ -11,7 +11,9 @@
  *
  * In kiosk mode the window cannot be closed, has no decorations and ignores
  * the shortcuts that would leave it or open the inspector. Staff get in with
- * a three-second press on the top-left corner (win.staff).
+ * a three-second press on the top-left corner (win.staff), which lays staff
+ * mode (SaysoStaffView, behind its PIN) over the whole window. A survey
+ * started from there is recorded as staff-assisted or paper, once.
  */
 #define G_LOG_DOMAIN "sayso-window"
 
@@ -100,6 +102,11 @@ struct _SaysoWindow
   gboolean              still_there_shown;
   guint                 thanks_source;
   guint                 staff_source;
+  SaysoStaffView       *staff_view;
+  SaysoMode             mode;           /* of the journey under way */
+  char                 *settings_file;
+  char                 *sent_day;       /* sent_today counts for this day; kept in memory only */
+  guint                 sent_today;
 
   guint                 kiosk_mode : 1;
 };
@@ -741,6 +748,8 @@ go_home (SaysoWindow *self)
   g_clear_handle_id (&self->thanks_source, g_source_remove);
   forget_respondent (self);
   self->pending_thanks = FALSE;
+  /* Staff-assisted or paper is for one survey; the next person is on their own. */
+  self->mode = SAYSO_MODE_SELF;
   show_page (self, SAYSO_PAGE_WELCOME);
 }
 
@@ -760,8 +769,18 @@ send_response (SaysoWindow *self)
 {
   SaysoResponse *sent = g_steal_pointer (&self->response);
 
+  g_autofree char *today = sayso_today ();
+
+  if (g_strcmp0 (today, self->sent_day) != 0)
+    {
+      g_free (self->sent_day);
+      self->sent_day = g_steal_pointer (&today);
+      self->sent_today = 0;
+    }
+  self->sent_today++;
+
   self->response = sayso_response_new (self->questionnaire, self->config->default_language);
-  return sayso_submit_queue_push (self->queue, sent, SAYSO_MODE_SELF);
+  return sayso_submit_queue_push (self->queue, sent, self->mode);
 }
 
 static void
@@ -979,7 +998,68 @@ staff_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *param)
 {
+  SaysoWindow *self = SAYSO_WINDOW (widget);
+
   g_signal_emit (widget, signals[STAFF_REQUESTED], 0);
+  if (self->staff_view == NULL || gtk_widget_get_visible (GTK_WIDGET (self->staff_view)))
+    return;
+
+  /* Staff mode has its own two-minute close; the respondent's clock stops. */
+  watch_idleness (self, FALSE);
+  sayso_staff_view_set_submitted_today (self->staff_view, self->sent_today);
+  sayso_staff_view_set_last_error (self->staff_view, sayso_submit_queue_get_last_error (self->queue));
+  gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), TRUE);
+  sayso_staff_view_open (self->staff_view);
+}
+
+static void
+staff_closed (SaysoStaffView *view,
+              SaysoWindow    *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
+  gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), TRUE);
+  watch_idleness (self, self->page == SAYSO_PAGE_PROMISE || self->page == SAYSO_PAGE_QUESTION ||
+                        self->page == SAYSO_PAGE_SUBMIT);
+  update_actions (self);
+}
+
+static void
+staff_start_survey (SaysoStaffView *view,
+                    int             mode,
+                    SaysoWindow    *self)
+{
+  /* Whoever was on the screen before staff came is forgotten first. */
+  go_home (self);
+  self->mode = mode;
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.choose-language", "s", self->config->default_language);
+}
+
+static void
+staff_settings_changed (SaysoStaffView *view,
+                        SaysoWindow    *self)
+{
+  g_autoptr(SaysoKioskConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->settings_file == NULL)
+    return;
+  if (!(config = sayso_kiosk_config_load (self->settings_file, &error)))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+
+  /* These take effect with the next respondent; Welsh and English side by
+   * side is laid out once, when the kiosk starts. */
+  self->config->idle_timeout = config->idle_timeout;
+  self->config->countdown = config->countdown;
+  self->config->keep_partial = config->keep_partial;
+  if (sayso_questionnaire_has_language (self->questionnaire, config->default_language))
+    {
+      g_free (self->config->default_language);
+      self->config->default_language = g_strdup (config->default_language);
+    }
 }
 
 /* --- Staff gesture --------------------------------------------------------- */
@@ -1133,6 +1213,8 @@ sayso_window_finalize (GObject *object)
 
   g_clear_pointer (&self->texts, g_array_unref);
   g_clear_pointer (&self->config, sayso_kiosk_config_free);
+  g_clear_pointer (&self->settings_file, g_free);
+  g_clear_pointer (&self->sent_day, g_free);
   g_clear_pointer (&self->language, g_free);
 
   G_OBJECT_CLASS (sayso_window_parent_class)->finalize (object);
@@ -1363,6 +1445,16 @@ sayso_window_new (GtkApplication         *application,
   build_submit (self);
   build_thanks (self);
 
+  self->staff_view = sayso_staff_view_new ();
+  sayso_staff_view_set_store (self->staff_view, store);
+  sayso_staff_view_set_export_folder (self->staff_view, self->config->export_folder);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->staff_view));
+  g_signal_connect (self->staff_view, "closed", G_CALLBACK (staff_closed), self);
+  g_signal_connect (self->staff_view, "start-survey", G_CALLBACK (staff_start_survey), self);
+  g_signal_connect (self->staff_view, "settings-changed", G_CALLBACK (staff_settings_changed), self);
+
   if (kiosk_mode)
     {
       gtk_window_set_decorated (GTK_WINDOW (self), FALSE);
@@ -1398,6 +1490,31 @@ sayso_window_get_last_error (SaysoWindow *self)
 {
   g_return_val_if_fail (SAYSO_IS_WINDOW (self), NULL);
   return self->queue ? sayso_submit_queue_get_last_error (self->queue) : NULL;
+}
+
+void
+sayso_window_set_settings_file (SaysoWindow *self,
+                                const char  *path)
+{
+  g_return_if_fail (SAYSO_IS_WINDOW (self));
+
+  g_free (self->settings_file);
+  self->settings_file = g_strdup (path);
+  sayso_staff_view_set_settings_file (self->staff_view, path);
+}
+
+SaysoStaffView *
+_sayso_window_get_staff_view (SaysoWindow *self)
+{
+  g_return_val_if_fail (SAYSO_IS_WINDOW (self), NULL);
+  return self->staff_view;
+}
+
+SaysoMode
+_sayso_window_get_mode (SaysoWindow *self)
+{
+  g_return_val_if_fail (SAYSO_IS_WINDOW (self), SAYSO_MODE_SELF);
+  return self->mode;
 }
 
 /**

@@ -30,6 +30,8 @@ gboolean     sayso_window_get_kiosk_mode (SaysoWindow            *self);
 SaysoPage    sayso_window_get_page       (SaysoWindow            *self);
 const char  *sayso_window_get_last_error (SaysoWindow            *self);
 void         sayso_window_forget         (SaysoWindow            *self);
+void         sayso_window_set_settings_file (SaysoWindow         *self,
+                                             const char          *path);
 void         sayso_window_shutdown       (SaysoWindow            *self);
 
 G_END_DECLS

@@ -1,0 +1,160 @@
+/* test-staff-window: staff mode inside the kiosk window, through the real
+ * widgets: the corner gesture's action, the PIN, surveys recorded as
+ * staff-assisted or paper, counts, and the respondent's screen locked away
+ * while staff mode is open. */
+#define G_LOG_DOMAIN "test-staff-window"
+
+#include <string.h>
+
+#include "sayso-staff.h"
+#include "ui-test-utils.h"
+
+static void
+staff_do (SaysoWindow *window,
+          const char  *action,
+          const char  *digit)
+{
+  GtkWidget *view = GTK_WIDGET (_sayso_window_get_staff_view (window));
+
+  if (digit)
+    g_assert_true (gtk_widget_activate_action (view, action, "s", digit));
+  else
+    g_assert_true (gtk_widget_activate_action (view, action, NULL));
+  ui_iterate ();
+}
+
+static void
+unlock (SaysoWindow *window,
+        const char  *pin)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
+  ui_iterate ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
+  for (const char *c = pin; *c; c++)
+    {
+      char digit[2] = { *c, 0 };
+      staff_do (window, "staff.digit", digit);
+    }
+  staff_do (window, "staff.enter", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (_sayso_window_get_staff_view (window)), ==, "menu");
+}
+
+static void
+answer_one_and_send (SaysoWindow *window)
+{
+  GtkWidget *root = GTK_WIDGET (window);
+
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_PROMISE);
+  ui_press (root, "next");
+  ui_answer (window, "contact_officer", "agree");
+  while (sayso_window_get_page (window) == SAYSO_PAGE_QUESTION)
+    ui_press (root, "next");
+  ui_press (root, "send");
+}
+
+static void
+set_pin (KioskFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (sayso_store_set_pin (fixture->store.store, "5555", &error));
+}
+
+static void
+test_modes (KioskFixture  *fixture,
+            gconstpointer  data)
+{
+  SaysoWindow *window;
+  g_autoptr(GPtrArray) records = NULL;
+  guint n_staff = 0, n_paper = 0, n_self = 0;
+
+  set_pin (fixture);
+  window = kiosk_fixture_open (fixture, FALSE);
+
+  unlock (window, "5555");
+  staff_do (window, "staff.start-survey", "staff");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
+  g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_STAFF);
+  answer_one_and_send (window);
+
+  /* The next person is on their own again. */
+  _sayso_window_thanks_timeout (window);
+  g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_SELF);
+
+  unlock (window, "5555");
+  staff_do (window, "staff.start-survey", "paper");
+  answer_one_and_send (window);
+  _sayso_window_thanks_timeout (window);
+
+  ui_press (GTK_WIDGET (window), "language:en");
+  answer_one_and_send (window);
+
+  records = ui_open_records (fixture);
+  g_assert_cmpuint (records->len, ==, 3);
+  for (guint i = 0; i < records->len; i++)
+    {
+      SaysoRecord *record = g_ptr_array_index (records, i);
+      n_staff += record->mode == SAYSO_MODE_STAFF;
+      n_paper += record->mode == SAYSO_MODE_PAPER;
+      n_self += record->mode == SAYSO_MODE_SELF;
+    }
+  g_assert_cmpuint (n_staff, ==, 1);
+  g_assert_cmpuint (n_paper, ==, 1);
+  g_assert_cmpuint (n_self, ==, 1);
+
+  /* Counts, never answers. */
+  unlock (window, "5555");
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (window), "staff-counts"))),
+                            "Sent today on this screen: 3"));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (window), "staff-counts"))),
+                            "Waiting to be exported: 3"));
+}
+
+/* Staff mode covers the respondent's screen: nothing under it can be
+ * touched, the respondent's idle clock stops, and closing it goes back. */
+static void
+test_covers_the_journey (KioskFixture  *fixture,
+                         gconstpointer  data)
+{
+  SaysoWindow *window;
+  GtkWidget *root;
+
+  set_pin (fixture);
+  window = kiosk_fixture_open (fixture, TRUE);
+  root = GTK_WIDGET (window);
+  ui_press (root, "language:en");
+  ui_press (root, "next");
+  g_assert_cmpstr (ui_current_question (window), ==, "contact_officer");
+
+  g_assert_true (gtk_widget_activate_action (root, "win.staff", NULL));
+  ui_iterate ();
+  g_assert_false (gtk_widget_is_sensitive (ui_find (root, "next")));
+  _sayso_window_pretend_idle (window, 3600);
+  ui_wait (1500);
+  g_assert_false (_sayso_window_get_still_there (window));
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_QUESTION);
+
+  /* The wrong PIN does not let anyone in. */
+  staff_do (window, "staff.digit", "1");
+  staff_do (window, "staff.digit", "2");
+  staff_do (window, "staff.digit", "3");
+  staff_do (window, "staff.digit", "4");
+  staff_do (window, "staff.enter", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (_sayso_window_get_staff_view (window)), ==, "pin");
+
+  staff_do (window, "staff.close", NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
+  g_assert_true (gtk_widget_is_sensitive (ui_find (root, "next")));
+  g_assert_cmpstr (ui_current_question (window), ==, "contact_officer");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  ui_test_init (&argc, &argv);
+
+  g_test_add ("/kiosk/staff/modes-and-counts", KioskFixture, NULL, kiosk_fixture_setup, test_modes, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/staff/covers-the-journey", KioskFixture, NULL, kiosk_fixture_setup, test_covers_the_journey, kiosk_fixture_teardown);
+
+  return g_test_run ();
+}
