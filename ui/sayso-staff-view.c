@@ -529,7 +529,7 @@ add_target (SaysoStaffView *self,
             const char     *label,
             const char     *path)
 {
-  g_autofree char *text = g_strdup_printf (_("Export to %s"), label);
+  g_autofree char *text = label ? g_strdup_printf (_("Export to “%s”"), label) : g_strdup (_("Export to the USB stick"));
   GtkWidget *button = gtk_button_new_with_label (text);
 
   gtk_widget_add_css_class (button, "staff-button");
@@ -573,9 +573,10 @@ refresh_targets (SaysoStaffView *self)
       g_list_free_full (mounts, g_object_unref);
     }
 
+  /* The kiosk session's own mount point for sticks (export-folder in kiosk.ini). */
   if (self->export_folder != NULL)
     {
-      add_target (self, self->export_folder, self->export_folder);
+      add_target (self, NULL, self->export_folder);
       n++;
     }
 

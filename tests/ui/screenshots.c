@@ -8,7 +8,9 @@
 #define G_LOG_DOMAIN "sayso-screenshots"
 
 #include <adwaita.h>
+#include <string.h>
 
+#include "sayso-staff.h"
 #include "sayso-submit-queue-private.h"
 #include "ui-test-utils.h"
 
@@ -151,6 +153,66 @@ bilingual (KioskFixture *fixture)
   shoot (window, "20-question-text-bilingual");
 }
 
+static void
+staff_action (SaysoWindow *window,
+              const char  *action,
+              const char  *target)
+{
+  GtkWidget *view = GTK_WIDGET (_sayso_window_get_staff_view (window));
+
+  if (target)
+    gtk_widget_activate_action (view, action, "s", target);
+  else
+    gtk_widget_activate_action (view, action, NULL);
+  ui_iterate ();
+}
+
+/* Staff mode: the PIN pad, the menu, the export and the settings. */
+static void
+staff (KioskFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stick = g_build_filename (fixture->store.dir, "USB stick", NULL);
+  SaysoWindow *window;
+
+  g_mkdir_with_parents (stick, 0700);
+  g_free (fixture->config->export_folder);
+  fixture->config->export_folder = g_strdup (stick);
+  g_assert_true (sayso_store_set_pin (fixture->store.store, "2468", &error));
+  window = kiosk_fixture_open (fixture, TRUE);
+
+  /* Two respondents earlier in the day. */
+  for (guint i = 0; i < 2; i++)
+    {
+      ui_press (GTK_WIDGET (window), "language:en");
+      ui_press (GTK_WIDGET (window), "next");
+      ui_answer (window, "contact_officer", "agree");
+      go_to (window, "time_on_probation");
+      ui_press (GTK_WIDGET (window), "next");
+      ui_press (GTK_WIDGET (window), "send");
+      _sayso_window_thanks_timeout (window);
+    }
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL);
+  staff_action (window, "staff.digit", "2");
+  staff_action (window, "staff.digit", "4");
+  shoot (window, "21-staff-pin");
+  staff_action (window, "staff.digit", "6");
+  staff_action (window, "staff.digit", "8");
+  staff_action (window, "staff.enter", NULL);
+  shoot (window, "22-staff-menu");
+  staff_action (window, "staff.show-export", NULL);
+  staff_action (window, "staff.export-to", stick);
+  while (strstr (sayso_staff_view_get_message (_sayso_window_get_staff_view (window)), "Do not take it out"))
+    g_main_context_iteration (NULL, TRUE);
+  shoot (window, "23-staff-export");
+  staff_action (window, "staff.show-menu", NULL);
+  staff_action (window, "staff.show-settings", NULL);
+  shoot (window, "24-staff-settings");
+  staff_action (window, "staff.show-menu", NULL);
+  staff_action (window, "staff.close", NULL);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -169,6 +231,11 @@ main (int    argc,
   memset (&fixture, 0, sizeof fixture);
   kiosk_fixture_setup (&fixture, NULL);
   bilingual (&fixture);
+  kiosk_fixture_teardown (&fixture, NULL);
+
+  memset (&fixture, 0, sizeof fixture);
+  kiosk_fixture_setup (&fixture, NULL);
+  staff (&fixture);
   kiosk_fixture_teardown (&fixture, NULL);
   return 0;
 }
