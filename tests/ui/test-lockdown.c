@@ -168,6 +168,9 @@ windows_at_first_frame (const char *store_path,
   env = g_environ_setenv (env, "GTK_DEBUG", "interactive", TRUE);
   env = g_environ_setenv (env, "SAYSO_KIOSK_EXIT_AFTER_FIRST_FRAME", "1", TRUE);
   env = g_environ_unsetenv (env, "G_DEBUG");
+  /* Under AddressSanitizer, the inspector this opens in the windowed run
+   * leaks at exit inside GTK; the exit status is what is checked here. */
+  env = g_environ_setenv (env, "ASAN_OPTIONS", "detect_leaks=0", TRUE);
   g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                                &out, NULL, &status, &error));
   g_assert_no_error (error);

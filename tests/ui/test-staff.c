@@ -260,6 +260,7 @@ test_settings (Fixture       *f,
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *language = NULL;
   gint64 keep = 0;
 
   set_pin (f, "1234");
@@ -272,7 +273,8 @@ test_settings (Fixture       *f,
 
   g_assert_true (g_key_file_load_from_file (file, f->settings, G_KEY_FILE_NONE, &error));
   g_assert_cmpint (g_key_file_get_integer (file, "kiosk", "idle-timeout", NULL), ==, 60);
-  g_assert_cmpstr (g_key_file_get_string (file, "kiosk", "default-language", NULL), ==, "en");
+  language = g_key_file_get_string (file, "kiosk", "default-language", NULL);
+  g_assert_cmpstr (language, ==, "en");
   g_assert_true (sayso_store_get_keep_days (f->base.store, &keep, &error));
   g_assert_cmpint (keep, ==, 14);
 }
