@@ -9,7 +9,7 @@ packages="
   libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
   xvfb xauth dbus-x11 fonts-dejavu-core
   desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind poppler-utils
-  build-essential dpkg-dev debhelper lintian cage xwayland man-db groff-base systemd
+  build-essential dpkg-dev debhelper lintian cage xwayland man-db groff-base systemd udev grim
 "
 
 if [ "$(id -u)" != 0 ]; then

@@ -7,7 +7,8 @@
 #   - lintian finds no error or warning;
 #   - dpkg-deb: the package's name, version and dependencies;
 #   - dpkg -x into a scratch root: the programs, the kiosk unit (enabled on
-#     install but not started), the sysusers.d and tmpfiles.d files, desktop
+#     install but not started), the sysusers.d and tmpfiles.d files (and
+#     kiosk.ini with the export folder), the USB stick udev rule, desktop
 #     file, metainfo, icon, manual pages, copyright;
 #   - the maintainer scripts create the sayso user before /var/lib/sayso,
 #     enable the unit without starting it, leave it running on upgrade and
@@ -128,7 +129,7 @@ field () { dpkg-deb -f "$deb" "$1"; }
 version=$(sed -n '1s/^sayso (\([^)]*\)).*/\1/p' "$tree/debian/changelog")
 [ "$(field Version)" = "$version" ] && pass "Version: $version" || fail "Version is $(field Version), changelog says $version"
 depends=$(field Depends)
-for dep in cage xwayland espeak-ng-data fonts-dejavu-core libpam-systemd systemd libsodium23 libgtk-4-1; do
+for dep in cage xwayland espeak-ng-data fonts-dejavu-core libpam-systemd systemd udev libsodium23 libgtk-4-1; do
   if [ $kiosk = no ] && [ "$dep" = libgtk-4-1 ]; then continue; fi
   case ", $depends," in
     *", $dep"[\ ,]*) pass "Depends: $dep" ;;
@@ -151,6 +152,7 @@ else echo "# NOTE: /usr/bin/sayso-kiosk not checked: built with -Dkiosk=false (s
 expect /lib/systemd/system/sayso-kiosk.service 644
 expect /usr/lib/sysusers.d/sayso.conf 644
 expect /usr/lib/tmpfiles.d/sayso.conf 644
+expect /lib/udev/rules.d/99-sayso-usb.rules 644
 expect /usr/share/applications/org.sayso.Kiosk.desktop 644
 expect /usr/share/metainfo/org.sayso.Kiosk.metainfo.xml 644
 expect /usr/share/icons/hicolor/scalable/apps/org.sayso.Kiosk.svg 644
@@ -220,6 +222,12 @@ if systemd-sysusers --root="$root" "$root/usr/lib/sysusers.d/sayso.conf" >/dev/n
   if systemd-tmpfiles --root="$root" --create "$root/usr/lib/tmpfiles.d/sayso.conf" >/dev/null 2>&1 &&
      [ "$(stat -c '%a %u %g' "$root/var/lib/sayso")" = "700 $uid $gid" ]; then
     pass "tmpfiles in the scratch root: /var/lib/sayso 0700 $uid:$gid"
+    if [ "$(stat -c '%a %u' "$root/var/lib/sayso/kiosk.ini" 2>&1)" = "600 $uid" ] &&
+       grep -qx 'export-folder=/run/sayso-usb' "$root/var/lib/sayso/kiosk.ini"; then
+      pass "tmpfiles in the scratch root: kiosk.ini 0600 with export-folder=/run/sayso-usb"
+    else
+      fail "tmpfiles in the scratch root: kiosk.ini is $(stat -c '%a %u' "$root/var/lib/sayso/kiosk.ini" 2>&1): $(cat "$root/var/lib/sayso/kiosk.ini" 2>&1)"
+    fi
   else
     fail "tmpfiles in the scratch root: /var/lib/sayso is $(stat -c '%a %u %g' "$root/var/lib/sayso" 2>&1)"
   fi

@@ -7,13 +7,16 @@
 # (appstreamcli validate --no-net), the icon, the manual pages, the systemd
 # kiosk unit (systemd-analyze verify, offline security score, the directives
 # the kiosk session depends on), and the sysusers.d and tmpfiles.d files,
-# applied for real to a scratch root. --kiosk: sayso-kiosk was built and must
-# be installed too. Output is TAP.
+# applied for real to a scratch root (the user, /var/lib/sayso, kiosk.ini with
+# the export folder, /run/sayso-usb), and the udev rule that mounts USB sticks
+# (udev-rules.py: syntax, and its effect on made-up devices; `udevadm verify`
+# too where udevadm has it, which Debian 12's does not). --kiosk: sayso-kiosk
+# was built and must be installed too. Output is TAP.
 #
 # Needs: meson, python3, desktop-file-validate (desktop-file-utils),
-# appstreamcli (appstream), systemd-analyze, systemd-sysusers and
-# systemd-tmpfiles (systemd), man (man-db), groff (groff-base), cage. A
-# missing tool fails the test, with its name.
+# appstreamcli (appstream), systemd-analyze, systemd-sysusers,
+# systemd-tmpfiles and systemd-mount (systemd), man (man-db), groff
+# (groff-base), cage. A missing tool fails the test, with its name.
 set -u
 
 build=${1:-${MESON_BUILD_ROOT:-}}
@@ -41,7 +44,7 @@ bail () { echo "Bail out! $*"; exit 1; }
 
 missing=
 for tool in meson python3 desktop-file-validate appstreamcli systemd-analyze \
-            systemd-sysusers systemd-tmpfiles man groff cage; do
+            systemd-sysusers systemd-tmpfiles systemd-mount man groff cage; do
   command -v "$tool" >/dev/null 2>&1 || missing="$missing $tool"
 done
 [ -z "$missing" ] || bail "missing tools:$missing (packaging/install-deps.sh installs them: desktop-file-utils appstream systemd man-db groff-base cage)"
@@ -74,6 +77,8 @@ else
 fi
 [ -n "$sysusersdir" ] || sysusersdir=$prefix/lib/sysusers.d
 [ -n "$tmpfilesdir" ] || tmpfilesdir=$prefix/lib/tmpfiles.d
+udevdir=$(pkg-config --variable=udevdir udev 2>/dev/null)
+[ -n "$udevdir" ] || udevdir=$prefix/lib/udev
 
 app_id=org.sayso.Kiosk
 desktop=$datadir/applications/$app_id.desktop
@@ -82,6 +87,8 @@ icon=$datadir/icons/hicolor/scalable/apps/$app_id.svg
 unit=$unitdir/sayso-kiosk.service
 sysusers=$sysusersdir/sayso.conf
 tmpfiles=$tmpfilesdir/sayso.conf
+udev_rules=$udevdir/rules.d/99-sayso-usb.rules
+here=$(cd "$(dirname "$0")" && pwd)
 
 echo "# build $build, prefix $prefix, version $version, kiosk expected: $expect_kiosk"
 
@@ -102,7 +109,8 @@ $bindir/sayso-kiosk:755"
 [ $session = yes ] && expected="$expected
 $unit:644
 $sysusers:644
-$tmpfiles:644"
+$tmpfiles:644
+$udev_rules:644"
 
 while IFS=: read -r path mode; do
   if [ ! -f "$destdir$path" ]; then
@@ -221,11 +229,11 @@ if [ $session = yes ] && [ -f "$destdir$unit" ]; then
       Restart=always RestartSec=2 Conflicts=getty@tty1.service \
       After=systemd-user-sessions.service WantedBy=graphical.target \
       StateDirectory=sayso StateDirectoryMode=0700 ProtectSystem=strict \
-      ReadWritePaths=/var/lib/sayso PrivateTmp=yes NoNewPrivileges=yes \
+      ReadWritePaths=/var/lib/sayso ReadWritePaths=-/run/sayso-usb PrivateTmp=yes NoNewPrivileges=yes \
       ProtectHome=yes UMask=0077 LimitCORE=0 IPAddressDeny=any \
       ConditionPathExists=/var/lib/sayso/store.db; do
     key=${directive%%=*} value=${directive#*=}
-    if grep -E "^$key=" "$u" | sed "s/^$key=//" | tr ' ' '\n' | grep -qxF "$value"; then
+    if grep -E "^$key=" "$u" | sed "s/^$key=//" | tr ' ' '\n' | grep -qxF -- "$value"; then
       ok "unit: $directive"
     else
       not_ok "unit: $directive" "$(grep -E "^$key=" "$u" || echo "no $key= line")"
@@ -291,6 +299,39 @@ EOF
   got=$(stat -c '%a %u %g' "$root/var/lib/sayso" 2>&1)
   if [ "$got" = "700 $uid $gid" ]; then ok "/var/lib/sayso is 0700 and the sayso user's"
   else not_ok "/var/lib/sayso is 0700 and the sayso user's" "got: $got (sayso is $uid:$gid)"; fi
+  # The kiosk's settings file, with the folder USB sticks are mounted at.
+  got=$(stat -c '%a %u %g' "$root/var/lib/sayso/kiosk.ini" 2>&1)
+  if [ "$got" = "600 $uid $gid" ]; then ok "tmpfiles: /var/lib/sayso/kiosk.ini is 0600 and the sayso user's"
+  else not_ok "tmpfiles: /var/lib/sayso/kiosk.ini is 0600 and the sayso user's" "got: $got"; fi
+  check "tmpfiles: kiosk.ini says [kiosk] export-folder=/run/sayso-usb" python3 - "$root/var/lib/sayso/kiosk.ini" <<'EOF'
+import configparser, sys
+c = configparser.ConfigParser()
+c.read(sys.argv[1])
+value = c.get("kiosk", "export-folder", fallback=None)
+if value != "/run/sayso-usb":
+    sys.exit("export-folder is %r; the file:\n%s" % (value, open(sys.argv[1]).read()))
+EOF
+  echo "idle-timeout=90" >> "$root/var/lib/sayso/kiosk.ini"
+  systemd-tmpfiles --root="$root" --create "$destdir$tmpfiles" >/dev/null 2>&1
+  if grep -q '^idle-timeout=90$' "$root/var/lib/sayso/kiosk.ini"; then
+    ok "tmpfiles: an existing kiosk.ini is left as staff mode changed it"
+  else
+    not_ok "tmpfiles: an existing kiosk.ini is left as staff mode changed it" "$(cat "$root/var/lib/sayso/kiosk.ini")"
+  fi
+  got=$(stat -c '%a %U' "$root/run/sayso-usb" 2>&1)
+  if [ "$got" = "755 root" ]; then ok "tmpfiles: /run/sayso-usb is root's, 0755 (no stick, no export)"
+  else not_ok "tmpfiles: /run/sayso-usb is root's, 0755 (no stick, no export)" "got: $got"; fi
+
+  # The udev rule for USB sticks.
+  if [ -f "$destdir$udev_rules" ]; then
+    if command -v udevadm >/dev/null 2>&1 && udevadm verify --help >/dev/null 2>&1; then
+      check "udevadm verify 99-sayso-usb.rules" udevadm verify --no-style "$destdir$udev_rules"
+    else
+      echo "# udevadm verify is not here (systemd < 253, e.g. Debian 12): udev-rules.py only"
+    fi
+    check "99-sayso-usb.rules: syntax, and USB sticks mounted at /run/sayso-usb as they should be (udev-rules.py)" \
+      python3 "$here/udev-rules.py" "$destdir$udev_rules"
+  fi
 elif [ $session = yes ]; then
   not_ok "the kiosk unit is installed" "missing: $destdir$unit"
 fi
