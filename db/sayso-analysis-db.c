@@ -1,8 +1,8 @@
 /* sayso-analysis-db.c: the analysts' database.
  *
  * Each answer value is a row of its own, carrying the response's site and day,
- * so that every figure of the report is one GROUP BY over an index range,
- * without a join, even at a hundred thousand responses.
+ * so that every figure of the report is one GROUP BY over a range of one
+ * covering index, without a join, even at a hundred thousand responses.
  */
 #define G_LOG_DOMAIN "sayso-analysis-db"
 
@@ -36,8 +36,11 @@ static const char schema[] =
   "  records INTEGER NOT NULL,"
   "  PRIMARY KEY (kiosk, sequence)"
   ") WITHOUT ROWID;"
+  /* Rows are appended (rowid tables): keyed by the random ids, a hundred
+   * thousand responses would be inserted all over the file, and an import
+   * would slow down as the database outgrew the cache. */
   "CREATE TABLE responses ("
-  "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+  "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
   "  kiosk BLOB NOT NULL,"
   "  sequence INTEGER NOT NULL,"
   "  questionnaire TEXT NOT NULL,"
@@ -47,16 +50,17 @@ static const char schema[] =
   "  site TEXT NOT NULL,"
   "  language TEXT NOT NULL,"
   "  answers TEXT NOT NULL"
-  ") WITHOUT ROWID;"
+  ");"
   "CREATE INDEX responses_by_site_day ON responses (site, day);"
   "CREATE TABLE answers ("
   "  question TEXT NOT NULL,"
   "  value TEXT NOT NULL,"
-  "  response BLOB NOT NULL,"
   "  site TEXT NOT NULL,"
   "  day TEXT NOT NULL,"
-  "  PRIMARY KEY (question, value, response)"
-  ") WITHOUT ROWID;"
+  "  response BLOB NOT NULL"
+  ");"
+  /* Covers every report query: a figure is a range of it, counted. */
+  "CREATE INDEX answers_by_question ON answers (question, value, site, day, response);"
   "PRAGMA user_version = 1;";
 
 static gboolean
@@ -335,7 +339,7 @@ add_answer (SaysoAnalysisDb  *db,
   int rc;
 
   if (!prepare_cached (db, &db->insert_answer,
-                       "INSERT OR IGNORE INTO answers (question, value, response, site, day) VALUES (?1, ?2, ?3, ?4, ?5)",
+                       "INSERT INTO answers (question, value, response, site, day) VALUES (?1, ?2, ?3, ?4, ?5)",
                        error))
     return FALSE;
 
