@@ -18,4 +18,10 @@ typedef enum
 void _sayso_export_set_fault (SaysoExportFault fault,
                               guint64          after_bytes);
 
+/* A seam for the power-cut test: at the Nth file operation of an export (a
+ * write, the fsync, the rename, the folder's fsync), the drive keeps only
+ * what was made durable (data after the file's fsync, the name after the
+ * folder's fsync) and the process ends at once. 0: never. */
+void _sayso_export_set_power_cut (guint after_ops);
+
 G_END_DECLS

@@ -24,6 +24,37 @@
 static SaysoExportFault fault = SAYSO_EXPORT_FAULT_NONE;
 static guint64 fault_after;
 
+/* The power-cut seam: what the drive would still hold. */
+static guint power_cut_at;
+static guint power_cut_ops;
+static struct
+{
+  const char *tmp_path;
+  const char *final_path;
+  gboolean    data_synced;
+  gboolean    renamed;
+} power;
+
+void
+_sayso_export_set_power_cut (guint after_ops)
+{
+  power_cut_at = after_ops;
+  power_cut_ops = 0;
+}
+
+static void
+power_cut_point (void)
+{
+  if (power_cut_at == 0 || ++power_cut_ops < power_cut_at)
+    return;
+
+  if (!power.data_synced)
+    g_unlink (power.tmp_path);               /* neither its data nor its name were durable */
+  else if (power.renamed)
+    g_rename (power.final_path, power.tmp_path);  /* the new name was not durable yet */
+  _exit (0);
+}
+
 void
 _sayso_export_set_fault (SaysoExportFault what,
                          guint64          after_bytes)
@@ -117,6 +148,7 @@ target_flush (Target  *target,
           want = MIN (want, fault_after - (target->written + done));
         }
 
+      power_cut_point ();
       n = write (target->fd, data + done, want);
       if (n < 0 && errno == EINTR)
         continue;
@@ -287,6 +319,10 @@ sayso_store_export (SaysoStore         *store,
   target.fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
   target.path = final_path;
   target.pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+  power.tmp_path = tmp_path;
+  power.final_path = final_path;
+  power.data_synced = FALSE;
+  power.renamed = FALSE;
   if (target.fd < 0)
     {
       io_error (&local_error, errno, dir, "creating the bundle");
@@ -317,6 +353,7 @@ sayso_store_export (SaysoStore         *store,
       !target_flush (&target, &local_error))
     goto failed;
 
+  power_cut_point ();
   if (fault == SAYSO_EXPORT_FAULT_FSYNC || fsync (target.fd) != 0)
     {
       io_error (&local_error, fault == SAYSO_EXPORT_FAULT_FSYNC ? EIO : errno, final_path, "flushing the bundle");
@@ -333,15 +370,22 @@ sayso_store_export (SaysoStore         *store,
                    "%s: already exists; Sayso never writes over a bundle", final_path);
       goto failed;
     }
+  power.data_synced = TRUE;
+  power_cut_point ();
   if (fault == SAYSO_EXPORT_FAULT_RENAME || g_rename (tmp_path, final_path) != 0)
     {
       io_error (&local_error, fault == SAYSO_EXPORT_FAULT_RENAME ? EIO : errno, final_path, "naming the bundle");
       goto failed;
     }
   renamed = TRUE;
+  power.renamed = TRUE;
+  power_cut_point ();
 
-  if (!fsync_dir (dir, &local_error) ||
-      !check_written (final_path, kiosk.sign_pk, ids, &local_error))
+  if (!fsync_dir (dir, &local_error))
+    goto failed;
+  power.renamed = FALSE;   /* the name is durable now */
+  power_cut_point ();
+  if (!check_written (final_path, kiosk.sign_pk, ids, &local_error))
     goto failed;
 
   if (!sayso_db_mark_exported (db, ids, day, &local_error))

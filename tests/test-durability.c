@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "sayso-bundle.h"
 #include "sayso-db-private.h"
+#include "sayso-export-private.h"
 #include "sayso-setup.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
@@ -258,6 +260,112 @@ test_fault_at_each_call (gconstpointer data)
   test_remove_tree (dir);
 }
 
+/* Power cuts during an export: the drive keeps only what was fsynced (the
+ * bundle's data after its fsync, its name after the folder's fsync), the
+ * store only what SQLite synced. Afterwards no file under a bundle's name is
+ * half-written, and every record the store calls exported is in a bundle on
+ * the stick that verifies. */
+static gboolean
+in_bundles (const guint8 *id,
+            const char   *questionnaire,
+            gint64        version,
+            SaysoDbState  state,
+            GBytes       *sealed,
+            gpointer      user_data)
+{
+  g_autoptr(GBytes) key = g_bytes_new (id, 16);
+
+  if (state == SAYSO_DB_STATE_EXPORTED && !g_hash_table_contains (user_data, key))
+    g_error ("a record is marked exported but is in no bundle on the stick");
+  return TRUE;
+}
+
+static void
+test_power_cut_export (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *stick = g_build_filename (dir, "stick", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  guint8 pk[32], sk[32];
+  guint runs = 200, bundles_seen = 0;
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, "Power site", pk, &error);
+  g_assert_no_error (error);
+  g_mkdir (stick, 0700);
+
+  for (guint run = 0; run < runs; run++)
+    {
+      g_autoptr(GHashTable) exported_ids = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+      g_autoptr(GDir) d = NULL;
+      const char *name;
+      int status = 0;
+      pid_t pid;
+
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autofree char *tag = g_strdup_printf ("e%u-%u", run, i);
+          g_autoptr(SaysoResponse) r = tagged (tag);
+          g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+        }
+      g_clear_object (&store);
+
+      pid = fork ();
+      g_assert_cmpint (pid, >=, 0);
+      if (pid == 0)
+        {
+          SaysoExportResult result = { 0 };
+          g_autoptr(SaysoStore) child = NULL;
+
+          test_vfs_install ();
+          child = sayso_store_open (path, NULL);
+          if (child == NULL)
+            _exit (3);
+          /* The cut falls in the bundle's writing, or in the store's marking. */
+          if (run % 2 == 0)
+            _sayso_export_set_power_cut (g_random_int_range (1, 7));
+          else
+            test_vfs_power_cut_after (g_random_int_range (1, 40));
+          if (!sayso_store_export (child, stick, run % 9 == 0 ? SAYSO_EXPORT_AGAIN : SAYSO_EXPORT_DEFAULT, &result, NULL))
+            _exit (4);
+          _exit (0);
+        }
+      g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+      g_assert_true (WIFEXITED (status));
+      if (!(g_getenv ("SAYSO_UNDER_VALGRIND") && WEXITSTATUS (status) == 1))
+        g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+
+      /* After the reboot. */
+      d = g_dir_open (stick, 0, NULL);
+      while ((name = g_dir_read_name (d)))
+        {
+          g_autofree char *file = g_build_filename (stick, name, NULL);
+          g_autoptr(SaysoBundle) bundle = NULL;
+
+          if (g_str_has_prefix (name, "."))
+            continue;  /* an unfinished export's temporary file */
+          bundle = sayso_bundle_open (file, NULL, &error);
+          g_assert_no_error (error);
+          bundles_seen++;
+          for (guint i = 0; i < bundle->entries->len; i++)
+            g_hash_table_add (exported_ids, g_bytes_new (((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, i))->id, 16));
+        }
+
+      store = sayso_store_open (path, &error);
+      g_assert_no_error (error);
+      g_assert_true (sayso_db_integrity_check (_sayso_store_get_db (store), &error));
+      g_assert_true (sayso_db_foreach_response (_sayso_store_get_db (store), in_bundles, exported_ids, &error));
+      g_assert_no_error (error);
+    }
+
+  g_test_message ("%u power cuts during exports; %u bundle checks passed", runs, bundles_seen);
+  g_assert_cmpuint (bundles_seen, >, 0);
+  g_clear_object (&store);
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -270,6 +378,7 @@ main (int   argc,
 
   g_test_add_func ("/durability/power-cut", test_power_cut);
   g_test_add_func ("/durability/power-cut-sees-losses-without-sync", test_power_cut_sees_losses_without_sync);
+  g_test_add_func ("/durability/power-cut-export", test_power_cut_export);
   g_test_add_data_func ("/durability/fault/write", GINT_TO_POINTER (TEST_VFS_FAULT_WRITE), test_fault_at_each_call);
   g_test_add_data_func ("/durability/fault/short-write", GINT_TO_POINTER (TEST_VFS_FAULT_SHORT_WRITE), test_fault_at_each_call);
   g_test_add_data_func ("/durability/fault/fsync", GINT_TO_POINTER (TEST_VFS_FAULT_SYNC), test_fault_at_each_call);
