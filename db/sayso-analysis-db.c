@@ -23,6 +23,9 @@ struct _SaysoAnalysisDb
   sqlite3_stmt *insert_answer;
 };
 
+/* Covers every report query: a figure is a range of it, counted. */
+#define ANSWERS_INDEX "CREATE INDEX IF NOT EXISTS answers_by_question ON answers (question, value, site, day, response)"
+
 static const char schema[] =
   "CREATE TABLE kiosks ("
   "  pk BLOB PRIMARY KEY CHECK (length(pk) = 32),"
@@ -59,8 +62,7 @@ static const char schema[] =
   "  day TEXT NOT NULL,"
   "  response BLOB NOT NULL"
   ");"
-  /* Covers every report query: a figure is a range of it, counted. */
-  "CREATE INDEX answers_by_question ON answers (question, value, site, day, response);"
+  ANSWERS_INDEX ";"
   "PRAGMA user_version = 1;";
 
 static gboolean
@@ -171,6 +173,9 @@ sayso_analysis_db_open (const char  *path,
                    "%s: not a Sayso analysis database (schema %d)", path, version);
       return NULL;
     }
+  /* A bulk import that died half way left the index out: build it again. */
+  else if (!exec (db, ANSWERS_INDEX, error))
+    return NULL;
 
   return g_steal_pointer (&db);
 }
@@ -436,6 +441,22 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
     }
 
   return TRUE;
+}
+
+gboolean
+sayso_analysis_db_begin_bulk (SaysoAnalysisDb  *db,
+                              GError          **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  return exec (db, "DROP INDEX IF EXISTS answers_by_question", error);
+}
+
+gboolean
+sayso_analysis_db_end_bulk (SaysoAnalysisDb  *db,
+                            GError          **error)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  return exec (db, ANSWERS_INDEX, error);
 }
 
 static void

@@ -98,6 +98,14 @@ gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
                                                  gboolean            *added,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Importing many bundles at once: the answers' index is dropped first and
+ * built once at the end, rather than updated row by row. Opening the
+ * database builds it again if an import died half way. */
+gboolean         sayso_analysis_db_begin_bulk   (SaysoAnalysisDb     *db,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean         sayso_analysis_db_end_bulk     (SaysoAnalysisDb     *db,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+
 /* Queries for the report */
 gboolean         sayso_analysis_db_count_responses (SaysoAnalysisDb           *db,
                                                     const SaysoAnalysisFilter *filter,
