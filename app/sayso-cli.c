@@ -500,8 +500,9 @@ cmd_status (int    argc,
   g_print ("Store: %s\n"
            "Site: %s\n"
            "Responses: %" G_GINT64_FORMAT "\n"
-           "Awaiting export: %" G_GINT64_FORMAT "\n",
-           sayso_store_get_path (store), sayso_store_get_site (store), total, awaiting);
+           "Awaiting export: %" G_GINT64_FORMAT "\n"
+           "Kiosk key, for the analysts to enrol:\n%s",
+           sayso_store_get_path (store), sayso_store_get_site (store), total, awaiting, kiosk_key);
   return SAYSO_EXIT_OK;
 }
 
