@@ -782,13 +782,6 @@ cmd_import (int    argc,
       return fail (SAYSO_EXIT_FAILED, "%s", error->message);
     }
 
-  /* Several bundles: build the answers' index once, at the end. */
-  if (argc > 2 && !sayso_analysis_db_begin_bulk (db, &error))
-    {
-      sodium_memzero (sk, sizeof sk);
-      return fail (SAYSO_EXIT_FAILED, "%s", error->message);
-    }
-
   for (int i = 1; i < argc; i++)
     {
       g_autoptr(GError) bundle_error = NULL;
@@ -809,8 +802,6 @@ cmd_import (int    argc,
     }
 
   sodium_memzero (sk, sizeof sk);
-  if (argc > 2 && !sayso_analysis_db_end_bulk (db, &error))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
   return code;
 }
 

@@ -69,7 +69,7 @@ typedef struct
   GError      *error;
   SaysoRecord *record;
   char        *answers;
-  GStrv        pairs;     /* question, value, … : the rows of the answers table */
+  GStrv        pairs;     /* question, value, kind, …: what the analysis database counts */
 } Opened;
 
 static void
@@ -83,8 +83,11 @@ opened_clear (Opened *opened)
   g_clear_pointer (&opened->pairs, g_strfreev);
 }
 
+/* The answers as triples question, value, kind (“t” free text, “c” a
+ * choice): the rows the analysis database counts. */
 static GStrv
-answer_pairs (JsonNode *answers)
+answer_triples (SaysoQuestionnaire *questionnaire,
+                JsonNode           *answers)
 {
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   JsonObjectIter iter;
@@ -94,6 +97,9 @@ answer_pairs (JsonNode *answers)
   json_object_iter_init (&iter, json_node_get_object (answers));
   while (json_object_iter_next (&iter, &question, &value))
     {
+      SaysoQuestion *q = sayso_questionnaire_lookup_question (questionnaire, question);
+      const char *kind = q && sayso_question_get_kind (q) == SAYSO_QUESTION_TEXT ? "t" : "c";
+
       if (JSON_NODE_HOLDS_ARRAY (value))
         {
           JsonArray *array = json_node_get_array (value);
@@ -101,12 +107,14 @@ answer_pairs (JsonNode *answers)
             {
               g_strv_builder_add (builder, question);
               g_strv_builder_add (builder, json_array_get_string_element (array, i));
+              g_strv_builder_add (builder, kind);
             }
         }
       else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
         {
           g_strv_builder_add (builder, question);
           g_strv_builder_add (builder, json_node_get_string (value));
+          g_strv_builder_add (builder, kind);
         }
     }
   return g_strv_builder_end (builder);
@@ -191,7 +199,7 @@ open_record (SaysoBundle   *bundle,
     }
 
   opened->answers = json_to_string (record->answers, FALSE);
-  opened->pairs = answer_pairs (record->answers);
+  opened->pairs = answer_triples (questionnaire, record->answers);
   opened->record = g_steal_pointer (&record);
   return TRUE;
 }

@@ -1,8 +1,11 @@
 /* sayso-analysis-db.c: the analysts' database.
  *
- * Each answer value is a row of its own, carrying the response's site and day,
- * so that every figure of the report is one GROUP BY over a range of one
- * covering index, without a join, even at a hundred thousand responses.
+ * Each response is a row (for the CSV); the report's figures come from
+ * counters, one per question, answer, site and day, and one per question,
+ * site and day for how many answered it. Importing a response adds one to a
+ * few rows of a small table that stays in the cache; a figure is a sum over
+ * a handful of rows, whatever the number of responses. Free text is kept
+ * apart, for choosing quotes.
  */
 #define G_LOG_DOMAIN "sayso-analysis-db"
 
@@ -20,11 +23,10 @@ struct _SaysoAnalysisDb
   sqlite3      *handle;
   char         *path;
   sqlite3_stmt *insert_response;
-  sqlite3_stmt *insert_answer;
+  sqlite3_stmt *count_answer;
+  sqlite3_stmt *count_answered;
+  sqlite3_stmt *insert_text;
 };
-
-/* Covers every report query: a figure is a range of it, counted. */
-#define ANSWERS_INDEX "CREATE INDEX IF NOT EXISTS answers_by_question ON answers (question, value, site, day, response)"
 
 static const char schema[] =
   "CREATE TABLE kiosks ("
@@ -55,14 +57,28 @@ static const char schema[] =
   "  answers TEXT NOT NULL"
   ");"
   "CREATE INDEX responses_by_site_day ON responses (site, day);"
-  "CREATE TABLE answers ("
+  "CREATE TABLE counts ("
   "  question TEXT NOT NULL,"
   "  value TEXT NOT NULL,"
   "  site TEXT NOT NULL,"
   "  day TEXT NOT NULL,"
-  "  response BLOB NOT NULL"
+  "  n INTEGER NOT NULL,"
+  "  PRIMARY KEY (question, value, site, day)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE answered ("
+  "  question TEXT NOT NULL,"
+  "  site TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  PRIMARY KEY (question, site, day)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE texts ("
+  "  question TEXT NOT NULL,"
+  "  site TEXT NOT NULL,"
+  "  day TEXT NOT NULL,"
+  "  value TEXT NOT NULL"
   ");"
-  ANSWERS_INDEX ";"
+  "CREATE INDEX texts_by_question ON texts (question, site);"
   "PRAGMA user_version = 1;";
 
 static gboolean
@@ -96,7 +112,9 @@ sayso_analysis_db_close (SaysoAnalysisDb *db)
   if (db == NULL)
     return;
   g_clear_pointer (&db->insert_response, sqlite3_finalize);
-  g_clear_pointer (&db->insert_answer, sqlite3_finalize);
+  g_clear_pointer (&db->count_answer, sqlite3_finalize);
+  g_clear_pointer (&db->count_answered, sqlite3_finalize);
+  g_clear_pointer (&db->insert_text, sqlite3_finalize);
   if (db->handle)
     sqlite3_close_v2 (db->handle);
   g_free (db->path);
@@ -173,9 +191,6 @@ sayso_analysis_db_open (const char  *path,
                    "%s: not a Sayso analysis database (schema %d)", path, version);
       return NULL;
     }
-  /* A bulk import that died half way left the index out: build it again. */
-  else if (!exec (db, ANSWERS_INDEX, error))
-    return NULL;
 
   return g_steal_pointer (&db);
 }
@@ -333,29 +348,68 @@ prepare_cached (SaysoAnalysisDb  *db,
 }
 
 static gboolean
+step_one (SaysoAnalysisDb  *db,
+          sqlite3_stmt     *stmt,
+          const char       *doing,
+          GError          **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, doing, error);
+}
+
+static gboolean
 add_answer (SaysoAnalysisDb  *db,
-            const guint8      id[16],
             const char       *question,
             const char       *value,
+            gboolean          is_text,
             const char       *site,
             const char       *day,
             GError          **error)
 {
-  int rc;
+  sqlite3_stmt *stmt;
 
-  if (!prepare_cached (db, &db->insert_answer,
-                       "INSERT INTO answers (question, value, response, site, day) VALUES (?1, ?2, ?3, ?4, ?5)",
-                       error))
+  if (is_text)
+    {
+      if (!prepare_cached (db, &db->insert_text,
+                           "INSERT INTO texts (question, site, day, value) VALUES (?1, ?2, ?3, ?4)", error))
+        return FALSE;
+      stmt = db->insert_text;
+      sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, site, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 3, day, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 4, value, -1, SQLITE_STATIC);
+      return step_one (db, stmt, "storing a free-text answer", error);
+    }
+
+  if (!prepare_cached (db, &db->count_answer,
+                       "INSERT INTO counts (question, value, site, day, n) VALUES (?1, ?2, ?3, ?4, 1)"
+                       " ON CONFLICT (question, value, site, day) DO UPDATE SET n = n + 1", error))
     return FALSE;
+  stmt = db->count_answer;
+  sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, value, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, site, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, day, -1, SQLITE_STATIC);
+  return step_one (db, stmt, "counting an answer", error);
+}
 
-  sqlite3_bind_text (db->insert_answer, 1, question, -1, SQLITE_STATIC);
-  sqlite3_bind_text (db->insert_answer, 2, value, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (db->insert_answer, 3, id, 16, SQLITE_STATIC);
-  sqlite3_bind_text (db->insert_answer, 4, site, -1, SQLITE_STATIC);
-  sqlite3_bind_text (db->insert_answer, 5, day, -1, SQLITE_STATIC);
-  rc = sqlite3_step (db->insert_answer);
-  sqlite3_reset (db->insert_answer);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "storing an answer", error);
+static gboolean
+add_answered (SaysoAnalysisDb  *db,
+              const char       *question,
+              const char       *site,
+              const char       *day,
+              GError          **error)
+{
+  if (!prepare_cached (db, &db->count_answered,
+                       "INSERT INTO answered (question, site, day, n) VALUES (?1, ?2, ?3, 1)"
+                       " ON CONFLICT (question, site, day) DO UPDATE SET n = n + 1", error))
+    return FALSE;
+  sqlite3_bind_text (db->count_answered, 1, question, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->count_answered, 2, site, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->count_answered, 3, day, -1, SQLITE_STATIC);
+  return step_one (db, db->count_answered, "counting an answer", error);
 }
 
 gboolean
@@ -374,14 +428,9 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
                                 gboolean         *added,
                                 GError          **error)
 {
-  g_autoptr(JsonNode) answers = NULL;
-  g_autoptr(GError) parse_error = NULL;
-  JsonObjectIter iter;
-  const char *question;
-  JsonNode *value;
   int rc;
 
-  g_return_val_if_fail (db != NULL && id != NULL && answers_json != NULL, FALSE);
+  g_return_val_if_fail (db != NULL && id != NULL && answers_json != NULL && pairs != NULL, FALSE);
 
   if (!prepare_cached (db, &db->insert_response,
                        "INSERT OR IGNORE INTO responses (id, kiosk, sequence, questionnaire, version, day, mode, site, language, answers)"
@@ -408,55 +457,20 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
   if (!*added)
     return TRUE;
 
-  if (pairs != NULL)
+  /* question, value, kind (“t” for free text): one triple per answer value,
+   * a question's values next to each other. */
+  for (guint i = 0; pairs[i] && pairs[i + 1] && pairs[i + 2]; i += 3)
     {
-      for (guint i = 0; pairs[i] && pairs[i + 1]; i += 2)
-        if (!add_answer (db, id, pairs[i], pairs[i + 1], site, day, error))
-          return FALSE;
-      return TRUE;
-    }
+      gboolean is_text = pairs[i + 2][0] == 't';
 
-  answers = json_from_string (answers_json, &parse_error);
-  if (answers == NULL || !JSON_NODE_HOLDS_OBJECT (answers))
-    {
-      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FAILED, "a response's answers are not a JSON object");
-      return FALSE;
-    }
-
-  json_object_iter_init (&iter, json_node_get_object (answers));
-  while (json_object_iter_next (&iter, &question, &value))
-    {
-      if (JSON_NODE_HOLDS_ARRAY (value))
-        {
-          JsonArray *array = json_node_get_array (value);
-          for (guint i = 0; i < json_array_get_length (array); i++)
-            if (!add_answer (db, id, question, json_array_get_string_element (array, i), site, day, error))
-              return FALSE;
-        }
-      else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
-        {
-          if (!add_answer (db, id, question, json_node_get_string (value), site, day, error))
-            return FALSE;
-        }
+      if (!add_answer (db, pairs[i], pairs[i + 1], is_text, site, day, error))
+        return FALSE;
+      if (!is_text && (i == 0 || g_strcmp0 (pairs[i - 3], pairs[i]) != 0) &&
+          !add_answered (db, pairs[i], site, day, error))
+        return FALSE;
     }
 
   return TRUE;
-}
-
-gboolean
-sayso_analysis_db_begin_bulk (SaysoAnalysisDb  *db,
-                              GError          **error)
-{
-  g_return_val_if_fail (db != NULL, FALSE);
-  return exec (db, "DROP INDEX IF EXISTS answers_by_question", error);
-}
-
-gboolean
-sayso_analysis_db_end_bulk (SaysoAnalysisDb  *db,
-                            GError          **error)
-{
-  g_return_val_if_fail (db != NULL, FALSE);
-  return exec (db, ANSWERS_INDEX, error);
 }
 
 static void
@@ -531,7 +545,7 @@ sayso_analysis_db_count_answers (SaysoAnalysisDb           *db,
   g_return_val_if_fail (db != NULL && question != NULL && counts != NULL, FALSE);
 
   rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT value, count(*) FROM answers WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
+                           "SELECT value, sum(n) FROM counts WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
                            " GROUP BY value", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -552,7 +566,7 @@ sayso_analysis_db_count_answers (SaysoAnalysisDb           *db,
     {
       *n_answered = 0;
       rc = sqlite3_prepare_v2 (db->handle,
-                               "SELECT count(DISTINCT response) FROM answers WHERE question = ?1 AND" FILTER_SQL (2, 3, 4),
+                               "SELECT coalesce(sum(n), 0) FROM answered WHERE question = ?1 AND" FILTER_SQL (2, 3, 4),
                                -1, &stmt, NULL);
       if (rc == SQLITE_OK)
         {
@@ -587,7 +601,7 @@ sayso_analysis_db_foreach_text (SaysoAnalysisDb           *db,
   g_return_val_if_fail (db != NULL && question != NULL && func != NULL, FALSE);
 
   rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT site, value FROM answers WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
+                           "SELECT site, value FROM texts WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
                            " ORDER BY site, value", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {

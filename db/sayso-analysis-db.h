@@ -79,10 +79,11 @@ gboolean         sayso_analysis_db_add_bundle   (SaysoAnalysisDb     *db,
                                                  const char          *file_name,
                                                  gint64               n_records,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
-/* answers_json: the record's "answers" object; pairs: the same answers as a
- * NULL-terminated list question, value, question, value… (one pair per chosen
- * option), or NULL to have them read from answers_json. Returns in *added
- * whether the response was new (FALSE: already imported through another bundle). */
+/* answers_json: the record's "answers" object, kept for the CSV; pairs: the
+ * same answers as a NULL-terminated list of triples question, value, kind
+ * ("c" a choice, "t" free text), one per chosen option, a question's values
+ * next to each other. Returns in *added whether the response was new (FALSE:
+ * already imported through another bundle, and counted then). */
 gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
                                                  const guint8         id[16],
                                                  const guint8         kiosk_pk[32],
@@ -98,21 +99,14 @@ gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
                                                  gboolean            *added,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* Importing many bundles at once: the answers' index is dropped first and
- * built once at the end, rather than updated row by row. Opening the
- * database builds it again if an import died half way. */
-gboolean         sayso_analysis_db_begin_bulk   (SaysoAnalysisDb     *db,
-                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
-gboolean         sayso_analysis_db_end_bulk     (SaysoAnalysisDb     *db,
-                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
-
 /* Queries for the report */
 gboolean         sayso_analysis_db_count_responses (SaysoAnalysisDb           *db,
                                                     const SaysoAnalysisFilter *filter,
                                                     gint64                    *total,
                                                     gint64                     by_mode[3],   /* self, staff, paper */
                                                     GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
-/* value → count (GINT64 in a gint64*), and how many responses answered the question at all. */
+/* value → count (a gint64*), and how many responses answered the question at
+ * all (choice questions; free text is read with foreach_text). */
 gboolean         sayso_analysis_db_count_answers   (SaysoAnalysisDb           *db,
                                                     const SaysoAnalysisFilter *filter,
                                                     const char                *question,

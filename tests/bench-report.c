@@ -160,10 +160,7 @@ main (int   argc,
   if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)))
     g_error ("%s", error->message);
 
-  /* As `sayso import` does with several bundles: the index built once. */
   start = g_get_monotonic_time ();
-  if (!sayso_analysis_db_begin_bulk (db, &error))
-    g_error ("%s", error->message);
   for (guint b = 0; b < bundles->len; b++)
     {
       SaysoImportResult result = { 0 };
@@ -172,8 +169,6 @@ main (int   argc,
       imported += result.added;
       sayso_import_result_clear (&result);
     }
-  if (!sayso_analysis_db_end_bulk (db, &error))
-    g_error ("%s", error->message);
   import_s = seconds_since (start);
   if (imported != (gint64) per_kiosk * N_KIOSKS)
     g_error ("imported %" G_GINT64_FORMAT " of %u", imported, per_kiosk * N_KIOSKS);

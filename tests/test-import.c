@@ -1,6 +1,5 @@
 /* Import: every refusal imports nothing of the bundle; nothing counts twice. */
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 #include <string.h>
 
 #include "sayso-export.h"
@@ -272,41 +271,6 @@ test_replayed_sequence (Fixture       *f,
   sayso_export_result_clear (&other);
 }
 
-/* A bulk import that dies half way leaves the index out; opening puts it back. */
-static void
-test_bulk_index_comes_back (Fixture       *f,
-                            gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GHashTable) counts = NULL;
-  g_autofree char *path = NULL;
-  SaysoImportResult result = { 0 };
-  gint64 answered = 0;
-  sqlite3 *raw;
-  sqlite3_stmt *stmt;
-  int n_index = -1;
-
-  submit (f->kiosk.store, "monthly");
-  path = export (f, SAYSO_EXPORT_DEFAULT);
-  g_assert_true (sayso_analysis_db_begin_bulk (f->db, &error));
-  g_assert_true (sayso_import_bundle (f->db, path, f->kiosk.sk, f->questionnaires, FALSE, &result, &error));
-  sayso_import_result_clear (&result);
-  g_clear_pointer (&f->db, sayso_analysis_db_close);   /* the process dies here */
-
-  f->db = sayso_analysis_db_open (f->db_path, FALSE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sqlite3_open (f->db_path, &raw), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (raw, "SELECT count(*) FROM sqlite_schema WHERE name = 'answers_by_question'", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  n_index = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (raw);
-  g_assert_cmpint (n_index, ==, 1);
-
-  g_assert_true (sayso_analysis_db_count_answers (f->db, NULL, "how_often", &counts, &answered, &error));
-  g_assert_cmpint (answered, ==, 1);
-}
-
 static void
 test_protected_key (void)
 {
@@ -357,7 +321,6 @@ main (int   argc,
   ADD ("/import/unknown-kiosk", test_unknown_kiosk);
   ADD ("/import/unknown-questionnaire", test_unknown_questionnaire);
   ADD ("/import/replayed-sequence", test_replayed_sequence);
-  ADD ("/import/bulk-index-comes-back", test_bulk_index_comes_back);
 #undef ADD
   g_test_add_func ("/import/protected-key", test_protected_key);
 
