@@ -27,7 +27,10 @@ keep_log (GLogLevelFlags   level,
                              fields[i].length < 0 ? (gssize) strlen (fields[i].value) : fields[i].length);
         g_string_append_c (log_text, '\n');
       }
-  /* Still fatal where G_DEBUG=fatal-warnings says so. */
+  /* Debug and info are only kept (on stdout they would garble the TAP);
+   * warnings still go out, and are still fatal under G_DEBUG=fatal-warnings. */
+  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+    return G_LOG_WRITER_HANDLED;
   return g_log_writer_default (level, fields, n_fields, user_data);
 }
 
