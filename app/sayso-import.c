@@ -133,8 +133,6 @@ open_record (SaysoBundle   *bundle,
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(SaysoRecord) record = NULL;
   g_autoptr(SaysoResponse) response = NULL;
-  g_autoptr(JsonBuilder) builder = NULL;
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *id = sayso_hex (entry->id, 16);
   SaysoQuestionnaire *questionnaire;
@@ -177,20 +175,8 @@ open_record (SaysoBundle   *bundle,
     }
 
   /* Checked against its questionnaire exactly as a kiosk checks a submission. */
-  builder = json_builder_new_immutable ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "questionnaire");
-  json_builder_add_string_value (builder, record->questionnaire);
-  json_builder_set_member_name (builder, "version");
-  json_builder_add_int_value (builder, record->version);
-  json_builder_set_member_name (builder, "language");
-  json_builder_add_string_value (builder, record->language);
-  json_builder_set_member_name (builder, "answers");
-  json_builder_add_value (builder, json_node_ref (record->answers));
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-
-  if (!(response = sayso_response_new_from_json (questionnaire, node, &local_error)))
+  if (!(response = sayso_response_new_from_answers (questionnaire, record->language,
+                                                    json_node_get_object (record->answers), &local_error)))
     {
       g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_INVALID_RECORD,
                    "%s: record %u (id %s) does not fit its questionnaire: %s",

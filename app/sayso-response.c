@@ -642,7 +642,6 @@ sayso_response_new_from_json (SaysoQuestionnaire  *questionnaire,
                               GError             **error)
 {
   static const char * const allowed[] = { "questionnaire", "version", "language", "answers", NULL };
-  g_autoptr(SaysoResponse) self = NULL;
   g_autoptr(GList) members = NULL;
   JsonObject *object, *answers;
   JsonNode *member;
@@ -690,13 +689,12 @@ sayso_response_new_from_json (SaysoQuestionnaire  *questionnaire,
       return NULL;
     }
 
+  /* Which languages are allowed is checked with the answers, below. */
   if ((member = json_object_get_member (object, "language")))
     {
-      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING ||
-          !sayso_questionnaire_has_language (questionnaire, json_node_get_string (member)))
+      if (!JSON_NODE_HOLDS_VALUE (member) || json_node_get_value_type (member) != G_TYPE_STRING)
         {
-          g_autofree char *known = g_strjoinv (", ", (char **) sayso_questionnaire_get_languages (questionnaire));
-          invalid (error, "\"language\" must be one of %s", known);
+          invalid (error, "\"language\" must be a language code such as \"en\"");
           return NULL;
         }
       language = json_node_get_string (member);
@@ -710,9 +708,39 @@ sayso_response_new_from_json (SaysoQuestionnaire  *questionnaire,
     }
   answers = json_node_get_object (member);
 
+  return sayso_response_new_from_answers (questionnaire, language, answers, error);
+}
+
+/**
+ * sayso_response_new_from_answers:
+ * @answers: question id → answer, as in a record or a submission
+ *
+ * The answers alone, checked exactly as a submission's are; for callers that
+ * already know the questionnaire and language (import reads them from the
+ * sealed record).
+ */
+SaysoResponse *
+sayso_response_new_from_answers (SaysoQuestionnaire  *questionnaire,
+                                 const char          *language,
+                                 JsonObject          *answers,
+                                 GError             **error)
+{
+  g_autoptr(SaysoResponse) self = NULL;
+  g_autoptr(GList) members = NULL;
+
+  g_return_val_if_fail (SAYSO_IS_QUESTIONNAIRE (questionnaire), NULL);
+  g_return_val_if_fail (answers != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (language != NULL && !sayso_questionnaire_has_language (questionnaire, language))
+    {
+      g_autofree char *known = g_strjoinv (", ", (char **) sayso_questionnaire_get_languages (questionnaire));
+      invalid (error, "\"language\" must be one of %s", known);
+      return NULL;
+    }
+
   self = sayso_response_new (questionnaire, language);
 
-  g_clear_pointer (&members, g_list_free);
   members = json_object_get_members (answers);
   for (GList *l = members; l; l = l->next)
     if (!set_from_node (self, l->data, json_object_get_member (answers, l->data), error))

@@ -30,6 +30,11 @@ SaysoResponse      *sayso_response_new_from_json  (SaysoQuestionnaire *questionn
                                                    JsonNode           *node,
                                                    GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 
+SaysoResponse      *sayso_response_new_from_answers (SaysoQuestionnaire *questionnaire,
+                                                     const char         *language,
+                                                     JsonObject         *answers,
+                                                     GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+
 SaysoQuestionnaire *sayso_response_get_questionnaire (SaysoResponse   *self);
 const char         *sayso_response_get_language   (SaysoResponse      *self);
 void                sayso_response_set_language   (SaysoResponse      *self,
