@@ -114,14 +114,18 @@ power_cut_runs (guint    runs,
       char buf[256];
       gssize n;
 
+      /* Anywhere in the dozen submits: each is a few writes and a sync.
+       * Drawn here, in the parent: a forked child inherits the parent's
+       * random state, so children drawing for themselves all cut alike. */
+      guint cut = g_random_int_range (1, 8 * SUBMITS_PER_RUN);
+
       g_assert_cmpint (pipe (fds), ==, 0);
       pid = fork ();
       g_assert_cmpint (pid, >=, 0);
       if (pid == 0)
         {
           close (fds[0]);
-          /* Anywhere in the dozen submits: each is a few writes and a sync. */
-          submitting_child (path, fds[1], run, g_random_int_range (1, 8 * SUBMITS_PER_RUN), sync_off);
+          submitting_child (path, fds[1], run, cut, sync_off);
         }
       close (fds[1]);
       while ((n = read (fds[0], buf, sizeof buf)) > 0)
@@ -302,6 +306,9 @@ test_power_cut_export (void)
       g_autoptr(GDir) d = NULL;
       const char *name;
       int status = 0;
+      /* Drawn in the parent, so that each child cuts somewhere else. */
+      guint seam_cut = g_random_int_range (1, 7);
+      guint vfs_cut = g_random_int_range (1, 40);
       pid_t pid;
 
       for (guint i = 0; i < 2; i++)
@@ -325,9 +332,9 @@ test_power_cut_export (void)
             _exit (3);
           /* The cut falls in the bundle's writing, or in the store's marking. */
           if (run % 2 == 0)
-            _sayso_export_set_power_cut (g_random_int_range (1, 7));
+            _sayso_export_set_power_cut (seam_cut);
           else
-            test_vfs_power_cut_after (g_random_int_range (1, 40));
+            test_vfs_power_cut_after (vfs_cut);
           if (!sayso_store_export (child, stick, run % 9 == 0 ? SAYSO_EXPORT_AGAIN : SAYSO_EXPORT_DEFAULT, &result, NULL))
             _exit (4);
           _exit (0);
