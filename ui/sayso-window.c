@@ -794,6 +794,29 @@ walk_away (SaysoWindow *self)
 
 /* --- Moving through the journey ----------------------------------------- */
 
+/* Focus moving to a button scrolls its page smoothly (GtkViewport). When a
+ * page is hidden mid-scroll, GTK 4.8's gtk_adjustment_enable_animation()
+ * disconnects the scroll's frame-clock handler a second time and logs a
+ * critical; a quick tap on Next does it. Ending each scroll where it stands
+ * before a page is hidden keeps GTK off that path. */
+static void
+settle_scrolling (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (widget);
+      GtkAdjustment *adjustments[] = { gtk_scrolled_window_get_hadjustment (scrolled),
+                                       gtk_scrolled_window_get_vadjustment (scrolled) };
+
+      for (guint i = 0; i < G_N_ELEMENTS (adjustments); i++)
+        if (adjustments[i])  /* the same value: it only stops the animation */
+          gtk_adjustment_set_value (adjustments[i], gtk_adjustment_get_value (adjustments[i]));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    settle_scrolling (child);
+}
+
 static void
 show_page (SaysoWindow *self,
            SaysoPage    page)
@@ -802,6 +825,7 @@ show_page (SaysoWindow *self,
   SaysoQuestion *question;
 
   self->page = page;
+  settle_scrolling (GTK_WIDGET (self->stack));
   gtk_stack_set_visible_child_name (self->stack, names[page]);
 
   if (page == SAYSO_PAGE_QUESTION && (question = current_question (self)))
@@ -1183,6 +1207,13 @@ question_changed (SaysoQuestionView *view,
 }
 
 static void
+sayso_window_unmap (GtkWidget *widget)
+{
+  settle_scrolling (widget);
+  GTK_WIDGET_CLASS (sayso_window_parent_class)->unmap (widget);
+}
+
+static void
 sayso_window_dispose (GObject *object)
 {
   SaysoWindow *self = SAYSO_WINDOW (object);
@@ -1289,6 +1320,8 @@ sayso_window_class_init (SaysoWindowClass *klass)
   object_class->finalize = sayso_window_finalize;
   object_class->get_property = sayso_window_get_property;
   object_class->set_property = sayso_window_set_property;
+
+  widget_class->unmap = sayso_window_unmap;
 
   window_class->close_request = sayso_window_close_request;
   window_class->enable_debugging = sayso_window_enable_debugging;
