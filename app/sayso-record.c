@@ -7,6 +7,7 @@
 #define G_LOG_DOMAIN "sayso-record"
 
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sayso-record.h"
@@ -130,6 +131,22 @@ string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
+/* Reports group and filter by day as text: only one spelling of a date. */
+static gboolean
+is_day (const char *text)
+{
+  guint year, month, day;
+  char end;
+
+  if (strlen (text) != 10 || text[4] != '-' || text[7] != '-' ||
+      sscanf (text, "%4u-%2u-%2u%c", &year, &month, &day, &end) != 3)
+    return FALSE;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (text[i]))
+      return FALSE;
+  return g_date_valid_dmy (day, month, year);
+}
+
 SaysoRecord *
 sayso_record_decode (GBytes  *plaintext,
                      GError **error)
@@ -180,6 +197,12 @@ sayso_record_decode (GBytes  *plaintext,
 
   if (!(text = string_member (object, "day", error)))
     return NULL;
+  if (!is_day (text))
+    {
+      g_set_error (error, SAYSO_RECORD_ERROR, SAYSO_RECORD_ERROR_INVALID,
+                   "record: \"day\" must be a date written YYYY-MM-DD");
+      return NULL;
+    }
   record->day = g_strdup (text);
 
   if (!(text = string_member (object, "mode", error)))
