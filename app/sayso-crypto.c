@@ -553,10 +553,25 @@ sayso_unseal (const guint8  recipient_sk[SAYSO_BOX_SECRET_KEY_SIZE],
               GError      **error)
 {
   guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+
+  g_return_val_if_fail (recipient_sk != NULL, NULL);
+  g_return_val_if_fail (sealed != NULL, NULL);
+
+  crypto_scalarmult_base (pk, recipient_sk);
+  return sayso_unseal_with_keypair (pk, recipient_sk, sealed, error);
+}
+
+GBytes *
+sayso_unseal_with_keypair (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
+                           const guint8  recipient_sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                           GBytes       *sealed,
+                           GError      **error)
+{
   gsize len, padded_len, unpadded_len = 0;
   gconstpointer data;
   guint8 *buf;
 
+  g_return_val_if_fail (recipient_pk != NULL, NULL);
   g_return_val_if_fail (recipient_sk != NULL, NULL);
   g_return_val_if_fail (sealed != NULL, NULL);
 
@@ -570,9 +585,8 @@ sayso_unseal (const guint8  recipient_sk[SAYSO_BOX_SECRET_KEY_SIZE],
 
   padded_len = len - crypto_box_SEALBYTES;
   buf = g_malloc (padded_len);
-  crypto_scalarmult_base (pk, recipient_sk);
 
-  if (crypto_box_seal_open (buf, data, len, pk, recipient_sk) != 0)
+  if (crypto_box_seal_open (buf, data, len, recipient_pk, recipient_sk) != 0)
     {
       g_free (buf);
       g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN,

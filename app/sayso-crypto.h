@@ -95,5 +95,12 @@ GBytes   *sayso_seal                   (const guint8  recipient_pk[SAYSO_BOX_PUB
 GBytes   *sayso_unseal                 (const guint8  recipient_sk[SAYSO_BOX_SECRET_KEY_SIZE],
                                         GBytes       *sealed,
                                         GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same, with the public key that goes with @recipient_sk given rather
+ * than derived: deriving it costs as much as opening a record, so whoever
+ * opens many derives it once. */
+GBytes   *sayso_unseal_with_keypair    (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
+                                        const guint8  recipient_sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                        GBytes       *sealed,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -63,13 +63,16 @@ bundle_digest (SaysoBundle *bundle,
   crypto_generichash_final (&state, digest, 32);
 }
 
-/* A record opened and checked, ready to be stored. */
+/* A record opened and checked, ready to be stored. The thread that opens a
+ * record also frees what opening it took (the JSON tree): memory freed by
+ * the thread that allocated it goes back to that thread's cache, and the
+ * storing thread, which every record waits on, keeps to storing. */
 typedef struct
 {
   GError      *error;
-  SaysoRecord *record;
+  SaysoRecord *record;    /* without its answers tree */
   char        *answers;
-  GStrv        pairs;     /* question, value, kind, …: what the analysis database counts */
+  char       **pairs;     /* question, value, kind, …: one block, see answer_triples() */
 } Opened;
 
 static void
@@ -80,19 +83,23 @@ opened_clear (Opened *opened)
   if (opened->answers)
     sodium_memzero (opened->answers, strlen (opened->answers));
   g_clear_pointer (&opened->answers, g_free);
-  g_clear_pointer (&opened->pairs, g_strfreev);
+  g_clear_pointer (&opened->pairs, g_free);
 }
 
 /* The answers as triples question, value, kind (“t” free text, “c” a
- * choice): the rows the analysis database counts. */
-static GStrv
+ * choice): the rows the analysis database counts. A NULL-terminated array
+ * and its strings in one allocation, freed with g_free(). */
+static char **
 answer_triples (SaysoQuestionnaire *questionnaire,
                 JsonNode           *answers)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GPtrArray) strings = g_ptr_array_new ();
   JsonObjectIter iter;
   const char *question;
   JsonNode *value;
+  gsize size;
+  char **pairs;
+  char *text;
 
   json_object_iter_init (&iter, json_node_get_object (answers));
   while (json_object_iter_next (&iter, &question, &value))
@@ -105,24 +112,38 @@ answer_triples (SaysoQuestionnaire *questionnaire,
           JsonArray *array = json_node_get_array (value);
           for (guint i = 0; i < json_array_get_length (array); i++)
             {
-              g_strv_builder_add (builder, question);
-              g_strv_builder_add (builder, json_array_get_string_element (array, i));
-              g_strv_builder_add (builder, kind);
+              g_ptr_array_add (strings, (gpointer) question);
+              g_ptr_array_add (strings, (gpointer) json_array_get_string_element (array, i));
+              g_ptr_array_add (strings, (gpointer) kind);
             }
         }
       else if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
         {
-          g_strv_builder_add (builder, question);
-          g_strv_builder_add (builder, json_node_get_string (value));
-          g_strv_builder_add (builder, kind);
+          g_ptr_array_add (strings, (gpointer) question);
+          g_ptr_array_add (strings, (gpointer) json_node_get_string (value));
+          g_ptr_array_add (strings, (gpointer) kind);
         }
     }
-  return g_strv_builder_end (builder);
+
+  size = (strings->len + 1) * sizeof (char *);
+  for (guint i = 0; i < strings->len; i++)
+    size += strlen (g_ptr_array_index (strings, i)) + 1;
+  pairs = g_malloc (size);
+  text = (char *) (pairs + strings->len + 1);
+  for (guint i = 0; i < strings->len; i++)
+    {
+      gsize len = strlen (g_ptr_array_index (strings, i)) + 1;
+      pairs[i] = memcpy (text, g_ptr_array_index (strings, i), len);
+      text += len;
+    }
+  pairs[strings->len] = NULL;
+  return pairs;
 }
 
 static gboolean
 open_record (SaysoBundle   *bundle,
              guint          index,
+             const guint8  *pk,
              const guint8  *sk,
              GPtrArray     *questionnaires,
              Opened        *opened,
@@ -140,7 +161,7 @@ open_record (SaysoBundle   *bundle,
   if (!(sealed = sayso_bundle_read_record (bundle, index, error)))
     return FALSE;
 
-  if (!(plain = sayso_unseal (sk, sealed, &local_error)))
+  if (!(plain = sayso_unseal_with_keypair (pk, sk, sealed, &local_error)))
     {
       g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_WRONG_KEY,
                    "%s: record %u (id %s) cannot be opened with this secret key: is it the key these kiosks seal to?",
@@ -186,6 +207,8 @@ open_record (SaysoBundle   *bundle,
 
   opened->answers = json_to_string (record->answers, FALSE);
   opened->pairs = answer_triples (questionnaire, record->answers);
+  /* Freed here, by the thread that built it (see Opened). */
+  g_clear_pointer (&record->answers, json_node_unref);
   opened->record = g_steal_pointer (&record);
   return TRUE;
 }
@@ -199,6 +222,7 @@ open_record (SaysoBundle   *bundle,
 typedef struct
 {
   SaysoBundle   *bundle;
+  guint8         pk[32];
   const guint8  *sk;
   GPtrArray     *questionnaires;
   Opened        *opened;     /* one per record of the bundle */
@@ -226,7 +250,7 @@ open_chunk (gpointer data,
   for (guint i = first; i < last && !cancelled; i++)
     {
       Opened *opened = &work->opened[i];
-      if (!open_record (work->bundle, i, work->sk, work->questionnaires, opened, &opened->error))
+      if (!open_record (work->bundle, i, work->pk, work->sk, work->questionnaires, opened, &opened->error))
         break;
     }
 
@@ -314,6 +338,7 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
 
   work.bundle = bundle;
   work.sk = recipient_sk;
+  crypto_scalarmult_base (work.pk, recipient_sk);
   work.questionnaires = questionnaires;
   work.opened = g_new0 (Opened, MAX (1, bundle->entries->len));
   work.n_chunks = (bundle->entries->len + CHUNK - 1) / CHUNK;

@@ -4,10 +4,14 @@
  * export one bundle; the bundles are imported into a fresh analysis database,
  * then reported as HTML, PDF and CSV, for one site and for all. Each step is
  * timed. Targets: import under 10 s, a report under 3 s.
- * Run with `meson test --benchmark`; SAYSO_BENCH_N sets the total. */
+ * Run with `meson test --benchmark`; SAYSO_BENCH_N sets the total.
+ * SAYSO_BENCH_KEEP=1 keeps the folder (bundles, analysts' key, database);
+ * SAYSO_BENCH_REUSE=that folder imports its bundles again into a new
+ * database, skipping the kiosks, for timing the import on its own. */
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sayso-export.h"
 #include "sayso-import.h"
@@ -104,6 +108,8 @@ main (int   argc,
   g_autofree char *out = NULL;
   SaysoAnalysisDb *db;
   const char *env_n = g_getenv ("SAYSO_BENCH_N");
+  const char *reuse = g_getenv ("SAYSO_BENCH_REUSE");
+  g_autofree char *key_path = NULL;
   guint n = env_n ? (guint) atoi (env_n) : 100000;
   guint per_kiosk = n / N_KIOSKS;
   guint8 pk[32], sk[32];
@@ -120,15 +126,48 @@ main (int   argc,
   sayso_init ();
   survey = sayso_questionnaire_new_default ();
   g_ptr_array_add (questionnaires, survey);
-  if (g_mkdtemp (dir) == NULL)
+  if (reuse)
+    {
+      g_free (dir);
+      dir = g_strdup (reuse);
+    }
+  else if (g_mkdtemp (dir) == NULL)
     g_error ("cannot make %s", dir);
   stick = g_build_filename (dir, "stick", NULL);
-  g_mkdir (stick, 0700);
-  sayso_recipient_keypair_new (pk, sk);
+  key_path = g_build_filename (dir, "analysts.key", NULL);
+  db_path = g_build_filename (dir, "analysis.db", NULL);
 
   /* The kiosks: not timed as part of the targets, but shown. */
   start = g_get_monotonic_time ();
-  for (guint k = 0; k < N_KIOSKS; k++)
+  if (reuse)
+    {
+      g_autoptr(GDir) folder = g_dir_open (stick, 0, &error);
+      g_autofree char *key = NULL;
+      const char *name;
+      gsize len = 0;
+
+      if (folder == NULL || !g_file_get_contents (key_path, &key, &len, &error) || len != sizeof sk)
+        g_error ("%s: not a kept benchmark folder", reuse);
+      memcpy (sk, key, sizeof sk);
+      while ((name = g_dir_read_name (folder)))
+        g_ptr_array_add (bundles, g_build_filename (stick, name, NULL));
+      g_ptr_array_sort (bundles, (GCompareFunc) g_strcmp0);
+      per_kiosk = 0;
+      n = 0;
+      for (char **suffix = (char *[]) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
+        {
+          g_autofree char *old = g_strconcat (db_path, *suffix, NULL);
+          g_unlink (old);
+        }
+    }
+  else
+    {
+      g_mkdir (stick, 0700);
+      sayso_recipient_keypair_new (pk, sk);
+      if (!g_file_set_contents_full (key_path, (const char *) sk, sizeof sk, G_FILE_SET_CONTENTS_NONE, 0600, &error))
+        g_error ("%s", error->message);
+    }
+  for (guint k = 0; k < N_KIOSKS && !reuse; k++)
     {
       g_autofree char *name = g_strdup_printf ("kiosk-%u.db", k);
       g_autofree char *path = g_build_filename (dir, name, NULL);
@@ -156,7 +195,6 @@ main (int   argc,
     }
   setup_s = seconds_since (start);
 
-  db_path = g_build_filename (dir, "analysis.db", NULL);
   if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)))
     g_error ("%s", error->message);
 
@@ -170,7 +208,9 @@ main (int   argc,
       sayso_import_result_clear (&result);
     }
   import_s = seconds_since (start);
-  if (imported != (gint64) per_kiosk * N_KIOSKS)
+  if (reuse)
+    per_kiosk = imported / N_KIOSKS;
+  else if (imported != (gint64) per_kiosk * N_KIOSKS)
     g_error ("imported %" G_GINT64_FORMAT " of %u", imported, per_kiosk * N_KIOSKS);
 
   for (guint r = 0; r < G_N_ELEMENTS (reports); r++)
@@ -195,7 +235,7 @@ main (int   argc,
     }
 
   sayso_analysis_db_close (db);
-  if (!g_getenv ("SAYSO_BENCH_KEEP"))
+  if (!g_getenv ("SAYSO_BENCH_KEEP") && !reuse)
     test_remove_tree (dir);
   return 0;
 }

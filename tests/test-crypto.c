@@ -92,6 +92,17 @@ test_seal_round_trip (void)
   g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN);
   g_clear_error (&error);
 
+  /* With the public key given (an import derives it once): the same, and a
+   * public key that is not the secret key's opens nothing. */
+  {
+    g_autoptr(GBytes) again = sayso_unseal_with_keypair (pk, sk, sealed, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (again, plain));
+  }
+  g_assert_null (sayso_unseal_with_keypair (other_pk, sk, sealed, &error));
+  g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN);
+  g_clear_error (&error);
+
   copy = g_bytes_unref_to_data (g_bytes_ref (sealed), &len);
   copy[len / 2] ^= 1;
   tampered = g_bytes_new_take (copy, len);
