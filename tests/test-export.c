@@ -432,6 +432,35 @@ test_record_swapped (Fixture       *f,
   assert_refused (first, NULL, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 3 of 3");
 }
 
+/* A larger bundle is checked by several threads at once: the fault named is
+ * still the first in the file, whichever thread reached its record first. */
+static void
+test_first_fault_named (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  SaysoExportResult result = { 0 };
+  gsize len = 0;
+
+  submit_n (f->base.store, 200, "many");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (result.records, ==, 200);
+  g_assert_true (g_file_get_contents (result.path, &contents, &len, NULL));
+
+  /* Records 190, then 150 and 31 altered: 190, 150 and 31 lie in different runs. */
+  contents[40 + 189 * 12336 + 7] ^= 0x10;
+  g_assert_true (g_file_set_contents (result.path, contents, len, NULL));
+  assert_refused (result.path, NULL, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 190 of 200");
+  contents[40 + 149 * 12336 + 7000] ^= 0x10;
+  contents[40 + 30 * 12336 + 12335] ^= 0x10;
+  g_assert_true (g_file_set_contents (result.path, contents, len, NULL));
+  for (guint i = 0; i < 20; i++)
+    assert_refused (result.path, NULL, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 31 of 200");
+  sayso_export_result_clear (&result);
+}
+
 /* The PIN: kept only as Argon2id, wrong ones wait longer, five lock for five minutes. */
 static gint64 fake_now;
 
@@ -508,6 +537,7 @@ main (int   argc,
   ADD ("/export/keep-period", test_keep_period);
   ADD ("/bundle/tamper", test_tamper);
   ADD ("/bundle/record-swapped", test_record_swapped);
+  ADD ("/bundle/first-fault-named", test_first_fault_named);
   ADD ("/staff/pin", test_staff_pin);
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
