@@ -62,6 +62,34 @@ static const char * const migrations[] = {
   "ALTER TABLE kiosk ADD COLUMN export_seq INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE kiosk ADD COLUMN keep_days INTEGER NOT NULL DEFAULT 14;"
   "ALTER TABLE kiosk ADD COLUMN pin_hash TEXT;",
+
+  /* 2 -> 3: a row table whose key is random (SQLite's random(), seeded
+   * from the system) instead of a WITHOUT ROWID table. With 12 KiB rows a WITHOUT ROWID
+   * table keeps whole rows in its interior pages, four to a page, and
+   * every step of a lookup by id read a whole record: a tree seven levels
+   * deep for ten thousand responses. Rows are still in random order; the
+   * ids get a small index of their own. The export state is moved aside
+   * while its parent table is replaced, so that dropping the old table
+   * cascades to nothing. */
+  "CREATE TABLE responses_v3 ("
+  "  key INTEGER PRIMARY KEY,"
+  "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
+  "  questionnaire TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  sealed BLOB NOT NULL"
+  ");"
+  "INSERT INTO responses_v3 (key, id, questionnaire, version, sealed)"
+  "  SELECT random (), id, questionnaire, version, sealed FROM responses;"
+  "CREATE TEMP TABLE exported_v2 AS SELECT id, day FROM exported;"
+  "DROP TABLE exported;"
+  "DROP TABLE responses;"
+  "ALTER TABLE responses_v3 RENAME TO responses;"
+  "CREATE TABLE exported ("
+  "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE,"
+  "  day TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "INSERT INTO exported (id, day) SELECT id, day FROM temp.exported_v2;"
+  "DROP TABLE temp.exported_v2;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
@@ -546,9 +574,10 @@ sayso_db_insert_response (SaysoDb      *db,
 
   if (!prepare (db, &db->insert_stmt,
                 /* The id is the response's own: a retry of a submit whose
-                 * outcome was unclear finds it there and stores nothing twice. */
-                "INSERT INTO responses (id, questionnaire, version, sealed)"
-                " VALUES (?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+                 * outcome was unclear finds it there and stores nothing twice.
+                 * The key is random, so rows lie in no order of arrival. */
+                "INSERT INTO responses (key, id, questionnaire, version, sealed)"
+                " VALUES (random (), ?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
                 error))
     return FALSE;
 
@@ -582,7 +611,7 @@ sayso_db_foreach_response (SaysoDb             *db,
 
   rc = sqlite3_prepare_v2 (db->handle,
                            "SELECT r.id, r.questionnaire, r.version, e.id IS NOT NULL, r.sealed"
-                           " FROM responses r LEFT JOIN exported e ON e.id = r.id ORDER BY r.id",
+                           " FROM responses r LEFT JOIN exported e ON e.id = r.id ORDER BY r.key",
                            -1, &stmt, NULL);
   while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

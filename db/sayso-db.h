@@ -24,7 +24,7 @@ typedef enum
 } SaysoDbError;
 
 /* The current schema; sayso_db_open() migrates older stores up to it. */
-#define SAYSO_DB_SCHEMA_VERSION 2
+#define SAYSO_DB_SCHEMA_VERSION 3
 #define SAYSO_DB_RECORD_ID_SIZE 16
 
 typedef enum

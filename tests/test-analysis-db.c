@@ -162,7 +162,7 @@ static void
 test_sites_apart (Fixture       *f,
                   gconstpointer  data)
 {
-  static const char * const sites[] = { "Leeds", "Leeds\x1f" "2026-11-02", "Leeds 2", "", "Caerdydd — Cardiff" };
+  static const char * const sites[] = { "Leeds", "Leeds\0372026-11-02", "Leeds 2", "", "Caerdydd — Cardiff" };
   g_autoptr(GError) error = NULL;
   gint64 answered = 0;
 

@@ -136,8 +136,9 @@ test_fixed_record_size (TestStore     *f,
   sqlite3_close (db);
 }
 
-/* In clear, a row holds a random id, the questionnaire and ciphertext (the export state is
- * its own table); no rowid, no time. */
+/* In clear, a row holds a random key, a random id, the questionnaire and
+ * ciphertext (the export state is its own table); no time, and nothing in
+ * the order of the rows says which response came first. */
 static void
 test_schema_holds_nothing_else (TestStore     *f,
                                 gconstpointer  data)
@@ -145,21 +146,54 @@ test_schema_holds_nothing_else (TestStore     *f,
   sqlite3 *db;
   sqlite3_stmt *stmt;
   g_autoptr(GString) columns = g_string_new (NULL);
-  g_autofree char *sql = NULL;
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint rises = 0, ids_rise = 0;
+
+  /* Twenty responses, one after another. */
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+      g_autoptr(GError) error = NULL;
+
+      g_assert_true (sayso_response_set_choice (r, "contact_officer", "agree", &error));
+      g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+      g_assert_no_error (error);
+    }
 
   g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM pragma_table_info('responses') ORDER BY cid", -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_string_append_printf (columns, "%s ", sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
-  g_assert_cmpstr (columns->str, ==, "id questionnaire version sealed ");
+  g_assert_cmpstr (columns->str, ==, "key id questionnaire version sealed ");
 
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT sql FROM sqlite_schema WHERE name = 'responses'", -1, &stmt, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  sql = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  /* In the file's own order (by key), neither keys nor ids follow arrival:
+   * an autoincrement would rise 19 times in 19 steps. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT key, id FROM responses NOT INDEXED", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 key = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (keys, key);
+      g_ptr_array_add (ids, g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1)));
+    }
   sqlite3_finalize (stmt);
-  g_assert_nonnull (strstr (sql, "WITHOUT ROWID"));
   sqlite3_close (db);
+  g_assert_cmpuint (keys->len, ==, 20);
+  for (guint i = 1; i < keys->len; i++)
+    {
+      rises += g_array_index (keys, gint64, i) > g_array_index (keys, gint64, i - 1);
+      ids_rise += g_bytes_compare (g_ptr_array_index (ids, i), g_ptr_array_index (ids, i - 1)) > 0;
+    }
+  g_assert_cmpuint (rises, ==, 19);      /* the file is in key order… */
+  g_assert_cmpuint (ids_rise, <, 19);    /* …which is not id order… */
+  g_assert_cmpuint (ids_rise, >, 0);
+  {
+    /* …and keys are spread over the whole 64-bit range, not counted up. */
+    gint64 lo = g_array_index (keys, gint64, 0), hi = g_array_index (keys, gint64, keys->len - 1);
+    g_assert_cmpint (lo, <, 0);   /* each fails once in a million runs */
+    g_assert_cmpint (hi, >, 0);
+  }
 }
 
 static void
