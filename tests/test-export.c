@@ -461,6 +461,67 @@ test_first_fault_named (Fixture       *f,
   sayso_export_result_clear (&result);
 }
 
+static gboolean
+append_to (gconstpointer   data,
+           gsize           len,
+           gpointer        user_data,
+           GError        **error)
+{
+  g_byte_array_append (user_data, data, len);
+  return TRUE;
+}
+
+/* Records of any size are checked, those larger than the block the checker
+ * reads at a time among them, and a fault in either kind is named. */
+static void
+test_records_of_any_size (Fixture       *f,
+                          gconstpointer  data)
+{
+  static const gsize sizes[] = { 100, 1500000, 12336, 12336, 3000000, 7, 12336, 900000, 1048576, 1048577 };
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->stick, "sizes.sayso", NULL);
+  guint8 kiosk_pk[32], kiosk_sk[64];
+  SaysoBundleWriter *writer;
+  guint64 offsets[G_N_ELEMENTS (sizes)];
+
+  sayso_sign_keypair_new (kiosk_pk, kiosk_sk);
+  writer = sayso_bundle_writer_new (append_to, out, kiosk_pk, kiosk_sk, "Sizes", 1, "2026-11-23", &error);
+  g_assert_no_error (error);
+  for (guint r = 0; r < 8; r++)   /* enough records for the checker to use its threads */
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      {
+        g_autofree guint8 *bytes = g_malloc (sizes[i]);
+        g_autoptr(GBytes) sealed = NULL;
+        guint8 id[16];
+
+        sayso_random_bytes (bytes, sizes[i]);
+        sayso_random_bytes (id, sizeof id);
+        sealed = g_bytes_new_take (g_steal_pointer (&bytes), sizes[i]);
+        if (r == 0)
+          offsets[i] = out->len;
+        g_assert_true (sayso_bundle_writer_add (writer, id, "any", 1, sealed, &error));
+        g_assert_no_error (error);
+      }
+  g_assert_true (sayso_bundle_writer_finish (writer, &error));
+  sayso_bundle_writer_free (writer);
+
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  {
+    g_autoptr(SaysoBundle) bundle = sayso_bundle_open (path, kiosk_pk, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (bundle->entries->len, ==, 8 * G_N_ELEMENTS (sizes));
+  }
+
+  /* A flipped byte at the end of the 3 MB record, then in the first 100-byte one. */
+  out->data[offsets[4] + sizes[4] - 1] ^= 0x80;
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  assert_refused (path, kiosk_pk, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 5 of 80");
+  out->data[offsets[0] + 50] ^= 0x80;
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  assert_refused (path, kiosk_pk, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 1 of 80");
+}
+
 /* The PIN: kept only as Argon2id, wrong ones wait longer, five lock for five minutes. */
 static gint64 fake_now;
 
@@ -538,6 +599,7 @@ main (int   argc,
   ADD ("/bundle/tamper", test_tamper);
   ADD ("/bundle/record-swapped", test_record_swapped);
   ADD ("/bundle/first-fault-named", test_first_fault_named);
+  ADD ("/bundle/records-of-any-size", test_records_of_any_size);
   ADD ("/staff/pin", test_staff_pin);
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
