@@ -80,6 +80,9 @@ struct _SaysoWindow
   SaysoTextPair        *thanks_body;
   SaysoTextPair        *thanks_return;
   GArray               *texts;    /* of Text */
+  GtkBox               *languages_box;
+  /* Saved in staff mode, applied when nobody is in the middle of a survey. */
+  SaysoKioskConfig     *pending_config;
 
   SaysoStore           *store;
   SaysoSubmitQueue     *queue;
@@ -253,6 +256,7 @@ build_welcome (SaysoWindow *self)
       g_ptr_array_add (order, (gpointer) languages[i]);
 
   languages_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 32);
+  self->languages_box = GTK_BOX (languages_box);
   gtk_widget_set_halign (languages_box, GTK_ALIGN_CENTER);
   gtk_box_set_homogeneous (GTK_BOX (languages_box), TRUE);
   for (guint i = 0; i < order->len; i++)
@@ -726,6 +730,64 @@ reset_look (SaysoWindow *self)
   apply_look (self);
 }
 
+/* The kiosk's own language (Welsh when bilingual) first, then the
+ * questionnaire's order, as build_welcome() lays them out. */
+static void
+order_language_buttons (SaysoWindow *self)
+{
+  const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
+  const char *own = self->config->bilingual ? "cy" : self->config->default_language;
+  GtkWidget *after = NULL;
+  g_autofree char *own_name = g_strconcat ("language:", own, NULL);
+
+  for (int pass = 0; pass < 2; pass++)
+    for (guint i = 0; languages[i]; i++)
+      {
+        g_autofree char *name = g_strconcat ("language:", languages[i], NULL);
+        gboolean is_own = g_str_equal (name, own_name);
+
+        if (is_own != (pass == 0))
+          continue;
+        for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); child;
+             child = gtk_widget_get_next_sibling (child))
+          if (g_str_equal (gtk_widget_get_name (child), name))
+            {
+              gtk_box_reorder_child_after (self->languages_box, child, after);
+              after = child;
+              break;
+            }
+      }
+  self->first_language_button = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
+}
+
+/* Settings staff saved: the language the kiosk greets in and Welsh and
+ * English side by side change the whole screen, so they wait for the
+ * respondent in front of it, if any, to leave. */
+static void
+apply_pending_config (SaysoWindow *self)
+{
+  g_autoptr(SaysoKioskConfig) config = g_steal_pointer (&self->pending_config);
+
+  if (config == NULL)
+    return;
+
+  if (sayso_questionnaire_has_language (self->questionnaire, config->default_language))
+    {
+      g_free (self->config->default_language);
+      self->config->default_language = g_strdup (config->default_language);
+    }
+  /* Side by side is Welsh and English: only for a questionnaire in both. */
+  self->config->bilingual = config->bilingual &&
+                            sayso_questionnaire_has_language (self->questionnaire, "cy") &&
+                            sayso_questionnaire_has_language (self->questionnaire, "en");
+  if (self->config->bilingual)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "bilingual");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "bilingual");
+  order_language_buttons (self);
+  update_texts (self);
+}
+
 /* Everything that could tell the next person about this one goes. */
 static void
 forget_respondent (SaysoWindow *self)
@@ -737,6 +799,7 @@ forget_respondent (SaysoWindow *self)
   gtk_widget_set_visible (self->confirm, FALSE);
   watch_idleness (self, FALSE);
   self->question_index = -1;
+  apply_pending_config (self);
   g_free (self->language);
   self->language = g_strdup (self->config->default_language);
   reset_look (self);
@@ -1074,15 +1137,21 @@ staff_settings_changed (SaysoStaffView *view,
       return;
     }
 
-  /* These take effect with the next respondent; Welsh and English side by
-   * side is laid out once, when the kiosk starts. */
+  /* These take effect with the next respondent. */
   self->config->idle_timeout = config->idle_timeout;
   self->config->countdown = config->countdown;
   self->config->keep_partial = config->keep_partial;
-  if (sayso_questionnaire_has_language (self->questionnaire, config->default_language))
+
+  /* These change the screen: now, if it is waiting for someone, else when
+   * the person using it leaves. */
+  g_clear_pointer (&self->pending_config, sayso_kiosk_config_free);
+  self->pending_config = g_steal_pointer (&config);
+  if (self->page == SAYSO_PAGE_WELCOME)
     {
-      g_free (self->config->default_language);
-      self->config->default_language = g_strdup (config->default_language);
+      apply_pending_config (self);
+      g_free (self->language);
+      self->language = g_strdup (self->config->default_language);
+      update_texts (self);
     }
 }
 
@@ -1244,6 +1313,7 @@ sayso_window_finalize (GObject *object)
 
   g_clear_pointer (&self->texts, g_array_unref);
   g_clear_pointer (&self->config, sayso_kiosk_config_free);
+  g_clear_pointer (&self->pending_config, sayso_kiosk_config_free);
   g_clear_pointer (&self->settings_file, g_free);
   g_clear_pointer (&self->sent_day, g_free);
   g_clear_pointer (&self->language, g_free);

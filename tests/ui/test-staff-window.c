@@ -147,6 +147,66 @@ test_covers_the_journey (KioskFixture  *fixture,
   g_assert_cmpstr (ui_current_question (window), ==, "contact_officer");
 }
 
+static const char *
+first_language_button (SaysoWindow *window)
+{
+  GtkWidget *button = ui_find (GTK_WIDGET (window), "language:en");
+  return gtk_widget_get_name (gtk_widget_get_first_child (gtk_widget_get_parent (button)));
+}
+
+static void
+save_settings (SaysoWindow *window,
+               gboolean     welsh_first,
+               gboolean     bilingual)
+{
+  GtkWidget *root = GTK_WIDGET (window);
+
+  unlock (window, "5555");
+  staff_do (window, "staff.show-settings", NULL);
+  gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-welsh-first")), welsh_first);
+  gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-bilingual")), bilingual);
+  staff_do (window, "staff.save-settings", NULL);
+  staff_do (window, "staff.close", NULL);
+}
+
+/* Settings that change the screen apply at once when it is waiting for
+ * someone, and only after the person using it leaves otherwise. */
+static void
+test_language_settings (KioskFixture  *fixture,
+                        gconstpointer  data)
+{
+  g_autofree char *settings = g_build_filename (fixture->store.dir, "kiosk.ini", NULL);
+  SaysoWindow *window;
+  GtkWidget *root;
+
+  set_pin (fixture);
+  window = kiosk_fixture_open (fixture, FALSE);
+  root = GTK_WIDGET (window);
+  sayso_window_set_settings_file (window, settings);
+  g_assert_cmpstr (first_language_button (window), ==, "language:en");
+  g_assert_false (gtk_widget_has_css_class (root, "bilingual"));
+
+  /* On the welcome screen: at once. */
+  save_settings (window, TRUE, TRUE);
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_WELCOME);
+  g_assert_true (gtk_widget_has_css_class (root, "bilingual"));
+  g_assert_cmpstr (first_language_button (window), ==, "language:cy");
+
+  /* Someone is answering: their screen stays as it is until they leave. */
+  ui_press (root, "language:en");
+  ui_press (root, "next");
+  g_assert_cmpstr (ui_current_question (window), ==, "contact_officer");
+  save_settings (window, FALSE, FALSE);
+  g_assert_true (gtk_widget_has_css_class (root, "bilingual"));
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_QUESTION);
+
+  ui_press (root, "start-again");
+  ui_press (root, "start-again-yes");
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_WELCOME);
+  g_assert_false (gtk_widget_has_css_class (root, "bilingual"));
+  g_assert_cmpstr (first_language_button (window), ==, "language:en");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -154,6 +214,7 @@ main (int   argc,
   ui_test_init (&argc, &argv);
 
   g_test_add ("/kiosk/staff/modes-and-counts", KioskFixture, NULL, kiosk_fixture_setup, test_modes, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/staff/language-settings", KioskFixture, NULL, kiosk_fixture_setup, test_language_settings, kiosk_fixture_teardown);
   g_test_add ("/kiosk/staff/covers-the-journey", KioskFixture, NULL, kiosk_fixture_setup, test_covers_the_journey, kiosk_fixture_teardown);
 
   return g_test_run ();
