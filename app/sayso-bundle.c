@@ -28,19 +28,103 @@
 
 G_DEFINE_QUARK (sayso-bundle-error-quark, sayso_bundle_error)
 
+/* A record written, for the manifest. Its hash is filled in by the hashing
+ * thread; the manifest is built once every hash is in. */
+typedef struct
+{
+  guint8  id[16];
+  char   *questionnaire;
+  gint64  version;
+  guint64 size;
+  guint8  hash[SAYSO_BUNDLE_HASH_SIZE];
+} WrittenRecord;
+
+typedef struct
+{
+  WrittenRecord *record;
+  GBytes        *sealed;
+} HashJob;
+
+/* How many records may wait for their hash: a bound on the memory held. */
+#define MAX_HASHES_WAITING 64
+
 struct _SaysoBundleWriter
 {
   SaysoBundleWriteFunc  write_func;
   gpointer              user_data;
   guint8                kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   guint8               *kiosk_sk;   /* locked */
-  JsonBuilder          *records;
+  GPtrArray            *records;    /* of WrittenRecord */
   guint64               size;
-  gint64                count;
   char                 *site;
   gint64                sequence;
   char                 *day;
+
+  /* Hashing a record costs about as much as reading and writing it: a
+   * thread of its own hashes while this one goes on reading and writing. */
+  GThread              *hasher;
+  GMutex                lock;
+  GCond                 cond;
+  GQueue                jobs;       /* of HashJob */
+  guint                 waiting;    /* queued or being hashed */
+  gboolean              closing;
 };
+
+static void
+written_record_free (WrittenRecord *record)
+{
+  g_free (record->questionnaire);
+  g_free (record);
+}
+
+static void
+hash_record (HashJob *job)
+{
+  gsize len;
+  gconstpointer data = g_bytes_get_data (job->sealed, &len);
+
+  crypto_generichash (job->record->hash, sizeof job->record->hash, data, len, NULL, 0);
+  g_bytes_unref (job->sealed);
+  g_free (job);
+}
+
+static gpointer
+hasher_thread (gpointer data)
+{
+  SaysoBundleWriter *writer = data;
+
+  g_mutex_lock (&writer->lock);
+  for (;;)
+    {
+      HashJob *job;
+
+      while (g_queue_is_empty (&writer->jobs) && !writer->closing)
+        g_cond_wait (&writer->cond, &writer->lock);
+      if ((job = g_queue_pop_head (&writer->jobs)) == NULL)
+        break;   /* closing, and nothing left */
+      g_mutex_unlock (&writer->lock);
+      hash_record (job);
+      g_mutex_lock (&writer->lock);
+      writer->waiting--;
+      g_cond_broadcast (&writer->cond);
+    }
+  g_mutex_unlock (&writer->lock);
+  return NULL;
+}
+
+/* Waits for every hash asked for, and ends the hashing thread. */
+static void
+stop_hashing (SaysoBundleWriter *writer)
+{
+  if (writer->hasher == NULL)
+    return;
+  g_mutex_lock (&writer->lock);
+  writer->closing = TRUE;
+  g_cond_broadcast (&writer->cond);
+  g_mutex_unlock (&writer->lock);
+  g_thread_join (g_steal_pointer (&writer->hasher));
+  g_assert (writer->waiting == 0 && g_queue_is_empty (&writer->jobs));
+}
 
 char *
 sayso_hex (const guint8 *data,
@@ -80,6 +164,9 @@ sayso_bundle_writer_new (SaysoBundleWriteFunc   write_func,
   g_return_val_if_fail (site != NULL && day != NULL, NULL);
 
   writer = g_new0 (SaysoBundleWriter, 1);
+  g_mutex_init (&writer->lock);
+  g_cond_init (&writer->cond);
+  g_queue_init (&writer->jobs);
   writer->write_func = write_func;
   writer->user_data = user_data;
   memcpy (writer->kiosk_pk, kiosk_pk, sizeof writer->kiosk_pk);
@@ -87,8 +174,7 @@ sayso_bundle_writer_new (SaysoBundleWriteFunc   write_func,
   if (writer->kiosk_sk == NULL)
     g_error ("out of memory");
   memcpy (writer->kiosk_sk, kiosk_sk, SAYSO_SIGN_SECRET_KEY_SIZE);
-  writer->records = json_builder_new_immutable ();
-  json_builder_begin_array (writer->records);
+  writer->records = g_ptr_array_new_with_free_func ((GDestroyNotify) written_record_free);
   writer->site = g_strdup (site);
   writer->sequence = sequence;
   writer->day = g_strdup (day);
@@ -96,6 +182,10 @@ sayso_bundle_writer_new (SaysoBundleWriteFunc   write_func,
   if (!put (writer, HEAD_MAGIC, MAGIC_SIZE, error) ||
       !put (writer, writer->kiosk_pk, sizeof writer->kiosk_pk, error))
     return NULL;
+
+  /* A plain thread (see check_records()); without one, hashes are done inline. */
+  if (g_get_num_processors () > 1)
+    writer->hasher = g_thread_try_new ("sayso-hash", hasher_thread, writer, NULL);
 
   return g_steal_pointer (&writer);
 }
@@ -108,9 +198,8 @@ sayso_bundle_writer_add (SaysoBundleWriter  *writer,
                          GBytes             *sealed,
                          GError            **error)
 {
-  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
-  g_autofree char *id_hex = NULL;
-  g_autofree char *hash_hex = NULL;
+  WrittenRecord *record;
+  HashJob *job;
   gconstpointer data;
   gsize len;
 
@@ -118,26 +207,31 @@ sayso_bundle_writer_add (SaysoBundleWriter  *writer,
   g_return_val_if_fail (id != NULL && questionnaire != NULL && sealed != NULL, FALSE);
 
   data = g_bytes_get_data (sealed, &len);
-  crypto_generichash (hash, sizeof hash, data, len, NULL, 0);
-
   if (!put (writer, data, len, error))
     return FALSE;
 
-  id_hex = sayso_hex (id, 16);
-  hash_hex = sayso_hex (hash, sizeof hash);
-  json_builder_begin_object (writer->records);
-  json_builder_set_member_name (writer->records, "id");
-  json_builder_add_string_value (writer->records, id_hex);
-  json_builder_set_member_name (writer->records, "questionnaire");
-  json_builder_add_string_value (writer->records, questionnaire);
-  json_builder_set_member_name (writer->records, "version");
-  json_builder_add_int_value (writer->records, version);
-  json_builder_set_member_name (writer->records, "size");
-  json_builder_add_int_value (writer->records, (gint64) len);
-  json_builder_set_member_name (writer->records, "blake2b");
-  json_builder_add_string_value (writer->records, hash_hex);
-  json_builder_end_object (writer->records);
-  writer->count++;
+  record = g_new0 (WrittenRecord, 1);
+  memcpy (record->id, id, sizeof record->id);
+  record->questionnaire = g_strdup (questionnaire);
+  record->version = version;
+  record->size = len;
+  g_ptr_array_add (writer->records, record);
+
+  job = g_new0 (HashJob, 1);
+  job->record = record;
+  job->sealed = g_bytes_ref (sealed);
+  if (writer->hasher == NULL)
+    {
+      hash_record (job);
+      return TRUE;
+    }
+  g_mutex_lock (&writer->lock);
+  while (writer->waiting >= MAX_HASHES_WAITING)
+    g_cond_wait (&writer->cond, &writer->lock);
+  g_queue_push_tail (&writer->jobs, job);
+  writer->waiting++;
+  g_cond_broadcast (&writer->cond);
+  g_mutex_unlock (&writer->lock);
   return TRUE;
 }
 
@@ -146,6 +240,7 @@ sayso_bundle_writer_finish (SaysoBundleWriter  *writer,
                             GError            **error)
 {
   g_autoptr(JsonBuilder) manifest = json_builder_new_immutable ();
+  g_autoptr(JsonBuilder) records = json_builder_new_immutable ();
   g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *kiosk_b64 = NULL;
@@ -157,7 +252,30 @@ sayso_bundle_writer_finish (SaysoBundleWriter  *writer,
 
   g_return_val_if_fail (writer != NULL, FALSE);
 
-  json_builder_end_array (writer->records);
+  stop_hashing (writer);
+  json_builder_begin_array (records);
+  for (guint i = 0; i < writer->records->len; i++)
+    {
+      WrittenRecord *record = g_ptr_array_index (writer->records, i);
+      char id_hex[sizeof record->id * 2 + 1];
+      char hash_hex[sizeof record->hash * 2 + 1];
+
+      sodium_bin2hex (id_hex, sizeof id_hex, record->id, sizeof record->id);
+      sodium_bin2hex (hash_hex, sizeof hash_hex, record->hash, sizeof record->hash);
+      json_builder_begin_object (records);
+      json_builder_set_member_name (records, "id");
+      json_builder_add_string_value (records, id_hex);
+      json_builder_set_member_name (records, "questionnaire");
+      json_builder_add_string_value (records, record->questionnaire);
+      json_builder_set_member_name (records, "version");
+      json_builder_add_int_value (records, record->version);
+      json_builder_set_member_name (records, "size");
+      json_builder_add_int_value (records, (gint64) record->size);
+      json_builder_set_member_name (records, "blake2b");
+      json_builder_add_string_value (records, hash_hex);
+      json_builder_end_object (records);
+    }
+  json_builder_end_array (records);
   kiosk_b64 = g_base64_encode (writer->kiosk_pk, sizeof writer->kiosk_pk);
 
   json_builder_begin_object (manifest);
@@ -172,9 +290,9 @@ sayso_bundle_writer_finish (SaysoBundleWriter  *writer,
   json_builder_set_member_name (manifest, "day");
   json_builder_add_string_value (manifest, writer->day);
   json_builder_set_member_name (manifest, "record_count");
-  json_builder_add_int_value (manifest, writer->count);
+  json_builder_add_int_value (manifest, writer->records->len);
   json_builder_set_member_name (manifest, "records");
-  json_builder_add_value (manifest, json_builder_get_root (writer->records));
+  json_builder_add_value (manifest, json_builder_get_root (records));
   json_builder_end_object (manifest);
 
   root = json_builder_get_root (manifest);
@@ -211,8 +329,11 @@ sayso_bundle_writer_free (SaysoBundleWriter *writer)
   if (writer == NULL)
     return;
 
+  stop_hashing (writer);
+  g_mutex_clear (&writer->lock);
+  g_cond_clear (&writer->cond);
   sodium_free (writer->kiosk_sk);
-  g_clear_object (&writer->records);
+  g_clear_pointer (&writer->records, g_ptr_array_unref);
   g_free (writer->site);
   g_free (writer->day);
   g_free (writer);
