@@ -1,5 +1,6 @@
 /* Keys, sealing and their failure paths. */
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -166,6 +167,52 @@ test_sealer_prepared (void)
   g_assert_true (g_bytes_equal (opened, plain));
 }
 
+/* Sealed by someone with the public key but without Sayso's padding: the
+ * 0x80 marker at every alignment, trailing zeros of every length, and no
+ * marker at all. */
+static GBytes *
+seal_raw (const guint8 *pk,
+          const guint8 *plain,
+          gsize         len)
+{
+  guint8 *sealed = g_malloc (len + crypto_box_SEALBYTES);
+
+  g_assert_cmpint (crypto_box_seal (sealed, plain, len, pk), ==, 0);
+  return g_bytes_new_take (sealed, len + crypto_box_SEALBYTES);
+}
+
+static void
+test_unpadding (void)
+{
+  guint8 pk[32], sk[32];
+  guint8 plain[64];
+
+  sayso_recipient_keypair_new (pk, sk);
+  for (gsize content = 0; content < 20; content++)
+    for (gsize zeros = 0; zeros < 20; zeros++)
+      {
+        g_autoptr(GBytes) sealed = NULL;
+        g_autoptr(GBytes) opened = NULL;
+        g_autoptr(GError) error = NULL;
+
+        memset (plain, 'x', content);
+        plain[content] = 0x80;
+        memset (plain + content + 1, 0, zeros);
+        sealed = seal_raw (pk, plain, content + 1 + zeros);
+        opened = sayso_unseal (sk, sealed, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (g_bytes_get_size (opened), ==, content);
+
+        /* The same with the marker missing: refused. */
+        g_clear_pointer (&sealed, g_bytes_unref);
+        memset (plain, 0, sizeof plain);
+        memset (plain, 'x', content);
+        sealed = seal_raw (pk, plain, content + 1 + zeros);
+        g_assert_null (sayso_unseal (sk, sealed, &error));
+        g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_CANNOT_OPEN);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -177,6 +224,7 @@ main (int   argc,
   g_test_add_func ("/crypto/key-files", test_key_files);
   g_test_add_func ("/crypto/seal-round-trip", test_seal_round_trip);
   g_test_add_func ("/crypto/seal-sizes", test_seal_sizes);
+  g_test_add_func ("/crypto/unpadding", test_unpadding);
   g_test_add_func ("/crypto/sealer-prepared", test_sealer_prepared);
 
   return g_test_run ();
