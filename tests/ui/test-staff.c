@@ -184,6 +184,7 @@ test_idle_close (Fixture       *f,
                  gconstpointer  data)
 {
   gboolean done = FALSE;
+  guint timeout;
 
   set_pin (f, "1234");
   sayso_staff_view_set_idle_seconds (f->view, 1);
@@ -192,9 +193,13 @@ test_idle_close (Fixture       *f,
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
   g_assert_cmpuint (f->closed, ==, 0);
 
-  g_timeout_add (1600, quit_later, &done);
-  while (!done)
+  /* g_timeout_add_seconds() keeps to whole seconds of the clock: a one
+   * second timeout can take nearly two. Five before calling it stuck. */
+  timeout = g_timeout_add (5000, quit_later, &done);
+  while (!done && f->closed == 0)
     g_main_context_iteration (NULL, TRUE);
+  if (!done)
+    g_source_remove (timeout);
 
   g_assert_cmpuint (f->closed, ==, 1);
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");

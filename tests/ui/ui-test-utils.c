@@ -83,6 +83,33 @@ ui_wait (guint msec)
   ui_iterate ();
 }
 
+/* Runs the main loop until @done says so, or @max_msec have passed (timers
+ * late under load, g_timeout_add_seconds() keeping to whole seconds):
+ * returns what @done last said. */
+gboolean
+ui_wait_for (gboolean (*done) (gpointer data),
+             gpointer   data,
+             guint      max_msec)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) max_msec * 1000;
+  gboolean tick = FALSE;
+  guint source = g_timeout_add (20, wait_done, &tick);
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (tick)
+        {
+          tick = FALSE;
+          source = g_timeout_add (20, wait_done, &tick);
+        }
+    }
+  if (!tick)
+    g_source_remove (source);
+  ui_iterate ();
+  return done (data);
+}
+
 static GtkWidget *
 find (GtkWidget  *widget,
       const char *name,

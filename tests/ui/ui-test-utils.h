@@ -29,6 +29,9 @@ SaysoWindow *kiosk_fixture_open      (KioskFixture  *fixture,
 
 void        ui_iterate               (void);
 void        ui_wait                  (guint          msec);
+gboolean    ui_wait_for              (gboolean     (*done) (gpointer data),
+                                      gpointer       data,
+                                      guint          max_msec);
 GtkWidget  *ui_find                  (GtkWidget     *root,
                                       const char    *name);
 void        ui_press                 (GtkWidget     *root,
