@@ -230,11 +230,42 @@ big_button_new (SaysoWindow   *self,
   return button;
 }
 
+static GtkWidget *
+language_button (SaysoWindow *self,
+                 const char  *language)
+{
+  g_autofree char *name = g_strconcat ("language:", language, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_str_equal (gtk_widget_get_name (child), name))
+      return child;
+  return NULL;
+}
+
+/* The kiosk's own language (Welsh when bilingual) first, then the
+ * questionnaire's order. */
+static void
+order_language_buttons (SaysoWindow *self)
+{
+  const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
+  GtkWidget *button, *after = NULL;
+
+  for (guint i = 0; languages[i]; i++)
+    if ((button = language_button (self, languages[i])))
+      {
+        gtk_box_reorder_child_after (self->languages_box, button, after);
+        after = button;
+      }
+  if ((button = language_button (self, self->config->bilingual ? "cy" : self->config->default_language)))
+    gtk_box_reorder_child_after (self->languages_box, button, NULL);
+  self->first_language_button = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
+}
+
 static void
 build_welcome (SaysoWindow *self)
 {
   const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
-  g_autoptr(GPtrArray) order = g_ptr_array_new ();
   GtkWidget *languages_box;
   GtkWidget *settings;
   GtkWidget *sizes;
@@ -248,26 +279,19 @@ build_welcome (SaysoWindow *self)
   pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-invite", SAYSO_STR_WELCOME_INVITE);
   gtk_box_append (self->welcome_page, GTK_WIDGET (pair));
 
-  /* Each language's button is written in that language, the kiosk's own
-   * language (Welsh when bilingual) first. */
-  g_ptr_array_add (order, (gpointer) (self->config->bilingual ? "cy" : self->config->default_language));
-  for (guint i = 0; languages[i]; i++)
-    if (!g_ptr_array_find_with_equal_func (order, languages[i], g_str_equal, NULL))
-      g_ptr_array_add (order, (gpointer) languages[i]);
-
+  /* Each language's button is written in that language; order_language_buttons()
+   * puts the kiosk's own first. */
   languages_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 32);
   self->languages_box = GTK_BOX (languages_box);
   gtk_widget_set_halign (languages_box, GTK_ALIGN_CENTER);
   gtk_box_set_homogeneous (GTK_BOX (languages_box), TRUE);
-  for (guint i = 0; i < order->len; i++)
+  for (guint i = 0; languages[i]; i++)
     {
-      const char *lang = order->pdata[i];
+      const char *lang = languages[i];
       g_autofree char *name = g_strconcat ("language:", lang, NULL);
       GtkWidget *button;
       GtkWidget *label;
 
-      if (!sayso_questionnaire_has_language (self->questionnaire, lang))
-        continue;
       button = gtk_button_new ();
       label = gtk_label_new (sayso_string (SAYSO_STR_LANGUAGE_NAME, lang));
       gtk_button_set_child (GTK_BUTTON (button), label);
@@ -278,10 +302,9 @@ build_welcome (SaysoWindow *self)
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", lang);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       sayso_string (SAYSO_STR_LANGUAGE_NAME, lang), -1);
-      if (self->first_language_button == NULL)
-        self->first_language_button = button;
       gtk_box_append (GTK_BOX (languages_box), button);
     }
+  order_language_buttons (self);
   gtk_box_append (self->welcome_page, languages_box);
 
   /* Settings for whoever needs them, quiet and at the bottom. */
@@ -730,36 +753,6 @@ reset_look (SaysoWindow *self)
   apply_look (self);
 }
 
-/* The kiosk's own language (Welsh when bilingual) first, then the
- * questionnaire's order, as build_welcome() lays them out. */
-static void
-order_language_buttons (SaysoWindow *self)
-{
-  const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
-  const char *own = self->config->bilingual ? "cy" : self->config->default_language;
-  GtkWidget *after = NULL;
-  g_autofree char *own_name = g_strconcat ("language:", own, NULL);
-
-  for (int pass = 0; pass < 2; pass++)
-    for (guint i = 0; languages[i]; i++)
-      {
-        g_autofree char *name = g_strconcat ("language:", languages[i], NULL);
-        gboolean is_own = g_str_equal (name, own_name);
-
-        if (is_own != (pass == 0))
-          continue;
-        for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); child;
-             child = gtk_widget_get_next_sibling (child))
-          if (g_str_equal (gtk_widget_get_name (child), name))
-            {
-              gtk_box_reorder_child_after (self->languages_box, child, after);
-              after = child;
-              break;
-            }
-      }
-  self->first_language_button = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
-}
-
 /* Settings staff saved: the language the kiosk greets in and Welsh and
  * English side by side change the whole screen, so they wait for the
  * respondent in front of it, if any, to leave. */
@@ -785,7 +778,7 @@ apply_pending_config (SaysoWindow *self)
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "bilingual");
   order_language_buttons (self);
-  update_texts (self);
+  /* The texts follow with the page shown next (show_page()). */
 }
 
 /* Everything that could tell the next person about this one goes. */
@@ -888,7 +881,8 @@ show_page (SaysoWindow *self,
   SaysoQuestion *question;
 
   self->page = page;
-  settle_scrolling (GTK_WIDGET (self->stack));
+  if (gtk_stack_get_visible_child (self->stack))   /* the page about to be hidden */
+    settle_scrolling (gtk_stack_get_visible_child (self->stack));
   gtk_stack_set_visible_child_name (self->stack, names[page]);
 
   if (page == SAYSO_PAGE_QUESTION && (question = current_question (self)))
