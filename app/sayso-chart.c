@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sayso-chart.h"
+#include "sayso-report.h"
 
 #define FONT_FAMILY  "DejaVu Sans, Sans"
 #define FONT_SIZE    8.5
@@ -46,6 +47,10 @@ struct _SaysoChart
   char      *compare_label;
   char      *segments[SAYSO_CHART_MAX_SEGMENTS];
   guint      n_segments;
+  /* The last measurement: a PDF asks for it while laying out its pages and
+   * again to draw, and a chart is laid out text by text. */
+  double     measured_width;
+  double     measured_height;
 };
 
 static void
@@ -87,14 +92,7 @@ sayso_chart_add_bar (SaysoChart *chart,
   row->compare = compare < 0 ? -1.0 : CLAMP (compare, 0.0, 1.0);
   row->hidden = hidden;
   g_ptr_array_add (chart->rows, row);
-}
-
-void
-sayso_chart_set_compare_label (SaysoChart *chart,
-                               const char *label)
-{
-  g_free (chart->compare_label);
-  chart->compare_label = g_strdup (label);
+  chart->measured_height = 0;
 }
 
 SaysoChart *
@@ -127,6 +125,7 @@ sayso_chart_add_stack (SaysoChart   *chart,
   for (guint i = 0; i < chart->n_segments; i++)
     row->counts[i] = MAX (counts[i], 0);
   g_ptr_array_add (chart->rows, row);
+  chart->measured_height = 0;
 }
 
 void
@@ -466,7 +465,7 @@ render_stacked (SaysoChart *chart,
           {
             double w = bar_w * (double) row->counts[s] / (double) total;
             const Fill *fill = &segment_fills[s];
-            gint64 pct = (200 * row->counts[s] + total) / (2 * total);
+            gint64 pct = sayso_report_percent (row->counts[s], total);   /* as the tables round */
 
             if (row->counts[s] == 0)
               continue;
@@ -528,13 +527,19 @@ double
 sayso_chart_measure (SaysoChart *chart,
                      double      width)
 {
-  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
-  cairo_t *cr = cairo_create (surface);
-  double h = render (chart, cr, width);
+  cairo_surface_t *surface;
+  cairo_t *cr;
 
+  if (chart->measured_height > 0 && chart->measured_width == width)
+    return chart->measured_height;
+
+  surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cr = cairo_create (surface);
+  chart->measured_height = ceil (render (chart, cr, width));
+  chart->measured_width = width;
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
-  return ceil (h);
+  return chart->measured_height;
 }
 
 double

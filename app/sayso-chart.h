@@ -32,8 +32,6 @@ void        sayso_chart_add_bar         (SaysoChart         *chart,
                                          double              compare,
                                          gboolean            hidden);
 /* The legend's words for the marker, e.g. "national average (all sites)". */
-void        sayso_chart_set_compare_label (SaysoChart       *chart,
-                                           const char       *label);
 
 /* 100% stacked bars over the same segments (e.g. the six Likert points), each
  * row with its own label and figure at the right. */

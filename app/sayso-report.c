@@ -289,7 +289,6 @@ typedef enum
   BLOCK_SUBTITLE,
   BLOCK_H2,
   BLOCK_H3,
-  BLOCK_PARA,
   BLOCK_HEADLINE,   /* strong: the figure; text: the words after it; note: national average */
   BLOCK_NOTE,
   BLOCK_CHART,
@@ -729,8 +728,7 @@ build (Report *report)
                                             report->options->site ? report->options->site : "all sites");
   g_autofree char *period = NULL;
   const char *survey = sayso_questionnaire_get_title (report->questionnaire, report->language);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *today = sayso_today ();   /* as the PDF's date, and SAYSO_TODAY for tests */
   g_autofree char *subtitle = NULL;
   guint n_sections = sayso_questionnaire_get_n_sections (report->questionnaire);
 
@@ -906,11 +904,6 @@ write_html (Report  *report,
           html_escaped (out, block->text);
           g_string_append_printf (out, "</h%d>\n", block->kind == BLOCK_H2 ? 2 : 3);
           break;
-        case BLOCK_PARA:
-          g_string_append (out, "<p>");
-          html_escaped (out, block->text);
-          g_string_append (out, "</p>\n");
-          break;
         case BLOCK_NOTE:
           g_string_append_printf (out, "<p class=\"note\"%s%s>", space, attrs);
           html_escaped (out, block->text);
@@ -935,7 +928,10 @@ write_html (Report  *report,
             g_autofree char *svg = sayso_chart_to_svg (block->chart, 480, prefix, block->title, block->desc, error);
 
             if (svg == NULL)
-              return FALSE;
+              {
+                memset (out->str, 0, out->len);   /* quotes may be in it already */
+                return FALSE;
+              }
             g_string_append (out, "<figure>\n");
             g_string_append (out, svg);
             g_string_append (out, "\n<details><summary>The figures as a table</summary>\n<table>\n<caption>");
@@ -1135,6 +1131,7 @@ write_pdf (Report  *report,
       Block *block = g_ptr_array_index (report->blocks, b);
       g_autofree char *text = g_markup_escape_text (block->text ? block->text : "", -1);
       g_autofree char *markup = NULL;
+      double keep;
 
       switch (block->kind)
         {
@@ -1146,7 +1143,8 @@ write_pdf (Report  *report,
           pdf_text (&pdf, text, 9.5, 0, 0, 8, 0, 0.2);
           break;
         case BLOCK_H2:
-          pdf_need (&pdf, 40 + pdf_keep_with (report, b));
+          keep = pdf_keep_with (report, b);
+          pdf_need (&pdf, 40 + keep);
           if (pdf.y > MARGIN + 1)
             pdf.y += 12;
           cairo_set_source_rgb (pdf.cr, 0, 0, 0);
@@ -1154,14 +1152,11 @@ write_pdf (Report  *report,
           cairo_fill (pdf.cr);
           pdf.y += 6;
           markup = g_strdup_printf ("<b>%s</b>", text);
-          pdf_text (&pdf, markup, 14.5, 0, 0, 6, pdf_keep_with (report, b), 0);
+          pdf_text (&pdf, markup, 14.5, 0, 0, 6, keep, 0);
           break;
         case BLOCK_H3:
           markup = g_strdup_printf ("<b>%s</b>", text);
           pdf_text (&pdf, markup, 10.5, 0, 8, 4, pdf_keep_with (report, b), 0);
-          break;
-        case BLOCK_PARA:
-          pdf_text (&pdf, text, 9.5, 0, 0, 4, 0, 0);
           break;
         case BLOCK_NOTE:
           pdf_text (&pdf, text, 8.5, 0, 0, 5, 0, 0.2);
@@ -1211,6 +1206,8 @@ write_pdf (Report  *report,
       return FALSE;
     }
   ok = write_atomically (report->options->out, (const char *) bytes->data, bytes->len, error);
+  /* It holds the quotes, as the HTML and CSV buffers do. */
+  memset (bytes->data, 0, bytes->len);
   return ok;
 }
 
@@ -1260,6 +1257,7 @@ typedef struct
   Report     *report;
   GString    *out;
   JsonParser *parser;
+  GString    *joined;   /* a multiple choice's values, reused row after row */
   GError     *error;
 } CsvWriter;
 
@@ -1311,7 +1309,7 @@ csv_row (const char *id_hex,
       if (JSON_NODE_HOLDS_ARRAY (node))
         {
           JsonArray *array = json_node_get_array (node);
-          g_autoptr(GString) joined = g_string_new (NULL);
+          GString *joined = g_string_truncate (writer->joined, 0);
 
           for (guint k = 0; k < json_array_get_length (array); k++)
             {
@@ -1405,7 +1403,8 @@ write_csv (Report  *report,
   g_autoptr(GString) codebook = NULL;
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autofree char *codebook_path = sayso_report_codebook_path (report->options->out);
-  CsvWriter writer = { report, out, parser, NULL };
+  g_autoptr(GString) joined = g_string_new (NULL);
+  CsvWriter writer = { report, out, parser, joined, NULL };
   gboolean ok;
 
   g_string_append (out, "\xEF\xBB\xBF" "response_id,day,mode,site,language");
