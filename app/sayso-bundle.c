@@ -520,6 +520,12 @@ parse_manifest (SaysoBundle  *bundle,
         return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u is incomplete", i + 1);
       entry->questionnaire = g_strdup (s);
       entry->size = (guint64) size;
+      /* Checked as it goes: a signed manifest of sizes that wrap around
+       * would otherwise add up, and a reader would allocate one of them. */
+      if (entry->size > records_size - (offset - HEAD_SIZE))
+        return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, bundle->path,
+                    "the records take %" G_GUINT64_FORMAT " bytes but the manifest accounts for more (from record %u on)",
+                    records_size, i + 1);
       offset += entry->size;
 
       if (!g_hash_table_add (seen, g_bytes_new (entry->id, sizeof entry->id)))

@@ -2,6 +2,7 @@
  * re-export, the keep period and the staff PIN gate. */
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "sayso-export-private.h"
@@ -522,6 +523,71 @@ test_records_of_any_size (Fixture       *f,
   assert_refused (path, kiosk_pk, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 1 of 80");
 }
 
+/* A bundle whose signed manifest gives sizes that add up only by wrapping
+ * around 2^64: refused, not a crash allocating one of them. */
+static void
+test_sizes_that_wrap (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (f->stick, "wrap.sayso", NULL);
+  g_autoptr(GString) manifest = NULL;
+  g_autoptr(GByteArray) forged = g_byte_array_new ();
+  g_autofree guint8 *signed_part = NULL;
+  guint8 kiosk_pk[32], kiosk_sk[64], signature[64], length[4];
+  SaysoBundleWriter *writer;
+  const char *sizes[] = { "9223372036854775807", "9223372036854775807", "302" };
+  guint32 manifest_len;
+  gsize at = 0;
+
+  sayso_sign_keypair_new (kiosk_pk, kiosk_sk);
+  writer = sayso_bundle_writer_new (append_to, out, kiosk_pk, kiosk_sk, "Wrap", 1, "2026-11-23", &error);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) sealed = g_bytes_new_take (g_malloc0 (100), 100);
+      guint8 id[16];
+
+      sayso_random_bytes (id, sizeof id);
+      g_assert_true (sayso_bundle_writer_add (writer, id, "any", 1, sealed, &error));
+    }
+  g_assert_true (sayso_bundle_writer_finish (writer, &error));
+  sayso_bundle_writer_free (writer);
+
+  /* The manifest, its sizes changed, signed again with the kiosk's key. */
+  manifest_len = out->data[out->len - 12] | (out->data[out->len - 11] << 8) |
+                 (out->data[out->len - 10] << 16) | ((guint32) out->data[out->len - 9] << 24);
+  manifest = g_string_new_len ((const char *) out->data + 40 + 300, manifest_len);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *size = strstr (manifest->str + at, "\"size\":100");
+      g_assert_nonnull (size);
+      at = size - manifest->str;
+      g_string_erase (manifest, at + 7, 3);
+      g_string_insert (manifest, at + 7, sizes[i]);
+      at += 7;
+    }
+  signed_part = g_malloc (32 + manifest->len);
+  memcpy (signed_part, kiosk_pk, 32);
+  memcpy (signed_part + 32, manifest->str, manifest->len);
+  crypto_sign_detached (signature, NULL, signed_part, 32 + manifest->len, kiosk_sk);
+  for (guint b = 0; b < 4; b++)
+    length[b] = (manifest->len >> (8 * b)) & 0xff;
+  g_byte_array_append (forged, out->data, 40 + 300);
+  g_byte_array_append (forged, (const guint8 *) manifest->str, manifest->len);
+  g_byte_array_append (forged, signature, sizeof signature);
+  g_byte_array_append (forged, length, sizeof length);
+  g_byte_array_append (forged, (const guint8 *) "SAYSOEND", 8);
+  g_assert_true (g_file_set_contents (path, (const char *) forged->data, forged->len, &error));
+
+  assert_refused (path, NULL, SAYSO_BUNDLE_ERROR_TRUNCATED, "accounts for more (from record 1 on)");
+  {
+    g_autoptr(SaysoBundle) signed_only = sayso_bundle_open_signed (path, NULL, &error);
+    g_assert_null (signed_only);
+    g_assert_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_TRUNCATED);
+  }
+}
+
 /* The PIN: kept only as Argon2id, wrong ones wait longer, five lock for five minutes. */
 static gint64 fake_now;
 
@@ -600,6 +666,7 @@ main (int   argc,
   ADD ("/bundle/record-swapped", test_record_swapped);
   ADD ("/bundle/first-fault-named", test_first_fault_named);
   ADD ("/bundle/records-of-any-size", test_records_of_any_size);
+  ADD ("/bundle/sizes-that-wrap", test_sizes_that_wrap);
   ADD ("/staff/pin", test_staff_pin);
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
