@@ -541,16 +541,14 @@ parse_manifest (SaysoBundle  *bundle,
 }
 
 static gboolean
-matches_manifest (SaysoBundle   *bundle,
-                  guint          index,
-                  const guint8  *data,
-                  GError       **error)
+hash_matches (SaysoBundle   *bundle,
+              guint          index,
+              const guint8   hash[SAYSO_BUNDLE_HASH_SIZE],
+              GError       **error)
 {
   SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, index);
-  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
 
-  crypto_generichash (hash, sizeof hash, data, entry->size, NULL, 0);
-  if (sodium_memcmp (hash, entry->hash, sizeof hash) != 0)
+  if (sodium_memcmp (hash, entry->hash, SAYSO_BUNDLE_HASH_SIZE) != 0)
     {
       g_autofree char *id = sayso_hex (entry->id, 16);
       return bad (error, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, bundle->path,
@@ -571,8 +569,12 @@ check_record (SaysoBundle  *bundle,
   SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, index);
   g_autofree guint8 *data = g_malloc (entry->size);
 
-  if (!read_at (fd, entry->offset, data, entry->size, bundle->path, error) ||
-      !matches_manifest (bundle, index, data, error))
+  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+
+  if (!read_at (fd, entry->offset, data, entry->size, bundle->path, error))
+    return FALSE;
+  crypto_generichash (hash, sizeof hash, data, entry->size, NULL, 0);
+  if (!hash_matches (bundle, index, hash, error))
     return FALSE;
 
   if (out)
@@ -581,9 +583,9 @@ check_record (SaysoBundle  *bundle,
 }
 
 /* Checking every record is reading and hashing the whole file: split into
- * one contiguous run of records per core, each read in order (so the
- * kernel's read-ahead still works), hashed in parallel. The first fault in
- * file order is the one reported, whichever thread found it. */
+ * one contiguous run of records per core, each read in order a mebibyte at a
+ * time and hashed in parallel. The first fault in file order is the one
+ * reported, whichever thread found it. */
 typedef struct
 {
   SaysoBundle *bundle;
@@ -596,53 +598,52 @@ typedef struct
 static void
 check_run (CheckRun *run)
 {
-  /* Its own descriptor: the kernel's read-ahead follows one stream per open
-   * file, and two runs interleaved on one descriptor would defeat it. */
-  int fd = g_open (run->bundle->path, O_RDONLY | O_CLOEXEC, 0);
-  struct stat a, b;
-  guint8 *buffer;
+  g_autofree guint8 *buffer = NULL;
+  crypto_generichash_state state;
+  SaysoBundleEntry *last;
+  guint64 pos, end, left;
+  guint i = run->first;
 
-  if (fd >= 0 && (fstat (fd, &a) != 0 || fstat (run->fd, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino))
-    {
-      close (fd);   /* not the file that was verified so far: use that one */
-      fd = -1;
-    }
-  if (fd >= 0)
-    posix_fadvise (fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  if (run->first >= run->last)
+    return;
 
-  /* Records lie end to end (parse_manifest() saw to it): read as many as
-   * fit in a block at once, then hash each. */
+  /* Records lie end to end (parse_manifest() saw to it): the run's bytes are
+   * read a block at a time and hashed record by record as they pass. */
   buffer = g_malloc (CHECK_BLOCK);
-  for (guint i = run->first; i < run->last && run->error == NULL; )
+  last = g_ptr_array_index (run->bundle->entries, run->last - 1);
+  pos = ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, i))->offset;
+  end = last->offset + last->size;
+  left = ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, i))->size;
+  crypto_generichash_init (&state, NULL, 0, SAYSO_BUNDLE_HASH_SIZE);
+  while (pos < end)
     {
-      SaysoBundleEntry *first = g_ptr_array_index (run->bundle->entries, i);
-      guint end = i;
-      guint64 len = 0;
+      gsize n = (gsize) MIN ((guint64) CHECK_BLOCK, end - pos);
 
-      while (end < run->last &&
-             (end == i || len + ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, end))->size <= CHECK_BLOCK))
-        len += ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, end++))->size;
+      if (!read_at (run->fd, pos, buffer, n, run->bundle->path, &run->error))
+        return;
+      for (gsize at = 0; at < n; )
+        {
+          gsize take = (gsize) MIN (left, (guint64) (n - at));
 
-      if (len > CHECK_BLOCK)   /* one record larger than a block */
-        {
-          if (!check_record (run->bundle, fd >= 0 ? fd : run->fd, i, NULL, &run->error))
-            break;
-          i = end;
-          continue;
+          crypto_generichash_update (&state, buffer + at, take);
+          at += take;
+          left -= take;
+          if (left == 0)
+            {
+              guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+
+              crypto_generichash_final (&state, hash, sizeof hash);
+              if (!hash_matches (run->bundle, i, hash, &run->error))
+                return;
+              if (++i < run->last)
+                {
+                  left = ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, i))->size;
+                  crypto_generichash_init (&state, NULL, 0, SAYSO_BUNDLE_HASH_SIZE);
+                }
+            }
         }
-      if (!read_at (fd >= 0 ? fd : run->fd, first->offset, buffer, len, run->bundle->path, &run->error))
-        break;
-      for (guint64 at = 0; i < end; i++)
-        {
-          if (!matches_manifest (run->bundle, i, buffer + at, &run->error))
-            break;
-          at += ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, i))->size;
-        }
+      pos += n;
     }
-
-  g_free (buffer);
-  if (fd >= 0)
-    close (fd);
 }
 
 static gpointer

@@ -282,7 +282,7 @@ sayso_store_export (SaysoStore         *store,
   g_autoptr(GError) local_error = NULL;
   Target target = { -1, 0, NULL, NULL };
   Collect collect = { 0 };
-  gboolean renamed = FALSE;
+  gboolean renamed = FALSE, read_all;
   gint64 n = 0, sequence = 0;
 
   g_return_val_if_fail (SAYSO_IS_STORE (store), FALSE);
@@ -338,12 +338,10 @@ sayso_store_export (SaysoStore         *store,
     goto failed;
 
   sayso_db_set_bulk_reads (db, TRUE);
-  if (!sayso_db_foreach_response (db, add_record, &collect, &local_error))
-    {
-      sayso_db_set_bulk_reads (db, FALSE);
-      goto failed;
-    }
+  read_all = sayso_db_foreach_response (db, add_record, &collect, &local_error);
   sayso_db_set_bulk_reads (db, FALSE);
+  if (!read_all)
+    goto failed;
   if (collect.error != NULL)
     {
       g_propagate_error (&local_error, g_steal_pointer (&collect.error));
