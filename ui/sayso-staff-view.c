@@ -48,7 +48,7 @@ struct _SaysoStaffView
   SaysoStaffGate  *gate;
   SaysoClockFunc   clock;
   GVolumeMonitor  *monitor;
-  GCancellable    *export_cancellable;
+  gboolean         is_open;   /* between open() and close(): the idle clock runs */
   char            *settings_file;
   char            *export_folder;
   char            *last_error;
@@ -124,12 +124,21 @@ update_counts (SaysoStaffView *self)
   set_message (self->menu_message, self->last_error);
 }
 
+static void touch (SaysoStaffView *self);
+
 static gboolean
 idle_timeout_cb (gpointer data)
 {
   SaysoStaffView *self = data;
 
   self->idle_source = 0;
+  /* Never in the middle of an export: staff would not see when the stick
+   * can come out. */
+  if (self->exporting)
+    {
+      touch (self);
+      return G_SOURCE_REMOVE;
+    }
   g_message ("Staff mode closed after %u seconds without a touch", self->idle_seconds);
   sayso_staff_view_close (self);
   return G_SOURCE_REMOVE;
@@ -139,7 +148,7 @@ static void
 touch (SaysoStaffView *self)
 {
   g_clear_handle_id (&self->idle_source, g_source_remove);
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || self->store != NULL)
+  if (self->is_open)
     self->idle_source = g_timeout_add_seconds (self->idle_seconds, idle_timeout_cb, self);
 }
 
@@ -435,7 +444,7 @@ unmount_done (GObject      *object,
   g_autoptr(SaysoStaffView) self = data;
   g_autoptr(GError) error = NULL;
 
-  if (g_mount_unmount_with_operation_finish (G_MOUNT (object), result, &error))
+  if (g_mount_unmount_with_operation_finish (G_MOUNT (object), result, &error) && self->stack != NULL)
     set_message (self->export_message, _("Done. You can take the stick out now."));
 }
 
@@ -451,6 +460,17 @@ export_done (GObject      *object,
   g_autofree char *message = NULL;
 
   self->exporting = FALSE;
+  /* The export holds a reference: the view may have been disposed (its
+   * window closed) while the thread wrote. The result is freed all the same. */
+  if (self->stack == NULL)
+    {
+      if (exported)
+        {
+          sayso_export_result_clear (exported);
+          g_free (exported);
+        }
+      return;
+    }
   gtk_spinner_stop (self->export_spinner);
   touch (self);
 
@@ -910,6 +930,7 @@ sayso_staff_view_open (SaysoStaffView *self)
       set_message (self->pin_message, _("Staff mode is locked for a while after wrong PINs."));
       start_wait (self);
     }
+  self->is_open = TRUE;
   touch (self);
 }
 
@@ -918,6 +939,7 @@ sayso_staff_view_close (SaysoStaffView *self)
 {
   g_return_if_fail (SAYSO_IS_STAFF_VIEW (self));
 
+  self->is_open = FALSE;
   g_clear_handle_id (&self->idle_source, g_source_remove);
   clear_pin (self->pin);
   clear_pin (self->new_pin);
