@@ -753,6 +753,35 @@ reset_look (SaysoWindow *self)
   apply_look (self);
 }
 
+/* What the screen is written in: the kiosk's language (the one given if the
+ * questionnaire has it, else the one it had, else the questionnaire's
+ * first) and whether Welsh and English stand side by side (only for a
+ * questionnaire in both). */
+static void
+set_screen_config (SaysoWindow            *self,
+                   const SaysoKioskConfig *config)
+{
+  const char *language = config->default_language;
+
+  if (!sayso_questionnaire_has_language (self->questionnaire, language))
+    language = sayso_questionnaire_has_language (self->questionnaire, self->config->default_language)
+             ? self->config->default_language : sayso_questionnaire_get_languages (self->questionnaire)[0];
+  if (language != self->config->default_language)
+    {
+      g_free (self->config->default_language);
+      self->config->default_language = g_strdup (language);
+    }
+  self->config->bilingual = config->bilingual &&
+                            sayso_questionnaire_has_language (self->questionnaire, "cy") &&
+                            sayso_questionnaire_has_language (self->questionnaire, "en");
+  if (self->config->bilingual)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "bilingual");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "bilingual");
+  if (self->languages_box)
+    order_language_buttons (self);
+}
+
 /* Settings staff saved: the language the kiosk greets in and Welsh and
  * English side by side change the whole screen, so they wait for the
  * respondent in front of it, if any, to leave. */
@@ -764,20 +793,7 @@ apply_pending_config (SaysoWindow *self)
   if (config == NULL)
     return;
 
-  if (sayso_questionnaire_has_language (self->questionnaire, config->default_language))
-    {
-      g_free (self->config->default_language);
-      self->config->default_language = g_strdup (config->default_language);
-    }
-  /* Side by side is Welsh and English: only for a questionnaire in both. */
-  self->config->bilingual = config->bilingual &&
-                            sayso_questionnaire_has_language (self->questionnaire, "cy") &&
-                            sayso_questionnaire_has_language (self->questionnaire, "en");
-  if (self->config->bilingual)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "bilingual");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "bilingual");
-  order_language_buttons (self);
+  set_screen_config (self, config);
   /* The texts follow with the page shown next (show_page()). */
 }
 
@@ -1525,15 +1541,9 @@ sayso_window_new (GtkApplication         *application,
   self->queue = sayso_submit_queue_new (store);
   self->questionnaire = g_object_ref (questionnaire);
   self->config = sayso_kiosk_config_copy (config);
-  if (!sayso_questionnaire_has_language (questionnaire, self->config->default_language))
-    {
-      g_free (self->config->default_language);
-      self->config->default_language = g_strdup (sayso_questionnaire_get_languages (questionnaire)[0]);
-    }
+  set_screen_config (self, config);
   self->language = g_strdup (self->config->default_language);
   self->response = sayso_response_new (questionnaire, self->language);
-  if (self->config->bilingual)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "bilingual");
   g_signal_connect (self->queue, "notify::last-error", G_CALLBACK (queue_error_changed), self);
   sayso_store_prepare (store);
 
