@@ -73,6 +73,7 @@ typedef struct
   SaysoRecord *record;    /* without its answers tree */
   char        *answers;
   char       **pairs;     /* question, value, kind, …: one block, see answer_triples() */
+  gsize        pairs_size;
 } Opened;
 
 static void
@@ -83,6 +84,8 @@ opened_clear (Opened *opened)
   if (opened->answers)
     sodium_memzero (opened->answers, strlen (opened->answers));
   g_clear_pointer (&opened->answers, g_free);
+  if (opened->pairs)
+    sodium_memzero (opened->pairs, opened->pairs_size);   /* free text is in it too */
   g_clear_pointer (&opened->pairs, g_free);
 }
 
@@ -91,7 +94,8 @@ opened_clear (Opened *opened)
  * and its strings in one allocation, freed with g_free(). */
 static char **
 answer_triples (SaysoQuestionnaire *questionnaire,
-                JsonNode           *answers)
+                JsonNode           *answers,
+                gsize              *block_size)
 {
   g_autoptr(GPtrArray) strings = g_ptr_array_new ();
   JsonObjectIter iter;
@@ -137,7 +141,29 @@ answer_triples (SaysoQuestionnaire *questionnaire,
       text += len;
     }
   pairs[strings->len] = NULL;
+  *block_size = size;
   return pairs;
+}
+
+/* "BUNDLE: record N (id HEX)" and @format: the id is written out only for an error. */
+static gboolean G_GNUC_PRINTF (5, 6)
+record_error (GError      **error,
+              int           code,
+              SaysoBundle  *bundle,
+              guint         index,
+              const char   *format,
+              ...)
+{
+  SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, index);
+  g_autofree char *id = sayso_hex (entry->id, 16);
+  g_autofree char *what = NULL;
+  va_list args;
+
+  va_start (args, format);
+  what = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, SAYSO_IMPORT_ERROR, code, "%s: record %u (id %s)%s", bundle->path, index + 1, id, what);
+  return FALSE;
 }
 
 static gboolean
@@ -155,58 +181,40 @@ open_record (SaysoBundle   *bundle,
   g_autoptr(SaysoRecord) record = NULL;
   g_autoptr(SaysoResponse) response = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *id = sayso_hex (entry->id, 16);
   SaysoQuestionnaire *questionnaire;
 
   if (!(sealed = sayso_bundle_read_record (bundle, index, error)))
     return FALSE;
 
   if (!(plain = sayso_unseal_with_keypair (pk, sk, sealed, &local_error)))
-    {
-      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_WRONG_KEY,
-                   "%s: record %u (id %s) cannot be opened with this secret key: is it the key these kiosks seal to?",
-                   bundle->path, index + 1, id);
-      return FALSE;
-    }
+    return record_error (error, SAYSO_IMPORT_ERROR_WRONG_KEY, bundle, index,
+                         " cannot be opened with this secret key: is it the key these kiosks seal to?");
 
   if (!(record = sayso_record_decode (plain, &local_error)))
-    {
-      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_INVALID_RECORD,
-                   "%s: record %u (id %s): %s", bundle->path, index + 1, id, local_error->message);
-      return FALSE;
-    }
+    return record_error (error, SAYSO_IMPORT_ERROR_INVALID_RECORD, bundle, index, ": %s",
+                         local_error->message);
 
   /* The clear label and the sealed content must agree. */
   if (g_strcmp0 (record->questionnaire, entry->questionnaire) != 0 || record->version != entry->version)
-    {
-      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_INVALID_RECORD,
-                   "%s: record %u (id %s) is labelled %s version %" G_GINT64_FORMAT " but holds %s version %" G_GINT64_FORMAT,
-                   bundle->path, index + 1, id, entry->questionnaire, entry->version, record->questionnaire, record->version);
-      return FALSE;
-    }
+    return record_error (error, SAYSO_IMPORT_ERROR_INVALID_RECORD, bundle, index,
+                         " is labelled %s version %" G_GINT64_FORMAT " but holds %s version %" G_GINT64_FORMAT,
+                         entry->questionnaire, entry->version, record->questionnaire, record->version);
 
   questionnaire = find_questionnaire (questionnaires, record->questionnaire, record->version);
   if (questionnaire == NULL)
-    {
-      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_UNKNOWN_QUESTIONNAIRE,
-                   "%s: record %u answers questionnaire “%s” version %" G_GINT64_FORMAT
-                   ", which this analysis does not know (give it with --questionnaire FILE)",
-                   bundle->path, index + 1, record->questionnaire, record->version);
-      return FALSE;
-    }
+    return record_error (error, SAYSO_IMPORT_ERROR_UNKNOWN_QUESTIONNAIRE, bundle, index,
+                         " answers questionnaire “%s” version %" G_GINT64_FORMAT
+                         ", which this analysis does not know (give it with --questionnaire FILE)",
+                         record->questionnaire, record->version);
 
   /* Checked against its questionnaire exactly as a kiosk checks a submission. */
   if (!(response = sayso_response_new_from_answers (questionnaire, record->language,
                                                     json_node_get_object (record->answers), &local_error)))
-    {
-      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_INVALID_RECORD,
-                   "%s: record %u (id %s) does not fit its questionnaire: %s",
-                   bundle->path, index + 1, id, local_error->message);
-      return FALSE;
-    }
+    return record_error (error, SAYSO_IMPORT_ERROR_INVALID_RECORD, bundle, index,
+                         " does not fit its questionnaire: %s", local_error->message);
 
   opened->answers = json_to_string (record->answers, FALSE);
-  opened->pairs = answer_triples (questionnaire, record->answers);
+  opened->pairs = answer_triples (questionnaire, record->answers, &opened->pairs_size);
   /* Freed here, by the thread that built it (see Opened). */
   g_clear_pointer (&record->answers, json_node_unref);
   opened->record = g_steal_pointer (&record);

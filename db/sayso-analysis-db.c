@@ -515,8 +515,6 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
                                 gboolean         *added,
                                 GError          **error)
 {
-  int rc;
-
   g_return_val_if_fail (db != NULL && id != NULL && answers_json != NULL && pairs != NULL, FALSE);
 
   if (!prepare_cached (db, &db->insert_response,
@@ -534,10 +532,8 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
   sqlite3_bind_text (db->insert_response, 8, site, -1, SQLITE_STATIC);
   sqlite3_bind_text (db->insert_response, 9, language, -1, SQLITE_STATIC);
   sqlite3_bind_text (db->insert_response, 10, answers_json, -1, SQLITE_STATIC);
-  rc = sqlite3_step (db->insert_response);
-  sqlite3_reset (db->insert_response);
-  if (rc != SQLITE_DONE)
-    return fail (db, rc, "storing a response", error);
+  if (!step_one (db, db->insert_response, "storing a response", error))
+    return FALSE;
 
   /* Already there through another bundle (a re-export): counted once. */
   *added = sqlite3_changes (db->handle) > 0;

@@ -1,9 +1,9 @@
 /* sayso-analysis-db.h: the analysts' database of opened responses.
  *
  * It lives on the analysts' machine only. It holds the enrolled kiosks, the
- * bundles imported (so that none is counted twice) and every response with its
- * provenance, one row per answer value so that the report's figures are plain
- * GROUP BY queries.
+ * bundles imported (so that none is counted twice), every response with its
+ * provenance, and counters per question, answer, site and day from which the
+ * report's figures are summed (see sayso-analysis-db.c).
  */
 #pragma once
 
