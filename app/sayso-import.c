@@ -294,6 +294,7 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   SaysoAnalysisBundleState state;
   gboolean ok = TRUE;
   Work work = { 0 };
+  guint ahead;
   guint8 digest[32];
 
   g_return_val_if_fail (db != NULL && path != NULL && recipient_sk != NULL && result != NULL, FALSE);
@@ -354,7 +355,10 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   g_mutex_init (&work.mutex);
   g_cond_init (&work.cond);
   pool = g_thread_pool_new (open_chunk, &work, CLAMP (g_get_num_processors (), 1, 8), FALSE, NULL);
-  for (guint c = 0; c < work.n_chunks; c++)
+  /* Opened records wait in memory for the storing thread: the workers keep
+   * only a few chunks ahead of it, whatever the size of the bundle. */
+  ahead = MIN (work.n_chunks, 2 * (guint) g_thread_pool_get_max_threads (pool) + 1);
+  for (guint c = 0; c < ahead; c++)
     g_thread_pool_push (pool, GUINT_TO_POINTER (c + 1), NULL);
 
   for (guint c = 0; c < work.n_chunks && ok; c++)
@@ -363,6 +367,8 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
       guint last = MIN (first + CHUNK, bundle->entries->len);
 
       wait_for_chunk (&work, c);
+      if (c + ahead < work.n_chunks)
+        g_thread_pool_push (pool, GUINT_TO_POINTER (c + ahead + 1), NULL);
       for (guint i = first; i < last && ok; i++)
         {
           Opened *one = &work.opened[i];
