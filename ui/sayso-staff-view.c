@@ -665,7 +665,16 @@ save_settings_cb (GtkWidget  *widget,
   if (self->settings_file != NULL)
     g_key_file_load_from_file (file, self->settings_file, G_KEY_FILE_KEEP_COMMENTS, NULL);
 
-  g_key_file_set_string (file, "kiosk", "default-language", gtk_switch_get_active (self->welsh_first) ? "cy" : "en");
+  /* The switch says Welsh or not: a kiosk set up to start in another
+   * language keeps it unless staff turn Welsh on. */
+  {
+    g_autofree char *language = g_key_file_get_string (file, "kiosk", "default-language", NULL);
+
+    if (gtk_switch_get_active (self->welsh_first))
+      g_key_file_set_string (file, "kiosk", "default-language", "cy");
+    else if (language == NULL || g_str_equal (language, "cy"))
+      g_key_file_set_string (file, "kiosk", "default-language", "en");
+  }
   g_key_file_set_boolean (file, "kiosk", "bilingual", gtk_switch_get_active (self->bilingual));
   g_key_file_set_boolean (file, "kiosk", "keep-partial", gtk_switch_get_active (self->keep_partial));
   g_key_file_set_integer (file, "kiosk", "idle-timeout", gtk_spin_button_get_value_as_int (self->idle_timeout));

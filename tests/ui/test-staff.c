@@ -282,6 +282,16 @@ test_settings (Fixture       *f,
   g_assert_cmpstr (language, ==, "en");
   g_assert_true (sayso_store_get_keep_days (f->base.store, &keep, &error));
   g_assert_cmpint (keep, ==, 14);
+
+  /* A kiosk set up to start in another language keeps it through a save. */
+  g_key_file_set_string (file, "kiosk", "default-language", "pl");
+  g_assert_true (g_key_file_save_to_file (file, f->settings, &error));
+  press (f, "staff.show-settings", NULL);
+  press (f, "staff.save-settings", NULL);
+  g_assert_true (g_key_file_load_from_file (file, f->settings, G_KEY_FILE_NONE, &error));
+  g_free (language);
+  language = g_key_file_get_string (file, "kiosk", "default-language", NULL);
+  g_assert_cmpstr (language, ==, "pl");
 }
 
 int
