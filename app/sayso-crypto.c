@@ -431,19 +431,32 @@ sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
   return TRUE;
 }
 
+/* The passphrase-protected key's line, if the file has one. The file may
+ * hold a plain secret key instead: what was read is wiped either way. */
 static char *
 protected_line (const char *path)
 {
-  g_autofree char *text = NULL;
-  g_auto(GStrv) lines = NULL;
+  char *text = NULL;
+  char *line = NULL;
+  gsize len = 0;
 
-  if (!g_file_get_contents (path, &text, NULL, NULL))
+  if (!g_file_get_contents (path, &text, &len, NULL))
     return NULL;
-  lines = g_strsplit (text, "\n", -1);
-  for (guint i = 0; lines[i]; i++)
-    if (g_str_has_prefix (lines[i], PROTECTED_TAG " "))
-      return g_strdup (g_strstrip (lines[i] + strlen (PROTECTED_TAG) + 1));
-  return NULL;
+  for (char *p = text; p != NULL && *p; )
+    {
+      char *end = strchr (p, '\n');
+
+      if (g_str_has_prefix (p, PROTECTED_TAG " "))
+        {
+          p += strlen (PROTECTED_TAG) + 1;
+          line = g_strstrip (end ? g_strndup (p, end - p) : g_strdup (p));
+          break;
+        }
+      p = end ? end + 1 : NULL;
+    }
+  sodium_memzero (text, len);
+  g_free (text);
+  return line;
 }
 
 gboolean
