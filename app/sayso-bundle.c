@@ -28,21 +28,11 @@
 
 G_DEFINE_QUARK (sayso-bundle-error-quark, sayso_bundle_error)
 
-/* A record written, for the manifest. Its hash is filled in by the hashing
- * thread; the manifest is built once every hash is in. */
+/* A record to hash for the manifest, when the store had no hash for it. */
 typedef struct
 {
-  guint8  id[16];
-  char   *questionnaire;
-  gint64  version;
-  guint64 size;
-  guint8  hash[SAYSO_BUNDLE_HASH_SIZE];
-} WrittenRecord;
-
-typedef struct
-{
-  WrittenRecord *record;
-  GBytes        *sealed;
+  SaysoBundleEntry *entry;
+  GBytes           *sealed;
 } HashJob;
 
 /* How many records may wait for their hash: a bound on the memory held. */
@@ -54,8 +44,9 @@ struct _SaysoBundleWriter
   gpointer              user_data;
   guint8                kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   guint8               *kiosk_sk;   /* locked */
-  GPtrArray            *records;    /* of WrittenRecord */
+  GPtrArray            *records;    /* of SaysoBundleEntry, offsets in the file */
   guint64               size;
+  GByteArray           *trailer;    /* manifest, signature, length, end marker: for the read-back */
   char                 *site;
   gint64                sequence;
   char                 *day;
@@ -70,11 +61,17 @@ struct _SaysoBundleWriter
   gboolean              closing;
 };
 
-static void
-written_record_free (WrittenRecord *record)
+static void entry_free (SaysoBundleEntry *entry);
+
+void
+sayso_bundle_record_hash (const guint8 *sealed,
+                          gsize         len,
+                          guint8        hash[SAYSO_BUNDLE_HASH_SIZE])
 {
-  g_free (record->questionnaire);
-  g_free (record);
+  g_return_if_fail (sealed != NULL || len == 0);
+  g_return_if_fail (hash != NULL);
+
+  crypto_generichash (hash, SAYSO_BUNDLE_HASH_SIZE, sealed, len, NULL, 0);
 }
 
 static void
@@ -83,7 +80,7 @@ hash_record (HashJob *job)
   gsize len;
   gconstpointer data = g_bytes_get_data (job->sealed, &len);
 
-  crypto_generichash (job->record->hash, sizeof job->record->hash, data, len, NULL, 0);
+  sayso_bundle_record_hash (data, len, job->entry->hash);
   g_bytes_unref (job->sealed);
   g_free (job);
 }
@@ -174,7 +171,7 @@ sayso_bundle_writer_new (SaysoBundleWriteFunc   write_func,
   if (writer->kiosk_sk == NULL)
     g_error ("out of memory");
   memcpy (writer->kiosk_sk, kiosk_sk, SAYSO_SIGN_SECRET_KEY_SIZE);
-  writer->records = g_ptr_array_new_with_free_func ((GDestroyNotify) written_record_free);
+  writer->records = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
   writer->site = g_strdup (site);
   writer->sequence = sequence;
   writer->day = g_strdup (day);
@@ -195,31 +192,38 @@ sayso_bundle_writer_add (SaysoBundleWriter  *writer,
                          const guint8        id[16],
                          const char         *questionnaire,
                          gint64              version,
-                         GBytes             *sealed,
+                         const guint8       *sealed,
+                         gsize               len,
+                         const guint8       *hash,
                          GError            **error)
 {
-  WrittenRecord *record;
+  SaysoBundleEntry *entry;
   HashJob *job;
-  gconstpointer data;
-  gsize len;
 
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (id != NULL && questionnaire != NULL && sealed != NULL, FALSE);
+  g_return_val_if_fail (len > 0, FALSE);
 
-  data = g_bytes_get_data (sealed, &len);
-  if (!put (writer, data, len, error))
+  entry = g_new0 (SaysoBundleEntry, 1);
+  memcpy (entry->id, id, sizeof entry->id);
+  entry->questionnaire = g_strdup (questionnaire);
+  entry->version = version;
+  entry->offset = writer->size;
+  entry->size = len;
+  g_ptr_array_add (writer->records, entry);
+
+  if (!put (writer, sealed, len, error))
     return FALSE;
 
-  record = g_new0 (WrittenRecord, 1);
-  memcpy (record->id, id, sizeof record->id);
-  record->questionnaire = g_strdup (questionnaire);
-  record->version = version;
-  record->size = len;
-  g_ptr_array_add (writer->records, record);
+  if (hash != NULL)
+    {
+      memcpy (entry->hash, hash, sizeof entry->hash);
+      return TRUE;
+    }
 
   job = g_new0 (HashJob, 1);
-  job->record = record;
-  job->sealed = g_bytes_ref (sealed);
+  job->entry = entry;
+  job->sealed = g_bytes_new (sealed, len);
   if (writer->hasher == NULL)
     {
       hash_record (job);
@@ -256,7 +260,7 @@ sayso_bundle_writer_finish (SaysoBundleWriter  *writer,
   json_builder_begin_array (records);
   for (guint i = 0; i < writer->records->len; i++)
     {
-      WrittenRecord *record = g_ptr_array_index (writer->records, i);
+      SaysoBundleEntry *record = g_ptr_array_index (writer->records, i);
       char id_hex[sizeof record->id * 2 + 1];
       char hash_hex[sizeof record->hash * 2 + 1];
 
@@ -310,10 +314,14 @@ sayso_bundle_writer_finish (SaysoBundleWriter  *writer,
   length[2] = (text_len >> 16) & 0xff;
   length[3] = (text_len >> 24) & 0xff;
 
-  return put (writer, text, text_len, error) &&
-         put (writer, signature, sizeof signature, error) &&
-         put (writer, length, sizeof length, error) &&
-         put (writer, TAIL_MAGIC, MAGIC_SIZE, error);
+  g_clear_pointer (&writer->trailer, g_byte_array_unref);
+  writer->trailer = g_byte_array_sized_new (text_len + TAIL_SIZE);
+  g_byte_array_append (writer->trailer, (const guint8 *) text, text_len);
+  g_byte_array_append (writer->trailer, signature, sizeof signature);
+  g_byte_array_append (writer->trailer, length, sizeof length);
+  g_byte_array_append (writer->trailer, (const guint8 *) TAIL_MAGIC, MAGIC_SIZE);
+
+  return put (writer, writer->trailer->data, writer->trailer->len, error);
 }
 
 guint64
@@ -334,6 +342,7 @@ sayso_bundle_writer_free (SaysoBundleWriter *writer)
   g_cond_clear (&writer->cond);
   sodium_free (writer->kiosk_sk);
   g_clear_pointer (&writer->records, g_ptr_array_unref);
+  g_clear_pointer (&writer->trailer, g_byte_array_unref);
   g_free (writer->site);
   g_free (writer->day);
   g_free (writer);
@@ -593,6 +602,7 @@ typedef struct
   guint        first;
   guint        last;
   GError      *error;       /* the run's first fault: it stops there */
+  guint        bad_record;  /* the record that did not match, or G_MAXUINT */
 } CheckRun;
 
 static void
@@ -615,9 +625,15 @@ check_run (CheckRun *run)
   end = last->offset + last->size;
   left = ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, i))->size;
   crypto_generichash_init (&state, NULL, 0, SAYSO_BUNDLE_HASH_SIZE);
+  posix_fadvise (run->fd, (off_t) pos, (off_t) MIN ((guint64) CHECK_BLOCK, end - pos), POSIX_FADV_WILLNEED);
   while (pos < end)
     {
       gsize n = (gsize) MIN ((guint64) CHECK_BLOCK, end - pos);
+
+      /* The drive reads the next block while this thread hashes this one. */
+      if (pos + n < end)
+        posix_fadvise (run->fd, (off_t) (pos + n), (off_t) MIN ((guint64) CHECK_BLOCK, end - pos - n),
+                       POSIX_FADV_WILLNEED);
 
       if (!read_at (run->fd, pos, buffer, n, run->bundle->path, &run->error))
         return;
@@ -634,7 +650,10 @@ check_run (CheckRun *run)
 
               crypto_generichash_final (&state, hash, sizeof hash);
               if (!hash_matches (run->bundle, i, hash, &run->error))
-                return;
+                {
+                  run->bad_record = i;
+                  return;
+                }
               if (++i < run->last)
                 {
                   left = ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, i))->size;
@@ -656,6 +675,7 @@ check_run_thread (gpointer data)
 static gboolean
 check_records (SaysoBundle  *bundle,
                int           fd,
+               guint        *bad_record,
                GError      **error)
 {
   guint n = bundle->entries->len;
@@ -674,6 +694,7 @@ check_records (SaysoBundle  *bundle,
       runs[r].fd = fd;
       runs[r].first = (guint) ((guint64) n * r / n_runs);
       runs[r].last = (guint) ((guint64) n * (r + 1) / n_runs);
+      runs[r].bad_record = G_MAXUINT;
     }
 
   /* Plain threads, not a GThreadPool: GLib 2.74 starts pool threads from a
@@ -700,6 +721,8 @@ check_records (SaysoBundle  *bundle,
     }
   if (first_fault)
     {
+      if (bad_record)
+        *bad_record = first_fault->bad_record;
       g_propagate_error (error, g_steal_pointer (&first_fault->error));
       return FALSE;
     }
@@ -794,7 +817,7 @@ bundle_open (const char    *path,
   if (!parse_manifest (bundle, (const char *) signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, manifest_len, records_size, error))
     goto out;
 
-  if (check_all && !check_records (bundle, fd, error))
+  if (check_all && !check_records (bundle, fd, NULL, error))
     goto out;
 
   ok = TRUE;
@@ -823,6 +846,77 @@ sayso_bundle_open_signed (const char    *path,
 {
   g_return_val_if_fail (path != NULL, NULL);
   return bundle_open (path, expected_kiosk_pk, FALSE, error);
+}
+
+/**
+ * sayso_bundle_writer_check:
+ * @bad_record: (out) (optional): the index of a record that read back
+ *   different, or %G_MAXUINT if the fault was elsewhere
+ *
+ * Reads the finished bundle at @path back and checks it is the one this
+ * writer wrote: its size, its header, its manifest and signature byte for
+ * byte (and the signature again, as a reader will), and every record against
+ * the hash the manifest lists for it. It needs no parse of the manifest: what
+ * it compares against is what was signed.
+ */
+gboolean
+sayso_bundle_writer_check (SaysoBundleWriter  *writer,
+                           const char         *path,
+                           guint              *bad_record,
+                           GError            **error)
+{
+  g_autoptr(SaysoBundle) bundle = NULL;
+  g_autofree guint8 *trailer = NULL;
+  g_autofree guint8 *signed_part = NULL;
+  guint8 head[HEAD_SIZE];
+  gsize trailer_len, text_len;
+  struct stat st;
+
+  g_return_val_if_fail (writer != NULL, FALSE);
+  g_return_val_if_fail (writer->trailer != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (bad_record)
+    *bad_record = G_MAXUINT;
+
+  bundle = g_new0 (SaysoBundle, 1);
+  bundle->path = g_strdup (path);
+  bundle->entries = g_ptr_array_ref (writer->records);
+  bundle->fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (bundle->fd < 0)
+    {
+      int saved = errno;
+      return bad (error, SAYSO_BUNDLE_ERROR_IO, path, "cannot open it again to read it back: %s", g_strerror (saved));
+    }
+  if (fstat (bundle->fd, &st) != 0)
+    {
+      int saved = errno;
+      return bad (error, SAYSO_BUNDLE_ERROR_IO, path, "%s", g_strerror (saved));
+    }
+  if ((guint64) st.st_size != writer->size)
+    return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path,
+                "read back %" G_GUINT64_FORMAT " bytes, but %" G_GUINT64_FORMAT " were written",
+                (guint64) st.st_size, writer->size);
+
+  trailer_len = writer->trailer->len;
+  text_len = trailer_len - TAIL_SIZE;
+  trailer = g_malloc (trailer_len);
+  if (!read_at (bundle->fd, 0, head, sizeof head, path, error) ||
+      !read_at (bundle->fd, writer->size - trailer_len, trailer, trailer_len, path, error))
+    return FALSE;
+  if (memcmp (head, HEAD_MAGIC, MAGIC_SIZE) != 0 || memcmp (head + MAGIC_SIZE, writer->kiosk_pk, sizeof writer->kiosk_pk) != 0)
+    return bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "its header read back different from what was written");
+  if (memcmp (trailer, writer->trailer->data, trailer_len) != 0)
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, path, "its manifest read back different from what was written");
+
+  signed_part = g_malloc (SAYSO_SIGN_PUBLIC_KEY_SIZE + text_len);
+  memcpy (signed_part, writer->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+  memcpy (signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, trailer, text_len);
+  if (crypto_sign_verify_detached (trailer + text_len, signed_part, SAYSO_SIGN_PUBLIC_KEY_SIZE + text_len,
+                                   writer->kiosk_pk) != 0)
+    return bad (error, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, path, "its signature does not hold");
+
+  return check_records (bundle, bundle->fd, bad_record, error);
 }
 
 GBytes *

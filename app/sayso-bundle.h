@@ -72,11 +72,17 @@ gboolean            sayso_bundle_writer_add     (SaysoBundleWriter    *writer,
                                                  const guint8          id[16],
                                                  const char           *questionnaire,
                                                  gint64                version,
-                                                 GBytes               *sealed,
+                                                 const guint8         *sealed,
+                                                 gsize                 len,
+                                                 const guint8         *hash,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean            sayso_bundle_writer_finish  (SaysoBundleWriter    *writer,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 guint64             sayso_bundle_writer_get_size (SaysoBundleWriter   *writer);
+gboolean            sayso_bundle_writer_check   (SaysoBundleWriter    *writer,
+                                                 const char           *path,
+                                                 guint                *bad_record,
+                                                 GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 void                sayso_bundle_writer_free    (SaysoBundleWriter    *writer);
 
 SaysoBundle        *sayso_bundle_open           (const char           *path,
@@ -92,6 +98,11 @@ GBytes             *sayso_bundle_read_record    (SaysoBundle          *bundle,
                                                  guint                 index,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 void                sayso_bundle_free           (SaysoBundle          *bundle);
+
+/* A record's hash as the manifest lists it: BLAKE2b-256 of the sealed bytes. */
+void                sayso_bundle_record_hash    (const guint8         *sealed,
+                                                 gsize                 len,
+                                                 guint8                hash[SAYSO_BUNDLE_HASH_SIZE]);
 
 char               *sayso_hex                   (const guint8         *data,
                                                  gsize                 len) G_GNUC_WARN_UNUSED_RESULT;

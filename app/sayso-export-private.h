@@ -13,6 +13,7 @@ typedef enum
   SAYSO_EXPORT_FAULT_REMOVED,    /* write() fails with EIO, as when the stick is pulled */
   SAYSO_EXPORT_FAULT_FSYNC,      /* fsync() fails with EIO */
   SAYSO_EXPORT_FAULT_RENAME,     /* rename() fails with EIO */
+  SAYSO_EXPORT_FAULT_READ_BACK,  /* the drive gives back the byte at after_bytes (or its last) changed */
 } SaysoExportFault;
 
 void _sayso_export_set_fault (SaysoExportFault fault,

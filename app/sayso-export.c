@@ -18,6 +18,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "sayso-export-private.h"
 #include "sayso-store-private.h"
 
@@ -63,6 +65,24 @@ _sayso_export_set_fault (SaysoExportFault what,
   fault_after = after_bytes;
 }
 
+/* The read-back seam: what a failing or fake-capacity stick does. */
+static void
+flip_byte (const char *path,
+           guint64     offset)
+{
+  int fd = g_open (path, O_RDWR | O_CLOEXEC, 0);
+  guint8 byte = 0;
+  gssize n;
+
+  g_assert (fd >= 0);
+  n = pread (fd, &byte, 1, (off_t) offset);
+  g_assert (n == 1);
+  byte ^= 0x01;
+  n = pwrite (fd, &byte, 1, (off_t) offset);
+  g_assert (n == 1);
+  close (fd);
+}
+
 void
 sayso_export_result_clear (SaysoExportResult *result)
 {
@@ -99,13 +119,26 @@ sayso_bundle_file_name (const char   *site,
 }
 
 #define WRITE_CHUNK (1024 * 1024)
+#define CHUNKS_WAITING 2
 
+/* Where the bundle's bytes go: gathered into large chunks (USB sticks like
+ * them), which a thread of their own writes while the store is read for the
+ * next. Reading the store and writing the stick each take about as long as
+ * the other, so together they take little more than one. */
 typedef struct
 {
   int         fd;
-  guint64     written;
   char       *path;
-  GByteArray *pending;   /* written in large chunks: USB sticks like them */
+  GByteArray *pending;   /* being filled */
+
+  GThread    *thread;
+  GMutex      lock;
+  GCond       cond;
+  GQueue      full;      /* of GByteArray, to write in order */
+  GQueue      spare;     /* of GByteArray, written and emptied */
+  gboolean    closing;
+  guint64     written;   /* by the writing thread; read after it has ended */
+  GError     *error;     /* its first error: nothing is written after it */
 } Target;
 
 static gboolean
@@ -128,16 +161,15 @@ io_error (GError     **error,
 }
 
 static gboolean
-target_flush (Target  *target,
-              GError **error)
+write_chunk (Target      *target,
+             GByteArray  *chunk,
+             GError     **error)
 {
-  const guint8 *data = target->pending->data;
-  gsize len = target->pending->len;
   gsize done = 0;
 
-  while (done < len)
+  while (done < chunk->len)
     {
-      gsize want = len - done;
+      gsize want = chunk->len - done;
       gssize n;
 
       /* The seam: the drive fills up, or goes away, after fault_after bytes. */
@@ -149,7 +181,7 @@ target_flush (Target  *target,
         }
 
       power_cut_point ();
-      n = write (target->fd, data + done, want);
+      n = write (target->fd, chunk->data + done, want);
       if (n < 0 && errno == EINTR)
         continue;
       if (n < 0)
@@ -157,9 +189,95 @@ target_flush (Target  *target,
       done += n;
     }
 
-  target->written += len;
-  g_byte_array_set_size (target->pending, 0);
+  target->written += chunk->len;
   return TRUE;
+}
+
+static gpointer
+writing_thread (gpointer data)
+{
+  Target *target = data;
+
+  g_mutex_lock (&target->lock);
+  for (;;)
+    {
+      GByteArray *chunk;
+      GError *error = NULL;
+
+      while (g_queue_is_empty (&target->full) && !target->closing)
+        g_cond_wait (&target->cond, &target->lock);
+      if ((chunk = g_queue_pop_head (&target->full)) == NULL)
+        break;   /* closing, and all written */
+      g_mutex_unlock (&target->lock);
+
+      if (target->error == NULL)
+        write_chunk (target, chunk, &error);
+      g_byte_array_set_size (chunk, 0);
+
+      g_mutex_lock (&target->lock);
+      if (error != NULL)
+        target->error = error;
+      g_queue_push_tail (&target->spare, chunk);
+      g_cond_broadcast (&target->cond);
+    }
+  g_mutex_unlock (&target->lock);
+  return NULL;
+}
+
+static void
+target_init (Target     *target,
+             int         fd,
+             const char *path)
+{
+  memset (target, 0, sizeof *target);
+  target->fd = fd;
+  target->path = g_strdup (path);
+  target->pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+  g_mutex_init (&target->lock);
+  g_cond_init (&target->cond);
+  g_queue_init (&target->full);
+  g_queue_init (&target->spare);
+  /* A plain thread (see the bundle check); without one, chunks are written in this one. */
+  if (fd >= 0 && g_get_num_processors () > 1)
+    target->thread = g_thread_try_new ("sayso-write", writing_thread, target, NULL);
+}
+
+/* Hands the pending chunk to the writing thread, or writes it here. */
+static gboolean
+target_hand_off (Target  *target,
+                 GError **error)
+{
+  gboolean ok = TRUE;
+
+  if (target->pending->len == 0)
+    return TRUE;
+
+  if (target->thread == NULL)
+    {
+      ok = write_chunk (target, target->pending, error);
+      g_byte_array_set_size (target->pending, 0);
+      return ok;
+    }
+
+  g_mutex_lock (&target->lock);
+  while (g_queue_get_length (&target->full) >= CHUNKS_WAITING && target->error == NULL)
+    g_cond_wait (&target->cond, &target->lock);
+  if (target->error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (target->error));
+      ok = FALSE;
+    }
+  else
+    {
+      g_queue_push_tail (&target->full, target->pending);
+      target->pending = g_queue_pop_head (&target->spare);
+      g_cond_broadcast (&target->cond);
+    }
+  g_mutex_unlock (&target->lock);
+
+  if (target->pending == NULL)
+    target->pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+  return ok;
 }
 
 static gboolean
@@ -172,36 +290,113 @@ target_write (gconstpointer   data,
 
   g_byte_array_append (target->pending, data, len);
   if (target->pending->len >= WRITE_CHUNK)
-    return target_flush (target, error);
+    return target_hand_off (target, error);
   return TRUE;
+}
+
+/* Waits until every chunk is written (or dropped after an error), and ends
+ * the writing thread. */
+static void
+target_stop (Target *target)
+{
+  if (target->thread == NULL)
+    return;
+  g_mutex_lock (&target->lock);
+  target->closing = TRUE;
+  g_cond_broadcast (&target->cond);
+  g_mutex_unlock (&target->lock);
+  g_thread_join (g_steal_pointer (&target->thread));
+}
+
+/* Writes what is left; FALSE with the first write error, if there was one. */
+static gboolean
+target_finish (Target  *target,
+               GError **error)
+{
+  if (!target_hand_off (target, error))
+    {
+      target_stop (target);
+      return FALSE;
+    }
+  target_stop (target);
+  if (target->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&target->error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+target_clear (Target *target)
+{
+  target_stop (target);
+  if (target->fd >= 0)
+    close (target->fd);
+  target->fd = -1;
+  g_clear_pointer (&target->pending, g_byte_array_unref);
+  g_queue_clear_full (&target->full, (GDestroyNotify) g_byte_array_unref);
+  g_queue_clear_full (&target->spare, (GDestroyNotify) g_byte_array_unref);
+  g_clear_error (&target->error);
+  g_clear_pointer (&target->path, g_free);
+  g_mutex_clear (&target->lock);
+  g_cond_clear (&target->cond);
 }
 
 typedef struct
 {
   SaysoBundleWriter *writer;
   SaysoExportFlags   flags;
+  gboolean           rehash;   /* hash every record again, not trusting the stored hashes */
   GPtrArray         *ids;
   GError            *error;
 } Collect;
 
 static gboolean
-add_record (const guint8 *id,
-            const char   *questionnaire,
-            gint64        version,
-            SaysoDbState  state,
-            GBytes       *sealed,
-            gpointer      user_data)
+add_record (const SaysoDbRecord *record,
+            gpointer             user_data)
 {
   Collect *collect = user_data;
 
-  if (state == SAYSO_DB_STATE_EXPORTED && !(collect->flags & SAYSO_EXPORT_AGAIN))
+  if (record->state == SAYSO_DB_STATE_EXPORTED && !(collect->flags & SAYSO_EXPORT_AGAIN))
     return TRUE;
 
-  if (!sayso_bundle_writer_add (collect->writer, id, questionnaire, version, sealed, &collect->error))
+  if (!sayso_bundle_writer_add (collect->writer, record->id, record->questionnaire, record->version,
+                                record->sealed, record->sealed_size,
+                                collect->rehash ? NULL : record->hash, &collect->error))
     return FALSE;
 
-  g_ptr_array_add (collect->ids, g_bytes_new (id, SAYSO_DB_RECORD_ID_SIZE));
+  g_ptr_array_add (collect->ids, g_bytes_new (record->id, SAYSO_DB_RECORD_ID_SIZE));
   return TRUE;
+}
+
+static gboolean
+matches_stored_hash (const SaysoDbRecord *record,
+                     gpointer             user_data)
+{
+  gboolean *intact = user_data;
+  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+
+  /* Without a stored hash the writer hashed the store's bytes: they went in as they are. */
+  if (record->hash == NULL)
+    return TRUE;
+  sayso_bundle_record_hash (record->sealed, record->sealed_size, hash);
+  *intact = sodium_memcmp (hash, record->hash, sizeof hash) == 0;
+  return TRUE;
+}
+
+/* A record that read back different from its listed hash: was it the drive
+ * that changed it, or had the store's own copy changed since it was saved? */
+static gboolean
+stored_record_damaged (SaysoDb      *db,
+                       const guint8 *id)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean intact = TRUE;
+
+  if (!sayso_db_get_response (db, id, matches_stored_hash, &intact, &error))
+    return FALSE;   /* cannot tell: the export's own message stands */
+  return !intact;
 }
 
 static gboolean
@@ -224,34 +419,6 @@ fsync_dir (const char  *dir,
 }
 
 static gboolean
-check_written (const char    *path,
-               const guint8  *kiosk_pk,
-               GPtrArray     *ids,
-               GError       **error)
-{
-  g_autoptr(SaysoBundle) bundle = sayso_bundle_open (path, kiosk_pk, error);
-
-  if (bundle == NULL)
-    return FALSE;
-
-  if (bundle->entries->len != ids->len)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "%s: read back %u records, wrote %u", path, bundle->entries->len, ids->len);
-      return FALSE;
-    }
-  for (guint i = 0; i < ids->len; i++)
-    if (memcmp (((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, i))->id,
-                g_bytes_get_data (g_ptr_array_index (ids, i), NULL), SAYSO_DB_RECORD_ID_SIZE) != 0)
-      {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s: read back a different record %u", path, i + 1);
-        return FALSE;
-      }
-
-  return TRUE;
-}
-
-static gboolean
 count_to_export (SaysoStore        *store,
                  SaysoExportFlags   flags,
                  gint64            *n,
@@ -265,14 +432,20 @@ count_to_export (SaysoStore        *store,
   return TRUE;
 }
 
-gboolean
-sayso_store_export (SaysoStore         *store,
-                    const char         *dir,
-                    SaysoExportFlags    flags,
-                    SaysoExportResult  *result,
-                    GError            **error)
+/* One attempt. *damaged_id is set (and FALSE returned) when the read-back
+ * found a record whose copy in the store no longer matches the hash taken
+ * when it was saved, so that the caller can try again with rehash. */
+static gboolean
+export_once (SaysoStore         *store,
+             const char         *dir,
+             SaysoExportFlags    flags,
+             gboolean            rehash,
+             SaysoExportResult  *result,
+             guint8             *damaged_id,
+             gboolean           *damaged,
+             GError            **error)
 {
-  SaysoDb *db;
+  SaysoDb *db = _sayso_store_get_db (store);
   SaysoDbKiosk kiosk = { 0 };
   g_autofree char *day = NULL;
   g_autofree char *name = NULL;
@@ -280,29 +453,15 @@ sayso_store_export (SaysoStore         *store,
   g_autofree char *tmp_path = NULL;
   g_autoptr(GPtrArray) ids = NULL;
   g_autoptr(GError) local_error = NULL;
-  Target target = { -1, 0, NULL, NULL };
+  Target target;
+  int fd, saved_errno;
   Collect collect = { 0 };
   gboolean renamed = FALSE, read_all;
-  gint64 n = 0, sequence = 0;
+  guint bad_record = G_MAXUINT;
+  gint64 sequence = 0;
+  gint64 started, written, flushed, checked;
 
-  g_return_val_if_fail (SAYSO_IS_STORE (store), FALSE);
-  g_return_val_if_fail (dir != NULL, FALSE);
-  g_return_val_if_fail (result != NULL, FALSE);
-
-  memset (result, 0, sizeof *result);
-  db = _sayso_store_get_db (store);
-
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no such folder (is the stick in?)", dir);
-      return FALSE;
-    }
-
-  if (!count_to_export (store, flags, &n, error))
-    return FALSE;
-  if (n == 0)
-    return sayso_store_purge_exported (store, &result->purged, error);
-
+  *damaged = FALSE;
   if (!sayso_db_get_kiosk (db, &kiosk, error) ||
       !sayso_db_reserve_export_seq (db, &sequence, error))
     {
@@ -316,21 +475,23 @@ sayso_store_export (SaysoStore         *store,
   tmp_path = g_strdup_printf ("%s/.%s.part-XXXXXX", dir, name);
 
   /* A new, unique name: never open or write over an existing file. */
-  target.fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
-  target.path = final_path;
-  target.pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0644);
+  saved_errno = errno;
+  target_init (&target, fd, final_path);
   power.tmp_path = tmp_path;
   power.final_path = final_path;
   power.data_synced = FALSE;
   power.renamed = FALSE;
-  if (target.fd < 0)
+  if (fd < 0)
     {
-      io_error (&local_error, errno, dir, "creating the bundle");
+      io_error (&local_error, saved_errno, dir, "creating the bundle");
       goto failed;
     }
 
+  started = g_get_monotonic_time ();
   ids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   collect.flags = flags;
+  collect.rehash = rehash;
   collect.ids = ids;
   collect.writer = sayso_bundle_writer_new (target_write, &target, kiosk.sign_pk, kiosk.sign_sk,
                                             kiosk.site, sequence, day, &local_error);
@@ -348,8 +509,9 @@ sayso_store_export (SaysoStore         *store,
       goto failed;
     }
   if (!sayso_bundle_writer_finish (collect.writer, &local_error) ||
-      !target_flush (&target, &local_error))
+      !target_finish (&target, &local_error))
     goto failed;
+  written = g_get_monotonic_time ();
 
   power_cut_point ();
   if (fault == SAYSO_EXPORT_FAULT_FSYNC || fsync (target.fd) != 0)
@@ -383,8 +545,22 @@ sayso_store_export (SaysoStore         *store,
     goto failed;
   power.renamed = FALSE;   /* the name is durable now */
   power_cut_point ();
-  if (!check_written (final_path, kiosk.sign_pk, ids, &local_error))
-    goto failed;
+  flushed = g_get_monotonic_time ();
+
+  if (fault == SAYSO_EXPORT_FAULT_READ_BACK)
+    flip_byte (final_path, MIN (fault_after, target.written - 1));
+  if (!sayso_bundle_writer_check (collect.writer, final_path, &bad_record, &local_error))
+    {
+      if (bad_record != G_MAXUINT && !rehash &&
+          stored_record_damaged (db, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL)))
+        {
+          memcpy (damaged_id, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL), SAYSO_DB_RECORD_ID_SIZE);
+          *damaged = TRUE;
+        }
+      g_prefix_error (&local_error, "reading the bundle back: ");
+      goto failed;
+    }
+  checked = g_get_monotonic_time ();
 
   if (!sayso_db_mark_exported (db, ids, day, &local_error))
     {
@@ -394,10 +570,14 @@ sayso_store_export (SaysoStore         *store,
       g_propagate_error (error, g_steal_pointer (&local_error));
       sayso_bundle_writer_free (collect.writer);
       sayso_db_kiosk_clear (&kiosk);
-      g_byte_array_unref (target.pending);
+      target_clear (&target);
       return FALSE;
     }
 
+  result->write_usec = written - started;
+  result->flush_usec = flushed - written;
+  result->check_usec = checked - flushed;
+  result->mark_usec = g_get_monotonic_time () - checked;
   result->path = g_steal_pointer (&final_path);
   result->records = ids->len;
   result->sequence = sequence;
@@ -405,18 +585,11 @@ sayso_store_export (SaysoStore         *store,
 
   sayso_bundle_writer_free (collect.writer);
   sayso_db_kiosk_clear (&kiosk);
-  g_byte_array_unref (target.pending);
-
-  /* Deleting old records is housekeeping: a failure here loses nothing. */
-  if (!sayso_store_purge_exported (store, &result->purged, &local_error))
-    g_warning ("Could not delete old exported records: %s", local_error->message);
-
+  target_clear (&target);
   return TRUE;
 
 failed:
-  if (target.fd >= 0)
-    close (target.fd);
-  g_clear_pointer (&target.pending, g_byte_array_unref);
+  target_clear (&target);
   g_unlink (renamed ? final_path : tmp_path);
   g_clear_error (&collect.error);
   sayso_bundle_writer_free (collect.writer);
@@ -424,6 +597,60 @@ failed:
   g_prefix_error (&local_error, "Export failed, every record is still awaiting export: ");
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+gboolean
+sayso_store_export (SaysoStore         *store,
+                    const char         *dir,
+                    SaysoExportFlags    flags,
+                    SaysoExportResult  *result,
+                    GError            **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  guint8 damaged_id[SAYSO_DB_RECORD_ID_SIZE];
+  gboolean damaged = FALSE;
+  gint64 n = 0;
+
+  g_return_val_if_fail (SAYSO_IS_STORE (store), FALSE);
+  g_return_val_if_fail (dir != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  memset (result, 0, sizeof *result);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s: no such folder (is the stick in?)", dir);
+      return FALSE;
+    }
+
+  if (!count_to_export (store, flags, &n, error))
+    return FALSE;
+  if (n == 0)
+    return sayso_store_purge_exported (store, &result->purged, error);
+
+  if (!export_once (store, dir, flags, FALSE, result, damaged_id, &damaged, &local_error) && damaged)
+    {
+      g_autofree char *id = sayso_hex (damaged_id, sizeof damaged_id);
+
+      /* Its ciphertext is what it is now: refusing to export it would hold
+       * back every other record for ever. It goes as it is, under its present
+       * hash, and the analysts' import says whether it can still be opened. */
+      g_warning ("Record %s in the store no longer matches the hash taken when it was saved: the disk changed it. "
+                 "Exporting again, with every record hashed as it is now", id);
+      g_clear_error (&local_error);
+      export_once (store, dir, flags, TRUE, result, damaged_id, &damaged, &local_error);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  /* Deleting old records is housekeeping: a failure here loses nothing. */
+  if (!sayso_store_purge_exported (store, &result->purged, &local_error))
+    g_warning ("Could not delete old exported records: %s", local_error->message);
+
+  return TRUE;
 }
 
 gboolean

@@ -20,6 +20,12 @@ typedef struct
   gint64   sequence;
   guint64  bytes;
   gint64   purged;    /* exported records deleted after their keep period */
+  /* How long each step took, in microseconds: to tell a slow stick from a
+   * slow kiosk (never logged: a log line carries the time of day). */
+  gint64   write_usec;   /* reading the store and writing the bundle */
+  gint64   flush_usec;   /* fsync, rename, the folder's fsync */
+  gint64   check_usec;   /* reading back from the drive and checking */
+  gint64   mark_usec;    /* marking the records exported */
 } SaysoExportResult;
 
 #define SAYSO_DEFAULT_KEEP_DAYS 14

@@ -1,8 +1,8 @@
 /* sayso-db.c: the SQLite layer of a kiosk store.
  *
- * Rows hold a random id, the questionnaire and the sealed record; the export
- * state is a row of its own in `exported`. The table is WITHOUT ROWID so that rows are kept in the order of
- * their random ids: nothing in the file says which response came first.
+ * Rows hold a random id, the questionnaire, the sealed record and its hash;
+ * the export state is a row of its own in `exported`. Rows are keyed by a
+ * random number, so nothing in the file says which response came first.
  */
 #define G_LOG_DOMAIN "sayso-db"
 
@@ -90,6 +90,12 @@ static const char * const migrations[] = {
   ") WITHOUT ROWID;"
   "INSERT INTO exported (id, day) SELECT id, day FROM temp.exported_v2;"
   "DROP TABLE temp.exported_v2;",
+
+  /* 3 -> 4: each record's BLAKE2b hash, taken when it is saved. The export
+   * writes it into the manifest instead of hashing every record again, and
+   * its read-back check then covers the record from submit to stick. Rows
+   * saved before have none; the export hashes those as it goes. */
+  "ALTER TABLE responses ADD COLUMN hash BLOB CHECK (hash IS NULL OR length(hash) = 32);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
@@ -564,6 +570,7 @@ sayso_db_insert_response (SaysoDb      *db,
                           const char   *questionnaire,
                           gint64        version,
                           GBytes       *sealed,
+                          const guint8  hash[SAYSO_DB_RECORD_HASH_SIZE],
                           GError      **error)
 {
   gsize size;
@@ -574,13 +581,14 @@ sayso_db_insert_response (SaysoDb      *db,
   g_return_val_if_fail (id != NULL, FALSE);
   g_return_val_if_fail (questionnaire != NULL, FALSE);
   g_return_val_if_fail (sealed != NULL, FALSE);
+  g_return_val_if_fail (hash != NULL, FALSE);
 
   if (!prepare (db, &db->insert_stmt,
                 /* The id is the response's own: a retry of a submit whose
                  * outcome was unclear finds it there and stores nothing twice.
                  * The key is random, so rows lie in no order of arrival. */
-                "INSERT INTO responses (key, id, questionnaire, version, sealed)"
-                " VALUES (random (), ?1, ?2, ?3, ?4) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO responses (key, id, questionnaire, version, sealed, hash)"
+                " VALUES (random (), ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
                 error))
     return FALSE;
 
@@ -589,6 +597,7 @@ sayso_db_insert_response (SaysoDb      *db,
   sqlite3_bind_text (db->insert_stmt, 2, questionnaire, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (db->insert_stmt, 3, version);
   sqlite3_bind_blob (db->insert_stmt, 4, data, (int) size, SQLITE_STATIC);
+  sqlite3_bind_blob (db->insert_stmt, 5, hash, SAYSO_DB_RECORD_HASH_SIZE, SQLITE_STATIC);
 
   rc = sqlite3_step (db->insert_stmt);
   sqlite3_reset (db->insert_stmt);
@@ -600,6 +609,42 @@ sayso_db_insert_response (SaysoDb      *db,
   return TRUE;
 }
 
+/* Hands the row to func; FALSE (with error set) if the row is damaged. */
+static gboolean
+call_with_row (SaysoDb              *db,
+               sqlite3_stmt         *stmt,
+               SaysoDbResponseFunc   func,
+               gpointer              user_data,
+               gboolean             *go_on,
+               GError              **error)
+{
+  SaysoDbRecord record = { 0 };
+
+  /* The blob before its size: SQLite's documented order for a conversion-free read. */
+  record.id = sqlite3_column_blob (stmt, 0);
+  record.questionnaire = (const char *) sqlite3_column_text (stmt, 1);
+  record.version = sqlite3_column_int64 (stmt, 2);
+  record.state = sqlite3_column_int (stmt, 3) ? SAYSO_DB_STATE_EXPORTED : SAYSO_DB_STATE_AWAITING;
+  record.sealed = sqlite3_column_blob (stmt, 4);
+  record.sealed_size = sqlite3_column_bytes (stmt, 4);
+  record.hash = sqlite3_column_blob (stmt, 5);
+
+  if (record.id == NULL || sqlite3_column_bytes (stmt, 0) != SAYSO_DB_RECORD_ID_SIZE ||
+      record.questionnaire == NULL || record.sealed == NULL ||
+      (record.hash != NULL && sqlite3_column_bytes (stmt, 5) != SAYSO_DB_RECORD_HASH_SIZE))
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT, "%s: a stored record is damaged", db->path);
+      return FALSE;
+    }
+
+  *go_on = func (&record, user_data);
+  return TRUE;
+}
+
+#define SELECT_RECORD \
+  "SELECT r.id, r.questionnaire, r.version, e.id IS NOT NULL, r.sealed, r.hash" \
+  " FROM responses r LEFT JOIN exported e ON e.id = r.id"
+
 gboolean
 sayso_db_foreach_response (SaysoDb             *db,
                            SaysoDbResponseFunc  func,
@@ -607,45 +652,62 @@ sayso_db_foreach_response (SaysoDb             *db,
                            GError             **error)
 {
   sqlite3_stmt *stmt = NULL;
+  gboolean go_on = TRUE;
   int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT r.id, r.questionnaire, r.version, e.id IS NOT NULL, r.sealed"
-                           " FROM responses r LEFT JOIN exported e ON e.id = r.id ORDER BY r.key",
-                           -1, &stmt, NULL);
-  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+  rc = sqlite3_prepare_v2 (db->handle, SELECT_RECORD " ORDER BY r.key", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && go_on && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr(GBytes) sealed = g_bytes_new (sqlite3_column_blob (stmt, 4),
-                                              sqlite3_column_bytes (stmt, 4));
-
-      if (sqlite3_column_bytes (stmt, 0) != SAYSO_DB_RECORD_ID_SIZE)
+      if (!call_with_row (db, stmt, func, user_data, &go_on, error))
         {
           sqlite3_finalize (stmt);
-          g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
-                       "%s: a record id is damaged", db->path);
           return FALSE;
-        }
-
-      if (!func (sqlite3_column_blob (stmt, 0),
-                 (const char *) sqlite3_column_text (stmt, 1),
-                 sqlite3_column_int64 (stmt, 2),
-                 sqlite3_column_int (stmt, 3),
-                 sealed, user_data))
-        {
-          rc = SQLITE_DONE;
-          break;
         }
       rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
 
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && rc != SQLITE_OK)
     return set_error (db, rc, "reading responses", error);
 
   return TRUE;
+}
+
+gboolean
+sayso_db_get_response (SaysoDb             *db,
+                       const guint8         id[SAYSO_DB_RECORD_ID_SIZE],
+                       SaysoDbResponseFunc  func,
+                       gpointer             user_data,
+                       GError             **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean go_on = TRUE, ok;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle, SELECT_RECORD " WHERE r.id = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, id, SAYSO_DB_RECORD_ID_SIZE, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  if (rc == SQLITE_ROW)
+    ok = call_with_row (db, stmt, func, user_data, &go_on, error);
+  else if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND, "%s: no such record", db->path);
+      ok = FALSE;
+    }
+  else
+    ok = set_error (db, rc, "reading a response", error);
+  sqlite3_finalize (stmt);
+  return ok;
 }
 
 gboolean

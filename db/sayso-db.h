@@ -24,8 +24,9 @@ typedef enum
 } SaysoDbError;
 
 /* The current schema; sayso_db_open() migrates older stores up to it. */
-#define SAYSO_DB_SCHEMA_VERSION 3
+#define SAYSO_DB_SCHEMA_VERSION 4
 #define SAYSO_DB_RECORD_ID_SIZE 16
+#define SAYSO_DB_RECORD_HASH_SIZE 32
 
 typedef enum
 {
@@ -83,16 +84,33 @@ gboolean  sayso_db_insert_response      (SaysoDb           *db,
                                          const char        *questionnaire,
                                          gint64             version,
                                          GBytes            *sealed,
+                                         const guint8       hash[SAYSO_DB_RECORD_HASH_SIZE],
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
-typedef gboolean (*SaysoDbResponseFunc) (const guint8 *id,
-                                         const char   *questionnaire,
-                                         gint64        version,
-                                         SaysoDbState  state,
-                                         GBytes       *sealed,
-                                         gpointer      user_data);
+/* A stored record as a reader sees it: every pointer is SQLite's and lasts
+ * only for the call it is handed to. */
+typedef struct
+{
+  const guint8 *id;
+  const char   *questionnaire;
+  gint64        version;
+  SaysoDbState  state;
+  const guint8 *sealed;
+  gsize         sealed_size;
+  const guint8 *hash;          /* the hash taken when it was saved, or NULL (saved before schema 4) */
+} SaysoDbRecord;
+
+typedef gboolean (*SaysoDbResponseFunc) (const SaysoDbRecord *record,
+                                         gpointer             user_data);
 
 gboolean  sayso_db_foreach_response     (SaysoDb           *db,
+                                         SaysoDbResponseFunc func,
+                                         gpointer           user_data,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Calls func once for the record with this id; FALSE with NOT_FOUND if there is none. */
+gboolean  sayso_db_get_response         (SaysoDb           *db,
+                                         const guint8       id[SAYSO_DB_RECORD_ID_SIZE],
                                          SaysoDbResponseFunc func,
                                          gpointer           user_data,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -3,6 +3,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sayso-bundle.h"
 #include "sayso-setup.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
@@ -84,23 +85,26 @@ typedef struct
 } OpenAll;
 
 static gboolean
-open_one (const guint8 *id,
-          const char   *questionnaire,
-          gint64        version,
-          SaysoDbState  state,
-          GBytes       *sealed,
-          gpointer      user_data)
+open_one (const SaysoDbRecord *stored,
+          gpointer             user_data)
 {
   OpenAll *all = user_data;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) sealed = g_bytes_new (stored->sealed, stored->sealed_size);
   g_autoptr(GBytes) plain = sayso_unseal (all->sk, sealed, &error);
+  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
   SaysoRecord *record;
+
+  /* Every record saved now carries the hash its bundle will list. */
+  g_assert_nonnull (stored->hash);
+  sayso_bundle_record_hash (stored->sealed, stored->sealed_size, hash);
+  g_assert_cmpmem (stored->hash, SAYSO_BUNDLE_HASH_SIZE, hash, sizeof hash);
 
   g_assert_no_error (error);
   record = sayso_record_decode (plain, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (record->questionnaire, ==, questionnaire);
-  g_assert_cmpint (record->version, ==, version);
+  g_assert_cmpstr (record->questionnaire, ==, stored->questionnaire);
+  g_assert_cmpint (record->version, ==, stored->version);
   g_ptr_array_add (all->records, record);
   return TRUE;
 }

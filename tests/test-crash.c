@@ -147,17 +147,13 @@ test_sigkill_submit (void)
 }
 
 static gboolean
-check_exported_one (const guint8 *id,
-                    const char   *questionnaire,
-                    gint64        version,
-                    SaysoDbState  state,
-                    GBytes       *sealed,
-                    gpointer      user_data)
+check_exported_one (const SaysoDbRecord *record,
+                    gpointer             user_data)
 {
   struct { GHashTable *in; guint exported; } *ctx = user_data;
-  g_autoptr(GBytes) key = g_bytes_new (id, 16);
+  g_autoptr(GBytes) key = g_bytes_new (record->id, 16);
 
-  if (state == SAYSO_DB_STATE_EXPORTED)
+  if (record->state == SAYSO_DB_STATE_EXPORTED)
     {
       ctx->exported++;
       if (!g_hash_table_contains (ctx->in, key))

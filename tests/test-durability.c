@@ -270,16 +270,12 @@ test_fault_at_each_call (gconstpointer data)
  * half-written, and every record the store calls exported is in a bundle on
  * the stick that verifies. */
 static gboolean
-in_bundles (const guint8 *id,
-            const char   *questionnaire,
-            gint64        version,
-            SaysoDbState  state,
-            GBytes       *sealed,
-            gpointer      user_data)
+in_bundles (const SaysoDbRecord *record,
+            gpointer             user_data)
 {
-  g_autoptr(GBytes) key = g_bytes_new (id, 16);
+  g_autoptr(GBytes) key = g_bytes_new (record->id, 16);
 
-  if (state == SAYSO_DB_STATE_EXPORTED && !g_hash_table_contains (user_data, key))
+  if (record->state == SAYSO_DB_STATE_EXPORTED && !g_hash_table_contains (user_data, key))
     g_error ("a record is marked exported but is in no bundle on the stick");
   return TRUE;
 }

@@ -210,6 +210,53 @@ test_export_again (Fixture       *f,
   sayso_export_result_clear (&again);
 }
 
+/* The store's copy of a record changed after it was saved (a bad sector on
+ * the kiosk's disk). The read-back finds it and the export goes ahead with
+ * the record as it now is, so that it holds back nothing else: the analysts'
+ * key opens the other five, and the damaged one is refused there. */
+static void
+test_damaged_stored_record (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoBundle) bundle = NULL;
+  SaysoExportResult result = { 0 };
+  guint opened = 0;
+  char *message = NULL;
+  sqlite3 *db;
+
+  submit_n (f->base.store, 6, "damaged");
+  g_assert_cmpint (sqlite3_open (f->base.path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, "UPDATE responses SET sealed = randomblob (length (sealed))"
+                        " WHERE key = (SELECT min (key) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+
+  g_test_expect_message ("sayso-export", G_LOG_LEVEL_WARNING, "*no longer matches the hash taken when it was saved*");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpint (result.records, ==, 6);
+  g_assert_cmpint (result.sequence, ==, 2);   /* the first attempt's number is not reused */
+  g_assert_cmpuint (count_files (f->stick), ==, 1);
+  g_assert_cmpint (awaiting (f->base.store), ==, 0);
+
+  bundle = sayso_bundle_open (result.path, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < bundle->entries->len; i++)
+    {
+      g_autoptr(GBytes) sealed = sayso_bundle_read_record (bundle, i, &error);
+      g_autoptr(GBytes) plain = NULL;
+
+      g_assert_no_error (error);
+      if ((plain = sayso_unseal (f->base.sk, sealed, NULL)) != NULL)
+        opened++;
+    }
+  g_assert_cmpuint (opened, ==, 5);
+  sayso_export_result_clear (&result);
+}
+
 typedef struct
 {
   SaysoExportFault fault;
@@ -223,6 +270,9 @@ static const FaultCase fault_cases[] = {
   { SAYSO_EXPORT_FAULT_REMOVED, 15000, "was the stick pulled out?" },
   { SAYSO_EXPORT_FAULT_FSYNC, 0, "flushing the bundle" },
   { SAYSO_EXPORT_FAULT_RENAME, 0, "naming the bundle" },
+  /* The stick gives back what it was not given: in the first record, in the manifest's end. */
+  { SAYSO_EXPORT_FAULT_READ_BACK, 100, "reading the bundle back: " },
+  { SAYSO_EXPORT_FAULT_READ_BACK, G_MAXUINT64, "its manifest read back different" },
 };
 
 /* A full drive or a pulled stick leaves every record awaiting export, no
@@ -493,15 +543,15 @@ test_records_of_any_size (Fixture       *f,
     for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
       {
         g_autofree guint8 *bytes = g_malloc (sizes[i]);
-        g_autoptr(GBytes) sealed = NULL;
-        guint8 id[16];
+        guint8 id[16], hash[SAYSO_BUNDLE_HASH_SIZE];
 
         sayso_random_bytes (bytes, sizes[i]);
         sayso_random_bytes (id, sizeof id);
-        sealed = g_bytes_new_take (g_steal_pointer (&bytes), sizes[i]);
         if (r == 0)
           offsets[i] = out->len;
-        g_assert_true (sayso_bundle_writer_add (writer, id, "any", 1, sealed, &error));
+        /* Half with the hash the store took, half hashed by the writer. */
+        sayso_bundle_record_hash (bytes, sizes[i], hash);
+        g_assert_true (sayso_bundle_writer_add (writer, id, "any", 1, bytes, sizes[i], r % 2 ? hash : NULL, &error));
         g_assert_no_error (error);
       }
   g_assert_true (sayso_bundle_writer_finish (writer, &error));
@@ -545,11 +595,11 @@ test_sizes_that_wrap (Fixture       *f,
   writer = sayso_bundle_writer_new (append_to, out, kiosk_pk, kiosk_sk, "Wrap", 1, "2026-11-23", &error);
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr(GBytes) sealed = g_bytes_new_take (g_malloc0 (100), 100);
+      guint8 sealed[100] = { 0 };
       guint8 id[16];
 
       sayso_random_bytes (id, sizeof id);
-      g_assert_true (sayso_bundle_writer_add (writer, id, "any", 1, sealed, &error));
+      g_assert_true (sayso_bundle_writer_add (writer, id, "any", 1, sealed, sizeof sealed, NULL, &error));
     }
   g_assert_true (sayso_bundle_writer_finish (writer, &error));
   sayso_bundle_writer_free (writer);
@@ -662,6 +712,7 @@ main (int   argc,
   ADD ("/export/again-after-lost-stick", test_export_again);
   ADD ("/export/missing-folder", test_missing_folder);
   ADD ("/export/keep-period", test_keep_period);
+  ADD ("/export/damaged-stored-record", test_damaged_stored_record);
   ADD ("/bundle/tamper", test_tamper);
   ADD ("/bundle/record-swapped", test_record_swapped);
   ADD ("/bundle/first-fault-named", test_first_fault_named);
@@ -671,7 +722,7 @@ main (int   argc,
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {
-      static const char * const names[] = { "", "full-drive", "removed", "fsync", "rename" };
+      static const char * const names[] = { "", "full-drive", "removed", "fsync", "rename", "read-back" };
       g_autofree char *path = g_strdup_printf ("/export/fault/%s-after-%" G_GUINT64_FORMAT,
                                                names[fault_cases[i].fault], fault_cases[i].after);
       g_test_add (path, Fixture, &fault_cases[i], fixture_setup, test_fault, fixture_teardown);

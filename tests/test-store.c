@@ -4,6 +4,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "sayso-bundle.h"
+#include "sayso-export.h"
 #include "sayso-setup.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
@@ -136,9 +138,9 @@ test_fixed_record_size (TestStore     *f,
   sqlite3_close (db);
 }
 
-/* In clear, a row holds a random key, a random id, the questionnaire and
- * ciphertext (the export state is its own table); no time, and nothing in
- * the order of the rows says which response came first. */
+/* In clear, a row holds a random key, a random id, the questionnaire,
+ * ciphertext and the ciphertext's hash (the export state is its own table);
+ * no time, and nothing in the order of the rows says which response came first. */
 static void
 test_schema_holds_nothing_else (TestStore     *f,
                                 gconstpointer  data)
@@ -166,7 +168,7 @@ test_schema_holds_nothing_else (TestStore     *f,
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_string_append_printf (columns, "%s ", sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
-  g_assert_cmpstr (columns->str, ==, "key id questionnaire version sealed ");
+  g_assert_cmpstr (columns->str, ==, "key id questionnaire version sealed hash ");
 
   /* In the file's own order (by key), neither keys nor ids follow arrival:
    * an autoincrement would rise 19 times in 19 steps. */
@@ -272,7 +274,8 @@ exec_sql (sqlite3    *db,
     g_error ("%s: %s", sql, message);
 }
 
-/* A store made by the first release, with a response in it, opens and keeps it. */
+/* A store made by the first release, with responses in it, opens and keeps
+ * them; they have no stored hash, and export hashes them as it goes. */
 static void
 test_migration_from_v1 (void)
 {
@@ -328,6 +331,28 @@ test_migration_from_v1 (void)
   g_assert_cmpint (awaiting, ==, 1);
   g_assert_true (sayso_db_integrity_check (_sayso_store_get_db (store), &error));
   g_assert_no_error (error);
+
+  {
+    g_autofree char *stick = g_build_filename (dir, "stick", NULL);
+    SaysoExportResult result = { 0 };
+
+    g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+    for (guint flags = SAYSO_EXPORT_DEFAULT; flags <= SAYSO_EXPORT_AGAIN; flags++)
+      {
+        g_autoptr(SaysoBundle) bundle = NULL;
+
+        g_assert_true (sayso_store_export (store, stick, flags, &result, &error));
+        g_assert_no_error (error);
+        /* The one exported under v1 came with no export day, so the first
+         * export deletes it as past its keep period; the other goes twice. */
+        g_assert_cmpint (result.records, ==, 1);
+        g_assert_cmpint (result.purged, ==, (flags == SAYSO_EXPORT_DEFAULT ? 1 : 0));
+        bundle = sayso_bundle_open (result.path, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (bundle->entries->len, ==, result.records);
+        sayso_export_result_clear (&result);
+      }
+  }
 
   g_clear_object (&store);
   test_remove_tree (dir);

@@ -51,7 +51,8 @@ LLVMFuzzerTestOneInput (const guint8 *data,
     return 0;
 
   writer = sayso_bundle_writer_new (write_to, out, kiosk_pk, kiosk_sk, "Fuzz", 1, "2026-11-23", &error);
-  g_assert_true (sayso_bundle_writer_add (writer, id, "hmip-user-voice", 1, sealed, &error));
+  g_assert_true (sayso_bundle_writer_add (writer, id, "hmip-user-voice", 1, g_bytes_get_data (sealed, NULL),
+                                          g_bytes_get_size (sealed), NULL, &error));
   g_assert_true (sayso_bundle_writer_finish (writer, &error));
 
   bundle_path = g_build_filename (dir, "b.sayso", NULL);
