@@ -522,6 +522,58 @@ append_to (gconstpointer   data,
   return TRUE;
 }
 
+/* The manifest is written as text: it must be the very JSON json-glib
+ * writes for it, whatever the site and questionnaire names hold. */
+static void
+test_manifest_as_json_glib_writes_it (Fixture       *f,
+                                      gconstpointer  data)
+{
+  static const char *questionnaires[] = { "hmip-user-voice", "a \"quoted\" \\ id\t\x01", "hmip-user-voice", "ñ—✓" };
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *path = g_build_filename (f->stick, "names.sayso", NULL);
+  g_autofree char *again = NULL;
+  guint8 kiosk_pk[32], kiosk_sk[64];
+  SaysoBundleWriter *writer;
+  guint32 manifest_len;
+  const char *manifest;
+
+  sayso_sign_keypair_new (kiosk_pk, kiosk_sk);
+  writer = sayso_bundle_writer_new (append_to, out, kiosk_pk, kiosk_sk, "Caerdydd \"Ganol\" \\ Probation\n\x7f",
+                                    12, "2026-11-23", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (questionnaires); i++)
+    {
+      guint8 id[16], sealed[64];
+
+      sayso_random_bytes (id, sizeof id);
+      sayso_random_bytes (sealed, sizeof sealed);
+      g_assert_true (sayso_bundle_writer_add (writer, id, questionnaires[i], i + 1, sealed, sizeof sealed, NULL, &error));
+    }
+  g_assert_true (sayso_bundle_writer_finish (writer, &error));
+  sayso_bundle_writer_free (writer);
+
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  {
+    g_autoptr(SaysoBundle) bundle = sayso_bundle_open (path, kiosk_pk, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (bundle->site, ==, "Caerdydd \"Ganol\" \\ Probation\n\x7f");
+    for (guint i = 0; i < G_N_ELEMENTS (questionnaires); i++)
+      g_assert_cmpstr (((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, i))->questionnaire, ==, questionnaires[i]);
+  }
+
+  manifest_len = out->data[out->len - 12] | (out->data[out->len - 11] << 8) |
+                 (out->data[out->len - 10] << 16) | ((guint32) out->data[out->len - 9] << 24);
+  manifest = (const char *) out->data + out->len - 12 - 64 - manifest_len;
+  g_assert_true (json_parser_load_from_data (parser, manifest, manifest_len, &error));
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  again = json_generator_to_data (generator, NULL);
+  g_assert_cmpmem (again, strlen (again), manifest, manifest_len);
+}
+
 /* Records of any size are checked, those larger than the block the checker
  * reads at a time among them, and a fault in either kind is named. */
 static void
@@ -717,6 +769,7 @@ main (int   argc,
   ADD ("/bundle/record-swapped", test_record_swapped);
   ADD ("/bundle/first-fault-named", test_first_fault_named);
   ADD ("/bundle/records-of-any-size", test_records_of_any_size);
+  ADD ("/bundle/manifest-as-json-glib-writes-it", test_manifest_as_json_glib_writes_it);
   ADD ("/bundle/sizes-that-wrap", test_sizes_that_wrap);
   ADD ("/staff/pin", test_staff_pin);
 #undef ADD
