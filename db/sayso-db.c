@@ -775,18 +775,34 @@ sayso_db_reserve_export_seq (SaysoDb  *db,
   return TRUE;
 }
 
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  return g_bytes_compare (*(GBytes * const *) a, *(GBytes * const *) b);
+}
+
 gboolean
 sayso_db_mark_exported (SaysoDb     *db,
                         GPtrArray   *ids,
                         const char  *day,
                         GError     **error)
 {
+  g_autoptr(GPtrArray) sorted = NULL;
   sqlite3_stmt *stmt = NULL;
   int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (ids != NULL, FALSE);
   g_return_val_if_fail (day != NULL, FALSE);
+
+  /* In id order, both B-trees (exported, and the index on responses) are
+   * walked once from end to end instead of at random: fewer pages touched,
+   * and fewer written to the journal. */
+  sorted = g_ptr_array_sized_new (ids->len);   /* borrows: the copy would take ids' free function */
+  for (guint i = 0; i < ids->len; i++)
+    g_ptr_array_add (sorted, g_ptr_array_index (ids, i));
+  g_ptr_array_sort (sorted, compare_ids);
 
   if (!sayso_db_begin (db, error))
     return FALSE;
@@ -797,9 +813,9 @@ sayso_db_mark_exported (SaysoDb     *db,
                            " (SELECT 1 FROM responses WHERE id = ?1)"
                            " ON CONFLICT (id) DO UPDATE SET day = excluded.day",
                            -1, &stmt, NULL);
-  for (guint i = 0; rc == SQLITE_OK && i < ids->len; i++)
+  for (guint i = 0; rc == SQLITE_OK && i < sorted->len; i++)
     {
-      GBytes *id = g_ptr_array_index (ids, i);
+      GBytes *id = g_ptr_array_index (sorted, i);
 
       sqlite3_bind_blob (stmt, 1, g_bytes_get_data (id, NULL), (int) g_bytes_get_size (id), SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, day, -1, SQLITE_STATIC);
