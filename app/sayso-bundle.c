@@ -25,6 +25,7 @@
 #define TAIL_SIZE (crypto_sign_BYTES + 4 + MAGIC_SIZE)
 #define MAX_MANIFEST (64 * 1024 * 1024)
 #define CHECK_BLOCK (1024 * 1024)
+#define CHECK_AHEAD 4   /* blocks asked of the drive before they are needed: a stick has latency */
 
 G_DEFINE_QUARK (sayso-bundle-error-quark, sayso_bundle_error)
 
@@ -640,15 +641,16 @@ check_run (CheckRun *run)
   end = last->offset + last->size;
   left = ((SaysoBundleEntry *) g_ptr_array_index (run->bundle->entries, i))->size;
   crypto_generichash_init (&state, NULL, 0, SAYSO_BUNDLE_HASH_SIZE);
-  posix_fadvise (run->fd, (off_t) pos, (off_t) MIN ((guint64) CHECK_BLOCK, end - pos), POSIX_FADV_WILLNEED);
+  /* The drive reads a few blocks ahead while this thread hashes. */
+  posix_fadvise (run->fd, (off_t) pos, (off_t) MIN ((guint64) CHECK_BLOCK * CHECK_AHEAD, end - pos),
+                 POSIX_FADV_WILLNEED);
   while (pos < end)
     {
       gsize n = (gsize) MIN ((guint64) CHECK_BLOCK, end - pos);
+      guint64 ahead = pos + (guint64) CHECK_BLOCK * CHECK_AHEAD;
 
-      /* The drive reads the next block while this thread hashes this one. */
-      if (pos + n < end)
-        posix_fadvise (run->fd, (off_t) (pos + n), (off_t) MIN ((guint64) CHECK_BLOCK, end - pos - n),
-                       POSIX_FADV_WILLNEED);
+      if (ahead < end)
+        posix_fadvise (run->fd, (off_t) ahead, (off_t) MIN ((guint64) CHECK_BLOCK, end - ahead), POSIX_FADV_WILLNEED);
 
       if (!read_at (run->fd, pos, buffer, n, run->bundle->path, &run->error))
         return;
