@@ -132,9 +132,6 @@ set_error (SaysoDb     *db,
            GError     **error)
 {
   SaysoDbError code = code_for_sqlite (rc);
-
-  if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL)
-    db->poisoned = TRUE;
   const char *what = db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
 
   switch (code)
@@ -160,6 +157,37 @@ set_error (SaysoDb     *db,
   return FALSE;
 }
 
+/* A failed write or sync may have lost dirty pages that a retried fsync
+ * then falsely reports as saved: after one, the handle is never written
+ * through again (see poisoned). A failed read loses nothing, and uses
+ * set_error() alone, so that one bad sector read during an export does not
+ * stop the kiosk saving responses. */
+static gboolean
+set_write_error (SaysoDb     *db,
+                 int          rc,
+                 const char  *doing,
+                 GError     **error)
+{
+  if ((rc & 0xff) == SQLITE_IOERR || (rc & 0xff) == SQLITE_FULL)
+    db->poisoned = TRUE;
+  return set_error (db, rc, doing, error);
+}
+
+static gboolean
+writable (SaysoDb  *db,
+          GError  **error)
+{
+  if (db->poisoned)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO,
+                   "%s: the disk reported an error while saving, so this store is not written to again "
+                   "until Sayso is restarted (nothing that was saved is lost)", db->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* For statements that may write (transactions, pragmas, migrations, updates). */
 static gboolean
 exec (SaysoDb     *db,
       const char  *sql,
@@ -168,7 +196,7 @@ exec (SaysoDb     *db,
   int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
 
   if (rc != SQLITE_OK)
-    return set_error (db, rc, "a query", error);
+    return set_write_error (db, rc, "a query", error);
 
   return TRUE;
 }
@@ -403,13 +431,8 @@ sayso_db_begin (SaysoDb  *db,
 {
   g_return_val_if_fail (db != NULL, FALSE);
 
-  if (db->poisoned)
-    {
-      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO,
-                   "%s: the disk reported an error while saving, so this store is not written to again "
-                   "until Sayso is restarted (nothing that was saved is lost)", db->path);
-      return FALSE;
-    }
+  if (!writable (db, error))
+    return FALSE;
 
   /* IMMEDIATE takes the write lock now, so the busy timeout applies here
    * rather than failing half way through a transaction. */
@@ -473,6 +496,9 @@ sayso_db_set_kiosk (SaysoDb            *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (kiosk != NULL && kiosk->site != NULL, FALSE);
 
+  if (!writable (db, error))
+    return FALSE;
+
   rc = sqlite3_prepare_v2 (db->handle,
                            "INSERT INTO kiosk (one, site, recipient_pk, sign_pk, sign_sk, export_seq)"
                            " VALUES (1, ?1, ?2, ?3, ?4, ?5)"
@@ -491,7 +517,7 @@ sayso_db_set_kiosk (SaysoDb            *db,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_DONE)
-    return set_error (db, rc, "saving the kiosk identity", error);
+    return set_write_error (db, rc, "saving the kiosk identity", error);
 
   return TRUE;
 }
@@ -604,7 +630,7 @@ sayso_db_insert_response (SaysoDb      *db,
   sqlite3_clear_bindings (db->insert_stmt);
 
   if (rc != SQLITE_DONE)
-    return set_error (db, rc, "storing a response", error);
+    return set_write_error (db, rc, "storing a response", error);
 
   return TRUE;
 }
@@ -829,7 +855,7 @@ sayso_db_mark_exported (SaysoDb     *db,
   if (rc != SQLITE_OK)
     {
       sayso_db_rollback (db);
-      return set_error (db, rc, "marking records exported", error);
+      return set_write_error (db, rc, "marking records exported", error);
     }
 
   return sayso_db_commit (db, error);
@@ -863,7 +889,7 @@ sayso_db_purge_exported (SaysoDb     *db,
   if (rc != SQLITE_DONE)
     {
       sayso_db_rollback (db);
-      return set_error (db, rc, "deleting old exported records", error);
+      return set_write_error (db, rc, "deleting old exported records", error);
     }
 
   if (n_deleted)
@@ -916,6 +942,9 @@ sayso_db_set_int_setting (SaysoDb     *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (is_setting (column), FALSE);
 
+  if (!writable (db, error))
+    return FALSE;
+
   sql = g_strdup_printf ("UPDATE kiosk SET %s = %" G_GINT64_FORMAT, column, value);
   return exec (db, sql, error);
 }
@@ -957,6 +986,9 @@ sayso_db_set_pin_hash (SaysoDb     *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (hash != NULL, FALSE);
 
+  if (!writable (db, error))
+    return FALSE;
+
   rc = sqlite3_prepare_v2 (db->handle, "UPDATE kiosk SET pin_hash = ?1", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -966,7 +998,7 @@ sayso_db_set_pin_hash (SaysoDb     *db,
   sqlite3_finalize (stmt);
 
   if (rc != SQLITE_DONE)
-    return set_error (db, rc, "saving the staff PIN", error);
+    return set_write_error (db, rc, "saving the staff PIN", error);
   return TRUE;
 }
 

@@ -31,6 +31,7 @@ static guint calls;
 static guint cut_at;
 static TestVfsFault fault;
 static guint fault_at;
+static guint read_calls;
 
 static void
 undo_clear (ShimFile *f)
@@ -98,6 +99,10 @@ static int
 shim_read (sqlite3_file *file, void *buf, int amt, sqlite3_int64 offset)
 {
   ShimFile *f = (ShimFile *) file;
+
+  /* Apart from the write and sync count, which the other faults step through. */
+  if (fault == TEST_VFS_FAULT_READ && ++read_calls >= fault_at)
+    return SQLITE_IOERR_READ;
   return f->real->pMethods->xRead (f->real, buf, amt, offset);
 }
 
@@ -290,6 +295,7 @@ test_vfs_set_fault (TestVfsFault what,
                     guint        at_call)
 {
   calls = 0;
+  read_calls = 0;
   fault = what;
   fault_at = at_call;
 }

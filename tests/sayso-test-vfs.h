@@ -15,6 +15,7 @@ typedef enum
   TEST_VFS_FAULT_WRITE,        /* xWrite returns SQLITE_IOERR_WRITE */
   TEST_VFS_FAULT_SHORT_WRITE,  /* xWrite writes half, then SQLITE_FULL (a disk filling up) */
   TEST_VFS_FAULT_SYNC,         /* xSync returns SQLITE_IOERR_FSYNC */
+  TEST_VFS_FAULT_READ,         /* every xRead from the Nth on returns SQLITE_IOERR_READ (reads counted apart) */
 } TestVfsFault;
 
 void   test_vfs_install          (void);

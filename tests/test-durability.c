@@ -10,6 +10,7 @@
 #include "sayso-db-private.h"
 #include "sayso-export-private.h"
 #include "sayso-setup.h"
+#include "sayso-staff.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 #include "sayso-test-vfs.h"
@@ -179,6 +180,87 @@ test_power_cut_sees_losses_without_sync (void)
 
   g_test_message ("40 power cuts with synchronous=OFF: %u acknowledged, %u lost", acknowledged, lost);
   g_assert_cmpuint (lost, >, 0);
+}
+
+static gboolean
+count_one (const SaysoDbRecord *record,
+           gpointer             user_data)
+{
+  (*(guint *) user_data)++;
+  return TRUE;
+}
+
+/* A read error (a bad sector under a page the export reads) is reported but
+ * does not stop the store saving: only a failed write or sync can have lost
+ * something. After a failed write, the settings and the staff PIN are
+ * refused like responses, and nothing of them reaches the disk. */
+static void
+test_read_error_is_not_a_write_error (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(SaysoResponse) after = tagged ("after-the-read-error");
+  g_autoptr(SaysoResponse) refused = tagged ("refused");
+  guint8 pk[32], sk[32];
+  guint seen = 0;
+  gint64 keep = 0;
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, "Read site", pk, &error);
+  g_assert_no_error (error);
+  /* More rows than the page cache holds, so reading them all goes to the disk. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("before-%u", i);
+      g_autoptr(SaysoResponse) r = tagged (tag);
+
+      g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+    }
+  g_clear_object (&store);
+
+  test_vfs_install ();
+  store = sayso_store_open (path, &error);
+  g_assert_no_error (error);
+
+  test_vfs_set_fault (TEST_VFS_FAULT_READ, 1);
+  g_assert_false (sayso_db_foreach_response (_sayso_store_get_db (store), count_one, &seen, &error));
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO);
+  g_clear_error (&error);
+
+  test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+  g_assert_true (sayso_store_submit (store, after, SAYSO_MODE_SELF, &error));
+  g_assert_no_error (error);
+
+  /* A failed write: from now on nothing is written through this handle. */
+  test_vfs_set_fault (TEST_VFS_FAULT_WRITE, 1);
+  g_assert_false (sayso_store_submit (store, refused, SAYSO_MODE_SELF, &error));
+  g_clear_error (&error);
+  test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+  g_assert_false (sayso_store_set_keep_days (store, 30, &error));
+  g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
+  g_clear_error (&error);
+  g_assert_false (sayso_store_set_pin (store, "135790", &error));
+  g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
+  g_clear_error (&error);
+  g_clear_object (&store);
+  test_vfs_uninstall ();
+
+  store = sayso_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sayso_store_get_keep_days (store, &keep, &error));
+  g_assert_cmpint (keep, ==, SAYSO_DEFAULT_KEEP_DAYS);
+  g_assert_false (sayso_store_has_pin (store));
+  g_clear_object (&store);
+  {
+    g_autoptr(GHashTable) present = present_tags (path, sk);
+
+    g_assert_cmpuint (g_hash_table_size (present), ==, 101);
+    g_assert_true (g_hash_table_contains (present, "after-the-read-error"));
+    g_assert_false (g_hash_table_contains (present, "refused"));
+  }
+  test_remove_tree (dir);
 }
 
 /* A write or sync failing at each call in turn: a clear error, a consistent
@@ -385,6 +467,7 @@ main (int   argc,
   g_test_add_data_func ("/durability/fault/write", GINT_TO_POINTER (TEST_VFS_FAULT_WRITE), test_fault_at_each_call);
   g_test_add_data_func ("/durability/fault/short-write", GINT_TO_POINTER (TEST_VFS_FAULT_SHORT_WRITE), test_fault_at_each_call);
   g_test_add_data_func ("/durability/fault/fsync", GINT_TO_POINTER (TEST_VFS_FAULT_SYNC), test_fault_at_each_call);
+  g_test_add_func ("/durability/fault/read-is-not-a-write-error", test_read_error_is_not_a_write_error);
 
   ret = g_test_run ();
   g_object_unref (survey);
