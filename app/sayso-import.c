@@ -305,8 +305,14 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   if (!(bundle = sayso_bundle_open_signed (path, NULL, error)))
     return FALSE;
 
-  if (!sayso_analysis_db_lookup_kiosk (db, bundle->kiosk_pk, &site, error))
+  /* Everything below reads and writes inside one transaction, which takes
+   * the write lock at once: a second import of the same bundle at the same
+   * time waits, then finds it imported, instead of racing to a clash. */
+  if (!sayso_analysis_db_begin (db, error))
     return FALSE;
+
+  if (!sayso_analysis_db_lookup_kiosk (db, bundle->kiosk_pk, &site, error))
+    goto failed;
   if (site == NULL && !trust_unknown_kiosk)
     {
       g_autofree char *key = g_base64_encode (bundle->kiosk_pk, sizeof bundle->kiosk_pk);
@@ -314,12 +320,12 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
                    "%s: made by kiosk %s (site “%s”), which is not enrolled: enrol it with "
                    "“sayso enroll”, or pass --trust-unknown",
                    path, key, bundle->site);
-      return FALSE;
+      goto failed;
     }
 
   bundle_digest (bundle, digest);
   if (!sayso_analysis_db_bundle_state (db, bundle->kiosk_pk, bundle->sequence, digest, &state, error))
-    return FALSE;
+    goto failed;
 
   result->site = g_strdup (site ? site : bundle->site);
   result->sequence = bundle->sequence;
@@ -327,20 +333,17 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
 
   if (state == SAYSO_ANALYSIS_BUNDLE_SAME)
     {
+      sayso_analysis_db_rollback (db);
       result->already_imported = TRUE;
       return TRUE;
     }
   if (state == SAYSO_ANALYSIS_BUNDLE_CONFLICT)
     {
-      sayso_import_result_clear (result);
       g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_REPLAYED,
                    "%s: this kiosk's bundle %" G_GINT64_FORMAT " was already imported with other records "
                    "(a replayed sequence number, or a store restored from a backup)", path, bundle->sequence);
-      return FALSE;
+      goto failed;
     }
-
-  if (!sayso_analysis_db_begin (db, error))
-    return FALSE;
 
   if (site == NULL && !sayso_analysis_db_enroll (db, bundle->kiosk_pk, bundle->site, error))
     goto failed;

@@ -130,6 +130,60 @@ test_import_and_reimport (Fixture       *f,
   g_assert_cmpint (*(gint64 *) g_hash_table_lookup (counts, "weekly"), ==, 1);
 }
 
+typedef struct
+{
+  Fixture           *f;
+  const char        *path;
+  SaysoImportResult  result;
+  gboolean           ok;
+} Race;
+
+static gpointer
+import_in_thread (gpointer data)
+{
+  Race *race = data;
+  g_autoptr(GError) error = NULL;
+  SaysoAnalysisDb *db = sayso_analysis_db_open (race->f->db_path, FALSE, &error);
+
+  g_assert_no_error (error);
+  race->ok = sayso_import_bundle (db, race->path, race->f->kiosk.sk, race->f->questionnaires, FALSE,
+                                  &race->result, &error);
+  g_assert_no_error (error);
+  sayso_analysis_db_close (db);
+  return NULL;
+}
+
+/* Two analysts import the same bundle at the same moment, each with their own
+ * connection: one imports it, the other finds it imported. */
+static void
+test_two_imports_at_once (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  Race races[2] = { { 0 } };
+  GThread *threads[2];
+
+  for (guint i = 0; i < 40; i++)
+    submit (f->kiosk.store, i % 2 ? "monthly" : "weekly");
+  path = export (f, SAYSO_EXPORT_DEFAULT);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      races[i].f = f;
+      races[i].path = path;
+      threads[i] = g_thread_new ("import", import_in_thread, &races[i]);
+    }
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+
+  g_assert_true (races[0].ok && races[1].ok);
+  g_assert_cmpint (races[0].result.already_imported + races[1].result.already_imported, ==, 1);
+  g_assert_cmpint (races[0].result.added + races[1].result.added, ==, 40);
+  g_assert_cmpint (n_responses (f), ==, 40);
+  sayso_import_result_clear (&races[0].result);
+  sayso_import_result_clear (&races[1].result);
+}
+
 static void
 assert_refused (Fixture          *f,
                 const char       *path,
@@ -315,6 +369,7 @@ main (int   argc,
   g_assert_no_error (error);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
+  ADD ("/import/two-imports-at-once", test_two_imports_at_once);
   ADD ("/import/import-and-reimport", test_import_and_reimport);
   ADD ("/import/wrong-key", test_wrong_key);
   ADD ("/import/tampered", test_tampered);
