@@ -108,9 +108,9 @@ cmd_keygen (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
-  guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE];
+  g_auto(SaysoSecretKey) sk = { { 0 } };
   gboolean protect = FALSE;
-  char *passphrase = NULL;
+  g_autoptr(SaysoSecretText) passphrase = NULL;
   gboolean written;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -139,16 +139,10 @@ cmd_keygen (int    argc,
   if (protect && !(passphrase = read_secret_line ()))
     return fail (SAYSO_EXIT_BAD_INPUT, "keygen: --passphrase reads the passphrase from standard input; none came");
 
-  sayso_recipient_keypair_new (pk, sk);
-  written = protect ? sayso_secret_key_write_protected (sk, passphrase, key_path, &error)
-                    : sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, sk, key_path, &error);
+  sayso_recipient_keypair_new (pk, sk.bytes);
+  written = protect ? sayso_secret_key_write_protected (sk.bytes, passphrase, key_path, &error)
+                    : sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, sk.bytes, key_path, &error);
   written = written && sayso_key_write_file (SAYSO_KEY_RECIPIENT_PUBLIC, pk, pub_path, &error);
-  sodium_memzero (sk, sizeof sk);
-  if (passphrase)
-    {
-      sodium_memzero (passphrase, strlen (passphrase));
-      g_free (passphrase);
-    }
   if (!written)
     {
       g_unlink (key_path);
@@ -178,7 +172,7 @@ make_kiosk (int       argc,
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
   guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
-  char *pin = NULL;
+  g_autoptr(SaysoSecretText) pin = NULL;
   gboolean ok;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -210,11 +204,7 @@ make_kiosk (int       argc,
       if (!(pin = read_secret_line ()))
         return fail (SAYSO_EXIT_BAD_INPUT, "setup: the staff PIN is read from standard input; none came");
       if (!sayso_pin_is_well_formed (pin, &error))
-        {
-          sodium_memzero (pin, strlen (pin));
-          g_free (pin);
-          return fail (SAYSO_EXIT_BAD_INPUT, "setup: %s", error->message);
-        }
+        return fail (SAYSO_EXIT_BAD_INPUT, "setup: %s", error->message);
     }
 
   if (store_path == NULL)
@@ -224,21 +214,14 @@ make_kiosk (int       argc,
   ok = sayso_ensure_private_dir (dir, &error) &&
        (store = sayso_store_create (store_path, site, pk, &error)) != NULL &&
        (pin == NULL || sayso_store_set_pin (store, pin, &error));
-  if (pin != NULL)
-    {
-      sodium_memzero (pin, strlen (pin));
-      g_free (pin);
-    }
   if (!ok)
     {
+      /* A store made but not given its PIN is taken away again, so that the
+       * kiosk is set up whole or not at all. */
       if (store != NULL)
         {
-          g_autofree char *wal = g_strconcat (store_path, "-wal", NULL);
-          g_autofree char *shm = g_strconcat (store_path, "-shm", NULL);
           g_clear_object (&store);
-          g_unlink (store_path);
-          g_unlink (wal);
-          g_unlink (shm);
+          sayso_store_delete_files (store_path);
         }
       return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? SAYSO_EXIT_BAD_INPUT
                                                                                     : SAYSO_EXIT_FAILED,
@@ -515,7 +498,7 @@ cmd_set_pin (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  char *pin;
+  g_autoptr(SaysoSecretText) pin = NULL;
   gboolean ok;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -534,15 +517,9 @@ cmd_set_pin (int    argc,
   if (!(pin = read_secret_line ()))
     return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: no PIN on standard input");
   if (!sayso_pin_is_well_formed (pin, &error))
-    {
-      sodium_memzero (pin, strlen (pin));
-      g_free (pin);
-      return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: %s", error->message);
-    }
+    return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: %s", error->message);
 
   ok = (store = sayso_store_open_default (store_path, &error)) && sayso_store_set_pin (store, pin, &error);
-  sodium_memzero (pin, strlen (pin));
-  g_free (pin);
   if (!ok)
     return fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
@@ -738,9 +715,8 @@ cmd_import (int    argc,
   g_autoptr(SaysoAnalysisDb) db = NULL;
   g_autoptr(GPtrArray) questionnaires = NULL;
   g_autoptr(GError) error = NULL;
-  char *passphrase = NULL;
-  guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE];
-  gboolean key_ok;
+  g_autoptr(SaysoSecretText) passphrase = NULL;
+  g_auto(SaysoSecretKey) sk = { { 0 } };
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "The analysis database (made if missing)", "ANALYSIS.db" },
@@ -761,33 +737,21 @@ cmd_import (int    argc,
 
   if (sayso_secret_key_is_protected (key_path) && !(passphrase = read_secret_line ()))
     return fail (SAYSO_EXIT_BAD_INPUT, "import: %s is under a passphrase; give it on standard input", key_path);
-  key_ok = sayso_secret_key_read (key_path, passphrase, sk, &error);
-  if (passphrase)
-    {
-      sodium_memzero (passphrase, strlen (passphrase));
-      g_free (passphrase);
-    }
-  if (!key_ok)
+  if (!sayso_secret_key_read (key_path, passphrase, sk.bytes, &error))
     return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(questionnaires = load_questionnaires (definitions, &error)))
-    {
-      sodium_memzero (sk, sizeof sk);
-      return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
-    }
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)))
-    {
-      sodium_memzero (sk, sizeof sk);
-      return fail (SAYSO_EXIT_FAILED, "%s", error->message);
-    }
+    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   for (int i = 1; i < argc; i++)
     {
       g_autoptr(GError) bundle_error = NULL;
       SaysoImportResult result = { 0 };
 
-      if (!sayso_import_bundle (db, argv[i], sk, questionnaires, trust, &result, &bundle_error))
+      if (!sayso_import_bundle (db, argv[i], sk.bytes, questionnaires, trust, &result, &bundle_error))
         {
           g_printerr ("sayso: REFUSED %s; nothing of it was imported\n", bundle_error->message);
           code = SAYSO_EXIT_BAD_INPUT;
@@ -801,7 +765,6 @@ cmd_import (int    argc,
       sayso_import_result_clear (&result);
     }
 
-  sodium_memzero (sk, sizeof sk);
   return code;
 }
 

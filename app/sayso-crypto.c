@@ -631,3 +631,19 @@ sayso_unseal_with_keypair (const guint8  recipient_pk[SAYSO_BOX_PUBLIC_KEY_SIZE]
 
   return bytes_new_wiped (buf, unpadded_len, padded_len);
 }
+
+void
+sayso_secret_text_free (SaysoSecretText *text)
+{
+  if (text == NULL)
+    return;
+  sodium_memzero (text, strlen (text));
+  g_free (text);
+}
+
+void
+sayso_secret_key_clear (SaysoSecretKey *key)
+{
+  g_return_if_fail (key != NULL);
+  sodium_memzero (key->bytes, sizeof key->bytes);
+}

@@ -103,4 +103,18 @@ GBytes   *sayso_unseal_with_keypair    (const guint8  recipient_pk[SAYSO_BOX_PUB
                                         GBytes       *sealed,
                                         GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Secrets that clean up after themselves, wherever a function returns:
+ *   g_autoptr(SaysoSecretText) pin = ...;     a PIN or passphrase string
+ *   g_auto(SaysoSecretKey) sk = { 0 };       the analysts' secret key, sk.bytes */
+typedef char SaysoSecretText;
+void      sayso_secret_text_free           (SaysoSecretText *text);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoSecretText, sayso_secret_text_free)
+
+typedef struct
+{
+  guint8 bytes[SAYSO_BOX_SECRET_KEY_SIZE];
+} SaysoSecretKey;
+void      sayso_secret_key_clear           (SaysoSecretKey *key);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SaysoSecretKey, sayso_secret_key_clear)
+
 G_END_DECLS

@@ -46,6 +46,13 @@ sayso_store_init (SaysoStore *self)
 {
 }
 
+void
+sayso_store_delete_files (const char *path)
+{
+  g_return_if_fail (path != NULL);
+  sayso_db_delete_files (path);
+}
+
 SaysoStore *
 sayso_store_create (const char    *path,
                     const char    *site,

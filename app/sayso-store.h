@@ -23,6 +23,8 @@ SaysoStore   *sayso_store_create             (const char    *path,
                                               GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 SaysoStore   *sayso_store_open               (const char    *path,
                                               GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Takes away a store that was made but not finished being set up; it must be closed. */
+void          sayso_store_delete_files       (const char    *path);
 
 const char   *sayso_store_get_path           (SaysoStore    *self);
 const char   *sayso_store_get_site           (SaysoStore    *self);

@@ -365,18 +365,28 @@ sayso_db_open (const char        *path,
     {
       if (creating)
         {
-          g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-          g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-
           g_clear_pointer (&db, sayso_db_close);
-          g_unlink (path);
-          g_unlink (wal);
-          g_unlink (shm);
+          sayso_db_delete_files (path);
         }
       return NULL;
     }
 
   return g_steal_pointer (&db);
+}
+
+void
+sayso_db_delete_files (const char *path)
+{
+  g_autofree char *wal = NULL;
+  g_autofree char *shm = NULL;
+
+  g_return_if_fail (path != NULL);
+
+  wal = g_strconcat (path, "-wal", NULL);
+  shm = g_strconcat (path, "-shm", NULL);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
 }
 
 void

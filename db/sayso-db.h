@@ -58,6 +58,8 @@ SaysoDb  *sayso_db_open                 (const char        *path,
                                          SaysoDbOpenFlags   flags,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 void      sayso_db_close                (SaysoDb           *db);
+/* Deletes a closed store's file and its -wal and -shm: a half-made store. */
+void      sayso_db_delete_files         (const char        *path);
 const char *sayso_db_get_path           (SaysoDb           *db);
 int       sayso_db_get_schema_version   (SaysoDb           *db);
 void      sayso_db_set_busy_timeout     (SaysoDb           *db,
