@@ -7,9 +7,13 @@
  * of what came before it. Each round re-exports the same records (the
  * staff's "export again"), which is the same work as the first export.
  *
- * The baseline the issue names is a copy: the round's bundle copied with
- * read() and write() through a 128 KiB buffer, as cp does, then fsynced. The
- * earlier baseline, writing as many bytes from memory, is printed too. */
+ * The baseline the issue names is a copy: the round's bundle (first copied,
+ * untimed, beside the store) copied to the stick with read() and write()
+ * through a 128 KiB buffer, as cp does, then fsynced. The earlier baseline,
+ * writing as many bytes from memory, is printed too.
+ *
+ * SAYSO_BENCH_STICK=DIR exports and copies to DIR instead of a folder beside
+ * the store: a mounted USB stick, to measure what a kiosk will see. */
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
@@ -116,8 +120,18 @@ main (int   argc,
   if (g_mkdtemp (dir) == NULL)
     g_error ("cannot make %s", dir);
   store_path = g_build_filename (dir, "store.db", NULL);
-  stick = g_build_filename (dir, "stick", NULL);
-  g_mkdir (stick, 0700);
+  if (g_getenv ("SAYSO_BENCH_STICK"))
+    {
+      g_autofree char *template = g_build_filename (g_getenv ("SAYSO_BENCH_STICK"), "bench-export-XXXXXX", NULL);
+
+      if (!(stick = g_mkdtemp (g_steal_pointer (&template))))
+        g_error ("cannot make a folder in %s", g_getenv ("SAYSO_BENCH_STICK"));
+    }
+  else
+    {
+      stick = g_build_filename (dir, "stick", NULL);
+      g_mkdir (stick, 0700);
+    }
 
   sayso_recipient_keypair_new (pk, sk);
   if (!(store = sayso_store_create (store_path, "Bench site", pk, &error)))
@@ -140,8 +154,9 @@ main (int   argc,
 
   for (guint round = 0; round < rounds; round++)
     {
-      g_autofree char *copy_path = g_build_filename (dir, "copy.bin", NULL);
-      g_autofree char *write_path = g_build_filename (dir, "write.bin", NULL);
+      g_autofree char *source_path = g_build_filename (dir, "source.bin", NULL);
+      g_autofree char *copy_path = g_build_filename (stick, "copy.bin", NULL);
+      g_autofree char *write_path = g_build_filename (stick, "write.bin", NULL);
       SaysoExportResult result = { 0 };
       gint64 start;
 
@@ -155,8 +170,9 @@ main (int   argc,
       bytes = result.bytes;
       g_assert_cmpint (records, ==, n);
 
+      copy_with_fsync (result.path, source_path, result.bytes);
       sync ();
-      copy_us[round] = copy_with_fsync (result.path, copy_path, result.bytes);
+      copy_us[round] = copy_with_fsync (source_path, copy_path, result.bytes);
       sync ();
       write_us[round] = write_with_fsync (write_path, result.bytes);
       ratios[round] = (double) export_us[round] / (double) copy_us[round];
@@ -168,6 +184,7 @@ main (int   argc,
               copy_us[round] / 1000.0, ratios[round], write_us[round] / 1000.0);
 
       g_unlink (result.path);
+      g_unlink (source_path);
       g_unlink (copy_path);
       g_unlink (write_path);
       sayso_export_result_clear (&result);
@@ -178,8 +195,8 @@ main (int   argc,
 
     for (guint i = 0; i < rounds; i++)
       ratio_per_mille[i] = (gint64) (ratios[i] * 1000.0);
-    printf ("export: %" G_GINT64_FORMAT " records, %" G_GUINT64_FORMAT " bytes; medians of %u rounds:\n",
-            records, bytes, rounds);
+    printf ("export: %" G_GINT64_FORMAT " records, %" G_GUINT64_FORMAT " bytes to %s; medians of %u rounds:\n",
+            records, bytes, stick, rounds);
     printf ("  sayso export (write, fsync, read back, verify, mark)  %8.1f ms\n", median_thousandths (export_us, rounds));
     printf ("  copy of the bundle (read, write, fsync), as cp does   %8.1f ms\n", median_thousandths (copy_us, rounds));
     printf ("  write of as many bytes from memory, with fsync         %8.1f ms\n", median_thousandths (write_us, rounds));
@@ -188,6 +205,7 @@ main (int   argc,
   }
 
   g_clear_object (&store);
+  test_remove_tree (stick);
   test_remove_tree (dir);
   return 0;
 }
