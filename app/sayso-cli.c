@@ -462,7 +462,8 @@ cmd_status (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 total = 0, awaiting = 0;
+  g_autofree char *damaged_line = NULL;
+  gint64 total = 0, awaiting = 0, damaged = 0;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
     { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
@@ -476,16 +477,21 @@ cmd_status (int    argc,
     return fail (SAYSO_EXIT_BAD_INPUT, "status: unexpected “%s”", argv[1]);
 
   if (!(store = sayso_store_open_default (store_path, &error)) ||
-      !sayso_store_count (store, &total, &awaiting, &error))
+      !sayso_store_count (store, &total, &awaiting, &error) ||
+      !sayso_store_count_damaged (store, &damaged, &error))
     return fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
+  if (damaged > 0)
+    damaged_line = g_strdup_printf ("Damaged by the disk, kept but never exported: %" G_GINT64_FORMAT "\n", damaged);
   g_print ("Store: %s\n"
            "Site: %s\n"
            "Responses: %" G_GINT64_FORMAT "\n"
            "Awaiting export: %" G_GINT64_FORMAT "\n"
+           "%s"
            "Kiosk key, for the analysts to enrol:\n%s",
-           sayso_store_get_path (store), sayso_store_get_site (store), total, awaiting, kiosk_key);
+           sayso_store_get_path (store), sayso_store_get_site (store), total, awaiting,
+           damaged_line ? damaged_line : "", kiosk_key);
   return SAYSO_EXIT_OK;
 }
 
@@ -568,6 +574,9 @@ cmd_export (int    argc,
   if (result.purged > 0)
     g_print ("Deleted %" G_GINT64_FORMAT " exported response%s past the keep period.\n",
              result.purged, result.purged == 1 ? "" : "s");
+  if (result.damaged > 0)
+    g_print ("Set aside %" G_GINT64_FORMAT " response%s that the disk had damaged: kept, never exported "
+             "(see “sayso status”).\n", result.damaged, result.damaged == 1 ? "" : "s");
 
   sayso_export_result_clear (&result);
   return SAYSO_EXIT_OK;

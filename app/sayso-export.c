@@ -347,8 +347,8 @@ typedef struct
 {
   SaysoBundleWriter *writer;
   SaysoExportFlags   flags;
-  gboolean           rehash;   /* hash every record again, not trusting the stored hashes */
   GPtrArray         *ids;
+  GPtrArray         *damaged;  /* of GBytes: ids of rows found unfit to write */
   GError            *error;
 } Collect;
 
@@ -358,16 +358,44 @@ add_record (const SaysoDbRecord *record,
 {
   Collect *collect = user_data;
 
+  if (record->damaged)
+    return TRUE;   /* set aside for good */
   if (record->state == SAYSO_DB_STATE_EXPORTED && !(collect->flags & SAYSO_EXPORT_AGAIN))
     return TRUE;
 
+  /* Only a damaged row holds a questionnaire id that is not UTF-8, and it
+   * would make the manifest unreadable to every analyst. */
+  if (!g_utf8_validate (record->questionnaire, -1, NULL))
+    {
+      g_ptr_array_add (collect->damaged, g_bytes_new (record->id, SAYSO_DB_RECORD_ID_SIZE));
+      return TRUE;
+    }
+
   if (!sayso_bundle_writer_add (collect->writer, record->id, record->questionnaire, record->version,
-                                record->sealed, record->sealed_size,
-                                collect->rehash ? NULL : record->hash, &collect->error))
-    return FALSE;
+                                record->sealed, record->sealed_size, record->hash, &collect->error))
+    {
+      if (collect->error == NULL)
+        g_set_error (&collect->error, G_IO_ERROR, G_IO_ERROR_FAILED, "a stored record could not be added to the bundle");
+      return FALSE;
+    }
 
   g_ptr_array_add (collect->ids, g_bytes_new (record->id, SAYSO_DB_RECORD_ID_SIZE));
   return TRUE;
+}
+
+/* Sets a record aside for good, and says so in the journal (its random id
+ * only: nothing of what it holds). */
+static gboolean
+set_aside (SaysoDb      *db,
+           const guint8 *id,
+           const char   *why,
+           GError      **error)
+{
+  g_autofree char *hex = sayso_hex (id, SAYSO_DB_RECORD_ID_SIZE);
+
+  g_warning ("Record %s in the store is damaged (%s): it is kept, but never exported, so that it does not "
+             "stop the analysts importing the others", hex, why);
+  return sayso_db_mark_damaged (db, id, error);
 }
 
 static gboolean
@@ -424,22 +452,22 @@ count_to_export (SaysoStore        *store,
                  gint64            *n,
                  GError           **error)
 {
-  gint64 total = 0, awaiting = 0;
+  gint64 total = 0, awaiting = 0, damaged = 0;
 
-  if (!sayso_store_count (store, &total, &awaiting, error))
+  if (!sayso_db_count_responses (_sayso_store_get_db (store), &total, &awaiting, &damaged, error))
     return FALSE;
-  *n = (flags & SAYSO_EXPORT_AGAIN) ? total : awaiting;
+  *n = (flags & SAYSO_EXPORT_AGAIN) ? total - damaged : awaiting;
   return TRUE;
 }
 
-/* One attempt. *damaged_id is set (and FALSE returned) when the read-back
- * found a record whose copy in the store no longer matches the hash taken
- * when it was saved, so that the caller can try again with rehash. */
+/* One attempt. *damaged is set (and FALSE returned) when the read-back found
+ * a record whose copy in the store no longer matches the hash taken when it
+ * was saved: the caller sets it aside and tries again. Rows that cannot even
+ * be written (result->damaged counts them) are set aside here. */
 static gboolean
 export_once (SaysoStore         *store,
              const char         *dir,
              SaysoExportFlags    flags,
-             gboolean            rehash,
              SaysoExportResult  *result,
              guint8             *damaged_id,
              gboolean           *damaged,
@@ -491,8 +519,8 @@ export_once (SaysoStore         *store,
   started = g_get_monotonic_time ();
   ids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   collect.flags = flags;
-  collect.rehash = rehash;
   collect.ids = ids;
+  collect.damaged = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   collect.writer = sayso_bundle_writer_new (target_write, &target, kiosk.sign_pk, kiosk.sign_sk,
                                             kiosk.site, sequence, day, &local_error);
   if (collect.writer == NULL)
@@ -503,6 +531,23 @@ export_once (SaysoStore         *store,
   sayso_db_set_bulk_reads (db, FALSE);
   if (!read_all)
     goto failed;
+  for (guint i = 0; i < collect.damaged->len; i++)
+    {
+      if (!set_aside (db, g_bytes_get_data (g_ptr_array_index (collect.damaged, i), NULL),
+                      "its questionnaire name is not text", &local_error))
+        goto failed;
+      result->damaged++;
+    }
+  if (ids->len == 0 && collect.error == NULL)
+    {
+      /* Every record there was to export was set aside just now. */
+      target_clear (&target);
+      g_unlink (tmp_path);
+      sayso_bundle_writer_free (collect.writer);
+      g_clear_pointer (&collect.damaged, g_ptr_array_unref);
+      sayso_db_kiosk_clear (&kiosk);
+      return TRUE;
+    }
   if (collect.error != NULL)
     {
       g_propagate_error (&local_error, g_steal_pointer (&collect.error));
@@ -551,7 +596,7 @@ export_once (SaysoStore         *store,
     flip_byte (final_path, MIN (fault_after, target.written - 1));
   if (!sayso_bundle_writer_check (collect.writer, final_path, &bad_record, &local_error))
     {
-      if (bad_record != G_MAXUINT && !rehash &&
+      if (bad_record != G_MAXUINT &&
           stored_record_damaged (db, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL)))
         {
           memcpy (damaged_id, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL), SAYSO_DB_RECORD_ID_SIZE);
@@ -569,6 +614,7 @@ export_once (SaysoStore         *store,
                       final_path);
       g_propagate_error (error, g_steal_pointer (&local_error));
       sayso_bundle_writer_free (collect.writer);
+      g_clear_pointer (&collect.damaged, g_ptr_array_unref);
       sayso_db_kiosk_clear (&kiosk);
       target_clear (&target);
       return FALSE;
@@ -584,6 +630,7 @@ export_once (SaysoStore         *store,
   result->bytes = target.written;
 
   sayso_bundle_writer_free (collect.writer);
+  g_clear_pointer (&collect.damaged, g_ptr_array_unref);
   sayso_db_kiosk_clear (&kiosk);
   target_clear (&target);
   return TRUE;
@@ -593,11 +640,16 @@ failed:
   g_unlink (renamed ? final_path : tmp_path);
   g_clear_error (&collect.error);
   sayso_bundle_writer_free (collect.writer);
+  g_clear_pointer (&collect.damaged, g_ptr_array_unref);
   sayso_db_kiosk_clear (&kiosk);
   g_prefix_error (&local_error, "Export failed, every record is still awaiting export: ");
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
 }
+
+/* How many damaged records one export may set aside before it gives up: a
+ * disk that damages more than that needs a person, not retries. */
+#define MAX_SET_ASIDE 8
 
 gboolean
 sayso_store_export (SaysoStore         *store,
@@ -623,27 +675,30 @@ sayso_store_export (SaysoStore         *store,
       return FALSE;
     }
 
-  if (!count_to_export (store, flags, &n, error))
-    return FALSE;
-  if (n == 0)
-    return sayso_store_purge_exported (store, &result->purged, error);
-
-  if (!export_once (store, dir, flags, FALSE, result, damaged_id, &damaged, &local_error) && damaged)
+  for (;;)
     {
-      g_autofree char *id = sayso_hex (damaged_id, sizeof damaged_id);
+      if (!count_to_export (store, flags, &n, error))
+        return FALSE;
+      if (n == 0)
+        return sayso_store_purge_exported (store, &result->purged, error);
 
-      /* Its ciphertext is what it is now: refusing to export it would hold
-       * back every other record for ever. It goes as it is, under its present
-       * hash, and the analysts' import says whether it can still be opened. */
-      g_warning ("Record %s in the store no longer matches the hash taken when it was saved: the disk changed it. "
-                 "Exporting again, with every record hashed as it is now", id);
       g_clear_error (&local_error);
-      export_once (store, dir, flags, TRUE, result, damaged_id, &damaged, &local_error);
-    }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
+      if (export_once (store, dir, flags, result, damaged_id, &damaged, &local_error))
+        break;
+      if (!damaged || result->damaged >= MAX_SET_ASIDE)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+
+      /* The read-back found a record whose stored copy changed since it was
+       * saved. Exported, it could not be opened, and the analysts' import
+       * refuses a bundle with such a record in it: it is set aside, and
+       * the export goes again without it. */
+      if (!set_aside (_sayso_store_get_db (store), damaged_id,
+                      "its stored copy no longer matches the hash taken when it was saved", error))
+        return FALSE;
+      result->damaged++;
     }
 
   /* Deleting old records is housekeeping: a failure here loses nothing. */

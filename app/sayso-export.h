@@ -20,6 +20,7 @@ typedef struct
   gint64   sequence;
   guint64  bytes;
   gint64   purged;    /* exported records deleted after their keep period */
+  gint64   damaged;   /* records found damaged in the store and set aside, never to be exported */
   /* How long each step took, in microseconds: to tell a slow stick from a
    * slow kiosk (never logged: a log line carries the time of day). */
   gint64   write_usec;   /* reading the store and writing the bundle */

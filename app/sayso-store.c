@@ -281,5 +281,15 @@ sayso_store_count (SaysoStore  *self,
                    GError     **error)
 {
   g_return_val_if_fail (SAYSO_IS_STORE (self), FALSE);
-  return sayso_db_count_responses (self->db, total, awaiting, error);
+  return sayso_db_count_responses (self->db, total, awaiting, NULL, error);
+}
+
+gboolean
+sayso_store_count_damaged (SaysoStore  *self,
+                           gint64      *damaged,
+                           GError     **error)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (damaged != NULL, FALSE);
+  return sayso_db_count_responses (self->db, NULL, NULL, damaged, error);
 }

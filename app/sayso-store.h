@@ -45,5 +45,9 @@ gboolean      sayso_store_count              (SaysoStore    *self,
                                               gint64        *total,
                                               gint64        *awaiting,
                                               GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Records set aside because the disk changed them: kept, never exported. */
+gboolean      sayso_store_count_damaged      (SaysoStore    *self,
+                                              gint64        *damaged,
+                                              GError       **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -24,7 +24,7 @@ typedef enum
 } SaysoDbError;
 
 /* The current schema; sayso_db_open() migrates older stores up to it. */
-#define SAYSO_DB_SCHEMA_VERSION 4
+#define SAYSO_DB_SCHEMA_VERSION 5
 #define SAYSO_DB_RECORD_ID_SIZE 16
 #define SAYSO_DB_RECORD_HASH_SIZE 32
 
@@ -100,6 +100,7 @@ typedef struct
   const guint8 *sealed;
   gsize         sealed_size;
   const guint8 *hash;          /* the hash taken when it was saved, or NULL (saved before schema 4) */
+  gboolean      damaged;       /* set aside: its copy no longer matches its hash */
 } SaysoDbRecord;
 
 typedef gboolean (*SaysoDbResponseFunc) (const SaysoDbRecord *record,
@@ -120,6 +121,11 @@ gboolean  sayso_db_get_response         (SaysoDb           *db,
 gboolean  sayso_db_count_responses      (SaysoDb           *db,
                                          gint64            *total,
                                          gint64            *awaiting,
+                                         gint64            *damaged,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Sets a record aside for good: kept, never exported again. */
+gboolean  sayso_db_mark_damaged         (SaysoDb           *db,
+                                         const guint8       id[SAYSO_DB_RECORD_ID_SIZE],
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Export bookkeeping. */

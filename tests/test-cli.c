@@ -1,5 +1,6 @@
 /* The `sayso` command line, driven as a user would drive it. */
 #include <gio/gio.h>
+#include <sqlite3.h>
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -16,6 +17,8 @@ typedef struct
   guint8 sk[32];
 } Cli;
 
+static gboolean warnings_allowed;
+
 static int
 run (const char  *stdin_text,
      char       **out,
@@ -23,6 +26,7 @@ run (const char  *stdin_text,
      ...)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *stdout_text = NULL;
@@ -37,9 +41,12 @@ run (const char  *stdin_text,
   va_end (args);
   g_ptr_array_add (argv, NULL);
 
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                            G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* For a command that is meant to warn (a damaged store): as on a kiosk. */
+  if (warnings_allowed)
+    g_subprocess_launcher_unsetenv (launcher, "G_DEBUG");
+  proc = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (proc, stdin_text, NULL, &stdout_text, &stderr_text, &error);
   g_assert_no_error (error);
@@ -314,6 +321,39 @@ only_file_in (const char *dir)
   return g_build_filename (dir, name, NULL);
 }
 
+/* A record the disk damaged: export sets it aside and says so, and status
+ * counts it; the warning goes to the journal (standard error). */
+static void
+test_export_sets_damaged_aside (Cli           *f,
+                                gconstpointer  data)
+{
+  g_autofree char *file = write_file (f, "r.json", "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}");
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  g_autofree char *out = NULL, *err = NULL, *status = NULL;
+  char *message = NULL;
+  sqlite3 *db;
+
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (run (NULL, NULL, NULL, "submit", "--store", f->store, file, NULL), ==, 0);
+  g_assert_cmpint (sqlite3_open (f->store, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, "UPDATE responses SET sealed = randomblob (length (sealed))"
+                        " WHERE key = (SELECT max (key) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  sqlite3_close (db);
+
+  warnings_allowed = TRUE;
+  g_assert_cmpint (run (NULL, &out, &err, "export", "--store", f->store, "--to", stick, NULL), ==, 0);
+  warnings_allowed = FALSE;
+  g_assert_true (g_str_has_prefix (out, "Exported 2 responses to "));
+  g_assert_nonnull (strstr (out, "Set aside 1 response that the disk had damaged"));
+  g_assert_nonnull (strstr (err, "is damaged"));
+  g_assert_cmpint (run (NULL, &status, NULL, "status", "--store", f->store, NULL), ==, 0);
+  g_assert_nonnull (strstr (status, "Responses: 3\n"));
+  g_assert_nonnull (strstr (status, "Awaiting export: 0\n"));
+  g_assert_nonnull (strstr (status, "Damaged by the disk, kept but never exported: 1\n"));
+}
+
 static void
 test_export_and_verify (Cli           *f,
                         gconstpointer  data)
@@ -472,6 +512,7 @@ main (int   argc,
   ADD ("/cli/init-refuses-existing-store", test_init_refuses_existing_store);
   ADD ("/cli/concurrent-submitters", test_concurrent_submitters);
   ADD ("/cli/export-and-verify", test_export_and_verify);
+  ADD ("/cli/export-sets-damaged-aside", test_export_sets_damaged_aside);
   ADD ("/cli/verify-replayed-sequence", test_verify_replayed_sequence);
   ADD ("/cli/set-pin", test_set_pin);
   ADD ("/cli/setup", test_setup);

@@ -487,6 +487,18 @@ export_done (GObject      *object,
                                               "and checked. Wait a moment before taking the stick out.",
                                               exported->records),
                                  exported->records, name);
+      if (exported->damaged > 0)
+        {
+          g_autofree char *done = g_steal_pointer (&message);
+          message = g_strdup_printf (g_dngettext (NULL, "%s\n%" G_GINT64_FORMAT " answer sheet on this screen was "
+                                                        "damaged by the disk and cannot be exported: please tell the "
+                                                        "inspection team.",
+                                                  "%s\n%" G_GINT64_FORMAT " answer sheets on this screen were "
+                                                  "damaged by the disk and cannot be exported: please tell the "
+                                                  "inspection team.",
+                                                  exported->damaged),
+                                     done, exported->damaged);
+        }
       /* Flush and release the stick, so that pulling it out loses nothing. */
       if (job->mount != NULL && g_mount_can_unmount (job->mount))
         g_mount_unmount_with_operation (job->mount, G_MOUNT_UNMOUNT_NONE, NULL, NULL,
