@@ -29,16 +29,6 @@
 
 G_DEFINE_QUARK (sayso-bundle-error-quark, sayso_bundle_error)
 
-/* A record to hash for the manifest, when the store had no hash for it. */
-typedef struct
-{
-  SaysoBundleEntry *entry;
-  GBytes           *sealed;
-} HashJob;
-
-/* How many records may wait for their hash: a bound on the memory held. */
-#define MAX_HASHES_WAITING 64
-
 struct _SaysoBundleWriter
 {
   SaysoBundleWriteFunc  write_func;
@@ -51,15 +41,6 @@ struct _SaysoBundleWriter
   char                 *site;
   gint64                sequence;
   char                 *day;
-
-  /* Hashing a record costs about as much as reading and writing it: a
-   * thread of its own hashes while this one goes on reading and writing. */
-  GThread              *hasher;
-  GMutex                lock;
-  GCond                 cond;
-  GQueue                jobs;       /* of HashJob */
-  guint                 waiting;    /* queued or being hashed */
-  gboolean              closing;
 };
 
 static void entry_free (SaysoBundleEntry *entry);
@@ -73,55 +54,6 @@ sayso_bundle_record_hash (const guint8 *sealed,
   g_return_if_fail (hash != NULL);
 
   crypto_generichash (hash, SAYSO_BUNDLE_HASH_SIZE, sealed, len, NULL, 0);
-}
-
-static void
-hash_record (HashJob *job)
-{
-  gsize len;
-  gconstpointer data = g_bytes_get_data (job->sealed, &len);
-
-  sayso_bundle_record_hash (data, len, job->entry->hash);
-  g_bytes_unref (job->sealed);
-  g_free (job);
-}
-
-static gpointer
-hasher_thread (gpointer data)
-{
-  SaysoBundleWriter *writer = data;
-
-  g_mutex_lock (&writer->lock);
-  for (;;)
-    {
-      HashJob *job;
-
-      while (g_queue_is_empty (&writer->jobs) && !writer->closing)
-        g_cond_wait (&writer->cond, &writer->lock);
-      if ((job = g_queue_pop_head (&writer->jobs)) == NULL)
-        break;   /* closing, and nothing left */
-      g_mutex_unlock (&writer->lock);
-      hash_record (job);
-      g_mutex_lock (&writer->lock);
-      writer->waiting--;
-      g_cond_broadcast (&writer->cond);
-    }
-  g_mutex_unlock (&writer->lock);
-  return NULL;
-}
-
-/* Waits for every hash asked for, and ends the hashing thread. */
-static void
-stop_hashing (SaysoBundleWriter *writer)
-{
-  if (writer->hasher == NULL)
-    return;
-  g_mutex_lock (&writer->lock);
-  writer->closing = TRUE;
-  g_cond_broadcast (&writer->cond);
-  g_mutex_unlock (&writer->lock);
-  g_thread_join (g_steal_pointer (&writer->hasher));
-  g_assert (writer->waiting == 0 && g_queue_is_empty (&writer->jobs));
 }
 
 char *
@@ -162,9 +94,6 @@ sayso_bundle_writer_new (SaysoBundleWriteFunc   write_func,
   g_return_val_if_fail (site != NULL && day != NULL, NULL);
 
   writer = g_new0 (SaysoBundleWriter, 1);
-  g_mutex_init (&writer->lock);
-  g_cond_init (&writer->cond);
-  g_queue_init (&writer->jobs);
   writer->write_func = write_func;
   writer->user_data = user_data;
   memcpy (writer->kiosk_pk, kiosk_pk, sizeof writer->kiosk_pk);
@@ -181,10 +110,6 @@ sayso_bundle_writer_new (SaysoBundleWriteFunc   write_func,
       !put (writer, writer->kiosk_pk, sizeof writer->kiosk_pk, error))
     return NULL;
 
-  /* A plain thread (see check_records()); without one, hashes are done inline. */
-  if (g_get_num_processors () > 1)
-    writer->hasher = g_thread_try_new ("sayso-hash", hasher_thread, writer, NULL);
-
   return g_steal_pointer (&writer);
 }
 
@@ -199,7 +124,6 @@ sayso_bundle_writer_add (SaysoBundleWriter  *writer,
                          GError            **error)
 {
   SaysoBundleEntry *entry;
-  HashJob *job;
 
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (id != NULL && questionnaire != NULL && sealed != NULL, FALSE);
@@ -216,27 +140,12 @@ sayso_bundle_writer_add (SaysoBundleWriter  *writer,
   if (!put (writer, sealed, len, error))
     return FALSE;
 
+  /* The store hashes each record as it saves it; only a record saved
+   * before it did (schema 4) is hashed here. */
   if (hash != NULL)
-    {
-      memcpy (entry->hash, hash, sizeof entry->hash);
-      return TRUE;
-    }
-
-  job = g_new0 (HashJob, 1);
-  job->entry = entry;
-  job->sealed = g_bytes_new (sealed, len);
-  if (writer->hasher == NULL)
-    {
-      hash_record (job);
-      return TRUE;
-    }
-  g_mutex_lock (&writer->lock);
-  while (writer->waiting >= MAX_HASHES_WAITING)
-    g_cond_wait (&writer->cond, &writer->lock);
-  g_queue_push_tail (&writer->jobs, job);
-  writer->waiting++;
-  g_cond_broadcast (&writer->cond);
-  g_mutex_unlock (&writer->lock);
+    memcpy (entry->hash, hash, sizeof entry->hash);
+  else
+    sayso_bundle_record_hash (sealed, len, entry->hash);
   return TRUE;
 }
 
@@ -308,7 +217,6 @@ sayso_bundle_writer_finish (SaysoBundleWriter  *writer,
 
   g_return_val_if_fail (writer != NULL, FALSE);
 
-  stop_hashing (writer);
   text = manifest_text (writer, &text_len);
   /* The reader's bound, kept here: the read-back compares bytes, not limits. */
   if (text_len > MAX_MANIFEST)
@@ -353,9 +261,6 @@ sayso_bundle_writer_free (SaysoBundleWriter *writer)
   if (writer == NULL)
     return;
 
-  stop_hashing (writer);
-  g_mutex_clear (&writer->lock);
-  g_cond_clear (&writer->cond);
   sodium_free (writer->kiosk_sk);
   g_clear_pointer (&writer->records, g_ptr_array_unref);
   g_clear_pointer (&writer->trailer, g_byte_array_unref);
