@@ -8,4 +8,9 @@ G_BEGIN_DECLS
  * sync must be seen to lose responses in a power cut. */
 void _sayso_db_set_synchronous_off (SaysoDb *db);
 
+/* For the test of a clash of random row keys: the next response stored is
+ * first tried under this key. */
+void _sayso_db_set_next_key (SaysoDb *db,
+                             gint64   key);
+
 G_END_DECLS

@@ -29,6 +29,9 @@ struct _SaysoDb
    * nothing more is written through this handle: the program must reopen the
    * store (restart), and SQLite's recovery reads what truly reached the disk. */
   gboolean      poisoned;
+  /* The test seam for a clash of random row keys. */
+  gboolean      next_key_set;
+  gint64        next_key;
 };
 
 /* Each entry moves a store from version N to N+1; never edit one that has shipped. */
@@ -620,7 +623,8 @@ sayso_db_insert_response (SaysoDb      *db,
 {
   gsize size;
   gconstpointer data;
-  int rc;
+  gboolean key_clash;
+  int rc = SQLITE_OK;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -633,20 +637,30 @@ sayso_db_insert_response (SaysoDb      *db,
                  * outcome was unclear finds it there and stores nothing twice.
                  * The key is random, so rows lie in no order of arrival. */
                 "INSERT INTO responses (key, id, questionnaire, version, sealed, hash)"
-                " VALUES (random (), ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+                " VALUES (coalesce (?6, random ()), ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
                 error))
     return FALSE;
 
   data = g_bytes_get_data (sealed, &size);
-  sqlite3_bind_blob (db->insert_stmt, 1, id, SAYSO_DB_RECORD_ID_SIZE, SQLITE_STATIC);
-  sqlite3_bind_text (db->insert_stmt, 2, questionnaire, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (db->insert_stmt, 3, version);
-  sqlite3_bind_blob (db->insert_stmt, 4, data, (int) size, SQLITE_STATIC);
-  sqlite3_bind_blob (db->insert_stmt, 5, hash, SAYSO_DB_RECORD_HASH_SIZE, SQLITE_STATIC);
+  /* Two random 64-bit keys meet once in about 2^32 rows: then another is drawn. */
+  for (guint attempt = 0; attempt < 4; attempt++)
+    {
+      sqlite3_bind_blob (db->insert_stmt, 1, id, SAYSO_DB_RECORD_ID_SIZE, SQLITE_STATIC);
+      sqlite3_bind_text (db->insert_stmt, 2, questionnaire, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (db->insert_stmt, 3, version);
+      sqlite3_bind_blob (db->insert_stmt, 4, data, (int) size, SQLITE_STATIC);
+      sqlite3_bind_blob (db->insert_stmt, 5, hash, SAYSO_DB_RECORD_HASH_SIZE, SQLITE_STATIC);
+      if (db->next_key_set)
+        sqlite3_bind_int64 (db->insert_stmt, 6, db->next_key);
+      db->next_key_set = FALSE;
 
-  rc = sqlite3_step (db->insert_stmt);
-  sqlite3_reset (db->insert_stmt);
-  sqlite3_clear_bindings (db->insert_stmt);
+      rc = sqlite3_step (db->insert_stmt);
+      key_clash = (rc & 0xff) == SQLITE_CONSTRAINT && sqlite3_extended_errcode (db->handle) == SQLITE_CONSTRAINT_PRIMARYKEY;
+      sqlite3_reset (db->insert_stmt);
+      sqlite3_clear_bindings (db->insert_stmt);
+      if (!key_clash)
+        break;
+    }
 
   if (rc != SQLITE_DONE)
     return set_write_error (db, rc, "storing a response", error);
@@ -1095,4 +1109,13 @@ _sayso_db_set_synchronous_off (SaysoDb *db)
 {
   g_return_if_fail (db != NULL);
   sqlite3_exec (db->handle, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+}
+
+void
+_sayso_db_set_next_key (SaysoDb *db,
+                        gint64   key)
+{
+  g_return_if_fail (db != NULL);
+  db->next_key_set = TRUE;
+  db->next_key = key;
 }

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "sayso-bundle.h"
+#include "sayso-db-private.h"
 #include "sayso-export.h"
 #include "sayso-setup.h"
 #include "sayso-store-private.h"
@@ -274,6 +275,38 @@ exec_sql (sqlite3    *db,
     g_error ("%s: %s", sql, message);
 }
 
+/* Two responses drawn the same random row key: the second is stored under
+ * another instead of failing its submit. */
+static void
+test_row_key_clash (TestStore     *f,
+                    gconstpointer  data)
+{
+  SaysoDb *db = _sayso_store_get_db (f->store);
+  g_autoptr(GError) error = NULL;
+  gint64 total = 0;
+  sqlite3 *handle;
+  sqlite3_stmt *stmt;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+
+      g_assert_true (sayso_response_set_choice (r, "contact_officer", "agree", &error));
+      _sayso_db_set_next_key (db, 42);
+      g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (sayso_store_count (f->store, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 2);
+
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT count(*) FROM responses WHERE key = 42", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (handle);
+}
+
 /* A store made by the first release, with responses in it, opens and keeps
  * them; they have no stored hash, and export hashes them as it goes. */
 static void
@@ -512,6 +545,7 @@ main (int   argc,
   ADD ("/store/canary-nowhere", test_canary_nowhere);
   ADD ("/store/fixed-record-size", test_fixed_record_size);
   ADD ("/store/schema-holds-nothing-else", test_schema_holds_nothing_else);
+  ADD ("/store/row-key-clash", test_row_key_clash);
   ADD ("/store/private-file", test_private_file);
   ADD ("/store/create-refuses-existing", test_create_refuses_existing);
   ADD ("/store/reopen", test_reopen);
