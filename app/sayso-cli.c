@@ -566,8 +566,10 @@ cmd_export (int    argc,
       !sayso_store_export (store, to, again ? SAYSO_EXPORT_AGAIN : SAYSO_EXPORT_DEFAULT, &result, &error))
     return fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
-  if (result.path == NULL)
+  if (result.path == NULL && result.damaged == 0)
     g_print ("Nothing to export: no response is awaiting export.\n");
+  else if (result.path == NULL)
+    g_print ("Nothing exported: every response awaiting export was damaged by the disk.\n");
   else
     g_print ("Exported %" G_GINT64_FORMAT " response%s to %s (bundle %" G_GINT64_FORMAT ", %" G_GUINT64_FORMAT " bytes).\n",
              result.records, result.records == 1 ? "" : "s", result.path, result.sequence, result.bytes);

@@ -526,9 +526,7 @@ export_once (SaysoStore         *store,
   if (collect.writer == NULL)
     goto failed;
 
-  sayso_db_set_bulk_reads (db, TRUE);
   read_all = sayso_db_foreach_response (db, add_record, &collect, &local_error);
-  sayso_db_set_bulk_reads (db, FALSE);
   if (!read_all)
     goto failed;
   for (guint i = 0; i < collect.damaged->len; i++)
@@ -687,6 +685,10 @@ sayso_store_export (SaysoStore         *store,
         break;
       if (!damaged || result->damaged >= MAX_SET_ASIDE)
         {
+          /* "Every record is still awaiting" must not hide the ones set aside. */
+          if (result->damaged > 0)
+            g_prefix_error (&local_error, "%" G_GINT64_FORMAT " damaged record%s set aside for good (see “sayso status”). ",
+                            result->damaged, result->damaged == 1 ? " was" : "s were");
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }

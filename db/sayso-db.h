@@ -64,8 +64,6 @@ const char *sayso_db_get_path           (SaysoDb           *db);
 int       sayso_db_get_schema_version   (SaysoDb           *db);
 void      sayso_db_set_busy_timeout     (SaysoDb           *db,
                                          int                msec);
-void      sayso_db_set_bulk_reads       (SaysoDb           *db,
-                                         gboolean           on);
 
 gboolean  sayso_db_begin                (SaysoDb           *db,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;

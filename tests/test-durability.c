@@ -190,9 +190,9 @@ count_one (const SaysoDbRecord *record,
   return TRUE;
 }
 
-/* A read error (a bad sector under a page the export reads) is reported but
- * does not stop the store saving: only a failed write or sync can have lost
- * something. After a failed write, the settings and the staff PIN are
+/* A read error (a bad sector under a page a submit or the export reads) is
+ * reported but does not stop the store saving: only a failed write or sync
+ * can have lost something. After a failed write, the settings and the staff PIN are
  * refused like responses, and nothing of them reaches the disk. */
 static void
 test_read_error_is_not_a_write_error (void)
@@ -203,11 +203,15 @@ test_read_error_is_not_a_write_error (void)
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(SaysoResponse) after = tagged ("after-the-read-error");
   g_autoptr(SaysoResponse) refused = tagged ("refused");
+  g_autoptr(SaysoResponse) unread = tagged ("after-a-read-error-in-a-submit");
+  g_autofree char *stick = g_build_filename (dir, "stick", NULL);
+  SaysoExportResult exported = { 0 };
   guint8 pk[32], sk[32];
   guint seen = 0;
-  gint64 keep = 0;
+  gint64 keep = 0, awaiting = 0;
 
   sayso_recipient_keypair_new (pk, sk);
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
   store = sayso_store_create (path, "Read site", pk, &error);
   g_assert_no_error (error);
   /* More rows than the page cache holds, so reading them all goes to the disk. */
@@ -233,6 +237,34 @@ test_read_error_is_not_a_write_error (void)
   g_assert_true (sayso_store_submit (store, after, SAYSO_MODE_SELF, &error));
   g_assert_no_error (error);
 
+  /* A page that cannot be read in the middle of a submit, with a fresh
+   * cache: the submit fails, nothing is lost, and the store goes on. */
+  g_clear_object (&store);
+  store = sayso_store_open (path, &error);
+  g_assert_no_error (error);
+  test_vfs_set_fault (TEST_VFS_FAULT_READ, 1);
+  g_assert_false (sayso_store_submit (store, unread, SAYSO_MODE_SELF, &error));
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO);
+  g_clear_error (&error);
+  test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+  g_assert_true (sayso_store_submit (store, unread, SAYSO_MODE_SELF, &error));
+  g_assert_no_error (error);
+
+  /* And in the middle of an export, which reads every record through the
+   * same read calls (never through a memory map, where a bad sector is a
+   * SIGBUS): the export fails plainly, every record still awaiting. */
+  test_vfs_set_fault (TEST_VFS_FAULT_READ, 5);
+  g_assert_false (sayso_store_export (store, stick, SAYSO_EXPORT_DEFAULT, &exported, &error));
+  g_assert_nonnull (strstr (error->message, "every record is still awaiting export"));
+  g_clear_error (&error);
+  test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+  g_assert_true (sayso_store_count (store, NULL, &awaiting, &error));
+  g_assert_cmpint (awaiting, ==, 102);
+  g_assert_true (sayso_store_export (store, stick, SAYSO_EXPORT_DEFAULT, &exported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (exported.records, ==, 102);
+  sayso_export_result_clear (&exported);
+
   /* A failed write: from now on nothing is written through this handle. */
   test_vfs_set_fault (TEST_VFS_FAULT_WRITE, 1);
   g_assert_false (sayso_store_submit (store, refused, SAYSO_MODE_SELF, &error));
@@ -256,8 +288,9 @@ test_read_error_is_not_a_write_error (void)
   {
     g_autoptr(GHashTable) present = present_tags (path, sk);
 
-    g_assert_cmpuint (g_hash_table_size (present), ==, 101);
+    g_assert_cmpuint (g_hash_table_size (present), ==, 102);
     g_assert_true (g_hash_table_contains (present, "after-the-read-error"));
+    g_assert_true (g_hash_table_contains (present, "after-a-read-error-in-a-submit"));
     g_assert_false (g_hash_table_contains (present, "refused"));
   }
   test_remove_tree (dir);

@@ -109,9 +109,10 @@ update_counts (SaysoStaffView *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
-  gint64 total = 0, awaiting = 0;
+  gint64 total = 0, awaiting = 0, damaged = 0;
 
-  if (self->store == NULL || !sayso_store_count (self->store, &total, &awaiting, &error))
+  if (self->store == NULL || !sayso_store_count (self->store, &total, &awaiting, &error) ||
+      !sayso_store_count_damaged (self->store, &damaged, &error))
     {
       set_message (self->counts, error ? error->message : NULL);
       return;
@@ -120,6 +121,16 @@ update_counts (SaysoStaffView *self)
   /* Counts only: staff never see what anyone answered. */
   text = g_strdup_printf (_("Sent today on this screen: %u\nWaiting to be exported: %" G_GINT64_FORMAT),
                           self->submitted_today, awaiting);
+  /* However they came to be set aside, and whatever became of that export. */
+  if (damaged > 0)
+    {
+      g_autofree char *counts = g_steal_pointer (&text);
+      text = g_strdup_printf (g_dngettext (NULL, "%s\nDamaged by the disk, never to be exported: %" G_GINT64_FORMAT
+                                                 " answer sheet (please tell the inspection team)",
+                                           "%s\nDamaged by the disk, never to be exported: %" G_GINT64_FORMAT
+                                           " answer sheets (please tell the inspection team)", damaged),
+                              counts, damaged);
+    }
   gtk_label_set_label (self->counts, text);
   set_message (self->menu_message, self->last_error);
 }
@@ -476,8 +487,10 @@ export_done (GObject      *object,
 
   if (exported == NULL)
     message = g_strdup_printf (_("The export did not work: %s"), error->message);
-  else if (exported->path == NULL)
+  else if (exported->path == NULL && exported->damaged == 0)
     message = g_strdup (_("There is nothing waiting to be exported."));
+  else if (exported->path == NULL)
+    message = g_strdup (_("Nothing was exported: what was waiting was damaged by the disk."));
   else
     {
       g_autofree char *name = g_path_get_basename (exported->path);
@@ -487,22 +500,22 @@ export_done (GObject      *object,
                                               "and checked. Wait a moment before taking the stick out.",
                                               exported->records),
                                  exported->records, name);
-      if (exported->damaged > 0)
-        {
-          g_autofree char *done = g_steal_pointer (&message);
-          message = g_strdup_printf (g_dngettext (NULL, "%s\n%" G_GINT64_FORMAT " answer sheet on this screen was "
-                                                        "damaged by the disk and cannot be exported: please tell the "
-                                                        "inspection team.",
-                                                  "%s\n%" G_GINT64_FORMAT " answer sheets on this screen were "
-                                                  "damaged by the disk and cannot be exported: please tell the "
-                                                  "inspection team.",
-                                                  exported->damaged),
-                                     done, exported->damaged);
-        }
       /* Flush and release the stick, so that pulling it out loses nothing. */
       if (job->mount != NULL && g_mount_can_unmount (job->mount))
         g_mount_unmount_with_operation (job->mount, G_MOUNT_UNMOUNT_NONE, NULL, NULL,
                                         unmount_done, g_object_ref (self));
+    }
+  if (exported != NULL && exported->damaged > 0)
+    {
+      g_autofree char *done = g_steal_pointer (&message);
+      message = g_strdup_printf (g_dngettext (NULL, "%s\n%" G_GINT64_FORMAT " answer sheet on this screen was "
+                                                    "damaged by the disk and cannot be exported: please tell the "
+                                                    "inspection team.",
+                                              "%s\n%" G_GINT64_FORMAT " answer sheets on this screen were "
+                                              "damaged by the disk and cannot be exported: please tell the "
+                                              "inspection team.",
+                                              exported->damaged),
+                                 done, exported->damaged);
     }
 
   set_message (self->export_message, message);

@@ -2,6 +2,7 @@
  * delays and lockout, closing when idle, the export and settings. */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "sayso-export.h"
@@ -259,6 +260,60 @@ test_export_to_folder (Fixture       *f,
   g_assert_cmpuint (n_files, ==, 1);
 }
 
+static gboolean
+shows_text (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget) &&
+      strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (shows_text (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+/* A record the disk damaged: the export leaves it out and says so, and the
+ * menu's counts keep saying so, as staff never see it any other way. */
+static void
+test_export_sets_damaged_aside (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(SaysoQuestionnaire) survey = sayso_questionnaire_new_default ();
+  g_autoptr(GError) error = NULL;
+  char *message = NULL;
+  sqlite3 *db;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+      g_assert_true (sayso_response_set_choice (r, "how_often", "monthly", &error));
+      g_assert_true (sayso_store_submit (f->base.store, r, SAYSO_MODE_SELF, &error));
+    }
+  g_assert_cmpint (sqlite3_open (f->base.path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, "UPDATE responses SET sealed = randomblob (length (sealed))"
+                        " WHERE key = (SELECT min (key) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  sqlite3_close (db);
+
+  set_pin (f, "1234");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "1234");
+  g_assert_false (shows_text (GTK_WIDGET (f->view), "Damaged by the disk"));
+  press (f, "staff.show-export", NULL);
+  g_test_expect_message ("sayso-export", G_LOG_LEVEL_WARNING, "*is damaged*never exported*");
+  press (f, "staff.export-to", f->folder);
+  while (strstr (sayso_staff_view_get_message (f->view), "Do not take it out"))
+    g_main_context_iteration (NULL, TRUE);
+  g_test_assert_expected_messages ();
+
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "2 answer sheets were saved"));
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view),
+                            "1 answer sheet on this screen was damaged by the disk"));
+  press (f, "staff.show-menu", NULL);
+  g_assert_true (shows_text (GTK_WIDGET (f->view), "Damaged by the disk, never to be exported: 1 answer sheet"));
+}
+
 static void
 test_settings (Fixture       *f,
                gconstpointer  data)
@@ -308,6 +363,7 @@ main (int   argc,
   ADD ("/staff/idle-close", test_idle_close);
   ADD ("/staff/start-survey-modes", test_start_survey_modes);
   ADD ("/staff/export-to-folder", test_export_to_folder);
+  ADD ("/staff/export-sets-damaged-aside", test_export_sets_damaged_aside);
   ADD ("/staff/settings", test_settings);
 #undef ADD
 
