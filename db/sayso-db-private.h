@@ -8,9 +8,13 @@ G_BEGIN_DECLS
  * sync must be seen to lose responses in a power cut. */
 void _sayso_db_set_synchronous_off (SaysoDb *db);
 
-/* For the test of a clash of random row keys: the next response stored is
- * first tried under this key. */
-void _sayso_db_set_next_key (SaysoDb *db,
-                             gint64   key);
+/* For the arrival-order test's negative controls: records go into the
+ * lowest free slot instead of one chosen at random, and the pool grows
+ * without dealing them out again; the WAL keeps its frames until SQLite's
+ * own checkpoint instead of being emptied after every write. */
+void _sayso_db_set_first_free_slot (SaysoDb  *db,
+                                    gboolean  first_free);
+void _sayso_db_set_keep_wal        (SaysoDb  *db,
+                                    gboolean  keep);
 
 G_END_DECLS

@@ -29,10 +29,15 @@ struct _SaysoDb
    * nothing more is written through this handle: the program must reopen the
    * store (restart), and SQLite's recovery reads what truly reached the disk. */
   gboolean      poisoned;
-  /* The test seam for a clash of random row keys. */
-  gboolean      next_key_set;
-  gint64        next_key;
+  int           busy_timeout;
+  /* Test seams for the arrival-order test's negative controls. */
+  gboolean      first_free_slot;
+  gboolean      keep_wal;
 };
+
+/* The smallest pool of slots of one size, made with the first record of that
+ * size; it doubles whenever it is full. */
+#define POOL_MIN_SLOTS 64
 
 /* Each entry moves a store from version N to N+1; never edit one that has shipped. */
 static const char * const migrations[] = {
@@ -108,7 +113,71 @@ static const char * const migrations[] = {
   "CREATE TABLE damaged ("
   "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE"
   ") WITHOUT ROWID;",
+
+  /* 5 -> 6: sealed records in a pool of same-size slots. A 12 KiB row spills
+   * onto overflow pages, and SQLite took those from the end of the file as
+   * records arrived: where a record lay told when it came, whatever its
+   * random key. Slots are made in batches, filled with random bytes, and a
+   * record is written into a free one chosen at random, in place
+   * (sqlite3_blob_write keeps a blob's pages), so that its pages were laid
+   * down before it arrived. The small rows that find a record by id live in
+   * a B-tree keyed by the random id, whose pages follow the keys, not time.
+   * Existing records go into slots in a random order here, and the first
+   * submit after this grows the pool and shuffles them again. The export
+   * state is moved aside while its parent table is replaced, so that dropping
+   * the old table cascades to nothing; sayso_db_open() then vacuums the file,
+   * so the old table's pages do not stay behind in the freelist. */
+  "CREATE TABLE slots ("
+  "  key INTEGER PRIMARY KEY,"
+  "  size INTEGER NOT NULL,"
+  "  sealed BLOB NOT NULL CHECK (length(sealed) = size)"
+  ");"
+  "CREATE TABLE free_slots ("
+  "  size INTEGER NOT NULL,"
+  "  key INTEGER NOT NULL,"
+  "  PRIMARY KEY (size, key)"
+  ") WITHOUT ROWID;"
+  "CREATE TEMP TABLE slot_of AS"
+  "  SELECT id, row_number () OVER (ORDER BY random ()) AS slot FROM responses;"
+  "INSERT INTO slots (key, size, sealed)"
+  "  SELECT m.slot, length (r.sealed), r.sealed FROM temp.slot_of m JOIN responses r ON r.id = m.id"
+  "  ORDER BY m.slot;"
+  "CREATE TABLE responses_v6 ("
+  "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
+  "  slot INTEGER NOT NULL,"
+  "  questionnaire TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  hash BLOB CHECK (hash IS NULL OR length(hash) = 32)"
+  ") WITHOUT ROWID;"
+  /* Readers go through the slots in their order, so the export reads the
+   * file from start to end; slots are dealt at random, so this order is
+   * too. Not UNIQUE: growing the pool moves records one at a time. */
+  "CREATE INDEX responses_by_slot ON responses_v6 (slot);"
+  "INSERT INTO responses_v6 (id, slot, questionnaire, version, hash)"
+  "  SELECT r.id, m.slot, r.questionnaire, r.version, r.hash FROM responses r JOIN temp.slot_of m ON m.id = r.id;"
+  "CREATE TEMP TABLE exported_v5 AS SELECT id, day FROM exported;"
+  "CREATE TEMP TABLE damaged_v5 AS SELECT id FROM damaged;"
+  "DROP TABLE exported;"
+  "DROP TABLE damaged;"
+  "DROP TABLE responses;"
+  "ALTER TABLE responses_v6 RENAME TO responses;"
+  "CREATE TABLE exported ("
+  "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE,"
+  "  day TEXT NOT NULL"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE damaged ("
+  "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE"
+  ") WITHOUT ROWID;"
+  "INSERT INTO exported (id, day) SELECT id, day FROM temp.exported_v5;"
+  "INSERT INTO damaged (id) SELECT id FROM temp.damaged_v5;"
+  "DROP TABLE temp.slot_of;"
+  "DROP TABLE temp.exported_v5;"
+  "DROP TABLE temp.damaged_v5;",
 };
+
+/* The first schema that keeps records in slots: opening an older store
+ * vacuums it once after migrating. */
+#define SLOTS_SCHEMA 6
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
 
@@ -238,9 +307,74 @@ query_int (SaysoDb    *db,
   return rc;
 }
 
+/* The wal-index (-shm) keeps, after a checkpoint, the page numbers of the
+ * last transaction's frames until the next one overwrites them: the slot
+ * the latest response went into. SQLite's wal-index layout is documented
+ * (walformat.html) and has not changed since 3.7.0: two 48-byte copies of a
+ * header whose fifth word is mxFrame, a 40-byte checkpoint record, then the
+ * first block's page-number array and hash table, up to 32 KiB. With the
+ * WAL empty (mxFrame 0 in both copies) no reader looks at them, and the
+ * write lock this holds keeps anyone from adding frames meanwhile. */
+#define WAL_INDEX_VERSION 3007000
+#define WAL_INDEX_HEADER_SIZE 136
+#define WAL_INDEX_BLOCK_SIZE 32768
+
+static void
+scrub_wal_index (SaysoDb *db)
+{
+  sqlite3_file *file = NULL;
+  volatile void *region = NULL;
+
+  if (sqlite3_file_control (db->handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == NULL || file->pMethods == NULL || file->pMethods->iVersion < 2 || file->pMethods->xShmMap == NULL)
+    return;
+
+  if (sqlite3_exec (db->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return;
+
+  if (file->pMethods->xShmMap (file, 0, WAL_INDEX_BLOCK_SIZE, 0, &region) == SQLITE_OK && region != NULL)
+    {
+      volatile guint32 *header = region;
+
+      if (header[0] == WAL_INDEX_VERSION && header[12] == WAL_INDEX_VERSION &&
+          header[4] == 0 && header[12 + 4] == 0)
+        memset ((char *) region + WAL_INDEX_HEADER_SIZE, 0, WAL_INDEX_BLOCK_SIZE - WAL_INDEX_HEADER_SIZE);
+    }
+
+  sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* After every write: the WAL keeps frames in commit order, so the pages a
+ * response was written to, and in which order, would be there until the next
+ * checkpoint. This moves them into the main file and truncates the WAL to
+ * nothing. It does not wait: a reader in another connection (the staff's
+ * export) keeps the frames in the WAL until the next write settles them. The
+ * response was durable before this (synchronous=FULL syncs the WAL at
+ * commit); a failed checkpoint loses nothing, but a failed write or sync
+ * during it stops the handle writing like any other. */
+static void
+settle_wal (SaysoDb *db)
+{
+  int log_frames = -1, done = -1;
+  int rc;
+
+  if (db->keep_wal)
+    return;
+
+  sqlite3_busy_timeout (db->handle, 0);
+  rc = sqlite3_wal_checkpoint_v2 (db->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done);
+  sqlite3_busy_timeout (db->handle, db->busy_timeout);
+
+  if (rc == SQLITE_OK && log_frames == 0)
+    scrub_wal_index (db);
+  else if ((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ)
+    db->poisoned = TRUE;
+}
+
 static gboolean
 migrate (SaysoDb  *db,
          gboolean  creating,
+         int      *from_version,
          GError  **error)
 {
   int version = 0;
@@ -295,6 +429,7 @@ migrate (SaysoDb  *db,
       return FALSE;
     }
 
+  *from_version = version;
   db->schema_version = SAYSO_DB_SCHEMA_VERSION;
   return TRUE;
 }
@@ -328,6 +463,7 @@ sayso_db_open (const char        *path,
 {
   g_autoptr(SaysoDb) db = NULL;
   gboolean creating = (flags & SAYSO_DB_OPEN_CREATE) != 0;
+  int from_version = 0;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -358,7 +494,8 @@ sayso_db_open (const char        *path,
     }
 
   sqlite3_extended_result_codes (db->handle, 1);
-  sqlite3_busy_timeout (db->handle, BUSY_TIMEOUT_MSEC);
+  db->busy_timeout = BUSY_TIMEOUT_MSEC;
+  sqlite3_busy_timeout (db->handle, db->busy_timeout);
 
   /* WAL + FULL: a commit is on disk when it returns, even across a power
    * cut. secure_delete: deleted records are overwritten, not left in free pages.
@@ -378,7 +515,7 @@ sayso_db_open (const char        *path,
              "PRAGMA cache_size = -512;"
              "PRAGMA foreign_keys = ON;",
              error) ||
-      !migrate (db, creating, error))
+      !migrate (db, creating, &from_version, error))
     {
       if (creating)
         {
@@ -388,6 +525,18 @@ sayso_db_open (const char        *path,
       return NULL;
     }
 
+  /* Records moved into slots leave the old table's pages (zeroed by
+   * secure_delete) in the freelist, doubling the file: rebuild it once. A
+   * failure here loses nothing, and the next open tries again only if it
+   * migrates, so it is reported and passed over. */
+  if (from_version > 0 && from_version < SLOTS_SCHEMA &&
+      (rc = sqlite3_exec (db->handle, "VACUUM", NULL, NULL, NULL)) != SQLITE_OK)
+    g_warning ("%s: could not compact the store after moving its records into slots: %s",
+               path, sqlite3_errstr (rc));
+
+  /* A crash may have left frames in the WAL: SQLite recovered them, this
+   * moves them into the main file. */
+  settle_wal (db);
   return g_steal_pointer (&db);
 }
 
@@ -439,6 +588,7 @@ sayso_db_set_busy_timeout (SaysoDb *db,
                            int      msec)
 {
   g_return_if_fail (db != NULL);
+  db->busy_timeout = msec;
   sqlite3_busy_timeout (db->handle, msec);
 }
 
@@ -468,6 +618,7 @@ sayso_db_commit (SaysoDb  *db,
       return FALSE;
     }
 
+  settle_wal (db);
   return TRUE;
 }
 
@@ -536,6 +687,7 @@ sayso_db_set_kiosk (SaysoDb            *db,
   if (rc != SQLITE_DONE)
     return set_write_error (db, rc, "saving the kiosk identity", error);
 
+  settle_wal (db);
   return TRUE;
 }
 
@@ -607,6 +759,336 @@ sayso_db_kiosk_clear (SaysoDbKiosk *kiosk)
   memset (kiosk, 0, sizeof *kiosk);
 }
 
+/* Writes a slot's bytes in place: an UPDATE would free the row's overflow
+ * pages and take new ones, laid down in the order records arrive. */
+static int
+write_slot (SaysoDb       *db,
+            gint64         slot,
+            gconstpointer  data,
+            gsize          size)
+{
+  sqlite3_blob *blob = NULL;
+  int rc, rc_close = SQLITE_OK;
+
+  rc = sqlite3_blob_open (db->handle, "main", "slots", "sealed", slot, 1, &blob);
+  if (rc == SQLITE_OK && (gsize) sqlite3_blob_bytes (blob) != size)
+    rc = SQLITE_CORRUPT;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_blob_write (blob, data, (int) size, 0);
+  if (blob != NULL)
+    rc_close = sqlite3_blob_close (blob);
+  return rc != SQLITE_OK ? rc : rc_close;
+}
+
+static int
+read_slot (SaysoDb *db,
+           gint64   slot,
+           guint8  *out,
+           gsize    size)
+{
+  sqlite3_blob *blob = NULL;
+  int rc, rc_close = SQLITE_OK;
+
+  rc = sqlite3_blob_open (db->handle, "main", "slots", "sealed", slot, 0, &blob);
+  if (rc == SQLITE_OK && (gsize) sqlite3_blob_bytes (blob) != size)
+    rc = SQLITE_CORRUPT;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_blob_read (blob, out, (int) size, 0);
+  if (blob != NULL)
+    rc_close = sqlite3_blob_close (blob);
+  return rc != SQLITE_OK ? rc : rc_close;
+}
+
+/* A slot no record holds gets fresh random bytes: the old ciphertext must not
+ * stay where it was written, and a free slot then looks like a full one. */
+static int
+wipe_slot (SaysoDb *db,
+           gint64   slot,
+           gsize    size)
+{
+  g_autofree guint8 *noise = g_malloc (size);
+
+  sqlite3_randomness ((int) size, noise);
+  return write_slot (db, slot, noise, size);
+}
+
+static guint64
+random_below (guint64 n)
+{
+  guint64 r;
+
+  g_assert (n > 0);
+  /* Rejection keeps every value equally likely. */
+  do
+    sqlite3_randomness (sizeof r, &r);
+  while (r >= G_MAXUINT64 - G_MAXUINT64 % n);
+  return r % n;
+}
+
+static int
+step_done (sqlite3_stmt *stmt)
+{
+  int rc = sqlite3_step (stmt);
+
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Runs a statement with up to two integer parameters to its end. */
+static int
+exec_int64 (SaysoDb    *db,
+            const char *sql,
+            gint64      a,
+            gint64      b)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db->handle, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, a);
+      if (sqlite3_bind_parameter_count (stmt) > 1)
+        sqlite3_bind_int64 (stmt, 2, b);
+      rc = step_done (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+static int
+query_int64 (SaysoDb    *db,
+             const char *sql,
+             gint64      arg,
+             gint64     *out)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db->handle, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, arg);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          *out = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_OK;
+        }
+      else if (rc == SQLITE_DONE)
+        rc = SQLITE_NOTFOUND;
+    }
+  sqlite3_finalize (stmt);
+  return rc;
+}
+
+typedef struct
+{
+  GBytes *id;
+  gint64  slot;
+  gint64  new_slot;
+  gboolean moved;
+} Occupant;
+
+/* Doubles the pool of one slot size, then deals every record of that size
+ * out again over the whole pool at random. Growing alone would leak: the new
+ * slots would hold only records that came after the old ones. Runs inside
+ * the caller's transaction, which a crash rolls back whole. */
+static int
+grow_pool (SaysoDb *db,
+           gint64   size)
+{
+  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) used = g_array_new (FALSE, TRUE, sizeof (Occupant));
+  g_autoptr(GHashTable) occupant_of = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autofree guint8 *carried = NULL;
+  g_autofree guint8 *displaced = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n_old = 0, n_new;
+  int rc;
+
+  if ((rc = query_int64 (db, "SELECT count(*) FROM slots WHERE size = ?1", size, &n_old)) != SQLITE_OK)
+    return rc;
+  n_new = MAX (POOL_MIN_SLOTS, n_old);
+
+  rc = sqlite3_prepare_v2 (db->handle, "INSERT INTO slots (size, sealed) VALUES (?1, randomblob (?1))", -1, &stmt, NULL);
+  for (gint64 i = 0; rc == SQLITE_OK && i < n_new; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, size);
+      rc = step_done (stmt);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  if (db->first_free_slot)
+    return exec_int64 (db,
+                       "INSERT INTO free_slots (size, key) SELECT size, key FROM slots"
+                       " WHERE size = ?1 AND key NOT IN (SELECT slot FROM responses)"
+                       " ON CONFLICT DO NOTHING",
+                       size, 0);
+
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT key FROM slots WHERE size = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, size);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 key = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (keys, key);
+        }
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (rc != SQLITE_OK)
+    return rc;
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT r.id, r.slot FROM responses r JOIN slots s ON s.key = r.slot WHERE s.size = ?1",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, size);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          Occupant o = { 0 };
+
+          o.id = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+          o.slot = sqlite3_column_int64 (stmt, 1);
+          g_array_append_val (used, o);
+        }
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  /* Fisher-Yates over every slot; the first ones go to the records. */
+  for (guint i = keys->len; rc == SQLITE_OK && i > 1; i--)
+    {
+      guint j = (guint) random_below (i);
+      gint64 t = g_array_index (keys, gint64, i - 1);
+
+      g_array_index (keys, gint64, i - 1) = g_array_index (keys, gint64, j);
+      g_array_index (keys, gint64, j) = t;
+    }
+
+  for (guint i = 0; i < used->len; i++)
+    {
+      Occupant *o = &g_array_index (used, Occupant, i);
+
+      o->new_slot = g_array_index (keys, gint64, i);
+      g_hash_table_insert (occupant_of, &o->slot, o);
+    }
+
+  /* Each record goes to its new slot; one already there is carried on to
+   * its own, so two buffers are enough. A chain ends at a slot no unmoved
+   * record holds. */
+  carried = g_malloc (size);
+  displaced = g_malloc (size);
+  for (guint i = 0; rc == SQLITE_OK && i < used->len; i++)
+    {
+      Occupant *o = &g_array_index (used, Occupant, i);
+
+      if (o->moved)
+        continue;
+      if ((rc = read_slot (db, o->slot, carried, size)) != SQLITE_OK)
+        break;
+      g_hash_table_remove (occupant_of, &o->slot);
+
+      while (rc == SQLITE_OK)
+        {
+          Occupant *next = g_hash_table_lookup (occupant_of, &o->new_slot);
+          guint8 *t;
+
+          if (next != NULL)
+            {
+              if ((rc = read_slot (db, next->slot, displaced, size)) != SQLITE_OK)
+                break;
+              g_hash_table_remove (occupant_of, &next->slot);
+            }
+          if ((rc = write_slot (db, o->new_slot, carried, size)) != SQLITE_OK)
+            break;
+          o->moved = TRUE;
+          if (next == NULL)
+            break;
+          t = carried, carried = displaced, displaced = t;
+          o = next;
+        }
+    }
+
+  /* The slots the records left hold their old ciphertext. */
+  if (rc == SQLITE_OK)
+    {
+      g_autoptr(GHashTable) taken = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+      for (guint i = 0; i < used->len; i++)
+        g_hash_table_add (taken, &g_array_index (used, Occupant, i).new_slot);
+      for (guint i = 0; rc == SQLITE_OK && i < used->len; i++)
+        {
+          Occupant *o = &g_array_index (used, Occupant, i);
+          if (!g_hash_table_contains (taken, &o->slot))
+            rc = wipe_slot (db, o->slot, size);
+        }
+    }
+
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db->handle, "UPDATE responses SET slot = ?2 WHERE id = ?1", -1, &stmt, NULL);
+  for (guint i = 0; rc == SQLITE_OK && i < used->len; i++)
+    {
+      Occupant *o = &g_array_index (used, Occupant, i);
+
+      sqlite3_bind_blob (stmt, 1, g_bytes_get_data (o->id, NULL), (int) g_bytes_get_size (o->id), SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, o->new_slot);
+      rc = step_done (stmt);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  if (rc == SQLITE_OK)
+    rc = exec_int64 (db, "DELETE FROM free_slots WHERE size = ?1", size, 0);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db->handle, "INSERT INTO free_slots (size, key) VALUES (?1, ?2)", -1, &stmt, NULL);
+  for (guint i = used->len; rc == SQLITE_OK && i < keys->len; i++)
+    {
+      sqlite3_bind_int64 (stmt, 1, size);
+      sqlite3_bind_int64 (stmt, 2, g_array_index (keys, gint64, i));
+      rc = step_done (stmt);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+
+  for (guint i = 0; i < used->len; i++)
+    g_bytes_unref (g_array_index (used, Occupant, i).id);
+  return rc;
+}
+
+/* A free slot of this size, chosen at random (or the lowest, for the order
+ * test's negative control); the pool grows if none is free. */
+static int
+take_free_slot (SaysoDb *db,
+                gint64   size,
+                gint64  *slot)
+{
+  gint64 n_free = 0;
+  g_autofree char *sql = NULL;
+  int rc;
+
+  if ((rc = query_int64 (db, "SELECT count(*) FROM free_slots WHERE size = ?1", size, &n_free)) != SQLITE_OK)
+    return rc;
+  if (n_free == 0)
+    {
+      if ((rc = grow_pool (db, size)) != SQLITE_OK ||
+          (rc = query_int64 (db, "SELECT count(*) FROM free_slots WHERE size = ?1", size, &n_free)) != SQLITE_OK)
+        return rc;
+      if (n_free == 0)
+        return SQLITE_CORRUPT;
+    }
+
+  sql = g_strdup_printf ("SELECT key FROM free_slots WHERE size = ?1 ORDER BY key LIMIT 1 OFFSET %" G_GUINT64_FORMAT,
+                         db->first_free_slot ? 0 : random_below ((guint64) n_free));
+  if ((rc = query_int64 (db, sql, size, slot)) != SQLITE_OK)
+    return rc;
+
+  return exec_int64 (db, "DELETE FROM free_slots WHERE size = ?1 AND key = ?2", size, *slot);
+}
+
 gboolean
 sayso_db_insert_response (SaysoDb      *db,
                           const guint8  id[SAYSO_DB_RECORD_ID_SIZE],
@@ -616,10 +1098,11 @@ sayso_db_insert_response (SaysoDb      *db,
                           const guint8  hash[SAYSO_DB_RECORD_HASH_SIZE],
                           GError      **error)
 {
+  sqlite3_stmt *stmt = NULL;
   gsize size;
   gconstpointer data;
-  gboolean key_clash;
-  int rc = SQLITE_OK;
+  gint64 slot = 0;
+  int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -627,37 +1110,41 @@ sayso_db_insert_response (SaysoDb      *db,
   g_return_val_if_fail (sealed != NULL, FALSE);
   g_return_val_if_fail (hash != NULL, FALSE);
 
+  data = g_bytes_get_data (sealed, &size);
+  g_return_val_if_fail (size > 0 && size < G_MAXINT, FALSE);
+
+  /* The id is the response's own: a retry of a submit whose outcome was
+   * unclear finds it there and stores nothing twice. */
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT 1 FROM responses WHERE id = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, id, SAYSO_DB_RECORD_ID_SIZE, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_ROW)
+    return TRUE;
+  if (rc != SQLITE_DONE)
+    return set_write_error (db, rc, "storing a response", error);
+
+  if ((rc = take_free_slot (db, (gint64) size, &slot)) != SQLITE_OK ||
+      (rc = write_slot (db, slot, data, size)) != SQLITE_OK)
+    return set_write_error (db, rc, "storing a response", error);
+
   if (!prepare (db, &db->insert_stmt,
-                /* The id is the response's own: a retry of a submit whose
-                 * outcome was unclear finds it there and stores nothing twice.
-                 * The key is random, so rows lie in no order of arrival. */
-                "INSERT INTO responses (key, id, questionnaire, version, sealed, hash)"
-                " VALUES (coalesce (?6, random ()), ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO responses (id, slot, questionnaire, version, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
                 error))
     return FALSE;
 
-  data = g_bytes_get_data (sealed, &size);
-  /* Two random 64-bit keys meet once in about 2^32 rows: then another is drawn. */
-  for (guint attempt = 0; attempt < 4; attempt++)
-    {
-      sqlite3_bind_blob (db->insert_stmt, 1, id, SAYSO_DB_RECORD_ID_SIZE, SQLITE_STATIC);
-      sqlite3_bind_text (db->insert_stmt, 2, questionnaire, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (db->insert_stmt, 3, version);
-      sqlite3_bind_blob (db->insert_stmt, 4, data, (int) size, SQLITE_STATIC);
-      sqlite3_bind_blob (db->insert_stmt, 5, hash, SAYSO_DB_RECORD_HASH_SIZE, SQLITE_STATIC);
-      if (db->next_key_set)
-        sqlite3_bind_int64 (db->insert_stmt, 6, db->next_key);
-      db->next_key_set = FALSE;
+  sqlite3_bind_blob (db->insert_stmt, 1, id, SAYSO_DB_RECORD_ID_SIZE, SQLITE_STATIC);
+  sqlite3_bind_int64 (db->insert_stmt, 2, slot);
+  sqlite3_bind_text (db->insert_stmt, 3, questionnaire, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (db->insert_stmt, 4, version);
+  sqlite3_bind_blob (db->insert_stmt, 5, hash, SAYSO_DB_RECORD_HASH_SIZE, SQLITE_STATIC);
+  rc = step_done (db->insert_stmt);
+  sqlite3_clear_bindings (db->insert_stmt);
 
-      rc = sqlite3_step (db->insert_stmt);
-      key_clash = (rc & 0xff) == SQLITE_CONSTRAINT && sqlite3_extended_errcode (db->handle) == SQLITE_CONSTRAINT_PRIMARYKEY;
-      sqlite3_reset (db->insert_stmt);
-      sqlite3_clear_bindings (db->insert_stmt);
-      if (!key_clash)
-        break;
-    }
-
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_OK)
     return set_write_error (db, rc, "storing a response", error);
 
   return TRUE;
@@ -697,8 +1184,9 @@ call_with_row (SaysoDb              *db,
 }
 
 #define SELECT_RECORD \
-  "SELECT r.id, r.questionnaire, r.version, e.id IS NOT NULL, r.sealed, r.hash, d.id IS NOT NULL" \
-  " FROM responses r LEFT JOIN exported e ON e.id = r.id LEFT JOIN damaged d ON d.id = r.id"
+  "SELECT r.id, r.questionnaire, r.version, e.id IS NOT NULL, s.sealed, r.hash, d.id IS NOT NULL" \
+  " FROM responses r JOIN slots s ON s.key = r.slot" \
+  " LEFT JOIN exported e ON e.id = r.id LEFT JOIN damaged d ON d.id = r.id"
 
 gboolean
 sayso_db_foreach_response (SaysoDb             *db,
@@ -713,7 +1201,7 @@ sayso_db_foreach_response (SaysoDb             *db,
   g_return_val_if_fail (db != NULL, FALSE);
   g_return_val_if_fail (func != NULL, FALSE);
 
-  rc = sqlite3_prepare_v2 (db->handle, SELECT_RECORD " ORDER BY r.key", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db->handle, SELECT_RECORD " ORDER BY r.slot", -1, &stmt, NULL);
   while (rc == SQLITE_OK && go_on && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       if (!call_with_row (db, stmt, func, user_data, &go_on, error))
@@ -943,6 +1431,7 @@ sayso_db_purge_exported (SaysoDb     *db,
                          GError     **error)
 {
   sqlite3_stmt *stmt = NULL;
+  gint64 deleted = 0;
   int rc;
 
   g_return_val_if_fail (db != NULL, FALSE);
@@ -951,17 +1440,42 @@ sayso_db_purge_exported (SaysoDb     *db,
   if (!sayso_db_begin (db, error))
     return FALSE;
 
+  /* A record's slot is wiped and freed, never deleted: the pool keeps its
+   * pages where they were laid down. */
   rc = sqlite3_prepare_v2 (db->handle,
-                           "DELETE FROM responses WHERE id IN (SELECT id FROM exported WHERE day <= ?1)",
+                           "SELECT r.slot, s.size FROM responses r JOIN slots s ON s.key = r.slot"
+                           " WHERE r.id IN (SELECT id FROM exported WHERE day <= ?1)",
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, last_day_to_delete, -1, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 slot = sqlite3_column_int64 (stmt, 0), size = sqlite3_column_int64 (stmt, 1);
+
+          if ((rc = wipe_slot (db, slot, (gsize) size)) != SQLITE_OK ||
+              (rc = exec_int64 (db, "INSERT INTO free_slots (size, key) VALUES (?1, ?2)", size, slot)) != SQLITE_OK)
+            break;
+        }
+      if (rc == SQLITE_DONE)
+        rc = SQLITE_OK;
     }
   sqlite3_finalize (stmt);
 
-  if (rc != SQLITE_DONE)
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2 (db->handle,
+                             "DELETE FROM responses WHERE id IN (SELECT id FROM exported WHERE day <= ?1)",
+                             -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, last_day_to_delete, -1, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+      rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+      deleted = sqlite3_changes (db->handle);
+      sqlite3_finalize (stmt);
+    }
+
+  if (rc != SQLITE_OK)
     {
       /* The message first: the rollback would put its own in the handle. */
       set_write_error (db, rc, "deleting old exported records", error);
@@ -970,15 +1484,9 @@ sayso_db_purge_exported (SaysoDb     *db,
     }
 
   if (n_deleted)
-    *n_deleted = sqlite3_changes (db->handle);
+    *n_deleted = deleted;
 
-  if (!sayso_db_commit (db, error))
-    return FALSE;
-
-  /* secure_delete zeroes the freed pages in the database; the checkpoint
-   * carries that into the file now rather than leaving old pages in the WAL. */
-  sqlite3_wal_checkpoint_v2 (db->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-  return TRUE;
+  return sayso_db_commit (db, error);
 }
 
 static gboolean
@@ -1023,7 +1531,11 @@ sayso_db_set_int_setting (SaysoDb     *db,
     return FALSE;
 
   sql = g_strdup_printf ("UPDATE kiosk SET %s = %" G_GINT64_FORMAT, column, value);
-  return exec (db, sql, error);
+  if (!exec (db, sql, error))
+    return FALSE;
+
+  settle_wal (db);
+  return TRUE;
 }
 
 gboolean
@@ -1076,6 +1588,8 @@ sayso_db_set_pin_hash (SaysoDb     *db,
 
   if (rc != SQLITE_DONE)
     return set_write_error (db, rc, "saving the staff PIN", error);
+
+  settle_wal (db);
   return TRUE;
 }
 
@@ -1115,10 +1629,17 @@ _sayso_db_set_synchronous_off (SaysoDb *db)
 }
 
 void
-_sayso_db_set_next_key (SaysoDb *db,
-                        gint64   key)
+_sayso_db_set_first_free_slot (SaysoDb  *db,
+                                gboolean  first_free)
 {
   g_return_if_fail (db != NULL);
-  db->next_key_set = TRUE;
-  db->next_key = key;
+  db->first_free_slot = first_free;
+}
+
+void
+_sayso_db_set_keep_wal (SaysoDb  *db,
+                        gboolean  keep)
+{
+  g_return_if_fail (db != NULL);
+  db->keep_wal = keep;
 }

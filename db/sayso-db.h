@@ -24,7 +24,7 @@ typedef enum
 } SaysoDbError;
 
 /* The current schema; sayso_db_open() migrates older stores up to it. */
-#define SAYSO_DB_SCHEMA_VERSION 5
+#define SAYSO_DB_SCHEMA_VERSION 6
 #define SAYSO_DB_RECORD_ID_SIZE 16
 #define SAYSO_DB_RECORD_HASH_SIZE 32
 

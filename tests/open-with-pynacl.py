@@ -37,7 +37,8 @@ with tempfile.TemporaryDirectory() as d:
                                      "answers": answers}).encode())
 
     box = SealedBox(PrivateKey(read_key(os.path.join(keys, "recipient.key"), "sayso-recipient-secret-key")))
-    rows = sqlite3.connect(store).execute("SELECT sealed FROM responses").fetchall()
+    rows = sqlite3.connect(store).execute(
+        "SELECT s.sealed FROM responses r JOIN slots s ON s.key = r.slot").fetchall()
     assert len(rows) == 1, rows
     sealed = rows[0][0]
     assert len(sealed) == 12336, len(sealed)

@@ -32,6 +32,7 @@ static guint cut_at;
 static TestVfsFault fault;
 static guint fault_at;
 static guint read_calls;
+static GArray *sync_calls;   /* which of the counted calls were syncs */
 
 static void
 undo_clear (ShimFile *f)
@@ -171,6 +172,10 @@ shim_sync (sqlite3_file *file, int flags)
   gboolean fail = count_call ();
   int rc;
 
+  if (sync_calls == NULL)
+    sync_calls = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_array_append_val (sync_calls, calls);
+
   if (fail && fault == TEST_VFS_FAULT_SYNC)
     return SQLITE_IOERR_FSYNC;
 
@@ -296,6 +301,8 @@ test_vfs_set_fault (TestVfsFault what,
 {
   calls = 0;
   read_calls = 0;
+  if (sync_calls != NULL)
+    g_array_set_size (sync_calls, 0);
   fault = what;
   fault_at = at_call;
 }
@@ -304,4 +311,10 @@ guint
 test_vfs_get_calls (void)
 {
   return calls;
+}
+
+guint
+test_vfs_get_sync_call (guint nth)
+{
+  return sync_calls != NULL && nth < sync_calls->len ? g_array_index (sync_calls, guint, nth) : 0;
 }

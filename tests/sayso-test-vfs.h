@@ -25,5 +25,8 @@ void   test_vfs_power_cut_after  (guint        n_calls);
 void   test_vfs_set_fault        (TestVfsFault fault,
                                   guint        at_call);
 guint  test_vfs_get_calls        (void);
+/* Which call, counted as test_vfs_get_calls() counts, the nth sync since
+ * the last test_vfs_set_fault() was; 0 past the last. */
+guint  test_vfs_get_sync_call    (guint        nth);
 
 G_END_DECLS

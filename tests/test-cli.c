@@ -337,8 +337,8 @@ test_export_sets_damaged_aside (Cli           *f,
   for (guint i = 0; i < 3; i++)
     g_assert_cmpint (run (NULL, NULL, NULL, "submit", "--store", f->store, file, NULL), ==, 0);
   g_assert_cmpint (sqlite3_open (f->store, &db), ==, SQLITE_OK);
-  if (sqlite3_exec (db, "UPDATE responses SET sealed = randomblob (length (sealed))"
-                        " WHERE key = (SELECT max (key) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
+  if (sqlite3_exec (db, "UPDATE slots SET sealed = randomblob (length (sealed))"
+                        " WHERE key = (SELECT max (slot) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s", message);
   sqlite3_close (db);
 

@@ -1,6 +1,7 @@
 /* Durability: power cuts (every write not yet synced is lost) and disk faults
  * at each write and sync in turn, through an SQLite VFS shim. */
 #include <glib/gstdio.h>
+#include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -115,10 +116,15 @@ power_cut_runs (guint    runs,
       char buf[256];
       gssize n;
 
-      /* Anywhere in the dozen submits: each is a few writes and a sync.
-       * Drawn here, in the parent: a forked child inherits the parent's
-       * random state, so children drawing for themselves all cut alike. */
-      guint cut = g_random_int_range (1, 8 * SUBMITS_PER_RUN);
+      /* Anywhere in the dozen submits: each is a dozen writes and two
+       * syncs (the commit, then the checkpoint that empties the WAL), but
+       * the one that finds the pool of slots full grows it, a thousand
+       * writes and more. Drawn evenly on a log scale up to 8192, so that
+       * both ordinary submits and growing pools are cut, and some runs
+       * end before the power goes. Drawn here, in the parent: a forked
+       * child inherits the parent's random state, so children drawing for
+       * themselves all cut alike. */
+      guint cut = (guint) exp (g_random_double_range (0.0, log (8192.0))) + 1;
 
       g_assert_cmpint (pipe (fds), ==, 0);
       pid = fork ();
@@ -296,86 +302,151 @@ test_read_error_is_not_a_write_error (void)
   test_remove_tree (dir);
 }
 
-/* A write or sync failing at each call in turn: a clear error, a consistent
- * store, and after an I/O error no more writes through that handle. */
+/* A store holding `before` responses, its pool of slots made, opened
+ * through the shim. */
+static SaysoStore *
+store_with (const char   *path,
+            const guint8 *pk,
+            guint         before)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) store = sayso_store_create (path, "Fault site", pk, &error);
+  g_autoptr(GPtrArray) responses = g_ptr_array_new_with_free_func (g_object_unref);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < before; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("before-%u", i);
+      g_ptr_array_add (responses, tagged (tag));
+    }
+  g_assert_true (sayso_store_submit_all (store, responses, SAYSO_MODE_SELF, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  test_vfs_install ();
+  store = sayso_store_open (path, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&store);
+}
+
+/* One submit with the fault at its `at`th write or sync; FALSE if it failed. */
+static gboolean
+fault_run (const char   *path,
+           const guint8 *pk,
+           const guint8 *sk,
+           guint         before,
+           TestVfsFault  fault,
+           guint         at)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) store = store_with (path, pk, before);
+  g_autoptr(SaysoResponse) r = tagged ("faulty");
+  g_autoptr(GHashTable) present = NULL;
+  gboolean stored;
+
+  test_vfs_set_fault (fault, at);
+  stored = sayso_store_submit (store, r, SAYSO_MODE_SELF, &error);
+  if (!stored)
+    {
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == SAYSO_DB_ERROR);
+      g_clear_error (&error);
+
+      /* Never trusted again without a restart. */
+      test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+      g_assert_false (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+      g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
+      g_clear_error (&error);
+    }
+  g_clear_object (&store);
+  test_vfs_uninstall ();
+
+  /* The restart: consistent, every earlier response there, and this one at most once. */
+  present = present_tags (path, sk);
+  if (stored)
+    g_assert_true (g_hash_table_contains (present, "faulty"));
+  g_assert_cmpuint (g_hash_table_size (present), <=, before + 1);
+  g_assert_cmpuint (g_hash_table_size (present), >=, before);
+
+  /* And the retry after the restart stores it exactly once. */
+  store = sayso_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+  g_clear_object (&store);
+  g_clear_pointer (&present, g_hash_table_unref);
+  present = present_tags (path, sk);
+  g_assert_cmpuint (g_hash_table_size (present), ==, before + 1);
+  g_assert_true (g_hash_table_contains (present, "faulty"));
+  return stored;
+}
+
+/* How many writes and syncs one submit makes on a store with `before`
+ * responses in it, and which of them were syncs (up to 8). */
+static guint
+calls_of_a_submit (const char   *dir,
+                   const guint8 *pk,
+                   guint         before,
+                   guint         syncs[8])
+{
+  g_autofree char *path = g_strdup_printf ("%s/probe-%u.db", dir, before);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoStore) store = store_with (path, pk, before);
+  g_autoptr(SaysoResponse) r = tagged ("probe");
+  guint calls;
+
+  test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+  g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+  calls = test_vfs_get_calls ();
+  for (guint i = 0; i < 8; i++)
+    syncs[i] = test_vfs_get_sync_call (i);
+  g_clear_object (&store);
+  test_vfs_uninstall ();
+  return calls;
+}
+
+/* A write or sync failing at each call of an ordinary submit in turn: a
+ * clear error, a consistent store, and after an I/O error no more writes
+ * through that handle. Then the same at
+ * forty points spread over a submit that finds the pool of slots full and
+ * grows it, dealing out the 64 records already there again. */
 static void
 test_fault_at_each_call (gconstpointer data)
 {
   TestVfsFault fault = GPOINTER_TO_INT (data);
   g_autofree char *dir = test_make_tmp_dir ();
   guint8 pk[32], sk[32];
-  guint calls_per_submit, failures = 0;
+  guint calls_per_submit, calls_per_growth, failures = 0, growth_failures = 0;
+  guint syncs[8], points[40 + 8];
+  guint n_points = 0;
 
   sayso_recipient_keypair_new (pk, sk);
 
-  /* How many writes and syncs one submit makes, on a store like those below. */
-  {
-    g_autofree char *path = g_build_filename (dir, "probe.db", NULL);
-    g_autoptr(GError) error = NULL;
-    g_autoptr(SaysoStore) store = sayso_store_create (path, "Fault site", pk, &error);
-    g_autoptr(SaysoResponse) r = tagged ("probe");
-
-    test_vfs_install ();
-    g_clear_object (&store);
-    store = sayso_store_open (path, &error);
-    test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
-    g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
-    calls_per_submit = test_vfs_get_calls ();
-    g_clear_object (&store);
-    test_vfs_uninstall ();
-  }
+  calls_per_submit = calls_of_a_submit (dir, pk, 1, syncs);
   g_assert_cmpuint (calls_per_submit, >=, 2);
-
   for (guint at = 1; at <= calls_per_submit; at++)
     {
       g_autofree char *path = g_strdup_printf ("%s/store-%u.db", dir, at);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(SaysoStore) store = sayso_store_create (path, "Fault site", pk, &error);
-      g_autoptr(SaysoResponse) r = tagged ("faulty");
-      g_autoptr(GHashTable) present = NULL;
-      gboolean stored;
-
-      g_clear_object (&store);
-      test_vfs_install ();
-      store = sayso_store_open (path, &error);
-      g_assert_no_error (error);
-
-      test_vfs_set_fault (fault, at);
-      stored = sayso_store_submit (store, r, SAYSO_MODE_SELF, &error);
-      if (!stored)
-        {
-          failures++;
-          g_assert_nonnull (error);
-          g_assert_true (error->domain == SAYSO_DB_ERROR);
-          g_clear_error (&error);
-
-          /* Never trusted again without a restart. */
-          test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
-          g_assert_false (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
-          g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
-          g_clear_error (&error);
-        }
-      g_clear_object (&store);
-      test_vfs_uninstall ();
-
-      /* The restart: consistent, and the response there at most once. */
-      present = present_tags (path, sk);
-      if (stored)
-        g_assert_true (g_hash_table_contains (present, "faulty"));
-      g_assert_cmpuint (g_hash_table_size (present), <=, 1);
-
-      /* And the retry after the restart stores it exactly once. */
-      store = sayso_store_open (path, &error);
-      g_assert_no_error (error);
-      g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
-      g_clear_object (&store);
-      g_clear_pointer (&present, g_hash_table_unref);
-      present = present_tags (path, sk);
-      g_assert_cmpuint (g_hash_table_size (present), ==, 1);
+      failures += !fault_run (path, pk, sk, 1, fault, at);
     }
 
-  g_test_message ("fault %d at each of %u calls: %u submits failed cleanly", fault, calls_per_submit, failures);
+  /* Forty writes spread over the growing submit, and each of its syncs. */
+  calls_per_growth = calls_of_a_submit (dir, pk, 64, syncs);
+  g_assert_cmpuint (calls_per_growth, >, 10 * calls_per_submit);
+  for (guint k = 0; k < 40; k++)
+    points[n_points++] = 1 + k * (calls_per_growth - 1) / 39;
+  for (guint k = 0; k < 8 && syncs[k] != 0; k++)
+    points[n_points++] = syncs[k];
+  for (guint k = 0; k < n_points; k++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/growing-%u-%u.db", dir, k, points[k]);
+      growth_failures += !fault_run (path, pk, sk, 64, fault, points[k]);
+    }
+
+  g_test_message ("fault %d at each of %u calls: %u submits failed cleanly; "
+                  "at %u of the %u calls of a growing pool: %u failed cleanly",
+                  fault, calls_per_submit, failures, n_points, calls_per_growth, growth_failures);
   g_assert_cmpuint (failures, >, 0);
+  g_assert_cmpuint (growth_failures, >, 0);
   test_remove_tree (dir);
 }
 

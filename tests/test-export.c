@@ -232,8 +232,8 @@ test_damaged_stored_record (Fixture       *f,
 
   submit_n (f->base.store, 6, "damaged");
   g_assert_cmpint (sqlite3_open (f->base.path, &db), ==, SQLITE_OK);
-  if (sqlite3_exec (db, "UPDATE responses SET sealed = randomblob (length (sealed))"
-                        " WHERE key = (SELECT min (key) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
+  if (sqlite3_exec (db, "UPDATE slots SET sealed = randomblob (length (sealed))"
+                        " WHERE key = (SELECT min (slot) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s", message);
   g_assert_cmpint (sqlite3_changes (db), ==, 1);
   sqlite3_close (db);
@@ -287,7 +287,7 @@ test_unreadable_questionnaire_name (Fixture       *f,
   submit_n (f->base.store, 3, "name");
   g_assert_cmpint (sqlite3_open (f->base.path, &db), ==, SQLITE_OK);
   if (sqlite3_exec (db, "UPDATE responses SET questionnaire = CAST (X'686dff70' AS TEXT)"
-                        " WHERE key = (SELECT min (key) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
+                        " WHERE slot = (SELECT min (slot) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s", message);
   sqlite3_close (db);
 

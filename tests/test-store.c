@@ -131,7 +131,8 @@ test_fixed_record_size (TestStore     *f,
   g_assert_no_error (error);
 
   g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(DISTINCT length(sealed)), min(length(sealed)) FROM responses", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(DISTINCT length(s.sealed)), min(length(s.sealed))"
+                                       " FROM responses r JOIN slots s ON s.key = r.slot", -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
   g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, (int) sayso_questionnaire_get_record_size (survey) + SAYSO_SEAL_OVERHEAD);
@@ -139,9 +140,11 @@ test_fixed_record_size (TestStore     *f,
   sqlite3_close (db);
 }
 
-/* In clear, a row holds a random key, a random id, the questionnaire,
- * ciphertext and the ciphertext's hash (the export state is its own table);
- * no time, and nothing in the order of the rows says which response came first. */
+/* In clear, a response's row holds its random id, its slot, the
+ * questionnaire and the ciphertext's hash; the ciphertext is in a slot of the
+ * pool, which holds a key, a size and the bytes (the export state is its own
+ * table); no time, and nothing in the order of the slots says which response
+ * came first. */
 static void
 test_schema_holds_nothing_else (TestStore     *f,
                                 gconstpointer  data)
@@ -149,9 +152,11 @@ test_schema_holds_nothing_else (TestStore     *f,
   sqlite3 *db;
   sqlite3_stmt *stmt;
   g_autoptr(GString) columns = g_string_new (NULL);
-  g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  guint rises = 0, ids_rise = 0;
+  g_autoptr(GHashTable) arrival = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+  g_autoptr(GArray) order = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) slots = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint rises = 0;
+  gint64 highest = 0;
 
   /* Twenty responses, one after another. */
   for (guint i = 0; i < 20; i++)
@@ -160,6 +165,8 @@ test_schema_holds_nothing_else (TestStore     *f,
       g_autoptr(GError) error = NULL;
 
       g_assert_true (sayso_response_set_choice (r, "contact_officer", "agree", &error));
+      g_hash_table_insert (arrival, g_bytes_new (sayso_response_get_record_id (r), SAYSO_DB_RECORD_ID_SIZE),
+                           GUINT_TO_POINTER (i));
       g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
       g_assert_no_error (error);
     }
@@ -169,34 +176,39 @@ test_schema_holds_nothing_else (TestStore     *f,
   while (sqlite3_step (stmt) == SQLITE_ROW)
     g_string_append_printf (columns, "%s ", sqlite3_column_text (stmt, 0));
   sqlite3_finalize (stmt);
-  g_assert_cmpstr (columns->str, ==, "key id questionnaire version sealed hash ");
+  g_assert_cmpstr (columns->str, ==, "id slot questionnaire version hash ");
+  g_string_truncate (columns, 0);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT name FROM pragma_table_info('slots') ORDER BY cid", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (columns, "%s ", sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  g_assert_cmpstr (columns->str, ==, "key size sealed ");
 
-  /* In the file's own order (by key), neither keys nor ids follow arrival:
-   * an autoincrement would rise 19 times in 19 steps. */
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT key, id FROM responses NOT INDEXED", -1, &stmt, NULL), ==, SQLITE_OK);
+  /* In the file's own order (slots by key), arrival neither rises nor falls
+   * throughout: filling slots in turn would rise 19 times in 19 steps. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT id, slot FROM responses ORDER BY slot", -1, &stmt, NULL), ==, SQLITE_OK);
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      gint64 key = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (keys, key);
-      g_ptr_array_add (ids, g_bytes_new (sqlite3_column_blob (stmt, 1), sqlite3_column_bytes (stmt, 1)));
+      g_autoptr(GBytes) id = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+      gint64 slot = sqlite3_column_int64 (stmt, 1);
+      gpointer index;
+      guint i;
+
+      g_assert_true (g_hash_table_lookup_extended (arrival, id, NULL, &index));
+      i = GPOINTER_TO_UINT (index);
+      g_array_append_val (order, i);
+      g_array_append_val (slots, slot);
+      highest = MAX (highest, slot);
     }
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  g_assert_cmpuint (keys->len, ==, 20);
-  for (guint i = 1; i < keys->len; i++)
-    {
-      rises += g_array_index (keys, gint64, i) > g_array_index (keys, gint64, i - 1);
-      ids_rise += g_bytes_compare (g_ptr_array_index (ids, i), g_ptr_array_index (ids, i - 1)) > 0;
-    }
-  g_assert_cmpuint (rises, ==, 19);      /* the file is in key order… */
-  g_assert_cmpuint (ids_rise, <, 19);    /* …which is not id order… */
-  g_assert_cmpuint (ids_rise, >, 0);
-  {
-    /* …and keys are spread over the whole 64-bit range, not counted up. */
-    gint64 lo = g_array_index (keys, gint64, 0), hi = g_array_index (keys, gint64, keys->len - 1);
-    g_assert_cmpint (lo, <, 0);   /* each fails once in a million runs */
-    g_assert_cmpint (hi, >, 0);
-  }
+  g_assert_cmpuint (order->len, ==, 20);
+  for (guint i = 1; i < order->len; i++)
+    rises += g_array_index (order, guint, i) > g_array_index (order, guint, i - 1);
+  g_assert_cmpuint (rises, <, 19);       /* each fails once in 20! runs */
+  g_assert_cmpuint (rises, >, 0);
+  /* …and the records are dealt over the whole pool, not its first slots. */
+  g_assert_cmpint (highest, >, 20);
 }
 
 static void
@@ -275,36 +287,47 @@ exec_sql (sqlite3    *db,
     g_error ("%s: %s", sql, message);
 }
 
-/* Two responses drawn the same random row key: the second is stored under
- * another instead of failing its submit. */
+/* The pool grows twice (past 64 and 128 slots), dealing its records out
+ * again each time: every record is still there, opens, is in a slot of its
+ * own, and no slot but its own holds its bytes (a vacated slot is wiped). */
 static void
-test_row_key_clash (TestStore     *f,
-                    gconstpointer  data)
+test_slot_pool_grows (TestStore     *f,
+                      gconstpointer  data)
 {
-  SaysoDb *db = _sayso_store_get_db (f->store);
+  g_autoptr(GPtrArray) opened = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 total = 0;
-  sqlite3 *handle;
+  sqlite3 *db;
   sqlite3_stmt *stmt;
+  gint64 total = 0;
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < 150; i++)
     {
       g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
 
-      g_assert_true (sayso_response_set_choice (r, "contact_officer", "agree", &error));
-      _sayso_db_set_next_key (db, 42);
+      g_assert_true (sayso_response_set_choice (r, "contact_officer", i % 2 ? "agree" : "disagree", &error));
       g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
       g_assert_no_error (error);
     }
   g_assert_true (sayso_store_count (f->store, &total, NULL, &error));
-  g_assert_cmpint (total, ==, 2);
+  g_assert_cmpint (total, ==, 150);
+  opened = test_open_all_records (_sayso_store_get_db (f->store), f->sk);
+  g_assert_cmpuint (opened->len, ==, 150);
 
-  g_assert_cmpint (sqlite3_open_v2 (f->path, &handle, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (handle, "SELECT count(*) FROM responses WHERE key = 42", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT (SELECT count(*) FROM slots), (SELECT count(*) FROM free_slots),"
+                                       " (SELECT count(DISTINCT slot) FROM responses),"
+                                       " (SELECT count(*) FROM (SELECT sealed FROM slots GROUP BY sealed HAVING count(*) > 1)),"
+                                       " (SELECT count(*) FROM free_slots WHERE key IN (SELECT slot FROM responses))",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 256);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 256 - 150);
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), ==, 150);
+  g_assert_cmpint (sqlite3_column_int (stmt, 3), ==, 0);
+  g_assert_cmpint (sqlite3_column_int (stmt, 4), ==, 0);
   sqlite3_finalize (stmt);
-  sqlite3_close (handle);
+  sqlite3_close (db);
 }
 
 /* A store made by the first release, with responses in it, opens and keeps
@@ -545,7 +568,7 @@ main (int   argc,
   ADD ("/store/canary-nowhere", test_canary_nowhere);
   ADD ("/store/fixed-record-size", test_fixed_record_size);
   ADD ("/store/schema-holds-nothing-else", test_schema_holds_nothing_else);
-  ADD ("/store/row-key-clash", test_row_key_clash);
+  ADD ("/store/slot-pool-grows", test_slot_pool_grows);
   ADD ("/store/private-file", test_private_file);
   ADD ("/store/create-refuses-existing", test_create_refuses_existing);
   ADD ("/store/reopen", test_reopen);

@@ -291,8 +291,8 @@ test_export_sets_damaged_aside (Fixture       *f,
       g_assert_true (sayso_store_submit (f->base.store, r, SAYSO_MODE_SELF, &error));
     }
   g_assert_cmpint (sqlite3_open (f->base.path, &db), ==, SQLITE_OK);
-  if (sqlite3_exec (db, "UPDATE responses SET sealed = randomblob (length (sealed))"
-                        " WHERE key = (SELECT min (key) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
+  if (sqlite3_exec (db, "UPDATE slots SET sealed = randomblob (length (sealed))"
+                        " WHERE key = (SELECT min (slot) FROM responses)", NULL, NULL, &message) != SQLITE_OK)
     g_error ("%s", message);
   sqlite3_close (db);
 
