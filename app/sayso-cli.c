@@ -14,6 +14,7 @@
 #include "sayso-cli.h"
 #include "sayso-export.h"
 #include "sayso-import.h"
+#include "sayso-json-limits.h"
 #include "sayso-report.h"
 #include "sayso-setup.h"
 #include "sayso-staff.h"
@@ -305,16 +306,44 @@ read_input (const char  *path,
   return g_bytes_new_take (g_steal_pointer (&contents), len);
 }
 
+/* @line: of @origin, where @text starts in JSON Lines; 0 for a whole file. */
+static gboolean
+check_limits (SaysoQuestionnaire  *questionnaire,
+              const char          *text,
+              gsize                len,
+              const char          *origin,
+              guint                line,
+              GError             **error)
+{
+  const SaysoJsonLimits limits = {
+    "a response", sayso_json_response_max_bytes (sayso_questionnaire_get_record_size (questionnaire)),
+    SAYSO_JSON_RESPONSE_DEPTH,
+  };
+  g_autoptr(GError) local_error = NULL;
+
+  if (!sayso_json_check_limits (text, len, &limits, origin, line, &local_error))
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static SaysoResponse *
 parse_response (SaysoQuestionnaire  *questionnaire,
                 const char          *text,
-                gssize               len,
-                const char          *where,
+                gsize                len,
+                const char          *origin,
+                guint                line,
                 GError             **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *where = line > 0 ? g_strdup_printf ("%s:%u", origin, line) : g_strdup (origin);
   SaysoResponse *response;
+
+  if (!check_limits (questionnaire, text, len, origin, line, error))
+    return NULL;
 
   if (!json_parser_load_from_data (parser, text, len, &local_error))
     {
@@ -348,6 +377,12 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
   const char *first_end = memchr (data, '\n', len);
   gsize first_len = first_end ? (gsize) (first_end - data) : len;
   gboolean lines;
+  guint line = 1;
+
+  /* The probe is a parse too: the first line is checked before it, and
+   * whichever reading holds, a fault there is on line 1. */
+  if (first_end != NULL && !check_limits (questionnaire, data, first_len, origin, 1, error))
+    return NULL;
 
   /* If the first line is a whole object by itself, this is JSON Lines. */
   lines = first_end != NULL && json_parser_load_from_data (probe, data, first_len, NULL) &&
@@ -355,14 +390,14 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
 
   if (!lines)
     {
-      SaysoResponse *response = parse_response (questionnaire, data, len, origin, error);
+      SaysoResponse *response = parse_response (questionnaire, data, len, origin, 0, error);
       if (response == NULL)
         return NULL;
       g_ptr_array_add (responses, response);
       return g_steal_pointer (&responses);
     }
 
-  for (gsize start = 0, line = 1; start < len; line++)
+  for (gsize start = 0; start < len; line++)
     {
       const char *end = memchr (data + start, '\n', len - start);
       gsize line_len = (end ? (gsize) (end - data) : len) - start;
@@ -373,8 +408,7 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
         continue;
 
       {
-        g_autofree char *where = g_strdup_printf ("%s:%" G_GSIZE_FORMAT, origin, line);
-        SaysoResponse *response = parse_response (questionnaire, text, line_len, where, error);
+        SaysoResponse *response = parse_response (questionnaire, text, line_len, origin, line, error);
 
         if (response == NULL)
           return NULL;
