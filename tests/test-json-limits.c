@@ -3,6 +3,7 @@
  * test-cli.c, test-questionnaire.c and test-import.c. */
 #include <json-glib/json-glib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "sayso-json-limits.h"
 
@@ -140,6 +141,35 @@ test_hundred_thousand (void)
     }
 }
 
+/* The control of the tests through the programs: the same 100,000
+ * brackets handed to json-glib directly, without the scanner, crash it on
+ * a default 8 MiB stack. If json-glib ever stops recursing, this fails and
+ * says so. */
+static void
+test_unguarded_parser_crashes (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autofree char *arrays = nested (100000, "[", "", "");
+      g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+      struct rlimit stack = { 8 * 1024 * 1024, 8 * 1024 * 1024 };
+      struct rlimit old;
+
+      g_assert_cmpint (getrlimit (RLIMIT_STACK, &old), ==, 0);
+      stack.rlim_max = old.rlim_max;
+      if (old.rlim_max != RLIM_INFINITY && old.rlim_max < stack.rlim_cur)
+        stack.rlim_cur = old.rlim_max;
+      g_assert_cmpint (setrlimit (RLIMIT_STACK, &stack), ==, 0);
+      /* A crash expected: no core file left behind. */
+      g_assert_cmpint (setrlimit (RLIMIT_CORE, &(struct rlimit) { 0, 0 }), ==, 0);
+      (void) json_parser_load_from_data (parser, arrays, -1, NULL);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+}
+
 /* The limits are the least the formats need: the real files pass. */
 static void
 test_real_files_pass (void)
@@ -181,6 +211,7 @@ main (int   argc,
   g_test_add_func ("/json-limits/strings-ignored", test_strings_ignored);
   g_test_add_func ("/json-limits/too-large", test_too_large);
   g_test_add_func ("/json-limits/hundred-thousand", test_hundred_thousand);
+  g_test_add_func ("/json-limits/unguarded-parser-crashes", test_unguarded_parser_crashes);
   g_test_add_func ("/json-limits/real-files-pass", test_real_files_pass);
   g_test_add_func ("/json-limits/response-size", test_response_size);
 
