@@ -306,63 +306,6 @@ read_input (const char  *path,
   return g_bytes_new_take (g_steal_pointer (&contents), len);
 }
 
-/* @line: of @origin, where @text starts in JSON Lines; 0 for a whole file. */
-static gboolean
-check_limits (SaysoQuestionnaire  *questionnaire,
-              const char          *text,
-              gsize                len,
-              const char          *origin,
-              guint                line,
-              GError             **error)
-{
-  const SaysoJsonLimits limits = {
-    "a response", sayso_json_response_max_bytes (sayso_questionnaire_get_record_size (questionnaire)),
-    SAYSO_JSON_RESPONSE_DEPTH,
-  };
-  g_autoptr(GError) local_error = NULL;
-
-  if (!sayso_json_check_limits (text, len, &limits, origin, line, &local_error))
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static SaysoResponse *
-parse_response (SaysoQuestionnaire  *questionnaire,
-                const char          *text,
-                gsize                len,
-                const char          *origin,
-                guint                line,
-                GError             **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *where = line > 0 ? g_strdup_printf ("%s:%u", origin, line) : g_strdup (origin);
-  SaysoResponse *response;
-
-  if (!check_limits (questionnaire, text, len, origin, line, error))
-    return NULL;
-
-  if (!json_parser_load_from_data (parser, text, len, &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not valid JSON: %s", where, local_error->message);
-      return NULL;
-    }
-
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: empty, no response in it", where);
-      return NULL;
-    }
-
-  response = sayso_response_new_from_json (questionnaire, json_parser_get_root (parser), &local_error);
-  if (response == NULL)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", where, local_error->message);
-  return response;
-}
-
 /* One JSON object, or JSON Lines: one object on each line. */
 static GPtrArray *
 parse_responses (SaysoQuestionnaire  *questionnaire,
@@ -381,8 +324,17 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
 
   /* The probe is a parse too: the first line is checked before it, and
    * whichever reading holds, a fault there is on line 1. */
-  if (first_end != NULL && !check_limits (questionnaire, data, first_len, origin, 1, error))
-    return NULL;
+  if (first_end != NULL)
+    {
+      const SaysoJsonLimits limits = sayso_json_response_limits (sayso_questionnaire_get_record_size (questionnaire));
+      g_autoptr(GError) local_error = NULL;
+
+      if (!sayso_json_check_limits (data, first_len, &limits, origin, 1, &local_error))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, local_error->message);
+          return NULL;
+        }
+    }
 
   /* If the first line is a whole object by itself, this is JSON Lines. */
   lines = first_end != NULL && json_parser_load_from_data (probe, data, first_len, NULL) &&
@@ -390,7 +342,7 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
 
   if (!lines)
     {
-      SaysoResponse *response = parse_response (questionnaire, data, len, origin, 0, error);
+      SaysoResponse *response = sayso_response_new_from_text (questionnaire, data, len, origin, 0, error);
       if (response == NULL)
         return NULL;
       g_ptr_array_add (responses, response);
@@ -408,7 +360,7 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
         continue;
 
       {
-        SaysoResponse *response = parse_response (questionnaire, text, line_len, origin, line, error);
+        SaysoResponse *response = sayso_response_new_from_text (questionnaire, text, line_len, origin, line, error);
 
         if (response == NULL)
           return NULL;

@@ -101,11 +101,18 @@ sayso_json_check_limits (const char             *data,
   return TRUE;
 }
 
-/* The record size already allows every free-text answer at its longest in
- * 4-byte characters; written as JSON escapes (a surrogate pair of \uXXXX is
- * 12 bytes) that is 3 times as many, and the rest is room for spacing. */
-gsize
-sayso_json_response_max_bytes (gsize record_size)
+/* A response to a questionnaire whose records are @record_size bytes. That
+ * size already allows every free-text answer at its longest in 4-byte
+ * characters; written as JSON escapes (a surrogate pair of \uXXXX is 12
+ * bytes) that is 3 times as many, and the rest is room for spacing. */
+SaysoJsonLimits
+sayso_json_response_limits (gsize record_size)
 {
-  return MAX ((gsize) SAYSO_JSON_RESPONSE_MIN_BYTES, record_size <= G_MAXSIZE / 4 ? record_size * 4 : G_MAXSIZE);
+  SaysoJsonLimits limits = { "a response", SAYSO_JSON_RESPONSE_MIN_BYTES, SAYSO_JSON_RESPONSE_DEPTH };
+
+  if (record_size > G_MAXSIZE / 4)
+    limits.max_bytes = G_MAXSIZE;
+  else
+    limits.max_bytes = MAX (limits.max_bytes, record_size * 4);
+  return limits;
 }

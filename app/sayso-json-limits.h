@@ -32,7 +32,7 @@ typedef struct
 
 /* A response, {"answers": {"q": ["option"]}}, is 3 deep. People write these
  * by hand and pretty-print them, hence a margin of 2. Its size is bounded
- * per questionnaire (see sayso_json_response_max_bytes()). */
+ * per questionnaire (see sayso_json_response_limits()). */
 #define SAYSO_JSON_RESPONSE_DEPTH      5
 /* At least this much, whatever the questionnaire. */
 #define SAYSO_JSON_RESPONSE_MIN_BYTES  (1024 * 1024)
@@ -62,6 +62,6 @@ gboolean  sayso_json_check_limits  (const char             *data,
                                     guint                   line,
                                     GError                **error) G_GNUC_WARN_UNUSED_RESULT;
 
-gsize     sayso_json_response_max_bytes (gsize record_size);
+SaysoJsonLimits sayso_json_response_limits (gsize record_size);
 
 G_END_DECLS

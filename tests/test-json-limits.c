@@ -194,9 +194,13 @@ test_real_files_pass (void)
 static void
 test_response_size (void)
 {
-  g_assert_cmpuint (sayso_json_response_max_bytes (12288), ==, SAYSO_JSON_RESPONSE_MIN_BYTES);
-  g_assert_cmpuint (sayso_json_response_max_bytes (1024 * 1024), ==, 4 * 1024 * 1024);
-  g_assert_cmpuint (sayso_json_response_max_bytes (G_MAXSIZE / 2), ==, G_MAXSIZE);
+  SaysoJsonLimits limits = sayso_json_response_limits (12288);
+
+  g_assert_cmpstr (limits.what, ==, "a response");
+  g_assert_cmpuint (limits.max_depth, ==, SAYSO_JSON_RESPONSE_DEPTH);
+  g_assert_cmpuint (limits.max_bytes, ==, SAYSO_JSON_RESPONSE_MIN_BYTES);
+  g_assert_cmpuint (sayso_json_response_limits (1024 * 1024).max_bytes, ==, 4 * 1024 * 1024);
+  g_assert_cmpuint (sayso_json_response_limits (G_MAXSIZE / 2).max_bytes, ==, G_MAXSIZE);
 }
 
 int
