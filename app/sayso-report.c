@@ -1430,7 +1430,7 @@ write_csv (Report  *report,
     }
   if (writer.error)
     {
-      g_propagate_prefixed_error (error, writer.error, "a response's answers in the database are not JSON: ");
+      g_propagate_prefixed_error (error, writer.error, "a response's answers in the database cannot be read: ");
       memset (out->str, 0, out->len);
       return FALSE;
     }
