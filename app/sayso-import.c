@@ -1,7 +1,8 @@
 /* sayso-import.c: from a bundle on a USB stick to rows in the analysis database.
  *
- * A bundle is verified whole (signature, every record's hash) before anything
- * is opened, must come from an enrolled kiosk, and is imported in one
+ * A bundle must come from an enrolled kiosk (asked of its header alone,
+ * before anything else of it is read), is verified whole (signature, every
+ * record's hash) before anything is opened, and is imported in one
  * transaction: a wrong key, one tampered record or one record of an unknown
  * questionnaire version imports nothing of the bundle. Responses are keyed by
  * their random id, so a record exported twice is counted once.
