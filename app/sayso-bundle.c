@@ -793,11 +793,14 @@ sayso_bundle_read_kiosk (const char  *path,
       return FALSE;
     }
 
-  ok = (guint64) st.st_size >= HEAD_SIZE + TAIL_SIZE && read_at (fd, 0, head, HEAD_SIZE, path, NULL) &&
+  ok = (guint64) st.st_size >= MAGIC_SIZE && read_at (fd, 0, head, MIN ((guint64) HEAD_SIZE, (guint64) st.st_size), path, NULL) &&
        memcmp (head, HEAD_MAGIC, MAGIC_SIZE) == 0;
   close (fd);
   if (!ok)
     return bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "not a Sayso bundle");
+  /* As sayso_bundle_open() says of a copy cut short. */
+  if ((guint64) st.st_size < HEAD_SIZE + TAIL_SIZE)
+    return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "truncated: the end marker is missing (the copy was cut short)");
 
   memcpy (kiosk_pk, head + MAGIC_SIZE, SAYSO_SIGN_PUBLIC_KEY_SIZE);
   return TRUE;

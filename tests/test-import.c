@@ -468,6 +468,19 @@ test_deep_manifest_signed (Fixture       *f,
   g_assert_cmpint (run_import (f, &out, &err4, empty, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "0 new responses from “Crafted”"));
   g_assert_cmpint (n_responses (f), ==, 0);
+
+  /* Cut short after its header, a bundle is still called truncated, though
+   * only the header is read before the kiosk is known. */
+  {
+    g_autofree char *cut = g_build_filename (f->stick, "cut.sayso", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *err5 = NULL;
+
+    g_assert_true (g_file_get_contents (deep_path, &contents, NULL, NULL));
+    g_assert_true (g_file_set_contents (cut, contents, 60, NULL));
+    g_assert_cmpint (run_import (f, NULL, &err5, cut, NULL), ==, 2);
+    g_assert_nonnull (strstr (err5, "truncated: the end marker is missing"));
+  }
 }
 
 /* A record sealed to the analysts and listed in a signed manifest. */
