@@ -17,13 +17,14 @@
 #include <unistd.h>
 
 #include "sayso-bundle.h"
+#include "sayso-json-limits.h"
 
 #define HEAD_MAGIC "SAYSOBN1"
 #define TAIL_MAGIC "SAYSOEND"
 #define MAGIC_SIZE 8
 #define HEAD_SIZE (MAGIC_SIZE + SAYSO_SIGN_PUBLIC_KEY_SIZE)
 #define TAIL_SIZE (crypto_sign_BYTES + 4 + MAGIC_SIZE)
-#define MAX_MANIFEST (64 * 1024 * 1024)
+#define MAX_MANIFEST SAYSO_JSON_MANIFEST_MAX_BYTES
 #define CHECK_BLOCK (1024 * 1024)
 #define CHECK_AHEAD 4   /* blocks asked of the drive before they are needed: a stick has latency */
 
@@ -387,6 +388,8 @@ parse_manifest (SaysoBundle  *bundle,
                 GError      **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(GError) local_error = NULL;
+  const SaysoJsonLimits limits = { "a manifest", SAYSO_JSON_MANIFEST_MAX_BYTES, SAYSO_JSON_MANIFEST_DEPTH };
   g_autofree guint8 *kiosk = NULL;
   JsonObject *root;
   JsonArray *records;
@@ -396,6 +399,8 @@ parse_manifest (SaysoBundle  *bundle,
   gsize kiosk_len = 0;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
 
+  if (!sayso_json_check_limits (text, len, &limits, "the manifest", 0, &local_error))
+    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "%s", local_error->message);
   if (!json_parser_load_from_data (parser, text, len, NULL) ||
       json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
@@ -750,6 +755,55 @@ out:
   if (fd >= 0)
     close (fd);
   return ok ? g_steal_pointer (&bundle) : NULL;
+}
+
+/**
+ * sayso_bundle_read_kiosk:
+ * @kiosk_pk: (out): the key in the bundle's header
+ *
+ * Reads only the header: a reader can ask whether it knows the kiosk
+ * before it reads, checks or parses anything the kiosk wrote after it.
+ */
+gboolean
+sayso_bundle_read_kiosk (const char  *path,
+                         guint8       kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+                         GError     **error)
+{
+  guint8 head[HEAD_SIZE];
+  struct stat st;
+  gboolean ok;
+  int fd;
+
+  g_return_val_if_fail (path != NULL && kiosk_pk != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    {
+      int saved = errno;
+      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO, "%s: cannot open: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  if (fstat (fd, &st) != 0)
+    {
+      int saved = errno;
+      close (fd);
+      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO, "%s: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+
+  ok = (guint64) st.st_size >= MAGIC_SIZE && read_at (fd, 0, head, MIN ((guint64) HEAD_SIZE, (guint64) st.st_size), path, NULL) &&
+       memcmp (head, HEAD_MAGIC, MAGIC_SIZE) == 0;
+  close (fd);
+  if (!ok)
+    return bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "not a Sayso bundle");
+  /* As sayso_bundle_open() says of a copy cut short. */
+  if ((guint64) st.st_size < HEAD_SIZE + TAIL_SIZE)
+    return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "truncated: the end marker is missing (the copy was cut short)");
+
+  memcpy (kiosk_pk, head + MAGIC_SIZE, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+  return TRUE;
 }
 
 SaysoBundle *

@@ -85,6 +85,9 @@ gboolean            sayso_bundle_writer_check   (SaysoBundleWriter    *writer,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 void                sayso_bundle_writer_free    (SaysoBundleWriter    *writer);
 
+gboolean            sayso_bundle_read_kiosk     (const char           *path,
+                                                 guint8                kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+                                                 GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 SaysoBundle        *sayso_bundle_open           (const char           *path,
                                                  const guint8         *expected_kiosk_pk,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;

@@ -14,6 +14,7 @@
 #include "sayso-cli.h"
 #include "sayso-export.h"
 #include "sayso-import.h"
+#include "sayso-json-limits.h"
 #include "sayso-report.h"
 #include "sayso-setup.h"
 #include "sayso-staff.h"
@@ -305,35 +306,6 @@ read_input (const char  *path,
   return g_bytes_new_take (g_steal_pointer (&contents), len);
 }
 
-static SaysoResponse *
-parse_response (SaysoQuestionnaire  *questionnaire,
-                const char          *text,
-                gssize               len,
-                const char          *where,
-                GError             **error)
-{
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
-  g_autoptr(GError) local_error = NULL;
-  SaysoResponse *response;
-
-  if (!json_parser_load_from_data (parser, text, len, &local_error))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: not valid JSON: %s", where, local_error->message);
-      return NULL;
-    }
-
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: empty, no response in it", where);
-      return NULL;
-    }
-
-  response = sayso_response_new_from_json (questionnaire, json_parser_get_root (parser), &local_error);
-  if (response == NULL)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "%s: %s", where, local_error->message);
-  return response;
-}
-
 /* One JSON object, or JSON Lines: one object on each line. */
 static GPtrArray *
 parse_responses (SaysoQuestionnaire  *questionnaire,
@@ -348,6 +320,21 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
   const char *first_end = memchr (data, '\n', len);
   gsize first_len = first_end ? (gsize) (first_end - data) : len;
   gboolean lines;
+  guint line = 1;
+
+  /* The probe is a parse too: the first line is checked before it, and
+   * whichever reading holds, a fault there is on line 1. */
+  if (first_end != NULL)
+    {
+      const SaysoJsonLimits limits = sayso_json_response_limits (sayso_questionnaire_get_record_size (questionnaire));
+      g_autoptr(GError) local_error = NULL;
+
+      if (!sayso_json_check_limits (data, first_len, &limits, origin, 1, &local_error))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, local_error->message);
+          return NULL;
+        }
+    }
 
   /* If the first line is a whole object by itself, this is JSON Lines. */
   lines = first_end != NULL && json_parser_load_from_data (probe, data, first_len, NULL) &&
@@ -355,14 +342,14 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
 
   if (!lines)
     {
-      SaysoResponse *response = parse_response (questionnaire, data, len, origin, error);
+      SaysoResponse *response = sayso_response_new_from_text (questionnaire, data, len, origin, 0, error);
       if (response == NULL)
         return NULL;
       g_ptr_array_add (responses, response);
       return g_steal_pointer (&responses);
     }
 
-  for (gsize start = 0, line = 1; start < len; line++)
+  for (gsize start = 0; start < len; line++)
     {
       const char *end = memchr (data + start, '\n', len - start);
       gsize line_len = (end ? (gsize) (end - data) : len) - start;
@@ -373,8 +360,7 @@ parse_responses (SaysoQuestionnaire  *questionnaire,
         continue;
 
       {
-        g_autofree char *where = g_strdup_printf ("%s:%" G_GSIZE_FORMAT, origin, line);
-        SaysoResponse *response = parse_response (questionnaire, text, line_len, where, error);
+        SaysoResponse *response = sayso_response_new_from_text (questionnaire, text, line_len, origin, line, error);
 
         if (response == NULL)
           return NULL;

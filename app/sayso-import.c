@@ -1,7 +1,8 @@
 /* sayso-import.c: from a bundle on a USB stick to rows in the analysis database.
  *
- * A bundle is verified whole (signature, every record's hash) before anything
- * is opened, must come from an enrolled kiosk, and is imported in one
+ * A bundle must come from an enrolled kiosk (asked of its header alone,
+ * before anything else of it is read), is verified whole (signature, every
+ * record's hash) before anything is opened, and is imported in one
  * transaction: a wrong key, one tampered record or one record of an unknown
  * questionnaire version imports nothing of the bundle. Responses are keyed by
  * their random id, so a record exported twice is counted once.
@@ -296,13 +297,15 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   Work work = { 0 };
   guint ahead;
   guint8 digest[32];
+  guint8 kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
 
   g_return_val_if_fail (db != NULL && path != NULL && recipient_sk != NULL && result != NULL, FALSE);
 
   memset (result, 0, sizeof *result);
 
-  /* The signature now, each record's hash as it is opened: one read of the file. */
-  if (!(bundle = sayso_bundle_open_signed (path, NULL, error)))
+  /* Only the header's key is read before the kiosk is known: a stranger's
+   * file gets no further, not even to its signature. */
+  if (!sayso_bundle_read_kiosk (path, kiosk_pk, error))
     return FALSE;
 
   /* Everything below reads and writes inside one transaction, which takes
@@ -311,17 +314,22 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   if (!sayso_analysis_db_begin (db, error))
     return FALSE;
 
-  if (!sayso_analysis_db_lookup_kiosk (db, bundle->kiosk_pk, &site, error))
+  if (!sayso_analysis_db_lookup_kiosk (db, kiosk_pk, &site, error))
     goto failed;
   if (site == NULL && !trust_unknown_kiosk)
     {
-      g_autofree char *key = g_base64_encode (bundle->kiosk_pk, sizeof bundle->kiosk_pk);
+      g_autofree char *key = g_base64_encode (kiosk_pk, sizeof kiosk_pk);
       g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_UNKNOWN_KIOSK,
-                   "%s: made by kiosk %s (site “%s”), which is not enrolled: enrol it with "
+                   "%s: made by unknown kiosk %s, which is not enrolled: enrol it with "
                    "“sayso enroll”, or pass --trust-unknown",
-                   path, key, bundle->site);
+                   path, key);
       goto failed;
     }
+
+  /* The signature now, each record's hash as it is opened: one read of the
+   * file. The key must still be the one just looked up. */
+  if (!(bundle = sayso_bundle_open_signed (path, kiosk_pk, error)))
+    goto failed;
 
   bundle_digest (bundle, digest);
   if (!sayso_analysis_db_bundle_state (db, bundle->kiosk_pk, bundle->sequence, digest, &state, error))

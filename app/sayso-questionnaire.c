@@ -6,9 +6,11 @@
  */
 #define G_LOG_DOMAIN "sayso-questionnaire"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "sayso-json-limits.h"
 #include "sayso-question-private.h"
 #include "sayso-questionnaire.h"
 #include "sayso-resources.h"
@@ -843,6 +845,9 @@ sayso_questionnaire_new_from_bytes (GBytes      *bytes,
   g_autoptr(SaysoQuestionnaire) self = NULL;
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  const SaysoJsonLimits limits = {
+    "a questionnaire", SAYSO_JSON_QUESTIONNAIRE_MAX_BYTES, SAYSO_JSON_QUESTIONNAIRE_DEPTH
+  };
   gconstpointer data;
   gsize len;
 
@@ -853,6 +858,12 @@ sayso_questionnaire_new_from_bytes (GBytes      *bytes,
     origin = "questionnaire";
 
   data = g_bytes_get_data (bytes, &len);
+  if (!sayso_json_check_limits (data, len, &limits, origin, 0, &local_error))
+    {
+      g_set_error_literal (error, SAYSO_QUESTIONNAIRE_ERROR, SAYSO_QUESTIONNAIRE_ERROR_INVALID, local_error->message);
+      return NULL;
+    }
+
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, len, &local_error))
     {
@@ -882,8 +893,19 @@ sayso_questionnaire_new_from_file (const char  *path,
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
   gsize len = 0;
+  GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* Refused before it is read into memory; the check on the bytes stays
+   * for a file that grows in between. */
+  if (g_stat (path, &st) == 0 && (guint64) st.st_size > SAYSO_JSON_QUESTIONNAIRE_MAX_BYTES)
+    {
+      g_set_error (error, SAYSO_QUESTIONNAIRE_ERROR, SAYSO_QUESTIONNAIRE_ERROR_INVALID,
+                   "%s: %" G_GUINT64_FORMAT " bytes, more than the %d a questionnaire may take; not read",
+                   path, (guint64) st.st_size, SAYSO_JSON_QUESTIONNAIRE_MAX_BYTES);
+      return NULL;
+    }
 
   if (!g_file_get_contents (path, &contents, &len, error))
     return NULL;

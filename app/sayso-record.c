@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sayso-json-limits.h"
 #include "sayso-record.h"
 
 G_DEFINE_QUARK (sayso-record-error-quark, sayso_record_error)
@@ -154,6 +155,7 @@ sayso_record_decode (GBytes  *plaintext,
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(SaysoRecord) record = g_new0 (SaysoRecord, 1);
   g_autoptr(GError) local_error = NULL;
+  const SaysoJsonLimits limits = { "a record", SAYSO_JSON_RECORD_MAX_BYTES, SAYSO_JSON_RECORD_DEPTH };
   JsonObject *object;
   JsonNode *node;
   const char *text;
@@ -163,6 +165,11 @@ sayso_record_decode (GBytes  *plaintext,
   g_return_val_if_fail (plaintext != NULL, NULL);
 
   data = g_bytes_get_data (plaintext, &len);
+  if (!sayso_json_check_limits (data, len, &limits, "record", 0, &local_error))
+    {
+      g_set_error_literal (error, SAYSO_RECORD_ERROR, SAYSO_RECORD_ERROR_INVALID, local_error->message);
+      return NULL;
+    }
   /* An empty document parses, with no root: a record must be an object. */
   if (!json_parser_load_from_data (parser, data, len, &local_error) ||
       json_parser_get_root (parser) == NULL ||

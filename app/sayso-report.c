@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "sayso-chart.h"
+#include "sayso-json-limits.h"
 #include "sayso-record.h"
 #include "sayso-report.h"
 
@@ -1280,8 +1281,14 @@ csv_row (const char *id_hex,
 
   if (answers_json && *answers_json)
     {
+      const SaysoJsonLimits limits = { "a record", SAYSO_JSON_RECORD_MAX_BYTES, SAYSO_JSON_RECORD_DEPTH };
+      g_autofree char *origin = g_strdup_printf ("the analysis database, response %s", id_hex);
       JsonNode *root;
 
+      /* Written by the import, which checked it; but the database is a file
+       * anyone with the analysts' machine could edit. */
+      if (!sayso_json_check_limits (answers_json, strlen (answers_json), &limits, origin, 0, &writer->error))
+        return FALSE;
       if (!json_parser_load_from_data (writer->parser, answers_json, -1, &writer->error))
         return FALSE;
       root = json_parser_get_root (writer->parser);
@@ -1423,7 +1430,7 @@ write_csv (Report  *report,
     }
   if (writer.error)
     {
-      g_propagate_prefixed_error (error, writer.error, "a response's answers in the database are not JSON: ");
+      g_propagate_prefixed_error (error, writer.error, "a response's answers in the database cannot be read: ");
       memset (out->str, 0, out->len);
       return FALSE;
     }

@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "sayso-json-limits.h"
 #include "sayso-response.h"
 
 struct _SaysoResponse
@@ -634,6 +635,62 @@ set_from_node (SaysoResponse  *self,
         return sayso_response_set_choice (self, question_id, json_node_get_string (node), error);
       return invalid (error, "question \"%s\": takes one option id (a string)", question_id);
     }
+}
+
+/**
+ * sayso_response_new_from_text:
+ * @origin: the file it came from, for messages
+ * @line: the line of @origin that @text is, for JSON Lines; 0 if @text is
+ *   the whole of @origin
+ *
+ * A response as `sayso submit` reads it: JSON text from outside, checked
+ * for depth and size before it is parsed (see sayso-json-limits.h), then
+ * as sayso_response_new_from_json() does. Messages name @origin and @line.
+ */
+SaysoResponse *
+sayso_response_new_from_text (SaysoQuestionnaire  *questionnaire,
+                              const char          *text,
+                              gsize                len,
+                              const char          *origin,
+                              guint                line,
+                              GError             **error)
+{
+  const SaysoJsonLimits limits = sayso_json_response_limits (sayso_questionnaire_get_record_size (questionnaire));
+  g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *where = NULL;
+  SaysoResponse *response;
+
+  g_return_val_if_fail (SAYSO_IS_QUESTIONNAIRE (questionnaire), NULL);
+  g_return_val_if_fail (text != NULL || len == 0, NULL);
+  g_return_val_if_fail (origin != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!sayso_json_check_limits (text, len, &limits, origin, line, &local_error))
+    {
+      g_set_error_literal (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID, local_error->message);
+      return NULL;
+    }
+
+  where = line > 0 ? g_strdup_printf ("%s:%u", origin, line) : g_strdup (origin);
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, len, &local_error))
+    {
+      g_set_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID, "%s: not valid JSON: %s",
+                   where, local_error->message);
+      return NULL;
+    }
+
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID, "%s: empty, no response in it", where);
+      return NULL;
+    }
+
+  response = sayso_response_new_from_json (questionnaire, json_parser_get_root (parser), &local_error);
+  if (response == NULL)
+    g_set_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID, "%s: %s", where, local_error->message);
+  return response;
 }
 
 SaysoResponse *

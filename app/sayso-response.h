@@ -30,6 +30,13 @@ SaysoResponse      *sayso_response_new_from_json  (SaysoQuestionnaire *questionn
                                                    JsonNode           *node,
                                                    GError            **error) G_GNUC_WARN_UNUSED_RESULT;
 
+SaysoResponse      *sayso_response_new_from_text  (SaysoQuestionnaire *questionnaire,
+                                                   const char         *text,
+                                                   gsize               len,
+                                                   const char         *origin,
+                                                   guint               line,
+                                                   GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+
 SaysoResponse      *sayso_response_new_from_answers (SaysoQuestionnaire *questionnaire,
                                                      const char         *language,
                                                      JsonObject         *answers,

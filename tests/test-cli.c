@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sayso-db.h"
+#include "sayso-json-limits.h"
 #include "sayso-setup.h"
 #include "sayso-test-utils.h"
 
@@ -255,6 +256,121 @@ test_submit_huge_answer (Cli           *f,
   g_assert_null (strstr (err, "CANARY"));
   g_assert_null (strstr (out, "CANARY"));
   g_assert_cmpint (count (f), ==, 0);
+}
+
+/* The crash of issue 11: 100,000 brackets overflowed json-glib's stack
+ * (exit 139). Unclosed, as an attacker need not close them. */
+static char *
+deep (const char *head,
+      const char *open,
+      guint       levels)
+{
+  GString *text = g_string_new (head);
+
+  for (guint i = 0; i < levels; i++)
+    g_string_append (text, open);
+  return g_string_free (text, FALSE);
+}
+
+static void
+test_submit_deep_nesting (Cli           *f,
+                          gconstpointer  data)
+{
+  g_autofree char *arrays = deep ("{\"questionnaire\":\"x\",\"answers\":{\"a\":", "[", 100000);
+  g_autofree char *objects = deep ("{\"questionnaire\":\"x\",\"answers\":", "{\"a\":", 100000);
+  g_autofree char *arrays_file = write_file (f, "arrays.json", arrays);
+  g_autofree char *objects_file = write_file (f, "objects.json", objects);
+  /* The negative control: as deep as a response may be (5) reaches the
+   * ordinary checks, which name the question. */
+  g_autofree char *at_limit = write_file (f, "at-limit.json",
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"what_good\": [[[\"travel\"]]]}}");
+  g_autofree char *over_limit = write_file (f, "over-limit.json",
+    "{\"questionnaire\": \"hmip-user-voice\",\n \"answers\": {\"what_good\": [[[[\"travel\"]]]]}}");
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *err4 = NULL;
+  g_autofree char *err5 = NULL;
+  g_autofree char *expected = g_strdup_printf ("%s:1:40: nested deeper than the 5 levels a response may have; not read; "
+                                               "nothing was stored\n", arrays_file);
+
+  g_assert_cmpint (run (NULL, NULL, &err, "submit", "--store", f->store, arrays_file, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_cmpint (run (NULL, NULL, &err2, "submit", "--store", f->store, objects_file, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "objects.json:1:"));
+  g_assert_nonnull (strstr (err2, "nested deeper than the 5 levels a response may have"));
+  /* Standard input is the same door. */
+  g_assert_cmpint (run (arrays, NULL, &err3, "submit", "--store", f->store, "-", NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "standard input:1:40: nested deeper"));
+
+  g_assert_cmpint (run (NULL, NULL, &err4, "submit", "--store", f->store, at_limit, NULL), ==, 2);
+  g_assert_nonnull (strstr (err4, "question \"what_good\""));
+  g_assert_null (strstr (err4, "nested deeper"));
+  /* One level more, on line 2: the place is named. */
+  g_assert_cmpint (run (NULL, NULL, &err5, "submit", "--store", f->store, over_limit, NULL), ==, 2);
+  g_assert_nonnull (strstr (err5, "over-limit.json:2:30: nested deeper than the 5 levels"));
+  g_assert_cmpint (count (f), ==, 0);
+}
+
+/* JSON Lines: the deep line is named by its line number, and nothing of
+ * the file is stored; the same file with that line at the limit is. */
+static void
+test_submit_deep_line (Cli           *f,
+                       gconstpointer  data)
+{
+  const char *good = "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}\n";
+  g_autofree char *bad_line = deep ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"what_good\": ", "[", 100000);
+  g_autofree char *bad_text = g_strconcat (good, good, bad_line, "\n", good, NULL);
+  g_autofree char *good_text = g_strconcat (good, good, "{\"questionnaire\": \"hmip-user-voice\", \"answers\": "
+                                            "{\"what_good\": [\"travel\"]}, \"language\": \"en\"}\n", good, NULL);
+  g_autofree char *bad = write_file (f, "bad.jsonl", bad_text);
+  g_autofree char *ok = write_file (f, "ok.jsonl", good_text);
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = g_strdup_printf ("%s:3:", bad);
+
+  g_assert_cmpint (run (NULL, NULL, &err, "submit", "--store", f->store, bad, NULL), ==, 2);
+  g_assert_true (g_str_has_prefix (strstr (err, bad), expected));
+  g_assert_nonnull (strstr (err, "nested deeper than the 5 levels a response may have"));
+  g_assert_cmpint (count (f), ==, 0);
+
+  g_assert_cmpint (run (NULL, &out, NULL, "submit", "--store", f->store, ok, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "Stored 4 responses.\n");
+  g_assert_cmpint (count (f), ==, 4);
+}
+
+/* A questionnaire is a door too: deep, or too large, it is refused before
+ * it is parsed; at its limit (8) it reaches the ordinary checks. */
+static void
+test_questionnaire_deep_nesting (Cli           *f,
+                                 gconstpointer  data)
+{
+  g_autofree char *deep_text = deep ("{\"format\": 1, \"questions\": ", "[", 100000);
+  g_autofree char *deep_file = write_file (f, "deep-survey.json", deep_text);
+  g_autofree char *at_limit = write_file (f, "at-limit-survey.json", "{\"format\": 1, \"x\": [[[[[[[1]]]]]]]}");
+  g_autofree char *huge_text = g_strnfill (SAYSO_JSON_QUESTIONNAIRE_MAX_BYTES + 1, ' ');
+  g_autofree char *huge = write_file (f, "huge-survey.json", huge_text);
+  g_autofree char *builtin = g_build_filename (g_getenv ("SAYSO_SOURCE_DIR"), "app", "data", "hmip-user-voice.json", NULL);
+  g_autofree char *response = write_file (f, "one.json",
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}");
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = g_strdup_printf ("%s:1:35: nested deeper than the 8 levels a questionnaire may have", deep_file);
+
+  g_assert_cmpint (run (NULL, NULL, &err, "submit", "--store", f->store, "--questionnaire", deep_file, response, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_cmpint (run (NULL, NULL, &err2, "submit", "--store", f->store, "--questionnaire", huge, response, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "huge-survey.json: 4194305 bytes, more than the 4194304 a questionnaire may take"));
+
+  g_assert_cmpint (run (NULL, NULL, &err3, "submit", "--store", f->store, "--questionnaire", at_limit, response, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "the questionnaire was not loaded"));
+  g_assert_null (strstr (err3, "nested deeper"));
+  g_assert_cmpint (count (f), ==, 0);
+
+  g_assert_cmpint (run (NULL, &out, NULL, "submit", "--store", f->store, "--questionnaire", builtin, response, NULL), ==, 0);
+  g_assert_cmpint (count (f), ==, 1);
 }
 
 static void
@@ -508,6 +624,9 @@ main (int   argc,
   ADD ("/cli/submit-lines-and-stdin", test_submit_lines_and_stdin);
   ADD ("/cli/submit-bad-input", test_submit_bad_input);
   ADD ("/cli/submit-huge-answer", test_submit_huge_answer);
+  ADD ("/cli/submit-deep-nesting", test_submit_deep_nesting);
+  ADD ("/cli/submit-deep-line", test_submit_deep_line);
+  ADD ("/cli/questionnaire-deep-nesting", test_questionnaire_deep_nesting);
   ADD ("/cli/keys-never-overwritten", test_keys_never_overwritten);
   ADD ("/cli/init-refuses-existing-store", test_init_refuses_existing_store);
   ADD ("/cli/concurrent-submitters", test_concurrent_submitters);

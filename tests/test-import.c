@@ -1,5 +1,7 @@
 /* Import: every refusal imports nothing of the bundle; nothing counts twice. */
+#include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "sayso-export.h"
@@ -263,6 +265,293 @@ test_unknown_kiosk (Fixture       *f,
   sayso_export_result_clear (&exported);
 }
 
+/* `sayso import` as an analyst runs it; its exit status, or -1 if it died of a signal. */
+static int
+run_import (Fixture     *f,
+            char       **out,
+            char       **err,
+            ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = g_build_filename (f->kiosk.dir, "recipient.key", NULL);
+  const char *arg;
+  va_list args;
+
+  if (!g_file_test (key, G_FILE_TEST_EXISTS))
+    {
+      g_assert_true (sayso_key_write_file (SAYSO_KEY_RECIPIENT_SECRET, f->kiosk.sk, key, &error));
+      g_assert_no_error (error);
+    }
+  g_ptr_array_add (argv, g_strdup (test_sayso_binary ()));
+  g_ptr_array_add (argv, g_strdup ("import"));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, g_strdup (f->db_path));
+  g_ptr_array_add (argv, g_strdup ("--key"));
+  g_ptr_array_add (argv, g_strdup (key));
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+/* A bundle of at most one record, as a kiosk holding @sk would sign it,
+ * around any manifest: what an attacker with a kiosk's key, or a kiosk's bug, could make.
+ * With @forge the signature is of other bytes. */
+static char *
+craft_bundle (Fixture      *f,
+              const char   *name,
+              const guint8  pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+              const guint8  sk[SAYSO_SIGN_SECRET_KEY_SIZE],
+              const char   *manifest,
+              GBytes       *record,
+              gboolean      forge)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  g_autoptr(GByteArray) signed_part = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (f->stick, name, NULL);
+  guint32 len = strlen (manifest);
+  guint8 sig[crypto_sign_BYTES];
+  guint8 len_le[4] = { len & 0xff, (len >> 8) & 0xff, (len >> 16) & 0xff, len >> 24 };
+
+  g_byte_array_append (signed_part, pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+  g_byte_array_append (signed_part, (const guint8 *) manifest, len);
+  if (forge)
+    signed_part->data[signed_part->len - 1] ^= 1;
+  crypto_sign_detached (sig, NULL, signed_part->data, signed_part->len, sk);
+
+  g_byte_array_append (bytes, (const guint8 *) "SAYSOBN1", 8);
+  g_byte_array_append (bytes, pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+  if (record)
+    g_byte_array_append (bytes, g_bytes_get_data (record, NULL), g_bytes_get_size (record));
+  g_byte_array_append (bytes, (const guint8 *) manifest, len);
+  g_byte_array_append (bytes, sig, sizeof sig);
+  g_byte_array_append (bytes, len_le, sizeof len_le);
+  g_byte_array_append (bytes, (const guint8 *) "SAYSOEND", 8);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes->data, bytes->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static char *
+manifest_around (const guint8  pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+                 const char   *records)
+{
+  g_autofree char *kiosk = g_base64_encode (pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
+
+  return g_strdup_printf ("{\"sayso_bundle\":1,\"kiosk\":\"%s\",\"site\":\"Crafted\",\"sequence\":1,"
+                          "\"day\":\"2026-11-23\",\"record_count\":%d,\"records\":%s}",
+                          kiosk, g_str_has_prefix (records, "[]") ? 0 : 1, records);
+}
+
+static char *
+brackets (guint levels)
+{
+  return g_strnfill (levels, '[');
+}
+
+/* Issue 11: a stick with a crafted file must not stop the import. A
+ * stranger's bundle, its manifest 100,000 brackets deep and its signature
+ * false, is refused as from an unknown kiosk (so neither the signature nor
+ * the manifest was looked at), and the bundle named after it imports. */
+static void
+test_unknown_kiosk_deep_manifest (Fixture       *f,
+                                  gconstpointer  data)
+{
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE], sk[SAYSO_SIGN_SECRET_KEY_SIZE];
+  g_autofree char *deep = brackets (100000);
+  g_autofree char *manifest = NULL;
+  g_autofree char *crafted = NULL;
+  g_autofree char *signed_crafted = NULL;
+  g_autofree char *good = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *refusal = NULL;
+  g_autofree char *imported = NULL;
+
+  sayso_sign_keypair_new (pk, sk);
+  manifest = manifest_around (pk, deep);
+  crafted = craft_bundle (f, "crafted.sayso", pk, sk, manifest, NULL, TRUE);
+  signed_crafted = craft_bundle (f, "signed-crafted.sayso", pk, sk, manifest, NULL, FALSE);
+  submit (f->kiosk.store, "monthly");
+  good = export (f, SAYSO_EXPORT_DEFAULT);
+
+  g_assert_cmpint (run_import (f, &out, &err, crafted, good, NULL), ==, 2);
+  refusal = g_strdup_printf ("sayso: REFUSED %s: made by unknown kiosk ", crafted);
+  g_assert_nonnull (strstr (err, refusal));
+  imported = g_strdup_printf ("%s: 1 new response from “Dorset”", good);
+  g_assert_nonnull (strstr (out, imported));
+  g_assert_cmpint (n_responses (f), ==, 1);
+
+  /* The controls: trusted, the same file reaches the signature check; with
+   * a true signature it reaches the manifest, whose depth is refused. */
+  g_assert_cmpint (run_import (f, NULL, &err2, "--trust-unknown", crafted, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "the signature does not match"));
+  g_assert_cmpint (run_import (f, NULL, &err3, "--trust-unknown", signed_crafted, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "nested deeper than the 4 levels a manifest may have"));
+  g_assert_cmpint (n_responses (f), ==, 1);
+}
+
+/* An enrolled kiosk's correctly signed bundle whose manifest is too deep:
+ * refused, naming the bundle and the place in the manifest, by import and
+ * by verify. The same bundle with a manifest at the limit reaches the
+ * ordinary checks, and one of normal shape imports. */
+static void
+test_deep_manifest_signed (Fixture       *f,
+                           gconstpointer  data)
+{
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE], sk[SAYSO_SIGN_SECRET_KEY_SIZE];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *deep = brackets (100000);
+  g_autofree char *deep_manifest = NULL;
+  g_autofree char *at_limit_manifest = NULL;
+  g_autofree char *over_limit_manifest = NULL;
+  g_autofree char *empty_manifest = NULL;
+  g_autofree char *deep_path = NULL;
+  g_autofree char *at_limit = NULL;
+  g_autofree char *over_limit = NULL;
+  g_autofree char *empty = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *err3 = NULL;
+  g_autofree char *err4 = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+  const char *verify_argv[] = { test_sayso_binary (), "verify", NULL, NULL };
+  g_autoptr(GSubprocess) verify = NULL;
+  g_autofree char *verify_err = NULL;
+
+  sayso_sign_keypair_new (pk, sk);
+  g_assert_true (sayso_analysis_db_enroll (f->db, pk, "Crafted", &error));
+  g_assert_no_error (error);
+  deep_manifest = manifest_around (pk, deep);
+  at_limit_manifest = manifest_around (pk, "[{\"id\":[1]}]");
+  over_limit_manifest = manifest_around (pk, "[{\"id\":[[1]]}]");
+  empty_manifest = manifest_around (pk, "[]");
+  deep_path = craft_bundle (f, "deep.sayso", pk, sk, deep_manifest, NULL, FALSE);
+  at_limit = craft_bundle (f, "at-limit.sayso", pk, sk, at_limit_manifest, NULL, FALSE);
+  over_limit = craft_bundle (f, "over-limit.sayso", pk, sk, over_limit_manifest, NULL, FALSE);
+  empty = craft_bundle (f, "empty.sayso", pk, sk, empty_manifest, NULL, FALSE);
+
+  /* The records list opens at column 150 (the base64 key is 44 characters). */
+  expected = g_strdup_printf ("sayso: REFUSED %s: the manifest:1:153: nested deeper than the 4 levels a manifest may have",
+                              deep_path);
+  g_assert_cmpint (run_import (f, NULL, &err, deep_path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, expected));
+
+  verify_argv[2] = deep_path;
+  verify = g_subprocess_newv (verify_argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (verify, NULL, NULL, NULL, &verify_err, &error));
+  g_assert_true (g_subprocess_get_if_exited (verify));
+  g_assert_cmpint (g_subprocess_get_exit_status (verify), ==, 2);
+  g_assert_nonnull (strstr (verify_err, "nested deeper than the 4 levels a manifest may have"));
+
+  g_assert_cmpint (run_import (f, NULL, &err2, at_limit, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "manifest record 1 is incomplete"));
+  g_assert_null (strstr (err2, "nested deeper"));
+  g_assert_cmpint (run_import (f, NULL, &err3, over_limit, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "nested deeper than the 4 levels a manifest may have"));
+
+  g_assert_cmpint (run_import (f, &out, &err4, empty, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "0 new responses from “Crafted”"));
+  g_assert_cmpint (n_responses (f), ==, 0);
+
+  /* Cut short after its header, a bundle is still called truncated, though
+   * only the header is read before the kiosk is known. */
+  {
+    g_autofree char *cut = g_build_filename (f->stick, "cut.sayso", NULL);
+    g_autofree char *contents = NULL;
+    g_autofree char *err5 = NULL;
+
+    g_assert_true (g_file_get_contents (deep_path, &contents, NULL, NULL));
+    g_assert_true (g_file_set_contents (cut, contents, 60, NULL));
+    g_assert_cmpint (run_import (f, NULL, &err5, cut, NULL), ==, 2);
+    g_assert_nonnull (strstr (err5, "truncated: the end marker is missing"));
+  }
+}
+
+/* A record sealed to the analysts and listed in a signed manifest. */
+static char *
+craft_record_bundle (Fixture      *f,
+                     const char   *name,
+                     const guint8  pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
+                     const guint8  sk[SAYSO_SIGN_SECRET_KEY_SIZE],
+                     const char   *plaintext)
+{
+  g_autoptr(SaysoSealer) sealer = sayso_sealer_new (f->kiosk.pk);
+  g_autoptr(GBytes) plain = g_bytes_new (plaintext, strlen (plaintext));
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *hash_hex = NULL;
+  g_autofree char *records = NULL;
+  g_autofree char *manifest = NULL;
+  guint8 raw_id[16];
+  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+
+  sealed = sayso_sealer_seal (sealer, plain, (strlen (plaintext) / 4096 + 1) * 4096, &error);
+  g_assert_no_error (error);
+  sayso_random_bytes (raw_id, sizeof raw_id);
+  id = sayso_hex (raw_id, sizeof raw_id);
+  sayso_bundle_record_hash (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), hash);
+  hash_hex = sayso_hex (hash, sizeof hash);
+  records = g_strdup_printf ("[{\"id\":\"%s\",\"questionnaire\":\"hmip-user-voice\",\"version\":1,"
+                             "\"size\":%" G_GSIZE_FORMAT ",\"blake2b\":\"%s\"}]",
+                             id, g_bytes_get_size (sealed), hash_hex);
+  manifest = manifest_around (pk, records);
+  return craft_bundle (f, name, pk, sk, manifest, sealed, FALSE);
+}
+
+/* The plaintext of a record is a door at import: one nested 100,000 deep
+ * in a bundle with a true signature and hash is refused, naming the
+ * record; at the limit (4) it reaches the check against its questionnaire. */
+static void
+test_deep_record (Fixture       *f,
+                  gconstpointer  data)
+{
+  const char *head = "{\"sayso_record\":1,\"questionnaire\":\"hmip-user-voice\",\"version\":1,\"day\":\"2026-11-23\","
+                     "\"mode\":\"self\",\"site\":\"Crafted\",\"language\":\"en\",\"answers\":{\"what_good\":";
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE], sk[SAYSO_SIGN_SECRET_KEY_SIZE];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *deep = brackets (100000);
+  g_autofree char *deep_text = g_strconcat (head, deep, NULL);
+  g_autofree char *at_limit_text = g_strconcat (head, "[[\"travel\"]]}}", NULL);
+  g_autofree char *deep_path = NULL;
+  g_autofree char *at_limit = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *column = g_strdup_printf ("record:1:%" G_GSIZE_FORMAT ": nested deeper than the 4 levels a record may have",
+                                             strlen (head) + 3);
+
+  sayso_sign_keypair_new (pk, sk);
+  g_assert_true (sayso_analysis_db_enroll (f->db, pk, "Crafted", &error));
+  g_assert_no_error (error);
+  deep_path = craft_record_bundle (f, "deep-record.sayso", pk, sk, deep_text);
+  at_limit = craft_record_bundle (f, "at-limit-record.sayso", pk, sk, at_limit_text);
+
+  g_assert_cmpint (run_import (f, NULL, &err, deep_path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, ": record 1 (id "));
+  g_assert_nonnull (strstr (err, column));
+
+  g_assert_cmpint (run_import (f, NULL, &err2, at_limit, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "does not fit its questionnaire"));
+  g_assert_null (strstr (err2, "nested deeper"));
+  g_assert_cmpint (n_responses (f), ==, 0);
+}
+
 /* One record of an unknown questionnaire version: nothing of the bundle. */
 static void
 test_unknown_questionnaire (Fixture       *f,
@@ -374,6 +663,9 @@ main (int   argc,
   ADD ("/import/wrong-key", test_wrong_key);
   ADD ("/import/tampered", test_tampered);
   ADD ("/import/unknown-kiosk", test_unknown_kiosk);
+  ADD ("/import/unknown-kiosk-deep-manifest", test_unknown_kiosk_deep_manifest);
+  ADD ("/import/deep-manifest-signed", test_deep_manifest_signed);
+  ADD ("/import/deep-record", test_deep_record);
   ADD ("/import/unknown-questionnaire", test_unknown_questionnaire);
   ADD ("/import/replayed-sequence", test_replayed_sequence);
 #undef ADD

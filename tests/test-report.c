@@ -4,7 +4,9 @@
  * into an analysis database, reported. The expected figures are counted here,
  * from the responses the test made, never read back from the database. */
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "sayso-export.h"
 #include "sayso-import.h"
@@ -1233,6 +1235,71 @@ test_svg (Fixture       *f,
   g_assert_cmpuint (g_hash_table_size (ids), >, n_svg * 2);
 }
 
+/* The answers a CSV report reads back are JSON too: an analysis database
+ * edited to hold 100,000 nested brackets is refused by `sayso report` (exit 1, as any failed report),
+ * naming the response, instead of crashing it; the same database with the
+ * answers at the limit (4) reports. */
+static int
+run_report (Fixture     *f,
+            const char  *out,
+            char       **err)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  const char *argv[] = { test_sayso_binary (), "report", "--db", db_path, "--format", "csv", "--out", out, NULL };
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+set_answers (Fixture    *f,
+             const char *answers)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE responses SET answers = ?", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, answers, -1, SQLITE_TRANSIENT);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static void
+test_csv_deep_answers (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GPtrArray) resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  Resp *r = resp_new ("Cumbria", "2026-02-01", SAYSO_MODE_SELF);
+  g_autofree char *deep = g_strnfill (100000, '[');
+  g_autofree char *deep_answers = g_strconcat ("{\"what_good\":", deep, NULL);
+  g_autofree char *out = g_build_filename (f->dir, "deep.csv", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+
+  resp_set (r, "how_often", "monthly");
+  g_ptr_array_add (resps, r);
+  kiosk_submit_export_import (f, "Cumbria", resps);
+
+  set_answers (f, deep_answers);
+  g_assert_cmpint (run_report (f, out, &err), ==, 1);
+  g_assert_nonnull (strstr (err, "the analysis database, response "));
+  g_assert_nonnull (strstr (err, ":1:17: nested deeper than the 4 levels a record may have"));
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+
+  set_answers (f, "{\"how_often\":\"monthly\",\"what_good\":[[[\"travel\"]]]}");
+  g_assert_cmpint (run_report (f, out, &err2), ==, 0);
+  g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1249,6 +1316,7 @@ main (int   argc,
   g_test_add ("/report/seed-liverpool-north", Fixture, NULL, fixture_setup, test_seed_liverpool_north, fixture_teardown);
   g_test_add ("/report/small-numbers", Fixture, NULL, fixture_setup, test_small_numbers, fixture_teardown);
   g_test_add ("/report/csv", Fixture, NULL, fixture_setup, test_csv, fixture_teardown);
+  g_test_add ("/report/csv-deep-answers", Fixture, NULL, fixture_setup, test_csv_deep_answers, fixture_teardown);
   g_test_add ("/report/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/report/svg", Fixture, NULL, fixture_setup, test_svg, fixture_teardown);
 

@@ -14,9 +14,15 @@
  */
 #define G_LOG_DOMAIN "sayso-config"
 
+#include <glib/gstdio.h>
+
 #include "sayso-config.h"
 
 #define GROUP "kiosk"
+/* A kiosk.ini is a few hundred bytes; the settings are the one file the
+ * kiosk reads that is not JSON, and a bound keeps a file swollen by a fault
+ * (or by anyone) from being read whole into memory at every start. */
+#define MAX_CONFIG_BYTES (64 * 1024)
 
 SaysoKioskConfig *
 sayso_kiosk_config_new (void)
@@ -121,9 +127,18 @@ sayso_kiosk_config_load (const char  *path,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *default_path = NULL;
   g_autofree char *language = NULL;
+  GStatBuf st;
 
   if (path == NULL)
     path = default_path = sayso_kiosk_config_default_path ();
+
+  if (g_stat (path, &st) == 0 && (guint64) st.st_size > MAX_CONFIG_BYTES)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
+                   "%s: %" G_GUINT64_FORMAT " bytes, more than the %d kiosk settings may take; not read",
+                   path, (guint64) st.st_size, MAX_CONFIG_BYTES);
+      return NULL;
+    }
 
   if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
     {

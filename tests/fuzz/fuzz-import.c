@@ -47,7 +47,9 @@ LLVMFuzzerTestOneInput (const guint8 *data,
       dir = g_dir_make_tmp ("sayso-fuzz-import-XXXXXX", NULL);
     }
 
-  if (!(sealed = sayso_seal (recipient_pk, plain, 16384, NULL)))
+  /* Padded to fit whatever the input is, so that deep nesting, which takes
+   * length, reaches the record's parser. */
+  if (!(sealed = sayso_seal (recipient_pk, plain, (size / 4096 + 1) * 4096, NULL)))
     return 0;
 
   writer = sayso_bundle_writer_new (write_to, out, kiosk_pk, kiosk_sk, "Fuzz", 1, "2026-11-23", &error);

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses with clang, AddressSanitizer and UBSan, and
-# runs each for SECONDS (default 20: a smoke run; try 3600 for a real one).
+# runs each for SECONDS (default 20: a smoke run; try 3600 for a real one),
+# with its dictionary (tests/fuzz/NAME.dict) and largest input set in
+# tests/fuzz/meson.build.
 # Crashes are saved as tests/fuzz/<build>/<name>-crash-*; the corpus grows in
 # build-fuzz/tests/fuzz/corpus-<name>.
 set -eu

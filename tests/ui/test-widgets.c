@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "test-widgets"
 
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 
 #include "sayso-application.h"
 #include "sayso-config.h"
@@ -233,6 +234,75 @@ test_config (void)
   test_remove_tree (dir);
 }
 
+/* kiosk.ini is bounded: the kiosk refuses to start on one larger than
+ * 64 KiB, naming it; one just at the bound, all comment, is read and the
+ * kiosk starts on it (the control). */
+static int
+run_kiosk (const char  *store,
+           const char  *config,
+           char       **err)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) env = g_get_environ ();
+  const char *argv[] = { g_getenv ("SAYSO_KIOSK_BIN"), "--windowed", "--store", store, "--config", config, NULL };
+  int status;
+
+  g_assert_nonnull (argv[0]);
+  env = g_environ_setenv (env, "SAYSO_KIOSK_EXIT_AFTER_FIRST_FRAME", "1", TRUE);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  return WEXITSTATUS (status);
+}
+
+static void
+test_config_too_large (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *big = g_build_filename (dir, "big.ini", NULL);
+  g_autofree char *fits = g_build_filename (dir, "fits.ini", NULL);
+  g_autofree char *store = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *padding = g_strnfill (64 * 1024 - strlen ("[kiosk]\n#\n"), 'x');
+  g_autofree char *text = g_strconcat ("[kiosk]\n#", padding, "\n", NULL);
+  g_autofree char *big_text = g_strconcat (text, "#\n", NULL);
+  g_autofree char *err = NULL;
+  g_autofree char *err2 = NULL;
+  g_autofree char *expected = g_strdup_printf ("%s: 65538 bytes, more than the 65536 kiosk settings may take; not read", big);
+  g_autoptr(SaysoKioskConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (strlen (text), ==, 64 * 1024);
+  g_assert_true (g_file_set_contents (fits, text, -1, NULL));
+  g_assert_true (g_file_set_contents (big, big_text, -1, NULL));
+
+  config = sayso_kiosk_config_load (fits, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (config);
+  g_clear_pointer (&config, sayso_kiosk_config_free);
+  config = sayso_kiosk_config_load (big, &error);
+  g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_null (config);
+  g_clear_error (&error);
+
+  {
+    g_autoptr(SaysoStore) made = NULL;
+    guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE], sk[SAYSO_BOX_SECRET_KEY_SIZE];
+
+    sayso_recipient_keypair_new (pk, sk);
+    made = sayso_store_create (store, "Widgets", pk, &error);
+    g_assert_no_error (error);
+  }
+
+  g_assert_cmpint (run_kiosk (store, big, &err), ==, 2);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_cmpint (run_kiosk (store, fits, &err2), ==, 0);
+  g_assert_null (strstr (err2, "kiosk settings may take"));
+
+  test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -244,6 +314,7 @@ main (int    argc,
   g_test_add ("/kiosk/keyboard/keys", KeyboardFixture, NULL, keyboard_setup, test_keyboard_keys, keyboard_teardown);
   g_test_add_func ("/kiosk/speech/without-sound", test_speech_without_sound);
   g_test_add_func ("/kiosk/config", test_config);
+  g_test_add_func ("/kiosk/config-too-large", test_config_too_large);
 
   return g_test_run ();
 }
