@@ -41,6 +41,28 @@ teardown (Fixture       *f,
   g_free (f->dir);
 }
 
+/* Adds a response with the given id number and record bytes (the hash is
+ * made from them); returns what became of it. */
+static SaysoAnalysisRecordState
+add_record (Fixture            *f,
+            guint               id_number,
+            guint               bytes,
+            const char         *site,
+            const char         *day,
+            const char * const *triples)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 id[16] = { 0 }, hash[32] = { 0 };
+  SaysoAnalysisRecordState state = SAYSO_ANALYSIS_RECORD_CONFLICT;
+
+  memcpy (id, &id_number, sizeof id_number);
+  memcpy (hash, &bytes, sizeof bytes);
+  g_assert_true (sayso_analysis_db_add_response (f->db, id, f->kiosk, hash, 1, "demo", 1, day, "self", site, "en",
+                                                 "{}", triples, &state, &error));
+  g_assert_no_error (error);
+  return state;
+}
+
 /* Adds a response with the given id number; returns whether it was new. */
 static gboolean
 add (Fixture            *f,
@@ -49,15 +71,10 @@ add (Fixture            *f,
      const char         *day,
      const char * const *triples)
 {
-  g_autoptr(GError) error = NULL;
-  guint8 id[16] = { 0 };
-  gboolean added = FALSE;
+  SaysoAnalysisRecordState state = add_record (f, id_number, id_number, site, day, triples);
 
-  memcpy (id, &id_number, sizeof id_number);
-  g_assert_true (sayso_analysis_db_add_response (f->db, id, f->kiosk, 1, "demo", 1, day, "self", site, "en",
-                                                 "{}", triples, &added, &error));
-  g_assert_no_error (error);
-  return added;
+  g_assert_true (state == SAYSO_ANALYSIS_RECORD_ADDED || state == SAYSO_ANALYSIS_RECORD_SAME);
+  return state == SAYSO_ANALYSIS_RECORD_ADDED;
 }
 
 static gint64
