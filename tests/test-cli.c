@@ -574,6 +574,126 @@ test_import_restored_kiosk (Cli           *f,
   g_assert_cmpint (csv_rows (f, db), ==, 2);
 }
 
+typedef struct
+{
+  guint8  id[16];
+  GBytes *sealed;
+} StoredRecord;
+
+static void
+stored_record_free (StoredRecord *record)
+{
+  g_bytes_unref (record->sealed);
+  g_free (record);
+}
+
+static gboolean
+collect_stored (const SaysoDbRecord *stored,
+                gpointer             user_data)
+{
+  StoredRecord *record = g_new0 (StoredRecord, 1);
+
+  memcpy (record->id, stored->id, sizeof record->id);
+  record->sealed = g_bytes_new (stored->sealed, stored->sealed_size);
+  g_ptr_array_add (user_data, record);
+  return TRUE;
+}
+
+static gboolean
+append_bytes (gconstpointer   data,
+              gsize           len,
+              gpointer        user_data,
+              GError        **error)
+{
+  g_byte_array_append (user_data, data, len);
+  return TRUE;
+}
+
+/* A bundle signed with the kiosk's own key (from its store) holding the
+ * bytes of one record under the id of another: what a store copied and
+ * altered, or a kiosk's bug, would sign. */
+static char *
+signed_bundle (Cli          *f,
+               gint64        sequence,
+               const guint8  id[16],
+               GBytes       *sealed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoDb) store = sayso_db_open (f->store, SAYSO_DB_OPEN_EXISTING, &error);
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(SaysoBundleWriter) writer = NULL;
+  g_autofree char *name = g_strdup_printf ("crafted-%" G_GINT64_FORMAT ".sayso", sequence);
+  char *path = g_build_filename (f->dir, name, NULL);
+  SaysoDbKiosk kiosk = { 0 };
+  gsize len = 0;
+  const guint8 *bytes = g_bytes_get_data (sealed, &len);
+
+  g_assert_no_error (error);
+  g_assert_true (sayso_db_get_kiosk (store, &kiosk, &error));
+  writer = sayso_bundle_writer_new (append_bytes, out, kiosk.sign_pk, kiosk.sign_sk, kiosk.site, sequence,
+                                    "2026-11-30", &error);
+  g_assert_true (sayso_bundle_writer_add (writer, id, "hmip-user-voice", 1, bytes, len, NULL, &error));
+  g_assert_true (sayso_bundle_writer_finish (writer, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  sayso_db_kiosk_clear (&kiosk);
+  return path;
+}
+
+/* The same kiosk and record id with other bytes: import says how many, from
+ * which bundle and kiosk, keeps them aside and counts them nowhere (exit
+ * status 1); never "already imported". */
+static void
+test_import_conflict (Cli           *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_record_free);
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  g_autofree char *db = NULL, *bundle = NULL, *crafted = NULL, *same = NULL, *kiosk = NULL, *expected = NULL;
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  g_autoptr(GError) error = NULL;
+  StoredRecord *a, *b;
+
+  g_assert_cmpint (run ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}\n"
+                        "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}\n",
+                        NULL, NULL, "submit", "--store", f->store, "-", NULL), ==, 0);
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", f->store, "--to", stick, NULL), ==, 0);
+  bundle = only_file_in (stick);
+  {
+    g_autofree char *base = g_path_get_basename (bundle);
+    kiosk = g_strndup (base + strlen ("sayso-cumbria-"), 8);
+  }
+  {
+    g_autoptr(SaysoDb) store = sayso_db_open (f->store, SAYSO_DB_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_true (sayso_db_foreach_response (store, collect_stored, records, &error));
+  }
+  g_assert_cmpuint (records->len, ==, 2);
+  a = g_ptr_array_index (records, 0);
+  b = g_ptr_array_index (records, 1);
+  db = enroll (f);
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", db, "--key", f->key, bundle, NULL), ==, 0);
+
+  crafted = signed_bundle (f, 2, a->id, b->sealed);
+  g_assert_cmpint (run (NULL, &out, &err, "import", "--db", db, "--key", f->key, crafted, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, ": 0 new responses from “Cumbria” (bundle 2), 0 already imported, 1 in conflict\n"));
+  expected = g_strdup_printf ("Cumbria, kiosk %s: 1 record of bundle 2 reuses the id of a record imported before, "
+                              "with other contents: kept aside as conflicts and not counted", kiosk);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_null (strstr (out, "already imported, skipped"));
+  g_assert_null (strstr (err, "weekly"));
+  g_assert_null (strstr (err, "monthly"));
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+
+  /* Negative control: the id with its own bytes is a re-export, counted once. */
+  same = signed_bundle (f, 3, a->id, a->sealed);
+  g_assert_cmpint (run (NULL, &out2, &err2, "import", "--db", db, "--key", f->key, same, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, ": 0 new responses from “Cumbria” (bundle 3), 1 already imported\n"));
+  g_assert_cmpstr (err2, ==, "");
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+}
+
 /* Every way an id of the kiosk's can be written, for looking for it. */
 static void
 add_id_forms (GPtrArray    *forms,
@@ -804,6 +924,7 @@ main (int   argc,
   ADD ("/cli/verify-replayed-sequence", test_verify_replayed_sequence);
   ADD ("/cli/import-quarantine-and-retry", test_import_quarantine_and_retry);
   ADD ("/cli/import-restored-kiosk", test_import_restored_kiosk);
+  ADD ("/cli/import-conflict", test_import_conflict);
   ADD ("/cli/reports-never-show-record-ids", test_reports_never_show_record_ids);
   ADD ("/cli/set-pin", test_set_pin);
   ADD ("/cli/setup", test_setup);
