@@ -755,10 +755,13 @@ report_set_aside (const SaysoImportResult *result,
                 "sayso import --db %s --key OTHER.key [--questionnaire FILE] --retry-quarantine\n", db_path);
   if (result->conflicts > 0)
     {
-      g_printerr ("sayso: %s, kiosk %s: %" G_GINT64_FORMAT " record%s of bundle %" G_GINT64_FORMAT " reuse%s the id of "
-                  "a record imported before, with other contents: kept aside as conflicts and not counted. Ask the "
-                  "site whether the kiosk's store was copied, restored or altered.\n",
-                  result->site, kiosk, result->conflicts, result->conflicts == 1 ? "" : "s", result->sequence,
+      /* A retry's records come from several bundles: none is named. */
+      g_autofree char *of_bundle = result->sequence > 0
+                                     ? g_strdup_printf (" of bundle %" G_GINT64_FORMAT, result->sequence) : g_strdup ("");
+      g_printerr ("sayso: %s, kiosk %s: %" G_GINT64_FORMAT " record%s%s reuse%s the id of a record imported before, "
+                  "with other contents: kept aside as conflicts and not counted. Ask the site whether the kiosk's "
+                  "store was copied, restored or altered.\n",
+                  result->site, kiosk, result->conflicts, result->conflicts == 1 ? "" : "s", of_bundle,
                   result->conflicts == 1 ? "s" : "");
       any = TRUE;
     }
