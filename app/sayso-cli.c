@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sayso-bundle.h"
 #include "sayso-cli.h"
 #include "sayso-export.h"
 #include "sayso-import.h"
@@ -699,7 +700,61 @@ load_questionnaires (char  **paths,
   return g_steal_pointer (&all);
 }
 
-/* sayso import --db ANALYSIS.db --key recipient.key BUNDLE... */
+/* The kiosk as bundle names show it: the first 4 bytes of its key in hex. */
+static char *
+kiosk_short (const guint8 kiosk_pk[32])
+{
+  return sayso_hex (kiosk_pk, 4);
+}
+
+/* What an import kept aside or noticed, for the analyst to act on: one line
+ * each, on standard error. Never an id or an answer. Returns whether there
+ * was any. */
+static gboolean
+report_set_aside (const SaysoImportResult *result,
+                  const char              *still,
+                  const char              *db_path)
+{
+  g_autofree char *kiosk = kiosk_short (result->kiosk_pk);
+  gboolean any = FALSE;
+
+  if (result->restored)
+    {
+      g_printerr ("sayso: %s, kiosk %s: restored kiosk (bundle %" G_GINT64_FORMAT " seen twice with different "
+                  "contents): imported %" G_GINT64_FORMAT " record%s not seen before. The kiosk's store was probably "
+                  "put back from a backup; ask the site, and expect its next bundles to say the same.\n",
+                  result->site, kiosk, result->sequence, result->added, result->added == 1 ? "" : "s");
+      any = TRUE;
+    }
+  for (guint r = 0; r < SAYSO_IMPORT_N_REASONS; r++)
+    if (result->by_reason[r] > 0)
+      {
+        g_autofree char *which = r == SAYSO_IMPORT_QUESTIONNAIRE_UNKNOWN && result->unknown_questionnaires
+                                   ? g_strdup_printf (" (%s)", result->unknown_questionnaires) : g_strdup ("");
+        g_printerr ("sayso: %s, kiosk %s: %" G_GINT64_FORMAT " record%s %s%s, %s\n", result->site, kiosk,
+                    result->by_reason[r], result->by_reason[r] == 1 ? "" : "s",
+                    sayso_import_reason_to_string (r), which, still);
+        any = TRUE;
+      }
+  if (result->by_reason[SAYSO_IMPORT_SEALED_TO_ANOTHER_KEY] > 0 || result->by_reason[SAYSO_IMPORT_QUESTIONNAIRE_UNKNOWN] > 0)
+    g_printerr ("sayso: with the key or the questionnaire they need, open them with: "
+                "sayso import --db %s --key OTHER.key [--questionnaire FILE] --retry-quarantine\n", db_path);
+  if (result->conflicts > 0)
+    {
+      /* A retry's records come from several bundles: none is named. */
+      g_autofree char *of_bundle = result->sequence > 0
+                                     ? g_strdup_printf (" of bundle %" G_GINT64_FORMAT, result->sequence) : g_strdup ("");
+      g_printerr ("sayso: %s, kiosk %s: %" G_GINT64_FORMAT " record%s%s reuse%s the id of a record imported before, "
+                  "with other contents: kept aside as conflicts and not counted. Ask the site whether the kiosk's "
+                  "store was copied, restored or altered.\n",
+                  result->site, kiosk, result->conflicts, result->conflicts == 1 ? "" : "s", of_bundle,
+                  result->conflicts == 1 ? "s" : "");
+      any = TRUE;
+    }
+  return any || result->quarantined > 0;
+}
+
+/* sayso import --db ANALYSIS.db --key recipient.key [--retry-quarantine] BUNDLE... */
 static int
 cmd_import (int    argc,
             char **argv)
@@ -708,6 +763,7 @@ cmd_import (int    argc,
   g_autofree char *key_path = NULL;
   g_auto(GStrv) definitions = NULL;
   gboolean trust = FALSE;
+  gboolean retry = FALSE;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoAnalysisDb) db = NULL;
   g_autoptr(GPtrArray) questionnaires = NULL;
@@ -720,17 +776,27 @@ cmd_import (int    argc,
     { "key", 'k', 0, G_OPTION_ARG_FILENAME, &key_path, "The analysts' recipient.key (a passphrase is read from standard input)", "FILE" },
     { "trust-unknown", 0, 0, G_OPTION_ARG_NONE, &trust, "Import bundles from kiosks that are not enrolled, and enrol them", NULL },
     { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME_ARRAY, &definitions, "Another questionnaire the records may answer", "FILE" },
+    { "retry-quarantine", 0, 0, G_OPTION_ARG_NONE, &retry, "Try the records in quarantine again, with this key and these questionnaires", NULL },
     { NULL }
   };
 
-  context = command_context ("--db ANALYSIS.db --key recipient.key BUNDLE...",
+  context = command_context ("--db ANALYSIS.db --key recipient.key [--retry-quarantine] [BUNDLE...]",
                              "Verify bundles, open their records and add them to the analysis database,\n"
-                             "one transaction a bundle. A response is counted once, however often it was exported.",
+                             "one transaction a bundle. A response is counted once, however often it was exported.\n"
+                             "A bundle whose signature or any record's hash fails is refused whole. A record that\n"
+                             "cannot be opened (sealed to another key, an unknown questionnaire) waits in quarantine\n"
+                             "while the others are imported; --retry-quarantine tries those again.",
                              entries);
+  g_option_context_set_description (context,
+                                    "Exit status: 0 every record imported or already there; 1 records kept in\n"
+                                    "quarantine or aside as conflicts, or a restored kiosk (the rest imported), or the\n"
+                                    "database or key failed; 2 a bundle refused (nothing of it imported) or a wrong\n"
+                                    "command line.");
   if (!parse_options (context, &argc, &argv, &code))
     return code;
-  if (db_path == NULL || key_path == NULL || argc < 2)
-    return fail (SAYSO_EXIT_BAD_INPUT, "import: give --db ANALYSIS.db --key recipient.key and at least one BUNDLE");
+  if (db_path == NULL || key_path == NULL || (argc < 2 && !retry))
+    return fail (SAYSO_EXIT_BAD_INPUT, "import: give --db ANALYSIS.db --key recipient.key and at least one BUNDLE, "
+                                       "or --retry-quarantine");
 
   if (sayso_secret_key_is_protected (key_path) && !(passphrase = read_secret_line ()))
     return fail (SAYSO_EXIT_BAD_INPUT, "import: %s is under a passphrase; give it on standard input", key_path);
@@ -753,13 +819,52 @@ cmd_import (int    argc,
           g_printerr ("sayso: REFUSED %s; nothing of it was imported\n", bundle_error->message);
           code = SAYSO_EXIT_BAD_INPUT;
         }
+      else if (result.already_imported && result.quarantined > 0)
+        {
+          g_print ("%s: already imported, skipped\n", argv[i]);
+          g_printerr ("sayso: %s: %" G_GINT64_FORMAT " of its records are still in quarantine; to open them with "
+                      "another key or questionnaire: sayso import --db %s --key OTHER.key [--questionnaire FILE] "
+                      "--retry-quarantine\n", argv[i], result.quarantined, db_path);
+          code = MAX (code, SAYSO_EXIT_FAILED);
+        }
       else if (result.already_imported)
         g_print ("%s: already imported, skipped\n", argv[i]);
       else
-        g_print ("%s: %" G_GINT64_FORMAT " new response%s from “%s” (bundle %" G_GINT64_FORMAT
-                 "), %" G_GINT64_FORMAT " already imported\n",
-                 argv[i], result.added, result.added == 1 ? "" : "s", result.site, result.sequence, result.duplicates);
+        {
+          g_print ("%s: %" G_GINT64_FORMAT " new response%s from “%s” (bundle %" G_GINT64_FORMAT
+                   "), %" G_GINT64_FORMAT " already imported",
+                   argv[i], result.added, result.added == 1 ? "" : "s", result.site, result.sequence, result.duplicates);
+          if (result.quarantined > 0)
+            g_print (", %" G_GINT64_FORMAT " kept in quarantine", result.quarantined);
+          if (result.conflicts > 0)
+            g_print (", %" G_GINT64_FORMAT " in conflict", result.conflicts);
+          g_print ("\n");
+          if (report_set_aside (&result, "kept in quarantine", db_path))
+            code = MAX (code, SAYSO_EXIT_FAILED);
+        }
       sayso_import_result_clear (&result);
+    }
+
+  if (retry)
+    {
+      g_autoptr(GPtrArray) results = NULL;
+
+      if (!sayso_import_retry_quarantine (db, sk.bytes, questionnaires, &results, &error))
+        return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+      if (results->len == 0)
+        g_print ("Nothing is in quarantine.\n");
+      for (guint i = 0; i < results->len; i++)
+        {
+          SaysoImportResult *result = g_ptr_array_index (results, i);
+          g_autofree char *kiosk = kiosk_short (result->kiosk_pk);
+
+          g_print ("%s, kiosk %s: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " record%s in quarantine opened and "
+                   "imported, %" G_GINT64_FORMAT " already imported\n",
+                   result->site, kiosk, result->added, result->records, result->records == 1 ? "" : "s",
+                   result->duplicates);
+          if (report_set_aside (result, "still in quarantine", db_path))
+            code = MAX (code, SAYSO_EXIT_FAILED);
+        }
     }
 
   return code;

@@ -1,11 +1,18 @@
 /* sayso-import.c: from a bundle on a USB stick to rows in the analysis database.
  *
  * A bundle must come from an enrolled kiosk (asked of its header alone,
- * before anything else of it is read), is verified whole (signature, every
- * record's hash) before anything is opened, and is imported in one
- * transaction: a wrong key, one tampered record or one record of an unknown
- * questionnaire version imports nothing of the bundle. Responses are keyed by
- * their random id, so a record exported twice is counted once.
+ * before anything else of it is read); its signature is checked before its
+ * manifest is parsed, and it is imported in one transaction: one record
+ * whose hash fails (a tampered or damaged bundle) imports nothing of it. A
+ * record that verifies but cannot be opened (sealed to another key, of an
+ * unknown questionnaire version, not a record) must not cost the others
+ * theirs, since the kiosk deletes its copies after the keep period: it is
+ * kept sealed in quarantine, to be tried again with another key or
+ * questionnaire. Responses are keyed by kiosk and record id with the
+ * record's hash: a record exported twice is counted once, and an id that
+ * comes back with other bytes is a conflict, kept aside and reported. A
+ * bundle whose number its kiosk used before for another bundle is a kiosk
+ * restored from a backup: its records not seen before are imported.
  */
 #define G_LOG_DOMAIN "sayso-import"
 
@@ -25,7 +32,39 @@ sayso_import_result_clear (SaysoImportResult *result)
   if (result == NULL)
     return;
   g_free (result->site);
+  g_free (result->unknown_questionnaires);
   memset (result, 0, sizeof *result);
+}
+
+void
+sayso_import_result_free (SaysoImportResult *result)
+{
+  sayso_import_result_clear (result);
+  g_free (result);
+}
+
+static const char * const reason_ids[SAYSO_IMPORT_N_REASONS] = {
+  "wrong-key", "unknown-questionnaire", "not-a-record",
+};
+
+const char *
+sayso_import_reason_to_string (SaysoImportReason reason)
+{
+  static const char * const texts[SAYSO_IMPORT_N_REASONS] = {
+    "sealed to another key", "of a questionnaire this analysis does not know", "not a readable Sayso record",
+  };
+
+  g_return_val_if_fail (reason < SAYSO_IMPORT_N_REASONS, NULL);
+  return texts[reason];
+}
+
+static SaysoImportReason
+reason_of (const GError *error)
+{
+  g_assert (error->domain == SAYSO_IMPORT_ERROR);
+  return error->code == SAYSO_IMPORT_ERROR_WRONG_KEY ? SAYSO_IMPORT_SEALED_TO_ANOTHER_KEY
+       : error->code == SAYSO_IMPORT_ERROR_UNKNOWN_QUESTIONNAIRE ? SAYSO_IMPORT_QUESTIONNAIRE_UNKNOWN
+       : SAYSO_IMPORT_NOT_A_RECORD;
 }
 
 static SaysoQuestionnaire *
@@ -70,7 +109,8 @@ bundle_digest (SaysoBundle *bundle,
  * storing thread, which every record waits on, keeps to storing. */
 typedef struct
 {
-  GError      *error;
+  GError      *error;     /* SAYSO_IMPORT_ERROR: it cannot be opened; any other: the bundle is refused */
+  GBytes      *sealed;    /* kept when it cannot be opened, for the quarantine */
   SaysoRecord *record;    /* without its answers tree */
   char        *answers;
   char       **pairs;     /* question, value, kind, …: one block, see answer_triples() */
@@ -81,6 +121,7 @@ static void
 opened_clear (Opened *opened)
 {
   g_clear_error (&opened->error);
+  g_clear_pointer (&opened->sealed, g_bytes_unref);
   g_clear_pointer (&opened->record, sayso_record_free);
   if (opened->answers)
     sodium_memzero (opened->answers, strlen (opened->answers));
@@ -146,27 +187,76 @@ answer_triples (SaysoQuestionnaire *questionnaire,
   return pairs;
 }
 
-/* "BUNDLE: record N (id HEX)" and @format: the id is written out only for an error. */
-static gboolean G_GNUC_PRINTF (5, 6)
-record_error (GError      **error,
-              int           code,
-              SaysoBundle  *bundle,
-              guint         index,
-              const char   *format,
-              ...)
+/* The sealed record labelled questionnaire, version (the clear label): on
+ * failure a SAYSO_IMPORT_ERROR that names no answer, and the record no id. */
+static gboolean
+open_sealed (GBytes              *sealed,
+             const char          *label,
+             gint64               label_version,
+             const guint8        *pk,
+             const guint8        *sk,
+             GPtrArray           *questionnaires,
+             Opened              *opened,
+             GError             **error)
 {
-  SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, index);
-  g_autofree char *id = sayso_hex (entry->id, 16);
-  g_autofree char *what = NULL;
-  va_list args;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(SaysoRecord) record = NULL;
+  g_autoptr(SaysoResponse) response = NULL;
+  g_autoptr(GError) local_error = NULL;
+  SaysoQuestionnaire *questionnaire;
 
-  va_start (args, format);
-  what = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_set_error (error, SAYSO_IMPORT_ERROR, code, "%s: record %u (id %s)%s", bundle->path, index + 1, id, what);
-  return FALSE;
+  if (!(plain = sayso_unseal_with_keypair (pk, sk, sealed, &local_error)))
+    {
+      g_set_error_literal (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_WRONG_KEY,
+                           "sealed to another key: this secret key does not open it");
+      return FALSE;
+    }
+
+  if (!(record = sayso_record_decode (plain, &local_error)))
+    {
+      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_INVALID_RECORD,
+                   "not a readable Sayso record: %s", local_error->message);
+      return FALSE;
+    }
+
+  /* The clear label and the sealed content must agree. */
+  if (g_strcmp0 (record->questionnaire, label) != 0 || record->version != label_version)
+    {
+      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_INVALID_RECORD,
+                   "labelled %s version %" G_GINT64_FORMAT " but holds %s version %" G_GINT64_FORMAT,
+                   label, label_version, record->questionnaire, record->version);
+      return FALSE;
+    }
+
+  questionnaire = find_questionnaire (questionnaires, record->questionnaire, record->version);
+  if (questionnaire == NULL)
+    {
+      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_UNKNOWN_QUESTIONNAIRE,
+                   "answers questionnaire “%s” version %" G_GINT64_FORMAT
+                   ", which this analysis does not know (give it with --questionnaire FILE)",
+                   record->questionnaire, record->version);
+      return FALSE;
+    }
+
+  /* Checked against its questionnaire exactly as a kiosk checks a submission. */
+  if (!(response = sayso_response_new_from_answers (questionnaire, record->language,
+                                                    json_node_get_object (record->answers), &local_error)))
+    {
+      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_INVALID_RECORD,
+                   "does not fit its questionnaire: %s", local_error->message);
+      return FALSE;
+    }
+
+  opened->answers = json_to_string (record->answers, FALSE);
+  opened->pairs = answer_triples (questionnaire, record->answers, &opened->pairs_size);
+  /* Freed here, by the thread that built it (see Opened). */
+  g_clear_pointer (&record->answers, json_node_unref);
+  opened->record = g_steal_pointer (&record);
+  return TRUE;
 }
 
+/* FALSE only when the bundle must be refused (a hash that fails, a read
+ * error); a record that cannot be opened is left in opened->error. */
 static gboolean
 open_record (SaysoBundle   *bundle,
              guint          index,
@@ -178,47 +268,11 @@ open_record (SaysoBundle   *bundle,
 {
   SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, index);
   g_autoptr(GBytes) sealed = NULL;
-  g_autoptr(GBytes) plain = NULL;
-  g_autoptr(SaysoRecord) record = NULL;
-  g_autoptr(SaysoResponse) response = NULL;
-  g_autoptr(GError) local_error = NULL;
-  SaysoQuestionnaire *questionnaire;
 
   if (!(sealed = sayso_bundle_read_record (bundle, index, error)))
     return FALSE;
-
-  if (!(plain = sayso_unseal_with_keypair (pk, sk, sealed, &local_error)))
-    return record_error (error, SAYSO_IMPORT_ERROR_WRONG_KEY, bundle, index,
-                         " cannot be opened with this secret key: is it the key these kiosks seal to?");
-
-  if (!(record = sayso_record_decode (plain, &local_error)))
-    return record_error (error, SAYSO_IMPORT_ERROR_INVALID_RECORD, bundle, index, ": %s",
-                         local_error->message);
-
-  /* The clear label and the sealed content must agree. */
-  if (g_strcmp0 (record->questionnaire, entry->questionnaire) != 0 || record->version != entry->version)
-    return record_error (error, SAYSO_IMPORT_ERROR_INVALID_RECORD, bundle, index,
-                         " is labelled %s version %" G_GINT64_FORMAT " but holds %s version %" G_GINT64_FORMAT,
-                         entry->questionnaire, entry->version, record->questionnaire, record->version);
-
-  questionnaire = find_questionnaire (questionnaires, record->questionnaire, record->version);
-  if (questionnaire == NULL)
-    return record_error (error, SAYSO_IMPORT_ERROR_UNKNOWN_QUESTIONNAIRE, bundle, index,
-                         " answers questionnaire “%s” version %" G_GINT64_FORMAT
-                         ", which this analysis does not know (give it with --questionnaire FILE)",
-                         record->questionnaire, record->version);
-
-  /* Checked against its questionnaire exactly as a kiosk checks a submission. */
-  if (!(response = sayso_response_new_from_answers (questionnaire, record->language,
-                                                    json_node_get_object (record->answers), &local_error)))
-    return record_error (error, SAYSO_IMPORT_ERROR_INVALID_RECORD, bundle, index,
-                         " does not fit its questionnaire: %s", local_error->message);
-
-  opened->answers = json_to_string (record->answers, FALSE);
-  opened->pairs = answer_triples (questionnaire, record->answers, &opened->pairs_size);
-  /* Freed here, by the thread that built it (see Opened). */
-  g_clear_pointer (&record->answers, json_node_unref);
-  opened->record = g_steal_pointer (&record);
+  if (!open_sealed (sealed, entry->questionnaire, entry->version, pk, sk, questionnaires, opened, &opened->error))
+    opened->sealed = g_steal_pointer (&sealed);
   return TRUE;
 }
 
@@ -279,6 +333,124 @@ wait_for_chunk (Work  *work,
   g_mutex_unlock (&work->mutex);
 }
 
+static void
+note_unknown (SaysoImportResult *result,
+              const char        *questionnaire,
+              gint64             version)
+{
+  g_autofree char *name = g_strdup_printf ("“%s” version %" G_GINT64_FORMAT, questionnaire, version);
+  g_autofree char *old = result->unknown_questionnaires;
+
+  if (old && strstr (old, name))
+    {
+      result->unknown_questionnaires = g_steal_pointer (&old);
+      return;
+    }
+  result->unknown_questionnaires = old ? g_strconcat (old, ", ", name, NULL) : g_steal_pointer (&name);
+}
+
+/* Keeps a record that cannot be opened, and counts what became of it. */
+static gboolean
+keep_unopened (SaysoAnalysisDb    *db,
+               const guint8        kiosk_pk[32],
+               const guint8        id[16],
+               const guint8        hash[32],
+               gint64              sequence,
+               const char         *file_name,
+               const char         *site,
+               const char         *questionnaire,
+               gint64              version,
+               GBytes             *sealed,
+               const GError       *why,
+               SaysoImportResult  *result,
+               GError            **error)
+{
+  SaysoImportReason reason = reason_of (why);
+  SaysoAnalysisRecordState state;
+
+  if (!sayso_analysis_db_quarantine (db, id, kiosk_pk, hash, sequence, file_name, site, questionnaire, version,
+                                     reason_ids[reason], why->message, sealed, &state, error))
+    return FALSE;
+  switch (state)
+    {
+    case SAYSO_ANALYSIS_RECORD_QUARANTINED:
+      result->quarantined++;
+      result->by_reason[reason]++;
+      if (reason == SAYSO_IMPORT_QUESTIONNAIRE_UNKNOWN)
+        note_unknown (result, questionnaire, version);
+      return TRUE;
+    case SAYSO_ANALYSIS_RECORD_SAME:
+      result->duplicates++;
+      return TRUE;
+    case SAYSO_ANALYSIS_RECORD_CONFLICT:
+      result->conflicts++;
+      return sayso_analysis_db_add_conflict (db, id, kiosk_pk, hash, sequence, file_name, sealed, error);
+    case SAYSO_ANALYSIS_RECORD_ADDED:
+    case SAYSO_ANALYSIS_RECORD_RELEASED:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Stores a record that opened, and counts what became of it. sealed is
+ * read only for a conflict, which keeps it. */
+static gboolean
+store_opened (SaysoAnalysisDb    *db,
+              const guint8        kiosk_pk[32],
+              const guint8        id[16],
+              const guint8        hash[32],
+              gint64              sequence,
+              const char         *file_name,
+              const char         *site,
+              Opened             *one,
+              GBytes           *(*read_sealed) (gpointer data, GError **error),
+              gpointer            data,
+              SaysoImportResult  *result,
+              GError            **error)
+{
+  SaysoAnalysisRecordState state;
+  g_autoptr(GBytes) sealed = NULL;
+
+  if (!sayso_analysis_db_add_response (db, id, kiosk_pk, hash, sequence, one->record->questionnaire,
+                                       one->record->version, one->record->day,
+                                       sayso_mode_to_string (one->record->mode), site, one->record->language,
+                                       one->answers, (const char * const *) one->pairs, &state, error))
+    return FALSE;
+  switch (state)
+    {
+    case SAYSO_ANALYSIS_RECORD_RELEASED:
+      result->released++;
+      G_GNUC_FALLTHROUGH;
+    case SAYSO_ANALYSIS_RECORD_ADDED:
+      result->added++;
+      return TRUE;
+    case SAYSO_ANALYSIS_RECORD_SAME:
+      result->duplicates++;
+      return TRUE;
+    case SAYSO_ANALYSIS_RECORD_CONFLICT:
+      result->conflicts++;
+      return (sealed = read_sealed (data, error)) &&
+             sayso_analysis_db_add_conflict (db, id, kiosk_pk, hash, sequence, file_name, sealed, error);
+    case SAYSO_ANALYSIS_RECORD_QUARANTINED:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+typedef struct
+{
+  SaysoBundle *bundle;
+  guint        index;
+} BundleRecord;
+
+static GBytes *
+read_bundle_record (gpointer   data,
+                    GError   **error)
+{
+  BundleRecord *where = data;
+  return sayso_bundle_read_record (where->bundle, where->index, error);
+}
+
 gboolean
 sayso_import_bundle (SaysoAnalysisDb    *db,
                      const char         *path,
@@ -336,26 +508,33 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
     goto failed;
 
   result->site = g_strdup (site ? site : bundle->site);
+  memcpy (result->kiosk_pk, bundle->kiosk_pk, sizeof result->kiosk_pk);
   result->sequence = bundle->sequence;
   result->records = bundle->entries->len;
 
   if (state == SAYSO_ANALYSIS_BUNDLE_SAME)
     {
+      /* Imported before, perhaps with the wrong key: say what still waits. */
+      ok = sayso_analysis_db_count_quarantined_from (db, bundle->kiosk_pk, bundle->sequence,
+                                                     &result->quarantined, error);
       sayso_analysis_db_rollback (db);
+      if (!ok)
+        {
+          sayso_import_result_clear (result);
+          return FALSE;
+        }
       result->already_imported = TRUE;
       return TRUE;
     }
-  if (state == SAYSO_ANALYSIS_BUNDLE_CONFLICT)
-    {
-      g_set_error (error, SAYSO_IMPORT_ERROR, SAYSO_IMPORT_ERROR_REPLAYED,
-                   "%s: this kiosk's bundle %" G_GINT64_FORMAT " was already imported with other records "
-                   "(a replayed sequence number, or a store restored from a backup)", path, bundle->sequence);
-      goto failed;
-    }
+  /* Signed by the kiosk, so not forged: the kiosk's store was put back
+   * from a backup and counts its exports again from there. What it holds
+   * that was not imported yet would otherwise be lost. */
+  result->restored = state == SAYSO_ANALYSIS_BUNDLE_CONFLICT;
 
   if (site == NULL && !sayso_analysis_db_enroll (db, bundle->kiosk_pk, bundle->site, error))
     goto failed;
 
+  base = g_path_get_basename (path);
   work.bundle = bundle;
   work.sk = recipient_sk;
   crypto_scalarmult_base (work.pk, recipient_sk);
@@ -382,27 +561,24 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
         g_thread_pool_push (pool, GUINT_TO_POINTER (c + ahead + 1), NULL);
       for (guint i = first; i < last && ok; i++)
         {
+          SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, i);
           Opened *one = &work.opened[i];
-          gboolean added = FALSE;
+          BundleRecord where = { bundle, i };
 
-          if (one->error != NULL)
+          if (one->error != NULL && one->error->domain != SAYSO_IMPORT_ERROR)
             {
+              /* Tampered, damaged or unreadable: the whole bundle is refused. */
               g_propagate_error (error, g_steal_pointer (&one->error));
               ok = FALSE;
             }
+          else if (one->error != NULL)
+            ok = keep_unopened (db, bundle->kiosk_pk, entry->id, entry->hash, bundle->sequence, base, result->site,
+                                entry->questionnaire, entry->version, one->sealed, one->error, result, error);
           else if (one->record == NULL)
             continue;  /* a worker stopped at an earlier error, reported first */
-          else if (!sayso_analysis_db_add_response (db, ((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, i))->id,
-                                                    bundle->kiosk_pk, bundle->sequence,
-                                                    one->record->questionnaire, one->record->version, one->record->day,
-                                                    sayso_mode_to_string (one->record->mode), result->site,
-                                                    one->record->language, one->answers,
-                                                    (const char * const *) one->pairs, &added, error))
-            ok = FALSE;
-          else if (added)
-            result->added++;
           else
-            result->duplicates++;
+            ok = store_opened (db, bundle->kiosk_pk, entry->id, entry->hash, bundle->sequence, base, result->site,
+                               one, read_bundle_record, &where, result, error);
           opened_clear (one);
         }
     }
@@ -421,9 +597,8 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
   if (!ok)
     goto failed;
 
-  base = g_path_get_basename (path);
   if (!sayso_analysis_db_add_bundle (db, bundle->kiosk_pk, bundle->sequence, digest, base,
-                                     bundle->entries->len, error) ||
+                                     bundle->entries->len, result->restored, error) ||
       !sayso_analysis_db_commit (db, error))
     goto failed;
 
@@ -433,5 +608,95 @@ failed:
   sayso_analysis_db_rollback (db);
   /* Nothing of the bundle was imported, and the caller has nothing to free. */
   sayso_import_result_clear (result);
+  return FALSE;
+}
+
+typedef struct
+{
+  SaysoAnalysisDb *db;
+  gint64           row;
+} QuarantineRecord;
+
+static GBytes *
+read_quarantined (gpointer   data,
+                  GError   **error)
+{
+  QuarantineRecord *where = data;
+  return sayso_analysis_db_read_quarantined (where->db, where->row, error);
+}
+
+gboolean
+sayso_import_retry_quarantine (SaysoAnalysisDb  *db,
+                               const guint8      recipient_sk[32],
+                               GPtrArray        *questionnaires,
+                               GPtrArray       **results,
+                               GError          **error)
+{
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GPtrArray) by_kiosk = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_import_result_free);
+  SaysoImportResult *result = NULL;
+  guint8 pk[32];
+
+  g_return_val_if_fail (db != NULL && recipient_sk != NULL && results != NULL, FALSE);
+
+  crypto_scalarmult_base (pk, recipient_sk);
+  if (!sayso_analysis_db_begin (db, error))
+    return FALSE;
+  if (!sayso_analysis_db_list_quarantine (db, &records, error))
+    goto failed;
+
+  /* Listed by site and kiosk: one result for each kiosk in turn. */
+  for (guint i = 0; i < records->len; i++)
+    {
+      SaysoAnalysisQuarantined *q = g_ptr_array_index (records, i);
+      g_autoptr(GBytes) sealed = NULL;
+      g_autoptr(GError) why = NULL;
+      QuarantineRecord where = { db, q->row };
+      Opened one = { 0 };
+      gboolean ok;
+
+      if (result == NULL || memcmp (result->kiosk_pk, q->kiosk, sizeof q->kiosk) != 0 ||
+          g_strcmp0 (result->site, q->site) != 0)
+        {
+          result = g_new0 (SaysoImportResult, 1);
+          result->site = g_strdup (q->site);
+          memcpy (result->kiosk_pk, q->kiosk, sizeof q->kiosk);
+          g_ptr_array_add (by_kiosk, result);
+        }
+      result->records++;
+
+      if (!(sealed = sayso_analysis_db_read_quarantined (db, q->row, error)))
+        goto failed;
+      if (open_sealed (sealed, q->questionnaire, q->version, pk, recipient_sk, questionnaires, &one, &why))
+        ok = store_opened (db, q->kiosk, q->id, q->hash, q->sequence, q->file_name, q->site, &one,
+                           read_quarantined, &where, result, error);
+      else if (reason_of (why) == SAYSO_IMPORT_SEALED_TO_ANOTHER_KEY && !g_str_equal (q->reason, reason_ids[0]))
+        {
+          /* An earlier key opened it: what was wrong then still is. */
+          SaysoImportReason reason = SAYSO_IMPORT_NOT_A_RECORD;
+          if (g_str_equal (q->reason, reason_ids[SAYSO_IMPORT_QUESTIONNAIRE_UNKNOWN]))
+            {
+              reason = SAYSO_IMPORT_QUESTIONNAIRE_UNKNOWN;
+              note_unknown (result, q->questionnaire, q->version);
+            }
+          result->quarantined++;
+          result->by_reason[reason]++;
+          ok = TRUE;
+        }
+      else
+        ok = keep_unopened (db, q->kiosk, q->id, q->hash, q->sequence, q->file_name, q->site, q->questionnaire,
+                            q->version, sealed, why, result, error);
+      opened_clear (&one);
+      if (!ok)
+        goto failed;
+    }
+
+  if (!sayso_analysis_db_commit (db, error))
+    goto failed;
+  *results = g_steal_pointer (&by_kiosk);
+  return TRUE;
+
+failed:
+  sayso_analysis_db_rollback (db);
   return FALSE;
 }

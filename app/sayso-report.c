@@ -1263,7 +1263,7 @@ typedef struct
 } CsvWriter;
 
 static gboolean
-csv_row (const char *id_hex,
+csv_row (const char *response_id_hex,
          const char *day,
          const char *mode,
          const char *site,
@@ -1282,7 +1282,7 @@ csv_row (const char *id_hex,
   if (answers_json && *answers_json)
     {
       const SaysoJsonLimits limits = { "a record", SAYSO_JSON_RECORD_MAX_BYTES, SAYSO_JSON_RECORD_DEPTH };
-      g_autofree char *origin = g_strdup_printf ("the analysis database, response %s", id_hex);
+      g_autofree char *origin = g_strdup_printf ("the analysis database, response %s", response_id_hex);
       JsonNode *root;
 
       /* Written by the import, which checked it; but the database is a file
@@ -1296,7 +1296,7 @@ csv_row (const char *id_hex,
         answers = json_node_get_object (root);
     }
 
-  csv_field (out, id_hex, FALSE);
+  csv_field (out, response_id_hex, FALSE);
   g_string_append_c (out, ',');
   csv_field (out, day, FALSE);
   g_string_append_c (out, ',');
@@ -1364,7 +1364,7 @@ make_codebook (Report *report)
   guint n = sayso_questionnaire_get_n_questions (survey);
   GString *out = g_string_new ("\xEF\xBB\xBF" "question_id,kind,question,value,label\r\n");
 
-  codebook_row (out, "response_id", "id", "The response's random id (32 hex digits); it says nothing about who or when", "", "");
+  codebook_row (out, "response_id", "id", "The response's id (32 hex digits), drawn at random when it was imported: not the kiosk's record id, and it says nothing about who or when", "", "");
   codebook_row (out, "day", "day", "The day the response was given, YYYY-MM-DD (never a time)", "", "");
   codebook_row (out, "mode", "single", "How the response was given", "self", "Self-completed on the kiosk");
   codebook_row (out, "mode", "single", "How the response was given", "staff", "Completed with a member of staff");

@@ -29,6 +29,8 @@ struct _SaysoAnalysisDb
   sqlite3      *handle;
   char         *path;
   sqlite3_stmt *insert_response;
+  sqlite3_stmt *find_response;
+  sqlite3_stmt *find_quarantined;
   sqlite3_stmt *count_answer;
   sqlite3_stmt *count_answered;
   sqlite3_stmt *insert_text;
@@ -60,34 +62,76 @@ tally_free (gpointer data)
   g_free (tally);
 }
 
+/* Schema 2 keys responses by kiosk and record id with the record's hash
+ * (schema 1: by record id alone, no hash), gives each a fresh id for the
+ * reports, keeps a bundle whose number another bundle of its kiosk used
+ * first (a kiosk restored from a backup), and keeps records aside: those
+ * that verify but cannot be opened (quarantine) and those whose id was
+ * imported before with other bytes (conflicts). */
+#define RESPONSES_TABLE(name) \
+  "CREATE TABLE " name " (" \
+  "  response_id BLOB NOT NULL CHECK (length(response_id) = 16)," \
+  "  kiosk BLOB NOT NULL," \
+  "  id BLOB NOT NULL CHECK (length(id) = 16)," \
+  "  hash BLOB CHECK (hash IS NULL OR length(hash) = 32)," \
+  "  sequence INTEGER NOT NULL," \
+  "  questionnaire TEXT NOT NULL," \
+  "  version INTEGER NOT NULL," \
+  "  day TEXT NOT NULL," \
+  "  mode TEXT NOT NULL," \
+  "  site TEXT NOT NULL," \
+  "  language TEXT NOT NULL," \
+  "  answers TEXT NOT NULL," \
+  "  UNIQUE (kiosk, id)" \
+  ");"
+
+#define BUNDLES_TABLE(name) \
+  "CREATE TABLE " name " (" \
+  "  kiosk BLOB NOT NULL," \
+  "  sequence INTEGER NOT NULL," \
+  "  digest BLOB NOT NULL," \
+  "  file_name TEXT NOT NULL," \
+  "  records INTEGER NOT NULL," \
+  "  restored INTEGER NOT NULL DEFAULT 0," \
+  "  PRIMARY KEY (kiosk, sequence, digest)" \
+  ") WITHOUT ROWID;"
+
+/* Rowid tables: each row holds a sealed record of some 12 KiB. */
+#define SET_ASIDE_TABLES \
+  "CREATE TABLE quarantine (" \
+  "  kiosk BLOB NOT NULL," \
+  "  id BLOB NOT NULL CHECK (length(id) = 16)," \
+  "  hash BLOB NOT NULL CHECK (length(hash) = 32)," \
+  "  sequence INTEGER NOT NULL," \
+  "  file_name TEXT NOT NULL," \
+  "  site TEXT NOT NULL," \
+  "  questionnaire TEXT NOT NULL," \
+  "  version INTEGER NOT NULL," \
+  "  reason TEXT NOT NULL," \
+  "  detail TEXT NOT NULL," \
+  "  sealed BLOB NOT NULL," \
+  "  UNIQUE (kiosk, id)" \
+  ");" \
+  "CREATE TABLE conflicts (" \
+  "  kiosk BLOB NOT NULL," \
+  "  id BLOB NOT NULL CHECK (length(id) = 16)," \
+  "  hash BLOB NOT NULL CHECK (length(hash) = 32)," \
+  "  sequence INTEGER NOT NULL," \
+  "  file_name TEXT NOT NULL," \
+  "  sealed BLOB NOT NULL," \
+  "  UNIQUE (kiosk, id, hash)" \
+  ");"
+
 static const char schema[] =
   "CREATE TABLE kiosks ("
   "  pk BLOB PRIMARY KEY CHECK (length(pk) = 32),"
   "  site TEXT NOT NULL"
   ") WITHOUT ROWID;"
-  "CREATE TABLE bundles ("
-  "  kiosk BLOB NOT NULL,"
-  "  sequence INTEGER NOT NULL,"
-  "  digest BLOB NOT NULL,"
-  "  file_name TEXT NOT NULL,"
-  "  records INTEGER NOT NULL,"
-  "  PRIMARY KEY (kiosk, sequence)"
-  ") WITHOUT ROWID;"
+  BUNDLES_TABLE ("bundles")
   /* Rows are appended (rowid tables): keyed by the random ids, a hundred
    * thousand responses would be inserted all over the file, and an import
    * would slow down as the database outgrew the cache. */
-  "CREATE TABLE responses ("
-  "  id BLOB NOT NULL UNIQUE CHECK (length(id) = 16),"
-  "  kiosk BLOB NOT NULL,"
-  "  sequence INTEGER NOT NULL,"
-  "  questionnaire TEXT NOT NULL,"
-  "  version INTEGER NOT NULL,"
-  "  day TEXT NOT NULL,"
-  "  mode TEXT NOT NULL,"
-  "  site TEXT NOT NULL,"
-  "  language TEXT NOT NULL,"
-  "  answers TEXT NOT NULL"
-  ");"
+  RESPONSES_TABLE ("responses")
   "CREATE INDEX responses_by_site_day ON responses (site, day);"
   "CREATE TABLE counts ("
   "  question TEXT NOT NULL,"
@@ -111,7 +155,28 @@ static const char schema[] =
   "  value TEXT NOT NULL"
   ");"
   "CREATE INDEX texts_by_question ON texts (question, site);"
-  "PRAGMA user_version = 1;";
+  SET_ASIDE_TABLES
+  "PRAGMA user_version = 2;";
+
+/* From schema 1: every response keeps its place, draws a fresh id for the
+ * reports, and has no hash yet (schema 1 kept none); the first bundle that
+ * brings it again gives it its hash. */
+static const char migrate_1_to_2[] =
+  RESPONSES_TABLE ("responses_2")
+  "INSERT INTO responses_2 (response_id, kiosk, id, hash, sequence, questionnaire, version, day, mode, site,"
+  "                         language, answers)"
+  "  SELECT randomblob(16), kiosk, id, NULL, sequence, questionnaire, version, day, mode, site, language, answers"
+  "  FROM responses ORDER BY rowid;"
+  "DROP TABLE responses;"
+  "ALTER TABLE responses_2 RENAME TO responses;"
+  "CREATE INDEX responses_by_site_day ON responses (site, day);"
+  BUNDLES_TABLE ("bundles_2")
+  "INSERT INTO bundles_2 (kiosk, sequence, digest, file_name, records)"
+  "  SELECT kiosk, sequence, digest, file_name, records FROM bundles;"
+  "DROP TABLE bundles;"
+  "ALTER TABLE bundles_2 RENAME TO bundles;"
+  SET_ASIDE_TABLES
+  "PRAGMA user_version = 2;";
 
 static gboolean flush_tallies (SaysoAnalysisDb  *db,
                                GError          **error);
@@ -147,6 +212,8 @@ sayso_analysis_db_close (SaysoAnalysisDb *db)
   if (db == NULL)
     return;
   g_clear_pointer (&db->insert_response, sqlite3_finalize);
+  g_clear_pointer (&db->find_response, sqlite3_finalize);
+  g_clear_pointer (&db->find_quarantined, sqlite3_finalize);
   g_clear_pointer (&db->count_answer, sqlite3_finalize);
   g_clear_pointer (&db->count_answered, sqlite3_finalize);
   g_clear_pointer (&db->insert_text, sqlite3_finalize);
@@ -215,12 +282,27 @@ sayso_analysis_db_open (const char  *path,
       return NULL;
     }
 
-  if (version == 0 && n_tables == 0)
+  if ((version == 0 && n_tables == 0) || version == 1)
     {
+      /* The version is read again under the write lock: another process
+       * may have made or migrated the database in the meantime. */
       if (!exec (db, "BEGIN IMMEDIATE", error))
         return NULL;
-      if (!exec (db, schema, error) || !exec (db, "COMMIT", error))
+      rc = sqlite3_prepare_v2 (db->handle, "SELECT (SELECT user_version FROM pragma_user_version),"
+                                           " (SELECT count(*) FROM sqlite_schema)", -1, &stmt, NULL);
+      if (rc == SQLITE_OK && sqlite3_step (stmt) == SQLITE_ROW)
         {
+          version = sqlite3_column_int (stmt, 0);
+          n_tables = sqlite3_column_int (stmt, 1);
+        }
+      sqlite3_finalize (stmt);
+      if (!((version == 0 && n_tables == 0) || version == 1 || version == SAYSO_ANALYSIS_SCHEMA_VERSION) ||
+          !exec (db, version == 1 ? migrate_1_to_2 : version == 0 ? schema : "", error) ||
+          !exec (db, "COMMIT", error))
+        {
+          if (error && *error == NULL)
+            g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
+                         "%s: not a Sayso analysis database (schema %d)", path, version);
           sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
           return NULL;
         }
@@ -332,8 +414,8 @@ sayso_analysis_db_bundle_state (SaysoAnalysisDb           *db,
     {
       sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, sequence);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
+      /* A restored kiosk may have used the number for several bundles. */
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && *state != SAYSO_ANALYSIS_BUNDLE_SAME)
         *state = sqlite3_column_bytes (stmt, 0) == 32 && memcmp (sqlite3_column_blob (stmt, 0), digest, 32) == 0
                ? SAYSO_ANALYSIS_BUNDLE_SAME : SAYSO_ANALYSIS_BUNDLE_CONFLICT;
     }
@@ -348,6 +430,7 @@ sayso_analysis_db_add_bundle (SaysoAnalysisDb  *db,
                               const guint8      digest[32],
                               const char       *file_name,
                               gint64            n_records,
+                              gboolean          restored,
                               GError          **error)
 {
   sqlite3_stmt *stmt = NULL;
@@ -356,8 +439,8 @@ sayso_analysis_db_add_bundle (SaysoAnalysisDb  *db,
   g_return_val_if_fail (db != NULL && kiosk_pk != NULL && digest != NULL && file_name != NULL, FALSE);
 
   rc = sqlite3_prepare_v2 (db->handle,
-                           "INSERT INTO bundles (kiosk, sequence, digest, file_name, records) VALUES (?1, ?2, ?3, ?4, ?5)",
-                           -1, &stmt, NULL);
+                           "INSERT INTO bundles (kiosk, sequence, digest, file_name, records, restored)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
@@ -365,6 +448,7 @@ sayso_analysis_db_add_bundle (SaysoAnalysisDb  *db,
       sqlite3_bind_blob (stmt, 3, digest, 32, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 4, file_name, -1, SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 5, n_records);
+      sqlite3_bind_int (stmt, 6, restored ? 1 : 0);
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
@@ -499,10 +583,80 @@ add_answer (SaysoAnalysisDb  *db,
   return TRUE;
 }
 
+/* sql with ?1 the kiosk, ?2 the record id, ?3 a hash. */
+static gboolean
+exec_record (SaysoAnalysisDb  *db,
+             const char       *sql,
+             const guint8      id[16],
+             const guint8      kiosk_pk[32],
+             const guint8      hash[32],
+             const char       *doing,
+             GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db->handle, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, id, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, hash, 32, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, doing, error);
+}
+
+/* The hash a record id is kept with, in responses or in quarantine:
+ * *found FALSE if it is in neither table, *hash_null if it is kept without
+ * one (imported before schema 2). For quarantine, *row is its row. */
+static gboolean
+find_record (SaysoAnalysisDb  *db,
+             gboolean          in_quarantine,
+             const guint8      id[16],
+             const guint8      kiosk_pk[32],
+             const guint8      hash[32],
+             gboolean         *found,
+             gboolean         *same,
+             gint64           *row,
+             GError          **error)
+{
+  sqlite3_stmt **stmt = in_quarantine ? &db->find_quarantined : &db->find_response;
+  int rc;
+
+  if (!prepare_cached (db, stmt, in_quarantine
+                                   ? "SELECT hash, rowid FROM quarantine WHERE kiosk = ?1 AND id = ?2"
+                                   : "SELECT hash, rowid FROM responses WHERE kiosk = ?1 AND id = ?2", error))
+    return FALSE;
+  sqlite3_bind_blob (*stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+  sqlite3_bind_blob (*stmt, 2, id, 16, SQLITE_STATIC);
+  rc = sqlite3_step (*stmt);
+  *found = rc == SQLITE_ROW;
+  *same = FALSE;
+  if (*found)
+    {
+      /* Kept without a hash (schema 1): these bytes are taken as its own. */
+      *same = sqlite3_column_type (*stmt, 0) == SQLITE_NULL ||
+              (sqlite3_column_bytes (*stmt, 0) == 32 && memcmp (sqlite3_column_blob (*stmt, 0), hash, 32) == 0);
+      if (sqlite3_column_type (*stmt, 0) == SQLITE_NULL)
+        {
+          sqlite3_reset (*stmt);
+          return exec_record (db, "UPDATE responses SET hash = ?3 WHERE kiosk = ?1 AND id = ?2 AND hash IS NULL",
+                              id, kiosk_pk, hash, "keeping a response's hash", error);
+        }
+      if (row)
+        *row = sqlite3_column_int64 (*stmt, 1);
+      rc = SQLITE_DONE;
+    }
+  sqlite3_reset (*stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "looking up a record", error);
+}
+
 gboolean
 sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
                                 const guint8      id[16],
                                 const guint8      kiosk_pk[32],
+                                const guint8      hash[32],
                                 gint64            sequence,
                                 const char       *questionnaire,
                                 gint64            version,
@@ -512,14 +666,42 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
                                 const char       *language,
                                 const char       *answers_json,
                                 const char * const *pairs,
-                                gboolean         *added,
+                                SaysoAnalysisRecordState *state,
                                 GError          **error)
 {
-  g_return_val_if_fail (db != NULL && id != NULL && answers_json != NULL && pairs != NULL, FALSE);
+  gboolean found = FALSE, same = FALSE;
+  gint64 row = 0;
 
+  g_return_val_if_fail (db != NULL && id != NULL && kiosk_pk != NULL && hash != NULL, FALSE);
+  g_return_val_if_fail (answers_json != NULL && pairs != NULL && state != NULL, FALSE);
+
+  *state = SAYSO_ANALYSIS_RECORD_ADDED;
+
+  /* In quarantine with these bytes, it opens now (another key, a
+   * questionnaire given since): it leaves quarantine. With other bytes it
+   * is a conflict, as with a response. */
+  if (!find_record (db, TRUE, id, kiosk_pk, hash, &found, &same, &row, error))
+    return FALSE;
+  if (found && !same)
+    {
+      *state = SAYSO_ANALYSIS_RECORD_CONFLICT;
+      return TRUE;
+    }
+  if (found)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM quarantine WHERE rowid = %" G_GINT64_FORMAT, row);
+      if (!exec (db, sql, error))
+        return FALSE;
+      *state = SAYSO_ANALYSIS_RECORD_RELEASED;
+    }
+
+  /* The id shown in reports is drawn here, so that nothing in a report
+   * joins it to the kiosk's record id. */
   if (!prepare_cached (db, &db->insert_response,
-                       "INSERT OR IGNORE INTO responses (id, kiosk, sequence, questionnaire, version, day, mode, site, language, answers)"
-                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)", error))
+                       "INSERT INTO responses (response_id, kiosk, id, hash, sequence, questionnaire, version, day, mode,"
+                       " site, language, answers)"
+                       " VALUES (randomblob(16), ?2, ?1, ?11, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                       " ON CONFLICT (kiosk, id) DO NOTHING", error))
     return FALSE;
 
   sqlite3_bind_blob (db->insert_response, 1, id, 16, SQLITE_STATIC);
@@ -532,13 +714,19 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
   sqlite3_bind_text (db->insert_response, 8, site, -1, SQLITE_STATIC);
   sqlite3_bind_text (db->insert_response, 9, language, -1, SQLITE_STATIC);
   sqlite3_bind_text (db->insert_response, 10, answers_json, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (db->insert_response, 11, hash, 32, SQLITE_STATIC);
   if (!step_one (db, db->insert_response, "storing a response", error))
     return FALSE;
 
-  /* Already there through another bundle (a re-export): counted once. */
-  *added = sqlite3_changes (db->handle) > 0;
-  if (!*added)
-    return TRUE;
+  if (sqlite3_changes (db->handle) == 0)
+    {
+      /* Already there through another bundle: counted once if it is the
+       * same record (a re-export), kept aside if it is not. */
+      if (!find_record (db, FALSE, id, kiosk_pk, hash, &found, &same, NULL, error))
+        return FALSE;
+      *state = same ? SAYSO_ANALYSIS_RECORD_SAME : SAYSO_ANALYSIS_RECORD_CONFLICT;
+      return TRUE;
+    }
 
   /* question, value, kind (“t” for free text): one triple per answer value,
    * a question's values next to each other. */
@@ -556,6 +744,259 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
   if (sqlite3_get_autocommit (db->handle))
     return flush_tallies (db, error);
   return TRUE;
+}
+
+gboolean
+sayso_analysis_db_quarantine (SaysoAnalysisDb  *db,
+                              const guint8      id[16],
+                              const guint8      kiosk_pk[32],
+                              const guint8      hash[32],
+                              gint64            sequence,
+                              const char       *file_name,
+                              const char       *site,
+                              const char       *questionnaire,
+                              gint64            version,
+                              const char       *reason,
+                              const char       *detail,
+                              GBytes           *sealed,
+                              SaysoAnalysisRecordState *state,
+                              GError          **error)
+{
+  gboolean found = FALSE, same = FALSE;
+  sqlite3_stmt *stmt = NULL;
+  gint64 row = 0;
+  gsize len = 0;
+  gconstpointer data;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && id != NULL && kiosk_pk != NULL && hash != NULL, FALSE);
+  g_return_val_if_fail (file_name != NULL && site != NULL && questionnaire != NULL, FALSE);
+  g_return_val_if_fail (reason != NULL && detail != NULL && sealed != NULL && state != NULL, FALSE);
+
+  /* Opened before (a re-export of a record imported with the right key),
+   * or its id is taken by other bytes. */
+  if (!find_record (db, FALSE, id, kiosk_pk, hash, &found, &same, NULL, error))
+    return FALSE;
+  if (found)
+    {
+      *state = same ? SAYSO_ANALYSIS_RECORD_SAME : SAYSO_ANALYSIS_RECORD_CONFLICT;
+      return TRUE;
+    }
+  if (!find_record (db, TRUE, id, kiosk_pk, hash, &found, &same, &row, error))
+    return FALSE;
+  if (found && !same)
+    {
+      *state = SAYSO_ANALYSIS_RECORD_CONFLICT;
+      return TRUE;
+    }
+
+  *state = SAYSO_ANALYSIS_RECORD_QUARANTINED;
+  data = g_bytes_get_data (sealed, &len);
+  /* Still in quarantine: why, as of this attempt. */
+  rc = sqlite3_prepare_v2 (db->handle, found
+                                       ? "UPDATE quarantine SET reason = ?9, detail = ?10 WHERE rowid = ?12"
+                                       : "INSERT INTO quarantine (kiosk, id, hash, sequence, file_name, site, questionnaire,"
+                                         " version, reason, detail, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, id, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, hash, 32, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, sequence);
+      sqlite3_bind_text (stmt, 5, file_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, site, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, questionnaire, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 8, version);
+      sqlite3_bind_text (stmt, 9, reason, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 10, detail, -1, SQLITE_STATIC);
+      if (!found)
+        sqlite3_bind_blob64 (stmt, 11, data, len, SQLITE_STATIC);
+      else
+        sqlite3_bind_int64 (stmt, 12, row);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "keeping a record in quarantine", error);
+}
+
+gboolean
+sayso_analysis_db_add_conflict (SaysoAnalysisDb  *db,
+                                const guint8      id[16],
+                                const guint8      kiosk_pk[32],
+                                const guint8      hash[32],
+                                gint64            sequence,
+                                const char       *file_name,
+                                GBytes           *sealed,
+                                GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gsize len = 0;
+  gconstpointer data;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && id != NULL && kiosk_pk != NULL && hash != NULL, FALSE);
+  g_return_val_if_fail (file_name != NULL && sealed != NULL, FALSE);
+
+  data = g_bytes_get_data (sealed, &len);
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "INSERT INTO conflicts (kiosk, id, hash, sequence, file_name, sealed)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (kiosk, id, hash) DO NOTHING", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, id, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, hash, 32, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, sequence);
+      sqlite3_bind_text (stmt, 5, file_name, -1, SQLITE_STATIC);
+      sqlite3_bind_blob64 (stmt, 6, data, len, SQLITE_STATIC);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "keeping a conflicting record", error);
+}
+
+void
+sayso_analysis_quarantined_free (SaysoAnalysisQuarantined *record)
+{
+  if (record == NULL)
+    return;
+  g_free (record->file_name);
+  g_free (record->site);
+  g_free (record->questionnaire);
+  g_free (record->reason);
+  g_free (record);
+}
+
+static void
+copy_blob (sqlite3_stmt *stmt,
+           int           column,
+           guint8       *out,
+           gsize         size)
+{
+  if ((gsize) sqlite3_column_bytes (stmt, column) == size)
+    memcpy (out, sqlite3_column_blob (stmt, column), size);
+  else
+    memset (out, 0, size);
+}
+
+gboolean
+sayso_analysis_db_list_quarantine (SaysoAnalysisDb  *db,
+                                   GPtrArray       **records,
+                                   GError          **error)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_analysis_quarantined_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && records != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT rowid, kiosk, id, hash, sequence, file_name, site, questionnaire, version, reason"
+                           " FROM quarantine ORDER BY site, kiosk, sequence, rowid", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        SaysoAnalysisQuarantined *record = g_new0 (SaysoAnalysisQuarantined, 1);
+
+        record->row = sqlite3_column_int64 (stmt, 0);
+        copy_blob (stmt, 1, record->kiosk, sizeof record->kiosk);
+        copy_blob (stmt, 2, record->id, sizeof record->id);
+        copy_blob (stmt, 3, record->hash, sizeof record->hash);
+        record->sequence = sqlite3_column_int64 (stmt, 4);
+        record->file_name = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+        record->site = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+        record->questionnaire = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+        record->version = sqlite3_column_int64 (stmt, 8);
+        record->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
+        g_ptr_array_add (all, record);
+      }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    return fail (db, rc, "listing the records in quarantine", error);
+  *records = g_steal_pointer (&all);
+  return TRUE;
+}
+
+GBytes *
+sayso_analysis_db_read_quarantined (SaysoAnalysisDb  *db,
+                                    gint64            row,
+                                    GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  GBytes *sealed = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT sealed FROM quarantine WHERE rowid = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, row);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        sealed = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+    }
+  sqlite3_finalize (stmt);
+  if (sealed == NULL && rc == SQLITE_DONE)
+    g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
+                 "%s: record %" G_GINT64_FORMAT " is no longer in quarantine", db->path, row);
+  else if (sealed == NULL)
+    fail (db, rc, "reading a record in quarantine", error);
+  return sealed;
+}
+
+gboolean
+sayso_analysis_db_count_quarantined_from (SaysoAnalysisDb  *db,
+                                          const guint8      kiosk_pk[32],
+                                          gint64            sequence,
+                                          gint64           *n,
+                                          GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && kiosk_pk != NULL && n != NULL, FALSE);
+
+  *n = 0;
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT count(*) FROM quarantine WHERE kiosk = ?1 AND sequence = ?2",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, sequence);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          *n = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "counting records in quarantine", error);
+}
+
+gboolean
+sayso_analysis_db_count_set_aside (SaysoAnalysisDb  *db,
+                                   gint64          *quarantined,
+                                   gint64          *conflicts,
+                                   GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT (SELECT count(*) FROM quarantine), (SELECT count(*) FROM conflicts)",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      if (quarantined)
+        *quarantined = sqlite3_column_int64 (stmt, 0);
+      if (conflicts)
+        *conflicts = sqlite3_column_int64 (stmt, 1);
+      rc = SQLITE_DONE;
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "counting the records kept aside", error);
 }
 
 static void
@@ -720,8 +1161,9 @@ sayso_analysis_db_foreach_response (SaysoAnalysisDb           *db,
   g_return_val_if_fail (db != NULL && func != NULL, FALSE);
 
   rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT hex(id), day, mode, site, language, questionnaire, version, answers FROM responses"
-                           " WHERE" FILTER_SQL (1, 2, 3) " ORDER BY site, day, id", -1, &stmt, NULL);
+                           /* Never the kiosk's record id, nor in its order. */
+                           "SELECT lower(hex(response_id)), day, mode, site, language, questionnaire, version, answers"
+                           " FROM responses WHERE" FILTER_SQL (1, 2, 3) " ORDER BY site, day, response_id", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       bind_filter (stmt, 1, filter);

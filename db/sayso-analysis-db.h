@@ -2,8 +2,14 @@
  *
  * It lives on the analysts' machine only. It holds the enrolled kiosks, the
  * bundles imported (so that none is counted twice), every response with its
- * provenance, and counters per question, answer, site and day from which the
- * report's figures are summed (see sayso-analysis-db.c).
+ * provenance, counters per question, answer, site and day from which the
+ * report's figures are summed (see sayso-analysis-db.c), and the records
+ * kept aside: in quarantine (they verify but could not be opened) and in
+ * conflict (their id was imported before with other bytes).
+ *
+ * A response is keyed by its kiosk and record id, with its record's hash;
+ * the record id never leaves the database: reports show a response id drawn
+ * at random when it was imported.
  */
 #pragma once
 
@@ -11,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define SAYSO_ANALYSIS_SCHEMA_VERSION 1
+#define SAYSO_ANALYSIS_SCHEMA_VERSION 2
 
 typedef struct _SaysoAnalysisDb SaysoAnalysisDb;
 
@@ -31,7 +37,33 @@ typedef enum
   SAYSO_ANALYSIS_BUNDLE_CONFLICT,   /* another bundle with this kiosk and sequence was */
 } SaysoAnalysisBundleState;
 
-typedef gboolean (*SaysoAnalysisRowFunc)  (const char *id_hex,
+/* What became of one record given to add_response() or quarantine(). */
+typedef enum
+{
+  SAYSO_ANALYSIS_RECORD_ADDED,        /* new: stored and counted */
+  SAYSO_ANALYSIS_RECORD_RELEASED,     /* was in quarantine with these bytes: now stored and counted */
+  SAYSO_ANALYSIS_RECORD_SAME,         /* stored before with these bytes, and counted then */
+  SAYSO_ANALYSIS_RECORD_CONFLICT,     /* its id was stored or quarantined with other bytes: nothing done */
+  SAYSO_ANALYSIS_RECORD_QUARANTINED,  /* in quarantine (put there now, or already there with these bytes) */
+} SaysoAnalysisRecordState;
+
+/* A record in quarantine, without its sealed bytes (read_quarantined()). */
+typedef struct
+{
+  gint64  row;
+  guint8  kiosk[32];
+  guint8  id[16];
+  guint8  hash[32];
+  gint64  sequence;
+  char   *file_name;
+  char   *site;
+  char   *questionnaire;
+  gint64  version;
+  char   *reason;
+} SaysoAnalysisQuarantined;
+
+/* response_id_hex: the id drawn at import, never the kiosk's record id. */
+typedef gboolean (*SaysoAnalysisRowFunc)  (const char *response_id_hex,
                                            const char *day,
                                            const char *mode,
                                            const char *site,
@@ -72,21 +104,27 @@ gboolean         sayso_analysis_db_bundle_state (SaysoAnalysisDb          *db,
                                                  const guint8              digest[32],
                                                  SaysoAnalysisBundleState *state,
                                                  GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
+/* restored: another bundle of the kiosk had this sequence number first. */
 gboolean         sayso_analysis_db_add_bundle   (SaysoAnalysisDb     *db,
                                                  const guint8         kiosk_pk[32],
                                                  gint64               sequence,
                                                  const guint8         digest[32],
                                                  const char          *file_name,
                                                  gint64               n_records,
+                                                 gboolean             restored,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
-/* answers_json: the record's "answers" object, kept for the CSV; pairs: the
- * same answers as a NULL-terminated list of triples question, value, kind
- * ("c" a choice, "t" free text), one per chosen option, a question's values
- * next to each other. Returns in *added whether the response was new (FALSE:
- * already imported through another bundle, and counted then). */
+/* An opened record. hash: BLAKE2b-256 of the sealed record, as its bundle
+ * lists it. answers_json: the record's "answers" object, kept for the CSV;
+ * pairs: the same answers as a NULL-terminated list of triples question,
+ * value, kind ("c" a choice, "t" free text), one per chosen option, a
+ * question's values next to each other. *state is ADDED, RELEASED (it was in
+ * quarantine), SAME (already imported, counted then) or CONFLICT (its id is
+ * stored or quarantined with other bytes: the caller keeps it aside with
+ * add_conflict()). */
 gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
                                                  const guint8         id[16],
                                                  const guint8         kiosk_pk[32],
+                                                 const guint8         hash[32],
                                                  gint64               sequence,
                                                  const char          *questionnaire,
                                                  gint64               version,
@@ -96,8 +134,55 @@ gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
                                                  const char          *language,
                                                  const char          *answers_json,
                                                  const char * const  *pairs,
-                                                 gboolean            *added,
+                                                 SaysoAnalysisRecordState *state,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A record that verified but could not be opened: kept sealed, with why
+ * (reason: a short word, detail: a sentence naming no answer). *state is
+ * QUARANTINED (now, or still: its reason updated), SAME (it was imported
+ * before with these bytes) or CONFLICT. */
+gboolean         sayso_analysis_db_quarantine   (SaysoAnalysisDb     *db,
+                                                 const guint8         id[16],
+                                                 const guint8         kiosk_pk[32],
+                                                 const guint8         hash[32],
+                                                 gint64               sequence,
+                                                 const char          *file_name,
+                                                 const char          *site,
+                                                 const char          *questionnaire,
+                                                 gint64               version,
+                                                 const char          *reason,
+                                                 const char          *detail,
+                                                 GBytes              *sealed,
+                                                 SaysoAnalysisRecordState *state,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A record whose id was imported before with other bytes: kept, never
+ * counted. Kept once per kiosk, id and hash. */
+gboolean         sayso_analysis_db_add_conflict (SaysoAnalysisDb     *db,
+                                                 const guint8         id[16],
+                                                 const guint8         kiosk_pk[32],
+                                                 const guint8         hash[32],
+                                                 gint64               sequence,
+                                                 const char          *file_name,
+                                                 GBytes              *sealed,
+                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every record in quarantine (a GPtrArray of SaysoAnalysisQuarantined), and
+ * one's sealed bytes by its row. */
+gboolean         sayso_analysis_db_list_quarantine (SaysoAnalysisDb  *db,
+                                                    GPtrArray       **records,
+                                                    GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+GBytes          *sayso_analysis_db_read_quarantined (SaysoAnalysisDb *db,
+                                                     gint64           row,
+                                                     GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+void             sayso_analysis_quarantined_free   (SaysoAnalysisQuarantined *record);
+/* How many records of one bundle are in quarantine. */
+gboolean         sayso_analysis_db_count_quarantined_from (SaysoAnalysisDb *db,
+                                                           const guint8     kiosk_pk[32],
+                                                           gint64           sequence,
+                                                           gint64          *n,
+                                                           GError         **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean         sayso_analysis_db_count_set_aside (SaysoAnalysisDb  *db,
+                                                    gint64          *quarantined,
+                                                    gint64          *conflicts,
+                                                    GError          **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Queries for the report */
 gboolean         sayso_analysis_db_count_responses (SaysoAnalysisDb           *db,
@@ -129,5 +214,6 @@ gboolean         sayso_analysis_db_list_sites      (SaysoAnalysisDb           *d
                                                     GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoAnalysisDb, sayso_analysis_db_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoAnalysisQuarantined, sayso_analysis_quarantined_free)
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "test-analysis-db"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #include "sayso-analysis-db.h"
@@ -41,6 +42,28 @@ teardown (Fixture       *f,
   g_free (f->dir);
 }
 
+/* Adds a response with the given id number and record bytes (the hash is
+ * made from them); returns what became of it. */
+static SaysoAnalysisRecordState
+add_record (Fixture            *f,
+            guint               id_number,
+            guint               bytes,
+            const char         *site,
+            const char         *day,
+            const char * const *triples)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 id[16] = { 0 }, hash[32] = { 0 };
+  SaysoAnalysisRecordState state = SAYSO_ANALYSIS_RECORD_CONFLICT;
+
+  memcpy (id, &id_number, sizeof id_number);
+  memcpy (hash, &bytes, sizeof bytes);
+  g_assert_true (sayso_analysis_db_add_response (f->db, id, f->kiosk, hash, 1, "demo", 1, day, "self", site, "en",
+                                                 "{}", triples, &state, &error));
+  g_assert_no_error (error);
+  return state;
+}
+
 /* Adds a response with the given id number; returns whether it was new. */
 static gboolean
 add (Fixture            *f,
@@ -49,15 +72,10 @@ add (Fixture            *f,
      const char         *day,
      const char * const *triples)
 {
-  g_autoptr(GError) error = NULL;
-  guint8 id[16] = { 0 };
-  gboolean added = FALSE;
+  SaysoAnalysisRecordState state = add_record (f, id_number, id_number, site, day, triples);
 
-  memcpy (id, &id_number, sizeof id_number);
-  g_assert_true (sayso_analysis_db_add_response (f->db, id, f->kiosk, 1, "demo", 1, day, "self", site, "en",
-                                                 "{}", triples, &added, &error));
-  g_assert_no_error (error);
-  return added;
+  g_assert_true (state == SAYSO_ANALYSIS_RECORD_ADDED || state == SAYSO_ANALYSIS_RECORD_SAME);
+  return state == SAYSO_ANALYSIS_RECORD_ADDED;
 }
 
 static gint64
@@ -179,6 +197,169 @@ test_sites_apart (Fixture       *f,
     }
 }
 
+/* Schema 1, as Sayso 0.1 made it: responses keyed by record id alone. */
+static const char schema_1[] =
+  "CREATE TABLE kiosks (pk BLOB PRIMARY KEY CHECK (length(pk) = 32), site TEXT NOT NULL) WITHOUT ROWID;"
+  "CREATE TABLE bundles (kiosk BLOB NOT NULL, sequence INTEGER NOT NULL, digest BLOB NOT NULL,"
+  "  file_name TEXT NOT NULL, records INTEGER NOT NULL, PRIMARY KEY (kiosk, sequence)) WITHOUT ROWID;"
+  "CREATE TABLE responses (id BLOB NOT NULL UNIQUE CHECK (length(id) = 16), kiosk BLOB NOT NULL,"
+  "  sequence INTEGER NOT NULL, questionnaire TEXT NOT NULL, version INTEGER NOT NULL, day TEXT NOT NULL,"
+  "  mode TEXT NOT NULL, site TEXT NOT NULL, language TEXT NOT NULL, answers TEXT NOT NULL);"
+  "CREATE INDEX responses_by_site_day ON responses (site, day);"
+  "CREATE TABLE counts (question TEXT NOT NULL, value TEXT NOT NULL, site TEXT NOT NULL, day TEXT NOT NULL,"
+  "  n INTEGER NOT NULL, PRIMARY KEY (question, value, site, day)) WITHOUT ROWID;"
+  "CREATE TABLE answered (question TEXT NOT NULL, site TEXT NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,"
+  "  PRIMARY KEY (question, site, day)) WITHOUT ROWID;"
+  "CREATE TABLE texts (question TEXT NOT NULL, site TEXT NOT NULL, day TEXT NOT NULL, value TEXT NOT NULL);"
+  "CREATE INDEX texts_by_question ON texts (question, site);"
+  "INSERT INTO kiosks VALUES (zeroblob(32), 'Leeds');"
+  "INSERT INTO bundles VALUES (zeroblob(32), 1, zeroblob(32), 'sayso-leeds-00000000-2026-11-02-0001.sayso', 2);"
+  "INSERT INTO responses VALUES (x'0100000000000000000000000000000A', zeroblob(32), 1, 'demo', 1, '2026-11-02',"
+  "  'self', 'Leeds', 'en', '{\"contact\":\"agree\"}');"
+  "INSERT INTO responses VALUES (x'0200000000000000000000000000000B', zeroblob(32), 1, 'demo', 1, '2026-11-02',"
+  "  'paper', 'Leeds', 'en', '{\"contact\":\"disagree\"}');"
+  "INSERT INTO counts VALUES ('contact', 'agree', 'Leeds', '2026-11-02', 1), ('contact', 'disagree', 'Leeds', '2026-11-02', 1);"
+  "INSERT INTO answered VALUES ('contact', 'Leeds', '2026-11-02', 2);"
+  "PRAGMA user_version = 1;";
+
+static gboolean
+collect_ids (const char *response_id_hex,
+             const char *day,
+             const char *mode,
+             const char *site,
+             const char *language,
+             const char *questionnaire,
+             gint64      version,
+             const char *answers_json,
+             gpointer    user_data)
+{
+  g_ptr_array_add (user_data, g_strdup (response_id_hex));
+  return TRUE;
+}
+
+/* A database an earlier Sayso made opens, keeps every response and count,
+ * gives each response a fresh id, and takes the hash of each record from
+ * the first bundle that brings it again: after that, other bytes under its
+ * id are a conflict. */
+static void
+test_migrate_from_schema_1 (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr(SaysoAnalysisDb) db = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) counts = NULL;
+  SaysoAnalysisBundleState bundle_state;
+  SaysoAnalysisRecordState state;
+  static const char * const triples[] = { "contact", "agree", "c", NULL };
+  guint8 kiosk[32] = { 0 }, digest[32] = { 0 }, hash[32] = { 0 }, other[32] = { 0 };
+  guint8 id[16] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a };
+  gint64 total = 0, by_mode[3], answered = 0;
+  char *message = NULL;
+  sqlite3 *raw;
+
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  if (sqlite3_exec (raw, schema_1, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  sqlite3_close (raw);
+
+  db = sayso_analysis_db_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sayso_analysis_db_count_responses (db, NULL, &total, by_mode, &error));
+  g_assert_cmpint (total, ==, 2);
+  g_assert_cmpint (by_mode[2], ==, 1);
+  g_assert_true (sayso_analysis_db_count_answers (db, NULL, "contact", &counts, &answered, &error));
+  g_assert_cmpint (answered, ==, 2);
+  g_assert_true (sayso_analysis_db_bundle_state (db, kiosk, 1, digest, &bundle_state, &error));
+  g_assert_cmpint (bundle_state, ==, SAYSO_ANALYSIS_BUNDLE_SAME);
+
+  /* Fresh ids, not the record ids (which end in 0a and 0b). */
+  g_assert_true (sayso_analysis_db_foreach_response (db, NULL, collect_ids, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (ids, 0), !=, g_ptr_array_index (ids, 1));
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_assert_cmpuint (strlen (g_ptr_array_index (ids, i)), ==, 32);
+      g_assert_false (g_str_equal (g_ptr_array_index (ids, i), "0100000000000000000000000000000a"));
+      g_assert_false (g_str_equal (g_ptr_array_index (ids, i), "0200000000000000000000000000000b"));
+    }
+
+  /* The first bundle to bring record 0a again gives it its hash. */
+  hash[0] = 0x11;
+  other[0] = 0x22;
+  g_assert_true (sayso_analysis_db_add_response (db, id, kiosk, hash, 2, "demo", 1, "2026-11-02", "self", "Leeds", "en",
+                                                 "{}", triples, &state, &error));
+  g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_SAME);
+  g_assert_true (sayso_analysis_db_add_response (db, id, kiosk, other, 3, "demo", 1, "2026-11-02", "self", "Leeds", "en",
+                                                 "{}", triples, &state, &error));
+  g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_CONFLICT);
+  g_assert_true (sayso_analysis_db_add_response (db, id, kiosk, hash, 4, "demo", 1, "2026-11-02", "self", "Leeds", "en",
+                                                 "{}", triples, &state, &error));
+  g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_SAME);
+  g_assert_no_error (error);
+  g_assert_true (sayso_analysis_db_count_responses (db, NULL, &total, NULL, &error));
+  g_assert_cmpint (total, ==, 2);
+
+  /* Opened again: already schema 2, nothing changes. */
+  g_clear_pointer (&db, sayso_analysis_db_close);
+  db = sayso_analysis_db_open (path, FALSE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+  ids = g_ptr_array_new_with_free_func (g_free);
+  g_assert_true (sayso_analysis_db_foreach_response (db, NULL, collect_ids, ids, &error));
+  g_assert_cmpuint (ids->len, ==, 2);
+  g_clear_pointer (&db, sayso_analysis_db_close);
+  g_assert_cmpint (sqlite3_open (path, &raw), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+    g_assert_cmpint (sqlite3_prepare_v2 (raw, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, SAYSO_ANALYSIS_SCHEMA_VERSION);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (raw);
+  test_remove_tree (dir);
+}
+
+/* A record in quarantine, then the same id opened with other bytes: a
+ * conflict, and the quarantined one stays; with its own bytes it leaves
+ * quarantine and is counted. */
+static void
+test_quarantine_then_response (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) sealed = g_bytes_new_static ("sealed", 6);
+  SaysoAnalysisRecordState state;
+  guint8 id[16] = { 5 }, hash[32] = { 5 };
+  gint64 quarantined = 0, conflicts = 0, answered = 0;
+
+  g_assert_true (sayso_analysis_db_quarantine (f->db, id, f->kiosk, hash, 1, "b.sayso", "Leeds", "demo", 1, "wrong-key",
+                                               "sealed to another key", sealed, &state, &error));
+  g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_QUARANTINED);
+  /* Again, from a re-export: still one. */
+  g_assert_true (sayso_analysis_db_quarantine (f->db, id, f->kiosk, hash, 2, "c.sayso", "Leeds", "demo", 1, "wrong-key",
+                                               "sealed to another key", sealed, &state, &error));
+  g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_QUARANTINED);
+  g_assert_true (sayso_analysis_db_count_set_aside (f->db, &quarantined, &conflicts, &error));
+  g_assert_cmpint (quarantined, ==, 1);
+
+  g_assert_cmpint (add_record (f, 5, 6, "Leeds", "2026-11-02", agree), ==, SAYSO_ANALYSIS_RECORD_CONFLICT);
+  g_assert_cmpint (count (f, NULL, "contact", "agree", &answered), ==, 0);
+  g_assert_cmpint (add_record (f, 5, 5, "Leeds", "2026-11-02", agree), ==, SAYSO_ANALYSIS_RECORD_RELEASED);
+  g_assert_cmpint (count (f, NULL, "contact", "agree", &answered), ==, 1);
+  g_assert_true (sayso_analysis_db_count_set_aside (f->db, &quarantined, &conflicts, &error));
+  g_assert_cmpint (quarantined, ==, 0);
+
+  /* Imported now: a later copy that cannot be opened is no news. */
+  g_assert_true (sayso_analysis_db_quarantine (f->db, id, f->kiosk, hash, 3, "d.sayso", "Leeds", "demo", 1, "wrong-key",
+                                               "sealed to another key", sealed, &state, &error));
+  g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_SAME);
+  g_assert_true (sayso_analysis_db_count_set_aside (f->db, &quarantined, &conflicts, &error));
+  g_assert_cmpint (quarantined, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -189,6 +370,8 @@ main (int    argc,
               test_counts_in_and_out_of_transactions, teardown);
   g_test_add ("/analysis-db/rollback-forgets-tallies", Fixture, NULL, setup, test_rollback_forgets_tallies, teardown);
   g_test_add ("/analysis-db/sites-apart", Fixture, NULL, setup, test_sites_apart, teardown);
+  g_test_add ("/analysis-db/quarantine-then-response", Fixture, NULL, setup, test_quarantine_then_response, teardown);
+  g_test_add_func ("/analysis-db/migrate-from-schema-1", test_migrate_from_schema_1);
 
   return g_test_run ();
 }

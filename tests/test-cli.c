@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sayso-bundle.h"
 #include "sayso-db.h"
 #include "sayso-json-limits.h"
 #include "sayso-setup.h"
@@ -541,6 +542,413 @@ test_verify_replayed_sequence (Cli           *f,
   g_assert_nonnull (strstr (err, "already used by another bundle"));
 }
 
+/* The analysts' side of a test: the kiosk enrolled in an analysis database. */
+static char *
+enroll (Cli *f)
+{
+  g_autofree char *kiosk = g_build_filename (f->dir, "kiosk.pub", NULL);
+  char *db = g_build_filename (f->dir, "analysis.db", NULL);
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "enroll", "--db", db, "--site", "Cumbria", kiosk, NULL), ==, 0);
+  return db;
+}
+
+static void
+set_recipient (const char *store,
+               const char *pub)
+{
+  guint8 pk[32];
+  g_autoptr(GError) error = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db;
+
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_RECIPIENT_PUBLIC, pub, pk, &error));
+  g_assert_cmpint (sqlite3_open (store, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE kiosk SET recipient_pk = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, pk, sizeof pk, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static gint64
+csv_rows (Cli        *f,
+          const char *db)
+{
+  g_autofree char *csv = g_build_filename (f->dir, "rows.csv", NULL);
+  g_autofree char *contents = NULL;
+  gint64 rows = -1;
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "report", "--db", db, "--format", "csv", "--out", csv, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (csv, &contents, NULL, NULL));
+  for (const char *p = contents; (p = strstr (p, "\r\n")); p += 2)
+    rows++;
+  return rows;
+}
+
+/* The analysts changed their key and the kiosk was given the new one part
+ * way through: one bundle holds records sealed to each key. Import opens
+ * what its key opens, keeps the rest in quarantine and says so plainly
+ * (exit status 1), and --retry-quarantine with the other key opens them. */
+static void
+test_import_quarantine_and_retry (Cli           *f,
+                                  gconstpointer  data)
+{
+  static const char canary[] = "CANARY-quarantine-7Q2";
+  g_autofree char *response = g_strdup_printf ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": "
+                                               "{\"how_often\": \"weekly\", \"induction\": \"%s\"}}", canary);
+  g_autofree char *file = write_file (f, "r.json", response);
+  g_autofree char *keys2 = g_build_filename (f->dir, "keys2", NULL);
+  g_autofree char *pub2 = g_build_filename (keys2, "recipient.pub", NULL);
+  g_autofree char *key2 = g_build_filename (keys2, "recipient.key", NULL);
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  g_autofree char *db = NULL, *bundle = NULL, *kiosk = NULL, *expected = NULL;
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "keygen", "--out", keys2, NULL), ==, 0);
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    g_assert_cmpint (run (NULL, NULL, NULL, "submit", "--store", f->store, file, NULL), ==, 0);
+  set_recipient (f->store, pub2);
+  for (guint i = 0; i < 3; i++)
+    g_assert_cmpint (run (NULL, NULL, NULL, "submit", "--store", f->store, file, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", f->store, "--to", stick, NULL), ==, 0);
+  bundle = only_file_in (stick);
+  db = enroll (f);
+
+  /* The kiosk as the bundle's name shows it. */
+  {
+    g_autofree char *base = g_path_get_basename (bundle);
+    kiosk = g_strndup (base + strlen ("sayso-cumbria-"), 8);
+  }
+
+  g_assert_cmpint (run (NULL, &out, &err, "import", "--db", db, "--key", f->key, bundle, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, ": 2 new responses from “Cumbria” (bundle 1), 0 already imported, 3 kept in quarantine"));
+  expected = g_strdup_printf ("Cumbria, kiosk %s: 3 records sealed to another key, kept in quarantine", kiosk);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_nonnull (strstr (err, "--retry-quarantine"));
+  g_assert_null (strstr (out, canary));
+  g_assert_null (strstr (err, canary));
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+
+  /* Negative control: the same key again opens nothing. */
+  g_assert_cmpint (run (NULL, &out2, &err2, "import", "--db", db, "--key", f->key, "--retry-quarantine", NULL), ==, 1);
+  g_assert_nonnull (strstr (out2, "0 of 3 records in quarantine opened and imported"));
+  g_assert_nonnull (strstr (err2, "3 records sealed to another key, still in quarantine"));
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+
+  g_assert_cmpint (run (NULL, &out3, &err3, "import", "--db", db, "--key", key2, "--retry-quarantine", NULL), ==, 0);
+  g_assert_nonnull (strstr (out3, "3 of 3 records in quarantine opened and imported"));
+  g_assert_cmpstr (err3, ==, "");
+  g_assert_cmpint (csv_rows (f, db), ==, 5);
+
+  /* Nothing left; the bundle once more counts nothing twice. */
+  g_assert_cmpint (run (NULL, &out4, &err4, "import", "--db", db, "--key", key2, "--retry-quarantine", bundle, NULL), ==, 0);
+  g_assert_nonnull (strstr (out4, ": already imported, skipped\n"));
+  g_assert_nonnull (strstr (out4, "Nothing is in quarantine.\n"));
+  g_assert_cmpint (csv_rows (f, db), ==, 5);
+}
+
+/* A kiosk whose store was put back from a backup numbers its exports again
+ * from there: its bundle 1 is not the one imported. Import says "restored
+ * kiosk" and imports the records not seen before. */
+static void
+test_import_restored_kiosk (Cli           *f,
+                            gconstpointer  data)
+{
+  g_autofree char *copy = g_build_filename (f->dir, "restored.db", NULL);
+  g_autofree char *stick_a = g_build_filename (f->dir, "a", NULL);
+  g_autofree char *stick_b = g_build_filename (f->dir, "b", NULL);
+  g_autofree char *a = NULL, *b = NULL, *db = NULL, *contents = NULL;
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL;
+  gsize len = 0;
+
+  g_assert_cmpint (run ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"gender\": \"man\"}}", NULL, NULL,
+                        "submit", "--store", f->store, "-", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (f->store, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, len, NULL));
+  g_assert_cmpint (g_mkdir (stick_a, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (stick_b, 0700), ==, 0);
+  g_assert_cmpint (run ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"gender\": \"woman\"}}", NULL, NULL,
+                        "submit", "--store", copy, "-", NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", f->store, "--to", stick_a, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", copy, "--to", stick_b, NULL), ==, 0);
+  a = only_file_in (stick_a);
+  b = only_file_in (stick_b);
+  db = enroll (f);
+
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", db, "--key", f->key, a, NULL), ==, 0);
+  g_assert_cmpint (run (NULL, &out, &err, "import", "--db", db, "--key", f->key, b, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, ": 1 new response from “Cumbria” (bundle 1), 1 already imported\n"));
+  g_assert_nonnull (strstr (err, "restored kiosk (bundle 1 seen twice with different contents): "
+                                 "imported 1 record not seen before"));
+  g_assert_null (strstr (err, "REFUSED"));
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+
+  g_assert_cmpint (run (NULL, &out2, NULL, "import", "--db", db, "--key", f->key, a, b, NULL), ==, 0);
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+}
+
+typedef struct
+{
+  guint8  id[16];
+  GBytes *sealed;
+} StoredRecord;
+
+static void
+stored_record_free (StoredRecord *record)
+{
+  g_bytes_unref (record->sealed);
+  g_free (record);
+}
+
+static gboolean
+collect_stored (const SaysoDbRecord *stored,
+                gpointer             user_data)
+{
+  StoredRecord *record = g_new0 (StoredRecord, 1);
+
+  memcpy (record->id, stored->id, sizeof record->id);
+  record->sealed = g_bytes_new (stored->sealed, stored->sealed_size);
+  g_ptr_array_add (user_data, record);
+  return TRUE;
+}
+
+static gboolean
+append_bytes (gconstpointer   data,
+              gsize           len,
+              gpointer        user_data,
+              GError        **error)
+{
+  g_byte_array_append (user_data, data, len);
+  return TRUE;
+}
+
+/* A bundle signed with the kiosk's own key (from its store) holding the
+ * bytes of one record under the id of another: what a store copied and
+ * altered, or a kiosk's bug, would sign. */
+static char *
+signed_bundle (Cli          *f,
+               gint64        sequence,
+               const guint8  id[16],
+               GBytes       *sealed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoDb) store = sayso_db_open (f->store, SAYSO_DB_OPEN_EXISTING, &error);
+  g_autoptr(GByteArray) out = g_byte_array_new ();
+  g_autoptr(SaysoBundleWriter) writer = NULL;
+  g_autofree char *name = g_strdup_printf ("crafted-%" G_GINT64_FORMAT ".sayso", sequence);
+  char *path = g_build_filename (f->dir, name, NULL);
+  SaysoDbKiosk kiosk = { 0 };
+  gsize len = 0;
+  const guint8 *bytes = g_bytes_get_data (sealed, &len);
+
+  g_assert_no_error (error);
+  g_assert_true (sayso_db_get_kiosk (store, &kiosk, &error));
+  writer = sayso_bundle_writer_new (append_bytes, out, kiosk.sign_pk, kiosk.sign_sk, kiosk.site, sequence,
+                                    "2026-11-30", &error);
+  g_assert_true (sayso_bundle_writer_add (writer, id, "hmip-user-voice", 1, bytes, len, NULL, &error));
+  g_assert_true (sayso_bundle_writer_finish (writer, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, (const char *) out->data, out->len, &error));
+  sayso_db_kiosk_clear (&kiosk);
+  return path;
+}
+
+/* The same kiosk and record id with other bytes: import says how many, from
+ * which bundle and kiosk, keeps them aside and counts them nowhere (exit
+ * status 1); never "already imported". */
+static void
+test_import_conflict (Cli           *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) stored_record_free);
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  g_autofree char *db = NULL, *bundle = NULL, *crafted = NULL, *same = NULL, *kiosk = NULL, *expected = NULL;
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  g_autoptr(GError) error = NULL;
+  StoredRecord *a, *b;
+
+  g_assert_cmpint (run ("{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}\n"
+                        "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}\n",
+                        NULL, NULL, "submit", "--store", f->store, "-", NULL), ==, 0);
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", f->store, "--to", stick, NULL), ==, 0);
+  bundle = only_file_in (stick);
+  {
+    g_autofree char *base = g_path_get_basename (bundle);
+    kiosk = g_strndup (base + strlen ("sayso-cumbria-"), 8);
+  }
+  {
+    g_autoptr(SaysoDb) store = sayso_db_open (f->store, SAYSO_DB_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_true (sayso_db_foreach_response (store, collect_stored, records, &error));
+  }
+  g_assert_cmpuint (records->len, ==, 2);
+  a = g_ptr_array_index (records, 0);
+  b = g_ptr_array_index (records, 1);
+  db = enroll (f);
+  g_assert_cmpint (run (NULL, NULL, NULL, "import", "--db", db, "--key", f->key, bundle, NULL), ==, 0);
+
+  crafted = signed_bundle (f, 2, a->id, b->sealed);
+  g_assert_cmpint (run (NULL, &out, &err, "import", "--db", db, "--key", f->key, crafted, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, ": 0 new responses from “Cumbria” (bundle 2), 0 already imported, 1 in conflict\n"));
+  expected = g_strdup_printf ("Cumbria, kiosk %s: 1 record of bundle 2 reuses the id of a record imported before, "
+                              "with other contents: kept aside as conflicts and not counted", kiosk);
+  g_assert_nonnull (strstr (err, expected));
+  g_assert_null (strstr (out, "already imported, skipped"));
+  g_assert_null (strstr (err, "weekly"));
+  g_assert_null (strstr (err, "monthly"));
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+
+  /* Negative control: the id with its own bytes is a re-export, counted once. */
+  same = signed_bundle (f, 3, a->id, a->sealed);
+  g_assert_cmpint (run (NULL, &out2, &err2, "import", "--db", db, "--key", f->key, same, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, ": 0 new responses from “Cumbria” (bundle 3), 1 already imported\n"));
+  g_assert_cmpstr (err2, ==, "");
+  g_assert_cmpint (csv_rows (f, db), ==, 2);
+}
+
+/* Every way an id of the kiosk's can be written, for looking for it. */
+static void
+add_id_forms (GPtrArray    *forms,
+              const guint8  id[16])
+{
+  g_autofree char *hex = sayso_hex (id, 16);
+
+  g_ptr_array_add (forms, g_ascii_strup (hex, -1));
+  g_ptr_array_add (forms, g_steal_pointer (&hex));
+  g_ptr_array_add (forms, g_base64_encode (id, 16));
+}
+
+static gboolean
+collect_id_forms (const SaysoDbRecord *record,
+                  gpointer             user_data)
+{
+  add_id_forms (user_data, record->id);
+  return TRUE;
+}
+
+/* The first of forms found in text, or NULL. */
+static const char *
+find_any (const char *text,
+          gsize       len,
+          GPtrArray  *forms)
+{
+  for (guint i = 0; i < forms->len; i++)
+    if (memmem (text, len, g_ptr_array_index (forms, i), strlen (g_ptr_array_index (forms, i))))
+      return g_ptr_array_index (forms, i);
+  return NULL;
+}
+
+/* A leaked CSV and an image of the kiosk's disk must not join: no report
+ * shows a kiosk's record id, in hex or base64, nor its order. The ids the
+ * CSV shows were drawn at import and share nothing with the store's. */
+static void
+test_reports_never_show_record_ids (Cli           *f,
+                                    gconstpointer  data)
+{
+  static const char * const outputs[] = { "all.csv", "all-codebook.csv", "all.html", "site.html", "site.pdf", "site.csv" };
+  g_autoptr(GPtrArray) forms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  g_autofree char *db = NULL, *bundle = NULL, *out = NULL, *csv = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *lines = g_string_new (NULL);
+  gsize csv_len = 0;
+
+  for (guint i = 0; i < 12; i++)
+    g_string_append_printf (lines, "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"%s\", "
+                            "\"induction\": \"Fine %u\"}}\n", i % 2 ? "weekly" : "monthly", i);
+  g_assert_cmpint (run (lines->str, NULL, NULL, "submit", "--store", f->store, "-", NULL), ==, 0);
+  g_string_free (lines, TRUE);
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  g_assert_cmpint (run (NULL, NULL, NULL, "export", "--store", f->store, "--to", stick, NULL), ==, 0);
+  bundle = only_file_in (stick);
+  {
+    g_autoptr(SaysoDb) store = sayso_db_open (f->store, SAYSO_DB_OPEN_EXISTING, &error);
+    g_assert_no_error (error);
+    g_assert_true (sayso_db_foreach_response (store, collect_id_forms, forms, &error));
+  }
+  g_assert_cmpuint (forms->len, ==, 3 * 12);
+
+  db = enroll (f);
+  g_assert_cmpint (run (NULL, &out, NULL, "import", "--db", db, "--key", f->key, bundle, NULL), ==, 0);
+  g_assert_null (find_any (out, strlen (out), forms));
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_autofree char *path = g_build_filename (f->dir, outputs[i], NULL);
+      const char *format = g_str_has_suffix (outputs[i], ".pdf") ? "pdf" : g_str_has_suffix (outputs[i], ".html") ? "html" : "csv";
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_str_has_suffix (outputs[i], "-codebook.csv"))
+        continue;   /* written beside all.csv */
+      if (g_str_has_prefix (outputs[i], "site"))
+        g_assert_cmpint (run (NULL, NULL, NULL, "report", "--db", db, "--site", "Cumbria", "--format", format,
+                              "--out", path, NULL), ==, 0);
+      else
+        g_assert_cmpint (run (NULL, NULL, NULL, "report", "--db", db, "--format", format, "--out", path, NULL), ==, 0);
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      g_assert_cmpuint (len, >, 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (outputs); i++)
+    {
+      g_autofree char *path = g_build_filename (f->dir, outputs[i], NULL);
+      g_autofree char *contents = NULL;
+      g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+      gsize len = 0;
+      const char *found;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      found = find_any (contents, len, forms);
+      if (found)
+        g_error ("%s shows the kiosk's record id %s", outputs[i], found);
+      /* A PDF's text is compressed: read as a person would see it. */
+      if (g_str_has_suffix (outputs[i], ".pdf") && pdftotext)
+        {
+          g_autofree char *txt = g_strconcat (path, ".txt", NULL);
+          g_autofree char *text = NULL;
+          const char *argv[] = { pdftotext, path, txt, NULL };
+          int status = 0;
+
+          g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error));
+          g_assert_true (g_file_get_contents (txt, &text, &len, NULL));
+          g_assert_nonnull (strstr (text, "12 people had their say"));
+          g_assert_null (find_any (text, len, forms));
+        }
+    }
+
+  /* The CSV's ids: one per response, 32 hex digits, all different, none a
+   * record id in another case or encoding. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "all.csv", NULL);
+    g_auto(GStrv) rows = NULL;
+
+    g_assert_true (g_file_get_contents (path, &csv, &csv_len, NULL));
+    rows = g_strsplit (csv, "\r\n", -1);
+    g_assert_cmpuint (g_strv_length (rows), ==, 1 + 12 + 1);
+    for (guint r = 1; r <= 12; r++)
+      {
+        g_autofree char *id = g_strndup (rows[r], strcspn (rows[r], ","));
+
+        g_assert_cmpuint (strlen (id), ==, 32);
+        g_assert_cmpuint (strspn (id, "0123456789abcdef"), ==, 32);
+        g_assert_true (g_hash_table_add (seen, g_strdup (id)));
+      }
+    g_assert_null (find_any (csv, csv_len, forms));
+  }
+
+  /* Negative control: the search finds a record id planted in a report, in
+   * each of its forms. */
+  for (guint i = 0; i < forms->len; i++)
+    {
+      g_autofree char *planted = g_strconcat (csv, g_ptr_array_index (forms, i), "\r\n", NULL);
+      g_assert_cmpstr (find_any (planted, strlen (planted), forms), ==, g_ptr_array_index (forms, i));
+    }
+}
+
 static void
 test_set_pin (Cli           *f,
               gconstpointer  data)
@@ -633,6 +1041,10 @@ main (int   argc,
   ADD ("/cli/export-and-verify", test_export_and_verify);
   ADD ("/cli/export-sets-damaged-aside", test_export_sets_damaged_aside);
   ADD ("/cli/verify-replayed-sequence", test_verify_replayed_sequence);
+  ADD ("/cli/import-quarantine-and-retry", test_import_quarantine_and_retry);
+  ADD ("/cli/import-restored-kiosk", test_import_restored_kiosk);
+  ADD ("/cli/import-conflict", test_import_conflict);
+  ADD ("/cli/reports-never-show-record-ids", test_reports_never_show_record_ids);
   ADD ("/cli/set-pin", test_set_pin);
   ADD ("/cli/setup", test_setup);
 #undef ADD
