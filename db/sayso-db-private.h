@@ -13,4 +13,8 @@ void _sayso_db_set_synchronous_off (SaysoDb *db);
 void _sayso_db_set_next_key (SaysoDb *db,
                              gint64   key);
 
+/* For the full-disk tests' negative control only: TRUE brings back the old
+ * rule, under which a full disk stopped the store writing until a restart. */
+void _sayso_db_set_poison_when_full (gboolean poison);
+
 G_END_DECLS

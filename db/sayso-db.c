@@ -27,7 +27,8 @@ struct _SaysoDb
   /* Set after an I/O error while writing. After a failed fsync the kernel may
    * have dropped the dirty pages and a retried fsync can falsely succeed, so
    * nothing more is written through this handle: the program must reopen the
-   * store (restart), and SQLite's recovery reads what truly reached the disk. */
+   * store, and SQLite's recovery reads what truly reached the disk. A full
+   * disk does not set it: the kernel took none of the bytes it refused. */
   gboolean      poisoned;
   /* The test seam for a clash of random row keys. */
   gboolean      next_key_set;
@@ -112,6 +113,10 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
 
+/* The full-disk tests' negative control: the old rule, under which a full
+ * disk stopped the handle for good like a failed write. */
+static gboolean poison_when_full;
+
 G_DEFINE_QUARK (sayso-db-error-quark, sayso_db_error)
 
 static SaysoDbError
@@ -180,12 +185,23 @@ set_write_error (SaysoDb     *db,
                  const char  *doing,
                  GError     **error)
 {
+  gboolean full = (rc & 0xff) == SQLITE_FULL;
+
   /* A page that could not be read within a write loses nothing: the
    * statement fails, its transaction is rolled back, the disk is as it was. */
   if (((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ) ||
-      (rc & 0xff) == SQLITE_FULL)
+      (full && poison_when_full))
     db->poisoned = TRUE;
-  return set_error (db, rc, doing, error);
+  set_error (db, rc, doing, error);
+
+  /* A full disk refused the bytes before the kernel held any, so nothing
+   * written before can be lost and the handle stays good once there is room.
+   * SQLite may roll back only the statement: the whole transaction goes now,
+   * (after the message, which the rollback would replace), so that no half
+   * of it is committed by a later write. */
+  if (full && !sqlite3_get_autocommit (db->handle))
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
 }
 
 static gboolean
@@ -1105,6 +1121,19 @@ sayso_db_integrity_check (SaysoDb  *db,
     }
 
   return TRUE;
+}
+
+gboolean
+sayso_db_needs_reopen (SaysoDb *db)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  return db->poisoned;
+}
+
+void
+_sayso_db_set_poison_when_full (gboolean poison)
+{
+  poison_when_full = poison;
 }
 
 void
