@@ -497,6 +497,104 @@ test_power_cut_export (void)
   test_remove_tree (dir);
 }
 
+#define FULL_BEFORE 3
+#define FULL_DURING 6
+
+/* A day on a kiosk whose disk fills up: responses that meet the full disk
+ * wait (in the kiosk, in its queue; here in a list) and are submitted again
+ * through the same store, without a restart, once there is room. Returns how
+ * many of the day's responses the store holds in the end; present_tags()
+ * fails the test if one is there twice. */
+static guint
+full_disk_day (gboolean  old_rule,
+               guint    *n_waited)
+{
+  TestFullDisk *disk = test_full_disk_new (1024 * 1024);
+  g_autofree char *path = g_build_filename (test_full_disk_get_dir (disk), "store.db", NULL);
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) present = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pk[32], sk[32];
+  guint n_present;
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, "Full site", pk, &error);
+  g_assert_no_error (error);
+  _sayso_db_set_poison_when_full (old_rule);
+
+  for (guint i = 0; i < FULL_BEFORE; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("before-%u", i);
+      g_autoptr(SaysoResponse) r = tagged (tag);
+
+      g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+      g_assert_no_error (error);
+    }
+
+  test_full_disk_fill (disk);
+  for (guint i = 0; i < FULL_DURING; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("during-%u", i);
+      g_autoptr(SaysoResponse) r = tagged (tag);
+
+      if (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error))
+        continue;
+      /* The old rule gives the full disk's message once, then its own. */
+      g_assert_error (error, SAYSO_DB_ERROR, (gint) (waiting->len == 0 || !old_rule ? SAYSO_DB_ERROR_FULL : SAYSO_DB_ERROR_IO));
+      g_clear_error (&error);
+      g_ptr_array_add (waiting, g_steal_pointer (&r));
+    }
+  g_assert_cmpuint (waiting->len, >, 0);
+  *n_waited = waiting->len;
+
+  /* Still full: refused again, and the store is not given up on. */
+  g_assert_false (sayso_store_submit (store, g_ptr_array_index (waiting, 0), SAYSO_MODE_SELF, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (sayso_store_needs_reopen (store) == old_rule);
+
+  test_full_disk_make_room (disk);
+  for (guint i = 0; i < waiting->len; i++)
+    if (!sayso_store_submit (store, g_ptr_array_index (waiting, i), SAYSO_MODE_SELF, &error))
+      {
+        g_assert_true (old_rule);
+        g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
+        g_clear_error (&error);
+      }
+  _sayso_db_set_poison_when_full (FALSE);
+  g_clear_object (&store);
+
+  present = present_tags (path, sk);
+  n_present = g_hash_table_size (present);
+  test_full_disk_free (disk);
+  return n_present;
+}
+
+/* A full disk rolls its transaction back and loses nothing: once there is
+ * room, every response that waited is stored through the same handle, and
+ * none twice. */
+static void
+test_full_disk (void)
+{
+  guint waited = 0;
+
+  g_assert_cmpuint (full_disk_day (FALSE, &waited), ==, FULL_BEFORE + FULL_DURING);
+  g_test_message ("%u of %u responses met the full disk and were stored once there was room",
+                  waited, FULL_DURING);
+}
+
+/* The negative control: under the old rule (a full disk stops the handle
+ * for good) the same day loses what waited, and the test above would see it. */
+static void
+test_full_disk_old_rule_loses (void)
+{
+  guint waited = 0;
+
+  g_assert_cmpuint (full_disk_day (TRUE, &waited), ==, FULL_BEFORE + FULL_DURING - waited);
+  g_assert_cmpuint (waited, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -514,6 +612,8 @@ main (int   argc,
   g_test_add_data_func ("/durability/fault/short-write", GINT_TO_POINTER (TEST_VFS_FAULT_SHORT_WRITE), test_fault_at_each_call);
   g_test_add_data_func ("/durability/fault/fsync", GINT_TO_POINTER (TEST_VFS_FAULT_SYNC), test_fault_at_each_call);
   g_test_add_func ("/durability/fault/read-is-not-a-write-error", test_read_error_is_not_a_write_error);
+  g_test_add_func ("/durability/full-disk", test_full_disk);
+  g_test_add_func ("/durability/full-disk-old-rule-loses", test_full_disk_old_rule_loses);
 
   ret = g_test_run ();
   g_object_unref (survey);
