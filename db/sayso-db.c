@@ -142,13 +142,24 @@ code_for_sqlite (int rc)
     }
 }
 
+/* SQLite says SQLITE_FULL when a write finds no room; a fresh connection
+ * that cannot make room for the shared-memory index (opening a store on a
+ * full disk) says I/O error instead, and is no less a full disk. */
+static gboolean
+is_full (SaysoDb *db,
+         int      rc)
+{
+  return (rc & 0xff) == SQLITE_FULL ||
+         (rc == SQLITE_IOERR_SHMSIZE && db->handle != NULL && sqlite3_system_errno (db->handle) == ENOSPC);
+}
+
 static gboolean
 set_error (SaysoDb     *db,
            int          rc,
            const char  *doing,
            GError     **error)
 {
-  SaysoDbError code = code_for_sqlite (rc);
+  SaysoDbError code = is_full (db, rc) ? SAYSO_DB_ERROR_FULL : code_for_sqlite (rc);
   const char *what = db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
 
   switch (code)
@@ -185,11 +196,11 @@ set_write_error (SaysoDb     *db,
                  const char  *doing,
                  GError     **error)
 {
-  gboolean full = (rc & 0xff) == SQLITE_FULL;
+  gboolean full = is_full (db, rc);
 
   /* A page that could not be read within a write loses nothing: the
    * statement fails, its transaction is rolled back, the disk is as it was. */
-  if (((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ) ||
+  if (((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ && !full) ||
       (full && poison_when_full))
     db->poisoned = TRUE;
   set_error (db, rc, doing, error);
