@@ -76,6 +76,7 @@ struct _SaysoWindow
   /* Built in code */
   GtkWidget            *first_language_button;
   GtkWidget            *text_size_buttons[3];
+  GtkImage             *thanks_icon;
   SaysoTextPair        *thanks_title;
   SaysoTextPair        *thanks_body;
   SaysoTextPair        *thanks_return;
@@ -441,11 +442,20 @@ thanks_body_id (SaysoWindow *self)
     }
 }
 
+/* A tick for answers kept (or on their way), never for answers that are gone. */
+static void
+set_thanks_icon (SaysoWindow *self)
+{
+  gtk_image_set_from_icon_name (self->thanks_icon, self->thanks_outcome == SAYSO_SUBMIT_REFUSED
+                                                   ? "dialog-warning-symbolic" : "object-select-symbolic");
+}
+
 static void
 build_thanks (SaysoWindow *self)
 {
   GtkWidget *image = gtk_image_new_from_icon_name ("object-select-symbolic");
 
+  self->thanks_icon = GTK_IMAGE (image);
   gtk_widget_add_css_class (image, "thanks-icon");
   gtk_box_append (self->thanks_page, image);
   self->thanks_title = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-title", SAYSO_STR_THANKS_TITLE);
@@ -519,6 +529,7 @@ update_texts (SaysoWindow *self)
   set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
   set_pair (self, self->thanks_title, thanks_title_id (self));
   set_pair (self, self->thanks_body, thanks_body_id (self));
+  set_thanks_icon (self);
 
   set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
   set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
@@ -1324,6 +1335,7 @@ queue_outcome_changed (SaysoSubmitQueue *queue,
   self->thanks_outcome = outcome;
   set_pair (self, self->thanks_title, thanks_title_id (self));
   set_pair (self, self->thanks_body, thanks_body_id (self));
+  set_thanks_icon (self);
 }
 
 static void

@@ -229,12 +229,20 @@ test_refused_for_good (KioskFixture  *fixture,
   answer_and_send (window);
   g_assert_cmpuint (sayso_submit_queue_get_n_pending (queue), ==, 0);
   g_assert_nonnull (strstr (sayso_window_get_last_error (window), "discarded"));
+  /* Not the thank-you of answers that were kept: the respondent is told. */
+  g_assert_true (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_REFUSED_BODY, "en")));
+  g_assert_false (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_THANKS_BODY, "en")));
+  g_assert_false (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_PENDING_BODY, "en")));
+  g_assert_cmpuint (sayso_submit_queue_get_n_refused (queue), ==, 1);
   _sayso_window_thanks_timeout (window);
 
   _sayso_submit_queue_set_submit_func (queue, NULL);
   answer_and_send (window);
   g_assert_cmpuint (sayso_submit_queue_get_n_pending (queue), ==, 0);
   g_assert_null (sayso_window_get_last_error (window));
+  /* The control: answers that were stored get the thank-you the checks above look for. */
+  g_assert_true (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_THANKS_BODY, "en")));
+  g_assert_false (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_REFUSED_BODY, "en")));
   assert_stored_once (fixture);
 }
 
