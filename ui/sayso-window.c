@@ -442,12 +442,14 @@ thanks_body_id (SaysoWindow *self)
     }
 }
 
-/* A tick for answers kept (or on their way), never for answers that are gone. */
+/* A tick says done: only for answers the store has; a warning for answers
+ * that are gone. */
 static void
 set_thanks_icon (SaysoWindow *self)
 {
   gtk_image_set_from_icon_name (self->thanks_icon, self->thanks_outcome == SAYSO_SUBMIT_REFUSED
                                                    ? "dialog-warning-symbolic" : "object-select-symbolic");
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_icon), self->thanks_outcome != SAYSO_SUBMIT_WAITING);
 }
 
 static void
