@@ -402,6 +402,28 @@ test_real_full_disk (KioskFixture  *fixture,
   g_assert_cmpstr (sayso_lines->str, ==, "");
 }
 
+/* Answer sheets refused for good are counted for staff, not logged. */
+static void
+test_staff_count_refused (KioskFixture  *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  SaysoWindow *window;
+
+  g_assert_true (sayso_store_set_pin (fixture->store.store, PIN, &error));
+  g_string_truncate (sayso_lines, 0);
+  window = kiosk_fixture_open (fixture, FALSE);
+  _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), refusing_submit);
+  answer_and_send (window);
+  _sayso_window_thanks_timeout (window);
+
+  unlock_staff (window);
+  g_assert_nonnull (strstr (staff_counts (window), "1 answer sheet could not be saved and was deleted"));
+  g_assert_null (strstr (staff_counts (window), "waiting to be saved"));
+  g_assert_null (ui_find (GTK_WIDGET (window), "staff-retry"));
+  g_assert_cmpstr (sayso_lines->str, ==, "");
+}
+
 /* The negative control of the log check: a line logged per response is seen. */
 static void
 test_log_check_sees_a_line (void)
@@ -481,6 +503,7 @@ main (int    argc,
   g_test_add ("/kiosk/store-failure/busy", KioskFixture, NULL, kiosk_fixture_setup, test_store_busy, kiosk_fixture_teardown);
   g_test_add ("/kiosk/store-failure/real-full-disk", KioskFixture, NULL, full_disk_setup, test_real_full_disk, full_disk_teardown);
   g_test_add ("/kiosk/store-failure/write-fault-reopens", KioskFixture, NULL, kiosk_fixture_setup, test_write_fault_reopens, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/store-failure/staff-count-refused", KioskFixture, NULL, kiosk_fixture_setup, test_staff_count_refused, kiosk_fixture_teardown);
   g_test_add_func ("/kiosk/store-failure/log-check-sees-a-line", test_log_check_sees_a_line);
 
   return g_test_run ();
