@@ -1,6 +1,7 @@
 /* sayso-test-vfs.c: see sayso-test-vfs.h. Used by tests only. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -312,6 +313,8 @@ test_vfs_get_calls (void)
   return calls;
 }
 
+static gboolean private_mounts;
+
 struct _TestFullDisk
 {
   char     *dir;
@@ -329,6 +332,11 @@ test_full_disk_new (gsize size)
   disk->dir = g_dir_make_tmp ("sayso-full-XXXXXX", &error);
   g_assert_no_error (error);
   disk->filler = g_build_filename (disk->dir, "filler", NULL);
+  /* In a mount namespace of the test's own (this thread's, which children
+   * it starts share), so that a test that fails half way leaves no mount
+   * behind on the machine. */
+  if (!private_mounts)
+    private_mounts = unshare (CLONE_NEWNS) == 0 && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
   disk->mounted = mount ("tmpfs", disk->dir, "tmpfs", MS_NOSUID | MS_NODEV, options) == 0;
   if (!disk->mounted)
     {
