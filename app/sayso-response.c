@@ -319,6 +319,21 @@ sayso_response_toggle_choice (SaysoResponse  *self,
   }
 }
 
+/* The bytes JSON-GLib writes for @text inside a record (C0 controls but
+ * tab and newline are refused before): the record's size allows 4 bytes a
+ * character, which a UTF-8 character or a two-byte escape never exceeds,
+ * but DEL (U+007F), written as \u007f, takes 6. */
+static gboolean
+fits_record (const char    *text,
+             SaysoQuestion *question)
+{
+  gsize cost = 0;
+
+  for (const guchar *c = (const guchar *) text; *c; c++)
+    cost += *c == 0x7f ? 6 : (*c == '"' || *c == '\\' || *c == '\n' || *c == '\t') ? 2 : 1;
+  return cost <= 4 * (gsize) sayso_question_get_max_length (question);
+}
+
 gboolean
 sayso_response_set_text (SaysoResponse  *self,
                          const char     *question_id,
@@ -366,6 +381,14 @@ sayso_response_set_text (SaysoResponse  *self,
       g_set_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID,
                    "question \"%s\": the answer is %ld characters long, at most %u are allowed",
                    question_id, n_chars, sayso_question_get_max_length (question));
+      return FALSE;
+    }
+
+  if (!fits_record (text, question))
+    {
+      g_set_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID,
+                   "question \"%s\": the answer holds too many DEL characters (U+007F) to fit: "
+                   "each takes the room of a character and a half", question_id);
       return FALSE;
     }
 
@@ -522,7 +545,8 @@ sayso_response_validate (SaysoResponse  *self,
               return FALSE;
             }
         }
-      else if (g_utf8_strlen (values[0], -1) > (glong) sayso_question_get_max_length (question))
+      else if (g_utf8_strlen (values[0], -1) > (glong) sayso_question_get_max_length (question) ||
+               !fits_record (values[0], question))
         {
           g_set_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID,
                        "question \"%s\": the answer is too long", (const char *) key);

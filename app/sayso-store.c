@@ -119,6 +119,60 @@ sayso_store_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/**
+ * sayso_store_needs_reopen:
+ *
+ * Returns: %TRUE once the disk failed a write or a sync: the store writes
+ * nothing more until sayso_store_reopen(). A full disk does not count; the
+ * store takes responses again as soon as there is room.
+ */
+gboolean
+sayso_store_needs_reopen (SaysoStore *self)
+{
+  g_return_val_if_fail (SAYSO_IS_STORE (self), FALSE);
+  return sayso_db_needs_reopen (self->db);
+}
+
+/**
+ * sayso_store_reopen:
+ *
+ * Opens the store's file again, as a restart would, and writes through the
+ * new handle from then on; SQLite's recovery then reads what truly reached
+ * the disk. Everyone holding this store follows. On failure the old handle
+ * stays, still writing nothing.
+ */
+gboolean
+sayso_store_reopen (SaysoStore  *self,
+                    GError     **error)
+{
+  g_autoptr(SaysoDb) db = NULL;
+  SaysoDbKiosk kiosk = { 0 };
+  gboolean same;
+
+  g_return_val_if_fail (SAYSO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!(db = sayso_db_open (sayso_db_get_path (self->db), SAYSO_DB_OPEN_EXISTING, error)) ||
+      !sayso_db_get_kiosk (db, &kiosk, error))
+    return FALSE;
+
+  /* The same path could now hold another store (a restore from a copy): the
+   * sealer and the signing key held here must still be this file's. */
+  same = sodium_memcmp (kiosk.recipient_pk, self->kiosk.recipient_pk, sizeof kiosk.recipient_pk) == 0 &&
+         sodium_memcmp (kiosk.sign_pk, self->kiosk.sign_pk, sizeof kiosk.sign_pk) == 0;
+  sayso_db_kiosk_clear (&kiosk);
+  if (!same)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
+                   "%s: the file now holds another kiosk's store; restart Sayso", sayso_db_get_path (db));
+      return FALSE;
+    }
+
+  sayso_db_close (self->db);
+  self->db = g_steal_pointer (&db);
+  return TRUE;
+}
+
 const char *
 sayso_store_get_path (SaysoStore *self)
 {

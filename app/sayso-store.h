@@ -26,6 +26,10 @@ SaysoStore   *sayso_store_open               (const char    *path,
 /* Takes away a store that was made but not finished being set up; it must be closed. */
 void          sayso_store_delete_files       (const char    *path);
 
+gboolean      sayso_store_needs_reopen       (SaysoStore    *self);
+gboolean      sayso_store_reopen             (SaysoStore    *self,
+                                              GError       **error) G_GNUC_WARN_UNUSED_RESULT;
+
 const char   *sayso_store_get_path           (SaysoStore    *self);
 const char   *sayso_store_get_site           (SaysoStore    *self);
 const guint8 *sayso_store_get_recipient_key  (SaysoStore    *self);

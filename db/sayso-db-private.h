@@ -17,4 +17,8 @@ void _sayso_db_set_first_free_slot (SaysoDb  *db,
 void _sayso_db_set_keep_wal        (SaysoDb  *db,
                                     gboolean  keep);
 
+/* For the full-disk tests' negative control only: TRUE brings back the old
+ * rule, under which a full disk stopped the store writing until a restart. */
+void _sayso_db_set_poison_when_full (gboolean poison);
+
 G_END_DECLS

@@ -27,7 +27,8 @@ struct _SaysoDb
   /* Set after an I/O error while writing. After a failed fsync the kernel may
    * have dropped the dirty pages and a retried fsync can falsely succeed, so
    * nothing more is written through this handle: the program must reopen the
-   * store (restart), and SQLite's recovery reads what truly reached the disk. */
+   * store, and SQLite's recovery reads what truly reached the disk. A full
+   * disk does not set it: the kernel took none of the bytes it refused. */
   gboolean      poisoned;
   int           busy_timeout;
   /* Test seams for the arrival-order test's negative controls. */
@@ -181,6 +182,10 @@ static const char * const migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
 
+/* The full-disk tests' negative control: the old rule, under which a full
+ * disk stopped the handle for good like a failed write. */
+static gboolean poison_when_full;
+
 G_DEFINE_QUARK (sayso-db-error-quark, sayso_db_error)
 
 static SaysoDbError
@@ -206,13 +211,24 @@ code_for_sqlite (int rc)
     }
 }
 
+/* SQLite says SQLITE_FULL when a write finds no room; a fresh connection
+ * that cannot make room for the shared-memory index (opening a store on a
+ * full disk) says I/O error instead, and is no less a full disk. */
+static gboolean
+is_full (SaysoDb *db,
+         int      rc)
+{
+  return (rc & 0xff) == SQLITE_FULL ||
+         (rc == SQLITE_IOERR_SHMSIZE && db->handle != NULL && sqlite3_system_errno (db->handle) == ENOSPC);
+}
+
 static gboolean
 set_error (SaysoDb     *db,
            int          rc,
            const char  *doing,
            GError     **error)
 {
-  SaysoDbError code = code_for_sqlite (rc);
+  SaysoDbError code = is_full (db, rc) ? SAYSO_DB_ERROR_FULL : code_for_sqlite (rc);
   const char *what = db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
 
   switch (code)
@@ -249,12 +265,23 @@ set_write_error (SaysoDb     *db,
                  const char  *doing,
                  GError     **error)
 {
+  gboolean full = is_full (db, rc);
+
   /* A page that could not be read within a write loses nothing: the
    * statement fails, its transaction is rolled back, the disk is as it was. */
-  if (((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ) ||
-      (rc & 0xff) == SQLITE_FULL)
+  if (((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ && !full) ||
+      (full && poison_when_full))
     db->poisoned = TRUE;
-  return set_error (db, rc, doing, error);
+  set_error (db, rc, doing, error);
+
+  /* A full disk refused the bytes before the kernel held any, so nothing
+   * written before can be lost and the handle stays good once there is room.
+   * SQLite may roll back only the statement: the whole transaction goes now,
+   * (after the message, which the rollback would replace), so that no half
+   * of it is committed by a later write. */
+  if (full && !sqlite3_get_autocommit (db->handle))
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
 }
 
 static gboolean
@@ -1619,6 +1646,19 @@ sayso_db_integrity_check (SaysoDb  *db,
     }
 
   return TRUE;
+}
+
+gboolean
+sayso_db_needs_reopen (SaysoDb *db)
+{
+  g_return_val_if_fail (db != NULL, FALSE);
+  return db->poisoned;
+}
+
+void
+_sayso_db_set_poison_when_full (gboolean poison)
+{
+  poison_when_full = poison;
 }
 
 void

@@ -153,6 +153,9 @@ gboolean  sayso_db_set_pin_hash         (SaysoDb           *db,
                                          const char        *hash,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* TRUE after a failed write or sync: nothing more is written through this
+ * handle, and the store must be opened again (a full disk is not such a failure). */
+gboolean  sayso_db_needs_reopen         (SaysoDb           *db);
 gboolean  sayso_db_integrity_check      (SaysoDb           *db,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 

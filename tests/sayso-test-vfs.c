@@ -1,6 +1,11 @@
 /* sayso-test-vfs.c: see sayso-test-vfs.h. Used by tests only. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "sayso-test-vfs.h"
@@ -116,6 +121,8 @@ shim_write (sqlite3_file *file, const void *buf, int amt, sqlite3_int64 offset)
 
   if (fail && fault == TEST_VFS_FAULT_WRITE)
     return SQLITE_IOERR_WRITE;
+  if (fault == TEST_VFS_FAULT_FULL)
+    return SQLITE_FULL;
 
   f->real->pMethods->xFileSize (f->real, &size);
   if (!f->dirty)
@@ -317,4 +324,108 @@ guint
 test_vfs_get_sync_call (guint nth)
 {
   return sync_calls != NULL && nth < sync_calls->len ? g_array_index (sync_calls, guint, nth) : 0;
+}
+
+static gboolean private_mounts;
+
+struct _TestFullDisk
+{
+  char     *dir;
+  char     *filler;
+  gboolean  mounted;
+};
+
+TestFullDisk *
+test_full_disk_new (gsize size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *options = g_strdup_printf ("size=%" G_GSIZE_FORMAT ",mode=0700", size);
+  TestFullDisk *disk = g_new0 (TestFullDisk, 1);
+
+  disk->dir = g_dir_make_tmp ("sayso-full-XXXXXX", &error);
+  g_assert_no_error (error);
+  disk->filler = g_build_filename (disk->dir, "filler", NULL);
+  /* In a mount namespace of the test's own (this thread's, which children
+   * it starts share), so that a test that fails half way leaves no mount
+   * behind on the machine. */
+  if (!private_mounts)
+    private_mounts = unshare (CLONE_NEWNS) == 0 && mount (NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0;
+  disk->mounted = mount ("tmpfs", disk->dir, "tmpfs", MS_NOSUID | MS_NODEV, options) == 0;
+  if (!disk->mounted)
+    {
+      g_test_message ("cannot mount a tmpfs (%s): a full disk through the VFS shim instead", g_strerror (errno));
+      test_vfs_install ();
+      test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+    }
+  return disk;
+}
+
+const char *
+test_full_disk_get_dir (TestFullDisk *disk)
+{
+  return disk->dir;
+}
+
+gboolean
+test_full_disk_is_real (TestFullDisk *disk)
+{
+  return disk->mounted;
+}
+
+/* Every byte taken, as a disk that filled up while the kiosk ran. */
+void
+test_full_disk_fill (TestFullDisk *disk)
+{
+  static const guint8 block[65536];
+  int fd;
+
+  if (!disk->mounted)
+    {
+      test_vfs_set_fault (TEST_VFS_FAULT_FULL, 0);
+      return;
+    }
+
+  fd = g_open (disk->filler, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  for (gsize chunk = sizeof block; chunk > 0; chunk /= 2)
+    while (write (fd, block, chunk) == (gssize) chunk)
+      ;
+  g_assert_cmpint (errno, ==, ENOSPC);
+  close (fd);
+}
+
+void
+test_full_disk_make_room (TestFullDisk *disk)
+{
+  if (!disk->mounted)
+    test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+  else
+    g_assert_cmpint (g_unlink (disk->filler), ==, 0);
+}
+
+void
+test_full_disk_free (TestFullDisk *disk)
+{
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  if (disk == NULL)
+    return;
+  if ((dir = g_dir_open (disk->dir, 0, NULL)))
+    while ((name = g_dir_read_name (dir)))
+      {
+        g_autofree char *path = g_build_filename (disk->dir, name, NULL);
+        g_unlink (path);
+      }
+  if (disk->mounted)
+    g_assert_cmpint (umount2 (disk->dir, MNT_DETACH), ==, 0);
+  else
+    {
+      test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+      test_vfs_uninstall ();
+    }
+  g_rmdir (disk->dir);
+  g_free (disk->filler);
+  g_free (disk->dir);
+  g_free (disk);
 }

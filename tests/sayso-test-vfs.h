@@ -16,6 +16,7 @@ typedef enum
   TEST_VFS_FAULT_SHORT_WRITE,  /* xWrite writes half, then SQLITE_FULL (a disk filling up) */
   TEST_VFS_FAULT_SYNC,         /* xSync returns SQLITE_IOERR_FSYNC */
   TEST_VFS_FAULT_READ,         /* every xRead from the Nth on returns SQLITE_IOERR_READ (reads counted apart) */
+  TEST_VFS_FAULT_FULL,         /* every xWrite returns SQLITE_FULL, writing nothing, until cleared (at_call unused) */
 } TestVfsFault;
 
 void   test_vfs_install          (void);
@@ -28,5 +29,19 @@ guint  test_vfs_get_calls        (void);
 /* Which call, counted as test_vfs_get_calls() counts, the nth sync since
  * the last test_vfs_set_fault() was; 0 past the last. */
 guint  test_vfs_get_sync_call    (guint        nth);
+
+/* A disk that fills up and is freed again, for the full-disk tests: a small
+ * tmpfs mounted on a fresh folder (the tests run as root, as CI does), or,
+ * where mounting is not permitted, the shim above refusing every write with
+ * SQLITE_FULL while "full" (then only this process sees a full disk, and the
+ * shim is installed from test_full_disk_new() to test_full_disk_free()). */
+typedef struct _TestFullDisk TestFullDisk;
+
+TestFullDisk *test_full_disk_new        (gsize         size);
+const char   *test_full_disk_get_dir    (TestFullDisk *disk);
+gboolean      test_full_disk_is_real    (TestFullDisk *disk);
+void          test_full_disk_fill       (TestFullDisk *disk);
+void          test_full_disk_make_room  (TestFullDisk *disk);
+void          test_full_disk_free       (TestFullDisk *disk);
 
 G_END_DECLS

@@ -5,10 +5,12 @@
 #include <string.h>
 
 #include "sayso-bundle.h"
+#include "sayso-cli.h"
 #include "sayso-db.h"
 #include "sayso-json-limits.h"
 #include "sayso-setup.h"
 #include "sayso-test-utils.h"
+#include "sayso-test-vfs.h"
 
 typedef struct
 {
@@ -1018,6 +1020,82 @@ test_default_demo_store (void)
   test_remove_tree (dir);
 }
 
+/* `sayso` on the full disk: the real program where the disk is a real
+ * tmpfs; in this process where it is the VFS shim, which only this process
+ * sees (then only the exit status is checked). */
+static int
+run_on_disk (TestFullDisk  *disk,
+             char         **err,
+             ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) test_sayso_binary ());
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+
+  if (!test_full_disk_is_real (disk))
+    {
+      g_autofree char **copy = g_new0 (char *, argv->len + 1);
+
+      memcpy (copy, argv->pdata, argv->len * sizeof (char *));
+      *err = g_strdup ("");
+      return sayso_cli_main ((int) argv->len, copy);
+    }
+
+  switch (argv->len)
+    {
+    case 5:
+      return run (NULL, NULL, err, argv->pdata[1], argv->pdata[2], argv->pdata[3], argv->pdata[4], NULL);
+    case 8:
+      return run (NULL, NULL, err, argv->pdata[1], argv->pdata[2], argv->pdata[3], argv->pdata[4],
+                  argv->pdata[5], argv->pdata[6], argv->pdata[7], NULL);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* A full disk: `sayso submit` says so, stores nothing of the file and loses
+ * nothing stored before; the same file once there is room stores each of
+ * its responses once. */
+static void
+test_submit_full_disk (Cli           *f,
+                       gconstpointer  data)
+{
+  TestFullDisk *disk = test_full_disk_new (8 * 1024 * 1024);
+  g_autofree char *store = g_build_filename (test_full_disk_get_dir (disk), "store.db", NULL);
+  g_autofree char *one = write_file (f, "one.json", "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}");
+  g_autofree char *day = write_file (f, "day.jsonl",
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"monthly\"}}\n"
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"fortnightly\"}}\n"
+    "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}\n");
+  g_autofree char *err = NULL;
+
+  g_assert_cmpint (run_on_disk (disk, &err, "init", "--store", store, "--site", "Cumbria", "--recipient", f->pub, NULL), ==, 0);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_on_disk (disk, &err, "submit", "--store", store, one, NULL), ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  test_full_disk_fill (disk);
+  g_assert_cmpint (run_on_disk (disk, &err, "submit", "--store", store, day, NULL), ==, SAYSO_EXIT_FAILED);
+  if (test_full_disk_is_real (disk))
+    g_assert_nonnull (strstr (err, "store.db: the disk is full; nothing was stored"));
+  g_clear_pointer (&err, g_free);
+
+  test_full_disk_make_room (disk);
+  g_assert_cmpint (run_on_disk (disk, &err, "submit", "--store", store, day, NULL), ==, 0);
+  g_clear_pointer (&err, g_free);
+
+  g_free (f->store);
+  f->store = g_strdup (store);
+  g_assert_cmpint (count (f), ==, 4);
+  test_full_disk_free (disk);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1035,6 +1113,7 @@ main (int   argc,
   ADD ("/cli/submit-deep-nesting", test_submit_deep_nesting);
   ADD ("/cli/submit-deep-line", test_submit_deep_line);
   ADD ("/cli/questionnaire-deep-nesting", test_questionnaire_deep_nesting);
+  ADD ("/cli/submit-full-disk", test_submit_full_disk);
   ADD ("/cli/keys-never-overwritten", test_keys_never_overwritten);
   ADD ("/cli/init-refuses-existing-store", test_init_refuses_existing_store);
   ADD ("/cli/concurrent-submitters", test_concurrent_submitters);

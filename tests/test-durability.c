@@ -329,7 +329,7 @@ store_with (const char   *path,
   return g_steal_pointer (&store);
 }
 
-/* One submit with the fault at its `at`th write or sync; FALSE if it failed. */
+/* One submit with the fault at its `at`th write or sync; TRUE if it failed. */
 static gboolean
 fault_run (const char   *path,
            const guint8 *pk,
@@ -342,21 +342,35 @@ fault_run (const char   *path,
   g_autoptr(SaysoStore) store = store_with (path, pk, before);
   g_autoptr(SaysoResponse) r = tagged ("faulty");
   g_autoptr(GHashTable) present = NULL;
-  gboolean stored;
+  gboolean stored, failed;
 
   test_vfs_set_fault (fault, at);
   stored = sayso_store_submit (store, r, SAYSO_MODE_SELF, &error);
+  failed = !stored;
   if (!stored)
     {
       g_assert_nonnull (error);
       g_assert_true (error->domain == SAYSO_DB_ERROR);
-      g_clear_error (&error);
-
-      /* Never trusted again without a restart. */
       test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
-      g_assert_false (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
-      g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
-      g_clear_error (&error);
+      if (g_error_matches (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FULL))
+        {
+          /* A full disk took nothing: once there is room, the same
+           * handle stores the response, exactly once (checked below). */
+          g_clear_error (&error);
+          g_assert_false (sayso_store_needs_reopen (store));
+          g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+          g_assert_no_error (error);
+          stored = TRUE;
+        }
+      else
+        {
+          g_clear_error (&error);
+          /* Never trusted again without a restart. */
+          g_assert_true (sayso_store_needs_reopen (store));
+          g_assert_false (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+          g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
+          g_clear_error (&error);
+        }
     }
   g_clear_object (&store);
   test_vfs_uninstall ();
@@ -377,7 +391,7 @@ fault_run (const char   *path,
   present = present_tags (path, sk);
   g_assert_cmpuint (g_hash_table_size (present), ==, before + 1);
   g_assert_true (g_hash_table_contains (present, "faulty"));
-  return stored;
+  return failed;
 }
 
 /* How many writes and syncs one submit makes on a store with `before`
@@ -426,7 +440,7 @@ test_fault_at_each_call (gconstpointer data)
   for (guint at = 1; at <= calls_per_submit; at++)
     {
       g_autofree char *path = g_strdup_printf ("%s/store-%u.db", dir, at);
-      failures += !fault_run (path, pk, sk, 1, fault, at);
+      failures += fault_run (path, pk, sk, 1, fault, at);
     }
 
   /* Forty writes spread over the growing submit, and each of its syncs. */
@@ -439,7 +453,7 @@ test_fault_at_each_call (gconstpointer data)
   for (guint k = 0; k < n_points; k++)
     {
       g_autofree char *path = g_strdup_printf ("%s/growing-%u-%u.db", dir, k, points[k]);
-      growth_failures += !fault_run (path, pk, sk, 64, fault, points[k]);
+      growth_failures += fault_run (path, pk, sk, 64, fault, points[k]);
     }
 
   g_test_message ("fault %d at each of %u calls: %u submits failed cleanly; "
@@ -555,6 +569,104 @@ test_power_cut_export (void)
   test_remove_tree (dir);
 }
 
+#define FULL_BEFORE 3
+#define FULL_DURING 6
+
+/* A day on a kiosk whose disk fills up: responses that meet the full disk
+ * wait (in the kiosk, in its queue; here in a list) and are submitted again
+ * through the same store, without a restart, once there is room. Returns how
+ * many of the day's responses the store holds in the end; present_tags()
+ * fails the test if one is there twice. */
+static guint
+full_disk_day (gboolean  old_rule,
+               guint    *n_waited)
+{
+  TestFullDisk *disk = test_full_disk_new (8 * 1024 * 1024);
+  g_autofree char *path = g_build_filename (test_full_disk_get_dir (disk), "store.db", NULL);
+  g_autoptr(GPtrArray) waiting = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) present = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pk[32], sk[32];
+  guint n_present;
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, "Full site", pk, &error);
+  g_assert_no_error (error);
+  _sayso_db_set_poison_when_full (old_rule);
+
+  for (guint i = 0; i < FULL_BEFORE; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("before-%u", i);
+      g_autoptr(SaysoResponse) r = tagged (tag);
+
+      g_assert_true (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error));
+      g_assert_no_error (error);
+    }
+
+  test_full_disk_fill (disk);
+  for (guint i = 0; i < FULL_DURING; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("during-%u", i);
+      g_autoptr(SaysoResponse) r = tagged (tag);
+
+      if (sayso_store_submit (store, r, SAYSO_MODE_SELF, &error))
+        continue;
+      /* The old rule gives the full disk's message once, then its own. */
+      g_assert_error (error, SAYSO_DB_ERROR, (gint) (waiting->len == 0 || !old_rule ? SAYSO_DB_ERROR_FULL : SAYSO_DB_ERROR_IO));
+      g_clear_error (&error);
+      g_ptr_array_add (waiting, g_steal_pointer (&r));
+    }
+  g_assert_cmpuint (waiting->len, >, 0);
+  *n_waited = waiting->len;
+
+  /* Still full: refused again, and the store is not given up on. */
+  g_assert_false (sayso_store_submit (store, g_ptr_array_index (waiting, 0), SAYSO_MODE_SELF, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_true (sayso_store_needs_reopen (store) == old_rule);
+
+  test_full_disk_make_room (disk);
+  for (guint i = 0; i < waiting->len; i++)
+    if (!sayso_store_submit (store, g_ptr_array_index (waiting, i), SAYSO_MODE_SELF, &error))
+      {
+        g_assert_true (old_rule);
+        g_assert_nonnull (strstr (error->message, "until Sayso is restarted"));
+        g_clear_error (&error);
+      }
+  _sayso_db_set_poison_when_full (FALSE);
+  g_clear_object (&store);
+
+  present = present_tags (path, sk);
+  n_present = g_hash_table_size (present);
+  test_full_disk_free (disk);
+  return n_present;
+}
+
+/* A full disk rolls its transaction back and loses nothing: once there is
+ * room, every response that waited is stored through the same handle, and
+ * none twice. */
+static void
+test_full_disk (void)
+{
+  guint waited = 0;
+
+  g_assert_cmpuint (full_disk_day (FALSE, &waited), ==, FULL_BEFORE + FULL_DURING);
+  g_test_message ("%u of %u responses met the full disk and were stored once there was room",
+                  waited, FULL_DURING);
+}
+
+/* The negative control: under the old rule (a full disk stops the handle
+ * for good) the same day loses what waited, and the test above would see it. */
+static void
+test_full_disk_old_rule_loses (void)
+{
+  guint waited = 0;
+
+  g_assert_cmpuint (full_disk_day (TRUE, &waited), ==, FULL_BEFORE + FULL_DURING - waited);
+  g_assert_cmpuint (waited, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -572,6 +684,8 @@ main (int   argc,
   g_test_add_data_func ("/durability/fault/short-write", GINT_TO_POINTER (TEST_VFS_FAULT_SHORT_WRITE), test_fault_at_each_call);
   g_test_add_data_func ("/durability/fault/fsync", GINT_TO_POINTER (TEST_VFS_FAULT_SYNC), test_fault_at_each_call);
   g_test_add_func ("/durability/fault/read-is-not-a-write-error", test_read_error_is_not_a_write_error);
+  g_test_add_func ("/durability/full-disk", test_full_disk);
+  g_test_add_func ("/durability/full-disk-old-rule-loses", test_full_disk_old_rule_loses);
 
   ret = g_test_run ();
   g_object_unref (survey);

@@ -553,6 +553,189 @@ test_submit_all (TestStore     *f,
   }
 }
 
+/* A questionnaire whose one question is free text, at the longest a
+ * questionnaire may allow: nothing else in its record can hide an overrun
+ * of the bound, as the built-in survey's other questions would. */
+#define LONG_TEXT 5000
+
+static SaysoQuestionnaire *
+long_text_questionnaire (void)
+{
+  g_autofree char *json = g_strdup_printf (
+    "{\"format\": 1, \"id\": \"long\", \"version\": 1, \"languages\": [\"en\"],"
+    " \"title\": {\"en\": \"Long\"},"
+    " \"likert\": [{\"id\": \"strongly_agree\", \"label\": {\"en\": \"SA\"}}, {\"id\": \"agree\", \"label\": {\"en\": \"A\"}},"
+    "             {\"id\": \"neither\", \"label\": {\"en\": \"N\"}}, {\"id\": \"disagree\", \"label\": {\"en\": \"D\"}},"
+    "             {\"id\": \"strongly_disagree\", \"label\": {\"en\": \"SD\"}},"
+    "             {\"id\": \"prefer_not_to_say\", \"label\": {\"en\": \"PNS\"}}],"
+    " \"sections\": [{\"id\": \"main\", \"title\": {\"en\": \"Main\"}}],"
+    " \"questions\": [{\"id\": \"say\", \"section\": \"main\", \"kind\": \"text\", \"max_length\": %d,"
+    "                  \"text\": {\"en\": \"Say\"}}]}", LONG_TEXT);
+  g_autoptr(GBytes) bytes = g_bytes_new (json, strlen (json));
+  g_autoptr(GError) error = NULL;
+  SaysoQuestionnaire *q = sayso_questionnaire_new_from_bytes (bytes, "long.json", &error);
+
+  g_assert_no_error (error);
+  return q;
+}
+
+/* What JSON-GLib writes for one character inside a string, quotes aside. */
+static gsize
+json_cost (gunichar c)
+{
+  char utf8[8] = { 0 };
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_VALUE);
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *out = NULL;
+  gsize len = 0;
+
+  g_unichar_to_utf8 (c, utf8);
+  json_node_set_string (node, utf8);
+  json_generator_set_root (generator, node);
+  out = json_generator_to_data (generator, &len);
+  return len - 2;
+}
+
+static char *
+repeated (gunichar c,
+          guint    n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_unichar (text, c);
+  return g_string_free (text, FALSE);
+}
+
+/* Seals a response holding @text (TRUE), or says why not (FALSE). */
+static gboolean
+submit_text (SaysoStore          *store,
+             SaysoQuestionnaire  *q,
+             const char          *text,
+             GError             **error)
+{
+  g_autoptr(SaysoResponse) r = sayso_response_new (q, "en");
+
+  return sayso_response_set_text (r, "say", text, error) && sayso_store_submit (store, r, SAYSO_MODE_PAPER, error);
+}
+
+static void
+assert_one_record_size (const char *path,
+                        gsize       record_size)
+{
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(DISTINCT length(s.sealed)), min(length(s.sealed)), count(*)"
+                                       " FROM responses r JOIN slots s ON s.key = r.slot",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 1);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, (int) (record_size + SAYSO_SEAL_OVERHEAD));
+  g_assert_cmpint (sqlite3_column_int (stmt, 2), >, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+/* Every Unicode character, as a free-text answer at the longest allowed, in
+ * a store whose site name is as long and as costly as it may be: refused
+ * with a message naming the question, or sealed into the record's one size.
+ * The characters are taken by what JSON-GLib really writes for each. */
+static void
+test_padding_bound_every_character (void)
+{
+  g_autoptr(SaysoQuestionnaire) q = long_text_questionnaire ();
+  g_autoptr(GHashTable) classes = g_hash_table_new (NULL, NULL);
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autofree char *site = repeated (0x7f, SAYSO_SITE_MAX_CHARS);
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+  guint8 pk[32], sk[32];
+  guint n_stored = 0;
+
+  sayso_recipient_keypair_new (pk, sk);
+  store = sayso_store_create (path, site, pk, &error);
+  g_assert_no_error (error);
+
+  /* One character of each kind: its UTF-8 length, what JSON-GLib writes
+   * for it, and whether an answer may hold it at all. */
+  {
+    g_autoptr(SaysoResponse) scratch = sayso_response_new (q, "en");
+
+    for (gunichar c = 1; c <= 0x10ffff; c++)
+      {
+        char one[8] = { 0 };
+        gboolean allowed;
+        gsize cost;
+
+        if (c >= 0xd800 && c <= 0xdfff)
+          continue;
+        cost = json_cost (c);
+        g_assert_cmpuint (cost, <=, 6);
+        g_unichar_to_utf8 (c, one);
+        allowed = sayso_response_set_text (scratch, "say", one, NULL);
+        key = GUINT_TO_POINTER ((guint) (strlen (one) << 8 | cost << 1 | allowed));
+        if (!g_hash_table_contains (classes, key))
+          g_hash_table_insert (classes, key, GUINT_TO_POINTER (c));
+      }
+  }
+
+  g_hash_table_iter_init (&iter, classes);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      gunichar c = GPOINTER_TO_UINT (value);
+      g_autofree char *text = repeated (c, LONG_TEXT);
+
+      if (submit_text (store, q, text, &error))
+        {
+          n_stored++;
+          continue;
+        }
+      /* Refused only where it cannot fit, and it is said where. */
+      g_assert_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (error->message, "question \"say\": "));
+      if ((GPOINTER_TO_UINT (key) & 1) == 0)
+        g_assert_cmpuint (c, <, 0x20);
+      else
+        g_assert_cmpuint (c, ==, 0x7f);
+      g_clear_error (&error);
+    }
+  g_test_message ("%u kinds of character, %u stored at %d characters", g_hash_table_size (classes), n_stored, LONG_TEXT);
+  g_assert_cmpuint (n_stored, ==, 5);
+
+  /* DEL takes 6 bytes where the bound allows 4: as many as fit are taken. */
+  {
+    g_autofree char *most = repeated (0x7f, 4 * LONG_TEXT / 6);
+    g_autofree char *one_more = repeated (0x7f, 4 * LONG_TEXT / 6 + 1);
+
+    g_assert_true (submit_text (store, q, most, &error));
+    g_assert_no_error (error);
+    g_assert_false (submit_text (store, q, one_more, &error));
+    g_assert_error (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "DEL"));
+    g_clear_error (&error);
+  }
+
+  g_clear_object (&store);
+  assert_one_record_size (path, sayso_questionnaire_get_record_size (q));
+  test_remove_tree (dir);
+}
+
+/* The negative control: the same long question full of DELs, which the old
+ * check (at most max_length characters) let through, is more than its
+ * record can hold; the test above would see it refused by the sealer. */
+static void
+test_padding_bound_old_check_overflows (void)
+{
+  g_autoptr(SaysoQuestionnaire) q = long_text_questionnaire ();
+
+  g_assert_cmpuint (json_cost (0x7f) * LONG_TEXT, >, sayso_questionnaire_get_record_size (q));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -577,6 +760,8 @@ main (int   argc,
   ADD ("/store/retry-is-idempotent", test_retry_is_idempotent);
 #undef ADD
   g_test_add_func ("/store/bad-site-names", test_bad_site_names);
+  g_test_add_func ("/store/padding-bound/every-character", test_padding_bound_every_character);
+  g_test_add_func ("/store/padding-bound/old-check-overflows", test_padding_bound_old_check_overflows);
   g_test_add_func ("/store/migration-from-v1", test_migration_from_v1);
   g_test_add_func ("/store/refuses-foreign-files", test_refuses_foreign_files);
 

@@ -15,6 +15,7 @@
 
 #include "sayso-export.h"
 #include "sayso-staff-view.h"
+#include "sayso-submit-queue.h"
 
 typedef enum
 {
@@ -33,6 +34,7 @@ struct _SaysoStaffView
   GtkLabel        *pin_message;
   GtkLabel        *counts;
   GtkLabel        *menu_message;
+  GtkWidget       *retry_button;
   GtkLabel        *export_message;
   GtkSpinner      *export_spinner;
   GtkBox          *targets;
@@ -45,6 +47,7 @@ struct _SaysoStaffView
   GtkLabel        *settings_message;
 
   SaysoStore      *store;
+  SaysoSubmitQueue *queue;
   SaysoStaffGate  *gate;
   SaysoClockFunc   clock;
   GVolumeMonitor  *monitor;
@@ -110,6 +113,8 @@ update_counts (SaysoStaffView *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   gint64 total = 0, awaiting = 0, damaged = 0;
+  guint n_pending = self->queue ? sayso_submit_queue_get_n_pending (self->queue) : 0;
+  guint n_refused = self->queue ? sayso_submit_queue_get_n_refused (self->queue) : 0;
 
   if (self->store == NULL || !sayso_store_count (self->store, &total, &awaiting, &error) ||
       !sayso_store_count_damaged (self->store, &damaged, &error))
@@ -121,6 +126,25 @@ update_counts (SaysoStaffView *self)
   /* Counts only: staff never see what anyone answered. */
   text = g_strdup_printf (_("Sent today on this screen: %u\nWaiting to be exported: %" G_GINT64_FORMAT),
                           self->submitted_today, awaiting);
+  /* Answer sheets only in memory: a restart now would lose them. */
+  if (n_pending > 0)
+    {
+      g_autofree char *counts = g_steal_pointer (&text);
+      text = g_strdup_printf (g_dngettext (NULL, "%s\n%u answer sheet is waiting to be saved: do not restart the "
+                                                 "kiosk until it is saved",
+                                           "%s\n%u answer sheets are waiting to be saved: do not restart the "
+                                           "kiosk until they are saved", n_pending),
+                              counts, n_pending);
+    }
+  if (n_refused > 0)
+    {
+      g_autofree char *counts = g_steal_pointer (&text);
+      text = g_strdup_printf (g_dngettext (NULL, "%s\n%u answer sheet could not be saved and was deleted "
+                                                 "(please tell the inspection team)",
+                                           "%s\n%u answer sheets could not be saved and were deleted "
+                                           "(please tell the inspection team)", n_refused),
+                              counts, n_refused);
+    }
   /* However they came to be set aside, and whatever became of that export. */
   if (damaged > 0)
     {
@@ -132,7 +156,8 @@ update_counts (SaysoStaffView *self)
                               counts, damaged);
     }
   gtk_label_set_label (self->counts, text);
-  set_message (self->menu_message, self->last_error);
+  gtk_widget_set_visible (self->retry_button, n_pending > 0);
+  set_message (self->menu_message, self->queue ? sayso_submit_queue_get_last_error (self->queue) : self->last_error);
 }
 
 static void touch (SaysoStaffView *self);
@@ -200,6 +225,7 @@ update_actions (SaysoStaffView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-export", g_strcmp0 (page, "menu") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-settings", g_strcmp0 (page, "menu") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-new-pin", g_strcmp0 (page, "menu") == 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.retry", g_strcmp0 (page, "menu") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-menu", !on_pin && !self->exporting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.export-to", g_strcmp0 (page, "export") == 0 && !self->exporting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.save-settings", g_strcmp0 (page, "settings") == 0);
@@ -390,6 +416,28 @@ show_new_pin_cb (GtkWidget  *widget,
   touch (self);
   set_message (self->pin_message, NULL);
   set_pin_mode (self, PIN_NEW);
+}
+
+static void
+retry_cb (GtkWidget  *widget,
+          const char *action_name,
+          GVariant   *parameter)
+{
+  SaysoStaffView *self = SAYSO_STAFF_VIEW (widget);
+
+  touch (self);
+  if (self->queue == NULL)
+    return;
+  /* The counts and the message follow through the queue's notifications. */
+  sayso_submit_queue_retry_now (self->queue);
+  update_counts (self);
+}
+
+static void
+queue_changed (SaysoStaffView *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "menu") == 0)
+    update_counts (self);
 }
 
 static void
@@ -782,6 +830,9 @@ sayso_staff_view_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->monitor, self);
   g_clear_object (&self->monitor);
   g_clear_object (&self->gate);
+  if (self->queue)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_clear_object (&self->queue);
   g_clear_object (&self->store);
   g_clear_pointer (&self->settings_file, g_free);
   g_clear_pointer (&self->export_folder, g_free);
@@ -815,6 +866,7 @@ sayso_staff_view_class_init (SaysoStaffViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, pin_message);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, counts);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, menu_message);
+  gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, retry_button);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, export_message);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, export_spinner);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, targets);
@@ -834,6 +886,7 @@ sayso_staff_view_class_init (SaysoStaffViewClass *klass)
   gtk_widget_class_install_action (widget_class, "staff.show-export", NULL, show_export_cb);
   gtk_widget_class_install_action (widget_class, "staff.show-settings", NULL, show_settings_cb);
   gtk_widget_class_install_action (widget_class, "staff.show-new-pin", NULL, show_new_pin_cb);
+  gtk_widget_class_install_action (widget_class, "staff.retry", NULL, retry_cb);
   gtk_widget_class_install_action (widget_class, "staff.export-to", "s", export_to_cb);
   gtk_widget_class_install_action (widget_class, "staff.save-settings", NULL, save_settings_cb);
   gtk_widget_class_install_action (widget_class, "staff.close", NULL, close_cb);
@@ -894,6 +947,25 @@ sayso_staff_view_set_store (SaysoStaffView *self,
   g_clear_object (&self->gate);
   self->gate = sayso_staff_gate_new (store);
   sayso_staff_gate_set_clock (self->gate, self->clock);
+}
+
+/* The kiosk's answer sheets waiting in memory: the menu counts them and
+ * offers to try again once staff have freed space. */
+void
+sayso_staff_view_set_queue (SaysoStaffView   *self,
+                            SaysoSubmitQueue *queue)
+{
+  g_return_if_fail (SAYSO_IS_STAFF_VIEW (self));
+  g_return_if_fail (queue == NULL || SAYSO_IS_SUBMIT_QUEUE (queue));
+
+  if (self->queue)
+    g_signal_handlers_disconnect_by_data (self->queue, self);
+  g_set_object (&self->queue, queue);
+  if (queue)
+    {
+      g_signal_connect_swapped (queue, "notify::n-pending", G_CALLBACK (queue_changed), self);
+      g_signal_connect_swapped (queue, "notify::last-error", G_CALLBACK (queue_changed), self);
+    }
 }
 
 void

@@ -5,6 +5,7 @@
 
 #include "sayso-staff.h"
 #include "sayso-store.h"
+#include "sayso-submit-queue.h"
 
 G_BEGIN_DECLS
 
@@ -17,6 +18,8 @@ G_DECLARE_FINAL_TYPE (SaysoStaffView, sayso_staff_view, SAYSO, STAFF_VIEW, GtkWi
 SaysoStaffView *sayso_staff_view_new                (void);
 void            sayso_staff_view_set_store          (SaysoStaffView *self,
                                                      SaysoStore     *store);
+void            sayso_staff_view_set_queue          (SaysoStaffView   *self,
+                                                     SaysoSubmitQueue *queue);
 void            sayso_staff_view_set_settings_file  (SaysoStaffView *self,
                                                      const char     *path);
 void            sayso_staff_view_set_export_folder  (SaysoStaffView *self,

@@ -65,8 +65,14 @@ static const Pair strings[SAYSO_N_STRINGS] = {
                               "Mae eich atebion wedi'u cloi. Does neb yma'n gallu eu darllen." },
   [SAYSO_STR_THANKS_RETURN] = { "You can walk away now.", "Gallwch chi gerdded i ffwrdd nawr." },
   [SAYSO_STR_PENDING_TITLE] = { "Thank you", "Diolch" },
-  [SAYSO_STR_PENDING_BODY] = { "Your answers are safe on this screen. We will keep trying.",
-                               "Mae eich atebion yn ddiogel ar y sgrin hon. Byddwn ni'n dal i drio." },
+  /* Only the store's acknowledgement makes answers "locked": until then they
+   * are in the kiosk's memory, and a restart would lose them. */
+  [SAYSO_STR_PENDING_BODY] = { "Your answers are waiting to be saved on this kiosk. Staff have been told.",
+                               "Mae eich atebion yn aros i gael eu cadw ar y ciosg hwn. Mae'r staff wedi cael gwybod." },
+  [SAYSO_STR_REFUSED_TITLE] = { "Sorry", "Mae'n ddrwg gennym ni" },
+  [SAYSO_STR_REFUSED_BODY] = { "Your answers could not be saved, and they have been deleted. Please tell a member of staff.",
+                               "Doedd dim modd cadw eich atebion, ac maen nhw wedi cael eu dileu. "
+                               "Dywedwch wrth aelod o'r staff, os gwelwch yn dda." },
   [SAYSO_STR_KEY_SHIFT] = { "Capital letter", "Priflythyren" },
   [SAYSO_STR_KEY_BACKSPACE] = { "Delete a letter", "Dileu llythyren" },
   [SAYSO_STR_KEY_SPACE] = { "Space", "Bwlch" },

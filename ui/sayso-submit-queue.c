@@ -5,12 +5,18 @@
  * out of every widget, and is retried until it is stored. Nothing is lost and
  * the next respondent sees nothing of it. The error text is for staff; it
  * never holds an answer, because the store's errors are about the store.
+ *
+ * Nothing here writes to the log: journald stamps every line with the time,
+ * so "could not store a response" at 10:32 would date one person. Staff mode
+ * shows the counts instead (n-pending, n-refused) and the last error.
  */
 #define G_LOG_DOMAIN "sayso-submit-queue"
 
 #include "sayso-submit-queue-private.h"
 
 #define DEFAULT_RETRY_MSEC 5000
+/* Retries wait twice as long after each failure, up to this many intervals. */
+#define MAX_BACKOFF_SHIFT 3
 
 typedef struct
 {
@@ -27,6 +33,10 @@ struct _SaysoSubmitQueue
   char            *last_error;
   guint            retry_source;
   guint            retry_msec;
+  guint            n_failed_tries;   /* since the last success: the back-off */
+  guint            n_refused;
+  Pending         *last;             /* the latest pushed, while it waits */
+  SaysoSubmitOutcome last_outcome;
   SaysoSubmitFunc  submit;
 };
 
@@ -37,6 +47,8 @@ enum {
   PROP_STORE,
   PROP_LAST_ERROR,
   PROP_N_PENDING,
+  PROP_N_REFUSED,
+  PROP_LAST_OUTCOME,
   N_PROPS
 };
 static GParamSpec *properties[N_PROPS];
@@ -66,11 +78,28 @@ set_last_error (SaysoSubmitQueue *self,
 
 static gboolean retry_cb (gpointer user_data);
 
+/* The latest response has left the queue: the thank-you on the screen may
+ * have to say something else now. */
+static void
+settle (SaysoSubmitQueue   *self,
+        Pending            *pending,
+        SaysoSubmitOutcome  outcome)
+{
+  if (pending != self->last)
+    return;
+  self->last = NULL;
+  self->last_outcome = outcome;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_OUTCOME]);
+}
+
 static void
 schedule_retry (SaysoSubmitQueue *self)
 {
+  guint shift = MIN (self->n_failed_tries, MAX_BACKOFF_SHIFT);
+
+  self->n_failed_tries++;
   if (self->retry_source == 0 && !g_queue_is_empty (&self->pending))
-    self->retry_source = g_timeout_add (self->retry_msec, retry_cb, self);
+    self->retry_source = g_timeout_add (self->retry_msec << shift, retry_cb, self);
 }
 
 /* A response the store refuses for what it is (not for the state of the
@@ -91,6 +120,21 @@ flush (SaysoSubmitQueue *self)
   gboolean had_permanent = FALSE;
   Pending *pending;
 
+  /* After a failed write or sync the store's handle writes nothing more:
+   * the file is opened again, as a restart would, instead of retrying a
+   * dead handle. (A full disk leaves the handle good: it is retried as it is.) */
+  if (!g_queue_is_empty (&self->pending) && sayso_store_needs_reopen (self->store))
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!sayso_store_reopen (self->store, &error))
+        {
+          set_last_error (self, error->message);
+          schedule_retry (self);
+          return FALSE;
+        }
+    }
+
   while ((pending = g_queue_peek_head (&self->pending)))
     {
       g_autoptr(GError) error = NULL;
@@ -103,17 +147,18 @@ flush (SaysoSubmitQueue *self)
                * response behind it. Errors name questions, never answers. */
               g_autofree char *message = g_strdup_printf ("A response could not be stored and was discarded: %s",
                                                           error->message);
-              g_message ("%s", message);
               set_last_error (self, message);
               g_queue_pop_head (&self->pending);
+              settle (self, pending, SAYSO_SUBMIT_REFUSED);
               pending_free (pending);
+              self->n_refused++;
+              g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_REFUSED]);
               g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
               n_before = self->pending.length;
               had_permanent = TRUE;
               continue;
             }
 
-          g_message ("Could not store a response, will retry: %s", error->message);
           set_last_error (self, error->message);
           if (self->pending.length != n_before)
             g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
@@ -122,10 +167,12 @@ flush (SaysoSubmitQueue *self)
         }
 
       g_queue_pop_head (&self->pending);
+      settle (self, pending, SAYSO_SUBMIT_STORED);
       pending_free (pending);
       g_signal_emit (self, signals[STORED], 0);
     }
 
+  self->n_failed_tries = 0;
   if (!had_permanent)
     set_last_error (self, NULL);
   if (self->pending.length != n_before)
@@ -191,6 +238,12 @@ sayso_submit_queue_get_property (GObject    *object,
     case PROP_N_PENDING:
       g_value_set_uint (value, self->pending.length);
       break;
+    case PROP_N_REFUSED:
+      g_value_set_uint (value, self->n_refused);
+      break;
+    case PROP_LAST_OUTCOME:
+      g_value_set_int (value, self->last_outcome);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -233,6 +286,14 @@ sayso_submit_queue_class_init (SaysoSubmitQueueClass *klass)
   properties[PROP_N_PENDING] =
     g_param_spec_uint ("n-pending", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* Responses the store refused for what they are, and that were discarded. */
+  properties[PROP_N_REFUSED] =
+    g_param_spec_uint ("n-refused", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /* What became of the latest response pushed (a SaysoSubmitOutcome). */
+  properties[PROP_LAST_OUTCOME] =
+    g_param_spec_int ("last-outcome", NULL, NULL, SAYSO_SUBMIT_STORED, SAYSO_SUBMIT_REFUSED, SAYSO_SUBMIT_STORED,
+                      G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[STORED] =
@@ -269,29 +330,32 @@ sayso_submit_queue_get_store (SaysoSubmitQueue *self)
  * sayso_submit_queue_push:
  * @response: (transfer full): the queue owns it from now on and wipes it once stored
  *
- * Returns: %TRUE if @response (and everything waiting before it) is stored
- * now, %FALSE if it waits for a retry.
+ * Returns: whether @response is stored now, waits in memory for a retry,
+ * or was refused for good (it can never be stored, and is gone).
  */
-gboolean
+SaysoSubmitOutcome
 sayso_submit_queue_push (SaysoSubmitQueue *self,
                          SaysoResponse    *response,
                          SaysoMode         mode)
 {
   Pending *pending;
 
-  g_return_val_if_fail (SAYSO_IS_SUBMIT_QUEUE (self), FALSE);
-  g_return_val_if_fail (SAYSO_IS_RESPONSE (response), FALSE);
+  g_return_val_if_fail (SAYSO_IS_SUBMIT_QUEUE (self), SAYSO_SUBMIT_WAITING);
+  g_return_val_if_fail (SAYSO_IS_RESPONSE (response), SAYSO_SUBMIT_WAITING);
 
   pending = g_new0 (Pending, 1);
   pending->response = response;
   pending->mode = mode;
   g_queue_push_tail (&self->pending, pending);
+  self->last = pending;
+  self->last_outcome = SAYSO_SUBMIT_WAITING;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_OUTCOME]);
 
   /* Behind a failed one, wait for the timer rather than hammer the store. */
-  if (self->retry_source != 0)
-    return FALSE;
-  return flush (self);
+  if (self->retry_source == 0)
+    flush (self);
+  return self->last_outcome;
 }
 
 guint
@@ -299,6 +363,20 @@ sayso_submit_queue_get_n_pending (SaysoSubmitQueue *self)
 {
   g_return_val_if_fail (SAYSO_IS_SUBMIT_QUEUE (self), 0);
   return self->pending.length;
+}
+
+SaysoSubmitOutcome
+sayso_submit_queue_get_last_outcome (SaysoSubmitQueue *self)
+{
+  g_return_val_if_fail (SAYSO_IS_SUBMIT_QUEUE (self), SAYSO_SUBMIT_STORED);
+  return self->last_outcome;
+}
+
+guint
+sayso_submit_queue_get_n_refused (SaysoSubmitQueue *self)
+{
+  g_return_val_if_fail (SAYSO_IS_SUBMIT_QUEUE (self), 0);
+  return self->n_refused;
 }
 
 const char *
@@ -322,6 +400,8 @@ sayso_submit_queue_retry_now (SaysoSubmitQueue *self)
 {
   g_return_val_if_fail (SAYSO_IS_SUBMIT_QUEUE (self), FALSE);
   g_clear_handle_id (&self->retry_source, g_source_remove);
+  /* Someone freed space and asks now: the next failure waits the shortest time. */
+  self->n_failed_tries = 0;
   return flush (self);
 }
 

@@ -76,6 +76,7 @@ struct _SaysoWindow
   /* Built in code */
   GtkWidget            *first_language_button;
   GtkWidget            *text_size_buttons[3];
+  GtkImage             *thanks_icon;
   SaysoTextPair        *thanks_title;
   SaysoTextPair        *thanks_body;
   SaysoTextPair        *thanks_return;
@@ -94,7 +95,7 @@ struct _SaysoWindow
   SaysoPage             page;
   int                   question_index;
   char                 *language;
-  gboolean              pending_thanks;   /* the thank-you says "we will keep trying" */
+  SaysoSubmitOutcome    thanks_outcome;   /* what the thank-you says became of the answers */
 
   guint                 text_size;
   gboolean              high_contrast;
@@ -409,11 +410,54 @@ build_submit (SaysoWindow *self)
   gtk_box_append (self->submit_page, send);
 }
 
+/* "Locked" only once the store has the answers; never the normal thank-you
+ * for answers that are gone. */
+static SaysoStringId
+thanks_title_id (SaysoWindow *self)
+{
+  switch (self->thanks_outcome)
+    {
+    case SAYSO_SUBMIT_WAITING:
+      return SAYSO_STR_PENDING_TITLE;
+    case SAYSO_SUBMIT_REFUSED:
+      return SAYSO_STR_REFUSED_TITLE;
+    case SAYSO_SUBMIT_STORED:
+    default:
+      return SAYSO_STR_THANKS_TITLE;
+    }
+}
+
+static SaysoStringId
+thanks_body_id (SaysoWindow *self)
+{
+  switch (self->thanks_outcome)
+    {
+    case SAYSO_SUBMIT_WAITING:
+      return SAYSO_STR_PENDING_BODY;
+    case SAYSO_SUBMIT_REFUSED:
+      return SAYSO_STR_REFUSED_BODY;
+    case SAYSO_SUBMIT_STORED:
+    default:
+      return SAYSO_STR_THANKS_BODY;
+    }
+}
+
+/* A tick says done: only for answers the store has; a warning for answers
+ * that are gone. */
+static void
+set_thanks_icon (SaysoWindow *self)
+{
+  gtk_image_set_from_icon_name (self->thanks_icon, self->thanks_outcome == SAYSO_SUBMIT_REFUSED
+                                                   ? "dialog-warning-symbolic" : "object-select-symbolic");
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_icon), self->thanks_outcome != SAYSO_SUBMIT_WAITING);
+}
+
 static void
 build_thanks (SaysoWindow *self)
 {
   GtkWidget *image = gtk_image_new_from_icon_name ("object-select-symbolic");
 
+  self->thanks_icon = GTK_IMAGE (image);
   gtk_widget_add_css_class (image, "thanks-icon");
   gtk_box_append (self->thanks_page, image);
   self->thanks_title = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-title", SAYSO_STR_THANKS_TITLE);
@@ -485,8 +529,9 @@ update_texts (SaysoWindow *self)
   set_pair (self, self->confirm_body, SAYSO_STR_START_AGAIN_BODY);
   set_pair (self, self->confirm_no_label, SAYSO_STR_START_AGAIN_NO);
   set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
-  set_pair (self, self->thanks_title, self->pending_thanks ? SAYSO_STR_PENDING_TITLE : SAYSO_STR_THANKS_TITLE);
-  set_pair (self, self->thanks_body, self->pending_thanks ? SAYSO_STR_PENDING_BODY : SAYSO_STR_THANKS_BODY);
+  set_pair (self, self->thanks_title, thanks_title_id (self));
+  set_pair (self, self->thanks_body, thanks_body_id (self));
+  set_thanks_icon (self);
 
   set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
   set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
@@ -610,8 +655,8 @@ dup_speech (SaysoWindow *self)
                               sayso_string (SAYSO_STR_SUBMIT_BODY, lang));
     case SAYSO_PAGE_THANKS:
       return g_strdup_printf ("%s. %s %s",
-                              sayso_string (self->pending_thanks ? SAYSO_STR_PENDING_TITLE : SAYSO_STR_THANKS_TITLE, lang),
-                              sayso_string (self->pending_thanks ? SAYSO_STR_PENDING_BODY : SAYSO_STR_THANKS_BODY, lang),
+                              sayso_string (thanks_title_id (self), lang),
+                              sayso_string (thanks_body_id (self), lang),
                               sayso_string (SAYSO_STR_THANKS_RETURN, lang));
     default:
       return g_strdup ("");
@@ -819,7 +864,7 @@ go_home (SaysoWindow *self)
 {
   g_clear_handle_id (&self->thanks_source, g_source_remove);
   forget_respondent (self);
-  self->pending_thanks = FALSE;
+  self->thanks_outcome = SAYSO_SUBMIT_STORED;
   /* Staff-assisted or paper is for one survey; the next person is on their own. */
   self->mode = SAYSO_MODE_SELF;
   show_page (self, SAYSO_PAGE_WELCOME);
@@ -836,7 +881,7 @@ thanks_timeout_cb (gpointer user_data)
 }
 
 /* Hands the answers to the queue and gives the window a fresh session. */
-static gboolean
+static SaysoSubmitOutcome
 send_response (SaysoWindow *self)
 {
   SaysoResponse *sent = g_steal_pointer (&self->response);
@@ -1009,15 +1054,15 @@ submit_action (GtkWidget  *widget,
 {
   SaysoWindow *self = SAYSO_WINDOW (widget);
   g_autofree char *language = g_strdup (self->language);
-  gboolean stored;
+  SaysoSubmitOutcome outcome;
 
-  stored = send_response (self);
+  outcome = send_response (self);
   forget_respondent (self);
 
   /* The thank-you is in the respondent's language; nothing else of theirs stays. */
   g_free (self->language);
   self->language = g_steal_pointer (&language);
-  self->pending_thanks = !stored;
+  self->thanks_outcome = outcome;
   show_page (self, SAYSO_PAGE_THANKS);
   self->thanks_source = g_timeout_add_seconds (THANKS_SECONDS, thanks_timeout_cb, self);
 }
@@ -1275,6 +1320,24 @@ queue_error_changed (SaysoSubmitQueue *queue,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_marker), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   sayso_string (SAYSO_STR_STORE_PROBLEM, self->config->default_language), -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+/* The answers on the thank-you were waiting and have now been stored (or
+ * refused for good): the screen says so while it is still up. */
+static void
+queue_outcome_changed (SaysoSubmitQueue *queue,
+                       GParamSpec       *pspec,
+                       SaysoWindow      *self)
+{
+  SaysoSubmitOutcome outcome = sayso_submit_queue_get_last_outcome (queue);
+
+  if (self->page != SAYSO_PAGE_THANKS || self->thanks_outcome != SAYSO_SUBMIT_WAITING ||
+      outcome == SAYSO_SUBMIT_WAITING)
+    return;
+  self->thanks_outcome = outcome;
+  set_pair (self, self->thanks_title, thanks_title_id (self));
+  set_pair (self, self->thanks_body, thanks_body_id (self));
+  set_thanks_icon (self);
 }
 
 static void
@@ -1545,6 +1608,7 @@ sayso_window_new (GtkApplication         *application,
   self->language = g_strdup (self->config->default_language);
   self->response = sayso_response_new (questionnaire, self->language);
   g_signal_connect (self->queue, "notify::last-error", G_CALLBACK (queue_error_changed), self);
+  g_signal_connect (self->queue, "notify::last-outcome", G_CALLBACK (queue_outcome_changed), self);
   sayso_store_prepare (store);
 
   build_welcome (self);
@@ -1554,6 +1618,7 @@ sayso_window_new (GtkApplication         *application,
 
   self->staff_view = sayso_staff_view_new ();
   sayso_staff_view_set_store (self->staff_view, store);
+  sayso_staff_view_set_queue (self->staff_view, self->queue);
   sayso_staff_view_set_export_folder (self->staff_view, self->config->export_folder);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");
