@@ -108,6 +108,12 @@ static const char * const migrations[] = {
   "CREATE TABLE damaged ("
   "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE"
   ") WITHOUT ROWID;",
+
+  /* 5 -> 6: the wrong staff PINs in a row. Kept in the store so that a
+   * restart of the kiosk (which the unit does in two seconds) does not give
+   * five more tries. A count, never a time: the store keeps no time finer
+   * than a day. */
+  "ALTER TABLE kiosk ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
@@ -1076,6 +1082,50 @@ sayso_db_set_pin_hash (SaysoDb     *db,
 
   if (rc != SQLITE_DONE)
     return set_write_error (db, rc, "saving the staff PIN", error);
+  return TRUE;
+}
+
+gboolean
+sayso_db_get_pin_failures (SaysoDb  *db,
+                           guint    *failures,
+                           GError  **error)
+{
+  int result = 0;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (failures != NULL, FALSE);
+
+  if ((rc = query_int (db, "SELECT pin_failures FROM kiosk", &result)) != SQLITE_OK)
+    return set_error (db, rc, "reading the count of wrong staff PINs", error);
+
+  *failures = (guint) MAX (result, 0);
+  return TRUE;
+}
+
+gboolean
+sayso_db_set_pin_failures (SaysoDb  *db,
+                           guint     failures,
+                           GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (!writable (db, error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db->handle, "UPDATE kiosk SET pin_failures = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int (stmt, 1, (int) MIN (failures, (guint) G_MAXINT));
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_write_error (db, rc, "saving the count of wrong staff PINs", error);
   return TRUE;
 }
 
