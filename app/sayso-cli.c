@@ -513,7 +513,7 @@ cmd_set_pin (int    argc,
   };
 
   context = command_context (NULL,
-                             "Set the staff PIN (4 to 12 digits), read from standard input.\n"
+                             "Set the staff PIN (6 to 12 digits), read from standard input.\n"
                              "Only an Argon2id hash of it is kept.", entries);
   if (!parse_options (context, &argc, &argv, &code))
     return code;

@@ -435,7 +435,7 @@ test_set_pin (Cli           *f,
   g_assert_cmpstr (out, ==, "The staff PIN is set.\n");
   g_assert_false (test_file_contains (f->store, "90817263"));
   g_assert_cmpint (run ("12\n", NULL, &err, "set-pin", "--store", f->store, NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "a staff PIN is 4 to 12 digits"));
+  g_assert_nonnull (strstr (err, "a staff PIN is 6 to 12 digits"));
   g_assert_cmpint (run (NULL, NULL, &err2, "set-pin", "--store", f->store, "1234", NULL), ==, 2);
   g_assert_nonnull (strstr (err2, "read from standard input"));
 }
@@ -449,15 +449,15 @@ test_setup (Cli           *f,
 
   /* A bad PIN leaves nothing behind. */
   g_assert_cmpint (run ("12\n", NULL, &err, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "a staff PIN is 4 to 12 digits"));
+  g_assert_nonnull (strstr (err, "a staff PIN is 6 to 12 digits"));
   g_assert_false (g_file_test (store, G_FILE_TEST_EXISTS));
 
-  g_assert_cmpint (run ("97531\n", &out, NULL, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 0);
+  g_assert_cmpint (run ("975312\n", &out, NULL, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "set up for site “Dorset”"));
   g_assert_nonnull (strstr (out, "sayso-kiosk-public-key "));
-  g_assert_false (test_file_contains (store, "97531"));
+  g_assert_false (test_file_contains (store, "975312"));
 
-  g_assert_cmpint (run ("97531\n", NULL, &err2, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 1);
+  g_assert_cmpint (run ("975312\n", NULL, &err2, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 1);
   g_assert_nonnull (strstr (err2, "cannot create the store"));
 }
 

@@ -212,7 +212,7 @@ set_pin_mode (SaysoStaffView *self,
 {
   static const char * const titles[] = {
     N_("Staff PIN"),
-    N_("Choose a new staff PIN (4 to 12 digits)"),
+    N_("Choose a new staff PIN (6 to 12 digits)"),
     N_("Type the new PIN again"),
   };
 

@@ -56,7 +56,7 @@ static void
 set_pin (KioskFixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_assert_true (sayso_store_set_pin (fixture->store.store, "5555", &error));
+  g_assert_true (sayso_store_set_pin (fixture->store.store, "555555", &error));
 }
 
 static void
@@ -70,7 +70,7 @@ test_modes (KioskFixture  *fixture,
   set_pin (fixture);
   window = kiosk_fixture_open (fixture, FALSE);
 
-  unlock (window, "5555");
+  unlock (window, "555555");
   staff_do (window, "staff.start-survey", "staff");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
   g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_STAFF);
@@ -80,7 +80,7 @@ test_modes (KioskFixture  *fixture,
   _sayso_window_thanks_timeout (window);
   g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_SELF);
 
-  unlock (window, "5555");
+  unlock (window, "555555");
   staff_do (window, "staff.start-survey", "paper");
   answer_one_and_send (window);
   _sayso_window_thanks_timeout (window);
@@ -102,7 +102,7 @@ test_modes (KioskFixture  *fixture,
   g_assert_cmpuint (n_self, ==, 1);
 
   /* Counts, never answers. */
-  unlock (window, "5555");
+  unlock (window, "555555");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (window), "staff-counts"))),
                             "Sent today on this screen: 3"));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (window), "staff-counts"))),
@@ -161,7 +161,7 @@ save_settings (SaysoWindow *window,
 {
   GtkWidget *root = GTK_WIDGET (window);
 
-  unlock (window, "5555");
+  unlock (window, "555555");
   staff_do (window, "staff.show-settings", NULL);
   gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-welsh-first")), welsh_first);
   gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-bilingual")), bilingual);

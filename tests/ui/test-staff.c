@@ -122,20 +122,20 @@ test_first_start_sets_pin (Fixture       *f,
   sayso_staff_view_open (f->view);
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
 
-  type_pin (f, "2468");
-  type_pin (f, "2469");
+  type_pin (f, "246824");
+  type_pin (f, "246924");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "not the same"));
   g_assert_false (sayso_store_has_pin (f->base.store));
 
-  type_pin (f, "2468");
-  type_pin (f, "2468");
+  type_pin (f, "246824");
+  type_pin (f, "246824");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
   g_assert_true (sayso_store_has_pin (f->base.store));
 
   /* And now it asks for it. */
   sayso_staff_view_close (f->view);
   sayso_staff_view_open (f->view);
-  type_pin (f, "2468");
+  type_pin (f, "246824");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
 }
 
@@ -143,33 +143,33 @@ static void
 test_wrong_pin_delays_and_lockout (Fixture       *f,
                                    gconstpointer  data)
 {
-  set_pin (f, "13579");
+  set_pin (f, "135791");
   sayso_staff_view_open (f->view);
 
-  type_pin (f, "0000");
+  type_pin (f, "000000");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 1 seconds"));
 
   /* While it waits, even the right PIN does not open it. */
-  type_pin (f, "13579");
+  type_pin (f, "135791");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Please wait 1 more seconds"));
 
   for (guint i = 1; i < 4; i++)
     {
       fake_now += ((gint64) 1 << (i - 1)) * G_USEC_PER_SEC;
-      type_pin (f, "0000");
+      type_pin (f, "000000");
     }
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 8 seconds"));
   fake_now += 8 * G_USEC_PER_SEC;
-  type_pin (f, "0000");
+  type_pin (f, "000000");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "locked for 5 minutes"));
 
   fake_now += 299 * G_USEC_PER_SEC;
-  type_pin (f, "13579");
+  type_pin (f, "135791");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
   fake_now += 1 * G_USEC_PER_SEC;
-  type_pin (f, "13579");
+  type_pin (f, "135791");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
 }
 
@@ -187,10 +187,10 @@ test_idle_close (Fixture       *f,
   gboolean done = FALSE;
   guint timeout;
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_set_idle_seconds (f->view, 1);
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
   g_assert_cmpuint (f->closed, ==, 0);
 
@@ -210,9 +210,9 @@ static void
 test_start_survey_modes (Fixture       *f,
                          gconstpointer  data)
 {
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   press (f, "staff.start-survey", "paper");
   g_assert_cmpint (f->started_mode, ==, SAYSO_MODE_PAPER);
   g_assert_cmpuint (f->closed, ==, 1);
@@ -241,9 +241,9 @@ test_export_to_folder (Fixture       *f,
       g_assert_true (sayso_store_submit (f->base.store, r, SAYSO_MODE_SELF, &error));
     }
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   press (f, "staff.show-export", NULL);
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "export");
   press (f, "staff.export-to", f->folder);
@@ -296,9 +296,9 @@ test_export_sets_damaged_aside (Fixture       *f,
     g_error ("%s", message);
   sqlite3_close (db);
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   g_assert_false (shows_text (GTK_WIDGET (f->view), "Damaged by the disk"));
   press (f, "staff.show-export", NULL);
   g_test_expect_message ("sayso-export", G_LOG_LEVEL_WARNING, "*is damaged*never exported*");
@@ -323,9 +323,9 @@ test_settings (Fixture       *f,
   g_autofree char *language = NULL;
   gint64 keep = 0;
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   press (f, "staff.show-settings", NULL);
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "settings");
   press (f, "staff.save-settings", NULL);
