@@ -207,6 +207,71 @@ test_language_settings (KioskFixture  *fixture,
   g_assert_cmpstr (first_language_button (window), ==, "language:en");
 }
 
+/* The kiosk, full screen, over a store made with sayso init (no PIN): the
+ * first person to hold the corner is told the kiosk is not set up, and is
+ * never offered to choose the PIN. */
+static void
+test_kiosk_without_pin (KioskFixture  *fixture,
+                        gconstpointer  data)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
+  SaysoStaffView *view = _sayso_window_get_staff_view (window);
+  GtkWidget *notice;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
+  ui_iterate ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "not-set-up");
+  notice = ui_find (GTK_WIDGET (window), "staff-not-set-up");
+  g_assert_nonnull (notice);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (notice)), ==, "This kiosk is not set up: ask IT to run sayso setup");
+
+  /* Typing a "new PIN" twice on the keys sets nothing. */
+  for (guint round = 0; round < 2; round++)
+    {
+      for (const char *c = "111111"; *c; c++)
+        {
+          char digit[2] = { *c, 0 };
+          gtk_widget_activate_action (GTK_WIDGET (view), "staff.digit", "s", digit);
+          ui_iterate ();
+        }
+      gtk_widget_activate_action (GTK_WIDGET (view), "staff.enter", NULL);
+      ui_iterate ();
+    }
+  g_assert_false (sayso_store_has_pin (fixture->store.store));
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "not-set-up");
+  g_assert_null (ui_find (GTK_WIDGET (window), "staff-counts"));
+
+  staff_do (window, "staff.close", NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+}
+
+/* The negative control: the same store in a window (--windowed, a demo)
+ * still lets the first staff member choose the PIN. */
+static void
+test_windowed_without_pin (KioskFixture  *fixture,
+                           gconstpointer  data)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, FALSE);
+  SaysoStaffView *view = _sayso_window_get_staff_view (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
+  ui_iterate ();
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "pin");
+  g_assert_null (ui_find (GTK_WIDGET (window), "staff-not-set-up"));
+  for (guint round = 0; round < 2; round++)
+    {
+      for (const char *c = "111111"; *c; c++)
+        {
+          char digit[2] = { *c, 0 };
+          staff_do (window, "staff.digit", digit);
+        }
+      staff_do (window, "staff.enter", NULL);
+    }
+  g_assert_true (sayso_store_has_pin (fixture->store.store));
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "menu");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +281,9 @@ main (int   argc,
   g_test_add ("/kiosk/staff/modes-and-counts", KioskFixture, NULL, kiosk_fixture_setup, test_modes, kiosk_fixture_teardown);
   g_test_add ("/kiosk/staff/language-settings", KioskFixture, NULL, kiosk_fixture_setup, test_language_settings, kiosk_fixture_teardown);
   g_test_add ("/kiosk/staff/covers-the-journey", KioskFixture, NULL, kiosk_fixture_setup, test_covers_the_journey, kiosk_fixture_teardown);
+
+  g_test_add ("/kiosk/staff/kiosk-without-pin", KioskFixture, NULL, kiosk_fixture_setup, test_kiosk_without_pin, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/staff/windowed-without-pin", KioskFixture, NULL, kiosk_fixture_setup, test_windowed_without_pin, kiosk_fixture_teardown);
 
   return g_test_run ();
 }
