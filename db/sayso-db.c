@@ -277,7 +277,7 @@ migrate (SaysoDb  *db,
     {
       sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
       g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
-                   "%s: not a Sayso store (create one with “sayso init”)", db->path);
+                   "%s: not a Sayso store (create one with “sayso setup”)", db->path);
       return FALSE;
     }
 
@@ -347,7 +347,7 @@ sayso_db_open (const char        *path,
   else if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
-                   "%s: no store here (create one with “sayso init”)", path);
+                   "%s: no store here (create one with “sayso setup”)", path);
       return NULL;
     }
 
