@@ -7,9 +7,9 @@
  * five more tries each time; it is written to the disk before the PIN is
  * checked, so that killing the kiosk during the check cannot undo the try.
  * The wait itself is a time and stays in memory: the store keeps no time finer
- * than a day. A kiosk that starts with a count of wrong PINs waits as if the
- * last one had just been typed, so one that starts with five or more starts
- * locked for the whole five minutes.
+ * than a day. A kiosk that starts with a count of wrong PINs waits, from its
+ * start, as if the last one had just been typed, so one that starts with five
+ * or more starts locked for the whole five minutes.
  */
 #define G_LOG_DOMAIN "sayso-staff"
 
@@ -27,7 +27,7 @@ struct _SaysoStaffGate
   SaysoClockFunc  clock;
   guint           failures;     /* as in the store */
   gint64          not_before;   /* µs on the gate's clock */
-  gboolean        started;      /* not_before holds the wait the store's count left */
+  gboolean        tried;        /* since the start; before, not_before is the store's count's wait */
 };
 
 G_DEFINE_FINAL_TYPE (SaysoStaffGate, sayso_staff_gate, G_TYPE_OBJECT)
@@ -121,14 +121,10 @@ wait_after (guint failures)
   return ((gint64) 1 << (failures - 1)) * G_USEC_PER_SEC;
 }
 
-/* The wait the store's count leaves, on the gate's clock: taken at the first
- * look rather than in the constructor, so that a clock set afterwards counts. */
+/* The wait the store's count leaves, from now on the gate's clock. */
 static void
-ensure_started (SaysoStaffGate *self)
+start_wait_from_store (SaysoStaffGate *self)
 {
-  if (self->started)
-    return;
-  self->started = TRUE;
   self->not_before = self->failures > 0 ? self->clock () + wait_after (self->failures) : 0;
 }
 
@@ -152,6 +148,7 @@ sayso_staff_gate_new (SaysoStore *store)
   if (self->failures >= SAYSO_PIN_MAX_FAILURES)
     g_message ("%u wrong staff PINs in a row before this start: staff mode starts locked for %d minutes",
                self->failures, SAYSO_PIN_LOCKOUT_SECONDS / 60);
+  start_wait_from_store (self);
   return self;
 }
 
@@ -165,8 +162,12 @@ sayso_staff_gate_set_clock (SaysoStaffGate *self,
 
   old = self->clock;
   self->clock = clock ? clock : g_get_monotonic_time;
-  /* A wait already running keeps what is left of it. */
-  if (self->started && self->not_before != 0)
+  /* Before any try the store's wait starts again on the new clock (as the
+   * gate is made, then given its clock); after one, a running wait keeps
+   * what is left of it. */
+  if (!self->tried)
+    start_wait_from_store (self);
+  else if (self->not_before != 0)
     self->not_before = self->not_before - old () + self->clock ();
 }
 
@@ -174,7 +175,6 @@ gint64
 sayso_staff_gate_get_wait (SaysoStaffGate *self)
 {
   g_return_val_if_fail (SAYSO_IS_STAFF_GATE (self), 0);
-  ensure_started (self);
   return MAX (0, self->not_before - self->clock ());
 }
 
@@ -205,9 +205,9 @@ sayso_staff_gate_try (SaysoStaffGate  *self,
   g_return_val_if_fail (SAYSO_IS_STAFF_GATE (self), SAYSO_PIN_WRONG);
   g_return_val_if_fail (pin != NULL, SAYSO_PIN_WRONG);
 
-  ensure_started (self);
   db = _sayso_store_get_db (self->store);
 
+  self->tried = TRUE;
   now = self->clock ();
   if (now < self->not_before)
     return self->failures >= SAYSO_PIN_MAX_FAILURES ? SAYSO_PIN_LOCKED : SAYSO_PIN_WAIT;
