@@ -113,6 +113,7 @@ cmd_keygen (int    argc,
   g_auto(SaysoSecretKey) sk = { { 0 } };
   gboolean protect = FALSE;
   g_autoptr(SaysoSecretText) passphrase = NULL;
+  g_autofree char *fingerprint = NULL;
   gboolean written;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -152,8 +153,12 @@ cmd_keygen (int    argc,
                    "%s", error->message);
     }
 
+  fingerprint = sayso_key_fingerprint (pk);
   g_print ("Wrote %s (give it to every kiosk)\n", pub_path);
   g_print ("Wrote %s (secret: keep it with the analysts, never on a kiosk)\n", key_path);
+  g_print ("Fingerprint of the analysts' key: %s\n"
+           "Give it to each site by another way than the key itself (a phone call, a letter),\n"
+           "so that they can check that their kiosk seals answers to this key.\n", fingerprint);
   return SAYSO_EXIT_OK;
 }
 
@@ -170,6 +175,7 @@ make_kiosk (int       argc,
   g_autofree char *recipient = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *kiosk_key = NULL;
+  g_autofree char *fingerprint = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -231,14 +237,19 @@ make_kiosk (int       argc,
     }
 
   kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
+  fingerprint = sayso_key_fingerprint (sayso_store_get_recipient_key (store));
   if (with_pin)
     g_print ("This kiosk is set up for site “%s”, with its staff PIN, in %s.\n"
+             "Answers are sealed to the analysts' key with fingerprint %s:\n"
+             "check that it is the one the analysts gave you.\n"
              "Send the analysts this kiosk key, so that they can enrol it (sayso enroll):\n%s",
-             sayso_store_get_site (store), store_path, kiosk_key);
+             sayso_store_get_site (store), store_path, fingerprint, kiosk_key);
   else
-    g_print ("Created %s for site “%s”.\n"
+    g_print ("Created %s for site “%s”, with no staff PIN: for a kiosk, use “sayso setup”, or set one\n"
+             "with “sayso set-pin”, before it is used.\n"
+             "Answers are sealed to the analysts' key with fingerprint %s.\n"
              "Give the analysts this kiosk key to enrol:\n%s",
-             store_path, sayso_store_get_site (store), kiosk_key);
+             store_path, sayso_store_get_site (store), fingerprint, kiosk_key);
   return SAYSO_EXIT_OK;
 }
 
@@ -450,6 +461,7 @@ cmd_status (int    argc,
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *damaged_line = NULL;
+  g_autofree char *fingerprint = NULL;
   gint64 total = 0, awaiting = 0, damaged = 0;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
@@ -471,14 +483,16 @@ cmd_status (int    argc,
   kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
   if (damaged > 0)
     damaged_line = g_strdup_printf ("Damaged by the disk, kept but never exported: %" G_GINT64_FORMAT "\n", damaged);
+  fingerprint = sayso_key_fingerprint (sayso_store_get_recipient_key (store));
   g_print ("Store: %s\n"
            "Site: %s\n"
            "Responses: %" G_GINT64_FORMAT "\n"
            "Awaiting export: %" G_GINT64_FORMAT "\n"
            "%s"
+           "Analysts' key fingerprint: %s\n"
            "Kiosk key, for the analysts to enrol:\n%s",
            sayso_store_get_path (store), sayso_store_get_site (store), total, awaiting,
-           damaged_line ? damaged_line : "", kiosk_key);
+           damaged_line ? damaged_line : "", fingerprint, kiosk_key);
   return SAYSO_EXIT_OK;
 }
 
@@ -500,7 +514,7 @@ cmd_set_pin (int    argc,
   };
 
   context = command_context (NULL,
-                             "Set the staff PIN (4 to 12 digits), read from standard input.\n"
+                             "Set the staff PIN (6 to 12 digits), read from standard input.\n"
                              "Only an Argon2id hash of it is kept.", entries);
   if (!parse_options (context, &argc, &argv, &code))
     return code;

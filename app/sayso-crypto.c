@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sayso-crypto.h"
+#include "sayso-crypto-private.h"
 
 G_DEFINE_QUARK (sayso-crypto-error-quark, sayso_crypto_error)
 
@@ -90,6 +90,19 @@ sayso_key_to_text (SaysoKeyKind  kind,
   info = &key_info[kind];
   b64 = g_base64_encode (key, info->size);
   return g_strdup_printf ("%s\n%s %s\n", info->comment, info->tag, b64);
+}
+
+char *
+sayso_key_fingerprint (const guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE])
+{
+  guint8 hash[crypto_generichash_BYTES];
+
+  g_return_val_if_fail (pk != NULL, NULL);
+
+  G_STATIC_ASSERT (crypto_generichash_BYTES == 32);
+  crypto_generichash (hash, sizeof hash, pk, SAYSO_BOX_PUBLIC_KEY_SIZE, NULL, 0);
+  return g_strdup_printf ("%02X%02X-%02X%02X-%02X%02X-%02X%02X",
+                          hash[0], hash[1], hash[2], hash[3], hash[4], hash[5], hash[6], hash[7]);
 }
 
 gboolean
@@ -366,12 +379,21 @@ sayso_sealer_seal (SaysoSealer  *sealer,
 }
 
 #define PROTECTED_TAG "sayso-recipient-secret-key-protected"
+#define KDF_TAG "sayso-recipient-secret-key-kdf"
+#define KDF_ARGON2ID13 "argon2id13"
+/* Files written before the KDF line were made with these. */
+#define KDF_OLD_OPSLIMIT crypto_pwhash_OPSLIMIT_MODERATE
+#define KDF_OLD_MEMLIMIT crypto_pwhash_MEMLIMIT_MODERATE
+/* More than this is not a key file Sayso made, and would stall the machine. */
+#define KDF_MAX_MEMLIMIT ((gsize) 4 << 30)
 
 gboolean
-sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
-                                  const char   *passphrase,
-                                  const char   *path,
-                                  GError      **error)
+_sayso_secret_key_write_protected_with (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                        const char   *passphrase,
+                                        const char   *path,
+                                        guint64       opslimit,
+                                        gsize         memlimit,
+                                        GError      **error)
 {
   guint8 blob[crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SAYSO_BOX_SECRET_KEY_SIZE];
   guint8 *salt = blob;
@@ -396,8 +418,7 @@ sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
   randombytes_buf (salt, crypto_pwhash_SALTBYTES);
   randombytes_buf (nonce, crypto_secretbox_NONCEBYTES);
   if (crypto_pwhash (key, crypto_secretbox_KEYBYTES, passphrase, strlen (passphrase), salt,
-                     crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
-                     crypto_pwhash_ALG_ARGON2ID13) != 0)
+                     opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
     {
       sodium_free (key);
       g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_FAILED, "not enough memory to protect the key");
@@ -406,10 +427,14 @@ sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
   crypto_secretbox_easy (box, sk, SAYSO_BOX_SECRET_KEY_SIZE, nonce, key);
   sodium_free (key);
 
+  /* The KDF's parameters go with the file, so that a later Sayso whose
+   * defaults are stronger still opens it. */
   b64 = g_base64_encode (blob, sizeof blob);
-  text = g_strdup_printf ("# Sayso analysts' SECRET key (X25519), under a passphrase (Argon2id moderate + XSalsa20-Poly1305).\n"
+  text = g_strdup_printf ("# Sayso analysts' SECRET key (X25519), under a passphrase (Argon2id + XSalsa20-Poly1305).\n"
+                          "# The KDF line gives the algorithm, opslimit and memlimit (bytes) the key was made with.\n"
                           "# The base64 is salt (16) || nonce (24) || secretbox of the 32-byte key.\n"
-                          "%s %s\n", PROTECTED_TAG, b64);
+                          "%s %s %" G_GUINT64_FORMAT " %" G_GSIZE_FORMAT "\n"
+                          "%s %s\n", KDF_TAG, KDF_ARGON2ID13, opslimit, memlimit, PROTECTED_TAG, b64);
   len = strlen (text);
 
   fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -431,22 +456,41 @@ sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
   return TRUE;
 }
 
-/* The passphrase-protected key's line, if the file has one. The file may
- * hold a plain secret key instead: what was read is wiped either way. */
+gboolean
+sayso_secret_key_write_protected (const guint8  sk[SAYSO_BOX_SECRET_KEY_SIZE],
+                                  const char   *passphrase,
+                                  const char   *path,
+                                  GError      **error)
+{
+  return _sayso_secret_key_write_protected_with (sk, passphrase, path, crypto_pwhash_OPSLIMIT_MODERATE,
+                                                 crypto_pwhash_MEMLIMIT_MODERATE, error);
+}
+
+/* The passphrase-protected key's line and its KDF line (NULL in files made
+ * before it), if the file has them. The file may hold a plain secret key
+ * instead: what was read is wiped either way. */
 static char *
-protected_line (const char *path)
+protected_line (const char  *path,
+                char       **kdf)
 {
   char *text = NULL;
   char *line = NULL;
   gsize len = 0;
 
+  if (kdf)
+    *kdf = NULL;
   if (!g_file_get_contents (path, &text, &len, NULL))
     return NULL;
   for (char *p = text; p != NULL && *p; )
     {
       char *end = strchr (p, '\n');
 
-      if (g_str_has_prefix (p, PROTECTED_TAG " "))
+      if (kdf && *kdf == NULL && g_str_has_prefix (p, KDF_TAG " "))
+        {
+          p += strlen (KDF_TAG) + 1;
+          *kdf = g_strstrip (end ? g_strndup (p, end - p) : g_strdup (p));
+        }
+      else if (g_str_has_prefix (p, PROTECTED_TAG " "))
         {
           p += strlen (PROTECTED_TAG) + 1;
           line = g_strstrip (end ? g_strndup (p, end - p) : g_strdup (p));
@@ -456,13 +500,53 @@ protected_line (const char *path)
     }
   sodium_memzero (text, len);
   g_free (text);
+  if (line == NULL && kdf)
+    g_clear_pointer (kdf, g_free);
   return line;
+}
+
+static gboolean
+parse_kdf (const char  *path,
+           const char  *kdf,
+           guint64     *opslimit,
+           gsize       *memlimit,
+           GError     **error)
+{
+  g_auto(GStrv) fields = NULL;
+  guint64 ops = 0, mem = 0;
+
+  if (kdf == NULL)
+    {
+      *opslimit = KDF_OLD_OPSLIMIT;
+      *memlimit = KDF_OLD_MEMLIMIT;
+      return TRUE;
+    }
+
+  fields = g_strsplit_set (kdf, " \t", -1);
+  if (g_strv_length (fields) != 3 || strcmp (fields[0], KDF_ARGON2ID13) != 0)
+    {
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+                   "%s: the key's %s line names no KDF this Sayso knows (it knows “%s OPSLIMIT MEMLIMIT”)",
+                   path, KDF_TAG, KDF_ARGON2ID13);
+      return FALSE;
+    }
+  if (!g_ascii_string_to_unsigned (fields[1], 10, crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_OPSLIMIT_MAX, &ops, NULL) ||
+      !g_ascii_string_to_unsigned (fields[2], 10, crypto_pwhash_MEMLIMIT_MIN,
+                                   MIN ((guint64) crypto_pwhash_MEMLIMIT_MAX, (guint64) KDF_MAX_MEMLIMIT), &mem, NULL))
+    {
+      g_set_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY,
+                   "%s: the key's %s line has an opslimit or memlimit out of range", path, KDF_TAG);
+      return FALSE;
+    }
+  *opslimit = ops;
+  *memlimit = (gsize) mem;
+  return TRUE;
 }
 
 gboolean
 sayso_secret_key_is_protected (const char *path)
 {
-  g_autofree char *line = protected_line (path);
+  g_autofree char *line = protected_line (path, NULL);
   return line != NULL;
 }
 
@@ -473,14 +557,17 @@ sayso_secret_key_read (const char  *path,
                        GError     **error)
 {
   g_autofree char *line = NULL;
+  g_autofree char *kdf = NULL;
   g_autofree guint8 *blob = NULL;
+  guint64 opslimit = 0;
+  gsize memlimit = 0;
   guint8 *key;
   gsize len = 0;
   gboolean ok;
 
   g_return_val_if_fail (path != NULL && sk != NULL, FALSE);
 
-  if (!(line = protected_line (path)))
+  if (!(line = protected_line (path, &kdf)))
     return sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, path, sk, error);
 
   if (passphrase == NULL)
@@ -489,6 +576,9 @@ sayso_secret_key_read (const char  *path,
                    "%s: the key is under a passphrase, and none was given", path);
       return FALSE;
     }
+
+  if (!parse_kdf (path, kdf, &opslimit, &memlimit, error))
+    return FALSE;
 
   blob = g_base64_decode (line, &len);
   if (len != crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + SAYSO_BOX_SECRET_KEY_SIZE)
@@ -499,8 +589,7 @@ sayso_secret_key_read (const char  *path,
 
   key = sodium_malloc (crypto_secretbox_KEYBYTES);
   ok = crypto_pwhash (key, crypto_secretbox_KEYBYTES, passphrase, strlen (passphrase), blob,
-                      crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
-                      crypto_pwhash_ALG_ARGON2ID13) == 0 &&
+                      opslimit, memlimit, crypto_pwhash_ALG_ARGON2ID13) == 0 &&
        crypto_secretbox_open_easy (sk, blob + crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES,
                                    len - crypto_pwhash_SALTBYTES - crypto_secretbox_NONCEBYTES,
                                    blob + crypto_pwhash_SALTBYTES, key) == 0;

@@ -44,6 +44,9 @@ void      sayso_sign_keypair_new       (guint8        pk[SAYSO_SIGN_PUBLIC_KEY_S
 
 char     *sayso_key_to_text            (SaysoKeyKind  kind,
                                         const guint8 *key) G_GNUC_WARN_UNUSED_RESULT;
+/* A short fingerprint of the analysts' public key, for people to compare
+ * by eye: "ABCD-EF01-2345-6789" (docs/format.md). */
+char     *sayso_key_fingerprint        (const guint8  pk[SAYSO_BOX_PUBLIC_KEY_SIZE]) G_GNUC_WARN_UNUSED_RESULT;
 gboolean  sayso_key_from_text          (SaysoKeyKind  kind,
                                         const char   *text,
                                         gsize         len,

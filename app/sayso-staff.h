@@ -5,7 +5,10 @@
 
 G_BEGIN_DECLS
 
-#define SAYSO_PIN_MIN_DIGITS 4
+/* The shortest new PIN. A store may hold an older PIN of 4 digits, which
+ * still opens staff mode. */
+#define SAYSO_PIN_MIN_DIGITS 6
+#define SAYSO_PIN_MIN_DIGITS_STORED 4
 #define SAYSO_PIN_MAX_DIGITS 12
 #define SAYSO_PIN_MAX_FAILURES 5
 #define SAYSO_PIN_LOCKOUT_SECONDS 300
@@ -40,5 +43,6 @@ SaysoPinResult  sayso_staff_gate_try         (SaysoStaffGate *self,
                                               GError        **error);
 gint64          sayso_staff_gate_get_wait    (SaysoStaffGate *self);
 guint           sayso_staff_gate_get_failures (SaysoStaffGate *self);
+gboolean        sayso_staff_gate_is_locked   (SaysoStaffGate *self);
 
 G_END_DECLS

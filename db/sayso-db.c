@@ -115,7 +115,13 @@ static const char * const migrations[] = {
   "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE"
   ") WITHOUT ROWID;",
 
-  /* 5 -> 6: sealed records in a pool of same-size slots. A 12 KiB row spills
+  /* 5 -> 6: the wrong staff PINs in a row. Kept in the store so that a
+   * restart of the kiosk (which the unit does in two seconds) does not give
+   * five more tries. A count, never a time: the store keeps no time finer
+   * than a day. */
+  "ALTER TABLE kiosk ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;",
+
+  /* 6 -> 7: sealed records in a pool of same-size slots. A 12 KiB row spills
    * onto overflow pages, and SQLite took those from the end of the file as
    * records arrived: where a record lay told when it came, whatever its
    * random key. Slots are made in batches, filled with random bytes, and a
@@ -143,7 +149,7 @@ static const char * const migrations[] = {
   "INSERT INTO slots (key, size, sealed)"
   "  SELECT m.slot, length (r.sealed), r.sealed FROM temp.slot_of m JOIN responses r ON r.id = m.id"
   "  ORDER BY m.slot;"
-  "CREATE TABLE responses_v6 ("
+  "CREATE TABLE responses_v7 ("
   "  id BLOB PRIMARY KEY CHECK (length(id) = 16),"
   "  slot INTEGER NOT NULL,"
   "  questionnaire TEXT NOT NULL,"
@@ -153,15 +159,15 @@ static const char * const migrations[] = {
   /* Readers go through the slots in their order, so the export reads the
    * file from start to end; slots are dealt at random, so this order is
    * too. Not UNIQUE: growing the pool moves records one at a time. */
-  "CREATE INDEX responses_by_slot ON responses_v6 (slot);"
-  "INSERT INTO responses_v6 (id, slot, questionnaire, version, hash)"
+  "CREATE INDEX responses_by_slot ON responses_v7 (slot);"
+  "INSERT INTO responses_v7 (id, slot, questionnaire, version, hash)"
   "  SELECT r.id, m.slot, r.questionnaire, r.version, r.hash FROM responses r JOIN temp.slot_of m ON m.id = r.id;"
-  "CREATE TEMP TABLE exported_v5 AS SELECT id, day FROM exported;"
-  "CREATE TEMP TABLE damaged_v5 AS SELECT id FROM damaged;"
+  "CREATE TEMP TABLE exported_v6 AS SELECT id, day FROM exported;"
+  "CREATE TEMP TABLE damaged_v6 AS SELECT id FROM damaged;"
   "DROP TABLE exported;"
   "DROP TABLE damaged;"
   "DROP TABLE responses;"
-  "ALTER TABLE responses_v6 RENAME TO responses;"
+  "ALTER TABLE responses_v7 RENAME TO responses;"
   "CREATE TABLE exported ("
   "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE,"
   "  day TEXT NOT NULL"
@@ -169,16 +175,16 @@ static const char * const migrations[] = {
   "CREATE TABLE damaged ("
   "  id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE"
   ") WITHOUT ROWID;"
-  "INSERT INTO exported (id, day) SELECT id, day FROM temp.exported_v5;"
-  "INSERT INTO damaged (id) SELECT id FROM temp.damaged_v5;"
+  "INSERT INTO exported (id, day) SELECT id, day FROM temp.exported_v6;"
+  "INSERT INTO damaged (id) SELECT id FROM temp.damaged_v6;"
   "DROP TABLE temp.slot_of;"
-  "DROP TABLE temp.exported_v5;"
-  "DROP TABLE temp.damaged_v5;",
+  "DROP TABLE temp.exported_v6;"
+  "DROP TABLE temp.damaged_v6;",
 };
 
 /* The first schema that keeps records in slots: opening an older store
  * vacuums it once after migrating. */
-#define SLOTS_SCHEMA 6
+#define SLOTS_SCHEMA 7
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
 
@@ -432,7 +438,7 @@ migrate (SaysoDb  *db,
     {
       sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
       g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
-                   "%s: not a Sayso store (create one with “sayso init”)", db->path);
+                   "%s: not a Sayso store (create one with “sayso setup”)", db->path);
       return FALSE;
     }
 
@@ -504,7 +510,7 @@ sayso_db_open (const char        *path,
   else if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
-                   "%s: no store here (create one with “sayso init”)", path);
+                   "%s: no store here (create one with “sayso setup”)", path);
       return NULL;
     }
 
@@ -1617,6 +1623,50 @@ sayso_db_set_pin_hash (SaysoDb     *db,
     return set_write_error (db, rc, "saving the staff PIN", error);
 
   settle_wal (db);
+  return TRUE;
+}
+
+gboolean
+sayso_db_get_pin_failures (SaysoDb  *db,
+                           guint    *failures,
+                           GError  **error)
+{
+  int result = 0;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+  g_return_val_if_fail (failures != NULL, FALSE);
+
+  if ((rc = query_int (db, "SELECT pin_failures FROM kiosk", &result)) != SQLITE_OK)
+    return set_error (db, rc, "reading the count of wrong staff PINs", error);
+
+  *failures = (guint) MAX (result, 0);
+  return TRUE;
+}
+
+gboolean
+sayso_db_set_pin_failures (SaysoDb  *db,
+                           guint     failures,
+                           GError  **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, FALSE);
+
+  if (!writable (db, error))
+    return FALSE;
+
+  rc = sqlite3_prepare_v2 (db->handle, "UPDATE kiosk SET pin_failures = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int (stmt, 1, (int) MIN (failures, (guint) G_MAXINT));
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return set_write_error (db, rc, "saving the count of wrong staff PINs", error);
   return TRUE;
 }
 

@@ -24,7 +24,7 @@ typedef enum
 } SaysoDbError;
 
 /* The current schema; sayso_db_open() migrates older stores up to it. */
-#define SAYSO_DB_SCHEMA_VERSION 6
+#define SAYSO_DB_SCHEMA_VERSION 7
 #define SAYSO_DB_RECORD_ID_SIZE 16
 #define SAYSO_DB_RECORD_HASH_SIZE 32
 
@@ -156,6 +156,15 @@ gboolean  sayso_db_set_pin_hash         (SaysoDb           *db,
 /* TRUE after a failed write or sync: nothing more is written through this
  * handle, and the store must be opened again (a full disk is not such a failure). */
 gboolean  sayso_db_needs_reopen         (SaysoDb           *db);
+/* Wrong staff PINs in a row. Written with synchronous=FULL, so a set that
+ * returned is on the disk. */
+gboolean  sayso_db_get_pin_failures     (SaysoDb           *db,
+                                         guint             *failures,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_set_pin_failures     (SaysoDb           *db,
+                                         guint              failures,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
 gboolean  sayso_db_integrity_check      (SaysoDb           *db,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 

@@ -961,7 +961,7 @@ test_set_pin (Cli           *f,
   g_assert_cmpstr (out, ==, "The staff PIN is set.\n");
   g_assert_false (test_file_contains (f->store, "90817263"));
   g_assert_cmpint (run ("12\n", NULL, &err, "set-pin", "--store", f->store, NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "a staff PIN is 4 to 12 digits"));
+  g_assert_nonnull (strstr (err, "a staff PIN is 6 to 12 digits"));
   g_assert_cmpint (run (NULL, NULL, &err2, "set-pin", "--store", f->store, "1234", NULL), ==, 2);
   g_assert_nonnull (strstr (err2, "read from standard input"));
 }
@@ -975,16 +975,98 @@ test_setup (Cli           *f,
 
   /* A bad PIN leaves nothing behind. */
   g_assert_cmpint (run ("12\n", NULL, &err, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 2);
-  g_assert_nonnull (strstr (err, "a staff PIN is 4 to 12 digits"));
+  g_assert_nonnull (strstr (err, "a staff PIN is 6 to 12 digits"));
   g_assert_false (g_file_test (store, G_FILE_TEST_EXISTS));
 
-  g_assert_cmpint (run ("97531\n", &out, NULL, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 0);
+  g_assert_cmpint (run ("975312\n", &out, NULL, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "set up for site “Dorset”"));
   g_assert_nonnull (strstr (out, "sayso-kiosk-public-key "));
-  g_assert_false (test_file_contains (store, "97531"));
+  g_assert_false (test_file_contains (store, "975312"));
 
-  g_assert_cmpint (run ("97531\n", NULL, &err2, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 1);
+  g_assert_cmpint (run ("975312\n", NULL, &err2, "setup", "--store", store, "--site", "Dorset", "--recipient", f->pub, NULL), ==, 1);
   g_assert_nonnull (strstr (err2, "cannot create the store"));
+}
+
+/* Five digits are one short for a new PIN, in setup and set-pin alike. */
+static void
+test_new_pin_six_digits (Cli           *f,
+                         gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "five", "store.db", NULL);
+  g_autofree char *err = NULL, *err2 = NULL, *out = NULL;
+
+  g_assert_cmpint (run ("48291\n", NULL, &err, "setup", "--store", store, "--site", "Kent", "--recipient", f->pub, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "a staff PIN is 6 to 12 digits"));
+  g_assert_false (g_file_test (store, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run ("48291\n", NULL, &err2, "set-pin", "--store", f->store, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "a staff PIN is 6 to 12 digits"));
+  g_assert_cmpint (run ("482913\n", &out, NULL, "set-pin", "--store", f->store, NULL), ==, 0);
+}
+
+static char *
+line_after (const char *text,
+            const char *label)
+{
+  const char *start = strstr (text, label);
+  const char *end;
+
+  g_assert_nonnull (start);
+  start += strlen (label);
+  end = strchr (start, '\n');
+  g_assert_nonnull (end);
+  return g_strndup (start, end - start);
+}
+
+/* Someone with the disk swaps the analysts' key in the store: the
+ * fingerprint sayso status shows is no longer the one keygen gave. */
+static void
+test_fingerprint_shows_swapped_key (Cli           *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *keys = g_build_filename (f->dir, "keys2", NULL);
+  g_autofree char *pub = g_build_filename (keys, "recipient.pub", NULL);
+  g_autofree char *store = g_build_filename (f->dir, "fp", "store.db", NULL);
+  g_autofree char *out = NULL, *setup_out = NULL, *status1 = NULL, *status2 = NULL, *status3 = NULL;
+  g_autofree char *given = NULL, *at_setup = NULL, *before = NULL, *again = NULL, *after = NULL;
+  g_autofree char *expected_after = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 other_pk[32], other_sk[32];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (run (NULL, &out, NULL, "keygen", "--out", keys, NULL), ==, 0);
+  given = line_after (out, "Fingerprint of the analysts' key: ");
+  g_assert_cmpuint (strlen (given), ==, 19);
+
+  g_assert_cmpint (run ("864213\n", &setup_out, NULL, "setup", "--store", store, "--site", "Essex", "--recipient", pub, NULL), ==, 0);
+  at_setup = line_after (setup_out, "sealed to the analysts' key with fingerprint ");
+  g_assert_true (g_str_has_prefix (at_setup, given));
+  g_assert_cmpstr (at_setup + strlen (given), ==, ":");
+
+  g_assert_cmpint (run (NULL, &status1, NULL, "status", "--store", store, NULL), ==, 0);
+  before = line_after (status1, "Analysts' key fingerprint: ");
+  g_assert_cmpstr (before, ==, given);
+
+  /* The negative control: nothing changed, the same fingerprint. */
+  g_assert_cmpint (run (NULL, &status2, NULL, "status", "--store", store, NULL), ==, 0);
+  again = line_after (status2, "Analysts' key fingerprint: ");
+  g_assert_cmpstr (again, ==, given);
+
+  sayso_recipient_keypair_new (other_pk, other_sk);
+  g_assert_cmpint (sqlite3_open (store, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE kiosk SET recipient_pk = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, other_pk, 32, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+
+  g_assert_cmpint (run (NULL, &status3, NULL, "status", "--store", store, NULL), ==, 0);
+  after = line_after (status3, "Analysts' key fingerprint: ");
+  expected_after = sayso_key_fingerprint (other_pk);
+  g_assert_cmpstr (after, !=, given);
+  g_assert_cmpstr (after, ==, expected_after);
+  g_assert_no_error (error);
 }
 
 /* With no --store, a demo store under the data folder, sealed to the published demo key. */
@@ -1126,6 +1208,8 @@ main (int   argc,
   ADD ("/cli/reports-never-show-record-ids", test_reports_never_show_record_ids);
   ADD ("/cli/set-pin", test_set_pin);
   ADD ("/cli/setup", test_setup);
+  ADD ("/cli/new-pin-six-digits", test_new_pin_six_digits);
+  ADD ("/cli/fingerprint-shows-swapped-key", test_fingerprint_shows_swapped_key);
 #undef ADD
 
   return g_test_run ();

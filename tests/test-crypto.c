@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "sayso-crypto.h"
+#include "sayso-crypto-private.h"
 #include "sayso-setup.h"
 #include "sayso-test-utils.h"
 
@@ -213,6 +213,122 @@ test_unpadding (void)
       }
 }
 
+/* The fingerprint people compare: BLAKE2b-256 of the key, its first 8 bytes
+ * in hex, in four groups (vectors from Python's hashlib.blake2b). */
+static void
+test_fingerprint (void)
+{
+  guint8 pk[32];
+  g_autofree char *counting = NULL;
+  g_autofree char *zeros = NULL;
+  g_autofree char *changed = NULL;
+
+  for (guint i = 0; i < 32; i++)
+    pk[i] = i;
+  counting = sayso_key_fingerprint (pk);
+  g_assert_cmpstr (counting, ==, "CB2F-5160-FC1F-7E05");
+
+  memset (pk, 0, sizeof pk);
+  zeros = sayso_key_fingerprint (pk);
+  g_assert_cmpstr (zeros, ==, "89EB-0D6A-8A69-1DAE");
+
+  /* One bit of the key changes it. */
+  pk[31] ^= 1;
+  changed = sayso_key_fingerprint (pk);
+  g_assert_cmpstr (changed, !=, zeros);
+  g_assert_cmpuint (strlen (changed), ==, 19);
+}
+
+/* A protected key file says which Argon2id costs made it, so a Sayso whose
+ * defaults differ still opens it; without that line (files made before it)
+ * today's costs are used. */
+static void
+test_protected_key_kdf_params (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "cheap.key", NULL);
+  g_autofree char *stripped = g_build_filename (dir, "stripped.key", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.key", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *kdf_line = NULL;
+  g_autoptr(GString) without = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint8 pk[32], sk[32], back[32];
+
+  sayso_recipient_keypair_new (pk, sk);
+  g_assert_true (_sayso_secret_key_write_protected_with (sk, "correct horse", path,
+                                                         crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                                         crypto_pwhash_MEMLIMIT_INTERACTIVE, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  kdf_line = g_strdup_printf ("\nsayso-recipient-secret-key-kdf argon2id13 %llu %zu\n",
+                              (unsigned long long) crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                              (size_t) crypto_pwhash_MEMLIMIT_INTERACTIVE);
+  g_assert_nonnull (strstr (text, kdf_line));
+
+  g_assert_true (sayso_secret_key_read (path, "correct horse", back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (back, 32, sk, 32);
+
+  /* The negative control: the same file without its KDF line is read with
+   * today's costs, and does not open. */
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (!g_str_has_prefix (lines[i], "sayso-recipient-secret-key-kdf ") && *lines[i])
+      g_string_append_printf (without, "%s\n", lines[i]);
+  g_assert_true (g_file_set_contents (stripped, without->str, -1, &error));
+  g_assert_false (sayso_secret_key_read (stripped, "correct horse", back, &error));
+  g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY);
+  g_clear_error (&error);
+
+  /* An unknown KDF is named, not tried. */
+  g_assert_true (g_file_set_contents (bad, "sayso-recipient-secret-key-kdf scrypt 1 2\n"
+                                           "sayso-recipient-secret-key-protected AAAA\n", -1, &error));
+  g_assert_false (sayso_secret_key_read (bad, "correct horse", back, &error));
+  g_assert_nonnull (strstr (error->message, "names no KDF this Sayso knows"));
+  g_clear_error (&error);
+
+  test_remove_tree (dir);
+}
+
+/* A file made before the KDF line (today's costs, no line) still opens. */
+static void
+test_protected_key_without_params (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "old.key", NULL);
+  g_autofree char *b64 = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 blob[crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 32];
+  guint8 key[crypto_secretbox_KEYBYTES];
+  guint8 pk[32], sk[32], back[32];
+  const char *passphrase = "an older passphrase";
+
+  sayso_recipient_keypair_new (pk, sk);
+  randombytes_buf (blob, crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES);
+  g_assert_cmpint (crypto_pwhash (key, sizeof key, passphrase, strlen (passphrase), blob,
+                                  crypto_pwhash_OPSLIMIT_MODERATE, crypto_pwhash_MEMLIMIT_MODERATE,
+                                  crypto_pwhash_ALG_ARGON2ID13), ==, 0);
+  crypto_secretbox_easy (blob + crypto_pwhash_SALTBYTES + crypto_secretbox_NONCEBYTES, sk, 32,
+                         blob + crypto_pwhash_SALTBYTES, key);
+  b64 = g_base64_encode (blob, sizeof blob);
+  text = g_strdup_printf ("# Sayso analysts' SECRET key (X25519), under a passphrase (Argon2id moderate + XSalsa20-Poly1305).\n"
+                          "# The base64 is salt (16) || nonce (24) || secretbox of the 32-byte key.\n"
+                          "sayso-recipient-secret-key-protected %s\n", b64);
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+
+  g_assert_true (sayso_secret_key_is_protected (path));
+  g_assert_true (sayso_secret_key_read (path, passphrase, back, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (back, 32, sk, 32);
+  g_assert_false (sayso_secret_key_read (path, "not the passphrase", back, &error));
+  g_assert_error (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY);
+
+  test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -222,6 +338,9 @@ main (int   argc,
 
   g_test_add_func ("/crypto/key-text", test_key_text_round_trip);
   g_test_add_func ("/crypto/key-files", test_key_files);
+  g_test_add_func ("/crypto/fingerprint", test_fingerprint);
+  g_test_add_func ("/crypto/protected-key-kdf-params", test_protected_key_kdf_params);
+  g_test_add_func ("/crypto/protected-key-without-params", test_protected_key_without_params);
   g_test_add_func ("/crypto/seal-round-trip", test_seal_round_trip);
   g_test_add_func ("/crypto/seal-sizes", test_seal_sizes);
   g_test_add_func ("/crypto/unpadding", test_unpadding);

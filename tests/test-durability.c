@@ -302,6 +302,93 @@ test_read_error_is_not_a_write_error (void)
   test_remove_tree (dir);
 }
 
+/* A staff PIN try is counted on the disk before the PIN is checked: a write
+ * or sync failing at each call of the count's commit in turn, and not even
+ * the right PIN is checked, so no order of events (a kill, a full disk)
+ * lets a try go uncounted. Where the failing call is of the other kind, the
+ * try goes through and the right PIN opens: the negative control. */
+static void
+test_pin_try_counted_first (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+  g_autoptr(GError) error = NULL;
+  guint8 pk[32], sk[32];
+  guint commit_calls;
+
+  sayso_recipient_keypair_new (pk, sk);
+  {
+    g_autoptr(SaysoStore) made = sayso_store_create (path, "Test site", pk, &error);
+    g_assert_no_error (error);
+    g_assert_true (sayso_store_set_pin (made, "135790", &error));
+  }
+
+  /* How many writes and syncs counting one wrong try takes. */
+  {
+    g_autoptr(SaysoStore) store = NULL;
+    g_autoptr(SaysoStaffGate) gate = NULL;
+
+    test_vfs_install ();
+    store = sayso_store_open (path, &error);
+    g_assert_no_error (error);
+    gate = sayso_staff_gate_new (store);
+    test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+    g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_WRONG);
+    commit_calls = test_vfs_get_calls ();
+    g_assert_cmpuint (commit_calls, >, 0);
+    g_clear_object (&gate);
+    g_clear_object (&store);
+    test_vfs_uninstall ();
+  }
+
+  for (TestVfsFault fault = TEST_VFS_FAULT_WRITE; fault <= TEST_VFS_FAULT_SYNC; fault += TEST_VFS_FAULT_SYNC - TEST_VFS_FAULT_WRITE)
+    {
+      guint refused = 0, opened = 0;
+
+      for (guint at = 1; at <= commit_calls; at++)
+        {
+          g_autoptr(SaysoStore) store = NULL;
+          g_autoptr(SaysoStaffGate) gate = NULL;
+          SaysoPinResult result;
+
+          /* Each time a fresh start with no wrong tries. */
+          store = sayso_store_open (path, &error);
+          g_assert_no_error (error);
+          g_assert_true (sayso_db_set_pin_failures (_sayso_store_get_db (store), 0, &error));
+          g_clear_object (&store);
+
+          test_vfs_install ();
+          store = sayso_store_open (path, &error);
+          g_assert_no_error (error);
+          gate = sayso_staff_gate_new (store);
+          test_vfs_set_fault (fault, at);
+          result = sayso_staff_gate_try (gate, "135790", &error);
+          test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
+          if (error != NULL)
+            {
+              /* The count failed: the PIN was not checked. */
+              g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO);
+              g_assert_cmpint (result, !=, SAYSO_PIN_ACCEPTED);
+              g_clear_error (&error);
+              refused++;
+            }
+          else
+            {
+              g_assert_cmpint (result, ==, SAYSO_PIN_ACCEPTED);
+              opened++;
+            }
+          g_clear_object (&gate);
+          g_clear_object (&store);
+          test_vfs_uninstall ();
+        }
+      g_test_message ("%s failing at each of %u calls: %u tries refused, %u opened",
+                      fault == TEST_VFS_FAULT_WRITE ? "a write" : "a sync", commit_calls, refused, opened);
+      g_assert_cmpuint (refused, >, 0);
+    }
+  test_remove_tree (dir);
+}
+
+
 /* A store holding `before` responses, its pool of slots made, opened
  * through the shim. */
 static SaysoStore *
@@ -686,6 +773,7 @@ main (int   argc,
   g_test_add_func ("/durability/fault/read-is-not-a-write-error", test_read_error_is_not_a_write_error);
   g_test_add_func ("/durability/full-disk", test_full_disk);
   g_test_add_func ("/durability/full-disk-old-rule-loses", test_full_disk_old_rule_loses);
+  g_test_add_func ("/durability/pin-try-counted-first", test_pin_try_counted_first);
 
   ret = g_test_run ();
   g_object_unref (survey);

@@ -800,6 +800,113 @@ test_staff_pin (Fixture       *f,
   g_assert_no_error (error);
 }
 
+static guint
+stored_failures (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint n;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT pin_failures FROM kiosk", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = (guint) sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
+}
+
+/* Wrong tries, then a restart: the store, not the process, carries the count. */
+static void
+restart_after_wrong (Fixture *f,
+                     guint    wrong)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sayso_store_set_pin (f->base.store, "482916", &error));
+  {
+    g_autoptr(SaysoStaffGate) gate = sayso_staff_gate_new (f->base.store);
+
+    sayso_staff_gate_set_clock (gate, fake_clock);
+    for (guint i = 0; i < wrong; i++)
+      {
+        g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), !=, SAYSO_PIN_ACCEPTED);
+        g_assert_no_error (error);
+        /* Counted on the disk, by another reader, as each try is made. */
+        g_assert_cmpuint (stored_failures (f->base.path), ==, i + 1);
+        fake_now += 8 * G_USEC_PER_SEC;
+      }
+  }
+  g_clear_object (&f->base.store);
+  f->base.store = sayso_store_open (f->base.path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_staff_pin_locked_across_restart (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(SaysoStaffGate) gate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fake_now = 1000 * G_USEC_PER_SEC;
+  restart_after_wrong (f, SAYSO_PIN_MAX_FAILURES);
+
+  gate = sayso_staff_gate_new (f->base.store);
+  sayso_staff_gate_set_clock (gate, fake_clock);
+  g_assert_cmpuint (sayso_staff_gate_get_failures (gate), ==, SAYSO_PIN_MAX_FAILURES);
+  g_assert_true (sayso_staff_gate_is_locked (gate));
+  g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, (gint64) SAYSO_PIN_LOCKOUT_SECONDS * G_USEC_PER_SEC);
+  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_LOCKED);
+  fake_now += (gint64) SAYSO_PIN_LOCKOUT_SECONDS * G_USEC_PER_SEC;
+  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored_failures (f->base.path), ==, 0);
+}
+
+/* The negative control: four wrong tries and a restart leave one try, after the wait. */
+static void
+test_staff_pin_four_wrong_not_locked (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autoptr(SaysoStaffGate) gate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fake_now = 1000 * G_USEC_PER_SEC;
+  restart_after_wrong (f, SAYSO_PIN_MAX_FAILURES - 1);
+
+  gate = sayso_staff_gate_new (f->base.store);
+  sayso_staff_gate_set_clock (gate, fake_clock);
+  g_assert_false (sayso_staff_gate_is_locked (gate));
+  g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, 8 * G_USEC_PER_SEC);
+  fake_now += 8 * G_USEC_PER_SEC;
+  /* The fifth, after the restart, is the one that locks. */
+  g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_LOCKED);
+  g_assert_cmpuint (stored_failures (f->base.path), ==, SAYSO_PIN_MAX_FAILURES);
+}
+
+/* New PINs have six digits; a 4-digit PIN set before still opens staff mode. */
+static void
+test_staff_pin_old_short_pin (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autoptr(SaysoStaffGate) gate = sayso_staff_gate_new (f->base.store);
+  g_autoptr(GError) error = NULL;
+  char hash[crypto_pwhash_STRBYTES];
+
+  g_assert_false (sayso_store_set_pin (f->base.store, "48291", &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "6 to 12 digits"));
+  g_clear_error (&error);
+  g_assert_false (sayso_store_has_pin (f->base.store));
+
+  g_assert_cmpint (crypto_pwhash_str (hash, "4829", 4, crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                      crypto_pwhash_MEMLIMIT_INTERACTIVE), ==, 0);
+  g_assert_true (sayso_db_set_pin_hash (_sayso_store_get_db (f->base.store), hash, &error));
+  g_assert_cmpint (sayso_staff_gate_try (gate, "4829", &error), ==, SAYSO_PIN_ACCEPTED);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -826,6 +933,9 @@ main (int   argc,
   ADD ("/bundle/manifest-as-json-glib-writes-it", test_manifest_as_json_glib_writes_it);
   ADD ("/bundle/sizes-that-wrap", test_sizes_that_wrap);
   ADD ("/staff/pin", test_staff_pin);
+  ADD ("/staff/pin-locked-across-restart", test_staff_pin_locked_across_restart);
+  ADD ("/staff/pin-four-wrong-not-locked", test_staff_pin_four_wrong_not_locked);
+  ADD ("/staff/pin-old-short-pin", test_staff_pin_old_short_pin);
 #undef ADD
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {

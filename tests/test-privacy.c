@@ -120,7 +120,7 @@ test_day_at_a_kiosk (void)
 
   store = g_build_filename (kiosk_dir, "sayso", "store.db", NULL);
   run (&day, NULL, "init", "--store", store, "--site", "Audit site", "--recipient", pub, NULL);
-  run (&day, "86420\n", "set-pin", "--store", store, NULL);
+  run (&day, "864208\n", "set-pin", "--store", store, NULL);
 
   for (guint i = 0; i < 30; i++)
     {

@@ -33,6 +33,7 @@ struct _SaysoStaffView
   GtkLabel        *pin_dots;
   GtkLabel        *pin_message;
   GtkLabel        *counts;
+  GtkLabel        *fingerprint;
   GtkLabel        *menu_message;
   GtkWidget       *retry_button;
   GtkLabel        *export_message;
@@ -58,6 +59,7 @@ struct _SaysoStaffView
   char            *pin;        /* locked memory */
   char            *new_pin;    /* locked memory */
   PinMode          pin_mode;
+  gboolean         may_set_first_pin;
   guint            submitted_today;
   guint            idle_seconds;
   guint            idle_source;
@@ -105,6 +107,23 @@ show_page (SaysoStaffView *self,
 {
   gtk_stack_set_visible_child_name (self->stack, page);
   update_actions (self);
+}
+
+/* The key this kiosk seals to, as read from the store when it started: a
+ * key swapped on the disk shows here, for staff to compare with the
+ * fingerprint the analysts gave them. */
+static void
+update_fingerprint (SaysoStaffView *self)
+{
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->store == NULL)
+    return;
+  fingerprint = sayso_key_fingerprint (sayso_store_get_recipient_key (self->store));
+  text = g_strdup_printf (_("Answers are sealed to the analysts' key %s. It should be the one the analysts gave you."),
+                          fingerprint);
+  gtk_label_set_label (self->fingerprint, text);
 }
 
 static void
@@ -158,6 +177,7 @@ update_counts (SaysoStaffView *self)
   gtk_label_set_label (self->counts, text);
   gtk_widget_set_visible (self->retry_button, n_pending > 0);
   set_message (self->menu_message, self->queue ? sayso_submit_queue_get_last_error (self->queue) : self->last_error);
+  update_fingerprint (self);
 }
 
 static void touch (SaysoStaffView *self);
@@ -220,13 +240,17 @@ update_actions (SaysoStaffView *self)
    * early tries and says how long is left, rather than a pad that looks broken. */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.digit", on_pin && len < SAYSO_PIN_MAX_DIGITS);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.erase", on_pin && len > 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.enter", on_pin && len >= SAYSO_PIN_MIN_DIGITS);
+  /* A PIN set before new ones needed six digits still opens staff mode. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.enter",
+                                 on_pin && len >= (self->pin_mode == PIN_UNLOCK ? SAYSO_PIN_MIN_DIGITS_STORED
+                                                                                : SAYSO_PIN_MIN_DIGITS));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.start-survey", g_strcmp0 (page, "menu") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-export", g_strcmp0 (page, "menu") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-settings", g_strcmp0 (page, "menu") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-new-pin", g_strcmp0 (page, "menu") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.retry", g_strcmp0 (page, "menu") == 0);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-menu", !on_pin && !self->exporting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-menu",
+                                 !on_pin && g_strcmp0 (page, "not-set-up") != 0 && !self->exporting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.export-to", g_strcmp0 (page, "export") == 0 && !self->exporting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.save-settings", g_strcmp0 (page, "settings") == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.close", !self->exporting);
@@ -238,7 +262,7 @@ set_pin_mode (SaysoStaffView *self,
 {
   static const char * const titles[] = {
     N_("Staff PIN"),
-    N_("Choose a new staff PIN (4 to 12 digits)"),
+    N_("Choose a new staff PIN (6 to 12 digits)"),
     N_("Type the new PIN again"),
   };
 
@@ -301,7 +325,10 @@ enter_unlock (SaysoStaffView *self)
       show_page (self, "menu");
       return;
     case SAYSO_PIN_NOT_SET:
-      set_pin_mode (self, PIN_NEW);
+      if (self->may_set_first_pin)
+        set_pin_mode (self, PIN_NEW);
+      else
+        show_page (self, "not-set-up");
       return;
     case SAYSO_PIN_LOCKED:
       message = g_strdup_printf (_("Five wrong PINs. Staff mode is locked for %d minutes."), SAYSO_PIN_LOCKOUT_SECONDS / 60);
@@ -864,6 +891,7 @@ sayso_staff_view_class_init (SaysoStaffViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, pin_title);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, pin_dots);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, pin_message);
+  gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, fingerprint);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, counts);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, menu_message);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, retry_button);
@@ -969,6 +997,14 @@ sayso_staff_view_set_queue (SaysoStaffView   *self,
 }
 
 void
+sayso_staff_view_set_may_set_first_pin (SaysoStaffView *self,
+                                        gboolean        may)
+{
+  g_return_if_fail (SAYSO_IS_STAFF_VIEW (self));
+  self->may_set_first_pin = !!may;
+}
+
+void
 sayso_staff_view_set_clock (SaysoStaffView *self,
                             SaysoClockFunc  clock)
 {
@@ -1029,14 +1065,37 @@ sayso_staff_view_open (SaysoStaffView *self)
 
   set_message (self->pin_message, NULL);
   set_message (self->menu_message, NULL);
-  /* First start: no PIN yet, so the first staff member to get here sets one. */
-  set_pin_mode (self, sayso_store_has_pin (self->store) ? PIN_UNLOCK : PIN_NEW);
-  if (self->pin_mode == PIN_UNLOCK && sayso_staff_gate_get_wait (self->gate) > 0)
+  self->is_open = TRUE;
+  if (!sayso_store_has_pin (self->store))
+    {
+      /* On a real kiosk the first person to hold the corner must not be the
+       * one who chooses the PIN: that is done with sayso setup. */
+      if (!self->may_set_first_pin)
+        {
+          self->pin_mode = PIN_UNLOCK;
+          clear_pin (self->pin);
+          show_page (self, "not-set-up");
+          touch (self);
+          return;
+        }
+      set_pin_mode (self, PIN_NEW);
+      touch (self);
+      return;
+    }
+
+  set_pin_mode (self, PIN_UNLOCK);
+  if (sayso_staff_gate_is_locked (self->gate))
+    {
+      g_autofree char *message = g_strdup_printf (_("Five wrong PINs. Staff mode is locked for %d minutes."),
+                                                  SAYSO_PIN_LOCKOUT_SECONDS / 60);
+      set_message (self->pin_message, message);
+      start_wait (self);
+    }
+  else if (sayso_staff_gate_get_wait (self->gate) > 0)
     {
       set_message (self->pin_message, _("Staff mode is locked for a while after wrong PINs."));
       start_wait (self);
     }
-  self->is_open = TRUE;
   touch (self);
 }
 

@@ -30,6 +30,10 @@ void            sayso_staff_view_set_last_error     (SaysoStaffView *self,
                                                      const char     *message);
 void            sayso_staff_view_set_idle_seconds   (SaysoStaffView *self,
                                                      guint           seconds);
+/* Whether a store without a PIN lets the first person here choose one:
+ * only in a window (development, a demo), never on a kiosk. */
+void            sayso_staff_view_set_may_set_first_pin (SaysoStaffView *self,
+                                                        gboolean        may);
 void            sayso_staff_view_set_clock          (SaysoStaffView *self,
                                                      SaysoClockFunc  clock);
 void            sayso_staff_view_open               (SaysoStaffView *self);

@@ -1619,6 +1619,7 @@ sayso_window_new (GtkApplication         *application,
   self->staff_view = sayso_staff_view_new ();
   sayso_staff_view_set_store (self->staff_view, store);
   sayso_staff_view_set_queue (self->staff_view, self->queue);
+  sayso_staff_view_set_may_set_first_pin (self->staff_view, !self->kiosk_mode);
   sayso_staff_view_set_export_folder (self->staff_view, self->config->export_folder);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");

@@ -112,7 +112,7 @@ say "Environment: ${unit_env[*]}"
 
 # --- 2. an enrolled store --------------------------------------------------------
 "$sayso" keygen --out "$work/keys" >/dev/null || fail "sayso keygen"
-echo 4826 | "$sayso" setup --store "$state/store.db" --site "Screenshot test" \
+echo 482613 | "$sayso" setup --store "$state/store.db" --site "Screenshot test" \
   --recipient "$work/keys/recipient.pub" >"$work/setup.log" 2>&1 ||
   { cat "$work/setup.log"; fail "sayso setup"; }
 printf '[kiosk]\nexport-folder=%s\n' "$work/usb" > "$state/kiosk.ini"

@@ -8,8 +8,10 @@
 #   - dpkg-deb: the package's name, version and dependencies;
 #   - dpkg -x into a scratch root: the programs, the kiosk unit (enabled on
 #     install but not started), the sysusers.d and tmpfiles.d files (and
-#     kiosk.ini with the export folder), the USB stick udev rule, desktop
-#     file, metainfo, icon, manual pages, copyright;
+#     kiosk.ini with the export folder), the USB stick udev rule (FAT and
+#     exFAT only), SysRq off (sysctl.d), no spare consoles and the power keys
+#     ignored (logind.conf.d), MemorySwapMax=0 in the unit, desktop file,
+#     metainfo, icon, manual pages, copyright;
 #   - the maintainer scripts create the sayso user before /var/lib/sayso,
 #     enable the unit without starting it, leave it running on upgrade and
 #     stop it on remove; the user and folder are made in the scratch root with
@@ -153,6 +155,8 @@ expect /lib/systemd/system/sayso-kiosk.service 644
 expect /usr/lib/sysusers.d/sayso.conf 644
 expect /usr/lib/tmpfiles.d/sayso.conf 644
 expect /lib/udev/rules.d/99-sayso-usb.rules 644
+expect /usr/lib/sysctl.d/99-sayso-kiosk.conf 644
+expect /usr/lib/systemd/logind.conf.d/sayso-kiosk.conf 644
 expect /usr/share/applications/org.sayso.Kiosk.desktop 644
 expect /usr/share/metainfo/org.sayso.Kiosk.metainfo.xml 644
 expect /usr/share/icons/hicolor/scalable/apps/org.sayso.Kiosk.svg 644
@@ -168,6 +172,28 @@ if grep -q '^ExecStart=.*/usr/bin/cage .*-- /usr/bin/sayso-kiosk --store /var/li
 else
   fail "the unit's ExecStart: $(grep '^ExecStart=' "$unit" 2>/dev/null)"
 fi
+# The doors around cage, as packaged.
+if grep -qx 'MemorySwapMax=0' "$unit" 2>/dev/null; then pass "the unit: MemorySwapMax=0"
+else fail "the unit has no MemorySwapMax=0"; fi
+if grep -Eqx 'kernel\.sysrq *= *0' "$root/usr/lib/sysctl.d/99-sayso-kiosk.conf" 2>/dev/null; then
+  pass "sysctl.d: kernel.sysrq = 0"
+else
+  fail "sysctl.d/99-sayso-kiosk.conf does not set kernel.sysrq = 0"
+fi
+logind_missing=
+for setting in NAutoVTs=0 ReserveVT=0 HandlePowerKey=ignore HandlePowerKeyLongPress=ignore \
+    HandleRebootKey=ignore HandleRebootKeyLongPress=ignore HandleSuspendKey=ignore \
+    HandleSuspendKeyLongPress=ignore HandleHibernateKey=ignore HandleHibernateKeyLongPress=ignore; do
+  grep -qx "$setting" "$root/usr/lib/systemd/logind.conf.d/sayso-kiosk.conf" 2>/dev/null || logind_missing="$logind_missing $setting"
+done
+if [ -z "$logind_missing" ]; then pass "logind.conf.d: no spare consoles, power and other keys ignored"
+else fail "logind.conf.d/sayso-kiosk.conf lacks:$logind_missing"; fi
+if out=$(python3 "$src/tests/packaging/udev-rules.py" "$root/lib/udev/rules.d/99-sayso-usb.rules" 2>&1); then
+  pass "the packaged udev rule mounts FAT and exFAT sticks only (udev-rules.py)"
+else
+  fail "the packaged udev rule (udev-rules.py): $out"
+fi
+
 # Documentation=man:… is checked against the package's own manual pages.
 if out=$(MANPATH=$root/usr/share/man systemd-analyze verify "$unit" 2>&1); then
   pass "systemd-analyze verify on the packaged unit"

@@ -8,9 +8,11 @@
 # kiosk unit (systemd-analyze verify, offline security score, the directives
 # the kiosk session depends on), and the sysusers.d and tmpfiles.d files,
 # applied for real to a scratch root (the user, /var/lib/sayso, kiosk.ini with
-# the export folder, /run/sayso-usb), and the udev rule that mounts USB sticks
+# the export folder, /run/sayso-usb), the udev rule that mounts USB sticks
 # (udev-rules.py: syntax, and its effect on made-up devices; `udevadm verify`
-# too where udevadm has it, which Debian 12's does not). --kiosk: sayso-kiosk
+# too where udevadm has it, which Debian 12's does not), and the doors around
+# cage: SysRq off (sysctl.d), no spare consoles and every power key ignored
+# (logind.conf.d), no swap for the kiosk (MemorySwapMax=0). --kiosk: sayso-kiosk
 # was built and must be installed too. Output is TAP.
 #
 # Needs: meson, python3, desktop-file-validate (desktop-file-utils),
@@ -70,6 +72,7 @@ if pkg-config --exists systemd 2>/dev/null; then
   unitdir=$(pkg-config --variable=systemdsystemunitdir systemd)
   sysusersdir=$(pkg-config --variable=sysusersdir systemd)
   tmpfilesdir=$(pkg-config --variable=tmpfilesdir systemd)
+  sysctldir=$(pkg-config --variable=sysctldir systemd)
 else
   unitdir=$prefix/lib/systemd/system
   sysusersdir=$prefix/lib/sysusers.d
@@ -77,6 +80,8 @@ else
 fi
 [ -n "$sysusersdir" ] || sysusersdir=$prefix/lib/sysusers.d
 [ -n "$tmpfilesdir" ] || tmpfilesdir=$prefix/lib/tmpfiles.d
+[ -n "${sysctldir:-}" ] || sysctldir=$prefix/lib/sysctl.d
+logindconfdir=$prefix/lib/systemd/logind.conf.d
 udevdir=$(pkg-config --variable=udevdir udev 2>/dev/null)
 [ -n "$udevdir" ] || udevdir=$prefix/lib/udev
 
@@ -88,6 +93,8 @@ unit=$unitdir/sayso-kiosk.service
 sysusers=$sysusersdir/sayso.conf
 tmpfiles=$tmpfilesdir/sayso.conf
 udev_rules=$udevdir/rules.d/99-sayso-usb.rules
+sysctl_conf=$sysctldir/99-sayso-kiosk.conf
+logind_conf=$logindconfdir/sayso-kiosk.conf
 here=$(cd "$(dirname "$0")" && pwd)
 
 echo "# build $build, prefix $prefix, version $version, kiosk expected: $expect_kiosk"
@@ -110,7 +117,9 @@ $bindir/sayso-kiosk:755"
 $unit:644
 $sysusers:644
 $tmpfiles:644
-$udev_rules:644"
+$udev_rules:644
+$sysctl_conf:644
+$logind_conf:644"
 
 while IFS=: read -r path mode; do
   if [ ! -f "$destdir$path" ]; then
@@ -230,7 +239,7 @@ if [ $session = yes ] && [ -f "$destdir$unit" ]; then
       After=systemd-user-sessions.service WantedBy=graphical.target \
       StateDirectory=sayso StateDirectoryMode=0700 ProtectSystem=strict \
       ReadWritePaths=/var/lib/sayso ReadWritePaths=-/run/sayso-usb PrivateTmp=yes NoNewPrivileges=yes \
-      ProtectHome=yes UMask=0077 LimitCORE=0 IPAddressDeny=any \
+      ProtectHome=yes UMask=0077 LimitCORE=0 MemorySwapMax=0 IPAddressDeny=any \
       ConditionPathExists=/var/lib/sayso/store.db; do
     key=${directive%%=*} value=${directive#*=}
     if grep -E "^$key=" "$u" | sed "s/^$key=//" | tr ' ' '\n' | grep -qxF -- "$value"; then
@@ -321,6 +330,56 @@ EOF
   got=$(stat -c '%a %U' "$root/run/sayso-usb" 2>&1)
   if [ "$got" = "755 root" ]; then ok "tmpfiles: /run/sayso-usb is root's, 0755 (no stick, no export)"
   else not_ok "tmpfiles: /run/sayso-usb is root's, 0755 (no stick, no export)" "got: $got"; fi
+
+  # The doors around cage: SysRq, spare consoles, the power keys.
+  check "sysctl.d: kernel.sysrq = 0, and nothing else" python3 - "$destdir$sysctl_conf" <<'EOF'
+import sys
+settings = {}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line or line[0] in "#;":
+        continue
+    key, sep, value = line.partition("=")
+    if not sep:
+        sys.exit("not KEY = VALUE: %r" % line)
+    settings[key.strip().replace("/", ".")] = value.strip()
+if settings != {"kernel.sysrq": "0"}:
+    sys.exit("settings are %r, not kernel.sysrq = 0 alone" % settings)
+EOF
+  logind_bin=
+  for candidate in /lib/systemd/systemd-logind /usr/lib/systemd/systemd-logind; do
+    [ -x "$candidate" ] && logind_bin=$candidate && break
+  done
+  check "logind.conf.d: no spare consoles, no reserved console, every power, reboot, suspend and hibernate key ignored, each a setting this logind knows" \
+    python3 - "$destdir$logind_conf" "$logind_bin" <<'EOF'
+import configparser, sys
+path, logind = sys.argv[1:]
+c = configparser.ConfigParser(strict=True, interpolation=None)
+c.optionxform = str
+c.read(path)
+want = {"NAutoVTs": "0", "ReserveVT": "0"}
+for key in ("Power", "Reboot", "Suspend", "Hibernate"):
+    want["Handle%sKey" % key] = "ignore"
+    want["Handle%sKeyLongPress" % key] = "ignore"
+problems = []
+if c.sections() != ["Login"]:
+    problems.append("sections are %r, not [Login]" % c.sections())
+got = dict(c["Login"]) if c.has_section("Login") else {}
+for key, value in want.items():
+    if got.get(key) != value:
+        problems.append("%s=%s, not %s" % (key, got.get(key), value))
+# logind ignores, with only a log line, a key it does not know: each must be
+# in its own table of settings ("Login.NAutoVTs", ...).
+if logind:
+    known = open(logind, "rb").read()
+    for key in got:
+        if ("Login.%s" % key).encode() not in known:
+            problems.append("%s is not a setting %s knows" % (key, logind))
+else:
+    problems.append("no systemd-logind here to check the setting names against")
+print("\n".join(problems))
+sys.exit(1 if problems else 0)
+EOF
 
   # The udev rule for USB sticks.
   if [ -f "$destdir$udev_rules" ]; then

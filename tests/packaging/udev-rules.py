@@ -13,11 +13,12 @@ honest substitute:
    are in `systemd-mount --help`;
 2. behaviour: a small interpreter of the part of udev's rule language this
    file uses (==, != with * ? | patterns, =, +=, TEST, GOTO/LABEL, $devnode,
-   $env{}) runs it against made-up devices: a FAT, exFAT and ext4 USB stick
-   are mounted at /run/sayso-usb with the right options (uid= only where the
-   file system has it, flush only for vfat), an NTFS stick, a SATA disk, a
-   partition table and a not yet enrolled kiosk are left alone, and removing
-   the mounted stick unmounts it.
+   $env{}) runs it against made-up devices: a FAT and an exFAT USB stick are
+   mounted at /run/sayso-usb with the right options (flush only for vfat),
+   and only those: an ext2/3/4, NTFS, btrfs, XFS, ISO 9660, squashfs or
+   unnamed file system on a stick, a SATA disk, a partition table and a not
+   yet enrolled kiosk are left alone, and removing the mounted stick
+   unmounts it.
 
 It is not udev: a rule udev would read differently from this interpreter can
 still pass. Prints the problems; exit 1 if there are any.
@@ -161,8 +162,7 @@ def main():
              "ID_BUS": "usb", "ID_FS_USAGE": "filesystem"}
     for fstype, want, unwanted in (
             ("vfat", {"uid=sayso", "gid=sayso", "umask=077", "flush", "sync", "noexec", "nosuid", "nodev"}, set()),
-            ("exfat", {"uid=sayso", "gid=sayso", "umask=077", "sync", "noexec", "nosuid", "nodev"}, {"flush"}),
-            ("ext4", {"sync", "noexec", "nosuid", "nodev"}, {"uid=sayso", "gid=sayso", "umask=077", "flush"})):
+            ("exfat", {"uid=sayso", "gid=sayso", "umask=077", "sync", "noexec", "nosuid", "nodev"}, {"flush"})):
         env = dict(stick, ID_FS_TYPE=fstype)
         opts = check_mount(run_rules(rules, env, enrolled), "a %s USB stick" % fstype, fstype)
         if opts is not None:
@@ -181,6 +181,15 @@ def main():
             problems.append("removing the %s stick: expected an unmount of /run/sayso-usb guarded "
                             "by /dev/sdb1, got %r" % (fstype, runs))
 
+    # Only vfat and exfat: any other file system brings its own owners,
+    # device nodes and set-uid programs, and a larger driver to attack.
+    for fstype in ("ext2", "ext3", "ext4", "ntfs", "ntfs3", "btrfs", "xfs", "iso9660", "udf",
+                   "squashfs", "hfsplus", "f2fs", "msdos", "vfat-but-not", ""):
+        env = dict(stick, ID_FS_TYPE=fstype)
+        runs = run_rules(rules, env, enrolled)
+        if runs:
+            problems.append("a USB stick with file system %r: only vfat and exfat may be mounted, "
+                            "but runs %r" % (fstype, runs))
     for what, env, exists in (
             ("an NTFS USB stick", dict(stick, ID_FS_TYPE="ntfs"), enrolled),
             ("a FAT disk on SATA", dict(stick, ID_BUS="ata", ID_FS_TYPE="vfat"), enrolled),

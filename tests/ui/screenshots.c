@@ -178,7 +178,7 @@ staff (KioskFixture *fixture)
   g_mkdir_with_parents (stick, 0700);
   g_free (fixture->config->export_folder);
   fixture->config->export_folder = g_strdup (stick);
-  g_assert_true (sayso_store_set_pin (fixture->store.store, "2468", &error));
+  g_assert_true (sayso_store_set_pin (fixture->store.store, "246824", &error));
   window = kiosk_fixture_open (fixture, TRUE);
 
   /* Two respondents earlier in the day. */

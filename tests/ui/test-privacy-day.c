@@ -126,7 +126,7 @@ test_day (KioskFixture  *fixture,
   g_mkdir (stick, 0700);
   g_free (fixture->config->export_folder);
   fixture->config->export_folder = g_strdup (stick);
-  g_assert_true (sayso_store_set_pin (fixture->store.store, "1357", &error));
+  g_assert_true (sayso_store_set_pin (fixture->store.store, "135713", &error));
   window = kiosk_fixture_open (fixture, TRUE);
   root = GTK_WIDGET (window);
 
@@ -151,7 +151,7 @@ test_day (KioskFixture  *fixture,
   /* Staff-assisted, then the export. */
   g_assert_true (gtk_widget_activate_action (root, "win.staff", NULL));
   ui_iterate ();
-  for (const char *c = "1357"; *c; c++)
+  for (const char *c = "135713"; *c; c++)
     {
       char digit[2] = { *c, 0 };
       staff (window, "staff.digit", digit);
@@ -162,7 +162,7 @@ test_day (KioskFixture  *fixture,
 
   g_assert_true (gtk_widget_activate_action (root, "win.staff", NULL));
   ui_iterate ();
-  for (const char *c = "1357"; *c; c++)
+  for (const char *c = "135713"; *c; c++)
     {
       char digit[2] = { *c, 0 };
       staff (window, "staff.digit", digit);

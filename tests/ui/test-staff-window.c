@@ -56,7 +56,7 @@ static void
 set_pin (KioskFixture *fixture)
 {
   g_autoptr(GError) error = NULL;
-  g_assert_true (sayso_store_set_pin (fixture->store.store, "5555", &error));
+  g_assert_true (sayso_store_set_pin (fixture->store.store, "555555", &error));
 }
 
 static void
@@ -70,7 +70,7 @@ test_modes (KioskFixture  *fixture,
   set_pin (fixture);
   window = kiosk_fixture_open (fixture, FALSE);
 
-  unlock (window, "5555");
+  unlock (window, "555555");
   staff_do (window, "staff.start-survey", "staff");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
   g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_STAFF);
@@ -80,7 +80,7 @@ test_modes (KioskFixture  *fixture,
   _sayso_window_thanks_timeout (window);
   g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_SELF);
 
-  unlock (window, "5555");
+  unlock (window, "555555");
   staff_do (window, "staff.start-survey", "paper");
   answer_one_and_send (window);
   _sayso_window_thanks_timeout (window);
@@ -102,7 +102,7 @@ test_modes (KioskFixture  *fixture,
   g_assert_cmpuint (n_self, ==, 1);
 
   /* Counts, never answers. */
-  unlock (window, "5555");
+  unlock (window, "555555");
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (window), "staff-counts"))),
                             "Sent today on this screen: 3"));
   g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (window), "staff-counts"))),
@@ -161,7 +161,7 @@ save_settings (SaysoWindow *window,
 {
   GtkWidget *root = GTK_WIDGET (window);
 
-  unlock (window, "5555");
+  unlock (window, "555555");
   staff_do (window, "staff.show-settings", NULL);
   gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-welsh-first")), welsh_first);
   gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-bilingual")), bilingual);
@@ -207,6 +207,71 @@ test_language_settings (KioskFixture  *fixture,
   g_assert_cmpstr (first_language_button (window), ==, "language:en");
 }
 
+/* The kiosk, full screen, over a store made with sayso init (no PIN): the
+ * first person to hold the corner is told the kiosk is not set up, and is
+ * never offered to choose the PIN. */
+static void
+test_kiosk_without_pin (KioskFixture  *fixture,
+                        gconstpointer  data)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
+  SaysoStaffView *view = _sayso_window_get_staff_view (window);
+  GtkWidget *notice;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
+  ui_iterate ();
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "not-set-up");
+  notice = ui_find (GTK_WIDGET (window), "staff-not-set-up");
+  g_assert_nonnull (notice);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (notice)), ==, "This kiosk is not set up: ask IT to run sayso setup");
+
+  /* Typing a "new PIN" twice on the keys sets nothing. */
+  for (guint round = 0; round < 2; round++)
+    {
+      for (const char *c = "111111"; *c; c++)
+        {
+          char digit[2] = { *c, 0 };
+          gtk_widget_activate_action (GTK_WIDGET (view), "staff.digit", "s", digit);
+          ui_iterate ();
+        }
+      gtk_widget_activate_action (GTK_WIDGET (view), "staff.enter", NULL);
+      ui_iterate ();
+    }
+  g_assert_false (sayso_store_has_pin (fixture->store.store));
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "not-set-up");
+  g_assert_null (ui_find (GTK_WIDGET (window), "staff-counts"));
+
+  staff_do (window, "staff.close", NULL);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+}
+
+/* The negative control: the same store in a window (--windowed, a demo)
+ * still lets the first staff member choose the PIN. */
+static void
+test_windowed_without_pin (KioskFixture  *fixture,
+                           gconstpointer  data)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, FALSE);
+  SaysoStaffView *view = _sayso_window_get_staff_view (window);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
+  ui_iterate ();
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "pin");
+  g_assert_null (ui_find (GTK_WIDGET (window), "staff-not-set-up"));
+  for (guint round = 0; round < 2; round++)
+    {
+      for (const char *c = "111111"; *c; c++)
+        {
+          char digit[2] = { *c, 0 };
+          staff_do (window, "staff.digit", digit);
+        }
+      staff_do (window, "staff.enter", NULL);
+    }
+  g_assert_true (sayso_store_has_pin (fixture->store.store));
+  g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "menu");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -216,6 +281,9 @@ main (int   argc,
   g_test_add ("/kiosk/staff/modes-and-counts", KioskFixture, NULL, kiosk_fixture_setup, test_modes, kiosk_fixture_teardown);
   g_test_add ("/kiosk/staff/language-settings", KioskFixture, NULL, kiosk_fixture_setup, test_language_settings, kiosk_fixture_teardown);
   g_test_add ("/kiosk/staff/covers-the-journey", KioskFixture, NULL, kiosk_fixture_setup, test_covers_the_journey, kiosk_fixture_teardown);
+
+  g_test_add ("/kiosk/staff/kiosk-without-pin", KioskFixture, NULL, kiosk_fixture_setup, test_kiosk_without_pin, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/staff/windowed-without-pin", KioskFixture, NULL, kiosk_fixture_setup, test_windowed_without_pin, kiosk_fixture_teardown);
 
   return g_test_run ();
 }

@@ -10,6 +10,7 @@
 #include "sayso-staff-view.h"
 #include "sayso-test-utils.h"
 #include "sayso-ui-resources.h"
+#include "ui-test-utils.h"
 
 static gint64 fake_now;
 
@@ -45,17 +46,10 @@ on_start (SaysoStaffView *view,
   f->started_mode = mode;
 }
 
+/* The staff view in its own window, as the kiosk makes it when it starts. */
 static void
-setup (Fixture       *f,
-       gconstpointer  data)
+make_view (Fixture *f)
 {
-  test_store_setup (&f->base, data);
-  f->folder = g_build_filename (f->base.dir, "stick", NULL);
-  f->settings = g_build_filename (f->base.dir, "config", "kiosk.ini", NULL);
-  g_mkdir (f->folder, 0700);
-  f->started_mode = -1;
-  fake_now = (gint64) 5000 * G_USEC_PER_SEC;
-
   f->view = sayso_staff_view_new ();
   sayso_staff_view_set_clock (f->view, fake_clock);
   sayso_staff_view_set_store (f->view, f->base.store);
@@ -68,6 +62,36 @@ setup (Fixture       *f,
   gtk_window_set_default_size (f->window, 1024, 768);
   gtk_window_set_child (f->window, GTK_WIDGET (f->view));
   gtk_window_present (f->window);
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  test_store_setup (&f->base, data);
+  f->folder = g_build_filename (f->base.dir, "stick", NULL);
+  f->settings = g_build_filename (f->base.dir, "config", "kiosk.ini", NULL);
+  g_mkdir (f->folder, 0700);
+  f->started_mode = -1;
+  fake_now = (gint64) 5000 * G_USEC_PER_SEC;
+  make_view (f);
+}
+
+/* What the unit does when the kiosk is killed: a new process, the store
+ * opened again from its file, a new staff mode. Nothing in memory survives. */
+static void
+restart (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_destroy (f->window);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_clear_object (&f->base.store);
+  f->base.store = sayso_store_open (f->base.path, &error);
+  g_assert_no_error (error);
+  /* Another process, another monotonic clock. */
+  fake_now += 2 * G_USEC_PER_SEC;
+  make_view (f);
 }
 
 static void
@@ -119,23 +143,25 @@ test_first_start_sets_pin (Fixture       *f,
                            gconstpointer  data)
 {
   g_assert_false (sayso_store_has_pin (f->base.store));
+  /* In a window (a demo), not on a kiosk. */
+  sayso_staff_view_set_may_set_first_pin (f->view, TRUE);
   sayso_staff_view_open (f->view);
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
 
-  type_pin (f, "2468");
-  type_pin (f, "2469");
+  type_pin (f, "246824");
+  type_pin (f, "246924");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "not the same"));
   g_assert_false (sayso_store_has_pin (f->base.store));
 
-  type_pin (f, "2468");
-  type_pin (f, "2468");
+  type_pin (f, "246824");
+  type_pin (f, "246824");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
   g_assert_true (sayso_store_has_pin (f->base.store));
 
   /* And now it asks for it. */
   sayso_staff_view_close (f->view);
   sayso_staff_view_open (f->view);
-  type_pin (f, "2468");
+  type_pin (f, "246824");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
 }
 
@@ -143,34 +169,157 @@ static void
 test_wrong_pin_delays_and_lockout (Fixture       *f,
                                    gconstpointer  data)
 {
-  set_pin (f, "13579");
+  set_pin (f, "135791");
   sayso_staff_view_open (f->view);
 
-  type_pin (f, "0000");
+  type_pin (f, "000000");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 1 seconds"));
 
   /* While it waits, even the right PIN does not open it. */
-  type_pin (f, "13579");
+  type_pin (f, "135791");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Please wait 1 more seconds"));
 
   for (guint i = 1; i < 4; i++)
     {
       fake_now += ((gint64) 1 << (i - 1)) * G_USEC_PER_SEC;
-      type_pin (f, "0000");
+      type_pin (f, "000000");
     }
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 8 seconds"));
   fake_now += 8 * G_USEC_PER_SEC;
-  type_pin (f, "0000");
+  type_pin (f, "000000");
   g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "locked for 5 minutes"));
 
   fake_now += 299 * G_USEC_PER_SEC;
-  type_pin (f, "13579");
+  type_pin (f, "135791");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
   fake_now += 1 * G_USEC_PER_SEC;
-  type_pin (f, "13579");
+  type_pin (f, "135791");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+}
+
+/* Five wrong PINs, and the kiosk killed and started again: still locked,
+ * for the whole five minutes. */
+static void
+test_restart_keeps_lockout (Fixture       *f,
+                            gconstpointer  data)
+{
+  set_pin (f, "135791");
+  sayso_staff_view_open (f->view);
+  for (guint i = 0; i < SAYSO_PIN_MAX_FAILURES; i++)
+    {
+      type_pin (f, "000000");
+      fake_now += 8 * G_USEC_PER_SEC;
+    }
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "locked for 5 minutes"));
+
+  restart (f);
+  sayso_staff_view_open (f->view);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "locked for 5 minutes"));
+  type_pin (f, "135791");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+
+  /* A second restart does not shorten it either. */
+  fake_now += 200 * G_USEC_PER_SEC;
+  restart (f);
+  sayso_staff_view_open (f->view);
+  type_pin (f, "135791");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+
+  fake_now += (gint64) SAYSO_PIN_LOCKOUT_SECONDS * G_USEC_PER_SEC;
+  type_pin (f, "135791");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+}
+
+/* The negative control: four wrong and a restart is not locked: after the
+ * wait the fourth earned, the right PIN opens staff mode. */
+static void
+test_restart_after_four_not_locked (Fixture       *f,
+                                    gconstpointer  data)
+{
+  set_pin (f, "135791");
+  sayso_staff_view_open (f->view);
+  for (guint i = 0; i < SAYSO_PIN_MAX_FAILURES - 1; i++)
+    {
+      type_pin (f, "000000");
+      fake_now += 8 * G_USEC_PER_SEC;
+    }
+
+  restart (f);
+  sayso_staff_view_open (f->view);
+  g_assert_null (strstr (sayso_staff_view_get_message (f->view), "locked for 5 minutes"));
+  fake_now += 8 * G_USEC_PER_SEC;
+  type_pin (f, "135791");
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+}
+
+/* A store with no PIN, on a kiosk: nobody at the screen may choose one. */
+static void
+test_no_pin_not_set_up (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_assert_false (sayso_store_has_pin (f->base.store));
+  sayso_staff_view_open (f->view);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "not-set-up");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (f->view), "staff-not-set-up"))), ==,
+                   "This kiosk is not set up: ask IT to run sayso setup");
+
+  /* Nothing to type on, nothing else to reach. */
+  type_pin (f, "246824");
+  type_pin (f, "246824");
+  press (f, "staff.show-menu", NULL);
+  press (f, "staff.show-new-pin", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "not-set-up");
+  g_assert_false (sayso_store_has_pin (f->base.store));
+  press (f, "staff.close", NULL);
+  g_assert_cmpuint (f->closed, ==, 1);
+}
+
+/* Someone with the disk swaps the analysts' key: staff mode's menu, after
+ * the restart that makes the kiosk use it, shows another fingerprint. */
+static void
+test_fingerprint_shows_swapped_key (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autofree char *given = sayso_key_fingerprint (f->base.pk);
+  g_autofree char *swapped = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 other_pk[32], other_sk[32];
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  const char *shown;
+
+  set_pin (f, "123456");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "123456");
+  shown = gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (f->view), "staff-key-fingerprint")));
+  g_assert_nonnull (strstr (shown, given));
+
+  /* The negative control: a restart over the same store, the same fingerprint. */
+  restart (f);
+  sayso_staff_view_open (f->view);
+  type_pin (f, "123456");
+  shown = gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (f->view), "staff-key-fingerprint")));
+  g_assert_nonnull (strstr (shown, given));
+
+  sayso_recipient_keypair_new (other_pk, other_sk);
+  swapped = sayso_key_fingerprint (other_pk);
+  g_assert_cmpint (sqlite3_open (f->base.path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE kiosk SET recipient_pk = ?1", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, other_pk, 32, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  restart (f);
+  sayso_staff_view_open (f->view);
+  type_pin (f, "123456");
+  shown = gtk_label_get_label (GTK_LABEL (ui_find (GTK_WIDGET (f->view), "staff-key-fingerprint")));
+  g_assert_null (strstr (shown, given));
+  g_assert_nonnull (strstr (shown, swapped));
+  g_assert_no_error (error);
 }
 
 static gboolean
@@ -187,10 +336,10 @@ test_idle_close (Fixture       *f,
   gboolean done = FALSE;
   guint timeout;
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_set_idle_seconds (f->view, 1);
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
   g_assert_cmpuint (f->closed, ==, 0);
 
@@ -210,9 +359,9 @@ static void
 test_start_survey_modes (Fixture       *f,
                          gconstpointer  data)
 {
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   press (f, "staff.start-survey", "paper");
   g_assert_cmpint (f->started_mode, ==, SAYSO_MODE_PAPER);
   g_assert_cmpuint (f->closed, ==, 1);
@@ -241,9 +390,9 @@ test_export_to_folder (Fixture       *f,
       g_assert_true (sayso_store_submit (f->base.store, r, SAYSO_MODE_SELF, &error));
     }
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   press (f, "staff.show-export", NULL);
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "export");
   press (f, "staff.export-to", f->folder);
@@ -296,9 +445,9 @@ test_export_sets_damaged_aside (Fixture       *f,
     g_error ("%s", message);
   sqlite3_close (db);
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   g_assert_false (shows_text (GTK_WIDGET (f->view), "Damaged by the disk"));
   press (f, "staff.show-export", NULL);
   g_test_expect_message ("sayso-export", G_LOG_LEVEL_WARNING, "*is damaged*never exported*");
@@ -323,9 +472,9 @@ test_settings (Fixture       *f,
   g_autofree char *language = NULL;
   gint64 keep = 0;
 
-  set_pin (f, "1234");
+  set_pin (f, "123456");
   sayso_staff_view_open (f->view);
-  type_pin (f, "1234");
+  type_pin (f, "123456");
   press (f, "staff.show-settings", NULL);
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "settings");
   press (f, "staff.save-settings", NULL);
@@ -360,6 +509,10 @@ main (int   argc,
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/staff/first-start-sets-pin", test_first_start_sets_pin);
   ADD ("/staff/wrong-pin-delays-and-lockout", test_wrong_pin_delays_and_lockout);
+  ADD ("/staff/restart-keeps-lockout", test_restart_keeps_lockout);
+  ADD ("/staff/restart-after-four-not-locked", test_restart_after_four_not_locked);
+  ADD ("/staff/no-pin-not-set-up", test_no_pin_not_set_up);
+  ADD ("/staff/fingerprint-shows-swapped-key", test_fingerprint_shows_swapped_key);
   ADD ("/staff/idle-close", test_idle_close);
   ADD ("/staff/start-survey-modes", test_start_survey_modes);
   ADD ("/staff/export-to-folder", test_export_to_folder);

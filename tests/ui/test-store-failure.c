@@ -14,7 +14,7 @@
 #include "ui-test-utils.h"
 
 #define CANARY "Wombat canary"
-#define PIN "5555"
+#define PIN "555555"
 
 /* Every line logged (G_MESSAGES_DEBUG=all), by our own domains: journald
  * would stamp each with the time it was written. */
