@@ -222,9 +222,20 @@ sayso_staff_gate_try (SaysoStaffGate  *self,
 
   /* On the disk before the check: a kiosk killed during the slow hash still
    * counts this try when it starts again. A try that cannot be counted is
-   * not checked. */
-  if (!sayso_db_set_pin_failures (db, failures, error))
-    return SAYSO_PIN_WRONG;
+   * not checked, but for a full disk, which wrote nothing and is when staff
+   * need staff mode most (to see the answers waiting in memory and try them
+   * again): then the try is counted in memory, which still locks after
+   * five, and only a restart while the disk is full forgets it. */
+  {
+    g_autoptr(GError) count_error = NULL;
+
+    if (!sayso_db_set_pin_failures (db, failures, &count_error) &&
+        !g_error_matches (count_error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FULL))
+      {
+        g_propagate_error (error, g_steal_pointer (&count_error));
+        return SAYSO_PIN_WRONG;
+      }
+  }
   self->failures = failures;
 
   if (pin_may_be_typed (pin) && crypto_pwhash_str_verify (hash, pin, strlen (pin)) == 0)
@@ -234,7 +245,7 @@ sayso_staff_gate_try (SaysoStaffGate  *self,
       /* The right PIN opens staff mode even if the count cannot be put back:
        * then the next start is only stricter than it should be. */
       if (!sayso_db_set_pin_failures (db, 0, &reset_error))
-        g_warning ("The count of wrong staff PINs could not be reset: %s", reset_error->message);
+        g_message ("The count of wrong staff PINs could not be reset: %s", reset_error->message);
       self->failures = 0;
       self->not_before = 0;
       return SAYSO_PIN_ACCEPTED;
