@@ -19,6 +19,10 @@ struct _SaysoStore
   SaysoDb      *db;
   SaysoDbKiosk  kiosk;
   SaysoSealer  *sealer;
+
+  /* Settling the WAL after a submit, once the main loop is idle. */
+  GMainContext *settle_context;
+  GSource      *settle_source;
 };
 
 G_DEFINE_FINAL_TYPE (SaysoStore, sayso_store, G_TYPE_OBJECT)
@@ -28,6 +32,10 @@ sayso_store_finalize (GObject *object)
 {
   SaysoStore *self = (SaysoStore *)object;
 
+  if (self->settle_source != NULL)
+    g_source_destroy (self->settle_source);
+  g_clear_pointer (&self->settle_source, g_source_unref);
+  g_clear_pointer (&self->settle_context, g_main_context_unref);
   g_clear_pointer (&self->db, sayso_db_close);
   g_clear_pointer (&self->sealer, sayso_sealer_free);
   sayso_db_kiosk_clear (&self->kiosk);
@@ -168,9 +176,59 @@ sayso_store_reopen (SaysoStore  *self,
       return FALSE;
     }
 
+  sayso_db_set_settle_later (db, self->settle_context != NULL);
   sayso_db_close (self->db);
   self->db = g_steal_pointer (&db);
   return TRUE;
+}
+
+static gboolean settle_now (gpointer data);
+
+static void
+settle_soon (SaysoStore *self,
+             guint       delay_msec)
+{
+  if (self->settle_source != NULL)
+    return;
+  self->settle_source = delay_msec ? g_timeout_source_new (delay_msec) : g_idle_source_new ();
+  g_source_set_priority (self->settle_source, G_PRIORITY_DEFAULT_IDLE);
+  g_source_set_callback (self->settle_source, settle_now, self, NULL);
+  g_source_set_static_name (self->settle_source, "[sayso] settle the store's WAL");
+  g_source_attach (self->settle_source, self->settle_context);
+}
+
+static gboolean
+settle_now (gpointer data)
+{
+  SaysoStore *self = data;
+  gboolean settled = sayso_db_settle (self->db);
+
+  g_clear_pointer (&self->settle_source, g_source_unref);
+  /* A reader in another connection (the staff's export) holds the WAL:
+   * again in a second. A handle that stopped writing waits for its reopen. */
+  if (!settled && !sayso_db_needs_reopen (self->db))
+    settle_soon (self, 1000);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * sayso_store_settle_when_idle:
+ *
+ * For the kiosk: a submit returns as soon as the response is safe on the
+ * disk, and the store's WAL, which holds the pages the response went to
+ * until it is settled, is settled when the calling thread's main loop is
+ * next idle (a millisecond later), instead of while the respondent waits.
+ * It is settled anyway before the next write and when the store is closed.
+ */
+void
+sayso_store_settle_when_idle (SaysoStore *self)
+{
+  g_return_if_fail (SAYSO_IS_STORE (self));
+
+  if (self->settle_context != NULL)
+    return;
+  self->settle_context = g_main_context_ref_thread_default ();
+  sayso_db_set_settle_later (self->db, TRUE);
 }
 
 const char *
@@ -296,7 +354,12 @@ sayso_store_submit_all (SaysoStore  *self,
         }
     }
 
-  return sayso_db_commit (self->db, error);
+  if (!sayso_db_commit (self->db, error))
+    return FALSE;
+
+  if (self->settle_context != NULL)
+    settle_soon (self, 0);
+  return TRUE;
 }
 
 gboolean

@@ -36,6 +36,7 @@ const guint8 *sayso_store_get_recipient_key  (SaysoStore    *self);
 const guint8 *sayso_store_get_kiosk_key      (SaysoStore    *self);
 
 void          sayso_store_prepare            (SaysoStore    *self);
+void          sayso_store_settle_when_idle   (SaysoStore    *self);
 gboolean      sayso_store_submit             (SaysoStore    *self,
                                               SaysoResponse *response,
                                               SaysoMode      mode,

@@ -16,6 +16,10 @@ void _sayso_db_set_first_free_slot (SaysoDb  *db,
                                     gboolean  first_free);
 void _sayso_db_set_keep_wal        (SaysoDb  *db,
                                     gboolean  keep);
+/* And the WAL emptied, but the wal-index's page numbers left as SQLite
+ * leaves them. */
+void _sayso_db_set_keep_wal_index  (SaysoDb  *db,
+                                    gboolean  keep);
 
 /* For the full-disk tests' negative control only: TRUE brings back the old
  * rule, under which a full disk stopped the store writing until a restart. */

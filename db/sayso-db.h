@@ -165,6 +165,17 @@ gboolean  sayso_db_set_pin_failures     (SaysoDb           *db,
                                          guint              failures,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* After each write SQLite's WAL holds, in commit order, the pages the
+ * write changed; by default they are moved into the main file and the WAL
+ * emptied before the write returns. With settle_later, that waits for
+ * sayso_db_settle(), which a kiosk calls once the respondent has been
+ * answered (and which runs anyway before the next write and at close).
+ * sayso_db_settle() returns TRUE when the WAL is empty, FALSE if a reader
+ * in another connection kept it (call it again later). */
+void      sayso_db_set_settle_later     (SaysoDb           *db,
+                                         gboolean           later);
+gboolean  sayso_db_settle               (SaysoDb           *db);
+
 gboolean  sayso_db_integrity_check      (SaysoDb           *db,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 

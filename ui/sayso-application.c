@@ -157,6 +157,9 @@ sayso_application_handle_local_options (GApplication *app,
       g_printerr ("sayso-kiosk: %s\n", error->message);
       return 1;
     }
+  /* The thank-you comes as soon as the answers are safe; the WAL is emptied
+   * of them a moment later, on the main loop's next idle. */
+  sayso_store_settle_when_idle (self->store);
 
   return -1;
 }
