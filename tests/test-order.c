@@ -672,29 +672,55 @@ test_control_wal_kept (TestStore     *f,
   g_assert_cmpfloat (tau, >, FOLLOWS_TAU);
 }
 
-/* Negative control: the layout of store schemas 3 to 6, a table of 12 KiB rows
- * under random keys, which the review measured at tau +1.00. */
+/* The layout of store schemas 3 to 6, a table of 12 KiB rows under random
+ * keys, which the review measured at tau +1.00: first the negative control,
+ * the measure sees the order there; then the same store opened by this
+ * Sayso, which moves its records into slots: the order is gone. */
 static void
-test_control_rows_of_schema_6 (TestStore     *f,
-                       gconstpointer  data)
+test_migrated_from_schema_6 (TestStore     *f,
+                             gconstpointer  data)
 {
   g_autoptr(GArray) records = NULL;
+  g_autoptr(GArray) migrated = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *old = g_build_filename (f->dir, "schema6.db", NULL);
+  g_autofree char *wal = sibling (old, "-wal");
+  guint8 spk[32], ssk[64];
   sqlite3 *db;
   sqlite3_stmt *stmt;
   guint next = 0, n;
   double tau;
 
-  submit_one_at_a_time (f->store, &next, 200);
+  submit_one_at_a_time (f->store, &next, 400);
   g_clear_object (&f->store);
   records = open_store_file (f->path, f->sk);
 
+  sayso_sign_keypair_new (spk, ssk);
   g_assert_cmpint (sqlite3_open (old, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db,
                                  "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;"
+                                 "CREATE TABLE kiosk (one INTEGER PRIMARY KEY CHECK (one = 1), site TEXT NOT NULL,"
+                                 " recipient_pk BLOB NOT NULL, sign_pk BLOB NOT NULL, sign_sk BLOB NOT NULL,"
+                                 " export_seq INTEGER NOT NULL DEFAULT 0, keep_days INTEGER NOT NULL DEFAULT 14,"
+                                 " pin_hash TEXT, pin_failures INTEGER NOT NULL DEFAULT 0);"
                                  "CREATE TABLE responses (key INTEGER PRIMARY KEY, id BLOB NOT NULL UNIQUE,"
-                                 " questionnaire TEXT NOT NULL, version INTEGER NOT NULL, sealed BLOB NOT NULL, hash BLOB);",
+                                 " questionnaire TEXT NOT NULL, version INTEGER NOT NULL, sealed BLOB NOT NULL, hash BLOB);"
+                                 "CREATE TABLE exported (id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE,"
+                                 " day TEXT NOT NULL) WITHOUT ROWID;"
+                                 "CREATE TABLE damaged (id BLOB PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE)"
+                                 " WITHOUT ROWID;"
+                                 "PRAGMA user_version = 6;",
                                  NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO kiosk (one, site, recipient_pk, sign_pk, sign_sk)"
+                                       " VALUES (1, 'Old site', ?1, ?2, ?3)", -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, f->pk, 32, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 2, spk, 32, SQLITE_STATIC);
+  sqlite3_bind_blob (stmt, 3, ssk, 64, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  sqlite3_finalize (stmt);
+
+  /* One at a time, in the order they came, as schema 6 stored them. */
   g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO responses VALUES (random (), ?1, 'hmip-user-voice', 1, ?2, ?3)",
                                        -1, &stmt, NULL), ==, SQLITE_OK);
   for (guint a = 0; a < next; a++)
@@ -717,6 +743,20 @@ test_control_rows_of_schema_6 (TestStore     *f,
   g_test_message ("rows of schema 6: worst tau %.3f over %u records", tau, n);
   g_assert_cmpuint (n, ==, records->len);
   g_assert_cmpfloat (tau, >, FOLLOWS_TAU);
+
+  /* Opened by this Sayso, which migrates it; then a day's submits. */
+  store = sayso_store_open (old, &error);
+  g_assert_no_error (error);
+  submit_one_at_a_time (store, &next, 1);
+  g_clear_object (&store);
+  migrated = open_store_file (old, f->sk);
+  g_assert_cmpuint (migrated->len, ==, records->len + 1);
+  tau = worst_tau (migrated, old, &n);
+  g_test_message ("the same, migrated to slots: worst |tau| %.3f over %u records", fabs (tau), n);
+  g_assert_cmpuint (n, ==, migrated->len);
+  g_assert_cmpfloat (fabs (tau), <, CHANCE_TAU);
+  tau = worst_tau (migrated, wal, &n);
+  g_assert_cmpuint (n, ==, 0);
 }
 
 int
@@ -734,7 +774,7 @@ main (int   argc,
   ADD ("/order/control/wal-index-kept", test_control_wal_index_kept);
   ADD ("/order/control/slots-in-turn", test_control_slots_in_turn);
   ADD ("/order/control/wal-kept", test_control_wal_kept);
-  ADD ("/order/control/rows-of-schema-6", test_control_rows_of_schema_6);
+  ADD ("/order/migrated-from-schema-6", test_migrated_from_schema_6);
 #undef ADD
 
   return g_test_run ();
