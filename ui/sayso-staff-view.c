@@ -313,6 +313,7 @@ enter_unlock (SaysoStaffView *self)
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   SaysoPinResult result = sayso_staff_gate_try (self->gate, self->pin, &error);
+  int seconds;
 
   clear_pin (self->pin);
   show_pin_dots (self);
@@ -334,14 +335,17 @@ enter_unlock (SaysoStaffView *self)
       message = g_strdup_printf (_("Five wrong PINs. Staff mode is locked for %d minutes."), SAYSO_PIN_LOCKOUT_SECONDS / 60);
       break;
     case SAYSO_PIN_WAIT:
-      message = g_strdup_printf (_("Please wait %d more seconds before trying again."),
-                                 (int) ((sayso_staff_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+      seconds = (int) ((sayso_staff_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+      message = g_strdup_printf (ngettext ("Please wait %d more second before trying again.",
+                                           "Please wait %d more seconds before trying again.", seconds), seconds);
       break;
     case SAYSO_PIN_WRONG:
     default:
+      seconds = (int) ((sayso_staff_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
       message = error ? g_strdup (error->message)
-                      : g_strdup_printf (_("That PIN is not right. Wait %d seconds and try again."),
-                                         (int) ((sayso_staff_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC));
+                      : g_strdup_printf (ngettext ("That PIN is not right. Wait %d second and try again.",
+                                                   "That PIN is not right. Wait %d seconds and try again.", seconds),
+                                         seconds);
       break;
     }
 
