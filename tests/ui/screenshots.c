@@ -12,6 +12,7 @@
 
 #include "sayso-staff.h"
 #include "sayso-submit-queue-private.h"
+#include "sayso-db.h"
 #include "ui-test-utils.h"
 
 static const char *out_dir;
@@ -64,7 +65,9 @@ failing_submit (SaysoStore     *store,
                 SaysoMode       mode,
                 GError        **error)
 {
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE, "database or disk is full");
+  /* As the store words it. */
+  g_set_error_literal (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FULL,
+                       "/var/lib/sayso/store.db: the disk is full; nothing was stored");
   return FALSE;
 }
 
@@ -214,6 +217,40 @@ staff (KioskFixture *fixture)
   shoot (window, "24-staff-settings");
   staff_action (window, "staff.show-menu", NULL);
   staff_action (window, "staff.close", NULL);
+
+  /* A respondent's answers that could not be saved yet: staff are told how
+   * many wait in memory, and can try again. */
+  _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), failing_submit);
+  ui_press (GTK_WIDGET (window), "language:en");
+  ui_press (GTK_WIDGET (window), "next");
+  ui_answer (window, "contact_officer", "agree");
+  go_to (window, "time_on_probation");
+  ui_press (GTK_WIDGET (window), "next");
+  ui_press (GTK_WIDGET (window), "send");
+  _sayso_window_thanks_timeout (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL);
+  for (const char *digit = "246824"; *digit; digit++)
+    {
+      char one[2] = { *digit, 0 };
+      staff_action (window, "staff.digit", one);
+    }
+  staff_action (window, "staff.enter", NULL);
+  shoot (window, "25-staff-answers-waiting");
+  _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), NULL);
+  staff_action (window, "staff.retry", NULL);
+  staff_action (window, "staff.close", NULL);
+}
+
+/* The full-screen kiosk on a store that was never set up (no staff PIN). */
+static void
+not_set_up (KioskFixture *fixture)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL);
+  ui_iterate ();
+  shoot (window, "26-staff-not-set-up");
+  staff_action (window, "staff.close", NULL);
 }
 
 int
@@ -239,6 +276,11 @@ main (int    argc,
   memset (&fixture, 0, sizeof fixture);
   kiosk_fixture_setup (&fixture, NULL);
   staff (&fixture);
+  kiosk_fixture_teardown (&fixture, NULL);
+
+  memset (&fixture, 0, sizeof fixture);
+  kiosk_fixture_setup (&fixture, NULL);
+  not_set_up (&fixture);
   kiosk_fixture_teardown (&fixture, NULL);
   return 0;
 }
