@@ -84,6 +84,17 @@ sayso_json_check_limits (const char             *data,
         }
       else if (c == '"')
         in_string = TRUE;
+      /* json-glib also reads comments and single-quoted strings, which JSON
+       * has not: a '"' hidden in one would end this scan's idea of where
+       * strings are, and the brackets after it would go uncounted while
+       * json-glib still nests them. No door's format has either. */
+      else if (c == '/' || c == '\'')
+        {
+          g_set_error (error, SAYSO_JSON_ERROR, SAYSO_JSON_ERROR_NOT_JSON,
+                       "%s:%u:%" G_GSIZE_FORMAT ": %s outside a string is not JSON; not read",
+                       origin, at_line, column, c == '/' ? "a “/” (a comment?)" : "a single quote");
+          return FALSE;
+        }
       else if (c == '[' || c == '{')
         {
           if (++depth > limits->max_depth)

@@ -21,6 +21,7 @@ typedef enum
 {
   SAYSO_JSON_ERROR_TOO_LARGE,
   SAYSO_JSON_ERROR_TOO_DEEP,
+  SAYSO_JSON_ERROR_NOT_JSON,   /* a comment or a single-quoted string: json-glib takes them, JSON does not */
 } SaysoJsonError;
 
 typedef struct

@@ -313,6 +313,20 @@ test_submit_deep_nesting (Cli           *f,
   g_assert_cmpint (run (NULL, NULL, &err5, "submit", "--store", f->store, over_limit, NULL), ==, 2);
   g_assert_nonnull (strstr (err5, "over-limit.json:2:30: nested deeper than the 5 levels"));
   g_assert_cmpint (count (f), ==, 0);
+
+  /* json-glib reads comments and single-quoted strings: a '"' in either
+   * must not hide the brackets from the scan (it crashed, exit 139). */
+  for (const char * const *trick = (const char * const []) { "/*\"*/", "['\"',", NULL }; *trick; trick++)
+    {
+      g_autofree char *inner = deep ("", "[", 100000);
+      g_autofree char *text = g_strconcat (*trick, inner, NULL);
+      g_autofree char *tricked = NULL;
+
+      g_assert_cmpint (run (text, NULL, &tricked, "submit", "--store", f->store, "-", NULL), ==, 2);
+      g_assert_nonnull (strstr (tricked, "standard input:1:"));
+      g_assert_nonnull (strstr (tricked, "is not JSON; not read"));
+    }
+  g_assert_cmpint (count (f), ==, 0);
 }
 
 /* JSON Lines: the deep line is named by its line number, and nothing of

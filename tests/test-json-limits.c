@@ -141,6 +141,35 @@ test_hundred_thousand (void)
     }
 }
 
+/* json-glib reads comments and single-quoted strings: a '"' in one must not
+ * hide 100,000 brackets from the scan. Both are refused, naming the place;
+ * the control: the same characters inside a JSON string are text. */
+static void
+test_comments_and_single_quotes (void)
+{
+  static const char * const tricks[] = { "/*\"*/", "//\"\n", "['\"',", "'\"'" };
+  const SaysoJsonLimits limits = { "a response", SAYSO_JSON_RESPONSE_MIN_BYTES * 4, SAYSO_JSON_RESPONSE_DEPTH };
+  g_autofree char *deep = nested (100000, "[", "", "]");
+
+  for (guint i = 0; i < G_N_ELEMENTS (tricks); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *text = g_strconcat (tricks[i], deep, tricks[i], NULL);
+
+      g_assert_false (sayso_json_check_limits (text, strlen (text), &limits, "x.json", 0, &error));
+      g_assert_error (error, SAYSO_JSON_ERROR, SAYSO_JSON_ERROR_NOT_JSON);
+      g_assert_true (g_str_has_prefix (error->message, "x.json:1:"));
+    }
+
+  {
+    g_autoptr(GError) error = NULL;
+    const char *text = "{\"answers\": {\"q\": \"it's /* fine */ // really\"}}";
+
+    g_assert_true (sayso_json_check_limits (text, strlen (text), &limits, "x.json", 0, &error));
+    g_assert_no_error (error);
+  }
+}
+
 /* The control of the tests through the programs: the same 100,000
  * brackets handed to json-glib directly, without the scanner, crash it on
  * a default 8 MiB stack. If json-glib ever stops recursing, this fails and
@@ -215,6 +244,7 @@ main (int   argc,
   g_test_add_func ("/json-limits/strings-ignored", test_strings_ignored);
   g_test_add_func ("/json-limits/too-large", test_too_large);
   g_test_add_func ("/json-limits/hundred-thousand", test_hundred_thousand);
+  g_test_add_func ("/json-limits/comments-and-single-quotes", test_comments_and_single_quotes);
   g_test_add_func ("/json-limits/unguarded-parser-crashes", test_unguarded_parser_crashes);
   g_test_add_func ("/json-limits/real-files-pass", test_real_files_pass);
   g_test_add_func ("/json-limits/response-size", test_response_size);
