@@ -162,8 +162,8 @@ static const char * const migrations[] = {
   ") WITHOUT ROWID;"
   /* Readers go through the slots in their order, so the export reads the
    * file from start to end; slots are dealt at random, so this order is
-   * too. Not UNIQUE: growing the pool moves records one at a time. */
-  "CREATE INDEX responses_by_slot ON responses_v7 (slot);"
+   * too. UNIQUE: two records in one slot would be one record lost. */
+  "CREATE UNIQUE INDEX responses_by_slot ON responses_v7 (slot);"
   "INSERT INTO responses_v7 (id, slot, questionnaire, version, hash)"
   "  SELECT r.id, m.slot, r.questionnaire, r.version, r.hash FROM responses r JOIN temp.slot_of m ON m.id = r.id;"
   "CREATE TEMP TABLE exported_v6 AS SELECT id, day FROM exported;"
@@ -356,32 +356,47 @@ query_int (SaysoDb    *db,
 #define WAL_INDEX_HEADER_SIZE 136
 #define WAL_INDEX_BLOCK_SIZE 32768
 
-static void
+/* FALSE if it could not be cleared now (another connection is writing). A
+ * transaction of more than 4,062 frames (a growing pool, a migration) also
+ * used the blocks after the first: they are cleared whole. */
+static gboolean
 scrub_wal_index (SaysoDb *db)
 {
   sqlite3_file *file = NULL;
-  volatile void *region = NULL;
+  gboolean scrubbed = TRUE;
 
   if (db->keep_wal_index)
-    return;
+    return TRUE;
 
   if (sqlite3_file_control (db->handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
       file == NULL || file->pMethods == NULL || file->pMethods->iVersion < 2 || file->pMethods->xShmMap == NULL)
-    return;
+    return TRUE;
 
   if (sqlite3_exec (db->handle, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-    return;
+    return FALSE;
 
-  if (file->pMethods->xShmMap (file, 0, WAL_INDEX_BLOCK_SIZE, 0, &region) == SQLITE_OK && region != NULL)
+  for (int block = 0; scrubbed; block++)
     {
-      volatile guint32 *header = region;
+      volatile void *region = NULL;
+      volatile guint32 *header;
 
-      if (header[0] == WAL_INDEX_VERSION && header[12] == WAL_INDEX_VERSION &&
-          header[4] == 0 && header[12 + 4] == 0)
+      /* Not extended: a block the file does not have comes back NULL. */
+      if (file->pMethods->xShmMap (file, block, WAL_INDEX_BLOCK_SIZE, 0, &region) != SQLITE_OK || region == NULL)
+        break;
+      if (block > 0)
+        {
+          memset ((char *) region, 0, WAL_INDEX_BLOCK_SIZE);
+          continue;
+        }
+      header = region;
+      if (header[0] != WAL_INDEX_VERSION || header[12] != WAL_INDEX_VERSION || header[4] != 0 || header[12 + 4] != 0)
+        scrubbed = FALSE;
+      else
         memset ((char *) region + WAL_INDEX_HEADER_SIZE, 0, WAL_INDEX_BLOCK_SIZE - WAL_INDEX_HEADER_SIZE);
     }
 
   sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+  return scrubbed;
 }
 
 /* After every write: the WAL keeps frames in commit order, so the pages a
@@ -393,25 +408,28 @@ scrub_wal_index (SaysoDb *db)
  * commit); a failed checkpoint loses nothing, but a failed write or sync
  * during it stops the handle writing like any other. */
 static gboolean
-settle_wal (SaysoDb *db)
+settle_wal (SaysoDb  *db,
+            gboolean  wait)
 {
   int log_frames = -1, done = -1;
+  gboolean scrubbed = FALSE;
   int rc;
 
   if (db->keep_wal)
     return TRUE;
 
-  sqlite3_busy_timeout (db->handle, 0);
+  sqlite3_busy_timeout (db->handle, wait ? db->busy_timeout : 0);
   rc = sqlite3_wal_checkpoint_v2 (db->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done);
+  sqlite3_busy_timeout (db->handle, 0);
   if (rc == SQLITE_OK && log_frames == 0)
     {
-      scrub_wal_index (db);
+      scrubbed = scrub_wal_index (db);
       /* Settled later, off the respondent's path, the WAL is also started
        * again now: its header, which SQLite syncs on its own before the
        * first frame, and one frame of the database's first page (its
-       * header and schema, the same on every kiosk). The next submit then
-       * syncs once, like any insert, instead of twice. */
-      if (db->settle_later)
+       * header and schema: no record; its change counter counts writes).
+       * The next submit then syncs once, like any insert, instead of twice. */
+      if (db->settle_later && scrubbed)
         {
           g_autofree char *again = g_strdup_printf ("PRAGMA user_version = %d", db->schema_version);
           int prime = sqlite3_exec (db->handle, again, NULL, NULL, NULL);
@@ -424,7 +442,7 @@ settle_wal (SaysoDb *db)
     db->poisoned = TRUE;
   sqlite3_busy_timeout (db->handle, db->busy_timeout);
 
-  db->unsettled = !(rc == SQLITE_OK && log_frames == 0);
+  db->unsettled = !(rc == SQLITE_OK && log_frames == 0 && scrubbed);
   return !db->unsettled;
 }
 
@@ -437,7 +455,7 @@ wrote (SaysoDb *db)
   if (db->settle_later)
     db->unsettled = TRUE;
   else
-    settle_wal (db);
+    settle_wal (db, FALSE);
 }
 
 static gboolean
@@ -605,7 +623,7 @@ sayso_db_open (const char        *path,
 
   /* A crash may have left frames in the WAL: SQLite recovered them, this
    * moves them into the main file. */
-  settle_wal (db);
+  settle_wal (db, FALSE);
   return g_steal_pointer (&db);
 }
 
@@ -633,7 +651,7 @@ sayso_db_close (SaysoDb *db)
   g_clear_pointer (&db->insert_stmt, sqlite3_finalize);
   g_clear_pointer (&db->count_stmt, sqlite3_finalize);
   if (db->handle != NULL && db->unsettled && !db->poisoned)
-    settle_wal (db);
+    settle_wal (db, FALSE);
   if (db->handle != NULL)
     sqlite3_close_v2 (db->handle);
   g_free (db->path);
@@ -673,9 +691,11 @@ sayso_db_begin (SaysoDb  *db,
     return FALSE;
 
   /* Two writes never share the WAL: what one response wrote is gone from
-   * it before the next begins. */
+   * it before the next begins. A reader in another connection (the staff's
+   * export) may hold it: this waits for it as for a lock, and only after
+   * the busy timeout lets the write share the WAL rather than lose it. */
   if (db->unsettled)
-    settle_wal (db);
+    settle_wal (db, TRUE);
 
   /* IMMEDIATE takes the write lock now, so the busy timeout applies here
    * rather than failing half way through a transaction. */
@@ -1106,8 +1126,10 @@ grow_pool (SaysoDb *db,
         }
     }
 
+  /* In two steps, so that no two rows hold one slot on the way (the index
+   * is unique): first each to the negative of its new slot, then back. */
   if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2 (db->handle, "UPDATE responses SET slot = ?2 WHERE id = ?1", -1, &stmt, NULL);
+    rc = sqlite3_prepare_v2 (db->handle, "UPDATE responses SET slot = -?2 WHERE id = ?1", -1, &stmt, NULL);
   for (guint i = 0; rc == SQLITE_OK && i < used->len; i++)
     {
       Occupant *o = &g_array_index (used, Occupant, i);
@@ -1117,6 +1139,8 @@ grow_pool (SaysoDb *db,
       rc = step_done (stmt);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db->handle, "UPDATE responses SET slot = -slot WHERE slot < 0", NULL, NULL, NULL);
 
   if (rc == SQLITE_OK)
     rc = exec_int64 (db, "DELETE FROM free_slots WHERE size = ?1", size, 0);
@@ -1770,7 +1794,7 @@ sayso_db_set_settle_later (SaysoDb  *db,
   g_return_if_fail (db != NULL);
   db->settle_later = later;
   if (!later && db->unsettled)
-    settle_wal (db);
+    settle_wal (db, FALSE);
 }
 
 gboolean
@@ -1782,7 +1806,7 @@ sayso_db_settle (SaysoDb *db)
     return TRUE;
   if (db->poisoned)
     return FALSE;
-  return settle_wal (db);
+  return settle_wal (db, FALSE);
 }
 
 void
