@@ -20,6 +20,9 @@ void _sayso_db_set_keep_wal        (SaysoDb  *db,
  * leaves them. */
 void _sayso_db_set_keep_wal_index  (SaysoDb  *db,
                                     gboolean  keep);
+/* And the small rows of responses left where SQLite laid them. */
+void _sayso_db_set_keep_row_order  (SaysoDb  *db,
+                                    gboolean  keep);
 
 /* For the full-disk tests' negative control only: TRUE brings back the old
  * rule, under which a full disk stopped the store writing until a restart. */

@@ -35,6 +35,9 @@ struct _SaysoDb
   gboolean      first_free_slot;
   gboolean      keep_wal;
   gboolean      keep_wal_index;
+  gboolean      keep_row_order;
+  /* Rows were added to responses since it was last laid in key order. */
+  gboolean      rows_unordered;
   /* Writes leave the WAL to sayso_db_settle(); unsettled until it ran. */
   gboolean      settle_later;
   gboolean      unsettled;
@@ -407,6 +410,39 @@ scrub_wal_index (SaysoDb *db)
  * response was durable before this (synchronous=FULL syncs the WAL at
  * commit); a failed checkpoint loses nothing, but a failed write or sync
  * during it stops the handle writing like any other. */
+/* Within a B-tree page, SQLite lays each new cell just below the last one
+ * laid, and only a rebalance lays them in key order again: so the place of a
+ * response's small row in its page (and of its entry in responses_by_slot)
+ * told which of its neighbours came before it. After rows were added, both
+ * are laid again from nothing in key order. With the foreign keys off, for
+ * emptying responses must not empty exported and damaged with it; it runs
+ * outside any transaction, as settling does. */
+static int
+order_rows (SaysoDb *db)
+{
+  int rc;
+
+  if (!db->rows_unordered || db->keep_row_order)
+    return SQLITE_OK;
+
+  rc = sqlite3_exec (db->handle,
+                     "PRAGMA foreign_keys = OFF;"
+                     "BEGIN IMMEDIATE;"
+                     "CREATE TEMP TABLE responses_in_order AS SELECT * FROM responses ORDER BY id;"
+                     "DELETE FROM responses;"
+                     "INSERT INTO responses SELECT * FROM temp.responses_in_order ORDER BY id;"
+                     "DROP TABLE temp.responses_in_order;"
+                     "REINDEX responses_by_slot;"
+                     "COMMIT;",
+                     NULL, NULL, NULL);
+  if (rc != SQLITE_OK)
+    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_exec (db->handle, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    db->rows_unordered = FALSE;
+  return rc;
+}
+
 static gboolean
 settle_wal (SaysoDb  *db,
             gboolean  wait)
@@ -417,6 +453,12 @@ settle_wal (SaysoDb  *db,
 
   if (db->keep_wal)
     return TRUE;
+
+  /* A failure leaves the rows as they are, and this tried again at the
+   * next settling; a failed write or sync stops the handle like any other. */
+  rc = order_rows (db);
+  if ((rc & 0xff) == SQLITE_IOERR && rc != SQLITE_IOERR_READ && rc != SQLITE_IOERR_SHORT_READ)
+    db->poisoned = TRUE;
 
   sqlite3_busy_timeout (db->handle, wait ? db->busy_timeout : 0);
   rc = sqlite3_wal_checkpoint_v2 (db->handle, NULL, SQLITE_CHECKPOINT_TRUNCATE, &log_frames, &done);
@@ -442,7 +484,7 @@ settle_wal (SaysoDb  *db,
     db->poisoned = TRUE;
   sqlite3_busy_timeout (db->handle, db->busy_timeout);
 
-  db->unsettled = !(rc == SQLITE_OK && log_frames == 0 && scrubbed);
+  db->unsettled = !(rc == SQLITE_OK && log_frames == 0 && scrubbed) || db->rows_unordered;
   return !db->unsettled;
 }
 
@@ -621,8 +663,9 @@ sayso_db_open (const char        *path,
     g_warning ("%s: could not compact the store after moving its records into slots: %s",
                path, sqlite3_errstr (rc));
 
-  /* A crash may have left frames in the WAL: SQLite recovered them, this
-   * moves them into the main file. */
+  /* A crash may have left frames in the WAL (SQLite recovered them: this
+   * moves them into the main file), and rows not yet laid in key order. */
+  db->rows_unordered = TRUE;
   settle_wal (db, FALSE);
   return g_steal_pointer (&db);
 }
@@ -1141,6 +1184,7 @@ grow_pool (SaysoDb *db,
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db->handle, "UPDATE responses SET slot = -slot WHERE slot < 0", NULL, NULL, NULL);
+  db->rows_unordered = !db->keep_row_order;
 
   if (rc == SQLITE_OK)
     rc = exec_int64 (db, "DELETE FROM free_slots WHERE size = ?1", size, 0);
@@ -1247,6 +1291,7 @@ sayso_db_insert_response (SaysoDb      *db,
   if (rc != SQLITE_OK)
     return set_write_error (db, rc, "storing a response", error);
 
+  db->rows_unordered = !db->keep_row_order;
   return TRUE;
 }
 
@@ -1823,6 +1868,15 @@ _sayso_db_set_keep_wal (SaysoDb  *db,
 {
   g_return_if_fail (db != NULL);
   db->keep_wal = keep;
+}
+
+void
+_sayso_db_set_keep_row_order (SaysoDb  *db,
+                              gboolean  keep)
+{
+  g_return_if_fail (db != NULL);
+  db->keep_row_order = keep;
+  db->rows_unordered = FALSE;
 }
 
 void

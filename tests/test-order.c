@@ -331,6 +331,89 @@ worst_tau (GArray     *records,
   return worst;
 }
 
+/* Tau between arrival and the place within a page, over pairs of records
+ * with a piece on the same 4 KiB page (the first such place of each): what
+ * SQLite's cell layout inside a page can tell. Records arriving before
+ * `from` are left out. */
+static double
+within_page_tau (GArray *records,
+                 Found  *found,
+                 guint   piece,
+                 guint   from,
+                 guint  *n_pairs)
+{
+  gint64 concordant = 0, discordant = 0;
+
+  for (guint i = 0; i < records->len; i++)
+    for (guint j = i + 1; j < records->len; j++)
+      {
+        GArray *a = found_at (found, i, piece), *b = found_at (found, j, piece);
+        guint ai = g_array_index (records, Known, i).arrival, aj = g_array_index (records, Known, j).arrival;
+        gboolean done = FALSE;
+
+        if (ai < from || aj < from)
+          continue;
+        for (guint x = 0; x < a->len && !done; x++)
+          for (guint y = 0; y < b->len && !done; y++)
+            {
+              gint64 oa = g_array_index (a, gint64, x), ob = g_array_index (b, gint64, y);
+
+              if (oa / 4096 != ob / 4096)
+                continue;
+              concordant += (oa - ob) * ((gint64) ai - (gint64) aj) > 0;
+              discordant += (oa - ob) * ((gint64) ai - (gint64) aj) < 0;
+              done = TRUE;
+            }
+      }
+  *n_pairs = (guint) (concordant + discordant);
+  return *n_pairs == 0 ? 0.0 : (double) (concordant - discordant) / (double) *n_pairs;
+}
+
+/* The largest |within-page tau| of a record's id and hash, the pieces in
+ * the small-row B-trees whose cells SQLite lays as they come (a slot's
+ * place in its page is fixed when the pool is made), where 100 pairs or
+ * more share pages. */
+static double
+worst_within_page_tau (GArray     *records,
+                       const char *path,
+                       guint       from,
+                       guint      *most_pairs)
+{
+  g_autoptr(Found) found = find_pieces (records, path);
+  double worst = 0;
+
+  *most_pairs = 0;
+  for (guint piece = PIECE_ID; piece <= PIECE_HASH; piece++)
+    {
+      guint n = 0;
+      double tau = within_page_tau (records, found, piece, from, &n);
+
+      *most_pairs = MAX (*most_pairs, n);
+      if (n >= 100 && fabs (tau) > fabs (worst))
+        worst = tau;
+    }
+  return worst;
+}
+
+/* A copy of the store's files as they are on the disk now, the store still
+ * open (closing would checkpoint and delete the -wal and -shm). */
+static void
+copy_files (const char *store_path,
+            const char *to)
+{
+  for (const char * const *suffix = (const char * const []) { "", "-wal", "-shm", NULL }; *suffix; suffix++)
+    {
+      g_autofree char *from_file = g_strconcat (store_path, *suffix, NULL);
+      g_autofree char *to_file = g_strconcat (to, *suffix, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      g_unlink (to_file);
+      if (g_file_get_contents (from_file, &contents, &length, NULL))
+        g_assert_true (g_file_set_contents (to_file, contents, length, NULL));
+    }
+}
+
 static char *
 sibling (const char *path,
          const char *suffix)
@@ -347,8 +430,8 @@ assert_wal_index_empty (const char *store_path)
 
   if (!g_file_get_contents (shm, &contents, &length, NULL))
     return;
-  /* Past the 136-byte header, the first block's page numbers and hash table. */
-  for (gsize i = 136; i < MIN (length, (gsize) 32768); i++)
+  /* Past the 136-byte header, every block's page numbers and hash table. */
+  for (gsize i = 136; i < length; i++)
     g_assert_cmpint (contents[i], ==, 0);
 }
 
@@ -363,14 +446,17 @@ wal_index_pages (const char *store_path)
 
   if (!g_file_get_contents (shm, &contents, &length, NULL))
     return pages;
-  for (gsize off = 136; off + 4 <= MIN (length, (gsize) 16384); off += 4)
-    {
-      guint32 page;
+  /* Each 32 KiB block: its page numbers, then its hash table; the first
+   * block's numbers start after the 136-byte header. */
+  for (gsize block = 0; block * 32768 < length; block++)
+    for (gsize off = block * 32768 + (block == 0 ? 136 : 0); off + 4 <= MIN (length, block * 32768 + 16384); off += 4)
+      {
+        guint32 page;
 
-      memcpy (&page, contents + off, sizeof page);
-      if (page != 0)
-        g_array_append_val (pages, page);
-    }
+        memcpy (&page, contents + off, sizeof page);
+        if (page != 0)
+          g_array_append_val (pages, page);
+      }
   return pages;
 }
 
@@ -417,6 +503,7 @@ only_bundle_in (const char *dir)
  * whatever point of a submit the signal finds it. */
 static void
 crash_while_submitting (const char *path,
+                        const char *image,
                         guint      *next)
 {
   int fds[2];
@@ -450,6 +537,8 @@ crash_while_submitting (const char *path,
   kill (pid, SIGKILL);
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_true (WIFSIGNALED (status));
+  /* The disk as the crash left it, before anyone opens the store again. */
+  copy_files (path, image);
   while (read (fds[0], &c, 1) == 1)
     acked++;
   close (fds[0]);
@@ -472,7 +561,10 @@ test_nothing_orders_records (TestStore     *f,
   g_autofree char *stick2 = g_build_filename (f->dir, "stick2", NULL);
   g_autofree char *bundle1 = NULL;
   g_autofree char *bundle2 = NULL;
-  g_autofree char *wal = sibling (f->path, "-wal");
+  g_autofree char *image = g_build_filename (f->dir, "image.db", NULL);
+  g_autofree char *image_wal = sibling (image, "-wal");
+  g_autofree char *crashed = g_build_filename (f->dir, "crashed.db", NULL);
+  g_autofree char *crashed_wal = sibling (crashed, "-wal");
   SaysoExportResult result = { 0 };
   gint64 purged = 0;
   guint next = 0, n;
@@ -506,22 +598,32 @@ test_nothing_orders_records (TestStore     *f,
   g_assert_cmpint (purged, ==, 300);
   g_clear_object (&f->store);
 
-  crash_while_submitting (f->path, &next);
+  crash_while_submitting (f->path, crashed, &next);
   f->store = sayso_store_open (f->path, &error);
   g_assert_no_error (error);
   submit_one_at_a_time (f->store, &next, 360);
   g_assert_true (sayso_store_export (f->store, stick2, SAYSO_EXPORT_DEFAULT, &result, &error));
   g_assert_no_error (error);
   sayso_export_result_clear (&result);
+  /* The disk as a thief would copy it, the kiosk still running. */
+  copy_files (f->path, image);
   g_clear_object (&f->store);
 
   last = open_store_file (f->path, f->sk);
   g_assert_cmpuint (last->len, >=, 400);
 
-  tau = worst_tau (last, f->path, &n);
+  tau = worst_tau (last, image, &n);
   g_test_message ("store: worst |tau| %.3f over %u records", fabs (tau), n);
   g_assert_cmpuint (n, ==, last->len);   /* every record was found, so the measure saw them */
   g_assert_cmpfloat (fabs (tau), <, CHANCE_TAU);
+  /* Within each page, where a cell lies against where its neighbours do. */
+  tau = worst_within_page_tau (last, image, 0, &n);
+  g_test_message ("store: worst |tau| within pages %.3f over %u pairs", fabs (tau), n);
+  g_assert_cmpuint (n, >=, 10000);
+  g_assert_cmpfloat (fabs (tau), <, CHANCE_TAU);
+
+  /* After the crash, the WAL held one response at most. */
+  g_assert_cmpuint (records_in (last, crashed_wal), <=, 1);
 
   bundle2 = only_bundle_in (stick2);
   tau = worst_tau (last, bundle2, &n);
@@ -529,14 +631,15 @@ test_nothing_orders_records (TestStore     *f,
   g_assert_cmpuint (n, ==, last->len);
   g_assert_cmpfloat (fabs (tau), <, CHANCE_TAU);
 
-  /* The WAL holds nothing of anyone, and the wal-index no page numbers. */
-  tau = worst_tau (last, wal, &n);
+  /* The WAL held nothing of anyone, and the wal-index no page numbers. */
+  tau = worst_tau (last, image_wal, &n);
   g_assert_cmpuint (n, ==, 0);
   {
     GStatBuf st;
-    g_assert_true (g_stat (wal, &st) != 0 || st.st_size == 0);
+    g_assert_cmpint (g_stat (image_wal, &st), ==, 0);
+    g_assert_cmpint (st.st_size, ==, 0);
   }
-  assert_wal_index_empty (f->path);
+  assert_wal_index_empty (image);
 }
 
 /* While the kiosk runs (its store open), after each submit: the WAL is
@@ -602,6 +705,117 @@ test_wal_settled_when_idle (TestStore     *f,
         g_assert_cmpuint (g_array_index (pages, guint32, i), ==, 1);
       g_clear_pointer (&pages, g_array_unref);
     }
+}
+
+/* The negative control of the within-page measure: 260 responses (the
+ * pool grown to 512), then 60 more with their small rows left where SQLite
+ * laid them: within a page, each new cell lies just below the last one laid,
+ * so the newer lie below the older, and the measure sees it. (Its positive
+ * side is /order/nothing-orders-records, over 400 records: so few as 60 on a
+ * handful of pages make too noisy a measure of chance.) */
+static void
+test_control_rows_as_laid (TestStore     *f,
+                           gconstpointer  data)
+{
+  g_autoptr(GArray) records = NULL;
+  g_autofree char *image = g_build_filename (f->dir, "image.db", NULL);
+  guint next = 0, n;
+  double tau;
+
+  submit_one_at_a_time (f->store, &next, 260);
+  _sayso_db_set_keep_row_order (_sayso_store_get_db (f->store), TRUE);
+  submit_one_at_a_time (f->store, &next, 60);
+  copy_files (f->path, image);
+  g_clear_object (&f->store);
+  records = open_store_file (f->path, f->sk);
+  tau = worst_within_page_tau (records, image, 260, &n);
+  g_test_message ("rows as SQLite laid them: worst tau within pages %.3f over %u pairs", tau, n);
+  g_assert_cmpuint (n, >=, 500);
+  g_assert_cmpfloat (tau, <, -FOLLOWS_TAU);
+}
+
+typedef struct
+{
+  const char *path;
+  guint       hold_msec;
+  GMutex      lock;
+  GCond       reading;
+  gboolean    started;
+} Reader;
+
+/* Another connection holding a read transaction, as the staff's export or
+ * `sayso status` does. */
+static gpointer
+read_for_a_while (gpointer data)
+{
+  Reader *reader = data;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open_v2 (reader->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN; SELECT count(*) FROM slots;", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_mutex_lock (&reader->lock);
+  reader->started = TRUE;
+  g_cond_signal (&reader->reading);
+  g_mutex_unlock (&reader->lock);
+  g_usleep (reader->hold_msec * 1000);
+  sqlite3_exec (db, "COMMIT", NULL, NULL, NULL);
+  sqlite3_close (db);
+  return NULL;
+}
+
+/* The kiosk's way, while a reader holds the WAL: the first response cannot
+ * be settled; the next write waits for the reader (up to the busy timeout,
+ * 2 s) and settles it first, so the WAL holds one response, never two. A
+ * reader holding on past the timeout (the control) lets two share it. */
+static guint
+records_in_wal_with_reader (TestStore *f,
+                            guint      hold_msec)
+{
+  g_autofree char *image = g_build_filename (f->dir, "image.db", NULL);
+  g_autofree char *image_wal = sibling (image, "-wal");
+  g_autoptr(GArray) records = NULL;
+  Reader reader = { f->path, hold_msec, { 0 }, { 0 }, FALSE };
+  GThread *thread;
+  guint next = 0;
+
+  sayso_store_settle_when_idle (f->store);
+  submit_one_at_a_time (f->store, &next, 1);
+  drain ();
+
+  g_mutex_init (&reader.lock);
+  g_cond_init (&reader.reading);
+  thread = g_thread_new ("reader", read_for_a_while, &reader);
+  g_mutex_lock (&reader.lock);
+  while (!reader.started)
+    g_cond_wait (&reader.reading, &reader.lock);
+  g_mutex_unlock (&reader.lock);
+
+  submit_one_at_a_time (f->store, &next, 1);
+  drain ();   /* tries to settle, and cannot */
+  submit_one_at_a_time (f->store, &next, 1);
+  copy_files (f->path, image);
+  g_thread_join (thread);
+  g_mutex_clear (&reader.lock);
+  g_cond_clear (&reader.reading);
+
+  drain ();
+  g_clear_object (&f->store);
+  records = open_store_file (f->path, f->sk);
+  return records_in (records, image_wal);
+}
+
+static void
+test_wal_one_response_with_reader (TestStore     *f,
+                                   gconstpointer  data)
+{
+  g_assert_cmpuint (records_in_wal_with_reader (f, 300), ==, 1);
+}
+
+static void
+test_control_reader_past_timeout (TestStore     *f,
+                                  gconstpointer  data)
+{
+  g_assert_cmpuint (records_in_wal_with_reader (f, 3000), ==, 2);
 }
 
 /* Negative control for the wal-index check: left as SQLite leaves it, it
@@ -772,6 +986,9 @@ main (int   argc,
   ADD ("/order/wal-empty-after-each-submit", test_wal_empty_after_each_submit);
   ADD ("/order/wal-settled-when-idle", test_wal_settled_when_idle);
   ADD ("/order/control/wal-index-kept", test_control_wal_index_kept);
+  ADD ("/order/control/rows-as-laid", test_control_rows_as_laid);
+  ADD ("/order/wal-one-response-with-reader", test_wal_one_response_with_reader);
+  ADD ("/order/control/reader-past-timeout", test_control_reader_past_timeout);
   ADD ("/order/control/slots-in-turn", test_control_slots_in_turn);
   ADD ("/order/control/wal-kept", test_control_wal_kept);
   ADD ("/order/migrated-from-schema-6", test_migrated_from_schema_6);
