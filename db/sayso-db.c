@@ -1100,6 +1100,45 @@ grow_pool (SaysoDb *db,
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
+  /* A record whose slot cannot be read (a bad sector) cannot move: it is set
+   * aside as damaged, as the export would, and stays in its slot, which is
+   * then no part of the deal; otherwise one bad sector would stop every
+   * submit once the pool is full. (Read here first, then again to move: the
+   * second read comes from the page cache.) */
+  if (rc == SQLITE_OK)
+    {
+      g_autofree guint8 *scratch = g_malloc (size);
+
+      for (guint i = used->len; rc == SQLITE_OK && i > 0; i--)
+        {
+          Occupant *o = &g_array_index (used, Occupant, i - 1);
+          int read_rc = read_slot (db, o->slot, scratch, size);
+
+          if (read_rc == SQLITE_OK)
+            continue;
+          if (read_rc != SQLITE_IOERR_READ && read_rc != SQLITE_IOERR_SHORT_READ && (read_rc & 0xff) != SQLITE_CORRUPT)
+            {
+              rc = read_rc;
+              break;
+            }
+          rc = sqlite3_prepare_v2 (db->handle, "INSERT INTO damaged (id) VALUES (?1) ON CONFLICT DO NOTHING", -1, &stmt, NULL);
+          if (rc == SQLITE_OK)
+            {
+              sqlite3_bind_blob (stmt, 1, g_bytes_get_data (o->id, NULL), (int) g_bytes_get_size (o->id), SQLITE_STATIC);
+              rc = step_done (stmt);
+            }
+          g_clear_pointer (&stmt, sqlite3_finalize);
+          for (guint k = 0; k < keys->len; k++)
+            if (g_array_index (keys, gint64, k) == o->slot)
+              {
+                g_array_remove_index_fast (keys, k);
+                break;
+              }
+          g_bytes_unref (o->id);
+          g_array_remove_index_fast (used, i - 1);
+        }
+    }
+
   /* Fisher-Yates over every slot; the first ones go to the records. */
   for (guint i = keys->len; rc == SQLITE_OK && i > 1; i--)
     {

@@ -330,6 +330,70 @@ test_slot_pool_grows (TestStore     *f,
   sqlite3_close (db);
 }
 
+typedef struct
+{
+  const guint8 *sk;
+  guint         opened;
+  guint         damaged;
+} OpenedCount;
+
+static gboolean
+open_undamaged (const SaysoDbRecord *record,
+                gpointer             user_data)
+{
+  OpenedCount *count = user_data;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GBytes) plain = NULL;
+
+  if (record->damaged)
+    {
+      count->damaged++;
+      return TRUE;
+    }
+  sealed = g_bytes_new (record->sealed, record->sealed_size);
+  plain = sayso_unseal (count->sk, sealed, NULL);
+  g_assert_nonnull (plain);
+  count->opened++;
+  return TRUE;
+}
+
+/* One record whose slot can no longer be read as it was written (here a
+ * changed length; a bad sector alike) when the pool must grow: it is set
+ * aside as damaged and stays where it is, and the submit that needed the
+ * room is stored, with every other record. */
+static void
+test_slot_pool_grows_past_damage (TestStore     *f,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) responses = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SaysoResponse) one_more = sayso_response_new (survey, "en");
+  g_autoptr(GError) error = NULL;
+  OpenedCount count = { f->sk, 0, 0 };
+  gint64 total = 0, damaged = 0;
+  sqlite3 *db;
+
+  for (guint i = 0; i < 64; i++)
+    g_ptr_array_add (responses, sayso_response_new (survey, "en"));
+  g_assert_true (sayso_store_submit_all (f->store, responses, SAYSO_MODE_SELF, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  exec_sql (db, "PRAGMA ignore_check_constraints = ON;"
+                "UPDATE slots SET sealed = randomblob (100) WHERE key = (SELECT min (slot) FROM responses)");
+  sqlite3_close (db);
+
+  g_assert_true (sayso_store_submit (f->store, one_more, SAYSO_MODE_SELF, &error));
+  g_assert_no_error (error);
+  g_assert_true (sayso_store_count (f->store, &total, NULL, &error));
+  g_assert_true (sayso_store_count_damaged (f->store, &damaged, &error));
+  g_assert_cmpint (total, ==, 65);
+  g_assert_cmpint (damaged, ==, 1);
+  g_assert_true (sayso_db_foreach_response (_sayso_store_get_db (f->store), open_undamaged, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count.opened, ==, 64);
+  g_assert_cmpuint (count.damaged, ==, 1);
+}
+
 /* A store made by the first release, with responses in it, opens and keeps
  * them; they have no stored hash, and export hashes them as it goes. */
 static void
@@ -752,6 +816,7 @@ main (int   argc,
   ADD ("/store/fixed-record-size", test_fixed_record_size);
   ADD ("/store/schema-holds-nothing-else", test_schema_holds_nothing_else);
   ADD ("/store/slot-pool-grows", test_slot_pool_grows);
+  ADD ("/store/slot-pool-grows-past-damage", test_slot_pool_grows_past_damage);
   ADD ("/store/private-file", test_private_file);
   ADD ("/store/create-refuses-existing", test_create_refuses_existing);
   ADD ("/store/reopen", test_reopen);
