@@ -174,12 +174,12 @@ test_wrong_pin_delays_and_lockout (Fixture       *f,
 
   type_pin (f, "000000");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
-  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 1 seconds"));
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Wait 1 second and"));
 
   /* While it waits, even the right PIN does not open it. */
   type_pin (f, "135791");
   g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
-  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Please wait 1 more seconds"));
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Please wait 1 more second before"));
 
   for (guint i = 1; i < 4; i++)
     {
