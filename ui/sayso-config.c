@@ -24,6 +24,18 @@
  * (or by anyone) from being read whole into memory at every start. */
 #define MAX_CONFIG_BYTES (64 * 1024)
 
+#define KEY_IDLE_TIMEOUT     "idle-timeout"
+#define KEY_COUNTDOWN        "countdown"
+#define KEY_BILINGUAL        "bilingual"
+#define KEY_DEFAULT_LANGUAGE "default-language"
+#define KEY_KEEP_PARTIAL     "keep-partial"
+#define KEY_EXPORT_FOLDER    "export-folder"
+
+#define IDLE_TIMEOUT_MIN 1
+#define IDLE_TIMEOUT_MAX 3600
+#define COUNTDOWN_MIN    1
+#define COUNTDOWN_MAX    600
+
 SaysoKioskConfig *
 sayso_kiosk_config_new (void)
 {
@@ -118,54 +130,153 @@ get_boolean (GKeyFile    *file,
   return TRUE;
 }
 
-SaysoKioskConfig *
-sayso_kiosk_config_load (const char  *path,
-                         GError     **error)
+/* Reads and checks the file at @path into @file and @config; a missing file
+ * leaves both as they are and sets @missing. Errors name the file. */
+static gboolean
+read_config (const char        *path,
+             GKeyFileFlags      flags,
+             GKeyFile          *file,
+             SaysoKioskConfig  *config,
+             gboolean          *missing,
+             GError           **error)
 {
-  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
-  g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *default_path = NULL;
   g_autofree char *language = NULL;
   GStatBuf st;
 
-  if (path == NULL)
-    path = default_path = sayso_kiosk_config_default_path ();
+  *missing = FALSE;
 
   if (g_stat (path, &st) == 0 && (guint64) st.st_size > MAX_CONFIG_BYTES)
     {
       g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
                    "%s: %" G_GUINT64_FORMAT " bytes, more than the %d kiosk settings may take; not read",
                    path, (guint64) st.st_size, MAX_CONFIG_BYTES);
-      return NULL;
+      return FALSE;
     }
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, &local_error))
+  if (!g_key_file_load_from_file (file, path, flags, &local_error))
     {
       if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
-        return g_steal_pointer (&config);
+        {
+          *missing = TRUE;
+          return TRUE;
+        }
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
-      return NULL;
+      return FALSE;
     }
 
-  if (!get_seconds (file, "idle-timeout", 1, 3600, &config->idle_timeout, &local_error) ||
-      !get_seconds (file, "countdown", 1, 600, &config->countdown, &local_error) ||
-      !get_boolean (file, "bilingual", &config->bilingual, &local_error) ||
-      !get_boolean (file, "keep-partial", &config->keep_partial, &local_error))
+  if (!get_seconds (file, KEY_IDLE_TIMEOUT, IDLE_TIMEOUT_MIN, IDLE_TIMEOUT_MAX, &config->idle_timeout, &local_error) ||
+      !get_seconds (file, KEY_COUNTDOWN, COUNTDOWN_MIN, COUNTDOWN_MAX, &config->countdown, &local_error) ||
+      !get_boolean (file, KEY_BILINGUAL, &config->bilingual, &local_error) ||
+      !get_boolean (file, KEY_KEEP_PARTIAL, &config->keep_partial, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
-      return NULL;
+      return FALSE;
     }
 
-  if ((language = g_key_file_get_string (file, GROUP, "default-language", NULL)))
+  if ((language = g_key_file_get_string (file, GROUP, KEY_DEFAULT_LANGUAGE, NULL)))
     {
       g_strstrip (language);
       g_free (config->default_language);
       config->default_language = g_steal_pointer (&language);
     }
 
-  if ((config->export_folder = g_key_file_get_string (file, GROUP, "export-folder", NULL)))
+  g_clear_pointer (&config->export_folder, g_free);
+  if ((config->export_folder = g_key_file_get_string (file, GROUP, KEY_EXPORT_FOLDER, NULL)))
     g_strstrip (config->export_folder);
 
+  return TRUE;
+}
+
+SaysoKioskConfig *
+sayso_kiosk_config_load (const char  *path,
+                         GError     **error)
+{
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autofree char *default_path = NULL;
+  gboolean missing;
+
+  if (path == NULL)
+    path = default_path = sayso_kiosk_config_default_path ();
+
+  if (!read_config (path, G_KEY_FILE_NONE, file, config, &missing, error))
+    return NULL;
   return g_steal_pointer (&config);
+}
+
+/* The file is read again, as it is now, so that what someone wrote in it by
+ * hand (comments, keys this version does not know) is kept; one that would
+ * not load is left alone rather than replaced by a guess at what it meant. */
+gboolean
+sayso_kiosk_config_save (const SaysoKioskConfig  *config,
+                         const char              *path,
+                         GError                 **error)
+{
+  g_autoptr(SaysoKioskConfig) current = sayso_kiosk_config_new ();
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *default_path = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *data = NULL;
+  gsize length;
+  gboolean missing;
+  int mode = 0600;
+  GStatBuf st;
+
+  g_return_val_if_fail (config != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (path == NULL)
+    path = default_path = sayso_kiosk_config_default_path ();
+
+  if (config->idle_timeout < IDLE_TIMEOUT_MIN || config->idle_timeout > IDLE_TIMEOUT_MAX ||
+      config->countdown < COUNTDOWN_MIN || config->countdown > COUNTDOWN_MAX)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s: not changed: %s must be between %u and %u seconds and %s between %u and %u",
+                   path, KEY_IDLE_TIMEOUT, IDLE_TIMEOUT_MIN, IDLE_TIMEOUT_MAX,
+                   KEY_COUNTDOWN, COUNTDOWN_MIN, COUNTDOWN_MAX);
+      return FALSE;
+    }
+
+  if (!read_config (path, G_KEY_FILE_KEEP_COMMENTS | G_KEY_FILE_KEEP_TRANSLATIONS,
+                    file, current, &missing, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "Not changed, as it could not be read: ");
+      return FALSE;
+    }
+
+  g_key_file_set_integer (file, GROUP, KEY_IDLE_TIMEOUT, config->idle_timeout);
+  g_key_file_set_integer (file, GROUP, KEY_COUNTDOWN, config->countdown);
+  g_key_file_set_boolean (file, GROUP, KEY_BILINGUAL, config->bilingual);
+  g_key_file_set_boolean (file, GROUP, KEY_KEEP_PARTIAL, config->keep_partial);
+  if (config->default_language != NULL)
+    g_key_file_set_string (file, GROUP, KEY_DEFAULT_LANGUAGE, config->default_language);
+  if (config->export_folder != NULL)
+    g_key_file_set_string (file, GROUP, KEY_EXPORT_FOLDER, config->export_folder);
+  else
+    g_key_file_remove_key (file, GROUP, KEY_EXPORT_FOLDER, NULL);
+
+  data = g_key_file_to_data (file, &length, NULL);
+  if (length > MAX_CONFIG_BYTES)
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_PARSE,
+                   "%s: not changed: the settings would take %" G_GSIZE_FORMAT " bytes, more than %d",
+                   path, length, MAX_CONFIG_BYTES);
+      return FALSE;
+    }
+
+  if (!missing && g_stat (path, &st) == 0)
+    mode = st.st_mode & 07777;
+
+  dir = g_path_get_dirname (path);
+  g_mkdir_with_parents (dir, 0700);
+  if (!g_file_set_contents_full (path, data, length, G_FILE_SET_CONTENTS_CONSISTENT, mode, &local_error))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: not changed: ", path);
+      return FALSE;
+    }
+  return TRUE;
 }

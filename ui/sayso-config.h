@@ -21,6 +21,9 @@ void              sayso_kiosk_config_free         (SaysoKioskConfig       *confi
 char             *sayso_kiosk_config_default_path (void) G_GNUC_WARN_UNUSED_RESULT;
 SaysoKioskConfig *sayso_kiosk_config_load         (const char             *path,
                                                    GError                **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean          sayso_kiosk_config_save         (const SaysoKioskConfig *config,
+                                                   const char             *path,
+                                                   GError                **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoKioskConfig, sayso_kiosk_config_free)
 

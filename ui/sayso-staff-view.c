@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <sodium.h>
 
+#include "sayso-config.h"
 #include "sayso-export.h"
 #include "sayso-staff-view.h"
 #include "sayso-submit-queue.h"
@@ -724,21 +725,26 @@ mounts_changed (SaysoStaffView *self)
 static void
 load_settings (SaysoStaffView *self)
 {
-  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(SaysoKioskConfig) config = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *language = NULL;
   gint64 keep = SAYSO_DEFAULT_KEEP_DAYS;
 
-  if (self->settings_file != NULL)
-    g_key_file_load_from_file (file, self->settings_file, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  if (self->settings_file == NULL)
+    config = sayso_kiosk_config_new ();
+  else if (!(config = sayso_kiosk_config_load (self->settings_file, &error)))
+    {
+      g_autofree char *message = g_strdup_printf (_("The settings could not be read, so saving will not change them. %s"),
+                                                  error->message);
 
-  language = g_key_file_get_string (file, "kiosk", "default-language", NULL);
-  gtk_switch_set_active (self->welsh_first, g_strcmp0 (language, "cy") == 0);
-  gtk_switch_set_active (self->bilingual, g_key_file_get_boolean (file, "kiosk", "bilingual", NULL));
-  gtk_switch_set_active (self->keep_partial, g_key_file_get_boolean (file, "kiosk", "keep-partial", NULL));
-  gtk_spin_button_set_value (self->idle_timeout,
-                             g_key_file_has_key (file, "kiosk", "idle-timeout", NULL)
-                               ? g_key_file_get_integer (file, "kiosk", "idle-timeout", NULL) : 60);
+      set_message (self->settings_message, message);
+      g_clear_error (&error);
+      config = sayso_kiosk_config_new ();
+    }
+
+  gtk_switch_set_active (self->welsh_first, g_strcmp0 (config->default_language, "cy") == 0);
+  gtk_switch_set_active (self->bilingual, config->bilingual);
+  gtk_switch_set_active (self->keep_partial, config->keep_partial);
+  gtk_spin_button_set_value (self->idle_timeout, config->idle_timeout);
   if (self->store != NULL && sayso_store_get_keep_days (self->store, &keep, &error))
     gtk_spin_button_set_value (self->keep_days, keep);
 }
@@ -762,34 +768,37 @@ save_settings_cb (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   SaysoStaffView *self = SAYSO_STAFF_VIEW (widget);
-  g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(GError) error = NULL;
 
   touch (self);
   if (self->settings_file != NULL)
-    g_key_file_load_from_file (file, self->settings_file, G_KEY_FILE_KEEP_COMMENTS, NULL);
-
-  /* The switch says Welsh or not: a kiosk set up to start in another
-   * language keeps it unless staff turn Welsh on. */
-  {
-    g_autofree char *language = g_key_file_get_string (file, "kiosk", "default-language", NULL);
-
-    if (gtk_switch_get_active (self->welsh_first))
-      g_key_file_set_string (file, "kiosk", "default-language", "cy");
-    else if (language == NULL || g_str_equal (language, "cy"))
-      g_key_file_set_string (file, "kiosk", "default-language", "en");
-  }
-  g_key_file_set_boolean (file, "kiosk", "bilingual", gtk_switch_get_active (self->bilingual));
-  g_key_file_set_boolean (file, "kiosk", "keep-partial", gtk_switch_get_active (self->keep_partial));
-  g_key_file_set_integer (file, "kiosk", "idle-timeout", gtk_spin_button_get_value_as_int (self->idle_timeout));
-
-  if (self->settings_file != NULL)
     {
-      g_autofree char *dir = g_path_get_dirname (self->settings_file);
-      g_mkdir_with_parents (dir, 0700);
-      if (!g_key_file_save_to_file (file, self->settings_file, &error))
+      g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_load (self->settings_file, &error);
+
+      if (config != NULL)
         {
-          set_message (self->settings_message, error->message);
+          /* The switch says Welsh or not: a kiosk set up to start in another
+           * language keeps it unless staff turn Welsh on. */
+          if (gtk_switch_get_active (self->welsh_first))
+            {
+              g_free (config->default_language);
+              config->default_language = g_strdup ("cy");
+            }
+          else if (g_strcmp0 (config->default_language, "cy") == 0)
+            {
+              g_free (config->default_language);
+              config->default_language = g_strdup ("en");
+            }
+          config->bilingual = gtk_switch_get_active (self->bilingual);
+          config->keep_partial = gtk_switch_get_active (self->keep_partial);
+          config->idle_timeout = gtk_spin_button_get_value_as_int (self->idle_timeout);
+        }
+
+      if (config == NULL || !sayso_kiosk_config_save (config, self->settings_file, &error))
+        {
+          g_autofree char *message = g_strdup_printf (_("Settings not saved. %s"), error->message);
+
+          set_message (self->settings_message, message);
           return;
         }
     }

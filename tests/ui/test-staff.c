@@ -1,6 +1,8 @@
 /* Staff mode, driven through its real widgets under Xvfb: the PIN, its
  * delays and lockout, closing when idle, the export and settings. */
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <gtk/gtk.h>
 #include <sqlite3.h>
 #include <string.h>
@@ -498,6 +500,75 @@ test_settings (Fixture       *f,
   g_assert_cmpstr (language, ==, "pl");
 }
 
+/* A save that cannot be written tells staff so on the settings page, naming
+ * the file, never "Settings saved.", and the file is as it was; a file the
+ * kiosk could not read is left alone too. The control: the same flow with
+ * room to write says "Settings saved." and the file holds the new values,
+ * its comment kept. */
+static void
+test_settings_save_fails (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *dir = g_path_get_dirname (f->settings);
+  g_autofree char *text = NULL;
+  const char *before = "# site team\n[kiosk]\nidle-timeout=90\n";
+  const char *broken = "# site team\n[kiosk]\nidle-timeout=ninety\n";
+  struct rlimit saved, small;
+  void (*old_handler) (int);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (f->settings, before, -1, NULL));
+  set_pin (f, "123456");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "123456");
+  press (f, "staff.show-settings", NULL);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (ui_find (GTK_WIDGET (f->view), "setting-idle-timeout"))), ==, 90);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (ui_find (GTK_WIDGET (f->view), "setting-idle-timeout")), 120);
+  gtk_switch_set_active (GTK_SWITCH (ui_find (GTK_WIDGET (f->view), "setting-bilingual")), TRUE);
+
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  small = saved;
+  small.rlim_cur = 8;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+  press (f, "staff.save-settings", NULL);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, old_handler);
+
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "settings");
+  g_assert_true (shows_text (GTK_WIDGET (f->view), "Settings not saved."));
+  g_assert_true (shows_text (GTK_WIDGET (f->view), f->settings));
+  g_assert_false (shows_text (GTK_WIDGET (f->view), "Settings saved."));
+  g_assert_true (g_file_get_contents (f->settings, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, before);
+  g_clear_pointer (&text, g_free);
+
+  /* The control: the same press with room to write. */
+  press (f, "staff.save-settings", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+  g_assert_true (shows_text (GTK_WIDGET (f->view), "Settings saved."));
+  g_assert_true (g_file_get_contents (f->settings, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "# site team\n"));
+  g_assert_nonnull (strstr (text, "idle-timeout=120\n"));
+  g_assert_nonnull (strstr (text, "bilingual=true\n"));
+  g_clear_pointer (&text, g_free);
+
+  /* A file the kiosk cannot read: staff are told on opening the page and on
+   * saving, and it is not replaced. */
+  g_assert_true (g_file_set_contents (f->settings, broken, -1, NULL));
+  press (f, "staff.show-settings", NULL);
+  g_assert_true (shows_text (GTK_WIDGET (f->view), "The settings could not be read"));
+  g_assert_true (shows_text (GTK_WIDGET (f->view), f->settings));
+  press (f, "staff.save-settings", NULL);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "settings");
+  /* The menu, behind, still holds the last save's "Settings saved."; what
+   * the settings page says is measured instead. */
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Settings not saved."));
+  g_assert_null (strstr (sayso_staff_view_get_message (f->view), "Settings saved."));
+  g_assert_true (g_file_get_contents (f->settings, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, broken);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -518,6 +589,7 @@ main (int   argc,
   ADD ("/staff/export-to-folder", test_export_to_folder);
   ADD ("/staff/export-sets-damaged-aside", test_export_sets_damaged_aside);
   ADD ("/staff/settings", test_settings);
+  ADD ("/staff/settings-save-fails", test_settings_save_fails);
 #undef ADD
 
   return g_test_run ();

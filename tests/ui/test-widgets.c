@@ -3,6 +3,8 @@
 #define G_LOG_DOMAIN "test-widgets"
 
 #include <glib/gstdio.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include "sayso-application.h"
@@ -303,6 +305,154 @@ test_config_too_large (void)
   test_remove_tree (dir);
 }
 
+/* A save keeps what someone wrote by hand (comments, keys and groups this
+ * version does not know) and the file's mode, and what it wrote loads back;
+ * a new file is made for the owner alone. */
+static void
+test_config_save_round_trip (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "kiosk.ini", NULL);
+  g_autofree char *fresh = g_build_filename (dir, "new", "kiosk.ini", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(SaysoKioskConfig) config = NULL;
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (path,
+                                      "# Set up by the site team\n[kiosk]\n# slower readers here\nidle-timeout=90\n"
+                                      "future-key=kept\nexport-folder=/run/sayso-usb\n\n[site]\nroom=2\n", -1, NULL));
+  g_assert_cmpint (g_chmod (path, 0640), ==, 0);
+  config = sayso_kiosk_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (config->idle_timeout, ==, 90);
+  g_assert_false (config->bilingual);
+  config->idle_timeout = 120;
+  config->countdown = 30;
+  config->bilingual = TRUE;
+  config->keep_partial = TRUE;
+  g_free (config->default_language);
+  config->default_language = g_strdup ("cy");
+  g_assert_true (sayso_kiosk_config_save (config, path, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&config, sayso_kiosk_config_free);
+
+  config = sayso_kiosk_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (config->idle_timeout, ==, 120);
+  g_assert_cmpuint (config->countdown, ==, 30);
+  g_assert_true (config->bilingual);
+  g_assert_true (config->keep_partial);
+  g_assert_cmpstr (config->default_language, ==, "cy");
+  g_assert_cmpstr (config->export_folder, ==, "/run/sayso-usb");
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "# Set up by the site team\n"));
+  g_assert_nonnull (strstr (text, "# slower readers here\n"));
+  g_assert_nonnull (strstr (text, "future-key=kept\n"));
+  g_assert_nonnull (strstr (text, "[site]\nroom=2\n"));
+  g_assert_null (strstr (text, "idle-timeout=90"));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0640);
+
+  g_assert_true (sayso_kiosk_config_save (config, fresh, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (g_stat (fresh, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_clear_pointer (&config, sayso_kiosk_config_free);
+  config = sayso_kiosk_config_load (fresh, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (config->idle_timeout, ==, 120);
+
+  test_remove_tree (dir);
+}
+
+/* A file the kiosk could not read is left as it is, not replaced: the save
+ * says why, naming it. The control: once mended, the same save goes through. */
+static void
+test_config_save_refuses_unreadable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "kiosk.ini", NULL);
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
+  const char *broken = "# hand-made\n[kiosk]\nbilingual=maybe\nidle-timeout=75\n";
+  g_autofree char *text = NULL;
+
+  g_assert_true (g_file_set_contents (path, broken, -1, NULL));
+  g_assert_false (sayso_kiosk_config_save (config, path, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, path));
+  g_assert_nonnull (strstr (error->message, "Not changed"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, broken);
+
+  g_assert_true (g_file_set_contents (path, "# hand-made\n[kiosk]\nbilingual=true\n", -1, NULL));
+  g_assert_true (sayso_kiosk_config_save (config, path, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "bilingual=false"));
+  g_assert_nonnull (strstr (text, "# hand-made"));
+
+  test_remove_tree (dir);
+}
+
+/* Where the settings cannot be written (tests run as root, so a folder's
+ * permissions would not stop them: a path under a regular file, and a disk
+ * that takes no more bytes), the save fails naming the file, and the file
+ * there is as it was. */
+static void
+test_config_save_fails_unwritable (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *blocker = g_build_filename (dir, "blocker", NULL);
+  g_autofree char *under = g_build_filename (blocker, "kiosk.ini", NULL);
+  g_autofree char *path = g_build_filename (dir, "kiosk.ini", NULL);
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
+  const char *before = "# site\n[kiosk]\nidle-timeout=75\n";
+  g_autofree char *text = NULL;
+  struct rlimit saved, small;
+  void (*old_handler) (int);
+  gboolean saved_ok;
+
+  g_assert_true (g_file_set_contents (blocker, "not a folder", -1, NULL));
+  g_assert_false (sayso_kiosk_config_save (config, under, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, under));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (blocker, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "not a folder");
+  g_clear_pointer (&text, g_free);
+
+  g_assert_true (g_file_set_contents (path, before, -1, NULL));
+  config->idle_timeout = 200;
+  g_assert_cmpint (getrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  small = saved;
+  small.rlim_cur = 8;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &small), ==, 0);
+  saved_ok = sayso_kiosk_config_save (config, path, &error);
+  g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &saved), ==, 0);
+  signal (SIGXFSZ, old_handler);
+  g_assert_false (saved_ok);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, path));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, before);
+  g_clear_pointer (&text, g_free);
+
+  /* The control: with room on the disk the same save is written. */
+  g_assert_true (sayso_kiosk_config_save (config, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "idle-timeout=200"));
+
+  test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -315,6 +465,9 @@ main (int    argc,
   g_test_add_func ("/kiosk/speech/without-sound", test_speech_without_sound);
   g_test_add_func ("/kiosk/config", test_config);
   g_test_add_func ("/kiosk/config-too-large", test_config_too_large);
+  g_test_add_func ("/kiosk/config-save-round-trip", test_config_save_round_trip);
+  g_test_add_func ("/kiosk/config-save-refuses-unreadable", test_config_save_refuses_unreadable);
+  g_test_add_func ("/kiosk/config-save-fails-unwritable", test_config_save_fails_unwritable);
 
   return g_test_run ();
 }
