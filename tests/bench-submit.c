@@ -174,7 +174,7 @@ main (int   argc,
   printf ("  sayso submit  median %6" G_GINT64_FORMAT " us   p99 %6" G_GINT64_FORMAT " us   (until the answers are safe and the respondent answered)\n", sm, sp);
   printf ("  cold submit   median %6" G_GINT64_FORMAT " us   p99 %6" G_GINT64_FORMAT " us   (key exchange inline)\n",
           percentile (cold_us, 0.5), percentile (cold_us, 0.99));
-  printf ("  WAL settled   median %6" G_GINT64_FORMAT " us   p99 %6" G_GINT64_FORMAT " us   (after the answer: checkpoint, truncate, wal-index cleared)\n",
+  printf ("  WAL settled   median %6" G_GINT64_FORMAT " us   p99 %6" G_GINT64_FORMAT " us   (after the answer, on idle: rows laid in key order, checkpoint, truncate, wal-index cleared)\n",
           percentile (settle_us, 0.5), percentile (settle_us, 0.99));
   printf ("  with settling median %6" G_GINT64_FORMAT " us   p99 %6" G_GINT64_FORMAT " us\n",
           percentile (whole_us, 0.5), percentile (whole_us, 0.99));
