@@ -351,25 +351,17 @@ note_unknown (SaysoImportResult *result,
 
 /* Keeps a record that cannot be opened, and counts what became of it. */
 static gboolean
-keep_unopened (SaysoAnalysisDb    *db,
-               const guint8        kiosk_pk[32],
-               const guint8        id[16],
-               const guint8        hash[32],
-               gint64              sequence,
-               const char         *file_name,
-               const char         *site,
-               const char         *questionnaire,
-               gint64              version,
-               GBytes             *sealed,
-               const GError       *why,
-               SaysoImportResult  *result,
-               GError            **error)
+keep_unopened (SaysoAnalysisDb                 *db,
+               const SaysoAnalysisRecordSource *source,
+               GBytes                          *sealed,
+               const GError                    *why,
+               SaysoImportResult               *result,
+               GError                         **error)
 {
   SaysoImportReason reason = reason_of (why);
   SaysoAnalysisRecordState state;
 
-  if (!sayso_analysis_db_quarantine (db, id, kiosk_pk, hash, sequence, file_name, site, questionnaire, version,
-                                     reason_ids[reason], why->message, sealed, &state, error))
+  if (!sayso_analysis_db_quarantine (db, source, reason_ids[reason], why->message, sealed, &state, error))
     return FALSE;
   switch (state)
     {
@@ -377,14 +369,14 @@ keep_unopened (SaysoAnalysisDb    *db,
       result->quarantined++;
       result->by_reason[reason]++;
       if (reason == SAYSO_IMPORT_QUESTIONNAIRE_UNKNOWN)
-        note_unknown (result, questionnaire, version);
+        note_unknown (result, source->questionnaire, source->version);
       return TRUE;
     case SAYSO_ANALYSIS_RECORD_SAME:
       result->duplicates++;
       return TRUE;
     case SAYSO_ANALYSIS_RECORD_CONFLICT:
       result->conflicts++;
-      return sayso_analysis_db_add_conflict (db, id, kiosk_pk, hash, sequence, file_name, sealed, error);
+      return sayso_analysis_db_add_conflict (db, source, sealed, error);
     case SAYSO_ANALYSIS_RECORD_ADDED:
     case SAYSO_ANALYSIS_RECORD_RELEASED:
     default:
@@ -395,26 +387,25 @@ keep_unopened (SaysoAnalysisDb    *db,
 /* Stores a record that opened, and counts what became of it. sealed is
  * read only for a conflict, which keeps it. */
 static gboolean
-store_opened (SaysoAnalysisDb    *db,
-              const guint8        kiosk_pk[32],
-              const guint8        id[16],
-              const guint8        hash[32],
-              gint64              sequence,
-              const char         *file_name,
-              const char         *site,
-              Opened             *one,
-              GBytes           *(*read_sealed) (gpointer data, GError **error),
-              gpointer            data,
-              SaysoImportResult  *result,
-              GError            **error)
+store_opened (SaysoAnalysisDb                 *db,
+              const SaysoAnalysisRecordSource *source,
+              Opened                          *one,
+              GBytes                        *(*read_sealed) (gpointer data, GError **error),
+              gpointer                         data,
+              SaysoImportResult               *result,
+              GError                         **error)
 {
   SaysoAnalysisRecordState state;
   g_autoptr(GBytes) sealed = NULL;
 
-  if (!sayso_analysis_db_add_response (db, id, kiosk_pk, hash, sequence, one->record->questionnaire,
-                                       one->record->version, one->record->day,
-                                       sayso_mode_to_string (one->record->mode), site, one->record->language,
-                                       one->answers, (const char * const *) one->pairs, &state, error))
+  /* open_sealed() refuses a record that holds another questionnaire than
+   * its label, so the label the source carries is the record's. */
+  g_assert (g_strcmp0 (source->questionnaire, one->record->questionnaire) == 0);
+  g_assert (source->version == one->record->version);
+
+  if (!sayso_analysis_db_add_response (db, source, one->record->day, sayso_mode_to_string (one->record->mode),
+                                       one->record->language, one->answers, (const char * const *) one->pairs,
+                                       &state, error))
     return FALSE;
   switch (state)
     {
@@ -430,7 +421,7 @@ store_opened (SaysoAnalysisDb    *db,
     case SAYSO_ANALYSIS_RECORD_CONFLICT:
       result->conflicts++;
       return (sealed = read_sealed (data, error)) &&
-             sayso_analysis_db_add_conflict (db, id, kiosk_pk, hash, sequence, file_name, sealed, error);
+             sayso_analysis_db_add_conflict (db, source, sealed, error);
     case SAYSO_ANALYSIS_RECORD_QUARANTINED:
     default:
       g_assert_not_reached ();
@@ -564,6 +555,16 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
           SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, i);
           Opened *one = &work.opened[i];
           BundleRecord where = { bundle, i };
+          SaysoAnalysisRecordSource source = {
+            .kiosk_pk = bundle->kiosk_pk,
+            .id = entry->id,
+            .hash = entry->hash,
+            .sequence = bundle->sequence,
+            .file_name = base,
+            .site = result->site,
+            .questionnaire = entry->questionnaire,
+            .version = entry->version,
+          };
 
           if (one->error != NULL && one->error->domain != SAYSO_IMPORT_ERROR)
             {
@@ -572,13 +573,11 @@ sayso_import_bundle (SaysoAnalysisDb    *db,
               ok = FALSE;
             }
           else if (one->error != NULL)
-            ok = keep_unopened (db, bundle->kiosk_pk, entry->id, entry->hash, bundle->sequence, base, result->site,
-                                entry->questionnaire, entry->version, one->sealed, one->error, result, error);
+            ok = keep_unopened (db, &source, one->sealed, one->error, result, error);
           else if (one->record == NULL)
             continue;  /* a worker stopped at an earlier error, reported first */
           else
-            ok = store_opened (db, bundle->kiosk_pk, entry->id, entry->hash, bundle->sequence, base, result->site,
-                               one, read_bundle_record, &where, result, error);
+            ok = store_opened (db, &source, one, read_bundle_record, &where, result, error);
           opened_clear (one);
         }
     }
@@ -652,6 +651,16 @@ sayso_import_retry_quarantine (SaysoAnalysisDb  *db,
       g_autoptr(GBytes) sealed = NULL;
       g_autoptr(GError) why = NULL;
       QuarantineRecord where = { db, q->row };
+      SaysoAnalysisRecordSource source = {
+        .kiosk_pk = q->kiosk,
+        .id = q->id,
+        .hash = q->hash,
+        .sequence = q->sequence,
+        .file_name = q->file_name,
+        .site = q->site,
+        .questionnaire = q->questionnaire,
+        .version = q->version,
+      };
       Opened one = { 0 };
       gboolean ok;
 
@@ -668,8 +677,7 @@ sayso_import_retry_quarantine (SaysoAnalysisDb  *db,
       if (!(sealed = sayso_analysis_db_read_quarantined (db, q->row, error)))
         goto failed;
       if (open_sealed (sealed, q->questionnaire, q->version, pk, recipient_sk, questionnaires, &one, &why))
-        ok = store_opened (db, q->kiosk, q->id, q->hash, q->sequence, q->file_name, q->site, &one,
-                           read_quarantined, &where, result, error);
+        ok = store_opened (db, &source, &one, read_quarantined, &where, result, error);
       else if (reason_of (why) == SAYSO_IMPORT_SEALED_TO_ANOTHER_KEY && !g_str_equal (q->reason, reason_ids[0]))
         {
           /* An earlier key opened it: what was wrong then still is. */
@@ -684,8 +692,7 @@ sayso_import_retry_quarantine (SaysoAnalysisDb  *db,
           ok = TRUE;
         }
       else
-        ok = keep_unopened (db, q->kiosk, q->id, q->hash, q->sequence, q->file_name, q->site, q->questionnaire,
-                            q->version, sealed, why, result, error);
+        ok = keep_unopened (db, &source, sealed, why, result, error);
       opened_clear (&one);
       if (!ok)
         goto failed;

@@ -653,26 +653,21 @@ find_record (SaysoAnalysisDb  *db,
 }
 
 gboolean
-sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
-                                const guint8      id[16],
-                                const guint8      kiosk_pk[32],
-                                const guint8      hash[32],
-                                gint64            sequence,
-                                const char       *questionnaire,
-                                gint64            version,
-                                const char       *day,
-                                const char       *mode,
-                                const char       *site,
-                                const char       *language,
-                                const char       *answers_json,
-                                const char * const *pairs,
-                                SaysoAnalysisRecordState *state,
-                                GError          **error)
+sayso_analysis_db_add_response (SaysoAnalysisDb                 *db,
+                                const SaysoAnalysisRecordSource *source,
+                                const char                      *day,
+                                const char                      *mode,
+                                const char                      *language,
+                                const char                      *answers_json,
+                                const char * const              *pairs,
+                                SaysoAnalysisRecordState        *state,
+                                GError                         **error)
 {
   gboolean found = FALSE, same = FALSE;
   gint64 row = 0;
 
-  g_return_val_if_fail (db != NULL && id != NULL && kiosk_pk != NULL && hash != NULL, FALSE);
+  g_return_val_if_fail (db != NULL && source != NULL, FALSE);
+  g_return_val_if_fail (source->id != NULL && source->kiosk_pk != NULL && source->hash != NULL, FALSE);
   g_return_val_if_fail (answers_json != NULL && pairs != NULL && state != NULL, FALSE);
 
   *state = SAYSO_ANALYSIS_RECORD_ADDED;
@@ -680,7 +675,7 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
   /* In quarantine with these bytes, it opens now (another key, a
    * questionnaire given since): it leaves quarantine. With other bytes it
    * is a conflict, as with a response. */
-  if (!find_record (db, TRUE, id, kiosk_pk, hash, &found, &same, &row, error))
+  if (!find_record (db, TRUE, source->id, source->kiosk_pk, source->hash, &found, &same, &row, error))
     return FALSE;
   if (found && !same)
     {
@@ -704,17 +699,17 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
                        " ON CONFLICT (kiosk, id) DO NOTHING", error))
     return FALSE;
 
-  sqlite3_bind_blob (db->insert_response, 1, id, 16, SQLITE_STATIC);
-  sqlite3_bind_blob (db->insert_response, 2, kiosk_pk, 32, SQLITE_STATIC);
-  sqlite3_bind_int64 (db->insert_response, 3, sequence);
-  sqlite3_bind_text (db->insert_response, 4, questionnaire, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (db->insert_response, 5, version);
+  sqlite3_bind_blob (db->insert_response, 1, source->id, 16, SQLITE_STATIC);
+  sqlite3_bind_blob (db->insert_response, 2, source->kiosk_pk, 32, SQLITE_STATIC);
+  sqlite3_bind_int64 (db->insert_response, 3, source->sequence);
+  sqlite3_bind_text (db->insert_response, 4, source->questionnaire, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (db->insert_response, 5, source->version);
   sqlite3_bind_text (db->insert_response, 6, day, -1, SQLITE_STATIC);
   sqlite3_bind_text (db->insert_response, 7, mode, -1, SQLITE_STATIC);
-  sqlite3_bind_text (db->insert_response, 8, site, -1, SQLITE_STATIC);
+  sqlite3_bind_text (db->insert_response, 8, source->site, -1, SQLITE_STATIC);
   sqlite3_bind_text (db->insert_response, 9, language, -1, SQLITE_STATIC);
   sqlite3_bind_text (db->insert_response, 10, answers_json, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (db->insert_response, 11, hash, 32, SQLITE_STATIC);
+  sqlite3_bind_blob (db->insert_response, 11, source->hash, 32, SQLITE_STATIC);
   if (!step_one (db, db->insert_response, "storing a response", error))
     return FALSE;
 
@@ -722,7 +717,7 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
     {
       /* Already there through another bundle: counted once if it is the
        * same record (a re-export), kept aside if it is not. */
-      if (!find_record (db, FALSE, id, kiosk_pk, hash, &found, &same, NULL, error))
+      if (!find_record (db, FALSE, source->id, source->kiosk_pk, source->hash, &found, &same, NULL, error))
         return FALSE;
       *state = same ? SAYSO_ANALYSIS_RECORD_SAME : SAYSO_ANALYSIS_RECORD_CONFLICT;
       return TRUE;
@@ -734,10 +729,10 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
     {
       gboolean is_text = pairs[i + 2][0] == 't';
 
-      if (!add_answer (db, pairs[i], pairs[i + 1], is_text, site, day, error))
+      if (!add_answer (db, pairs[i], pairs[i + 1], is_text, source->site, day, error))
         return FALSE;
       if (!is_text && (i == 0 || g_strcmp0 (pairs[i - 3], pairs[i]) != 0))
-        tally_add (db, pairs[i], NULL, site, day);
+        tally_add (db, pairs[i], NULL, source->site, day);
     }
 
   /* Outside a transaction there is no commit to wait for. */
@@ -747,20 +742,13 @@ sayso_analysis_db_add_response (SaysoAnalysisDb  *db,
 }
 
 gboolean
-sayso_analysis_db_quarantine (SaysoAnalysisDb  *db,
-                              const guint8      id[16],
-                              const guint8      kiosk_pk[32],
-                              const guint8      hash[32],
-                              gint64            sequence,
-                              const char       *file_name,
-                              const char       *site,
-                              const char       *questionnaire,
-                              gint64            version,
-                              const char       *reason,
-                              const char       *detail,
-                              GBytes           *sealed,
-                              SaysoAnalysisRecordState *state,
-                              GError          **error)
+sayso_analysis_db_quarantine (SaysoAnalysisDb                 *db,
+                              const SaysoAnalysisRecordSource *source,
+                              const char                      *reason,
+                              const char                      *detail,
+                              GBytes                          *sealed,
+                              SaysoAnalysisRecordState        *state,
+                              GError                         **error)
 {
   gboolean found = FALSE, same = FALSE;
   sqlite3_stmt *stmt = NULL;
@@ -769,20 +757,21 @@ sayso_analysis_db_quarantine (SaysoAnalysisDb  *db,
   gconstpointer data;
   int rc;
 
-  g_return_val_if_fail (db != NULL && id != NULL && kiosk_pk != NULL && hash != NULL, FALSE);
-  g_return_val_if_fail (file_name != NULL && site != NULL && questionnaire != NULL, FALSE);
+  g_return_val_if_fail (db != NULL && source != NULL, FALSE);
+  g_return_val_if_fail (source->id != NULL && source->kiosk_pk != NULL && source->hash != NULL, FALSE);
+  g_return_val_if_fail (source->file_name != NULL && source->site != NULL && source->questionnaire != NULL, FALSE);
   g_return_val_if_fail (reason != NULL && detail != NULL && sealed != NULL && state != NULL, FALSE);
 
   /* Opened before (a re-export of a record imported with the right key),
    * or its id is taken by other bytes. */
-  if (!find_record (db, FALSE, id, kiosk_pk, hash, &found, &same, NULL, error))
+  if (!find_record (db, FALSE, source->id, source->kiosk_pk, source->hash, &found, &same, NULL, error))
     return FALSE;
   if (found)
     {
       *state = same ? SAYSO_ANALYSIS_RECORD_SAME : SAYSO_ANALYSIS_RECORD_CONFLICT;
       return TRUE;
     }
-  if (!find_record (db, TRUE, id, kiosk_pk, hash, &found, &same, &row, error))
+  if (!find_record (db, TRUE, source->id, source->kiosk_pk, source->hash, &found, &same, &row, error))
     return FALSE;
   if (found && !same)
     {
@@ -800,14 +789,14 @@ sayso_analysis_db_quarantine (SaysoAnalysisDb  *db,
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
-      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, id, 16, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 3, hash, 32, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, sequence);
-      sqlite3_bind_text (stmt, 5, file_name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, site, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, questionnaire, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 8, version);
+      sqlite3_bind_blob (stmt, 1, source->kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, source->id, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, source->hash, 32, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, source->sequence);
+      sqlite3_bind_text (stmt, 5, source->file_name, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 6, source->site, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 7, source->questionnaire, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 8, source->version);
       sqlite3_bind_text (stmt, 9, reason, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 10, detail, -1, SQLITE_STATIC);
       if (!found)
@@ -821,22 +810,19 @@ sayso_analysis_db_quarantine (SaysoAnalysisDb  *db,
 }
 
 gboolean
-sayso_analysis_db_add_conflict (SaysoAnalysisDb  *db,
-                                const guint8      id[16],
-                                const guint8      kiosk_pk[32],
-                                const guint8      hash[32],
-                                gint64            sequence,
-                                const char       *file_name,
-                                GBytes           *sealed,
-                                GError          **error)
+sayso_analysis_db_add_conflict (SaysoAnalysisDb                 *db,
+                                const SaysoAnalysisRecordSource *source,
+                                GBytes                          *sealed,
+                                GError                         **error)
 {
   sqlite3_stmt *stmt = NULL;
   gsize len = 0;
   gconstpointer data;
   int rc;
 
-  g_return_val_if_fail (db != NULL && id != NULL && kiosk_pk != NULL && hash != NULL, FALSE);
-  g_return_val_if_fail (file_name != NULL && sealed != NULL, FALSE);
+  g_return_val_if_fail (db != NULL && source != NULL, FALSE);
+  g_return_val_if_fail (source->id != NULL && source->kiosk_pk != NULL && source->hash != NULL, FALSE);
+  g_return_val_if_fail (source->file_name != NULL && sealed != NULL, FALSE);
 
   data = g_bytes_get_data (sealed, &len);
   rc = sqlite3_prepare_v2 (db->handle,
@@ -844,11 +830,11 @@ sayso_analysis_db_add_conflict (SaysoAnalysisDb  *db,
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (kiosk, id, hash) DO NOTHING", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
-      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, id, 16, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 3, hash, 32, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, sequence);
-      sqlite3_bind_text (stmt, 5, file_name, -1, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 1, source->kiosk_pk, 32, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 2, source->id, 16, SQLITE_STATIC);
+      sqlite3_bind_blob (stmt, 3, source->hash, 32, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, source->sequence);
+      sqlite3_bind_text (stmt, 5, source->file_name, -1, SQLITE_STATIC);
       sqlite3_bind_blob64 (stmt, 6, data, len, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
     }

@@ -47,6 +47,26 @@ typedef enum
   SAYSO_ANALYSIS_RECORD_QUARANTINED,  /* in quarantine (put there now, or already there with these bytes) */
 } SaysoAnalysisRecordState;
 
+/* Where one record came from, as its bundle (or the quarantine) tells it:
+ * the kiosk that sealed it (32 bytes), its record id (16 bytes), the
+ * BLAKE2b-256 of its sealed bytes as the bundle lists it (32 bytes), the
+ * bundle's sequence number and file name, the kiosk's site, and the
+ * questionnaire and version on the record's clear label. The same facts go
+ * to add_response(), quarantine() and add_conflict(), so that a record's
+ * provenance cannot come apart between them. Every pointer is borrowed: read
+ * during the call, never kept, so a source can live on the caller's stack. */
+typedef struct
+{
+  const guint8 *kiosk_pk;
+  const guint8 *id;
+  const guint8 *hash;
+  gint64        sequence;
+  const char   *file_name;
+  const char   *site;
+  const char   *questionnaire;
+  gint64        version;
+} SaysoAnalysisRecordSource;
+
 /* A record in quarantine, without its sealed bytes (read_quarantined()). */
 typedef struct
 {
@@ -113,57 +133,42 @@ gboolean         sayso_analysis_db_add_bundle   (SaysoAnalysisDb     *db,
                                                  gint64               n_records,
                                                  gboolean             restored,
                                                  GError             **error) G_GNUC_WARN_UNUSED_RESULT;
-/* An opened record. hash: BLAKE2b-256 of the sealed record, as its bundle
- * lists it. answers_json: the record's "answers" object, kept for the CSV;
- * pairs: the same answers as a NULL-terminated list of triples question,
- * value, kind ("c" a choice, "t" free text), one per chosen option, a
- * question's values next to each other. *state is ADDED, RELEASED (it was in
- * quarantine), SAME (already imported, counted then) or CONFLICT (its id is
- * stored or quarantined with other bytes: the caller keeps it aside with
- * add_conflict()). */
-gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb     *db,
-                                                 const guint8         id[16],
-                                                 const guint8         kiosk_pk[32],
-                                                 const guint8         hash[32],
-                                                 gint64               sequence,
-                                                 const char          *questionnaire,
-                                                 gint64               version,
-                                                 const char          *day,
-                                                 const char          *mode,
-                                                 const char          *site,
-                                                 const char          *language,
-                                                 const char          *answers_json,
-                                                 const char * const  *pairs,
-                                                 SaysoAnalysisRecordState *state,
-                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
-/* A record that verified but could not be opened: kept sealed, with why
- * (reason: a short word, detail: a sentence naming no answer). *state is
- * QUARANTINED (now, or still: its reason updated), SAME (it was imported
- * before with these bytes) or CONFLICT. */
-gboolean         sayso_analysis_db_quarantine   (SaysoAnalysisDb     *db,
-                                                 const guint8         id[16],
-                                                 const guint8         kiosk_pk[32],
-                                                 const guint8         hash[32],
-                                                 gint64               sequence,
-                                                 const char          *file_name,
-                                                 const char          *site,
-                                                 const char          *questionnaire,
-                                                 gint64               version,
-                                                 const char          *reason,
-                                                 const char          *detail,
-                                                 GBytes              *sealed,
-                                                 SaysoAnalysisRecordState *state,
-                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+/* An opened record. Its questionnaire and version are the source's (a
+ * record opens only if it holds what its label says); the source's file name
+ * is not stored (a caller needs it for add_conflict()). answers_json: the
+ * record's "answers" object, kept for the CSV; pairs: the same answers as a
+ * NULL-terminated list of triples question, value, kind ("c" a choice, "t"
+ * free text), one per chosen option, a question's values next to each other.
+ * *state is ADDED, RELEASED (it was in quarantine), SAME (already imported,
+ * counted then) or CONFLICT (its id is stored or quarantined with other
+ * bytes: the caller keeps it aside with add_conflict()). */
+gboolean         sayso_analysis_db_add_response (SaysoAnalysisDb                 *db,
+                                                 const SaysoAnalysisRecordSource *source,
+                                                 const char                      *day,
+                                                 const char                      *mode,
+                                                 const char                      *language,
+                                                 const char                      *answers_json,
+                                                 const char * const              *pairs,
+                                                 SaysoAnalysisRecordState        *state,
+                                                 GError                         **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A record that verified but could not be opened: kept sealed, with all of
+ * its source and why (reason: a short word, detail: a sentence naming no
+ * answer). *state is QUARANTINED (now, or still: its reason updated), SAME
+ * (it was imported before with these bytes) or CONFLICT. */
+gboolean         sayso_analysis_db_quarantine   (SaysoAnalysisDb                 *db,
+                                                 const SaysoAnalysisRecordSource *source,
+                                                 const char                      *reason,
+                                                 const char                      *detail,
+                                                 GBytes                          *sealed,
+                                                 SaysoAnalysisRecordState        *state,
+                                                 GError                         **error) G_GNUC_WARN_UNUSED_RESULT;
 /* A record whose id was imported before with other bytes: kept, never
- * counted. Kept once per kiosk, id and hash. */
-gboolean         sayso_analysis_db_add_conflict (SaysoAnalysisDb     *db,
-                                                 const guint8         id[16],
-                                                 const guint8         kiosk_pk[32],
-                                                 const guint8         hash[32],
-                                                 gint64               sequence,
-                                                 const char          *file_name,
-                                                 GBytes              *sealed,
-                                                 GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+ * counted. Kept once per kiosk, id and hash; of its source, only the kiosk,
+ * id, hash, sequence and file name are stored. */
+gboolean         sayso_analysis_db_add_conflict (SaysoAnalysisDb                 *db,
+                                                 const SaysoAnalysisRecordSource *source,
+                                                 GBytes                          *sealed,
+                                                 GError                         **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Every record in quarantine (a GPtrArray of SaysoAnalysisQuarantined), and
  * one's sealed bytes by its row. */
 gboolean         sayso_analysis_db_list_quarantine (SaysoAnalysisDb  *db,

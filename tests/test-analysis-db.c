@@ -54,12 +54,14 @@ add_record (Fixture            *f,
 {
   g_autoptr(GError) error = NULL;
   guint8 id[16] = { 0 }, hash[32] = { 0 };
+  SaysoAnalysisRecordSource source = {
+    .kiosk_pk = f->kiosk, .id = id, .hash = hash, .sequence = 1, .site = site, .questionnaire = "demo", .version = 1,
+  };
   SaysoAnalysisRecordState state = SAYSO_ANALYSIS_RECORD_CONFLICT;
 
   memcpy (id, &id_number, sizeof id_number);
   memcpy (hash, &bytes, sizeof bytes);
-  g_assert_true (sayso_analysis_db_add_response (f->db, id, f->kiosk, hash, 1, "demo", 1, day, "self", site, "en",
-                                                 "{}", triples, &state, &error));
+  g_assert_true (sayso_analysis_db_add_response (f->db, &source, day, "self", "en", "{}", triples, &state, &error));
   g_assert_no_error (error);
   return state;
 }
@@ -255,6 +257,9 @@ test_migrate_from_schema_1 (void)
   static const char * const triples[] = { "contact", "agree", "c", NULL };
   guint8 kiosk[32] = { 0 }, digest[32] = { 0 }, hash[32] = { 0 }, other[32] = { 0 };
   guint8 id[16] = { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x0a };
+  SaysoAnalysisRecordSource source = {
+    .kiosk_pk = kiosk, .id = id, .hash = hash, .site = "Leeds", .questionnaire = "demo", .version = 1,
+  };
   gint64 total = 0, by_mode[3], answered = 0;
   char *message = NULL;
   sqlite3 *raw;
@@ -288,14 +293,16 @@ test_migrate_from_schema_1 (void)
   /* The first bundle to bring record 0a again gives it its hash. */
   hash[0] = 0x11;
   other[0] = 0x22;
-  g_assert_true (sayso_analysis_db_add_response (db, id, kiosk, hash, 2, "demo", 1, "2026-11-02", "self", "Leeds", "en",
-                                                 "{}", triples, &state, &error));
+  source.sequence = 2;
+  g_assert_true (sayso_analysis_db_add_response (db, &source, "2026-11-02", "self", "en", "{}", triples, &state, &error));
   g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_SAME);
-  g_assert_true (sayso_analysis_db_add_response (db, id, kiosk, other, 3, "demo", 1, "2026-11-02", "self", "Leeds", "en",
-                                                 "{}", triples, &state, &error));
+  source.hash = other;
+  source.sequence = 3;
+  g_assert_true (sayso_analysis_db_add_response (db, &source, "2026-11-02", "self", "en", "{}", triples, &state, &error));
   g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_CONFLICT);
-  g_assert_true (sayso_analysis_db_add_response (db, id, kiosk, hash, 4, "demo", 1, "2026-11-02", "self", "Leeds", "en",
-                                                 "{}", triples, &state, &error));
+  source.hash = hash;
+  source.sequence = 4;
+  g_assert_true (sayso_analysis_db_add_response (db, &source, "2026-11-02", "self", "en", "{}", triples, &state, &error));
   g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_SAME);
   g_assert_no_error (error);
   g_assert_true (sayso_analysis_db_count_responses (db, NULL, &total, NULL, &error));
@@ -333,14 +340,20 @@ test_quarantine_then_response (Fixture       *f,
   g_autoptr(GBytes) sealed = g_bytes_new_static ("sealed", 6);
   SaysoAnalysisRecordState state;
   guint8 id[16] = { 5 }, hash[32] = { 5 };
+  SaysoAnalysisRecordSource source = {
+    .kiosk_pk = f->kiosk, .id = id, .hash = hash, .sequence = 1, .file_name = "b.sayso", .site = "Leeds",
+    .questionnaire = "demo", .version = 1,
+  };
   gint64 quarantined = 0, conflicts = 0, answered = 0;
 
-  g_assert_true (sayso_analysis_db_quarantine (f->db, id, f->kiosk, hash, 1, "b.sayso", "Leeds", "demo", 1, "wrong-key",
-                                               "sealed to another key", sealed, &state, &error));
+  g_assert_true (sayso_analysis_db_quarantine (f->db, &source, "wrong-key", "sealed to another key", sealed, &state,
+                                               &error));
   g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_QUARANTINED);
   /* Again, from a re-export: still one. */
-  g_assert_true (sayso_analysis_db_quarantine (f->db, id, f->kiosk, hash, 2, "c.sayso", "Leeds", "demo", 1, "wrong-key",
-                                               "sealed to another key", sealed, &state, &error));
+  source.sequence = 2;
+  source.file_name = "c.sayso";
+  g_assert_true (sayso_analysis_db_quarantine (f->db, &source, "wrong-key", "sealed to another key", sealed, &state,
+                                               &error));
   g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_QUARANTINED);
   g_assert_true (sayso_analysis_db_count_set_aside (f->db, &quarantined, &conflicts, &error));
   g_assert_cmpint (quarantined, ==, 1);
@@ -353,8 +366,10 @@ test_quarantine_then_response (Fixture       *f,
   g_assert_cmpint (quarantined, ==, 0);
 
   /* Imported now: a later copy that cannot be opened is no news. */
-  g_assert_true (sayso_analysis_db_quarantine (f->db, id, f->kiosk, hash, 3, "d.sayso", "Leeds", "demo", 1, "wrong-key",
-                                               "sealed to another key", sealed, &state, &error));
+  source.sequence = 3;
+  source.file_name = "d.sayso";
+  g_assert_true (sayso_analysis_db_quarantine (f->db, &source, "wrong-key", "sealed to another key", sealed, &state,
+                                               &error));
   g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_SAME);
   g_assert_true (sayso_analysis_db_count_set_aside (f->db, &quarantined, &conflicts, &error));
   g_assert_cmpint (quarantined, ==, 0);
