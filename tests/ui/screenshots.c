@@ -170,6 +170,30 @@ staff_action (SaysoWindow *window,
   ui_iterate ();
 }
 
+static void
+type_digits (SaysoWindow *window,
+             const char  *digits)
+{
+  for (const char *digit = digits; *digit; digit++)
+    {
+      char one[2] = { *digit, 0 };
+      staff_action (window, "staff.digit", one);
+    }
+}
+
+/* One respondent's journey to the thank-you. */
+static void
+one_respondent (SaysoWindow *window)
+{
+  ui_press (GTK_WIDGET (window), "language:en");
+  ui_press (GTK_WIDGET (window), "next");
+  ui_answer (window, "contact_officer", "agree");
+  go_to (window, "time_on_probation");
+  ui_press (GTK_WIDGET (window), "next");
+  ui_press (GTK_WIDGET (window), "send");
+  _sayso_window_thanks_timeout (window);
+}
+
 /* Staff mode: the PIN pad, the menu, the export and the settings. */
 static void
 staff (KioskFixture *fixture)
@@ -186,25 +210,12 @@ staff (KioskFixture *fixture)
 
   /* Two respondents earlier in the day. */
   for (guint i = 0; i < 2; i++)
-    {
-      ui_press (GTK_WIDGET (window), "language:en");
-      ui_press (GTK_WIDGET (window), "next");
-      ui_answer (window, "contact_officer", "agree");
-      go_to (window, "time_on_probation");
-      ui_press (GTK_WIDGET (window), "next");
-      ui_press (GTK_WIDGET (window), "send");
-      _sayso_window_thanks_timeout (window);
-    }
+    one_respondent (window);
 
   gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL);
-  staff_action (window, "staff.digit", "2");
-  staff_action (window, "staff.digit", "4");
+  type_digits (window, "24");
   shoot (window, "21-staff-pin");
-  for (const char *digit = "6824"; *digit; digit++)
-    {
-      char one[2] = { *digit, 0 };
-      staff_action (window, "staff.digit", one);
-    }
+  type_digits (window, "6824");
   staff_action (window, "staff.enter", NULL);
   shoot (window, "22-staff-menu");
   staff_action (window, "staff.show-export", NULL);
@@ -221,19 +232,9 @@ staff (KioskFixture *fixture)
   /* A respondent's answers that could not be saved yet: staff are told how
    * many wait in memory, and can try again. */
   _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), failing_submit);
-  ui_press (GTK_WIDGET (window), "language:en");
-  ui_press (GTK_WIDGET (window), "next");
-  ui_answer (window, "contact_officer", "agree");
-  go_to (window, "time_on_probation");
-  ui_press (GTK_WIDGET (window), "next");
-  ui_press (GTK_WIDGET (window), "send");
-  _sayso_window_thanks_timeout (window);
+  one_respondent (window);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL);
-  for (const char *digit = "246824"; *digit; digit++)
-    {
-      char one[2] = { *digit, 0 };
-      staff_action (window, "staff.digit", one);
-    }
+  type_digits (window, "246824");
   staff_action (window, "staff.enter", NULL);
   shoot (window, "25-staff-answers-waiting");
   _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), NULL);
