@@ -593,6 +593,7 @@ sayso_db_open (const char        *path,
   g_autoptr(SaysoDb) db = NULL;
   gboolean creating = (flags & SAYSO_DB_OPEN_CREATE) != 0;
   int from_version = 0;
+  gboolean wal_had_frames;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -612,6 +613,15 @@ sayso_db_open (const char        *path,
 
   db = g_new0 (SaysoDb, 1);
   db->path = g_strdup (path);
+
+  /* A store closed cleanly has no WAL left; one with frames in it was left
+   * by a crash (or is open in a kiosk), between a write and its settling. */
+  {
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    GStatBuf st;
+
+    wal_had_frames = g_stat (wal, &st) == 0 && st.st_size > 0;
+  }
 
   rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK)
@@ -664,9 +674,11 @@ sayso_db_open (const char        *path,
                path, sqlite3_errstr (rc));
 
   /* A crash may have left frames in the WAL (SQLite recovered them: this
-   * moves them into the main file), and rows not yet laid in key order. */
-  db->rows_unordered = TRUE;
-  settle_wal (db, FALSE);
+   * moves them into the main file), and rows not yet laid in key order;
+   * a store closed cleanly is not written to by opening it (`sayso status`). */
+  db->rows_unordered = wal_had_frames || (from_version > 0 && from_version < SLOTS_SCHEMA);
+  if (wal_had_frames || db->rows_unordered)
+    settle_wal (db, FALSE);
   return g_steal_pointer (&db);
 }
 

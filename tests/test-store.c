@@ -2,6 +2,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 
 #include "sayso-bundle.h"
@@ -392,6 +394,59 @@ test_slot_pool_grows_past_damage (TestStore     *f,
   g_assert_no_error (error);
   g_assert_cmpuint (count.opened, ==, 64);
   g_assert_cmpuint (count.damaged, ==, 1);
+}
+
+/* Opening a store that was closed cleanly (as `sayso status` does) writes
+ * nothing to it: not a byte of the file changes. The control: the same
+ * open after a submit that was never settled (a kiosk that was killed)
+ * settles it, and the file changes. */
+static void
+test_open_writes_nothing (TestStore     *f,
+                          gconstpointer  data)
+{
+  g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+  g_autoptr(SaysoStore) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len = 0, after_len = 0;
+
+  g_assert_true (sayso_store_submit (f->store, r, SAYSO_MODE_SELF, &error));
+  g_clear_object (&f->store);
+  g_assert_true (g_file_get_contents (f->path, &before, &before_len, NULL));
+
+  again = sayso_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_clear_object (&again);
+  g_assert_true (g_file_get_contents (f->path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+
+  /* The control: a submit left in the WAL, as a crash leaves it. */
+  {
+    g_autoptr(SaysoResponse) unsettled = sayso_response_new (survey, "en");
+    g_autofree char *settled = NULL;
+    gsize settled_len = 0;
+    pid_t pid = fork ();
+    int status = 0;
+
+    g_assert_cmpint (pid, >=, 0);
+    if (pid == 0)
+      {
+        SaysoStore *dying = sayso_store_open (f->path, NULL);
+
+        if (dying == NULL)
+          _exit (3);
+        sayso_store_settle_when_idle (dying);
+        _exit (sayso_store_submit (dying, unsettled, SAYSO_MODE_SELF, NULL) ? 0 : 4);
+      }
+    g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    again = sayso_store_open (f->path, &error);
+    g_assert_no_error (error);
+    g_clear_object (&again);
+    g_assert_true (g_file_get_contents (f->path, &settled, &settled_len, NULL));
+    g_assert_false (settled_len == after_len && memcmp (settled, after, after_len) == 0);
+  }
 }
 
 /* A store made by the first release, with responses in it, opens and keeps
@@ -817,6 +872,7 @@ main (int   argc,
   ADD ("/store/schema-holds-nothing-else", test_schema_holds_nothing_else);
   ADD ("/store/slot-pool-grows", test_slot_pool_grows);
   ADD ("/store/slot-pool-grows-past-damage", test_slot_pool_grows_past_damage);
+  ADD ("/store/open-writes-nothing", test_open_writes_nothing);
   ADD ("/store/private-file", test_private_file);
   ADD ("/store/create-refuses-existing", test_create_refuses_existing);
   ADD ("/store/reopen", test_reopen);
