@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "sayso-export.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-test-utils.h"
 
 #define COPY_BUFFER (128 * 1024)

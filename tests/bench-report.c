@@ -16,7 +16,7 @@
 #include "sayso-export.h"
 #include "sayso-import.h"
 #include "sayso-report.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-test-utils.h"
 
 #define N_KIOSKS 10

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-test-utils.h"
 
 #define WARM_UP 20

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "sayso-bundle.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 

@@ -8,7 +8,8 @@
 #include "sayso-cli.h"
 #include "sayso-db.h"
 #include "sayso-json-limits.h"
-#include "sayso-setup.h"
+#include "sayso-defaults.h"
+#include "sayso-process.h"
 #include "sayso-test-utils.h"
 #include "sayso-test-vfs.h"
 

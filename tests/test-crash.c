@@ -7,7 +7,7 @@
 
 #include "sayso-bundle.h"
 #include "sayso-db.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-test-utils.h"
 
 #define DEFAULT_RUNS 600

@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 
 #include "sayso-crypto-private.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-test-utils.h"
 
 static void

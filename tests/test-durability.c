@@ -10,8 +10,8 @@
 #include "sayso-bundle.h"
 #include "sayso-db-private.h"
 #include "sayso-export-private.h"
-#include "sayso-setup.h"
-#include "sayso-staff.h"
+#include "sayso-process.h"
+#include "sayso-pin-gate.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 #include "sayso-test-vfs.h"
@@ -328,14 +328,14 @@ test_pin_try_counted_first (void)
   /* How many writes and syncs counting one wrong try takes. */
   {
     g_autoptr(SaysoStore) store = NULL;
-    g_autoptr(SaysoStaffGate) gate = NULL;
+    g_autoptr(SaysoPinGate) gate = NULL;
 
     test_vfs_install ();
     store = sayso_store_open (path, &error);
     g_assert_no_error (error);
-    gate = sayso_staff_gate_new (store);
+    gate = sayso_pin_gate_new (store);
     test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
-    g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_WRONG);
+    g_assert_cmpint (sayso_pin_gate_try (gate, "000000", &error), ==, SAYSO_PIN_WRONG);
     commit_calls = test_vfs_get_calls ();
     g_assert_cmpuint (commit_calls, >, 0);
     g_clear_object (&gate);
@@ -350,7 +350,7 @@ test_pin_try_counted_first (void)
       for (guint at = 1; at <= commit_calls; at++)
         {
           g_autoptr(SaysoStore) store = NULL;
-          g_autoptr(SaysoStaffGate) gate = NULL;
+          g_autoptr(SaysoPinGate) gate = NULL;
           SaysoPinResult result;
 
           /* Each time a fresh start with no wrong tries. */
@@ -362,9 +362,9 @@ test_pin_try_counted_first (void)
           test_vfs_install ();
           store = sayso_store_open (path, &error);
           g_assert_no_error (error);
-          gate = sayso_staff_gate_new (store);
+          gate = sayso_pin_gate_new (store);
           test_vfs_set_fault (fault, at);
-          result = sayso_staff_gate_try (gate, "135790", &error);
+          result = sayso_pin_gate_try (gate, "135790", &error);
           test_vfs_set_fault (TEST_VFS_FAULT_NONE, 0);
           if (error != NULL)
             {

@@ -7,8 +7,8 @@
 
 #include "sayso-export-private.h"
 #include "sayso-import.h"
-#include "sayso-setup.h"
-#include "sayso-staff.h"
+#include "sayso-process.h"
+#include "sayso-pin-gate.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 
@@ -756,16 +756,16 @@ static void
 test_staff_pin (Fixture       *f,
                 gconstpointer  data)
 {
-  g_autoptr(SaysoStaffGate) gate = sayso_staff_gate_new (f->base.store);
+  g_autoptr(SaysoPinGate) gate = sayso_pin_gate_new (f->base.store);
   g_autoptr(GError) error = NULL;
   g_autofree char *hash = NULL;
   static const gint64 waits[] = { 1, 2, 4, 8 };
 
   fake_now = 1000 * G_USEC_PER_SEC;
-  sayso_staff_gate_set_clock (gate, fake_clock);
+  sayso_pin_gate_set_clock (gate, fake_clock);
 
   g_assert_false (sayso_store_has_pin (f->base.store));
-  g_assert_cmpint (sayso_staff_gate_try (gate, "1234", &error), ==, SAYSO_PIN_NOT_SET);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "1234", &error), ==, SAYSO_PIN_NOT_SET);
 
   g_assert_false (sayso_store_set_pin (f->base.store, "12", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
@@ -779,24 +779,24 @@ test_staff_pin (Fixture       *f,
   g_assert_true (g_str_has_prefix (hash, "$argon2id$"));
   g_assert_null (strstr (hash, "482916"));
 
-  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
 
   for (guint i = 0; i < G_N_ELEMENTS (waits); i++)
     {
-      g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_WRONG);
-      g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, waits[i] * G_USEC_PER_SEC);
+      g_assert_cmpint (sayso_pin_gate_try (gate, "000000", &error), ==, SAYSO_PIN_WRONG);
+      g_assert_cmpint (sayso_pin_gate_get_wait (gate), ==, waits[i] * G_USEC_PER_SEC);
       /* Too soon: refused without even checking, the right PIN included. */
-      g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_WAIT);
+      g_assert_cmpint (sayso_pin_gate_try (gate, "482916", &error), ==, SAYSO_PIN_WAIT);
       fake_now += waits[i] * G_USEC_PER_SEC;
     }
 
-  g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_LOCKED);
-  g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, 300 * G_USEC_PER_SEC);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "000000", &error), ==, SAYSO_PIN_LOCKED);
+  g_assert_cmpint (sayso_pin_gate_get_wait (gate), ==, 300 * G_USEC_PER_SEC);
   fake_now += 299 * G_USEC_PER_SEC;
-  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_LOCKED);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "482916", &error), ==, SAYSO_PIN_LOCKED);
   fake_now += 1 * G_USEC_PER_SEC;
-  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
-  g_assert_cmpuint (sayso_staff_gate_get_failures (gate), ==, 0);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
+  g_assert_cmpuint (sayso_pin_gate_get_failures (gate), ==, 0);
   g_assert_no_error (error);
 }
 
@@ -825,12 +825,12 @@ restart_after_wrong (Fixture *f,
 
   g_assert_true (sayso_store_set_pin (f->base.store, "482916", &error));
   {
-    g_autoptr(SaysoStaffGate) gate = sayso_staff_gate_new (f->base.store);
+    g_autoptr(SaysoPinGate) gate = sayso_pin_gate_new (f->base.store);
 
-    sayso_staff_gate_set_clock (gate, fake_clock);
+    sayso_pin_gate_set_clock (gate, fake_clock);
     for (guint i = 0; i < wrong; i++)
       {
-        g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), !=, SAYSO_PIN_ACCEPTED);
+        g_assert_cmpint (sayso_pin_gate_try (gate, "000000", &error), !=, SAYSO_PIN_ACCEPTED);
         g_assert_no_error (error);
         /* Counted on the disk, by another reader, as each try is made. */
         g_assert_cmpuint (stored_failures (f->base.path), ==, i + 1);
@@ -846,20 +846,20 @@ static void
 test_staff_pin_locked_across_restart (Fixture       *f,
                                       gconstpointer  data)
 {
-  g_autoptr(SaysoStaffGate) gate = NULL;
+  g_autoptr(SaysoPinGate) gate = NULL;
   g_autoptr(GError) error = NULL;
 
   fake_now = 1000 * G_USEC_PER_SEC;
   restart_after_wrong (f, SAYSO_PIN_MAX_FAILURES);
 
-  gate = sayso_staff_gate_new (f->base.store);
-  sayso_staff_gate_set_clock (gate, fake_clock);
-  g_assert_cmpuint (sayso_staff_gate_get_failures (gate), ==, SAYSO_PIN_MAX_FAILURES);
-  g_assert_true (sayso_staff_gate_is_locked (gate));
-  g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, (gint64) SAYSO_PIN_LOCKOUT_SECONDS * G_USEC_PER_SEC);
-  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_LOCKED);
+  gate = sayso_pin_gate_new (f->base.store);
+  sayso_pin_gate_set_clock (gate, fake_clock);
+  g_assert_cmpuint (sayso_pin_gate_get_failures (gate), ==, SAYSO_PIN_MAX_FAILURES);
+  g_assert_true (sayso_pin_gate_is_locked (gate));
+  g_assert_cmpint (sayso_pin_gate_get_wait (gate), ==, (gint64) SAYSO_PIN_LOCKOUT_SECONDS * G_USEC_PER_SEC);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "482916", &error), ==, SAYSO_PIN_LOCKED);
   fake_now += (gint64) SAYSO_PIN_LOCKOUT_SECONDS * G_USEC_PER_SEC;
-  g_assert_cmpint (sayso_staff_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "482916", &error), ==, SAYSO_PIN_ACCEPTED);
   g_assert_no_error (error);
   g_assert_cmpuint (stored_failures (f->base.path), ==, 0);
 }
@@ -869,19 +869,19 @@ static void
 test_staff_pin_four_wrong_not_locked (Fixture       *f,
                                       gconstpointer  data)
 {
-  g_autoptr(SaysoStaffGate) gate = NULL;
+  g_autoptr(SaysoPinGate) gate = NULL;
   g_autoptr(GError) error = NULL;
 
   fake_now = 1000 * G_USEC_PER_SEC;
   restart_after_wrong (f, SAYSO_PIN_MAX_FAILURES - 1);
 
-  gate = sayso_staff_gate_new (f->base.store);
-  sayso_staff_gate_set_clock (gate, fake_clock);
-  g_assert_false (sayso_staff_gate_is_locked (gate));
-  g_assert_cmpint (sayso_staff_gate_get_wait (gate), ==, 8 * G_USEC_PER_SEC);
+  gate = sayso_pin_gate_new (f->base.store);
+  sayso_pin_gate_set_clock (gate, fake_clock);
+  g_assert_false (sayso_pin_gate_is_locked (gate));
+  g_assert_cmpint (sayso_pin_gate_get_wait (gate), ==, 8 * G_USEC_PER_SEC);
   fake_now += 8 * G_USEC_PER_SEC;
   /* The fifth, after the restart, is the one that locks. */
-  g_assert_cmpint (sayso_staff_gate_try (gate, "000000", &error), ==, SAYSO_PIN_LOCKED);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "000000", &error), ==, SAYSO_PIN_LOCKED);
   g_assert_cmpuint (stored_failures (f->base.path), ==, SAYSO_PIN_MAX_FAILURES);
 }
 
@@ -890,7 +890,7 @@ static void
 test_staff_pin_old_short_pin (Fixture       *f,
                               gconstpointer  data)
 {
-  g_autoptr(SaysoStaffGate) gate = sayso_staff_gate_new (f->base.store);
+  g_autoptr(SaysoPinGate) gate = sayso_pin_gate_new (f->base.store);
   g_autoptr(GError) error = NULL;
   char hash[crypto_pwhash_STRBYTES];
 
@@ -903,7 +903,7 @@ test_staff_pin_old_short_pin (Fixture       *f,
   g_assert_cmpint (crypto_pwhash_str (hash, "4829", 4, crypto_pwhash_OPSLIMIT_INTERACTIVE,
                                       crypto_pwhash_MEMLIMIT_INTERACTIVE), ==, 0);
   g_assert_true (sayso_db_set_pin_hash (_sayso_store_get_db (f->base.store), hash, &error));
-  g_assert_cmpint (sayso_staff_gate_try (gate, "4829", &error), ==, SAYSO_PIN_ACCEPTED);
+  g_assert_cmpint (sayso_pin_gate_try (gate, "4829", &error), ==, SAYSO_PIN_ACCEPTED);
   g_assert_no_error (error);
 }
 

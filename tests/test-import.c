@@ -9,7 +9,7 @@
 #include "sayso-db.h"
 #include "sayso-export.h"
 #include "sayso-import.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 

@@ -17,7 +17,7 @@
 
 #include "sayso-db-private.h"
 #include "sayso-export.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 

@@ -2,7 +2,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sayso-questionnaire.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 
 static const char base_json[] =
   "{"

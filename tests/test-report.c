@@ -11,7 +11,7 @@
 #include "sayso-export.h"
 #include "sayso-import.h"
 #include "sayso-report.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-test-utils.h"
 
 static SaysoQuestionnaire *survey;

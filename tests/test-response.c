@@ -4,7 +4,7 @@
 
 #include "sayso-record.h"
 #include "sayso-response.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 
 static SaysoQuestionnaire *survey;
 

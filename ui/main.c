@@ -2,7 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "sayso-application.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 
 int
 main (int    argc,

@@ -19,7 +19,8 @@
 #include "sayso-application.h"
 #include "sayso-config.h"
 #include "sayso-questionnaire.h"
-#include "sayso-setup.h"
+#include "sayso-defaults.h"
+#include "sayso-process.h"
 #include "sayso-ui-resources.h"
 #include "sayso-window.h"
 

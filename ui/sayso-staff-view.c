@@ -50,7 +50,7 @@ struct _SaysoStaffView
 
   SaysoStore      *store;
   SaysoSubmitQueue *queue;
-  SaysoStaffGate  *gate;
+  SaysoPinGate  *gate;
   SaysoClockFunc   clock;
   GVolumeMonitor  *monitor;
   gboolean         is_open;   /* between open() and close(): the idle clock runs */
@@ -223,7 +223,7 @@ wait_over_cb (gpointer data)
 static void
 start_wait (SaysoStaffView *self)
 {
-  gint64 wait = sayso_staff_gate_get_wait (self->gate);
+  gint64 wait = sayso_pin_gate_get_wait (self->gate);
 
   g_clear_handle_id (&self->wait_source, g_source_remove);
   if (wait > 0)
@@ -313,7 +313,7 @@ enter_unlock (SaysoStaffView *self)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  SaysoPinResult result = sayso_staff_gate_try (self->gate, self->pin, &error);
+  SaysoPinResult result = sayso_pin_gate_try (self->gate, self->pin, &error);
   int seconds;
 
   clear_pin (self->pin);
@@ -336,13 +336,13 @@ enter_unlock (SaysoStaffView *self)
       message = g_strdup_printf (_("Five wrong PINs. Staff mode is locked for %d minutes."), SAYSO_PIN_LOCKOUT_SECONDS / 60);
       break;
     case SAYSO_PIN_WAIT:
-      seconds = (int) ((sayso_staff_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+      seconds = (int) ((sayso_pin_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
       message = g_strdup_printf (ngettext ("Please wait %d more second before trying again.",
                                            "Please wait %d more seconds before trying again.", seconds), seconds);
       break;
     case SAYSO_PIN_WRONG:
     default:
-      seconds = (int) ((sayso_staff_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+      seconds = (int) ((sayso_pin_gate_get_wait (self->gate) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
       message = error ? g_strdup (error->message)
                       : g_strdup_printf (ngettext ("That PIN is not right. Wait %d second and try again.",
                                                    "That PIN is not right. Wait %d seconds and try again.", seconds),
@@ -986,8 +986,8 @@ sayso_staff_view_set_store (SaysoStaffView *self,
 
   g_set_object (&self->store, store);
   g_clear_object (&self->gate);
-  self->gate = sayso_staff_gate_new (store);
-  sayso_staff_gate_set_clock (self->gate, self->clock);
+  self->gate = sayso_pin_gate_new (store);
+  sayso_pin_gate_set_clock (self->gate, self->clock);
 }
 
 /* The kiosk's answer sheets waiting in memory: the menu counts them and
@@ -1024,7 +1024,7 @@ sayso_staff_view_set_clock (SaysoStaffView *self,
   g_return_if_fail (SAYSO_IS_STAFF_VIEW (self));
   self->clock = clock ? clock : g_get_monotonic_time;
   if (self->gate)
-    sayso_staff_gate_set_clock (self->gate, self->clock);
+    sayso_pin_gate_set_clock (self->gate, self->clock);
 }
 
 void
@@ -1097,14 +1097,14 @@ sayso_staff_view_open (SaysoStaffView *self)
     }
 
   set_pin_mode (self, PIN_UNLOCK);
-  if (sayso_staff_gate_is_locked (self->gate))
+  if (sayso_pin_gate_is_locked (self->gate))
     {
       g_autofree char *message = g_strdup_printf (_("Five wrong PINs. Staff mode is locked for %d minutes."),
                                                   SAYSO_PIN_LOCKOUT_SECONDS / 60);
       set_message (self->pin_message, message);
       start_wait (self);
     }
-  else if (sayso_staff_gate_get_wait (self->gate) > 0)
+  else if (sayso_pin_gate_get_wait (self->gate) > 0)
     {
       set_message (self->pin_message, _("Staff mode is locked for a while after wrong PINs."));
       start_wait (self);

@@ -3,7 +3,7 @@
 
 #include <gtk/gtk.h>
 
-#include "sayso-staff.h"
+#include "sayso-pin-gate.h"
 #include "sayso-store.h"
 #include "sayso-submit-queue.h"
 

@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "sayso-bundle.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 

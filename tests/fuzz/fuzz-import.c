@@ -8,7 +8,7 @@
 
 #include "sayso-bundle.h"
 #include "sayso-import.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 

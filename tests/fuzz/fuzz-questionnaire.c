@@ -1,7 +1,7 @@
 /* libFuzzer: the questionnaire definition parser, which reads files a site
  * may be given by anyone. */
 #include "sayso-questionnaire.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 

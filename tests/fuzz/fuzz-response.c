@@ -4,7 +4,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sayso-record.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 

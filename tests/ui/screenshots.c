@@ -10,7 +10,7 @@
 #include <adwaita.h>
 #include <string.h>
 
-#include "sayso-staff.h"
+#include "sayso-pin-gate.h"
 #include "sayso-submit-queue-private.h"
 #include "sayso-db.h"
 #include "ui-test-utils.h"

@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "sayso-staff.h"
+#include "sayso-pin-gate.h"
 #include "ui-test-utils.h"
 
 static GString *log_text;

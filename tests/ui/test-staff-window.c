@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "sayso-staff.h"
+#include "sayso-pin-gate.h"
 #include "ui-test-utils.h"
 
 static void

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "sayso-export.h"
-#include "sayso-setup.h"
+#include "sayso-process.h"
 #include "sayso-staff-view.h"
 #include "sayso-test-utils.h"
 #include "sayso-ui-resources.h"

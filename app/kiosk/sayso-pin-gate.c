@@ -1,4 +1,4 @@
-/* sayso-staff.c: the staff PIN.
+/* sayso-pin-gate.c: the staff PIN and the gate in front of staff mode.
  *
  * The PIN is stored only as an Argon2id hash (crypto_pwhash_str). Wrong PINs
  * earn a growing wait (1, 2, 4, 8 s) and five in a row lock staff mode for five
@@ -11,15 +11,15 @@
  * start, as if the last one had just been typed, so one that starts with five
  * or more starts locked for the whole five minutes.
  */
-#define G_LOG_DOMAIN "sayso-staff"
+#define G_LOG_DOMAIN "sayso-pin-gate"
 
 #include <sodium.h>
 #include <string.h>
 
-#include "sayso-staff.h"
+#include "sayso-pin-gate.h"
 #include "sayso-store-private.h"
 
-struct _SaysoStaffGate
+struct _SaysoPinGate
 {
   GObject         parent_instance;
 
@@ -30,7 +30,7 @@ struct _SaysoStaffGate
   gboolean        tried;        /* since the start; before, not_before is the store's count's wait */
 };
 
-G_DEFINE_FINAL_TYPE (SaysoStaffGate, sayso_staff_gate, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (SaysoPinGate, sayso_pin_gate, G_TYPE_OBJECT)
 
 gboolean
 sayso_pin_is_well_formed (const char  *pin,
@@ -90,23 +90,23 @@ sayso_store_has_pin (SaysoStore *store)
 }
 
 static void
-sayso_staff_gate_dispose (GObject *object)
+sayso_pin_gate_dispose (GObject *object)
 {
-  SaysoStaffGate *self = (SaysoStaffGate *)object;
+  SaysoPinGate *self = (SaysoPinGate *)object;
 
   g_clear_object (&self->store);
 
-  G_OBJECT_CLASS (sayso_staff_gate_parent_class)->dispose (object);
+  G_OBJECT_CLASS (sayso_pin_gate_parent_class)->dispose (object);
 }
 
 static void
-sayso_staff_gate_class_init (SaysoStaffGateClass *klass)
+sayso_pin_gate_class_init (SaysoPinGateClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = sayso_staff_gate_dispose;
+  G_OBJECT_CLASS (klass)->dispose = sayso_pin_gate_dispose;
 }
 
 static void
-sayso_staff_gate_init (SaysoStaffGate *self)
+sayso_pin_gate_init (SaysoPinGate *self)
 {
   self->clock = g_get_monotonic_time;
 }
@@ -123,20 +123,20 @@ wait_after (guint failures)
 
 /* The wait the store's count leaves, from now on the gate's clock. */
 static void
-start_wait_from_store (SaysoStaffGate *self)
+start_wait_from_store (SaysoPinGate *self)
 {
   self->not_before = self->failures > 0 ? self->clock () + wait_after (self->failures) : 0;
 }
 
-SaysoStaffGate *
-sayso_staff_gate_new (SaysoStore *store)
+SaysoPinGate *
+sayso_pin_gate_new (SaysoStore *store)
 {
   g_autoptr(GError) error = NULL;
-  SaysoStaffGate *self;
+  SaysoPinGate *self;
 
   g_return_val_if_fail (SAYSO_IS_STORE (store), NULL);
 
-  self = g_object_new (SAYSO_TYPE_STAFF_GATE, NULL);
+  self = g_object_new (SAYSO_TYPE_PIN_GATE, NULL);
   self->store = g_object_ref (store);
 
   /* A count that cannot be read is taken as a lock, never as no tries. */
@@ -153,12 +153,12 @@ sayso_staff_gate_new (SaysoStore *store)
 }
 
 void
-sayso_staff_gate_set_clock (SaysoStaffGate *self,
+sayso_pin_gate_set_clock (SaysoPinGate *self,
                             SaysoClockFunc  clock)
 {
   SaysoClockFunc old;
 
-  g_return_if_fail (SAYSO_IS_STAFF_GATE (self));
+  g_return_if_fail (SAYSO_IS_PIN_GATE (self));
 
   old = self->clock;
   self->clock = clock ? clock : g_get_monotonic_time;
@@ -172,28 +172,28 @@ sayso_staff_gate_set_clock (SaysoStaffGate *self,
 }
 
 gint64
-sayso_staff_gate_get_wait (SaysoStaffGate *self)
+sayso_pin_gate_get_wait (SaysoPinGate *self)
 {
-  g_return_val_if_fail (SAYSO_IS_STAFF_GATE (self), 0);
+  g_return_val_if_fail (SAYSO_IS_PIN_GATE (self), 0);
   return MAX (0, self->not_before - self->clock ());
 }
 
 guint
-sayso_staff_gate_get_failures (SaysoStaffGate *self)
+sayso_pin_gate_get_failures (SaysoPinGate *self)
 {
-  g_return_val_if_fail (SAYSO_IS_STAFF_GATE (self), 0);
+  g_return_val_if_fail (SAYSO_IS_PIN_GATE (self), 0);
   return self->failures;
 }
 
 gboolean
-sayso_staff_gate_is_locked (SaysoStaffGate *self)
+sayso_pin_gate_is_locked (SaysoPinGate *self)
 {
-  g_return_val_if_fail (SAYSO_IS_STAFF_GATE (self), FALSE);
-  return self->failures >= SAYSO_PIN_MAX_FAILURES && sayso_staff_gate_get_wait (self) > 0;
+  g_return_val_if_fail (SAYSO_IS_PIN_GATE (self), FALSE);
+  return self->failures >= SAYSO_PIN_MAX_FAILURES && sayso_pin_gate_get_wait (self) > 0;
 }
 
 SaysoPinResult
-sayso_staff_gate_try (SaysoStaffGate  *self,
+sayso_pin_gate_try (SaysoPinGate  *self,
                       const char      *pin,
                       GError         **error)
 {
@@ -202,7 +202,7 @@ sayso_staff_gate_try (SaysoStaffGate  *self,
   guint failures;
   gint64 now;
 
-  g_return_val_if_fail (SAYSO_IS_STAFF_GATE (self), SAYSO_PIN_WRONG);
+  g_return_val_if_fail (SAYSO_IS_PIN_GATE (self), SAYSO_PIN_WRONG);
   g_return_val_if_fail (pin != NULL, SAYSO_PIN_WRONG);
 
   db = _sayso_store_get_db (self->store);

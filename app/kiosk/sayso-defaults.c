@@ -1,35 +1,15 @@
-/* sayso-setup.c: process set-up, default paths and the demo store.
+/* sayso-defaults.c: where the kiosk's store lives by default, and the demo store.
  *
  * With no --store, Sayso uses a store under the user's data directory and,
  * the first time, makes it with the demo analysts' key so that the kiosk works
  * out of the box. The demo secret key is published with the source: the demo
  * store is for trying Sayso, never for real answers.
  */
-#define G_LOG_DOMAIN "sayso-setup"
+#define G_LOG_DOMAIN "sayso-defaults"
 
-#include <errno.h>
-#include <glib/gstdio.h>
-#include <sys/resource.h>
-
+#include "sayso-defaults.h"
+#include "sayso-process.h"
 #include "sayso-resources.h"
-#include "sayso-setup.h"
-
-void
-sayso_init (void)
-{
-  sayso_crypto_init ();
-  g_resources_register (sayso_app_get_resource ());
-}
-
-/* A crash must not write a respondent's answers to disk in a core file. */
-void
-sayso_disable_core_dumps (void)
-{
-  struct rlimit none = { 0, 0 };
-
-  if (setrlimit (RLIMIT_CORE, &none) != 0)
-    g_warning ("Could not disable core dumps: %s", g_strerror (errno));
-}
 
 char *
 sayso_default_store_path (void)
@@ -52,20 +32,6 @@ sayso_demo_recipient_key (guint8   pk[SAYSO_BOX_PUBLIC_KEY_SIZE],
 
   data = g_bytes_get_data (bytes, &len);
   return sayso_key_from_text (SAYSO_KEY_RECIPIENT_PUBLIC, data, len, "demo key", pk, error);
-}
-
-gboolean
-sayso_ensure_private_dir (const char  *dir,
-                          GError     **error)
-{
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-                   "%s: cannot create the folder: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
 }
 
 SaysoStore *

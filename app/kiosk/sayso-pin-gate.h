@@ -1,4 +1,4 @@
-/* sayso-staff.h: the staff PIN and the gate in front of staff mode. */
+/* sayso-pin-gate.h: the staff PIN and the gate in front of staff mode. */
 #pragma once
 
 #include "sayso-store.h"
@@ -29,20 +29,20 @@ gboolean        sayso_store_set_pin          (SaysoStore   *store,
                                               GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean        sayso_store_has_pin          (SaysoStore   *store);
 
-#define SAYSO_TYPE_STAFF_GATE (sayso_staff_gate_get_type ())
+#define SAYSO_TYPE_PIN_GATE (sayso_pin_gate_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaysoStaffGate, sayso_staff_gate, SAYSO, STAFF_GATE, GObject)
+G_DECLARE_FINAL_TYPE (SaysoPinGate, sayso_pin_gate, SAYSO, PIN_GATE, GObject)
 
 typedef gint64 (*SaysoClockFunc) (void);
 
-SaysoStaffGate *sayso_staff_gate_new         (SaysoStore     *store);
-void            sayso_staff_gate_set_clock   (SaysoStaffGate *self,
+SaysoPinGate *sayso_pin_gate_new         (SaysoStore     *store);
+void            sayso_pin_gate_set_clock   (SaysoPinGate *self,
                                               SaysoClockFunc  clock);
-SaysoPinResult  sayso_staff_gate_try         (SaysoStaffGate *self,
+SaysoPinResult  sayso_pin_gate_try         (SaysoPinGate *self,
                                               const char     *pin,
                                               GError        **error);
-gint64          sayso_staff_gate_get_wait    (SaysoStaffGate *self);
-guint           sayso_staff_gate_get_failures (SaysoStaffGate *self);
-gboolean        sayso_staff_gate_is_locked   (SaysoStaffGate *self);
+gint64          sayso_pin_gate_get_wait    (SaysoPinGate *self);
+guint           sayso_pin_gate_get_failures (SaysoPinGate *self);
+gboolean        sayso_pin_gate_is_locked   (SaysoPinGate *self);
 
 G_END_DECLS

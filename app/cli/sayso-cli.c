@@ -17,8 +17,9 @@
 #include "sayso-import.h"
 #include "sayso-json-limits.h"
 #include "sayso-report.h"
-#include "sayso-setup.h"
-#include "sayso-staff.h"
+#include "sayso-defaults.h"
+#include "sayso-process.h"
+#include "sayso-pin-gate.h"
 #include "sayso-store.h"
 
 /* A day of responses is a few hundred kilobytes; anything near this is a mistake. */
