@@ -113,7 +113,7 @@ test_round_trip (Fixture       *f,
   g_autoptr(GPtrArray) texts = NULL;
   g_autoptr(SaysoBundle) bundle = NULL;
   g_autofree char *name = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
 
   submit_n (f->base.store, 5, "day-one");
   g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
@@ -141,8 +141,6 @@ test_round_trip (Fixture       *f,
       g_autofree char *want = g_strdup_printf ("day-one-%u", i);
       g_assert_true (g_ptr_array_find_with_equal_func (texts, want, g_str_equal, NULL));
     }
-
-  sayso_export_result_clear (&result);
 }
 
 static void
@@ -150,7 +148,7 @@ test_nothing_to_export (Fixture       *f,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
 
   g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
   g_assert_null (result.path);
@@ -163,7 +161,9 @@ test_double_export (Fixture       *f,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  SaysoExportResult first = { 0 }, second = { 0 }, third = { 0 };
+  g_auto(SaysoExportResult) first = { 0 };
+  g_auto(SaysoExportResult) second = { 0 };
+  g_auto(SaysoExportResult) third = { 0 };
   g_autoptr(GPtrArray) a = NULL;
   g_autoptr(GPtrArray) b = NULL;
 
@@ -182,9 +182,6 @@ test_double_export (Fixture       *f,
   g_assert_cmpuint (b->len, ==, 2);
   for (guint i = 0; i < b->len; i++)
     g_assert_true (g_str_has_prefix (g_ptr_array_index (b, i), "afternoon-"));
-
-  sayso_export_result_clear (&first);
-  sayso_export_result_clear (&third);
 }
 
 /* A lost stick: everything still kept goes out again, under a new number. */
@@ -193,7 +190,8 @@ test_export_again (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  SaysoExportResult lost = { 0 }, again = { 0 };
+  g_auto(SaysoExportResult) lost = { 0 };
+  g_auto(SaysoExportResult) again = { 0 };
   g_autoptr(GPtrArray) texts = NULL;
 
   submit_n (f->base.store, 4, "lost");
@@ -206,9 +204,6 @@ test_export_again (Fixture       *f,
   g_assert_cmpint (again.sequence, ==, 2);
   texts = bundle_texts (again.path, f->base.sk);
   g_assert_cmpuint (texts->len, ==, 4);
-
-  sayso_export_result_clear (&lost);
-  sayso_export_result_clear (&again);
 }
 
 /* The store's copy of a record changed after it was saved (a bad sector on
@@ -224,7 +219,7 @@ test_damaged_stored_record (Fixture       *f,
   g_autoptr(SaysoAnalysisDb) analysis = NULL;
   g_autofree char *analysis_path = g_build_filename (f->base.dir, "analysis.db", NULL);
   g_autoptr(GPtrArray) questionnaires = g_ptr_array_new ();
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   SaysoImportResult imported = { 0 };
   gint64 total = 0, damaged = 0;
   char *message = NULL;
@@ -268,7 +263,6 @@ test_damaged_stored_record (Fixture       *f,
   g_assert_cmpint (result.records, ==, 5);
   g_assert_cmpint (result.damaged, ==, 0);
   g_assert_cmpint (result.sequence, ==, 3);
-  sayso_export_result_clear (&result);
 }
 
 /* A row whose questionnaire name is not UTF-8 can only be damage, and would
@@ -280,7 +274,7 @@ test_unreadable_questionnaire_name (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(SaysoBundle) bundle = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   char *message = NULL;
   sqlite3 *db;
 
@@ -302,7 +296,6 @@ test_unreadable_questionnaire_name (Fixture       *f,
   bundle = sayso_bundle_open (result.path, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (bundle->entries->len, ==, 2);
-  sayso_export_result_clear (&result);
 }
 
 typedef struct
@@ -335,7 +328,7 @@ test_fault (Fixture       *f,
 {
   const FaultCase *fc = data;
   g_autoptr(GError) error = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   gint64 total = 0;
   gint64 n = fc->records ? fc->records : 6;
 
@@ -361,7 +354,6 @@ test_fault (Fixture       *f,
   /* The failed attempt's number is never reused. */
   g_assert_cmpint (result.sequence, ==, 2);
   g_assert_cmpint (awaiting (f->base.store), ==, 0);
-  sayso_export_result_clear (&result);
 }
 
 static void
@@ -370,7 +362,7 @@ test_missing_folder (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *gone = g_build_filename (f->stick, "not-mounted", NULL);
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
 
   submit_n (f->base.store, 1, "x");
   g_assert_false (sayso_store_export (f->base.store, gone, SAYSO_EXPORT_DEFAULT, &result, &error));
@@ -385,7 +377,7 @@ test_keep_period (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   gint64 total = -1, deleted = -1, keep = 0;
 
   g_assert_true (sayso_store_get_keep_days (f->base.store, &keep, &error));
@@ -421,14 +413,13 @@ export_one (Fixture    *f,
             const char *prefix)
 {
   g_autoptr(GError) error = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   char *path;
 
   submit_n (f->base.store, 3, prefix);
   g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
   g_assert_no_error (error);
   path = g_steal_pointer (&result.path);
-  sayso_export_result_clear (&result);
   return path;
 }
 
@@ -544,7 +535,7 @@ test_first_fault_named (Fixture       *f,
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   gsize len = 0;
 
   submit_n (f->base.store, 200, "many");
@@ -562,7 +553,6 @@ test_first_fault_named (Fixture       *f,
   g_assert_true (g_file_set_contents (result.path, contents, len, NULL));
   for (guint i = 0; i < 20; i++)
     assert_refused (result.path, NULL, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, "record 31 of 200");
-  sayso_export_result_clear (&result);
 }
 
 static gboolean
