@@ -6,12 +6,9 @@
  */
 #define G_LOG_DOMAIN "sayso-db"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sayso-db-private.h"
 #include "sayso-sqlite.h"
@@ -546,7 +543,7 @@ sayso_db_open (const char        *path,
 
   if (creating)
     {
-      /* Made here, so that `sayso setup` never adopts a file it did not make. */
+      /* Made here, so that `sayso init` and `sayso setup` never adopt a file they did not make. */
       if (!sayso_sqlite_create_private_file (path, "the store", error))
         return NULL;
     }
