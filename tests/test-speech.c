@@ -1,5 +1,5 @@
-/* test-speech: reading aloud. With the real engine and no sound card,
- * speaking fails quietly: the text is still handed on and remembered. */
+/* test-speech: reading aloud, through sayso-speech alone (no GTK, no
+ * display), with the engine the kiosk is built with. */
 #define G_LOG_DOMAIN "test-speech"
 
 #include "sayso-speech.h"
