@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "sayso-analysis-db.h"
-#include "sayso-db.h"
+#include "sayso-sqlite.h"
 
 struct _SaysoAnalysisDb
 {
@@ -187,14 +187,7 @@ fail (SaysoAnalysisDb  *db,
       const char       *doing,
       GError          **error)
 {
-  int code = (rc & 0xff) == SQLITE_BUSY ? SAYSO_DB_ERROR_BUSY
-           : (rc & 0xff) == SQLITE_FULL ? SAYSO_DB_ERROR_FULL
-           : (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT ? SAYSO_DB_ERROR_CORRUPT
-           : SAYSO_DB_ERROR_FAILED;
-
-  g_set_error (error, SAYSO_DB_ERROR, code, "%s: %s failed: %s", db->path, doing,
-               db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc));
-  return FALSE;
+  return sayso_sqlite_set_error (error, db->handle, rc, db->path, doing);
 }
 
 static gboolean
@@ -202,8 +195,7 @@ exec (SaysoAnalysisDb  *db,
       const char       *sql,
       GError          **error)
 {
-  int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK ? TRUE : fail (db, rc, "a query", error);
+  return sayso_sqlite_exec_checked (db->handle, db->path, sql, error);
 }
 
 void
@@ -234,6 +226,7 @@ sayso_analysis_db_open (const char  *path,
   g_autoptr(SaysoAnalysisDb) db = NULL;
   sqlite3_stmt *stmt = NULL;
   int version = -1, n_tables = 0;
+  gboolean made = FALSE;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -245,11 +238,28 @@ sayso_analysis_db_open (const char  *path,
       return NULL;
     }
 
+  /* It holds opened answers: readable by its owner only, from the first
+   * byte. One made before this was made under the umask and then
+   * tightened, so one that exists is tightened still. */
+  if (create && !g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      /* Another import may have made it in the meantime: then it is opened. */
+      if (!sayso_sqlite_create_private_file (path, "the analysis database", &local_error) &&
+          !g_error_matches (local_error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_EXISTS))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      made = local_error == NULL;
+    }
+
   db = g_new0 (SaysoAnalysisDb, 1);
   db->path = g_strdup (path);
   db->tallies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, tally_free);
   db->key = g_string_sized_new (128);
-  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), NULL);
+  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE, NULL);
   if (rc != SQLITE_OK)
     {
       fail (db, rc, "opening", error);
@@ -257,8 +267,7 @@ sayso_analysis_db_open (const char  *path,
     }
   sqlite3_busy_timeout (db->handle, 5000);
 
-  /* It holds opened answers: readable by its owner only. */
-  if (create)
+  if (create && !made)
     g_chmod (path, 0600);
 
   /* Unlike a kiosk's store, this database can always be rebuilt from the
@@ -461,14 +470,7 @@ prepare_cached (SaysoAnalysisDb  *db,
                 const char       *sql,
                 GError          **error)
 {
-  int rc;
-
-  if (*stmt != NULL)
-    {
-      sqlite3_reset (*stmt);
-      return TRUE;
-    }
-  rc = sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, NULL);
+  int rc = sayso_sqlite_prepare_cached (db->handle, stmt, sql);
   return rc == SQLITE_OK ? TRUE : fail (db, rc, "preparing a query", error);
 }
 
@@ -478,10 +480,8 @@ step_one (SaysoAnalysisDb  *db,
           const char       *doing,
           GError          **error)
 {
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, doing, error);
+  int rc = sayso_sqlite_step_reset (stmt);
+  return rc == SQLITE_OK ? TRUE : fail (db, rc, doing, error);
 }
 
 /* Question and answer ids are the questionnaire's (no control characters)
@@ -854,18 +854,6 @@ sayso_analysis_quarantined_free (SaysoAnalysisQuarantined *record)
   g_free (record);
 }
 
-static void
-copy_blob (sqlite3_stmt *stmt,
-           int           column,
-           guint8       *out,
-           gsize         size)
-{
-  if ((gsize) sqlite3_column_bytes (stmt, column) == size)
-    memcpy (out, sqlite3_column_blob (stmt, column), size);
-  else
-    memset (out, 0, size);
-}
-
 gboolean
 sayso_analysis_db_list_quarantine (SaysoAnalysisDb  *db,
                                    GPtrArray       **records,
@@ -886,9 +874,9 @@ sayso_analysis_db_list_quarantine (SaysoAnalysisDb  *db,
         SaysoAnalysisQuarantined *record = g_new0 (SaysoAnalysisQuarantined, 1);
 
         record->row = sqlite3_column_int64 (stmt, 0);
-        copy_blob (stmt, 1, record->kiosk, sizeof record->kiosk);
-        copy_blob (stmt, 2, record->id, sizeof record->id);
-        copy_blob (stmt, 3, record->hash, sizeof record->hash);
+        sayso_sqlite_copy_blob (stmt, 1, record->kiosk, sizeof record->kiosk);
+        sayso_sqlite_copy_blob (stmt, 2, record->id, sizeof record->id);
+        sayso_sqlite_copy_blob (stmt, 3, record->hash, sizeof record->hash);
         record->sequence = sqlite3_column_int64 (stmt, 4);
         record->file_name = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
         record->site = g_strdup ((const char *) sqlite3_column_text (stmt, 6));

@@ -6,14 +6,12 @@
  */
 #define G_LOG_DOMAIN "sayso-db"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "sayso-db-private.h"
+#include "sayso-sqlite.h"
 
 #define BUSY_TIMEOUT_MSEC 2000
 
@@ -199,49 +197,13 @@ G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SAYSO_DB_SCHEMA_VERSION);
  * disk stopped the handle for good like a failed write. */
 static gboolean poison_when_full;
 
-G_DEFINE_QUARK (sayso-db-error-quark, sayso_db_error)
-
-static SaysoDbError
-code_for_sqlite (int rc)
-{
-  switch (rc & 0xff)
-    {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-      return SAYSO_DB_ERROR_BUSY;
-    case SQLITE_FULL:
-      return SAYSO_DB_ERROR_FULL;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-      return SAYSO_DB_ERROR_CORRUPT;
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-    case SQLITE_PERM:
-      return SAYSO_DB_ERROR_IO;
-    default:
-      return SAYSO_DB_ERROR_FAILED;
-    }
-}
-
-/* SQLite says SQLITE_FULL when a write finds no room; a fresh connection
- * that cannot make room for the shared-memory index (opening a store on a
- * full disk) says I/O error instead, and is no less a full disk. */
-static gboolean
-is_full (SaysoDb *db,
-         int      rc)
-{
-  return (rc & 0xff) == SQLITE_FULL ||
-         (rc == SQLITE_IOERR_SHMSIZE && db->handle != NULL && sqlite3_system_errno (db->handle) == ENOSPC);
-}
-
 static gboolean
 set_error (SaysoDb     *db,
            int          rc,
            const char  *doing,
            GError     **error)
 {
-  SaysoDbError code = is_full (db, rc) ? SAYSO_DB_ERROR_FULL : code_for_sqlite (rc);
+  SaysoDbError code = sayso_sqlite_error_code (db->handle, rc);
   const char *what = db->handle ? sqlite3_errmsg (db->handle) : sqlite3_errstr (rc);
 
   switch (code)
@@ -278,7 +240,7 @@ set_write_error (SaysoDb     *db,
                  const char  *doing,
                  GError     **error)
 {
-  gboolean full = is_full (db, rc);
+  gboolean full = sayso_sqlite_is_full (db->handle, rc);
 
   /* A page that could not be read within a write loses nothing: the
    * statement fails, its transaction is rolled back, the disk is as it was. */
@@ -311,16 +273,18 @@ writable (SaysoDb  *db,
   return TRUE;
 }
 
-/* For statements that may write (transactions, pragmas, migrations, updates). */
+/* For statements that may write (transactions, pragmas, migrations,
+ * updates); an error names the statement that failed. */
 static gboolean
 exec (SaysoDb     *db,
       const char  *sql,
       GError     **error)
 {
-  int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
+  g_autofree char *failed = NULL;
+  int rc = sayso_sqlite_exec (db->handle, sql, &failed);
 
   if (rc != SQLITE_OK)
-    return set_write_error (db, rc, "a query", error);
+    return set_write_error (db, rc, failed, error);
 
   return TRUE;
 }
@@ -563,28 +527,6 @@ migrate (SaysoDb  *db,
   return TRUE;
 }
 
-/* The file is made by us, 0600 and exclusively, so that no other user can
- * ever read it and `sayso init` never adopts a file it did not make. SQLite
- * gives the -wal and -shm files the same mode. */
-static gboolean
-create_private_file (const char  *path,
-                     GError     **error)
-{
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-
-  if (fd < 0)
-    {
-      int saved = errno;
-      g_set_error (error, SAYSO_DB_ERROR,
-                   saved == EEXIST ? SAYSO_DB_ERROR_EXISTS : SAYSO_DB_ERROR_IO,
-                   "%s: cannot create the store: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-
-  close (fd);
-  return TRUE;
-}
-
 SaysoDb *
 sayso_db_open (const char        *path,
                SaysoDbOpenFlags   flags,
@@ -601,7 +543,8 @@ sayso_db_open (const char        *path,
 
   if (creating)
     {
-      if (!create_private_file (path, error))
+      /* Made here, so that `sayso init` and `sayso setup` never adopt a file they did not make. */
+      if (!sayso_sqlite_create_private_file (path, "the store", error))
         return NULL;
     }
   else if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
@@ -788,16 +731,8 @@ prepare (SaysoDb       *db,
          const char    *sql,
          GError       **error)
 {
-  int rc;
+  int rc = sayso_sqlite_prepare_cached (db->handle, cache, sql);
 
-  if (*cache != NULL)
-    {
-      sqlite3_reset (*cache);
-      sqlite3_clear_bindings (*cache);
-      return TRUE;
-    }
-
-  rc = sqlite3_prepare_v3 (db->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, cache, NULL);
   if (rc != SQLITE_OK)
     return set_error (db, rc, "preparing a query", error);
 
@@ -842,18 +777,6 @@ sayso_db_set_kiosk (SaysoDb            *db,
   return TRUE;
 }
 
-static gboolean
-copy_blob (sqlite3_stmt *stmt,
-           int           col,
-           guint8       *out,
-           gsize         size)
-{
-  if (sqlite3_column_bytes (stmt, col) != (int) size)
-    return FALSE;
-  memcpy (out, sqlite3_column_blob (stmt, col), size);
-  return TRUE;
-}
-
 gboolean
 sayso_db_get_kiosk (SaysoDb       *db,
                     SaysoDbKiosk  *kiosk,
@@ -878,9 +801,9 @@ sayso_db_get_kiosk (SaysoDb       *db,
     {
       kiosk->site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
       kiosk->export_seq = sqlite3_column_int64 (stmt, 4);
-      ok = copy_blob (stmt, 1, kiosk->recipient_pk, 32) &&
-           copy_blob (stmt, 2, kiosk->sign_pk, 32) &&
-           copy_blob (stmt, 3, kiosk->sign_sk, 64);
+      ok = sayso_sqlite_copy_blob (stmt, 1, kiosk->recipient_pk, 32) &&
+           sayso_sqlite_copy_blob (stmt, 2, kiosk->sign_pk, 32) &&
+           sayso_sqlite_copy_blob (stmt, 3, kiosk->sign_sk, 64);
       if (!ok)
         g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
                      "%s: the kiosk identity is damaged", db->path);
@@ -976,15 +899,6 @@ random_below (guint64 n)
   return r % n;
 }
 
-static int
-step_done (sqlite3_stmt *stmt)
-{
-  int rc = sqlite3_step (stmt);
-
-  sqlite3_reset (stmt);
-  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
-}
-
 /* Runs a statement with up to two integer parameters to its end. */
 static int
 exec_int64 (SaysoDb    *db,
@@ -1001,7 +915,7 @@ exec_int64 (SaysoDb    *db,
       sqlite3_bind_int64 (stmt, 1, a);
       if (sqlite3_bind_parameter_count (stmt) > 1)
         sqlite3_bind_int64 (stmt, 2, b);
-      rc = step_done (stmt);
+      rc = sayso_sqlite_step_reset (stmt);
     }
   sqlite3_finalize (stmt);
   return rc;
@@ -1066,7 +980,7 @@ grow_pool (SaysoDb *db,
   for (gint64 i = 0; rc == SQLITE_OK && i < n_new; i++)
     {
       sqlite3_bind_int64 (stmt, 1, size);
-      rc = step_done (stmt);
+      rc = sayso_sqlite_step_reset (stmt);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (rc != SQLITE_OK)
@@ -1137,7 +1051,7 @@ grow_pool (SaysoDb *db,
           if (rc == SQLITE_OK)
             {
               sqlite3_bind_blob (stmt, 1, g_bytes_get_data (o->id, NULL), (int) g_bytes_get_size (o->id), SQLITE_STATIC);
-              rc = step_done (stmt);
+              rc = sayso_sqlite_step_reset (stmt);
             }
           g_clear_pointer (&stmt, sqlite3_finalize);
           for (guint k = 0; k < keys->len; k++)
@@ -1230,7 +1144,7 @@ grow_pool (SaysoDb *db,
 
       sqlite3_bind_blob (stmt, 1, g_bytes_get_data (o->id, NULL), (int) g_bytes_get_size (o->id), SQLITE_STATIC);
       sqlite3_bind_int64 (stmt, 2, o->new_slot);
-      rc = step_done (stmt);
+      rc = sayso_sqlite_step_reset (stmt);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
   if (rc == SQLITE_OK)
@@ -1245,7 +1159,7 @@ grow_pool (SaysoDb *db,
     {
       sqlite3_bind_int64 (stmt, 1, size);
       sqlite3_bind_int64 (stmt, 2, g_array_index (keys, gint64, i));
-      rc = step_done (stmt);
+      rc = sayso_sqlite_step_reset (stmt);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);
 
@@ -1336,7 +1250,7 @@ sayso_db_insert_response (SaysoDb      *db,
   sqlite3_bind_text (db->insert_stmt, 3, questionnaire, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (db->insert_stmt, 4, version);
   sqlite3_bind_blob (db->insert_stmt, 5, hash, SAYSO_DB_RECORD_HASH_SIZE, SQLITE_STATIC);
-  rc = step_done (db->insert_stmt);
+  rc = sayso_sqlite_step_reset (db->insert_stmt);
   sqlite3_clear_bindings (db->insert_stmt);
 
   if (rc != SQLITE_OK)

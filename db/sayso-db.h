@@ -7,21 +7,9 @@
 
 #include <glib.h>
 
+#include "sayso-db-error.h"
+
 G_BEGIN_DECLS
-
-#define SAYSO_DB_ERROR (sayso_db_error_quark ())
-
-typedef enum
-{
-  SAYSO_DB_ERROR_FAILED,
-  SAYSO_DB_ERROR_BUSY,       /* another process holds the store longer than we wait */
-  SAYSO_DB_ERROR_FULL,       /* the disk is full */
-  SAYSO_DB_ERROR_CORRUPT,    /* not a Sayso store, or damaged */
-  SAYSO_DB_ERROR_TOO_NEW,    /* written by a newer Sayso */
-  SAYSO_DB_ERROR_NOT_FOUND,
-  SAYSO_DB_ERROR_EXISTS,
-  SAYSO_DB_ERROR_IO,
-} SaysoDbError;
 
 /* The current schema; sayso_db_open() migrates older stores up to it. */
 #define SAYSO_DB_SCHEMA_VERSION 7
@@ -51,8 +39,6 @@ typedef struct
   guint8   sign_sk[64];
   gint64   export_seq;
 } SaysoDbKiosk;
-
-GQuark    sayso_db_error_quark          (void);
 
 SaysoDb  *sayso_db_open                 (const char        *path,
                                          SaysoDbOpenFlags   flags,

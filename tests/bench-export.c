@@ -157,7 +157,7 @@ main (int   argc,
       g_autofree char *source_path = g_build_filename (dir, "source.bin", NULL);
       g_autofree char *copy_path = g_build_filename (stick, "copy.bin", NULL);
       g_autofree char *write_path = g_build_filename (stick, "write.bin", NULL);
-      SaysoExportResult result = { 0 };
+      g_auto(SaysoExportResult) result = { 0 };
       gint64 start;
 
       sync ();
@@ -187,7 +187,6 @@ main (int   argc,
       g_unlink (source_path);
       g_unlink (copy_path);
       g_unlink (write_path);
-      sayso_export_result_clear (&result);
     }
 
   {

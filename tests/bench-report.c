@@ -172,7 +172,7 @@ main (int   argc,
       g_autofree char *name = g_strdup_printf ("kiosk-%u.db", k);
       g_autofree char *path = g_build_filename (dir, name, NULL);
       g_autoptr(SaysoStore) store = sayso_store_create (path, sites[k % G_N_ELEMENTS (sites)], pk, &error);
-      SaysoExportResult result = { 0 };
+      g_auto(SaysoExportResult) result = { 0 };
 
       if (store == NULL)
         g_error ("%s", error->message);
@@ -191,7 +191,6 @@ main (int   argc,
       if (!sayso_store_export (store, stick, SAYSO_EXPORT_DEFAULT, &result, &error))
         g_error ("%s", error->message);
       g_ptr_array_add (bundles, g_steal_pointer (&result.path));
-      sayso_export_result_clear (&result);
     }
   setup_s = seconds_since (start);
 

@@ -211,7 +211,7 @@ test_read_error_is_not_a_write_error (void)
   g_autoptr(SaysoResponse) refused = tagged ("refused");
   g_autoptr(SaysoResponse) unread = tagged ("after-a-read-error-in-a-submit");
   g_autofree char *stick = g_build_filename (dir, "stick", NULL);
-  SaysoExportResult exported = { 0 };
+  g_auto(SaysoExportResult) exported = { 0 };
   guint8 pk[32], sk[32];
   guint seen = 0;
   gint64 keep = 0, awaiting = 0;
@@ -608,7 +608,7 @@ test_power_cut_export (void)
       g_assert_cmpint (pid, >=, 0);
       if (pid == 0)
         {
-          SaysoExportResult result = { 0 };
+          g_auto(SaysoExportResult) result = { 0 };
           g_autoptr(SaysoStore) child = NULL;
 
           test_vfs_install ();

@@ -74,13 +74,12 @@ export (Fixture          *f,
         SaysoExportFlags  flags)
 {
   g_autoptr(GError) error = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   char *path;
 
   g_assert_true (sayso_store_export (f->kiosk.store, f->stick, flags, &result, &error));
   g_assert_no_error (error);
   path = g_steal_pointer (&result.path);
-  sayso_export_result_clear (&result);
   return path;
 }
 
@@ -576,7 +575,7 @@ test_unknown_kiosk (Fixture       *f,
   g_autoptr(SaysoStore) stranger = NULL;
   g_autofree char *stranger_path = g_build_filename (f->kiosk.dir, "stranger.db", NULL);
   g_autofree char *site = NULL;
-  SaysoExportResult exported = { 0 };
+  g_auto(SaysoExportResult) exported = { 0 };
   SaysoImportResult result = { 0 };
 
   stranger = sayso_store_create (stranger_path, "Elsewhere", f->kiosk.pk, &error);
@@ -591,7 +590,6 @@ test_unknown_kiosk (Fixture       *f,
   g_assert_true (sayso_analysis_db_lookup_kiosk (f->db, sayso_store_get_kiosk_key (stranger), &site, &error));
   g_assert_cmpstr (site, ==, "Elsewhere");
   sayso_import_result_clear (&result);
-  sayso_export_result_clear (&exported);
 }
 
 /* `sayso import` as an analyst runs it; its exit status, or -1 if it died of a signal. */
@@ -951,7 +949,7 @@ test_replayed_sequence (Fixture       *f,
   g_autofree char *forged = g_build_filename (f->kiosk.dir, "forged.sayso", NULL);
   g_autoptr(SaysoStore) restored = NULL;
   g_autofree char *first = NULL;
-  SaysoExportResult other = { 0 };
+  g_auto(SaysoExportResult) other = { 0 };
   SaysoImportResult result = { 0 };
   gsize len = 0;
 
@@ -1003,7 +1001,6 @@ test_replayed_sequence (Fixture       *f,
   g_assert_true (result.already_imported);
   sayso_import_result_clear (&result);
   g_assert_cmpint (n_responses (f), ==, 4);
-  sayso_export_result_clear (&other);
 }
 
 static void

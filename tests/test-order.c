@@ -565,7 +565,7 @@ test_nothing_orders_records (TestStore     *f,
   g_autofree char *image_wal = sibling (image, "-wal");
   g_autofree char *crashed = g_build_filename (f->dir, "crashed.db", NULL);
   g_autofree char *crashed_wal = sibling (crashed, "-wal");
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   gint64 purged = 0;
   guint next = 0, n;
   double tau;

@@ -161,7 +161,7 @@ kiosk_submit_export_import (Fixture    *f,
   g_autofree char *store_path = g_build_filename (f->dir, name, NULL);
   g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
   g_autoptr(SaysoStore) store = NULL;
-  SaysoExportResult exported = { 0 };
+  g_auto(SaysoExportResult) exported = { 0 };
   SaysoImportResult imported = { 0 };
 
   f->n_kiosks++;
@@ -195,7 +195,6 @@ kiosk_submit_export_import (Fixture    *f,
   g_ptr_array_set_free_func (resps, NULL);
 
   sayso_import_result_clear (&imported);
-  sayso_export_result_clear (&exported);
 }
 
 static char *

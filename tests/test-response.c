@@ -2,7 +2,6 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
-#include "sayso-record.h"
 #include "sayso-response.h"
 #include "sayso-process.h"
 
@@ -205,35 +204,6 @@ test_wrong_kind_setters (void)
   g_assert_nonnull (strstr (error->message, "asks for text, not a choice"));
 }
 
-/* A record's day is grouped and filtered on as text by the reports: one
- * spelling of a real date, or the record is refused. */
-static void
-test_record_day (void)
-{
-  static const char * const bad[] = { "2026-02-30", "26-11-02", "2026-11-2", "2026-11-02x", "2026/11/02",
-                                      "2026-13-01", "", "+026-11-02", "2026-11- 2", "2026-00-10" };
-  g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (sayso_response_set_choice (r, "contact_officer", "agree", &error));
-  {
-    g_autoptr(GBytes) plain = sayso_record_encode (r, "2028-02-29", SAYSO_MODE_SELF, "Leeds");
-    g_autoptr(SaysoRecord) record = sayso_record_decode (plain, &error);
-    g_assert_no_error (error);
-    g_assert_cmpstr (record->day, ==, "2028-02-29");
-  }
-  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
-    {
-      g_autoptr(GBytes) plain = sayso_record_encode (r, bad[i], SAYSO_MODE_SELF, "Leeds");
-      g_autoptr(SaysoRecord) record = sayso_record_decode (plain, &error);
-
-      g_assert_null (record);
-      g_assert_error (error, SAYSO_RECORD_ERROR, SAYSO_RECORD_ERROR_INVALID);
-      g_assert_nonnull (strstr (error->message, "\"day\""));
-      g_clear_error (&error);
-    }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -251,7 +221,6 @@ main (int   argc,
   g_test_add_func ("/response/conditions", test_conditions);
   g_test_add_func ("/response/clear", test_clear);
   g_test_add_func ("/response/wrong-kind-setters", test_wrong_kind_setters);
-  g_test_add_func ("/response/record-day", test_record_day);
   for (guint i = 0; i < G_N_ELEMENTS (bad_answers); i++)
     {
       g_autofree char *path = g_strdup_printf ("/response/bad/%s", bad_answers[i].name);

@@ -509,7 +509,7 @@ test_migration_from_v1 (void)
 
   {
     g_autofree char *stick = g_build_filename (dir, "stick", NULL);
-    SaysoExportResult result = { 0 };
+    g_auto(SaysoExportResult) result = { 0 };
 
     g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
     for (guint flags = SAYSO_EXPORT_DEFAULT; flags <= SAYSO_EXPORT_AGAIN; flags++)

@@ -546,7 +546,7 @@ cmd_export (int    argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
-  SaysoExportResult result = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
     { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
@@ -582,7 +582,6 @@ cmd_export (int    argc,
     g_print ("Set aside %" G_GINT64_FORMAT " response%s that the disk had damaged: kept, never exported "
              "(see “sayso status”).\n", result.damaged, result.damaged == 1 ? "" : "s");
 
-  sayso_export_result_clear (&result);
   return SAYSO_EXIT_OK;
 }
 

@@ -92,6 +92,15 @@ sayso_export_result_clear (SaysoExportResult *result)
   memset (result, 0, sizeof *result);
 }
 
+void
+sayso_export_result_free (SaysoExportResult *result)
+{
+  if (result == NULL)
+    return;
+  sayso_export_result_clear (result);
+  g_free (result);
+}
+
 char *
 sayso_bundle_file_name (const char   *site,
                         const guint8 *kiosk_pk,

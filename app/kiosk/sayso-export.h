@@ -36,7 +36,12 @@ gboolean sayso_store_export          (SaysoStore         *store,
                                       SaysoExportFlags    flags,
                                       SaysoExportResult  *result,
                                       GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Frees what a result holds and zeroes it, for one on the stack:
+ * g_auto(SaysoExportResult) result = { 0 }; */
 void     sayso_export_result_clear   (SaysoExportResult  *result);
+/* Clears and frees one made with g_new0 (handed between threads):
+ * g_autoptr(SaysoExportResult). */
+void     sayso_export_result_free    (SaysoExportResult  *result);
 
 gboolean sayso_store_purge_exported  (SaysoStore         *store,
                                       gint64             *n_deleted,
@@ -52,5 +57,8 @@ char    *sayso_bundle_file_name      (const char         *site,
                                       const guint8       *kiosk_pk,
                                       const char         *day,
                                       gint64              sequence) G_GNUC_WARN_UNUSED_RESULT;
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SaysoExportResult, sayso_export_result_clear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoExportResult, sayso_export_result_free)
 
 G_END_DECLS
