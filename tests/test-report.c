@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 
 #include "sayso-export.h"
+#include "sayso-figures.h"
 #include "sayso-import.h"
 #include "sayso-report.h"
 #include "sayso-process.h"
@@ -405,14 +406,14 @@ check_html_figures (Fixture    *f,
             }
           else
             {
-              g_autofree char *share = sayso_report_format_share (c, n);
-              g_autofree char *all_share = site ? sayso_report_format_share (t_count (&all, qid, oid), all_n) : NULL;
+              g_autofree char *share = sayso_figures_format_share (c, n);
+              g_autofree char *all_share = site ? sayso_figures_format_share (t_count (&all, qid, oid), all_n) : NULL;
               assert_row_cells (html, qid, oid, share, all_share);
             }
         }
       if (kind == SAYSO_QUESTION_LIKERT)
         {
-          g_autofree char *share = sayso_report_format_share (t_count (&t, qid, "strongly_agree") + t_count (&t, qid, "agree"), n);
+          g_autofree char *share = sayso_figures_format_share (t_count (&t, qid, "strongly_agree") + t_count (&t, qid, "agree"), n);
           assert_headline (html, qid, share);
         }
     }
@@ -671,12 +672,12 @@ test_share (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *got = sayso_report_format_share (cases[i].n, cases[i].of);
+      g_autofree char *got = sayso_figures_format_share (cases[i].n, cases[i].of);
       g_assert_cmpstr (got, ==, cases[i].want);
     }
-  g_assert_cmpint (sayso_report_percent (1, 3), ==, 33);
-  g_assert_cmpint (sayso_report_percent (2, 3), ==, 67);
-  g_assert_cmpint (sayso_report_percent (1, 0), ==, 0);
+  g_assert_cmpint (sayso_figures_percent (1, 3), ==, 33);
+  g_assert_cmpint (sayso_figures_percent (2, 3), ==, 67);
+  g_assert_cmpint (sayso_figures_percent (1, 0), ==, 0);
 }
 
 static void
@@ -761,7 +762,7 @@ test_end_to_end (Fixture       *f,
           for (guint o = 0; o < sayso_question_get_n_options (question); o++)
             {
               g_free (share);
-              share = sayso_report_format_share (t_count (&t, q[i], sayso_question_get_option_id (question, o)), t_answered (&t, q[i]));
+              share = sayso_figures_format_share (t_count (&t, q[i], sayso_question_get_option_id (question, o)), t_answered (&t, q[i]));
               if (strstr (text, share) == NULL)
                 g_error ("%s not in the PDF's text", share);
             }
