@@ -1,9 +1,9 @@
 /* sayso-report-html.c: the report's blocks as one HTML page.
  *
- * Self-contained (no fetch of anything: the charts are inline SVG, the style
- * is in the page), readable without colour, and every chart has its figures
- * as a table beside it for screen readers. Rows and headlines carry their
- * question and option ids (data-q, data-v) for checking.
+ * Self-contained, so that it opens on an analyst's machine with no network:
+ * the charts are inline SVG and the style is in the page. Every chart has its
+ * figures as a table beside it, for screen readers; rows and headlines carry
+ * their question and option ids (data-q, data-v).
  */
 #define G_LOG_DOMAIN "sayso-report"
 
