@@ -1,4 +1,5 @@
-/* The analysts' report: figures, rounding, small numbers, HTML, PDF and CSV.
+/* The analysts' report: figures, small numbers, HTML, PDF and CSV, as a
+ * reader sees them (the figures themselves and their rounding: test-figures.c).
  *
  * Responses go the whole way: submitted to kiosk stores, exported, imported
  * into an analysis database, reported. The expected figures are counted here,
@@ -9,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "sayso-export.h"
+#include "sayso-figures.h"
 #include "sayso-import.h"
 #include "sayso-report.h"
 #include "sayso-process.h"
@@ -404,14 +406,14 @@ check_html_figures (Fixture    *f,
             }
           else
             {
-              g_autofree char *share = sayso_report_format_share (c, n);
-              g_autofree char *all_share = site ? sayso_report_format_share (t_count (&all, qid, oid), all_n) : NULL;
+              g_autofree char *share = sayso_figures_format_share (c, n);
+              g_autofree char *all_share = site ? sayso_figures_format_share (t_count (&all, qid, oid), all_n) : NULL;
               assert_row_cells (html, qid, oid, share, all_share);
             }
         }
       if (kind == SAYSO_QUESTION_LIKERT)
         {
-          g_autofree char *share = sayso_report_format_share (t_count (&t, qid, "strongly_agree") + t_count (&t, qid, "agree"), n);
+          g_autofree char *share = sayso_figures_format_share (t_count (&t, qid, "strongly_agree") + t_count (&t, qid, "agree"), n);
           assert_headline (html, qid, share);
         }
     }
@@ -645,40 +647,6 @@ pdf_text (const char *pdf_path)
 /* Tests */
 
 static void
-test_share (void)
-{
-  /* Every figure quoted from the seeds' reports, rounded half up. */
-  static const struct { gint64 n, of; const char *want; } cases[] = {
-    { 7, 78, "9% (7/78)" },     { 12, 78, "15% (12/78)" }, { 8, 78, "10% (8/78)" },
-    { 22, 78, "28% (22/78)" },  { 9, 78, "12% (9/78)" },   { 47, 78, "60% (47/78)" },
-    { 35, 78, "45% (35/78)" },  { 23, 78, "29% (23/78)" }, { 44, 78, "56% (44/78)" },
-    { 36, 52, "69% (36/52)" },  { 9, 60, "15% (9/60)" },   { 11, 61, "18% (11/61)" },
-    { 7, 61, "11% (7/61)" },    { 22, 60, "37% (22/60)" }, { 28, 52, "54% (28/52)" },
-    { 32, 61, "52% (32/61)" },  { 27, 60, "45% (27/60)" }, { 34, 61, "56% (34/61)" },
-    { 17, 61, "28% (17/61)" },  { 16, 64, "25% (16/64)" }, { 8, 63, "13% (8/63)" },
-    { 21, 64, "33% (21/64)" },  { 15, 63, "24% (15/63)" }, { 24, 44, "55% (24/44)" },
-    { 36, 64, "56% (36/64)" },  { 17, 63, "27% (17/63)" }, { 25, 64, "39% (25/64)" },
-    /* Exactly half: up, never to even (40/64 = 62.5%, Dorset prints 63%). */
-    { 40, 64, "63% (40/64)" },  { 1, 200, "1% (1/200)" },  { 5, 200, "3% (5/200)" },
-    { 1, 8, "13% (1/8)" },      { 0, 5, "0% (0/5)" },      { 5, 5, "100% (5/5)" },
-    { 0, 0, "–% (0/0)" },
-    /* Two seed figures cannot come from their own fractions under any one
-     * rounding rule: Liverpool North prints "66% (51/78)" (51/78 = 65.4%) and
-     * Cumbria "45% (25/61)" (25/61 = 41.0%). Sayso prints what the counts say. */
-    { 51, 78, "65% (51/78)" },  { 25, 61, "41% (25/61)" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *got = sayso_report_format_share (cases[i].n, cases[i].of);
-      g_assert_cmpstr (got, ==, cases[i].want);
-    }
-  g_assert_cmpint (sayso_report_percent (1, 3), ==, 33);
-  g_assert_cmpint (sayso_report_percent (2, 3), ==, 67);
-  g_assert_cmpint (sayso_report_percent (1, 0), ==, 0);
-}
-
-static void
 test_codebook_path (void)
 {
   static const char * const cases[][2] = {
@@ -760,7 +728,7 @@ test_end_to_end (Fixture       *f,
           for (guint o = 0; o < sayso_question_get_n_options (question); o++)
             {
               g_free (share);
-              share = sayso_report_format_share (t_count (&t, q[i], sayso_question_get_option_id (question, o)), t_answered (&t, q[i]));
+              share = sayso_figures_format_share (t_count (&t, q[i], sayso_question_get_option_id (question, o)), t_answered (&t, q[i]));
               if (strstr (text, share) == NULL)
                 g_error ("%s not in the PDF's text", share);
             }
@@ -1309,7 +1277,6 @@ main (int   argc,
   sayso_init ();
   survey = sayso_questionnaire_new_default ();
 
-  g_test_add_func ("/report/share", test_share);
   g_test_add_func ("/report/codebook-path", test_codebook_path);
   g_test_add ("/report/end-to-end", Fixture, NULL, fixture_setup, test_end_to_end, fixture_teardown);
   g_test_add ("/report/seed-liverpool-north", Fixture, NULL, fixture_setup, test_seed_liverpool_north, fixture_teardown);

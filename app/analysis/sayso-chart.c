@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "sayso-chart.h"
-#include "sayso-report.h"
+#include "sayso-figures.h"
 
 #define FONT_FAMILY  "DejaVu Sans, Sans"
 #define FONT_SIZE    8.5
@@ -465,7 +465,7 @@ render_stacked (SaysoChart *chart,
           {
             double w = bar_w * (double) row->counts[s] / (double) total;
             const Fill *fill = &segment_fills[s];
-            gint64 pct = sayso_report_percent (row->counts[s], total);   /* as the tables round */
+            gint64 pct = sayso_figures_percent (row->counts[s], total);   /* as the tables round */
 
             if (row->counts[s] == 0)
               continue;

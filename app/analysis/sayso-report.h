@@ -9,6 +9,7 @@
  * "N% (n/N)" ranked, the site beside all sites in the database (the reports'
  * "national average") and the free-text answers grouped by question, for
  * choosing quotes. CSV is one row per response with a codebook beside it.
+ * The figures themselves, and how they are rounded, are in sayso-figures.h.
  */
 #pragma once
 
@@ -51,13 +52,6 @@ gboolean  sayso_report_write            (SaysoAnalysisDb          *db,
                                          const SaysoReportOptions *options,
                                          GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
 
-/* The figure as the seeds print it: "9% (7/78)". Percent rounded half up to a
- * whole number; of == 0 gives "–% (0/0)". */
-char     *sayso_report_format_share     (gint64                    n,
-                                         gint64                    of) G_GNUC_WARN_UNUSED_RESULT;
-/* The whole percent alone, rounded half up (0 when of is 0). */
-gint64    sayso_report_percent          (gint64                    n,
-                                         gint64                    of);
 /* OUT minus its extension + "-codebook.csv". */
 char     *sayso_report_codebook_path    (const char               *out) G_GNUC_WARN_UNUSED_RESULT;
 
