@@ -741,7 +741,7 @@ load_settings (SaysoStaffView *self)
       config = sayso_kiosk_config_new ();
     }
 
-  gtk_switch_set_active (self->welsh_first, g_strcmp0 (config->default_language, "cy") == 0);
+  gtk_switch_set_active (self->welsh_first, sayso_kiosk_config_get_welsh_first (config));
   gtk_switch_set_active (self->bilingual, config->bilingual);
   gtk_switch_set_active (self->keep_partial, config->keep_partial);
   gtk_spin_button_set_value (self->idle_timeout, config->idle_timeout);
@@ -777,18 +777,7 @@ save_settings_cb (GtkWidget  *widget,
 
       if (config != NULL)
         {
-          /* The switch says Welsh or not: a kiosk set up to start in another
-           * language keeps it unless staff turn Welsh on. */
-          if (gtk_switch_get_active (self->welsh_first))
-            {
-              g_free (config->default_language);
-              config->default_language = g_strdup ("cy");
-            }
-          else if (g_strcmp0 (config->default_language, "cy") == 0)
-            {
-              g_free (config->default_language);
-              config->default_language = g_strdup ("en");
-            }
+          sayso_kiosk_config_set_welsh_first (config, gtk_switch_get_active (self->welsh_first));
           config->bilingual = gtk_switch_get_active (self->bilingual);
           config->keep_partial = gtk_switch_get_active (self->keep_partial);
           config->idle_timeout = gtk_spin_button_get_value_as_int (self->idle_timeout);

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "sayso-config.h"
 #include "sayso-export.h"
 #include "sayso-process.h"
 #include "sayso-staff-view.h"
@@ -569,6 +570,34 @@ test_settings_save_fails (Fixture       *f,
   g_assert_cmpstr (text, ==, broken);
 }
 
+/* sayso-config's rule for the "Start in Welsh" switch: on is Welsh, off
+ * goes back from Welsh to the default, and a kiosk set up to start in
+ * another language keeps it while the switch stays off (the control: the
+ * same off from Welsh does change the language). Here rather than in
+ * tests/test-config.c, which another change is making. */
+static void
+test_config_welsh_first (void)
+{
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
+  g_autoptr(SaysoKioskConfig) defaults = sayso_kiosk_config_new ();
+
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, TRUE);
+  g_assert_cmpstr (config->default_language, ==, "cy");
+  g_assert_true (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, FALSE);
+  g_assert_cmpstr (config->default_language, ==, defaults->default_language);
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+
+  g_free (config->default_language);
+  config->default_language = g_strdup ("pl");
+  sayso_kiosk_config_set_welsh_first (config, FALSE);
+  g_assert_cmpstr (config->default_language, ==, "pl");
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, TRUE);
+  g_assert_cmpstr (config->default_language, ==, "cy");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -591,6 +620,7 @@ main (int   argc,
   ADD ("/staff/settings", test_settings);
   ADD ("/staff/settings-save-fails", test_settings_save_fails);
 #undef ADD
+  g_test_add_func ("/staff/config/welsh-first", test_config_welsh_first);
 
   return g_test_run ();
 }
