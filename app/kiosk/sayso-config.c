@@ -31,6 +31,9 @@
 #define KEY_KEEP_PARTIAL     "keep-partial"
 #define KEY_EXPORT_FOLDER    "export-folder"
 
+#define DEFAULT_LANGUAGE "en"
+#define WELSH            "cy"
+
 #define IDLE_TIMEOUT_MIN 1
 #define IDLE_TIMEOUT_MAX 3600
 #define COUNTDOWN_MIN    1
@@ -44,7 +47,7 @@ sayso_kiosk_config_new (void)
   config->idle_timeout = 60;
   config->countdown = 20;
   config->bilingual = FALSE;
-  config->default_language = g_strdup ("en");
+  config->default_language = g_strdup (DEFAULT_LANGUAGE);
   config->keep_partial = FALSE;
   return config;
 }
@@ -279,4 +282,33 @@ sayso_kiosk_config_save (const SaysoKioskConfig  *config,
       return FALSE;
     }
   return TRUE;
+}
+
+/* Staff mode's "Start in Welsh" switch. */
+gboolean
+sayso_kiosk_config_get_welsh_first (const SaysoKioskConfig *config)
+{
+  g_return_val_if_fail (config != NULL, FALSE);
+  return g_strcmp0 (config->default_language, WELSH) == 0;
+}
+
+/* The switch says Welsh or not: a kiosk set up to start in another language
+ * keeps it unless staff turn Welsh on, and turning Welsh off goes back to
+ * the default. */
+void
+sayso_kiosk_config_set_welsh_first (SaysoKioskConfig *config,
+                                    gboolean          welsh_first)
+{
+  g_return_if_fail (config != NULL);
+
+  if (welsh_first)
+    {
+      g_free (config->default_language);
+      config->default_language = g_strdup (WELSH);
+    }
+  else if (sayso_kiosk_config_get_welsh_first (config))
+    {
+      g_free (config->default_language);
+      config->default_language = g_strdup (DEFAULT_LANGUAGE);
+    }
 }

@@ -24,6 +24,9 @@ SaysoKioskConfig *sayso_kiosk_config_load         (const char             *path,
 gboolean          sayso_kiosk_config_save         (const SaysoKioskConfig *config,
                                                    const char             *path,
                                                    GError                **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean          sayso_kiosk_config_get_welsh_first (const SaysoKioskConfig *config);
+void              sayso_kiosk_config_set_welsh_first (SaysoKioskConfig       *config,
+                                                      gboolean                welsh_first);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoKioskConfig, sayso_kiosk_config_free)
 

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "sayso-config.h"
 #include "sayso-export.h"
 #include "sayso-process.h"
 #include "sayso-staff-view.h"
@@ -569,6 +570,267 @@ test_settings_save_fails (Fixture       *f,
   g_assert_cmpstr (text, ==, broken);
 }
 
+/* The PIN pad */
+
+static GtkWidget *
+widget_named (Fixture    *f,
+              const char *name)
+{
+  GtkWidget *widget = ui_find (GTK_WIDGET (f->view), name);
+
+  if (widget == NULL)
+    g_error ("No widget \"%s\" on the screen", name);
+  return widget;
+}
+
+/* A tap on one of the pad's keys, if it can be tapped. */
+static gboolean
+tap_key (Fixture    *f,
+         const char *name)
+{
+  GtkWidget *key = widget_named (f, name);
+
+  if (!gtk_widget_is_sensitive (key))
+    return FALSE;
+  g_signal_emit_by_name (key, "clicked");
+  while (g_main_context_iteration (NULL, FALSE));
+  return TRUE;
+}
+
+static void
+tap_digits (Fixture    *f,
+            const char *digits)
+{
+  for (const char *c = digits; *c; c++)
+    {
+      g_autofree char *name = g_strdup_printf ("pin-key-%c", *c);
+      tap_key (f, name);
+    }
+}
+
+static guint
+n_dots (Fixture *f)
+{
+  const char *dots = gtk_label_get_label (GTK_LABEL (widget_named (f, "pin-dots")));
+  guint n = 0;
+
+  for (const char *p = strstr (dots, "●"); p; p = strstr (p + 1, "●"))
+    n++;
+  return n;
+}
+
+/* A PIN of the longest kind, typed with one digit too many: the pad shows
+ * twelve dots, its keys go grey, the thirteenth digit (by the keys or by the
+ * action a keyboard uses) is not added, and what is tried is the twelve. The
+ * control: one digit erased, a key can be tapped again and adds a dot. */
+static void
+test_pin_pad_stops_at_the_longest (Fixture       *f,
+                                   gconstpointer  data)
+{
+  set_pin (f, "123456789012");
+  sayso_staff_view_open (f->view);
+  g_assert_cmpuint (n_dots (f), ==, 0);
+  g_assert_false (gtk_widget_is_sensitive (widget_named (f, "pin-erase")));
+  g_assert_false (gtk_widget_is_sensitive (widget_named (f, "pin-enter")));
+
+  tap_digits (f, "123456789012");
+  g_assert_cmpuint (n_dots (f), ==, SAYSO_PIN_MAX_DIGITS);
+  g_assert_false (gtk_widget_is_sensitive (widget_named (f, "pin-key-9")));
+  g_assert_false (tap_key (f, "pin-key-9"));
+  press (f, "staff.digit", "9");
+  g_assert_cmpuint (n_dots (f), ==, SAYSO_PIN_MAX_DIGITS);
+
+  /* The control: room for one more. */
+  g_assert_true (tap_key (f, "pin-erase"));
+  g_assert_cmpuint (n_dots (f), ==, SAYSO_PIN_MAX_DIGITS - 1);
+  g_assert_true (tap_key (f, "pin-key-2"));
+  g_assert_cmpuint (n_dots (f), ==, SAYSO_PIN_MAX_DIGITS);
+
+  g_assert_true (tap_key (f, "pin-enter"));
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+}
+
+/* A wrong PIN, typed on the keys: the dots are cleared at once, the erase
+ * and OK keys go grey, and the pad says so; the control is the same pad
+ * before OK, holding the six digits. */
+static void
+test_pin_pad_clears_on_wrong (Fixture       *f,
+                              gconstpointer  data)
+{
+  set_pin (f, "135791");
+  sayso_staff_view_open (f->view);
+
+  tap_digits (f, "000000");
+  g_assert_cmpuint (n_dots (f), ==, 6);
+  g_assert_true (gtk_widget_is_sensitive (widget_named (f, "pin-enter")));
+  g_assert_true (gtk_widget_is_sensitive (widget_named (f, "pin-erase")));
+  g_assert_cmpstr (sayso_staff_view_get_message (f->view), ==, "");
+
+  g_assert_true (tap_key (f, "pin-enter"));
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+  g_assert_cmpuint (n_dots (f), ==, 0);
+  g_assert_false (gtk_widget_is_sensitive (widget_named (f, "pin-enter")));
+  g_assert_false (gtk_widget_is_sensitive (widget_named (f, "pin-erase")));
+  g_assert_true (gtk_widget_is_sensitive (widget_named (f, "pin-key-1")));
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "That PIN is not right"));
+
+  /* Closing staff mode in the middle of a PIN forgets it too. */
+  fake_now += 2 * G_USEC_PER_SEC;
+  tap_digits (f, "1357");
+  sayso_staff_view_close (f->view);
+  sayso_staff_view_open (f->view);
+  g_assert_cmpuint (n_dots (f), ==, 0);
+  tap_digits (f, "91");
+  g_assert_cmpuint (n_dots (f), ==, 2);
+  g_assert_false (tap_key (f, "pin-enter"));
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "pin");
+}
+
+/* The export page */
+
+/* While an export runs nothing on the page can start another or leave it,
+ * nor can staff mode close, so staff see when the stick can come out; when
+ * it is done everything comes back. The control: before the press, Back
+ * and the stick's button can be pressed. */
+static void
+test_export_page_busy (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(SaysoQuestionnaire) survey = sayso_questionnaire_new_default ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) dir = NULL;
+  GtkWidget *target;
+  guint n_files = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SaysoResponse) r = sayso_response_new (survey, "en");
+      g_assert_true (sayso_response_set_choice (r, "how_often", "monthly", &error));
+      g_assert_true (sayso_store_submit (f->base.store, r, SAYSO_MODE_SELF, &error));
+    }
+
+  set_pin (f, "123456");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "123456");
+  press (f, "staff.show-export", NULL);
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Put the USB stick in"));
+  target = widget_named (f, "export-target");
+  g_assert_true (gtk_widget_is_sensitive (target));
+  g_assert_true (gtk_widget_is_sensitive (widget_named (f, "export-back")));
+
+  /* No turn of the main loop between the tap and the looking: the export's
+   * thread cannot have ended. */
+  g_signal_emit_by_name (target, "clicked");
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "Do not take it out"));
+  g_assert_false (gtk_widget_is_sensitive (target));
+  g_assert_false (gtk_widget_is_sensitive (widget_named (f, "export-back")));
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "staff.export-to", "s", f->folder);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "staff.close", NULL);
+  g_assert_cmpuint (f->closed, ==, 0);
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "export");
+
+  while (strstr (sayso_staff_view_get_message (f->view), "Do not take it out"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (f->view), "2 answer sheets were saved"));
+  g_assert_true (gtk_widget_is_sensitive (widget_named (f, "export-target")));
+  g_assert_true (gtk_widget_is_sensitive (widget_named (f, "export-back")));
+  dir = g_dir_open (f->folder, 0, NULL);
+  while (g_dir_read_name (dir))
+    n_files++;
+  g_assert_cmpuint (n_files, ==, 1);
+
+  /* Nothing left: the same button says so, and writes nothing. */
+  g_signal_emit_by_name (widget_named (f, "export-target"), "clicked");
+  while (strstr (sayso_staff_view_get_message (f->view), "Do not take it out"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (sayso_staff_view_get_message (f->view), ==, "There is nothing waiting to be exported.");
+  g_assert_true (gtk_widget_is_sensitive (widget_named (f, "export-back")));
+  g_assert_true (tap_key (f, "export-back"));
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+}
+
+/* The settings page */
+
+/* The page shows what kiosk.ini says, and Cancel leaves the file as it was,
+ * byte for byte, whatever staff touched; the control: the same touches and
+ * Save change it. */
+static void
+test_settings_page_shows_and_cancels (Fixture       *f,
+                                      gconstpointer  data)
+{
+  g_autofree char *dir = g_path_get_dirname (f->settings);
+  g_autofree char *text = NULL;
+  const char *before = "# IT\n[kiosk]\nidle-timeout=90\nbilingual=true\ndefault-language=cy\nkeep-partial=true\n";
+  GtkWidget *root;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (f->settings, before, -1, NULL));
+  set_pin (f, "123456");
+  sayso_staff_view_open (f->view);
+  type_pin (f, "123456");
+  press (f, "staff.show-settings", NULL);
+  root = GTK_WIDGET (f->view);
+  g_assert_cmpstr (sayso_staff_view_get_message (f->view), ==, "");
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (ui_find (root, "setting-welsh-first"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (ui_find (root, "setting-bilingual"))));
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (ui_find (root, "setting-keep-partial"))));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (ui_find (root, "setting-idle-timeout"))), ==, 90);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (ui_find (root, "setting-keep-days"))), ==,
+                   SAYSO_DEFAULT_KEEP_DAYS);
+
+  gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-welsh-first")), FALSE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (ui_find (root, "setting-idle-timeout")), 200);
+  g_assert_true (tap_key (f, "settings-cancel"));
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+  g_assert_true (g_file_get_contents (f->settings, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, before);
+  g_clear_pointer (&text, g_free);
+
+  /* Shown again, the page is what the file says, not what was touched. */
+  press (f, "staff.show-settings", NULL);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (ui_find (root, "setting-welsh-first"))));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (ui_find (root, "setting-idle-timeout"))), ==, 90);
+
+  /* The control. */
+  gtk_switch_set_active (GTK_SWITCH (ui_find (root, "setting-welsh-first")), FALSE);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (ui_find (root, "setting-idle-timeout")), 200);
+  g_assert_true (tap_key (f, "settings-save"));
+  g_assert_cmpstr (sayso_staff_view_get_page (f->view), ==, "menu");
+  g_assert_cmpstr (sayso_staff_view_get_message (f->view), ==, "Settings saved.");
+  g_assert_true (g_file_get_contents (f->settings, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "# IT\n"));
+  g_assert_nonnull (strstr (text, "idle-timeout=200\n"));
+  g_assert_nonnull (strstr (text, "default-language=en\n"));
+}
+
+/* sayso-config's rule for the "Start in Welsh" switch: on is Welsh, off
+ * goes back from Welsh to the default, and a kiosk set up to start in
+ * another language keeps it while the switch stays off (the control: the
+ * same off from Welsh does change the language). Here rather than in
+ * tests/test-config.c, which another change is making. */
+static void
+test_config_welsh_first (void)
+{
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
+  g_autoptr(SaysoKioskConfig) defaults = sayso_kiosk_config_new ();
+
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, TRUE);
+  g_assert_cmpstr (config->default_language, ==, "cy");
+  g_assert_true (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, FALSE);
+  g_assert_cmpstr (config->default_language, ==, defaults->default_language);
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+
+  g_free (config->default_language);
+  config->default_language = g_strdup ("pl");
+  sayso_kiosk_config_set_welsh_first (config, FALSE);
+  g_assert_cmpstr (config->default_language, ==, "pl");
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, TRUE);
+  g_assert_cmpstr (config->default_language, ==, "cy");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -590,7 +852,12 @@ main (int   argc,
   ADD ("/staff/export-sets-damaged-aside", test_export_sets_damaged_aside);
   ADD ("/staff/settings", test_settings);
   ADD ("/staff/settings-save-fails", test_settings_save_fails);
+  ADD ("/staff/pin-pad/stops-at-the-longest", test_pin_pad_stops_at_the_longest);
+  ADD ("/staff/pin-pad/clears-on-wrong", test_pin_pad_clears_on_wrong);
+  ADD ("/staff/export-page/busy", test_export_page_busy);
+  ADD ("/staff/settings-page/shows-and-cancels", test_settings_page_shows_and_cancels);
 #undef ADD
+  g_test_add_func ("/staff/config/welsh-first", test_config_welsh_first);
 
   return g_test_run ();
 }
