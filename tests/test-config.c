@@ -237,6 +237,33 @@ test_config_save_fails_unwritable (void)
   test_remove_tree (dir);
 }
 
+/* sayso-config's rule for the "Start in Welsh" switch: on is Welsh, off
+ * goes back from Welsh to the default, and a kiosk set up to start in
+ * another language keeps it while the switch stays off (the control: the
+ * same off from Welsh does change the language). */
+static void
+test_config_welsh_first (void)
+{
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
+  g_autoptr(SaysoKioskConfig) defaults = sayso_kiosk_config_new ();
+
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, TRUE);
+  g_assert_cmpstr (config->default_language, ==, "cy");
+  g_assert_true (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, FALSE);
+  g_assert_cmpstr (config->default_language, ==, defaults->default_language);
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+
+  g_free (config->default_language);
+  config->default_language = g_strdup ("pl");
+  sayso_kiosk_config_set_welsh_first (config, FALSE);
+  g_assert_cmpstr (config->default_language, ==, "pl");
+  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
+  sayso_kiosk_config_set_welsh_first (config, TRUE);
+  g_assert_cmpstr (config->default_language, ==, "cy");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -248,6 +275,7 @@ main (int    argc,
   g_test_add_func ("/config/save-round-trip", test_config_save_round_trip);
   g_test_add_func ("/config/save-refuses-unreadable", test_config_save_refuses_unreadable);
   g_test_add_func ("/config/save-fails-unwritable", test_config_save_fails_unwritable);
+  g_test_add_func ("/config/welsh-first", test_config_welsh_first);
 
   return g_test_run ();
 }

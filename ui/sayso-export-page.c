@@ -62,13 +62,6 @@ export_job_free (ExportJob *job)
 }
 
 static void
-export_result_free (SaysoExportResult *result)
-{
-  sayso_export_result_clear (result);
-  g_free (result);
-}
-
-static void
 set_busy (SaysoExportPage *self,
           gboolean         busy)
 {
@@ -92,12 +85,12 @@ export_thread (GTask        *task,
   if (!(store = sayso_store_open (job->store_path, &error)) ||
       !sayso_store_export (store, job->folder, job->flags, result, &error))
     {
-      export_result_free (result);
+      sayso_export_result_free (result);
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  g_task_return_pointer (task, result, (GDestroyNotify) export_result_free);
+  g_task_return_pointer (task, result, (GDestroyNotify) sayso_export_result_free);
 }
 
 static void
@@ -167,7 +160,7 @@ export_done (GObject      *object,
   if (self->message == NULL)
     {
       self->busy = FALSE;
-      g_clear_pointer (&exported, export_result_free);
+      g_clear_pointer (&exported, sayso_export_result_free);
       return;
     }
   gtk_spinner_stop (self->spinner);
@@ -179,7 +172,7 @@ export_done (GObject      *object,
                                     unmount_done, g_object_ref (self));
 
   _sayso_staff_show_message (self->message, message);
-  g_clear_pointer (&exported, export_result_free);
+  g_clear_pointer (&exported, sayso_export_result_free);
   set_busy (self, FALSE);
 }
 

@@ -803,34 +803,6 @@ test_settings_page_shows_and_cancels (Fixture       *f,
   g_assert_nonnull (strstr (text, "default-language=en\n"));
 }
 
-/* sayso-config's rule for the "Start in Welsh" switch: on is Welsh, off
- * goes back from Welsh to the default, and a kiosk set up to start in
- * another language keeps it while the switch stays off (the control: the
- * same off from Welsh does change the language). Here rather than in
- * tests/test-config.c, which another change is making. */
-static void
-test_config_welsh_first (void)
-{
-  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
-  g_autoptr(SaysoKioskConfig) defaults = sayso_kiosk_config_new ();
-
-  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
-  sayso_kiosk_config_set_welsh_first (config, TRUE);
-  g_assert_cmpstr (config->default_language, ==, "cy");
-  g_assert_true (sayso_kiosk_config_get_welsh_first (config));
-  sayso_kiosk_config_set_welsh_first (config, FALSE);
-  g_assert_cmpstr (config->default_language, ==, defaults->default_language);
-  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
-
-  g_free (config->default_language);
-  config->default_language = g_strdup ("pl");
-  sayso_kiosk_config_set_welsh_first (config, FALSE);
-  g_assert_cmpstr (config->default_language, ==, "pl");
-  g_assert_false (sayso_kiosk_config_get_welsh_first (config));
-  sayso_kiosk_config_set_welsh_first (config, TRUE);
-  g_assert_cmpstr (config->default_language, ==, "cy");
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -857,7 +829,6 @@ main (int   argc,
   ADD ("/staff/export-page/busy", test_export_page_busy);
   ADD ("/staff/settings-page/shows-and-cancels", test_settings_page_shows_and_cancels);
 #undef ADD
-  g_test_add_func ("/staff/config/welsh-first", test_config_welsh_first);
 
   return g_test_run ();
 }
