@@ -1,6 +1,6 @@
-/* test-journey: a whole survey through the real widgets, and what the store
+/* test-window: a whole survey through the real widgets, and what the store
  * then holds, opened with the analysts' (the test's) secret key. */
-#define G_LOG_DOMAIN "test-journey"
+#define G_LOG_DOMAIN "test-window"
 
 #include <string.h>
 
