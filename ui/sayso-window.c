@@ -1,13 +1,13 @@
-/* sayso-window.c: the kiosk's one window, and the respondent's journey.
+/* sayso-window.c: the kiosk's one window, showing the respondent's journey.
  *
- * welcome → promise → one question per screen → send → thank you → welcome.
- *
- * The window holds one SaysoResponse, the answer session of whoever stands
- * in front of it. Forgetting that person (they finished, walked away or
- * started again) wipes the response, every widget that showed an answer,
- * the clipboards and the speech, and puts the screen back as it was. A sent
- * response leaves the window at once for the submit queue, which keeps it
- * (out of sight) until the store has it.
+ * SaysoJourney decides where the respondent is (welcome → promise → one
+ * question per screen → send → thank you → welcome) and when they are
+ * forgotten; the window shows it, and its actions call the journey. When the
+ * journey forgets someone (they finished, walked away or started again) the
+ * window wipes every widget that showed an answer, the clipboards and the
+ * speech, and puts the screen back as it was. A sent response leaves the
+ * journey at once for the submit queue, which keeps it (out of sight) until
+ * the store has it.
  *
  * In kiosk mode the window cannot be closed, has no decorations and ignores
  * the shortcuts that would leave it or open the inspector. Staff get in with
@@ -17,14 +17,15 @@
  */
 #define G_LOG_DOMAIN "sayso-window"
 
+#include "sayso-journey.h"
 #include "sayso-question-view.h"
 #include "sayso-speech.h"
+#include "sayso-staff-view.h"
 #include "sayso-strings.h"
 #include "sayso-submit-queue.h"
 #include "sayso-text-pair.h"
 #include "sayso-window-private.h"
 
-#define THANKS_SECONDS 10
 #define STAFF_HOLD_MSEC 3000
 
 typedef struct
@@ -82,35 +83,20 @@ struct _SaysoWindow
   SaysoTextPair        *thanks_return;
   GArray               *texts;    /* of Text */
   GtkBox               *languages_box;
-  /* Saved in staff mode, applied when nobody is in the middle of a survey. */
-  SaysoKioskConfig     *pending_config;
 
   SaysoStore           *store;
   SaysoSubmitQueue     *queue;
   SaysoQuestionnaire   *questionnaire;
-  SaysoResponse        *response;
+  SaysoJourney         *journey;
   SaysoSpeech          *speech;
-  SaysoKioskConfig     *config;
-
-  SaysoPage             page;
-  int                   question_index;
-  char                 *language;
-  SaysoSubmitOutcome    thanks_outcome;   /* what the thank-you says became of the answers */
 
   guint                 text_size;
   gboolean              high_contrast;
   gboolean              read_aloud;
 
-  gint64                last_activity;
-  guint                 idle_source;
-  gboolean              still_there_shown;
-  guint                 thanks_source;
   guint                 staff_source;
   SaysoStaffView       *staff_view;
-  SaysoMode             mode;           /* of the journey under way */
   char                 *settings_file;
-  char                 *sent_day;       /* sent_today counts for this day; kept in memory only */
-  guint                 sent_today;
 
   guint                 kiosk_mode : 1;
 };
@@ -129,22 +115,18 @@ static GParamSpec *properties[N_PROPS];
 enum { STAFF_REQUESTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static void show_page (SaysoWindow *self, SaysoPage page);
-
 /* --- Languages ---------------------------------------------------------- */
 
-/* What the screen is written in: Welsh first when bilingual, else the
- * respondent's language (or, before they choose, the kiosk's default). */
 static const char *
 first_language (SaysoWindow *self)
 {
-  return self->config->bilingual ? "cy" : self->language;
+  return sayso_journey_get_first_language (self->journey);
 }
 
 static const char *
 second_language (SaysoWindow *self)
 {
-  return self->config->bilingual ? "en" : NULL;
+  return sayso_journey_get_second_language (self->journey);
 }
 
 static void
@@ -197,7 +179,7 @@ set_accessible_label (GtkWidget  *widget,
                       SaysoStringId id)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  sayso_string (id, self->language), -1);
+                                  sayso_string (id, sayso_journey_get_language (self->journey)), -1);
 }
 
 /* --- Pages built in code ------------------------------------------------ */
@@ -250,6 +232,7 @@ static void
 order_language_buttons (SaysoWindow *self)
 {
   const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
+  const SaysoKioskConfig *config = sayso_journey_get_config (self->journey);
   GtkWidget *button, *after = NULL;
 
   for (guint i = 0; languages[i]; i++)
@@ -258,7 +241,7 @@ order_language_buttons (SaysoWindow *self)
         gtk_box_reorder_child_after (self->languages_box, button, after);
         after = button;
       }
-  if ((button = language_button (self, self->config->bilingual ? "cy" : self->config->default_language)))
+  if ((button = language_button (self, config->bilingual ? "cy" : config->default_language)))
     gtk_box_reorder_child_after (self->languages_box, button, NULL);
   self->first_language_button = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
 }
@@ -415,7 +398,7 @@ build_submit (SaysoWindow *self)
 static SaysoStringId
 thanks_title_id (SaysoWindow *self)
 {
-  switch (self->thanks_outcome)
+  switch (sayso_journey_get_outcome (self->journey))
     {
     case SAYSO_SUBMIT_WAITING:
       return SAYSO_STR_PENDING_TITLE;
@@ -430,7 +413,7 @@ thanks_title_id (SaysoWindow *self)
 static SaysoStringId
 thanks_body_id (SaysoWindow *self)
 {
-  switch (self->thanks_outcome)
+  switch (sayso_journey_get_outcome (self->journey))
     {
     case SAYSO_SUBMIT_WAITING:
       return SAYSO_STR_PENDING_BODY;
@@ -447,9 +430,11 @@ thanks_body_id (SaysoWindow *self)
 static void
 set_thanks_icon (SaysoWindow *self)
 {
-  gtk_image_set_from_icon_name (self->thanks_icon, self->thanks_outcome == SAYSO_SUBMIT_REFUSED
+  SaysoSubmitOutcome outcome = sayso_journey_get_outcome (self->journey);
+
+  gtk_image_set_from_icon_name (self->thanks_icon, outcome == SAYSO_SUBMIT_REFUSED
                                                    ? "dialog-warning-symbolic" : "object-select-symbolic");
-  gtk_widget_set_visible (GTK_WIDGET (self->thanks_icon), self->thanks_outcome != SAYSO_SUBMIT_WAITING);
+  gtk_widget_set_visible (GTK_WIDGET (self->thanks_icon), outcome != SAYSO_SUBMIT_WAITING);
 }
 
 static void
@@ -469,45 +454,6 @@ build_thanks (SaysoWindow *self)
 }
 
 /* --- Looking after the screen ------------------------------------------- */
-
-static guint
-count_shown (SaysoWindow *self,
-             int          up_to)
-{
-  guint n = 0;
-
-  for (int i = 0; i < (int) sayso_questionnaire_get_n_questions (self->questionnaire); i++)
-    {
-      SaysoQuestion *q = sayso_questionnaire_get_question (self->questionnaire, i);
-      if (up_to >= 0 && i > up_to)
-        break;
-      if (sayso_response_is_shown (self->response, sayso_question_get_id (q)))
-        n++;
-    }
-  return n;
-}
-
-static int
-next_shown (SaysoWindow *self,
-            int          from,
-            int          step)
-{
-  int n = sayso_questionnaire_get_n_questions (self->questionnaire);
-
-  for (int i = from + step; i >= 0 && i < n; i += step)
-    if (sayso_response_is_shown (self->response,
-                                 sayso_question_get_id (sayso_questionnaire_get_question (self->questionnaire, i))))
-      return i;
-  return -1;
-}
-
-static SaysoQuestion *
-current_question (SaysoWindow *self)
-{
-  if (self->page != SAYSO_PAGE_QUESTION || self->question_index < 0)
-    return NULL;
-  return sayso_questionnaire_get_question (self->questionnaire, self->question_index);
-}
 
 static void
 update_texts (SaysoWindow *self)
@@ -549,40 +495,39 @@ update_texts (SaysoWindow *self)
 static void
 update_actions (SaysoWindow *self)
 {
-  gboolean in_survey = self->page == SAYSO_PAGE_PROMISE ||
-                       self->page == SAYSO_PAGE_QUESTION ||
-                       self->page == SAYSO_PAGE_SUBMIT;
-  gboolean dialog = self->still_there_shown || gtk_widget_get_visible (self->confirm);
-  SaysoQuestion *question = current_question (self);
+  SaysoPage page = sayso_journey_get_page (self->journey);
+  gboolean in_survey = sayso_journey_in_survey (self->journey);
+  gboolean still_there = sayso_journey_get_still_there (self->journey);
+  gboolean dialog = still_there || gtk_widget_get_visible (self->confirm);
+  SaysoQuestion *question = sayso_journey_get_question (self->journey);
   SaysoStringId next_id = SAYSO_STR_NEXT;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-language", self->page == SAYSO_PAGE_WELCOME);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-language", page == SAYSO_PAGE_WELCOME);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", in_survey && !dialog);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next",
-                                 (self->page == SAYSO_PAGE_PROMISE || self->page == SAYSO_PAGE_QUESTION) && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit", self->page == SAYSO_PAGE_SUBMIT && !dialog);
+                                 (page == SAYSO_PAGE_PROMISE || page == SAYSO_PAGE_QUESTION) && !dialog);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit", page == SAYSO_PAGE_SUBMIT && !dialog);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again", in_survey && !dialog);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again-confirm", gtk_widget_get_visible (self->confirm));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again-cancel", gtk_widget_get_visible (self->confirm));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.still-here", self->still_there_shown);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.text-size", self->page == SAYSO_PAGE_WELCOME);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.still-here", still_there);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.text-size", page == SAYSO_PAGE_WELCOME);
 
-  gtk_widget_set_visible (self->nav_bar, self->page == SAYSO_PAGE_PROMISE ||
-                                         self->page == SAYSO_PAGE_QUESTION ||
-                                         self->page == SAYSO_PAGE_SUBMIT);
-  gtk_widget_set_visible (self->next_button, self->page != SAYSO_PAGE_SUBMIT);
+  gtk_widget_set_visible (self->nav_bar, in_survey);
+  gtk_widget_set_visible (self->next_button, page != SAYSO_PAGE_SUBMIT);
   gtk_widget_set_visible (self->start_again_button, in_survey);
 
-  if (self->page == SAYSO_PAGE_PROMISE)
+  if (page == SAYSO_PAGE_PROMISE)
     next_id = SAYSO_STR_PROMISE_START;
-  else if (question && !sayso_response_has_answer (self->response, sayso_question_get_id (question)))
+  else if (question && !sayso_response_has_answer (sayso_journey_get_response (self->journey),
+                                                   sayso_question_get_id (question)))
     next_id = SAYSO_STR_SKIP;
   set_pair (self, self->next_label, next_id);
   set_accessible_label (self->next_button, self, next_id);
 
   if (question)
     set_pair_printf (self, self->progress, SAYSO_STR_PROGRESS,
-                     count_shown (self, self->question_index), count_shown (self, -1));
+                     sayso_journey_get_position (self->journey), sayso_journey_get_count (self->journey));
   else
     sayso_text_pair_set (self->progress, NULL, NULL);
 
@@ -616,10 +561,10 @@ apply_look (SaysoWindow *self)
 static char *
 dup_speech (SaysoWindow *self)
 {
-  const char *lang = self->language;
-  SaysoQuestion *question = current_question (self);
+  const char *lang = sayso_journey_get_language (self->journey);
+  SaysoQuestion *question = sayso_journey_get_question (self->journey);
 
-  switch (self->page)
+  switch (sayso_journey_get_page (self->journey))
     {
     case SAYSO_PAGE_WELCOME:
       return g_strdup_printf ("%s. %s. %s.",
@@ -646,7 +591,8 @@ dup_speech (SaysoWindow *self)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
         progress = g_strdup_printf (sayso_string (SAYSO_STR_PROGRESS, lang),
-                                    count_shown (self, self->question_index), count_shown (self, -1));
+                                    sayso_journey_get_position (self->journey),
+                                    sayso_journey_get_count (self->journey));
 #pragma GCC diagnostic pop
         return g_strdup_printf ("%s. %s", progress, body);
       }
@@ -666,91 +612,45 @@ dup_speech (SaysoWindow *self)
 static void
 speak (SaysoWindow *self)
 {
+  const char *language = sayso_journey_get_language (self->journey);
   g_autofree char *text = dup_speech (self);
 
-  if (self->still_there_shown)
+  if (sayso_journey_get_still_there (self->journey))
     {
       g_free (text);
-      text = g_strdup_printf ("%s %s", sayso_string (SAYSO_STR_STILL_THERE_TITLE, self->language),
-                              sayso_string (SAYSO_STR_STILL_THERE_YES, self->language));
+      text = g_strdup_printf ("%s %s", sayso_string (SAYSO_STR_STILL_THERE_TITLE, language),
+                              sayso_string (SAYSO_STR_STILL_THERE_YES, language));
     }
-  sayso_speech_say (self->speech, self->language, text);
+  sayso_speech_say (self->speech, language, text);
 }
 
 /* --- Idleness ------------------------------------------------------------ */
 
-static void walk_away (SaysoWindow *self);
-
 static void
-note_activity (SaysoWindow *self)
+still_there_seconds_changed (SaysoJourney *journey,
+                             GParamSpec   *pspec,
+                             SaysoWindow  *self)
 {
-  self->last_activity = g_get_monotonic_time ();
+  set_pair_printf (self, self->still_there_body, SAYSO_STR_STILL_THERE_BODY,
+                   sayso_journey_get_seconds_left (journey), 0);
 }
 
 static void
-update_still_there (SaysoWindow *self,
-                    guint        seconds_left)
+still_there_changed (SaysoJourney *journey,
+                     GParamSpec   *pspec,
+                     SaysoWindow  *self)
 {
-  set_pair_printf (self, self->still_there_body, SAYSO_STR_STILL_THERE_BODY, seconds_left, 0);
-}
+  gboolean shown = sayso_journey_get_still_there (journey);
 
-static void
-set_still_there (SaysoWindow *self,
-                 gboolean     shown)
-{
-  if (self->still_there_shown == shown)
-    return;
-  self->still_there_shown = shown;
   gtk_widget_set_visible (self->still_there, shown);
   if (shown)
     {
-      update_still_there (self, self->config->countdown);
       gtk_widget_set_visible (self->confirm, FALSE);
       gtk_widget_grab_focus (self->still_here_button);
       if (self->read_aloud)
         speak (self);
     }
   update_actions (self);
-}
-
-static gboolean
-idle_tick (gpointer user_data)
-{
-  SaysoWindow *self = user_data;
-  gint64 idle_s = (g_get_monotonic_time () - self->last_activity) / G_USEC_PER_SEC;
-
-  if (idle_s < self->config->idle_timeout)
-    {
-      set_still_there (self, FALSE);
-      return G_SOURCE_CONTINUE;
-    }
-
-  if (idle_s >= (gint64) self->config->idle_timeout + self->config->countdown)
-    {
-      /* walk_away() removes this source through watch_idleness(). */
-      walk_away (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  set_still_there (self, TRUE);
-  update_still_there (self, self->config->idle_timeout + self->config->countdown - idle_s);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-watch_idleness (SaysoWindow *self,
-                gboolean     watch)
-{
-  if (watch && self->idle_source == 0)
-    {
-      note_activity (self);
-      self->idle_source = g_timeout_add_seconds (1, idle_tick, self);
-    }
-  else if (!watch)
-    {
-      g_clear_handle_id (&self->idle_source, g_source_remove);
-      set_still_there (self, FALSE);
-    }
 }
 
 static gboolean
@@ -764,7 +664,7 @@ on_any_event (GtkEventControllerLegacy *controller,
     case GDK_TOUCH_BEGIN:
     case GDK_KEY_PRESS:
     case GDK_SCROLL:
-      note_activity (self);
+      sayso_journey_note_activity (self->journey);
       break;
     default:
       break;
@@ -798,115 +698,44 @@ reset_look (SaysoWindow *self)
   apply_look (self);
 }
 
-/* What the screen is written in: the kiosk's language (the one given if the
- * questionnaire has it, else the one it had, else the questionnaire's
- * first) and whether Welsh and English stand side by side (only for a
- * questionnaire in both). */
+/* Welsh and English side by side, and the kiosk's own language first among
+ * the language buttons: the journey says when they change (at once on the
+ * welcome, else when the respondent leaves). */
 static void
-set_screen_config (SaysoWindow            *self,
-                   const SaysoKioskConfig *config)
+screen_config_changed (SaysoJourney *journey,
+                       GParamSpec   *pspec,
+                       SaysoWindow  *self)
 {
-  const char *language = config->default_language;
-
-  if (!sayso_questionnaire_has_language (self->questionnaire, language))
-    language = sayso_questionnaire_has_language (self->questionnaire, self->config->default_language)
-             ? self->config->default_language : sayso_questionnaire_get_languages (self->questionnaire)[0];
-  if (language != self->config->default_language)
-    {
-      g_free (self->config->default_language);
-      self->config->default_language = g_strdup (language);
-    }
-  self->config->bilingual = config->bilingual &&
-                            sayso_questionnaire_has_language (self->questionnaire, "cy") &&
-                            sayso_questionnaire_has_language (self->questionnaire, "en");
-  if (self->config->bilingual)
+  if (sayso_journey_get_config (journey)->bilingual)
     gtk_widget_add_css_class (GTK_WIDGET (self), "bilingual");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "bilingual");
   if (self->languages_box)
     order_language_buttons (self);
-}
-
-/* Settings staff saved: the language the kiosk greets in and Welsh and
- * English side by side change the whole screen, so they wait for the
- * respondent in front of it, if any, to leave. */
-static void
-apply_pending_config (SaysoWindow *self)
-{
-  g_autoptr(SaysoKioskConfig) config = g_steal_pointer (&self->pending_config);
-
-  if (config == NULL)
-    return;
-
-  set_screen_config (self, config);
   /* The texts follow with the page shown next (show_page()). */
 }
 
-/* Everything that could tell the next person about this one goes. */
+/* Everything on the screen that could tell the next person about this one
+ * goes; the journey has wiped the answers. */
 static void
-forget_respondent (SaysoWindow *self)
+respondent_forgotten (SaysoJourney *journey,
+                      SaysoWindow  *self)
 {
-  sayso_response_clear (self->response);
   sayso_question_view_clear (self->question_view);
   sayso_speech_stop (self->speech);
   clear_clipboards (self);
   gtk_widget_set_visible (self->confirm, FALSE);
-  watch_idleness (self, FALSE);
-  self->question_index = -1;
-  apply_pending_config (self);
-  g_free (self->language);
-  self->language = g_strdup (self->config->default_language);
   reset_look (self);
 }
 
-static void
-go_home (SaysoWindow *self)
+/* The answers leave for the queue, which keeps them until the store has them. */
+static int
+journey_send (SaysoJourney  *journey,
+              SaysoResponse *response,
+              int            mode,
+              SaysoWindow   *self)
 {
-  g_clear_handle_id (&self->thanks_source, g_source_remove);
-  forget_respondent (self);
-  self->thanks_outcome = SAYSO_SUBMIT_STORED;
-  /* Staff-assisted or paper is for one survey; the next person is on their own. */
-  self->mode = SAYSO_MODE_SELF;
-  show_page (self, SAYSO_PAGE_WELCOME);
-}
-
-static gboolean
-thanks_timeout_cb (gpointer user_data)
-{
-  SaysoWindow *self = user_data;
-
-  self->thanks_source = 0;
-  go_home (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Hands the answers to the queue and gives the window a fresh session. */
-static SaysoSubmitOutcome
-send_response (SaysoWindow *self)
-{
-  SaysoResponse *sent = g_steal_pointer (&self->response);
-
-  g_autofree char *today = sayso_today ();
-
-  if (g_strcmp0 (today, self->sent_day) != 0)
-    {
-      g_free (self->sent_day);
-      self->sent_day = g_steal_pointer (&today);
-      self->sent_today = 0;
-    }
-  self->sent_today++;
-
-  self->response = sayso_response_new (self->questionnaire, self->config->default_language);
-  return sayso_submit_queue_push (self->queue, sent, self->mode);
-}
-
-static void
-walk_away (SaysoWindow *self)
-{
-  g_debug ("Nobody touched the screen; forgetting the respondent");
-  if (self->config->keep_partial && sayso_response_get_n_answers (self->response) > 0)
-    send_response (self);
-  go_home (self);
+  return sayso_submit_queue_push (self->queue, g_object_ref (response), mode);
 }
 
 /* --- Moving through the journey ----------------------------------------- */
@@ -934,28 +763,27 @@ settle_scrolling (GtkWidget *widget)
     settle_scrolling (child);
 }
 
+/* The journey moved: the page (and question) it is at now. */
 static void
-show_page (SaysoWindow *self,
-           SaysoPage    page)
+show_page (SaysoJourney *journey,
+           SaysoWindow  *self)
 {
   static const char * const names[] = { "welcome", "promise", "question", "submit", "thanks" };
-  SaysoQuestion *question;
+  SaysoPage page = sayso_journey_get_page (journey);
+  SaysoQuestion *question = sayso_journey_get_question (journey);
 
-  self->page = page;
   if (gtk_stack_get_visible_child (self->stack))   /* the page about to be hidden */
     settle_scrolling (gtk_stack_get_visible_child (self->stack));
   gtk_stack_set_visible_child_name (self->stack, names[page]);
 
-  if (page == SAYSO_PAGE_QUESTION && (question = current_question (self)))
-    sayso_question_view_show (self->question_view, self->response, question,
+  if (question)
+    sayso_question_view_show (self->question_view, sayso_journey_get_response (journey), question,
                               first_language (self), second_language (self));
   else
     sayso_question_view_clear (self->question_view);
 
   update_texts (self);
   update_actions (self);
-  watch_idleness (self, page == SAYSO_PAGE_PROMISE || page == SAYSO_PAGE_QUESTION || page == SAYSO_PAGE_SUBMIT);
-  note_activity (self);
 
   switch (page)
     {
@@ -967,7 +795,7 @@ show_page (SaysoWindow *self,
       gtk_widget_grab_focus (self->next_button);
       break;
     case SAYSO_PAGE_QUESTION:
-      if (sayso_question_get_kind (current_question (self)) == SAYSO_QUESTION_TEXT)
+      if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
         gtk_widget_grab_focus (GTK_WIDGET (sayso_question_view_get_text_view (self->question_view)));
       else if (!gtk_widget_child_focus (GTK_WIDGET (self->question_view), GTK_DIR_TAB_FORWARD))
         gtk_widget_grab_focus (self->next_button);
@@ -989,18 +817,9 @@ choose_language_action (GtkWidget  *widget,
                         GVariant   *param)
 {
   SaysoWindow *self = SAYSO_WINDOW (widget);
-  const char *lang = g_variant_get_string (param, NULL);
 
-  if (!sayso_questionnaire_has_language (self->questionnaire, lang))
-    return;
-
-  g_clear_handle_id (&self->thanks_source, g_source_remove);
-  g_free (self->language);
-  self->language = g_strdup (lang);
-  sayso_response_clear (self->response);
-  sayso_response_set_language (self->response, lang);
-  self->question_index = -1;
-  show_page (self, SAYSO_PAGE_PROMISE);
+  /* A language the questionnaire lacks changes nothing. */
+  (void) sayso_journey_choose_language (self->journey, g_variant_get_string (param, NULL));
 }
 
 static void
@@ -1008,16 +827,7 @@ next_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-  int next = next_shown (self, self->page == SAYSO_PAGE_PROMISE ? -1 : self->question_index, 1);
-
-  if (next < 0)
-    show_page (self, SAYSO_PAGE_SUBMIT);
-  else
-    {
-      self->question_index = next;
-      show_page (self, SAYSO_PAGE_QUESTION);
-    }
+  sayso_journey_next (SAYSO_WINDOW (widget)->journey);
 }
 
 static void
@@ -1025,26 +835,7 @@ back_action (GtkWidget  *widget,
              const char *action_name,
              GVariant   *param)
 {
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-  int from = self->page == SAYSO_PAGE_SUBMIT ? (int) sayso_questionnaire_get_n_questions (self->questionnaire)
-                                              : self->question_index;
-  int previous;
-
-  if (self->page == SAYSO_PAGE_PROMISE)
-    {
-      /* Nothing is answered yet; back to the choice of language. */
-      go_home (self);
-      return;
-    }
-
-  previous = next_shown (self, from, -1);
-  if (previous < 0)
-    show_page (self, SAYSO_PAGE_PROMISE);
-  else
-    {
-      self->question_index = previous;
-      show_page (self, SAYSO_PAGE_QUESTION);
-    }
+  sayso_journey_back (SAYSO_WINDOW (widget)->journey);
 }
 
 static void
@@ -1052,19 +843,7 @@ submit_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *param)
 {
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-  g_autofree char *language = g_strdup (self->language);
-  SaysoSubmitOutcome outcome;
-
-  outcome = send_response (self);
-  forget_respondent (self);
-
-  /* The thank-you is in the respondent's language; nothing else of theirs stays. */
-  g_free (self->language);
-  self->language = g_steal_pointer (&language);
-  self->thanks_outcome = outcome;
-  show_page (self, SAYSO_PAGE_THANKS);
-  self->thanks_source = g_timeout_add_seconds (THANKS_SECONDS, thanks_timeout_cb, self);
+  sayso_journey_submit (SAYSO_WINDOW (widget)->journey);
 }
 
 static void
@@ -1074,7 +853,7 @@ speak_action (GtkWidget  *widget,
 {
   SaysoWindow *self = SAYSO_WINDOW (widget);
 
-  note_activity (self);
+  sayso_journey_note_activity (self->journey);
   speak (self);
 }
 
@@ -1085,7 +864,7 @@ start_again_action (GtkWidget  *widget,
 {
   SaysoWindow *self = SAYSO_WINDOW (widget);
 
-  note_activity (self);
+  sayso_journey_note_activity (self->journey);
   gtk_widget_set_visible (self->confirm, TRUE);
   update_actions (self);
   gtk_widget_grab_focus (self->confirm_no_button);
@@ -1098,7 +877,7 @@ start_again_cancel_action (GtkWidget  *widget,
 {
   SaysoWindow *self = SAYSO_WINDOW (widget);
 
-  note_activity (self);
+  sayso_journey_note_activity (self->journey);
   gtk_widget_set_visible (self->confirm, FALSE);
   update_actions (self);
   gtk_widget_grab_focus (self->start_again_button);
@@ -1109,7 +888,7 @@ start_again_confirm_action (GtkWidget  *widget,
                             const char *action_name,
                             GVariant   *param)
 {
-  go_home (SAYSO_WINDOW (widget));
+  sayso_journey_start_again (SAYSO_WINDOW (widget)->journey);
 }
 
 static void
@@ -1117,10 +896,7 @@ still_here_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *param)
 {
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  note_activity (self);
-  set_still_there (self, FALSE);
+  sayso_journey_still_here (SAYSO_WINDOW (widget)->journey);
 }
 
 static void
@@ -1147,8 +923,8 @@ staff_action (GtkWidget  *widget,
     return;
 
   /* Staff mode has its own two-minute close; the respondent's clock stops. */
-  watch_idleness (self, FALSE);
-  sayso_staff_view_set_submitted_today (self->staff_view, self->sent_today);
+  sayso_journey_hold (self->journey);
+  sayso_staff_view_set_submitted_today (self->staff_view, sayso_journey_get_submitted_today (self->journey));
   sayso_staff_view_set_last_error (self->staff_view, sayso_submit_queue_get_last_error (self->queue));
   gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), TRUE);
@@ -1161,8 +937,7 @@ staff_closed (SaysoStaffView *view,
 {
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
   gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), TRUE);
-  watch_idleness (self, self->page == SAYSO_PAGE_PROMISE || self->page == SAYSO_PAGE_QUESTION ||
-                        self->page == SAYSO_PAGE_SUBMIT);
+  sayso_journey_resume (self->journey);
   update_actions (self);
 }
 
@@ -1172,9 +947,10 @@ staff_start_survey (SaysoStaffView *view,
                     SaysoWindow    *self)
 {
   /* Whoever was on the screen before staff came is forgotten first. */
-  go_home (self);
-  self->mode = mode;
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.choose-language", "s", self->config->default_language);
+  sayso_journey_start_again (self->journey);
+  sayso_journey_set_mode (self->journey, mode);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.choose-language", "s",
+                              sayso_journey_get_config (self->journey)->default_language);
 }
 
 static void
@@ -1192,22 +968,9 @@ staff_settings_changed (SaysoStaffView *view,
       return;
     }
 
-  /* These take effect with the next respondent. */
-  self->config->idle_timeout = config->idle_timeout;
-  self->config->countdown = config->countdown;
-  self->config->keep_partial = config->keep_partial;
-
-  /* These change the screen: now, if it is waiting for someone, else when
-   * the person using it leaves. */
-  g_clear_pointer (&self->pending_config, sayso_kiosk_config_free);
-  self->pending_config = g_steal_pointer (&config);
-  if (self->page == SAYSO_PAGE_WELCOME)
-    {
-      apply_pending_config (self);
-      g_free (self->language);
-      self->language = g_strdup (self->config->default_language);
-      update_texts (self);
-    }
+  sayso_journey_set_config (self->journey, config);
+  if (sayso_journey_get_page (self->journey) == SAYSO_PAGE_WELCOME)
+    update_texts (self);
 }
 
 /* --- Staff gesture --------------------------------------------------------- */
@@ -1233,11 +996,31 @@ logo_pressed (GtkGestureClick *gesture,
   self->staff_source = g_timeout_add (STAFF_HOLD_MSEC, staff_hold_cb, self);
 }
 
+/* "stopped" takes no arguments; "released" and "cancel" take theirs, and
+ * each needs a handler of its own shape to reach the window. */
 static void
 logo_let_go (GtkGesture  *gesture,
              SaysoWindow *self)
 {
   g_clear_handle_id (&self->staff_source, g_source_remove);
+}
+
+static void
+logo_released (GtkGestureClick *gesture,
+               int              n_press,
+               double           x,
+               double           y,
+               SaysoWindow     *self)
+{
+  logo_let_go (GTK_GESTURE (gesture), self);
+}
+
+static void
+logo_cancelled (GtkGesture       *gesture,
+                GdkEventSequence *sequence,
+                SaysoWindow      *self)
+{
+  logo_let_go (gesture, self);
 }
 
 /* --- Lockdown -------------------------------------------------------------- */
@@ -1318,7 +1101,8 @@ queue_error_changed (SaysoSubmitQueue *queue,
   gtk_widget_set_visible (self->status_marker, error != NULL);
   gtk_widget_set_tooltip_text (self->status_marker, error);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_marker), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  sayso_string (SAYSO_STR_STORE_PROBLEM, self->config->default_language), -1);
+                                  sayso_string (SAYSO_STR_STORE_PROBLEM,
+                                                sayso_journey_get_config (self->journey)->default_language), -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
@@ -1329,12 +1113,14 @@ queue_outcome_changed (SaysoSubmitQueue *queue,
                        GParamSpec       *pspec,
                        SaysoWindow      *self)
 {
-  SaysoSubmitOutcome outcome = sayso_submit_queue_get_last_outcome (queue);
+  sayso_journey_settle_outcome (self->journey, sayso_submit_queue_get_last_outcome (queue));
+}
 
-  if (self->page != SAYSO_PAGE_THANKS || self->thanks_outcome != SAYSO_SUBMIT_WAITING ||
-      outcome == SAYSO_SUBMIT_WAITING)
-    return;
-  self->thanks_outcome = outcome;
+static void
+outcome_changed (SaysoJourney *journey,
+                 GParamSpec   *pspec,
+                 SaysoWindow  *self)
+{
   set_pair (self, self->thanks_title, thanks_title_id (self));
   set_pair (self, self->thanks_body, thanks_body_id (self));
   set_thanks_icon (self);
@@ -1344,7 +1130,7 @@ static void
 question_changed (SaysoQuestionView *view,
                   SaysoWindow       *self)
 {
-  note_activity (self);
+  sayso_journey_note_activity (self->journey);
   update_actions (self);
 }
 
@@ -1360,17 +1146,16 @@ sayso_window_dispose (GObject *object)
 {
   SaysoWindow *self = SAYSO_WINDOW (object);
 
-  g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_handle_id (&self->thanks_source, g_source_remove);
   g_clear_handle_id (&self->staff_source, g_source_remove);
-  if (self->response)
-    sayso_response_clear (self->response);
+  if (self->journey)
+    g_signal_handlers_disconnect_by_data (self->journey, self);
+  /* The journey wipes the answers it holds as it goes. */
+  g_clear_object (&self->journey);
   if (self->queue)
     g_signal_handlers_disconnect_by_data (self->queue, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SAYSO_TYPE_WINDOW);
 
-  g_clear_object (&self->response);
   g_clear_object (&self->queue);
   g_clear_object (&self->store);
   g_clear_object (&self->questionnaire);
@@ -1385,11 +1170,7 @@ sayso_window_finalize (GObject *object)
   SaysoWindow *self = SAYSO_WINDOW (object);
 
   g_clear_pointer (&self->texts, g_array_unref);
-  g_clear_pointer (&self->config, sayso_kiosk_config_free);
-  g_clear_pointer (&self->pending_config, sayso_kiosk_config_free);
   g_clear_pointer (&self->settings_file, g_free);
-  g_clear_pointer (&self->sent_day, g_free);
-  g_clear_pointer (&self->language, g_free);
 
   G_OBJECT_CLASS (sayso_window_parent_class)->finalize (object);
 }
@@ -1561,7 +1342,6 @@ sayso_window_init (SaysoWindow *self)
 
   self->texts = g_array_new (FALSE, FALSE, sizeof (Text));
   self->speech = sayso_speech_new ();
-  self->question_index = -1;
 
   controller = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
@@ -1576,9 +1356,9 @@ sayso_window_init (SaysoWindow *self)
   gesture = gtk_gesture_click_new ();
   gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (gesture), FALSE);
   g_signal_connect (gesture, "pressed", G_CALLBACK (logo_pressed), self);
-  g_signal_connect (gesture, "released", G_CALLBACK (logo_let_go), self);
+  g_signal_connect (gesture, "released", G_CALLBACK (logo_released), self);
   g_signal_connect (gesture, "stopped", G_CALLBACK (logo_let_go), self);
-  g_signal_connect (gesture, "cancel", G_CALLBACK (logo_let_go), self);
+  g_signal_connect (gesture, "cancel", G_CALLBACK (logo_cancelled), self);
   gtk_widget_add_controller (self->logo_area, GTK_EVENT_CONTROLLER (gesture));
 
   g_signal_connect (self->question_view, "changed", G_CALLBACK (question_changed), self);
@@ -1603,10 +1383,16 @@ sayso_window_new (GtkApplication         *application,
   self->store = g_object_ref (store);
   self->queue = sayso_submit_queue_new (store);
   self->questionnaire = g_object_ref (questionnaire);
-  self->config = sayso_kiosk_config_copy (config);
-  set_screen_config (self, config);
-  self->language = g_strdup (self->config->default_language);
-  self->response = sayso_response_new (questionnaire, self->language);
+  self->journey = sayso_journey_new (questionnaire, config);
+  g_signal_connect (self->journey, "moved", G_CALLBACK (show_page), self);
+  g_signal_connect (self->journey, "forgotten", G_CALLBACK (respondent_forgotten), self);
+  g_signal_connect (self->journey, "send", G_CALLBACK (journey_send), self);
+  g_signal_connect (self->journey, "notify::still-there", G_CALLBACK (still_there_changed), self);
+  g_signal_connect (self->journey, "notify::seconds-left", G_CALLBACK (still_there_seconds_changed), self);
+  g_signal_connect (self->journey, "notify::outcome", G_CALLBACK (outcome_changed), self);
+  g_signal_connect (self->journey, "notify::bilingual", G_CALLBACK (screen_config_changed), self);
+  g_signal_connect (self->journey, "notify::default-language", G_CALLBACK (screen_config_changed), self);
+  screen_config_changed (self->journey, NULL, self);
   g_signal_connect (self->queue, "notify::last-error", G_CALLBACK (queue_error_changed), self);
   g_signal_connect (self->queue, "notify::last-outcome", G_CALLBACK (queue_outcome_changed), self);
   sayso_store_prepare (store);
@@ -1620,7 +1406,7 @@ sayso_window_new (GtkApplication         *application,
   sayso_staff_view_set_store (self->staff_view, store);
   sayso_staff_view_set_queue (self->staff_view, self->queue);
   sayso_staff_view_set_may_set_first_pin (self->staff_view, !self->kiosk_mode);
-  sayso_staff_view_set_export_folder (self->staff_view, self->config->export_folder);
+  sayso_staff_view_set_export_folder (self->staff_view, sayso_journey_get_config (self->journey)->export_folder);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->staff_view));
@@ -1640,7 +1426,7 @@ sayso_window_new (GtkApplication         *application,
     gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
 
   apply_look (self);
-  show_page (self, SAYSO_PAGE_WELCOME);
+  show_page (self->journey, self);
   return self;
 }
 
@@ -1655,7 +1441,19 @@ SaysoPage
 sayso_window_get_page (SaysoWindow *self)
 {
   g_return_val_if_fail (SAYSO_IS_WINDOW (self), SAYSO_PAGE_WELCOME);
-  return self->page;
+  return sayso_journey_get_page (self->journey);
+}
+
+/**
+ * sayso_window_get_journey:
+ *
+ * Returns: (transfer none): the respondent's journey the window shows
+ */
+SaysoJourney *
+sayso_window_get_journey (SaysoWindow *self)
+{
+  g_return_val_if_fail (SAYSO_IS_WINDOW (self), NULL);
+  return self->journey;
 }
 
 const char *
@@ -1676,20 +1474,6 @@ sayso_window_set_settings_file (SaysoWindow *self,
   sayso_staff_view_set_settings_file (self->staff_view, path);
 }
 
-SaysoStaffView *
-_sayso_window_get_staff_view (SaysoWindow *self)
-{
-  g_return_val_if_fail (SAYSO_IS_WINDOW (self), NULL);
-  return self->staff_view;
-}
-
-SaysoMode
-_sayso_window_get_mode (SaysoWindow *self)
-{
-  g_return_val_if_fail (SAYSO_IS_WINDOW (self), SAYSO_MODE_SELF);
-  return self->mode;
-}
-
 /**
  * sayso_window_forget:
  *
@@ -1700,7 +1484,7 @@ void
 sayso_window_forget (SaysoWindow *self)
 {
   g_return_if_fail (SAYSO_IS_WINDOW (self));
-  go_home (self);
+  sayso_journey_start_again (self->journey);
 }
 
 /**
@@ -1714,22 +1498,16 @@ sayso_window_shutdown (SaysoWindow *self)
 {
   g_return_if_fail (SAYSO_IS_WINDOW (self));
 
-  if (self->page == SAYSO_PAGE_PROMISE || self->page == SAYSO_PAGE_QUESTION || self->page == SAYSO_PAGE_SUBMIT)
-    walk_away (self);
+  if (sayso_journey_in_survey (self->journey))
+    sayso_journey_walk_away (self->journey);
   else
-    go_home (self);
+    sayso_journey_start_again (self->journey);
   if (sayso_submit_queue_get_n_pending (self->queue) > 0 && !sayso_submit_queue_retry_now (self->queue))
     g_warning ("%u responses could not be stored before the kiosk stopped",
                sayso_submit_queue_get_n_pending (self->queue));
 }
 
 /* --- For tests ------------------------------------------------------------- */
-
-SaysoResponse *
-_sayso_window_get_response (SaysoWindow *self)
-{
-  return self->response;
-}
 
 SaysoSubmitQueue *
 _sayso_window_get_queue (SaysoWindow *self)
@@ -1741,65 +1519,4 @@ SaysoSpeech *
 _sayso_window_get_speech (SaysoWindow *self)
 {
   return self->speech;
-}
-
-SaysoQuestionView *
-_sayso_window_get_question_view (SaysoWindow *self)
-{
-  return self->question_view;
-}
-
-SaysoQuestion *
-_sayso_window_get_question (SaysoWindow *self)
-{
-  return current_question (self);
-}
-
-gboolean
-_sayso_window_get_still_there (SaysoWindow *self)
-{
-  return self->still_there_shown;
-}
-
-gboolean
-_sayso_window_get_confirming (SaysoWindow *self)
-{
-  return gtk_widget_get_visible (self->confirm);
-}
-
-/* As if nobody had touched the screen for @seconds. */
-void
-_sayso_window_pretend_idle (SaysoWindow *self,
-                            guint        seconds)
-{
-  self->last_activity = g_get_monotonic_time () - (gint64) seconds * G_USEC_PER_SEC;
-  if (self->idle_source != 0)
-    idle_tick (self);
-}
-
-/* What the corner's press gesture does, without a pointer. */
-void
-_sayso_window_press_logo (SaysoWindow *self,
-                          gboolean     down)
-{
-  if (down)
-    logo_pressed (NULL, 1, 0, 0, self);
-  else
-    logo_let_go (NULL, self);
-}
-
-void
-_sayso_window_thanks_timeout (SaysoWindow *self)
-{
-  if (self->thanks_source != 0)
-    {
-      g_clear_handle_id (&self->thanks_source, g_source_remove);
-      go_home (self);
-    }
-}
-
-guint
-_sayso_window_get_thanks_source (SaysoWindow *self)
-{
-  return self->thanks_source;
 }
