@@ -9,24 +9,13 @@
  * journey at once for the submit queue, which keeps it (out of sight) until
  * the store has it.
  *
- * In kiosk mode the window cannot be closed, has no decorations and ignores
- * the shortcuts that would leave it or open the inspector. Staff get in with
- * a three-second press on the top-left corner (win.staff), which lays staff
- * mode (SaysoStaffView, behind its PIN) over the whole window. A survey
- * started from there is recorded as staff-assisted or paper, once.
+ * The actions are in sayso-window-actions.c, the kiosk's lockdown and the
+ * staff's way in in sayso-window-lockdown.c. A survey started from staff
+ * mode is recorded as staff-assisted or paper, once.
  */
 #define G_LOG_DOMAIN "sayso-window"
 
-#include "sayso-journey.h"
-#include "sayso-question-view.h"
-#include "sayso-speech.h"
-#include "sayso-staff-view.h"
-#include "sayso-strings.h"
-#include "sayso-submit-queue.h"
-#include "sayso-text-pair.h"
 #include "sayso-window-private.h"
-
-#define STAFF_HOLD_MSEC 3000
 
 typedef struct
 {
@@ -34,72 +23,6 @@ typedef struct
   SaysoStringId  id;
   GtkWidget     *button;   /* named by this text for assistive technology, or NULL */
 } Text;
-
-struct _SaysoWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  GtkWidget            *overlay;
-  GtkWidget            *top_bar;
-  GtkWidget            *logo_area;
-  GtkWidget            *status_marker;
-  SaysoTextPair        *progress;
-  GtkWidget            *start_again_button;
-  SaysoTextPair        *start_again_label;
-  GtkWidget            *speak_button;
-  SaysoTextPair        *speak_label;
-  GtkStack             *stack;
-  GtkBox               *welcome_page;
-  GtkBox               *promise_page;
-  SaysoQuestionView    *question_view;
-  GtkBox               *submit_page;
-  GtkBox               *thanks_page;
-  GtkWidget            *nav_bar;
-  GtkWidget            *back_button;
-  SaysoTextPair        *back_label;
-  GtkWidget            *next_button;
-  SaysoTextPair        *next_label;
-  GtkWidget            *next_icon;
-  GtkWidget            *still_there;
-  SaysoTextPair        *still_there_title;
-  SaysoTextPair        *still_there_body;
-  GtkWidget            *still_here_button;
-  SaysoTextPair        *still_here_label;
-  GtkWidget            *confirm;
-  SaysoTextPair        *confirm_title;
-  SaysoTextPair        *confirm_body;
-  GtkWidget            *confirm_no_button;
-  SaysoTextPair        *confirm_no_label;
-  GtkWidget            *confirm_yes_button;
-  SaysoTextPair        *confirm_yes_label;
-
-  /* Built in code */
-  GtkWidget            *first_language_button;
-  GtkWidget            *text_size_buttons[3];
-  GtkImage             *thanks_icon;
-  SaysoTextPair        *thanks_title;
-  SaysoTextPair        *thanks_body;
-  SaysoTextPair        *thanks_return;
-  GArray               *texts;    /* of Text */
-  GtkBox               *languages_box;
-
-  SaysoStore           *store;
-  SaysoSubmitQueue     *queue;
-  SaysoQuestionnaire   *questionnaire;
-  SaysoJourney         *journey;
-  SaysoSpeech          *speech;
-
-  guint                 text_size;
-  gboolean              high_contrast;
-  gboolean              read_aloud;
-
-  guint                 staff_source;
-  SaysoStaffView       *staff_view;
-  char                 *settings_file;
-
-  guint                 kiosk_mode : 1;
-};
 
 G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -129,22 +52,22 @@ second_language (SaysoWindow *self)
   return sayso_journey_get_second_language (self->journey);
 }
 
-static void
-set_pair (SaysoWindow   *self,
-          SaysoTextPair *pair,
-          SaysoStringId  id)
+void
+_sayso_window_set_pair (SaysoWindow   *self,
+                        SaysoTextPair *pair,
+                        SaysoStringId  id)
 {
   const char *second = second_language (self);
 
   sayso_text_pair_set (pair, sayso_string (id, first_language (self)), second ? sayso_string (id, second) : NULL);
 }
 
-static void
-set_pair_printf (SaysoWindow   *self,
-                 SaysoTextPair *pair,
-                 SaysoStringId  id,
-                 guint          a,
-                 guint          b)
+void
+_sayso_window_set_pair_printf (SaysoWindow   *self,
+                               SaysoTextPair *pair,
+                               SaysoStringId  id,
+                               guint          a,
+                               guint          b)
 {
   const char *second = second_language (self);
   g_autofree char *one = NULL;
@@ -173,10 +96,10 @@ add_text (SaysoWindow    *self,
   return text.pair;
 }
 
-static void
-set_accessible_label (GtkWidget  *widget,
-                      SaysoWindow *self,
-                      SaysoStringId id)
+void
+_sayso_window_set_accessible_label (GtkWidget     *widget,
+                                    SaysoWindow   *self,
+                                    SaysoStringId  id)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   sayso_string (id, sayso_journey_get_language (self->journey)), -1);
@@ -461,87 +384,38 @@ update_texts (SaysoWindow *self)
   for (guint i = 0; i < self->texts->len; i++)
     {
       Text *text = &g_array_index (self->texts, Text, i);
-      set_pair (self, text->pair, text->id);
+      _sayso_window_set_pair (self, text->pair, text->id);
       if (text->button)
-        set_accessible_label (text->button, self, text->id);
+        _sayso_window_set_accessible_label (text->button, self, text->id);
     }
 
-  set_pair (self, self->start_again_label, SAYSO_STR_START_AGAIN);
-  set_pair (self, self->speak_label, SAYSO_STR_READ_ALOUD);
-  set_pair (self, self->back_label, SAYSO_STR_BACK);
-  set_pair (self, self->still_there_title, SAYSO_STR_STILL_THERE_TITLE);
-  set_pair (self, self->still_here_label, SAYSO_STR_STILL_THERE_YES);
-  set_pair (self, self->confirm_title, SAYSO_STR_START_AGAIN_TITLE);
-  set_pair (self, self->confirm_body, SAYSO_STR_START_AGAIN_BODY);
-  set_pair (self, self->confirm_no_label, SAYSO_STR_START_AGAIN_NO);
-  set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
-  set_pair (self, self->thanks_title, thanks_title_id (self));
-  set_pair (self, self->thanks_body, thanks_body_id (self));
+  _sayso_window_set_pair (self, self->start_again_label, SAYSO_STR_START_AGAIN);
+  _sayso_window_set_pair (self, self->speak_label, SAYSO_STR_READ_ALOUD);
+  _sayso_window_set_pair (self, self->back_label, SAYSO_STR_BACK);
+  _sayso_window_set_pair (self, self->still_there_title, SAYSO_STR_STILL_THERE_TITLE);
+  _sayso_window_set_pair (self, self->still_here_label, SAYSO_STR_STILL_THERE_YES);
+  _sayso_window_set_pair (self, self->confirm_title, SAYSO_STR_START_AGAIN_TITLE);
+  _sayso_window_set_pair (self, self->confirm_body, SAYSO_STR_START_AGAIN_BODY);
+  _sayso_window_set_pair (self, self->confirm_no_label, SAYSO_STR_START_AGAIN_NO);
+  _sayso_window_set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
+  _sayso_window_set_pair (self, self->thanks_title, thanks_title_id (self));
+  _sayso_window_set_pair (self, self->thanks_body, thanks_body_id (self));
   set_thanks_icon (self);
 
-  set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
-  set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
-  set_accessible_label (self->back_button, self, SAYSO_STR_BACK);
-  set_accessible_label (self->still_here_button, self, SAYSO_STR_STILL_THERE_YES);
-  set_accessible_label (self->confirm_no_button, self, SAYSO_STR_START_AGAIN_NO);
-  set_accessible_label (self->confirm_yes_button, self, SAYSO_STR_START_AGAIN_YES);
-  set_accessible_label (self->text_size_buttons[0], self, SAYSO_STR_TEXT_SIZE_NORMAL);
-  set_accessible_label (self->text_size_buttons[1], self, SAYSO_STR_TEXT_SIZE_LARGE);
-  set_accessible_label (self->text_size_buttons[2], self, SAYSO_STR_TEXT_SIZE_LARGEST);
+  _sayso_window_set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
+  _sayso_window_set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
+  _sayso_window_set_accessible_label (self->back_button, self, SAYSO_STR_BACK);
+  _sayso_window_set_accessible_label (self->still_here_button, self, SAYSO_STR_STILL_THERE_YES);
+  _sayso_window_set_accessible_label (self->confirm_no_button, self, SAYSO_STR_START_AGAIN_NO);
+  _sayso_window_set_accessible_label (self->confirm_yes_button, self, SAYSO_STR_START_AGAIN_YES);
+  _sayso_window_set_accessible_label (self->text_size_buttons[0], self, SAYSO_STR_TEXT_SIZE_NORMAL);
+  _sayso_window_set_accessible_label (self->text_size_buttons[1], self, SAYSO_STR_TEXT_SIZE_LARGE);
+  _sayso_window_set_accessible_label (self->text_size_buttons[2], self, SAYSO_STR_TEXT_SIZE_LARGEST);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->logo_area), GTK_ACCESSIBLE_PROPERTY_LABEL, "Sayso", -1);
 }
 
-/* The one place that decides what can be done on the screen as it is now. */
-static void
-update_actions (SaysoWindow *self)
-{
-  SaysoPage page = sayso_journey_get_page (self->journey);
-  gboolean in_survey = sayso_journey_in_survey (self->journey);
-  gboolean still_there = sayso_journey_get_still_there (self->journey);
-  gboolean dialog = still_there || gtk_widget_get_visible (self->confirm);
-  SaysoQuestion *question = sayso_journey_get_question (self->journey);
-  SaysoStringId next_id = SAYSO_STR_NEXT;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-language", page == SAYSO_PAGE_WELCOME);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", in_survey && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next",
-                                 (page == SAYSO_PAGE_PROMISE || page == SAYSO_PAGE_QUESTION) && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit", page == SAYSO_PAGE_SUBMIT && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again", in_survey && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again-confirm", gtk_widget_get_visible (self->confirm));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again-cancel", gtk_widget_get_visible (self->confirm));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.still-here", still_there);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.text-size", page == SAYSO_PAGE_WELCOME);
-
-  gtk_widget_set_visible (self->nav_bar, in_survey);
-  gtk_widget_set_visible (self->next_button, page != SAYSO_PAGE_SUBMIT);
-  gtk_widget_set_visible (self->start_again_button, in_survey);
-
-  if (page == SAYSO_PAGE_PROMISE)
-    next_id = SAYSO_STR_PROMISE_START;
-  else if (question && !sayso_response_has_answer (sayso_journey_get_response (self->journey),
-                                                   sayso_question_get_id (question)))
-    next_id = SAYSO_STR_SKIP;
-  set_pair (self, self->next_label, next_id);
-  set_accessible_label (self->next_button, self, next_id);
-
-  if (question)
-    set_pair_printf (self, self->progress, SAYSO_STR_PROGRESS,
-                     sayso_journey_get_position (self->journey), sayso_journey_get_count (self->journey));
-  else
-    sayso_text_pair_set (self->progress, NULL, NULL);
-
-  for (guint i = 0; i < 3; i++)
-    {
-      if (i == self->text_size)
-        gtk_widget_add_css_class (self->text_size_buttons[i], "selected");
-      else
-        gtk_widget_remove_css_class (self->text_size_buttons[i], "selected");
-    }
-}
-
-static void
-apply_look (SaysoWindow *self)
+void
+_sayso_window_apply_look (SaysoWindow *self)
 {
   static const char * const sizes[] = { "text-size-0", "text-size-1", "text-size-2" };
 
@@ -609,8 +483,8 @@ dup_speech (SaysoWindow *self)
     }
 }
 
-static void
-speak (SaysoWindow *self)
+void
+_sayso_window_speak (SaysoWindow *self)
 {
   const char *language = sayso_journey_get_language (self->journey);
   g_autofree char *text = dup_speech (self);
@@ -631,7 +505,7 @@ still_there_seconds_changed (SaysoJourney *journey,
                              GParamSpec   *pspec,
                              SaysoWindow  *self)
 {
-  set_pair_printf (self, self->still_there_body, SAYSO_STR_STILL_THERE_BODY,
+  _sayso_window_set_pair_printf (self, self->still_there_body, SAYSO_STR_STILL_THERE_BODY,
                    sayso_journey_get_seconds_left (journey), 0);
 }
 
@@ -648,9 +522,9 @@ still_there_changed (SaysoJourney *journey,
       gtk_widget_set_visible (self->confirm, FALSE);
       gtk_widget_grab_focus (self->still_here_button);
       if (self->read_aloud)
-        speak (self);
+        _sayso_window_speak (self);
     }
-  update_actions (self);
+  _sayso_window_actions_update (self);
 }
 
 static gboolean
@@ -695,7 +569,7 @@ reset_look (SaysoWindow *self)
       self->read_aloud = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ALOUD]);
     }
-  apply_look (self);
+  _sayso_window_apply_look (self);
 }
 
 /* Welsh and English side by side, and the kiosk's own language first among
@@ -783,7 +657,7 @@ show_page (SaysoJourney *journey,
     sayso_question_view_clear (self->question_view);
 
   update_texts (self);
-  update_actions (self);
+  _sayso_window_actions_update (self);
 
   switch (page)
     {
@@ -808,117 +682,13 @@ show_page (SaysoJourney *journey,
     }
 
   if (self->read_aloud && page != SAYSO_PAGE_WELCOME)
-    speak (self);
+    _sayso_window_speak (self);
 }
 
-static void
-choose_language_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *param)
+void
+_sayso_window_open_staff (SaysoWindow *self)
 {
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  /* A language the questionnaire lacks changes nothing. */
-  (void) sayso_journey_choose_language (self->journey, g_variant_get_string (param, NULL));
-}
-
-static void
-next_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  sayso_journey_next (SAYSO_WINDOW (widget)->journey);
-}
-
-static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  sayso_journey_back (SAYSO_WINDOW (widget)->journey);
-}
-
-static void
-submit_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  sayso_journey_submit (SAYSO_WINDOW (widget)->journey);
-}
-
-static void
-speak_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  sayso_journey_note_activity (self->journey);
-  speak (self);
-}
-
-static void
-start_again_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  sayso_journey_note_activity (self->journey);
-  gtk_widget_set_visible (self->confirm, TRUE);
-  update_actions (self);
-  gtk_widget_grab_focus (self->confirm_no_button);
-}
-
-static void
-start_again_cancel_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  sayso_journey_note_activity (self->journey);
-  gtk_widget_set_visible (self->confirm, FALSE);
-  update_actions (self);
-  gtk_widget_grab_focus (self->start_again_button);
-}
-
-static void
-start_again_confirm_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *param)
-{
-  sayso_journey_start_again (SAYSO_WINDOW (widget)->journey);
-}
-
-static void
-still_here_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *param)
-{
-  sayso_journey_still_here (SAYSO_WINDOW (widget)->journey);
-}
-
-static void
-text_size_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  self->text_size = MIN (g_variant_get_uint32 (param), 2);
-  apply_look (self);
-  update_actions (self);
-}
-
-static void
-staff_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  g_signal_emit (widget, signals[STAFF_REQUESTED], 0);
+  g_signal_emit (self, signals[STAFF_REQUESTED], 0);
   if (self->staff_view == NULL || gtk_widget_get_visible (GTK_WIDGET (self->staff_view)))
     return;
 
@@ -938,7 +708,7 @@ staff_closed (SaysoStaffView *view,
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
   gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), TRUE);
   sayso_journey_resume (self->journey);
-  update_actions (self);
+  _sayso_window_actions_update (self);
 }
 
 static void
@@ -971,121 +741,6 @@ staff_settings_changed (SaysoStaffView *view,
   sayso_journey_set_config (self->journey, config);
   if (sayso_journey_get_page (self->journey) == SAYSO_PAGE_WELCOME)
     update_texts (self);
-}
-
-/* --- Staff gesture --------------------------------------------------------- */
-
-static gboolean
-staff_hold_cb (gpointer user_data)
-{
-  SaysoWindow *self = user_data;
-
-  self->staff_source = 0;
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.staff", NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-logo_pressed (GtkGestureClick *gesture,
-              int              n_press,
-              double           x,
-              double           y,
-              SaysoWindow     *self)
-{
-  g_clear_handle_id (&self->staff_source, g_source_remove);
-  self->staff_source = g_timeout_add (STAFF_HOLD_MSEC, staff_hold_cb, self);
-}
-
-/* "stopped" takes no arguments; "released" and "cancel" take theirs, and
- * each needs a handler of its own shape to reach the window. */
-static void
-logo_let_go (GtkGesture  *gesture,
-             SaysoWindow *self)
-{
-  g_clear_handle_id (&self->staff_source, g_source_remove);
-}
-
-static void
-logo_released (GtkGestureClick *gesture,
-               int              n_press,
-               double           x,
-               double           y,
-               SaysoWindow     *self)
-{
-  logo_let_go (GTK_GESTURE (gesture), self);
-}
-
-static void
-logo_cancelled (GtkGesture       *gesture,
-                GdkEventSequence *sequence,
-                SaysoWindow      *self)
-{
-  logo_let_go (gesture, self);
-}
-
-/* --- Lockdown -------------------------------------------------------------- */
-
-gboolean
-_sayso_window_filter_key (SaysoWindow     *self,
-                          guint            keyval,
-                          GdkModifierType  state)
-{
-  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
-
-  if (!self->kiosk_mode)
-    return FALSE;
-
-  switch (keyval)
-    {
-    case GDK_KEY_Escape:
-    case GDK_KEY_F10:
-    case GDK_KEY_Menu:
-      return TRUE;
-    case GDK_KEY_F4:
-      return (mods & GDK_ALT_MASK) != 0;
-    case GDK_KEY_q: case GDK_KEY_Q:
-    case GDK_KEY_w: case GDK_KEY_W:
-      return (mods & GDK_CONTROL_MASK) != 0;
-    case GDK_KEY_i: case GDK_KEY_I:
-    case GDK_KEY_d: case GDK_KEY_D:
-      return (mods & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) == (GDK_CONTROL_MASK | GDK_SHIFT_MASK);
-    default:
-      return FALSE;
-    }
-}
-
-static gboolean
-on_key_pressed (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                SaysoWindow           *self)
-{
-  return _sayso_window_filter_key (self, keyval, state);
-}
-
-static gboolean
-sayso_window_close_request (GtkWindow *window)
-{
-  SaysoWindow *self = SAYSO_WINDOW (window);
-
-  if (self->kiosk_mode)
-    {
-      g_debug ("Refused to close in kiosk mode");
-      return TRUE;
-    }
-  return GTK_WINDOW_CLASS (sayso_window_parent_class)->close_request (window);
-}
-
-static gboolean
-sayso_window_enable_debugging (GtkWindow *window,
-                               gboolean   toggle)
-{
-  SaysoWindow *self = SAYSO_WINDOW (window);
-
-  if (self->kiosk_mode)
-    return FALSE;
-  return GTK_WINDOW_CLASS (sayso_window_parent_class)->enable_debugging (window, toggle);
 }
 
 /* --- GObject ---------------------------------------------------------------- */
@@ -1121,8 +776,8 @@ outcome_changed (SaysoJourney *journey,
                  GParamSpec   *pspec,
                  SaysoWindow  *self)
 {
-  set_pair (self, self->thanks_title, thanks_title_id (self));
-  set_pair (self, self->thanks_body, thanks_body_id (self));
+  _sayso_window_set_pair (self, self->thanks_title, thanks_title_id (self));
+  _sayso_window_set_pair (self, self->thanks_body, thanks_body_id (self));
   set_thanks_icon (self);
 }
 
@@ -1131,7 +786,7 @@ question_changed (SaysoQuestionView *view,
                   SaysoWindow       *self)
 {
   sayso_journey_note_activity (self->journey);
-  update_actions (self);
+  _sayso_window_actions_update (self);
 }
 
 static void
@@ -1213,7 +868,7 @@ sayso_window_set_property (GObject      *object,
       if (self->high_contrast != g_value_get_boolean (value))
         {
           self->high_contrast = g_value_get_boolean (value);
-          apply_look (self);
+          _sayso_window_apply_look (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1223,7 +878,7 @@ sayso_window_set_property (GObject      *object,
           self->read_aloud = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
           if (self->read_aloud)
-            speak (self);
+            _sayso_window_speak (self);
           else
             sayso_speech_stop (self->speech);
         }
@@ -1247,8 +902,7 @@ sayso_window_class_init (SaysoWindowClass *klass)
 
   widget_class->unmap = sayso_window_unmap;
 
-  window_class->close_request = sayso_window_close_request;
-  window_class->enable_debugging = sayso_window_enable_debugging;
+  _sayso_window_class_add_lockdown (window_class);
 
   properties[PROP_HIGH_CONTRAST] =
     g_param_spec_boolean ("high-contrast", NULL, NULL, FALSE,
@@ -1316,26 +970,13 @@ sayso_window_class_init (SaysoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, confirm_yes_button);
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, confirm_yes_label);
 
-  gtk_widget_class_install_action (widget_class, "win.choose-language", "s", choose_language_action);
-  gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
-  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
-  gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action);
-  gtk_widget_class_install_action (widget_class, "win.speak", NULL, speak_action);
-  gtk_widget_class_install_action (widget_class, "win.start-again", NULL, start_again_action);
-  gtk_widget_class_install_action (widget_class, "win.start-again-confirm", NULL, start_again_confirm_action);
-  gtk_widget_class_install_action (widget_class, "win.start-again-cancel", NULL, start_again_cancel_action);
-  gtk_widget_class_install_action (widget_class, "win.still-here", NULL, still_here_action);
-  gtk_widget_class_install_action (widget_class, "win.text-size", "u", text_size_action);
-  gtk_widget_class_install_action (widget_class, "win.staff", NULL, staff_action);
-  gtk_widget_class_install_property_action (widget_class, "win.high-contrast", "high-contrast");
-  gtk_widget_class_install_property_action (widget_class, "win.read-aloud", "read-aloud");
+  _sayso_window_class_add_actions (widget_class);
 }
 
 static void
 sayso_window_init (SaysoWindow *self)
 {
   GtkEventController *controller;
-  GtkGesture *gesture;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "sayso");
@@ -1348,18 +989,7 @@ sayso_window_init (SaysoWindow *self)
   g_signal_connect (controller, "event", G_CALLBACK (on_any_event), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  controller = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (gesture), FALSE);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (logo_pressed), self);
-  g_signal_connect (gesture, "released", G_CALLBACK (logo_released), self);
-  g_signal_connect (gesture, "stopped", G_CALLBACK (logo_let_go), self);
-  g_signal_connect (gesture, "cancel", G_CALLBACK (logo_cancelled), self);
-  gtk_widget_add_controller (self->logo_area, GTK_EVENT_CONTROLLER (gesture));
+  _sayso_window_lockdown_init (self);
 
   g_signal_connect (self->question_view, "changed", G_CALLBACK (question_changed), self);
 }
@@ -1415,17 +1045,11 @@ sayso_window_new (GtkApplication         *application,
   g_signal_connect (self->staff_view, "settings-changed", G_CALLBACK (staff_settings_changed), self);
 
   if (kiosk_mode)
-    {
-      gtk_window_set_decorated (GTK_WINDOW (self), FALSE);
-      gtk_widget_add_css_class (GTK_WIDGET (self), "kiosk");
-      gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
-      gtk_window_set_interactive_debugging (FALSE);
-      gtk_window_fullscreen (GTK_WINDOW (self));
-    }
+    _sayso_window_lock_down (self);
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
 
-  apply_look (self);
+  _sayso_window_apply_look (self);
   show_page (self->journey, self);
   return self;
 }
