@@ -49,13 +49,7 @@ _sayso_window_actions_update (SaysoWindow *self)
   else
     sayso_text_pair_set (self->progress, NULL, NULL);
 
-  for (guint i = 0; i < 3; i++)
-    {
-      if (i == self->text_size)
-        gtk_widget_add_css_class (self->text_size_buttons[i], "selected");
-      else
-        gtk_widget_remove_css_class (self->text_size_buttons[i], "selected");
-    }
+  sayso_welcome_page_set_text_size (self->welcome_page, self->text_size);
 }
 
 static void

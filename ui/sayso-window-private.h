@@ -4,12 +4,16 @@
 #pragma once
 
 #include "sayso-journey.h"
+#include "sayso-promise-page.h"
 #include "sayso-question-view.h"
 #include "sayso-speech.h"
 #include "sayso-staff-view.h"
 #include "sayso-strings.h"
+#include "sayso-submit-page.h"
 #include "sayso-submit-queue.h"
 #include "sayso-text-pair.h"
+#include "sayso-thanks-page.h"
+#include "sayso-welcome-page.h"
 #include "sayso-window.h"
 
 G_BEGIN_DECLS
@@ -29,11 +33,11 @@ struct _SaysoWindow
   GtkWidget            *speak_button;
   SaysoTextPair        *speak_label;
   GtkStack             *stack;
-  GtkBox               *welcome_page;
-  GtkBox               *promise_page;
+  SaysoWelcomePage     *welcome_page;
+  SaysoPromisePage     *promise_page;
   SaysoQuestionView    *question_view;
-  GtkBox               *submit_page;
-  GtkBox               *thanks_page;
+  SaysoSubmitPage      *submit_page;
+  SaysoThanksPage      *thanks_page;
   GtkWidget            *nav_bar;
   GtkWidget            *back_button;
   SaysoTextPair        *back_label;
@@ -53,14 +57,7 @@ struct _SaysoWindow
   GtkWidget            *confirm_yes_button;
   SaysoTextPair        *confirm_yes_label;
 
-  /* Borrowed: widgets built in code, which their parents own */
-  GtkWidget            *first_language_button;
-  GtkWidget            *text_size_buttons[3];
-  GtkImage             *thanks_icon;
-  SaysoTextPair        *thanks_title;
-  SaysoTextPair        *thanks_body;
-  SaysoTextPair        *thanks_return;
-  GtkBox               *languages_box;
+  /* Borrowed */
   SaysoStaffView       *staff_view;   /* the overlay's */
 
   /* Owned */
@@ -69,7 +66,6 @@ struct _SaysoWindow
   SaysoQuestionnaire   *questionnaire;
   SaysoJourney         *journey;
   SaysoSpeech          *speech;
-  GArray               *texts;        /* what each language change rewrites */
   char                 *settings_file;
   guint                 staff_source;
 

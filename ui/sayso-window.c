@@ -17,13 +17,6 @@
 
 #include "sayso-window-private.h"
 
-typedef struct
-{
-  SaysoTextPair *pair;
-  SaysoStringId  id;
-  GtkWidget     *button;   /* named by this text for assistive technology, or NULL */
-} Text;
-
 G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
@@ -83,19 +76,6 @@ _sayso_window_set_pair_printf (SaysoWindow   *self,
   sayso_text_pair_set (pair, one, two);
 }
 
-static SaysoTextPair *
-add_text (SaysoWindow    *self,
-          GtkOrientation  orientation,
-          const char     *css_class,
-          SaysoStringId   id)
-{
-  GtkWidget *pair = sayso_text_pair_new (orientation, css_class);
-  Text text = { SAYSO_TEXT_PAIR (pair), id, NULL };
-
-  g_array_append_val (self->texts, text);
-  return text.pair;
-}
-
 void
 _sayso_window_set_accessible_label (GtkWidget     *widget,
                                     SaysoWindow   *self,
@@ -105,275 +85,17 @@ _sayso_window_set_accessible_label (GtkWidget     *widget,
                                   sayso_string (id, sayso_journey_get_language (self->journey)), -1);
 }
 
-/* --- Pages built in code ------------------------------------------------ */
-
-static void
-name_button_by_text (SaysoWindow *self,
-                     GtkWidget   *button)
-{
-  g_array_index (self->texts, Text, self->texts->len - 1).button = button;
-}
-
-static GtkWidget *
-big_button_new (SaysoWindow   *self,
-                const char    *name,
-                const char    *action,
-                GVariant      *target,
-                SaysoStringId  id,
-                const char    *css_class)
-{
-  GtkWidget *button = gtk_button_new ();
-  SaysoTextPair *label = add_text (self, GTK_ORIENTATION_VERTICAL, NULL, id);
-
-  gtk_widget_set_name (button, name);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  if (target)
-    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
-  gtk_button_set_child (GTK_BUTTON (button), GTK_WIDGET (label));
-  name_button_by_text (self, button);
-  if (css_class)
-    gtk_widget_add_css_class (button, css_class);
-  return button;
-}
-
-static GtkWidget *
-language_button (SaysoWindow *self,
-                 const char  *language)
-{
-  g_autofree char *name = g_strconcat ("language:", language, NULL);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); child;
-       child = gtk_widget_get_next_sibling (child))
-    if (g_str_equal (gtk_widget_get_name (child), name))
-      return child;
-  return NULL;
-}
+/* --- Pages ------------------------------------------------------------------ */
 
 /* The kiosk's own language (Welsh when bilingual) first, then the
  * questionnaire's order. */
 static void
 order_language_buttons (SaysoWindow *self)
 {
-  const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
   const SaysoKioskConfig *config = sayso_journey_get_config (self->journey);
-  GtkWidget *button, *after = NULL;
 
-  for (guint i = 0; languages[i]; i++)
-    if ((button = language_button (self, languages[i])))
-      {
-        gtk_box_reorder_child_after (self->languages_box, button, after);
-        after = button;
-      }
-  if ((button = language_button (self, config->bilingual ? "cy" : config->default_language)))
-    gtk_box_reorder_child_after (self->languages_box, button, NULL);
-  self->first_language_button = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
-}
-
-static void
-build_welcome (SaysoWindow *self)
-{
-  const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
-  GtkWidget *languages_box;
-  GtkWidget *settings;
-  GtkWidget *sizes;
-  GtkWidget *toggle;
-  SaysoTextPair *pair;
-
-  pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-title", SAYSO_STR_WELCOME_TITLE);
-  gtk_box_append (self->welcome_page, GTK_WIDGET (pair));
-  pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-private", SAYSO_STR_WELCOME_PRIVATE);
-  gtk_box_append (self->welcome_page, GTK_WIDGET (pair));
-  pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-invite", SAYSO_STR_WELCOME_INVITE);
-  gtk_box_append (self->welcome_page, GTK_WIDGET (pair));
-
-  /* Each language's button is written in that language; order_language_buttons()
-   * puts the kiosk's own first. */
-  languages_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 32);
-  self->languages_box = GTK_BOX (languages_box);
-  gtk_widget_set_halign (languages_box, GTK_ALIGN_CENTER);
-  gtk_box_set_homogeneous (GTK_BOX (languages_box), TRUE);
-  for (guint i = 0; languages[i]; i++)
-    {
-      const char *lang = languages[i];
-      g_autofree char *name = g_strconcat ("language:", lang, NULL);
-      GtkWidget *button;
-      GtkWidget *label;
-
-      button = gtk_button_new ();
-      label = gtk_label_new (sayso_string (SAYSO_STR_LANGUAGE_NAME, lang));
-      gtk_button_set_child (GTK_BUTTON (button), label);
-      gtk_widget_set_name (button, name);
-      gtk_widget_add_css_class (button, "language-button");
-      gtk_widget_add_css_class (button, "suggested-action");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.choose-language");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", lang);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      sayso_string (SAYSO_STR_LANGUAGE_NAME, lang), -1);
-      gtk_box_append (GTK_BOX (languages_box), button);
-    }
-  order_language_buttons (self);
-  gtk_box_append (self->welcome_page, languages_box);
-
-  /* Settings for whoever needs them, quiet and at the bottom. */
-  settings = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
-  gtk_widget_set_halign (settings, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (settings, "settings");
-
-  /* A grid, not a box: GTK 4.8's box lines up the differently sized "A"s
-   * on their baselines when measuring for a width, and not otherwise. */
-  sizes = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (sizes), 8);
-  gtk_widget_add_css_class (sizes, "text-sizes");
-  pair = add_text (self, GTK_ORIENTATION_VERTICAL, "setting-label", SAYSO_STR_TEXT_SIZE);
-  gtk_widget_set_valign (GTK_WIDGET (pair), GTK_ALIGN_CENTER);
-  gtk_grid_attach (GTK_GRID (sizes), GTK_WIDGET (pair), 0, 0, 1, 1);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const names[] = { "text-size:0", "text-size:1", "text-size:2" };
-      static const char * const css[] = { "size-0", "size-1", "size-2" };
-      GtkWidget *button = gtk_button_new_with_label ("A");
-
-      gtk_widget_set_name (button, names[i]);
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "text-size-button");
-      gtk_widget_add_css_class (button, css[i]);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.text-size");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", i);
-      self->text_size_buttons[i] = button;
-      gtk_grid_attach (GTK_GRID (sizes), button, i + 1, 0, 1, 1);
-    }
-  gtk_box_append (GTK_BOX (settings), sizes);
-
-  toggle = gtk_toggle_button_new ();
-  gtk_widget_set_name (toggle, "high-contrast");
-  gtk_widget_add_css_class (toggle, "setting-toggle");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.high-contrast");
-  gtk_button_set_child (GTK_BUTTON (toggle), GTK_WIDGET (add_text (self, GTK_ORIENTATION_VERTICAL, NULL,
-                                                                   SAYSO_STR_HIGH_CONTRAST)));
-  name_button_by_text (self, toggle);
-  gtk_box_append (GTK_BOX (settings), toggle);
-
-  toggle = gtk_toggle_button_new ();
-  gtk_widget_set_name (toggle, "read-aloud");
-  gtk_widget_add_css_class (toggle, "setting-toggle");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.read-aloud");
-  gtk_button_set_child (GTK_BUTTON (toggle), GTK_WIDGET (add_text (self, GTK_ORIENTATION_VERTICAL, NULL,
-                                                                   SAYSO_STR_READ_ALOUD_ALWAYS)));
-  name_button_by_text (self, toggle);
-  gtk_box_append (GTK_BOX (settings), toggle);
-
-  gtk_widget_set_margin_top (settings, 32);
-  gtk_box_append (self->welcome_page, settings);
-}
-
-static void
-build_promise (SaysoWindow *self)
-{
-  static const SaysoStringId promises[] = {
-    SAYSO_STR_PROMISE_INDEPENDENT,
-    SAYSO_STR_PROMISE_ANONYMOUS,
-    SAYSO_STR_PROMISE_OFFICER,
-    SAYSO_STR_PROMISE_NOBODY,
-    SAYSO_STR_PROMISE_SKIP,
-    SAYSO_STR_PROMISE_TIME,
-  };
-  GtkWidget *list = gtk_grid_new ();
-
-  gtk_box_append (self->promise_page,
-                  GTK_WIDGET (add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-title", SAYSO_STR_PROMISE_TITLE)));
-  gtk_grid_set_row_spacing (GTK_GRID (list), 16);
-  gtk_grid_set_column_spacing (GTK_GRID (list), 20);
-  gtk_widget_set_halign (list, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (list, "promises");
-  for (guint i = 0; i < G_N_ELEMENTS (promises); i++)
-    {
-      GtkWidget *tick = gtk_image_new_from_icon_name ("object-select-symbolic");
-      SaysoTextPair *pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "promise", promises[i]);
-
-      gtk_widget_add_css_class (tick, "tick");
-      gtk_widget_set_valign (tick, GTK_ALIGN_START);
-      gtk_widget_set_hexpand (GTK_WIDGET (pair), TRUE);
-      sayso_text_pair_set_xalign (pair, 0.0);
-      gtk_grid_attach (GTK_GRID (list), tick, 0, i, 1, 1);
-      gtk_grid_attach (GTK_GRID (list), GTK_WIDGET (pair), 1, i, 1, 1);
-    }
-  gtk_box_append (self->promise_page, list);
-}
-
-static void
-build_submit (SaysoWindow *self)
-{
-  GtkWidget *send;
-
-  gtk_box_append (self->submit_page,
-                  GTK_WIDGET (add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-title", SAYSO_STR_SUBMIT_TITLE)));
-  gtk_box_append (self->submit_page,
-                  GTK_WIDGET (add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-body", SAYSO_STR_SUBMIT_BODY)));
-  send = big_button_new (self, "send", "win.submit", NULL, SAYSO_STR_SUBMIT_SEND, "send-button");
-  gtk_widget_add_css_class (send, "suggested-action");
-  gtk_widget_set_halign (send, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (send, 24);
-  gtk_box_append (self->submit_page, send);
-}
-
-/* "Locked" only once the store has the answers; never the normal thank-you
- * for answers that are gone. */
-static SaysoStringId
-thanks_title_id (SaysoWindow *self)
-{
-  switch (sayso_journey_get_outcome (self->journey))
-    {
-    case SAYSO_SUBMIT_WAITING:
-      return SAYSO_STR_PENDING_TITLE;
-    case SAYSO_SUBMIT_REFUSED:
-      return SAYSO_STR_REFUSED_TITLE;
-    case SAYSO_SUBMIT_STORED:
-    default:
-      return SAYSO_STR_THANKS_TITLE;
-    }
-}
-
-static SaysoStringId
-thanks_body_id (SaysoWindow *self)
-{
-  switch (sayso_journey_get_outcome (self->journey))
-    {
-    case SAYSO_SUBMIT_WAITING:
-      return SAYSO_STR_PENDING_BODY;
-    case SAYSO_SUBMIT_REFUSED:
-      return SAYSO_STR_REFUSED_BODY;
-    case SAYSO_SUBMIT_STORED:
-    default:
-      return SAYSO_STR_THANKS_BODY;
-    }
-}
-
-/* A tick says done: only for answers the store has; a warning for answers
- * that are gone. */
-static void
-set_thanks_icon (SaysoWindow *self)
-{
-  SaysoSubmitOutcome outcome = sayso_journey_get_outcome (self->journey);
-
-  gtk_image_set_from_icon_name (self->thanks_icon, outcome == SAYSO_SUBMIT_REFUSED
-                                                   ? "dialog-warning-symbolic" : "object-select-symbolic");
-  gtk_widget_set_visible (GTK_WIDGET (self->thanks_icon), outcome != SAYSO_SUBMIT_WAITING);
-}
-
-static void
-build_thanks (SaysoWindow *self)
-{
-  GtkWidget *image = gtk_image_new_from_icon_name ("object-select-symbolic");
-
-  self->thanks_icon = GTK_IMAGE (image);
-  gtk_widget_add_css_class (image, "thanks-icon");
-  gtk_box_append (self->thanks_page, image);
-  self->thanks_title = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-title", SAYSO_STR_THANKS_TITLE);
-  gtk_box_append (self->thanks_page, GTK_WIDGET (self->thanks_title));
-  self->thanks_body = add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-body", SAYSO_STR_THANKS_BODY);
-  gtk_box_append (self->thanks_page, GTK_WIDGET (self->thanks_body));
-  self->thanks_return = add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-body", SAYSO_STR_THANKS_RETURN);
-  gtk_box_append (self->thanks_page, GTK_WIDGET (self->thanks_return));
+  sayso_welcome_page_order_languages (self->welcome_page, sayso_questionnaire_get_languages (self->questionnaire),
+                                      config->bilingual ? "cy" : config->default_language);
 }
 
 /* --- Looking after the screen ------------------------------------------- */
@@ -381,13 +103,12 @@ build_thanks (SaysoWindow *self)
 static void
 update_texts (SaysoWindow *self)
 {
-  for (guint i = 0; i < self->texts->len; i++)
-    {
-      Text *text = &g_array_index (self->texts, Text, i);
-      _sayso_window_set_pair (self, text->pair, text->id);
-      if (text->button)
-        _sayso_window_set_accessible_label (text->button, self, text->id);
-    }
+  const char *language = sayso_journey_get_language (self->journey);
+
+  sayso_welcome_page_set_language (self->welcome_page, first_language (self), second_language (self), language);
+  sayso_promise_page_set_language (self->promise_page, first_language (self), second_language (self));
+  sayso_submit_page_set_language (self->submit_page, first_language (self), second_language (self), language);
+  sayso_thanks_page_set_language (self->thanks_page, first_language (self), second_language (self));
 
   _sayso_window_set_pair (self, self->start_again_label, SAYSO_STR_START_AGAIN);
   _sayso_window_set_pair (self, self->speak_label, SAYSO_STR_READ_ALOUD);
@@ -398,9 +119,6 @@ update_texts (SaysoWindow *self)
   _sayso_window_set_pair (self, self->confirm_body, SAYSO_STR_START_AGAIN_BODY);
   _sayso_window_set_pair (self, self->confirm_no_label, SAYSO_STR_START_AGAIN_NO);
   _sayso_window_set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
-  _sayso_window_set_pair (self, self->thanks_title, thanks_title_id (self));
-  _sayso_window_set_pair (self, self->thanks_body, thanks_body_id (self));
-  set_thanks_icon (self);
 
   _sayso_window_set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
   _sayso_window_set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
@@ -408,9 +126,6 @@ update_texts (SaysoWindow *self)
   _sayso_window_set_accessible_label (self->still_here_button, self, SAYSO_STR_STILL_THERE_YES);
   _sayso_window_set_accessible_label (self->confirm_no_button, self, SAYSO_STR_START_AGAIN_NO);
   _sayso_window_set_accessible_label (self->confirm_yes_button, self, SAYSO_STR_START_AGAIN_YES);
-  _sayso_window_set_accessible_label (self->text_size_buttons[0], self, SAYSO_STR_TEXT_SIZE_NORMAL);
-  _sayso_window_set_accessible_label (self->text_size_buttons[1], self, SAYSO_STR_TEXT_SIZE_LARGE);
-  _sayso_window_set_accessible_label (self->text_size_buttons[2], self, SAYSO_STR_TEXT_SIZE_LARGEST);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->logo_area), GTK_ACCESSIBLE_PROPERTY_LABEL, "Sayso", -1);
 }
 
@@ -441,20 +156,9 @@ dup_speech (SaysoWindow *self)
   switch (sayso_journey_get_page (self->journey))
     {
     case SAYSO_PAGE_WELCOME:
-      return g_strdup_printf ("%s. %s. %s.",
-                              sayso_string (SAYSO_STR_WELCOME_TITLE, lang),
-                              sayso_string (SAYSO_STR_WELCOME_PRIVATE, lang),
-                              sayso_string (SAYSO_STR_WELCOME_INVITE, lang));
+      return sayso_welcome_page_dup_speech (self->welcome_page, lang);
     case SAYSO_PAGE_PROMISE:
-      return g_strjoin (" ",
-                        sayso_string (SAYSO_STR_PROMISE_TITLE, lang),
-                        sayso_string (SAYSO_STR_PROMISE_INDEPENDENT, lang),
-                        sayso_string (SAYSO_STR_PROMISE_ANONYMOUS, lang),
-                        sayso_string (SAYSO_STR_PROMISE_OFFICER, lang),
-                        sayso_string (SAYSO_STR_PROMISE_NOBODY, lang),
-                        sayso_string (SAYSO_STR_PROMISE_SKIP, lang),
-                        sayso_string (SAYSO_STR_PROMISE_TIME, lang),
-                        NULL);
+      return sayso_promise_page_dup_speech (self->promise_page, lang);
     case SAYSO_PAGE_QUESTION:
       {
         g_autofree char *body = sayso_question_view_dup_speech (self->question_view, lang);
@@ -471,13 +175,9 @@ dup_speech (SaysoWindow *self)
         return g_strdup_printf ("%s. %s", progress, body);
       }
     case SAYSO_PAGE_SUBMIT:
-      return g_strdup_printf ("%s. %s", sayso_string (SAYSO_STR_SUBMIT_TITLE, lang),
-                              sayso_string (SAYSO_STR_SUBMIT_BODY, lang));
+      return sayso_submit_page_dup_speech (self->submit_page, lang);
     case SAYSO_PAGE_THANKS:
-      return g_strdup_printf ("%s. %s %s",
-                              sayso_string (thanks_title_id (self), lang),
-                              sayso_string (thanks_body_id (self), lang),
-                              sayso_string (SAYSO_STR_THANKS_RETURN, lang));
+      return sayso_thanks_page_dup_speech (self->thanks_page, lang);
     default:
       return g_strdup ("");
     }
@@ -584,8 +284,7 @@ screen_config_changed (SaysoJourney *journey,
     gtk_widget_add_css_class (GTK_WIDGET (self), "bilingual");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "bilingual");
-  if (self->languages_box)
-    order_language_buttons (self);
+  order_language_buttons (self);
   /* The texts follow with the page shown next (show_page()). */
 }
 
@@ -662,8 +361,8 @@ show_page (SaysoJourney *journey,
   switch (page)
     {
     case SAYSO_PAGE_WELCOME:
-      if (self->first_language_button)
-        gtk_widget_grab_focus (self->first_language_button);
+      if (sayso_welcome_page_get_first_language_button (self->welcome_page))
+        gtk_widget_grab_focus (sayso_welcome_page_get_first_language_button (self->welcome_page));
       break;
     case SAYSO_PAGE_PROMISE:
       gtk_widget_grab_focus (self->next_button);
@@ -776,9 +475,7 @@ outcome_changed (SaysoJourney *journey,
                  GParamSpec   *pspec,
                  SaysoWindow  *self)
 {
-  _sayso_window_set_pair (self, self->thanks_title, thanks_title_id (self));
-  _sayso_window_set_pair (self, self->thanks_body, thanks_body_id (self));
-  set_thanks_icon (self);
+  sayso_thanks_page_set_outcome (self->thanks_page, sayso_journey_get_outcome (journey));
 }
 
 static void
@@ -824,7 +521,6 @@ sayso_window_finalize (GObject *object)
 {
   SaysoWindow *self = SAYSO_WINDOW (object);
 
-  g_clear_pointer (&self->texts, g_array_unref);
   g_clear_pointer (&self->settings_file, g_free);
 
   G_OBJECT_CLASS (sayso_window_parent_class)->finalize (object);
@@ -933,7 +629,11 @@ sayso_window_class_init (SaysoWindowClass *klass)
                   G_TYPE_NONE, 0);
 
   g_type_ensure (SAYSO_TYPE_TEXT_PAIR);
+  g_type_ensure (SAYSO_TYPE_WELCOME_PAGE);
+  g_type_ensure (SAYSO_TYPE_PROMISE_PAGE);
   g_type_ensure (SAYSO_TYPE_QUESTION_VIEW);
+  g_type_ensure (SAYSO_TYPE_SUBMIT_PAGE);
+  g_type_ensure (SAYSO_TYPE_THANKS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/sayso/Kiosk/sayso-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, overlay);
@@ -981,7 +681,6 @@ sayso_window_init (SaysoWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "sayso");
 
-  self->texts = g_array_new (FALSE, FALSE, sizeof (Text));
   self->speech = sayso_speech_new ();
 
   controller = gtk_event_controller_legacy_new ();
@@ -1027,10 +726,8 @@ sayso_window_new (GtkApplication         *application,
   g_signal_connect (self->queue, "notify::last-outcome", G_CALLBACK (queue_outcome_changed), self);
   sayso_store_prepare (store);
 
-  build_welcome (self);
-  build_promise (self);
-  build_submit (self);
-  build_thanks (self);
+  sayso_welcome_page_set_languages (self->welcome_page, sayso_questionnaire_get_languages (questionnaire));
+  order_language_buttons (self);
 
   self->staff_view = sayso_staff_view_new ();
   sayso_staff_view_set_store (self->staff_view, store);
