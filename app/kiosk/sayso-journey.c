@@ -219,9 +219,11 @@ schedule (SaysoJourney *self)
     self->source = g_timeout_add_seconds (1, timer_cb, self);
   else if (self->page == SAYSO_PAGE_THANKS)
     {
+      /* To the millisecond: a whole-second timer may fire a little early,
+       * and the thank-you would then stay a second more. */
       gint64 left = (gint64) SAYSO_JOURNEY_THANKS_SECONDS * G_USEC_PER_SEC - (self->clock () - self->thanks_since);
 
-      self->source = g_timeout_add_seconds (MAX (1, (left + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC), timer_cb, self);
+      self->source = g_timeout_add ((guint) MAX (1, (left + 999) / 1000), timer_cb, self);
     }
 }
 
