@@ -4,7 +4,8 @@
  * In kiosk mode the window cannot be closed, has no decorations and ignores
  * the shortcuts that would leave it or open the inspector. Staff get in with
  * a three-second press on the top-left corner (win.staff), which lays staff
- * mode (SaysoStaffView, behind its PIN) over the whole window.
+ * mode (SaysoStaffView, behind its PIN) over the whole window; while it is
+ * open the respondent's clock stops.
  */
 #define G_LOG_DOMAIN "sayso-window"
 
@@ -129,6 +130,68 @@ sayso_window_enable_debugging (GtkWindow *window,
   return parent_window_class->enable_debugging (window, toggle);
 }
 
+
+/* --- Staff mode ------------------------------------------------------------- */
+
+static void
+staff_closed (SaysoStaffView *view,
+              SaysoWindow    *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
+  gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), TRUE);
+  sayso_journey_resume (self->journey);
+  _sayso_window_actions_update (self);
+}
+
+static void
+staff_start_survey (SaysoStaffView *view,
+                    int             mode,
+                    SaysoWindow    *self)
+{
+  /* Whoever was on the screen before staff came is forgotten first. */
+  sayso_journey_start_again (self->journey);
+  sayso_journey_set_mode (self->journey, mode);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.choose-language", "s",
+                              sayso_journey_get_config (self->journey)->default_language);
+}
+
+static void
+staff_settings_changed (SaysoStaffView *view,
+                        SaysoWindow    *self)
+{
+  g_autoptr(SaysoKioskConfig) config = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->settings_file == NULL)
+    return;
+  if (!(config = sayso_kiosk_config_load (self->settings_file, &error)))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+
+  sayso_journey_set_config (self->journey, config);
+  if (sayso_journey_get_page (self->journey) == SAYSO_PAGE_WELCOME)
+    _sayso_window_update_texts (self);
+}
+
+/* The staff layer, over the whole window and hidden until staff hold the
+ * corner. */
+void
+_sayso_window_add_staff_view (SaysoWindow *self)
+{
+  self->staff_view = sayso_staff_view_new ();
+  sayso_staff_view_set_store (self->staff_view, self->store);
+  sayso_staff_view_set_queue (self->staff_view, self->queue);
+  sayso_staff_view_set_may_set_first_pin (self->staff_view, !self->kiosk_mode);
+  sayso_staff_view_set_export_folder (self->staff_view, sayso_journey_get_config (self->journey)->export_folder);
+  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->staff_view));
+  g_signal_connect (self->staff_view, "closed", G_CALLBACK (staff_closed), self);
+  g_signal_connect (self->staff_view, "start-survey", G_CALLBACK (staff_start_survey), self);
+  g_signal_connect (self->staff_view, "settings-changed", G_CALLBACK (staff_settings_changed), self);
+}
 
 void
 _sayso_window_class_add_lockdown (GtkWindowClass *window_class)

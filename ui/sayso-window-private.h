@@ -89,6 +89,7 @@ void      _sayso_window_set_pair_printf      (SaysoWindow     *self,
 void      _sayso_window_set_accessible_label (GtkWidget       *widget,
                                               SaysoWindow     *self,
                                               SaysoStringId    id);
+void      _sayso_window_update_texts         (SaysoWindow     *self);
 void      _sayso_window_apply_look           (SaysoWindow     *self);
 void      _sayso_window_speak                (SaysoWindow     *self);
 void      _sayso_window_open_staff           (SaysoWindow     *self);
@@ -101,6 +102,7 @@ void      _sayso_window_actions_update       (SaysoWindow     *self);
 void      _sayso_window_class_add_lockdown   (GtkWindowClass  *window_class);
 void      _sayso_window_lockdown_init        (SaysoWindow     *self);
 void      _sayso_window_lock_down            (SaysoWindow     *self);
+void      _sayso_window_add_staff_view       (SaysoWindow     *self);
 
 /* For tests: the objects a test must replace or listen to, and the kiosk's
  * key filter. The journey (sayso_window_get_journey()) and the window's

@@ -100,8 +100,8 @@ order_language_buttons (SaysoWindow *self)
 
 /* --- Looking after the screen ------------------------------------------- */
 
-static void
-update_texts (SaysoWindow *self)
+void
+_sayso_window_update_texts (SaysoWindow *self)
 {
   const char *language = sayso_journey_get_language (self->journey);
 
@@ -355,7 +355,7 @@ show_page (SaysoJourney *journey,
   else
     sayso_question_view_clear (self->question_view);
 
-  update_texts (self);
+  _sayso_window_update_texts (self);
   _sayso_window_actions_update (self);
 
   switch (page)
@@ -398,48 +398,6 @@ _sayso_window_open_staff (SaysoWindow *self)
   gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), TRUE);
   sayso_staff_view_open (self->staff_view);
-}
-
-static void
-staff_closed (SaysoStaffView *view,
-              SaysoWindow    *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
-  gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), TRUE);
-  sayso_journey_resume (self->journey);
-  _sayso_window_actions_update (self);
-}
-
-static void
-staff_start_survey (SaysoStaffView *view,
-                    int             mode,
-                    SaysoWindow    *self)
-{
-  /* Whoever was on the screen before staff came is forgotten first. */
-  sayso_journey_start_again (self->journey);
-  sayso_journey_set_mode (self->journey, mode);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.choose-language", "s",
-                              sayso_journey_get_config (self->journey)->default_language);
-}
-
-static void
-staff_settings_changed (SaysoStaffView *view,
-                        SaysoWindow    *self)
-{
-  g_autoptr(SaysoKioskConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->settings_file == NULL)
-    return;
-  if (!(config = sayso_kiosk_config_load (self->settings_file, &error)))
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
-
-  sayso_journey_set_config (self->journey, config);
-  if (sayso_journey_get_page (self->journey) == SAYSO_PAGE_WELCOME)
-    update_texts (self);
 }
 
 /* --- GObject ---------------------------------------------------------------- */
@@ -729,17 +687,7 @@ sayso_window_new (GtkApplication         *application,
   sayso_welcome_page_set_languages (self->welcome_page, sayso_questionnaire_get_languages (questionnaire));
   order_language_buttons (self);
 
-  self->staff_view = sayso_staff_view_new ();
-  sayso_staff_view_set_store (self->staff_view, store);
-  sayso_staff_view_set_queue (self->staff_view, self->queue);
-  sayso_staff_view_set_may_set_first_pin (self->staff_view, !self->kiosk_mode);
-  sayso_staff_view_set_export_folder (self->staff_view, sayso_journey_get_config (self->journey)->export_folder);
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");
-  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->staff_view));
-  g_signal_connect (self->staff_view, "closed", G_CALLBACK (staff_closed), self);
-  g_signal_connect (self->staff_view, "start-survey", G_CALLBACK (staff_start_survey), self);
-  g_signal_connect (self->staff_view, "settings-changed", G_CALLBACK (staff_settings_changed), self);
+  _sayso_window_add_staff_view (self);
 
   if (kiosk_mode)
     _sayso_window_lock_down (self);
