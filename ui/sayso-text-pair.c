@@ -191,6 +191,24 @@ sayso_text_pair_set (SaysoTextPair *self,
   gtk_widget_set_visible (GTK_WIDGET (self->secondary), secondary != NULL && *secondary);
 }
 
+/**
+ * sayso_text_pair_set_string:
+ * @second_language: (nullable): the language of the second text, or %NULL for one
+ *
+ * Shows the kiosk's string @id in @language, and in @second_language beside it.
+ */
+void
+sayso_text_pair_set_string (SaysoTextPair *self,
+                            SaysoStringId  id,
+                            const char    *language,
+                            const char    *second_language)
+{
+  g_return_if_fail (SAYSO_IS_TEXT_PAIR (self));
+
+  sayso_text_pair_set (self, sayso_string (id, language),
+                       second_language ? sayso_string (id, second_language) : NULL);
+}
+
 const char *
 sayso_text_pair_get_primary (SaysoTextPair *self)
 {

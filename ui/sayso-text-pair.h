@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sayso-strings.h"
+
 G_BEGIN_DECLS
 
 #define SAYSO_TYPE_TEXT_PAIR (sayso_text_pair_get_type ())
@@ -16,6 +18,10 @@ void        sayso_text_pair_set           (SaysoTextPair  *self,
                                            const char     *secondary);
 const char *sayso_text_pair_get_primary   (SaysoTextPair  *self);
 const char *sayso_text_pair_get_secondary (SaysoTextPair  *self);
+void        sayso_text_pair_set_string    (SaysoTextPair  *self,
+                                           SaysoStringId   id,
+                                           const char     *language,
+                                           const char     *second_language);
 void        sayso_text_pair_set_wrap      (SaysoTextPair  *self,
                                            gboolean        wrap);
 void        sayso_text_pair_set_xalign    (SaysoTextPair  *self,

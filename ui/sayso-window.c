@@ -1,119 +1,21 @@
-/* sayso-window.c: the kiosk's one window, and the respondent's journey.
+/* sayso-window.c: the kiosk's one window, showing the respondent's journey.
  *
- * welcome → promise → one question per screen → send → thank you → welcome.
+ * SaysoJourney decides where the respondent is (welcome → promise → one
+ * question per screen → send → thank you → welcome) and when they are
+ * forgotten; the window shows it, and its actions call the journey. When the
+ * journey forgets someone (they finished, walked away or started again) the
+ * window wipes every widget that showed an answer, the clipboards and the
+ * speech, and puts the screen back as it was. A sent response leaves the
+ * journey at once for the submit queue, which keeps it (out of sight) until
+ * the store has it.
  *
- * The window holds one SaysoResponse, the answer session of whoever stands
- * in front of it. Forgetting that person (they finished, walked away or
- * started again) wipes the response, every widget that showed an answer,
- * the clipboards and the speech, and puts the screen back as it was. A sent
- * response leaves the window at once for the submit queue, which keeps it
- * (out of sight) until the store has it.
- *
- * In kiosk mode the window cannot be closed, has no decorations and ignores
- * the shortcuts that would leave it or open the inspector. Staff get in with
- * a three-second press on the top-left corner (win.staff), which lays staff
- * mode (SaysoStaffView, behind its PIN) over the whole window. A survey
- * started from there is recorded as staff-assisted or paper, once.
+ * The actions are in sayso-window-actions.c, the kiosk's lockdown and the
+ * staff's way in in sayso-window-lockdown.c. A survey started from staff
+ * mode is recorded as staff-assisted or paper, once.
  */
 #define G_LOG_DOMAIN "sayso-window"
 
-#include "sayso-question-view.h"
-#include "sayso-speech.h"
-#include "sayso-strings.h"
-#include "sayso-submit-queue.h"
-#include "sayso-text-pair.h"
 #include "sayso-window-private.h"
-
-#define THANKS_SECONDS 10
-#define STAFF_HOLD_MSEC 3000
-
-typedef struct
-{
-  SaysoTextPair *pair;
-  SaysoStringId  id;
-  GtkWidget     *button;   /* named by this text for assistive technology, or NULL */
-} Text;
-
-struct _SaysoWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  /* Template widgets */
-  GtkWidget            *overlay;
-  GtkWidget            *top_bar;
-  GtkWidget            *logo_area;
-  GtkWidget            *status_marker;
-  SaysoTextPair        *progress;
-  GtkWidget            *start_again_button;
-  SaysoTextPair        *start_again_label;
-  GtkWidget            *speak_button;
-  SaysoTextPair        *speak_label;
-  GtkStack             *stack;
-  GtkBox               *welcome_page;
-  GtkBox               *promise_page;
-  SaysoQuestionView    *question_view;
-  GtkBox               *submit_page;
-  GtkBox               *thanks_page;
-  GtkWidget            *nav_bar;
-  GtkWidget            *back_button;
-  SaysoTextPair        *back_label;
-  GtkWidget            *next_button;
-  SaysoTextPair        *next_label;
-  GtkWidget            *next_icon;
-  GtkWidget            *still_there;
-  SaysoTextPair        *still_there_title;
-  SaysoTextPair        *still_there_body;
-  GtkWidget            *still_here_button;
-  SaysoTextPair        *still_here_label;
-  GtkWidget            *confirm;
-  SaysoTextPair        *confirm_title;
-  SaysoTextPair        *confirm_body;
-  GtkWidget            *confirm_no_button;
-  SaysoTextPair        *confirm_no_label;
-  GtkWidget            *confirm_yes_button;
-  SaysoTextPair        *confirm_yes_label;
-
-  /* Built in code */
-  GtkWidget            *first_language_button;
-  GtkWidget            *text_size_buttons[3];
-  GtkImage             *thanks_icon;
-  SaysoTextPair        *thanks_title;
-  SaysoTextPair        *thanks_body;
-  SaysoTextPair        *thanks_return;
-  GArray               *texts;    /* of Text */
-  GtkBox               *languages_box;
-  /* Saved in staff mode, applied when nobody is in the middle of a survey. */
-  SaysoKioskConfig     *pending_config;
-
-  SaysoStore           *store;
-  SaysoSubmitQueue     *queue;
-  SaysoQuestionnaire   *questionnaire;
-  SaysoResponse        *response;
-  SaysoSpeech          *speech;
-  SaysoKioskConfig     *config;
-
-  SaysoPage             page;
-  int                   question_index;
-  char                 *language;
-  SaysoSubmitOutcome    thanks_outcome;   /* what the thank-you says became of the answers */
-
-  guint                 text_size;
-  gboolean              high_contrast;
-  gboolean              read_aloud;
-
-  gint64                last_activity;
-  guint                 idle_source;
-  gboolean              still_there_shown;
-  guint                 thanks_source;
-  guint                 staff_source;
-  SaysoStaffView       *staff_view;
-  SaysoMode             mode;           /* of the journey under way */
-  char                 *settings_file;
-  char                 *sent_day;       /* sent_today counts for this day; kept in memory only */
-  guint                 sent_today;
-
-  guint                 kiosk_mode : 1;
-};
 
 G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -129,40 +31,36 @@ static GParamSpec *properties[N_PROPS];
 enum { STAFF_REQUESTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-static void show_page (SaysoWindow *self, SaysoPage page);
-
 /* --- Languages ---------------------------------------------------------- */
 
-/* What the screen is written in: Welsh first when bilingual, else the
- * respondent's language (or, before they choose, the kiosk's default). */
 static const char *
 first_language (SaysoWindow *self)
 {
-  return self->config->bilingual ? "cy" : self->language;
+  return sayso_journey_get_first_language (self->journey);
 }
 
 static const char *
 second_language (SaysoWindow *self)
 {
-  return self->config->bilingual ? "en" : NULL;
+  return sayso_journey_get_second_language (self->journey);
 }
 
-static void
-set_pair (SaysoWindow   *self,
-          SaysoTextPair *pair,
-          SaysoStringId  id)
+void
+_sayso_window_set_pair (SaysoWindow   *self,
+                        SaysoTextPair *pair,
+                        SaysoStringId  id)
 {
   const char *second = second_language (self);
 
   sayso_text_pair_set (pair, sayso_string (id, first_language (self)), second ? sayso_string (id, second) : NULL);
 }
 
-static void
-set_pair_printf (SaysoWindow   *self,
-                 SaysoTextPair *pair,
-                 SaysoStringId  id,
-                 guint          a,
-                 guint          b)
+void
+_sayso_window_set_pair_printf (SaysoWindow   *self,
+                               SaysoTextPair *pair,
+                               SaysoStringId  id,
+                               guint          a,
+                               guint          b)
 {
   const char *second = second_language (self);
   g_autofree char *one = NULL;
@@ -178,425 +76,61 @@ set_pair_printf (SaysoWindow   *self,
   sayso_text_pair_set (pair, one, two);
 }
 
-static SaysoTextPair *
-add_text (SaysoWindow    *self,
-          GtkOrientation  orientation,
-          const char     *css_class,
-          SaysoStringId   id)
-{
-  GtkWidget *pair = sayso_text_pair_new (orientation, css_class);
-  Text text = { SAYSO_TEXT_PAIR (pair), id, NULL };
-
-  g_array_append_val (self->texts, text);
-  return text.pair;
-}
-
-static void
-set_accessible_label (GtkWidget  *widget,
-                      SaysoWindow *self,
-                      SaysoStringId id)
+void
+_sayso_window_set_accessible_label (GtkWidget     *widget,
+                                    SaysoWindow   *self,
+                                    SaysoStringId  id)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  sayso_string (id, self->language), -1);
+                                  sayso_string (id, sayso_journey_get_language (self->journey)), -1);
 }
 
-/* --- Pages built in code ------------------------------------------------ */
-
-static void
-name_button_by_text (SaysoWindow *self,
-                     GtkWidget   *button)
-{
-  g_array_index (self->texts, Text, self->texts->len - 1).button = button;
-}
-
-static GtkWidget *
-big_button_new (SaysoWindow   *self,
-                const char    *name,
-                const char    *action,
-                GVariant      *target,
-                SaysoStringId  id,
-                const char    *css_class)
-{
-  GtkWidget *button = gtk_button_new ();
-  SaysoTextPair *label = add_text (self, GTK_ORIENTATION_VERTICAL, NULL, id);
-
-  gtk_widget_set_name (button, name);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
-  if (target)
-    gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
-  gtk_button_set_child (GTK_BUTTON (button), GTK_WIDGET (label));
-  name_button_by_text (self, button);
-  if (css_class)
-    gtk_widget_add_css_class (button, css_class);
-  return button;
-}
-
-static GtkWidget *
-language_button (SaysoWindow *self,
-                 const char  *language)
-{
-  g_autofree char *name = g_strconcat ("language:", language, NULL);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); child;
-       child = gtk_widget_get_next_sibling (child))
-    if (g_str_equal (gtk_widget_get_name (child), name))
-      return child;
-  return NULL;
-}
+/* --- Pages ------------------------------------------------------------------ */
 
 /* The kiosk's own language (Welsh when bilingual) first, then the
  * questionnaire's order. */
 static void
 order_language_buttons (SaysoWindow *self)
 {
-  const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
-  GtkWidget *button, *after = NULL;
+  const SaysoKioskConfig *config = sayso_journey_get_config (self->journey);
 
-  for (guint i = 0; languages[i]; i++)
-    if ((button = language_button (self, languages[i])))
-      {
-        gtk_box_reorder_child_after (self->languages_box, button, after);
-        after = button;
-      }
-  if ((button = language_button (self, self->config->bilingual ? "cy" : self->config->default_language)))
-    gtk_box_reorder_child_after (self->languages_box, button, NULL);
-  self->first_language_button = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
-}
-
-static void
-build_welcome (SaysoWindow *self)
-{
-  const char * const *languages = sayso_questionnaire_get_languages (self->questionnaire);
-  GtkWidget *languages_box;
-  GtkWidget *settings;
-  GtkWidget *sizes;
-  GtkWidget *toggle;
-  SaysoTextPair *pair;
-
-  pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-title", SAYSO_STR_WELCOME_TITLE);
-  gtk_box_append (self->welcome_page, GTK_WIDGET (pair));
-  pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-private", SAYSO_STR_WELCOME_PRIVATE);
-  gtk_box_append (self->welcome_page, GTK_WIDGET (pair));
-  pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-invite", SAYSO_STR_WELCOME_INVITE);
-  gtk_box_append (self->welcome_page, GTK_WIDGET (pair));
-
-  /* Each language's button is written in that language; order_language_buttons()
-   * puts the kiosk's own first. */
-  languages_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 32);
-  self->languages_box = GTK_BOX (languages_box);
-  gtk_widget_set_halign (languages_box, GTK_ALIGN_CENTER);
-  gtk_box_set_homogeneous (GTK_BOX (languages_box), TRUE);
-  for (guint i = 0; languages[i]; i++)
-    {
-      const char *lang = languages[i];
-      g_autofree char *name = g_strconcat ("language:", lang, NULL);
-      GtkWidget *button;
-      GtkWidget *label;
-
-      button = gtk_button_new ();
-      label = gtk_label_new (sayso_string (SAYSO_STR_LANGUAGE_NAME, lang));
-      gtk_button_set_child (GTK_BUTTON (button), label);
-      gtk_widget_set_name (button, name);
-      gtk_widget_add_css_class (button, "language-button");
-      gtk_widget_add_css_class (button, "suggested-action");
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.choose-language");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", lang);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      sayso_string (SAYSO_STR_LANGUAGE_NAME, lang), -1);
-      gtk_box_append (GTK_BOX (languages_box), button);
-    }
-  order_language_buttons (self);
-  gtk_box_append (self->welcome_page, languages_box);
-
-  /* Settings for whoever needs them, quiet and at the bottom. */
-  settings = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 24);
-  gtk_widget_set_halign (settings, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (settings, "settings");
-
-  /* A grid, not a box: GTK 4.8's box lines up the differently sized "A"s
-   * on their baselines when measuring for a width, and not otherwise. */
-  sizes = gtk_grid_new ();
-  gtk_grid_set_column_spacing (GTK_GRID (sizes), 8);
-  gtk_widget_add_css_class (sizes, "text-sizes");
-  pair = add_text (self, GTK_ORIENTATION_VERTICAL, "setting-label", SAYSO_STR_TEXT_SIZE);
-  gtk_widget_set_valign (GTK_WIDGET (pair), GTK_ALIGN_CENTER);
-  gtk_grid_attach (GTK_GRID (sizes), GTK_WIDGET (pair), 0, 0, 1, 1);
-  for (guint i = 0; i < 3; i++)
-    {
-      static const char * const names[] = { "text-size:0", "text-size:1", "text-size:2" };
-      static const char * const css[] = { "size-0", "size-1", "size-2" };
-      GtkWidget *button = gtk_button_new_with_label ("A");
-
-      gtk_widget_set_name (button, names[i]);
-      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (button, "text-size-button");
-      gtk_widget_add_css_class (button, css[i]);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.text-size");
-      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "u", i);
-      self->text_size_buttons[i] = button;
-      gtk_grid_attach (GTK_GRID (sizes), button, i + 1, 0, 1, 1);
-    }
-  gtk_box_append (GTK_BOX (settings), sizes);
-
-  toggle = gtk_toggle_button_new ();
-  gtk_widget_set_name (toggle, "high-contrast");
-  gtk_widget_add_css_class (toggle, "setting-toggle");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.high-contrast");
-  gtk_button_set_child (GTK_BUTTON (toggle), GTK_WIDGET (add_text (self, GTK_ORIENTATION_VERTICAL, NULL,
-                                                                   SAYSO_STR_HIGH_CONTRAST)));
-  name_button_by_text (self, toggle);
-  gtk_box_append (GTK_BOX (settings), toggle);
-
-  toggle = gtk_toggle_button_new ();
-  gtk_widget_set_name (toggle, "read-aloud");
-  gtk_widget_add_css_class (toggle, "setting-toggle");
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (toggle), "win.read-aloud");
-  gtk_button_set_child (GTK_BUTTON (toggle), GTK_WIDGET (add_text (self, GTK_ORIENTATION_VERTICAL, NULL,
-                                                                   SAYSO_STR_READ_ALOUD_ALWAYS)));
-  name_button_by_text (self, toggle);
-  gtk_box_append (GTK_BOX (settings), toggle);
-
-  gtk_widget_set_margin_top (settings, 32);
-  gtk_box_append (self->welcome_page, settings);
-}
-
-static void
-build_promise (SaysoWindow *self)
-{
-  static const SaysoStringId promises[] = {
-    SAYSO_STR_PROMISE_INDEPENDENT,
-    SAYSO_STR_PROMISE_ANONYMOUS,
-    SAYSO_STR_PROMISE_OFFICER,
-    SAYSO_STR_PROMISE_NOBODY,
-    SAYSO_STR_PROMISE_SKIP,
-    SAYSO_STR_PROMISE_TIME,
-  };
-  GtkWidget *list = gtk_grid_new ();
-
-  gtk_box_append (self->promise_page,
-                  GTK_WIDGET (add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-title", SAYSO_STR_PROMISE_TITLE)));
-  gtk_grid_set_row_spacing (GTK_GRID (list), 16);
-  gtk_grid_set_column_spacing (GTK_GRID (list), 20);
-  gtk_widget_set_halign (list, GTK_ALIGN_CENTER);
-  gtk_widget_add_css_class (list, "promises");
-  for (guint i = 0; i < G_N_ELEMENTS (promises); i++)
-    {
-      GtkWidget *tick = gtk_image_new_from_icon_name ("object-select-symbolic");
-      SaysoTextPair *pair = add_text (self, GTK_ORIENTATION_HORIZONTAL, "promise", promises[i]);
-
-      gtk_widget_add_css_class (tick, "tick");
-      gtk_widget_set_valign (tick, GTK_ALIGN_START);
-      gtk_widget_set_hexpand (GTK_WIDGET (pair), TRUE);
-      sayso_text_pair_set_xalign (pair, 0.0);
-      gtk_grid_attach (GTK_GRID (list), tick, 0, i, 1, 1);
-      gtk_grid_attach (GTK_GRID (list), GTK_WIDGET (pair), 1, i, 1, 1);
-    }
-  gtk_box_append (self->promise_page, list);
-}
-
-static void
-build_submit (SaysoWindow *self)
-{
-  GtkWidget *send;
-
-  gtk_box_append (self->submit_page,
-                  GTK_WIDGET (add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-title", SAYSO_STR_SUBMIT_TITLE)));
-  gtk_box_append (self->submit_page,
-                  GTK_WIDGET (add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-body", SAYSO_STR_SUBMIT_BODY)));
-  send = big_button_new (self, "send", "win.submit", NULL, SAYSO_STR_SUBMIT_SEND, "send-button");
-  gtk_widget_add_css_class (send, "suggested-action");
-  gtk_widget_set_halign (send, GTK_ALIGN_CENTER);
-  gtk_widget_set_margin_top (send, 24);
-  gtk_box_append (self->submit_page, send);
-}
-
-/* "Locked" only once the store has the answers; never the normal thank-you
- * for answers that are gone. */
-static SaysoStringId
-thanks_title_id (SaysoWindow *self)
-{
-  switch (self->thanks_outcome)
-    {
-    case SAYSO_SUBMIT_WAITING:
-      return SAYSO_STR_PENDING_TITLE;
-    case SAYSO_SUBMIT_REFUSED:
-      return SAYSO_STR_REFUSED_TITLE;
-    case SAYSO_SUBMIT_STORED:
-    default:
-      return SAYSO_STR_THANKS_TITLE;
-    }
-}
-
-static SaysoStringId
-thanks_body_id (SaysoWindow *self)
-{
-  switch (self->thanks_outcome)
-    {
-    case SAYSO_SUBMIT_WAITING:
-      return SAYSO_STR_PENDING_BODY;
-    case SAYSO_SUBMIT_REFUSED:
-      return SAYSO_STR_REFUSED_BODY;
-    case SAYSO_SUBMIT_STORED:
-    default:
-      return SAYSO_STR_THANKS_BODY;
-    }
-}
-
-/* A tick says done: only for answers the store has; a warning for answers
- * that are gone. */
-static void
-set_thanks_icon (SaysoWindow *self)
-{
-  gtk_image_set_from_icon_name (self->thanks_icon, self->thanks_outcome == SAYSO_SUBMIT_REFUSED
-                                                   ? "dialog-warning-symbolic" : "object-select-symbolic");
-  gtk_widget_set_visible (GTK_WIDGET (self->thanks_icon), self->thanks_outcome != SAYSO_SUBMIT_WAITING);
-}
-
-static void
-build_thanks (SaysoWindow *self)
-{
-  GtkWidget *image = gtk_image_new_from_icon_name ("object-select-symbolic");
-
-  self->thanks_icon = GTK_IMAGE (image);
-  gtk_widget_add_css_class (image, "thanks-icon");
-  gtk_box_append (self->thanks_page, image);
-  self->thanks_title = add_text (self, GTK_ORIENTATION_HORIZONTAL, "welcome-title", SAYSO_STR_THANKS_TITLE);
-  gtk_box_append (self->thanks_page, GTK_WIDGET (self->thanks_title));
-  self->thanks_body = add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-body", SAYSO_STR_THANKS_BODY);
-  gtk_box_append (self->thanks_page, GTK_WIDGET (self->thanks_body));
-  self->thanks_return = add_text (self, GTK_ORIENTATION_HORIZONTAL, "page-body", SAYSO_STR_THANKS_RETURN);
-  gtk_box_append (self->thanks_page, GTK_WIDGET (self->thanks_return));
+  sayso_welcome_page_order_languages (self->welcome_page, sayso_questionnaire_get_languages (self->questionnaire),
+                                      config->bilingual ? "cy" : config->default_language);
 }
 
 /* --- Looking after the screen ------------------------------------------- */
 
-static guint
-count_shown (SaysoWindow *self,
-             int          up_to)
+void
+_sayso_window_update_texts (SaysoWindow *self)
 {
-  guint n = 0;
+  const char *language = sayso_journey_get_language (self->journey);
 
-  for (int i = 0; i < (int) sayso_questionnaire_get_n_questions (self->questionnaire); i++)
-    {
-      SaysoQuestion *q = sayso_questionnaire_get_question (self->questionnaire, i);
-      if (up_to >= 0 && i > up_to)
-        break;
-      if (sayso_response_is_shown (self->response, sayso_question_get_id (q)))
-        n++;
-    }
-  return n;
-}
+  sayso_welcome_page_set_language (self->welcome_page, first_language (self), second_language (self), language);
+  sayso_promise_page_set_language (self->promise_page, first_language (self), second_language (self));
+  sayso_submit_page_set_language (self->submit_page, first_language (self), second_language (self), language);
+  sayso_thanks_page_set_language (self->thanks_page, first_language (self), second_language (self));
 
-static int
-next_shown (SaysoWindow *self,
-            int          from,
-            int          step)
-{
-  int n = sayso_questionnaire_get_n_questions (self->questionnaire);
+  _sayso_window_set_pair (self, self->start_again_label, SAYSO_STR_START_AGAIN);
+  _sayso_window_set_pair (self, self->speak_label, SAYSO_STR_READ_ALOUD);
+  _sayso_window_set_pair (self, self->back_label, SAYSO_STR_BACK);
+  _sayso_window_set_pair (self, self->still_there_title, SAYSO_STR_STILL_THERE_TITLE);
+  _sayso_window_set_pair (self, self->still_here_label, SAYSO_STR_STILL_THERE_YES);
+  _sayso_window_set_pair (self, self->confirm_title, SAYSO_STR_START_AGAIN_TITLE);
+  _sayso_window_set_pair (self, self->confirm_body, SAYSO_STR_START_AGAIN_BODY);
+  _sayso_window_set_pair (self, self->confirm_no_label, SAYSO_STR_START_AGAIN_NO);
+  _sayso_window_set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
 
-  for (int i = from + step; i >= 0 && i < n; i += step)
-    if (sayso_response_is_shown (self->response,
-                                 sayso_question_get_id (sayso_questionnaire_get_question (self->questionnaire, i))))
-      return i;
-  return -1;
-}
-
-static SaysoQuestion *
-current_question (SaysoWindow *self)
-{
-  if (self->page != SAYSO_PAGE_QUESTION || self->question_index < 0)
-    return NULL;
-  return sayso_questionnaire_get_question (self->questionnaire, self->question_index);
-}
-
-static void
-update_texts (SaysoWindow *self)
-{
-  for (guint i = 0; i < self->texts->len; i++)
-    {
-      Text *text = &g_array_index (self->texts, Text, i);
-      set_pair (self, text->pair, text->id);
-      if (text->button)
-        set_accessible_label (text->button, self, text->id);
-    }
-
-  set_pair (self, self->start_again_label, SAYSO_STR_START_AGAIN);
-  set_pair (self, self->speak_label, SAYSO_STR_READ_ALOUD);
-  set_pair (self, self->back_label, SAYSO_STR_BACK);
-  set_pair (self, self->still_there_title, SAYSO_STR_STILL_THERE_TITLE);
-  set_pair (self, self->still_here_label, SAYSO_STR_STILL_THERE_YES);
-  set_pair (self, self->confirm_title, SAYSO_STR_START_AGAIN_TITLE);
-  set_pair (self, self->confirm_body, SAYSO_STR_START_AGAIN_BODY);
-  set_pair (self, self->confirm_no_label, SAYSO_STR_START_AGAIN_NO);
-  set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
-  set_pair (self, self->thanks_title, thanks_title_id (self));
-  set_pair (self, self->thanks_body, thanks_body_id (self));
-  set_thanks_icon (self);
-
-  set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
-  set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
-  set_accessible_label (self->back_button, self, SAYSO_STR_BACK);
-  set_accessible_label (self->still_here_button, self, SAYSO_STR_STILL_THERE_YES);
-  set_accessible_label (self->confirm_no_button, self, SAYSO_STR_START_AGAIN_NO);
-  set_accessible_label (self->confirm_yes_button, self, SAYSO_STR_START_AGAIN_YES);
-  set_accessible_label (self->text_size_buttons[0], self, SAYSO_STR_TEXT_SIZE_NORMAL);
-  set_accessible_label (self->text_size_buttons[1], self, SAYSO_STR_TEXT_SIZE_LARGE);
-  set_accessible_label (self->text_size_buttons[2], self, SAYSO_STR_TEXT_SIZE_LARGEST);
+  _sayso_window_set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
+  _sayso_window_set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
+  _sayso_window_set_accessible_label (self->back_button, self, SAYSO_STR_BACK);
+  _sayso_window_set_accessible_label (self->still_here_button, self, SAYSO_STR_STILL_THERE_YES);
+  _sayso_window_set_accessible_label (self->confirm_no_button, self, SAYSO_STR_START_AGAIN_NO);
+  _sayso_window_set_accessible_label (self->confirm_yes_button, self, SAYSO_STR_START_AGAIN_YES);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->logo_area), GTK_ACCESSIBLE_PROPERTY_LABEL, "Sayso", -1);
 }
 
-/* The one place that decides what can be done on the screen as it is now. */
-static void
-update_actions (SaysoWindow *self)
-{
-  gboolean in_survey = self->page == SAYSO_PAGE_PROMISE ||
-                       self->page == SAYSO_PAGE_QUESTION ||
-                       self->page == SAYSO_PAGE_SUBMIT;
-  gboolean dialog = self->still_there_shown || gtk_widget_get_visible (self->confirm);
-  SaysoQuestion *question = current_question (self);
-  SaysoStringId next_id = SAYSO_STR_NEXT;
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.choose-language", self->page == SAYSO_PAGE_WELCOME);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back", in_survey && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.next",
-                                 (self->page == SAYSO_PAGE_PROMISE || self->page == SAYSO_PAGE_QUESTION) && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.submit", self->page == SAYSO_PAGE_SUBMIT && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again", in_survey && !dialog);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again-confirm", gtk_widget_get_visible (self->confirm));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.start-again-cancel", gtk_widget_get_visible (self->confirm));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.still-here", self->still_there_shown);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.text-size", self->page == SAYSO_PAGE_WELCOME);
-
-  gtk_widget_set_visible (self->nav_bar, self->page == SAYSO_PAGE_PROMISE ||
-                                         self->page == SAYSO_PAGE_QUESTION ||
-                                         self->page == SAYSO_PAGE_SUBMIT);
-  gtk_widget_set_visible (self->next_button, self->page != SAYSO_PAGE_SUBMIT);
-  gtk_widget_set_visible (self->start_again_button, in_survey);
-
-  if (self->page == SAYSO_PAGE_PROMISE)
-    next_id = SAYSO_STR_PROMISE_START;
-  else if (question && !sayso_response_has_answer (self->response, sayso_question_get_id (question)))
-    next_id = SAYSO_STR_SKIP;
-  set_pair (self, self->next_label, next_id);
-  set_accessible_label (self->next_button, self, next_id);
-
-  if (question)
-    set_pair_printf (self, self->progress, SAYSO_STR_PROGRESS,
-                     count_shown (self, self->question_index), count_shown (self, -1));
-  else
-    sayso_text_pair_set (self->progress, NULL, NULL);
-
-  for (guint i = 0; i < 3; i++)
-    {
-      if (i == self->text_size)
-        gtk_widget_add_css_class (self->text_size_buttons[i], "selected");
-      else
-        gtk_widget_remove_css_class (self->text_size_buttons[i], "selected");
-    }
-}
-
-static void
-apply_look (SaysoWindow *self)
+void
+_sayso_window_apply_look (SaysoWindow *self)
 {
   static const char * const sizes[] = { "text-size-0", "text-size-1", "text-size-2" };
 
@@ -616,26 +150,15 @@ apply_look (SaysoWindow *self)
 static char *
 dup_speech (SaysoWindow *self)
 {
-  const char *lang = self->language;
-  SaysoQuestion *question = current_question (self);
+  const char *lang = sayso_journey_get_language (self->journey);
+  SaysoQuestion *question = sayso_journey_get_question (self->journey);
 
-  switch (self->page)
+  switch (sayso_journey_get_page (self->journey))
     {
     case SAYSO_PAGE_WELCOME:
-      return g_strdup_printf ("%s. %s. %s.",
-                              sayso_string (SAYSO_STR_WELCOME_TITLE, lang),
-                              sayso_string (SAYSO_STR_WELCOME_PRIVATE, lang),
-                              sayso_string (SAYSO_STR_WELCOME_INVITE, lang));
+      return sayso_welcome_page_dup_speech (self->welcome_page, lang);
     case SAYSO_PAGE_PROMISE:
-      return g_strjoin (" ",
-                        sayso_string (SAYSO_STR_PROMISE_TITLE, lang),
-                        sayso_string (SAYSO_STR_PROMISE_INDEPENDENT, lang),
-                        sayso_string (SAYSO_STR_PROMISE_ANONYMOUS, lang),
-                        sayso_string (SAYSO_STR_PROMISE_OFFICER, lang),
-                        sayso_string (SAYSO_STR_PROMISE_NOBODY, lang),
-                        sayso_string (SAYSO_STR_PROMISE_SKIP, lang),
-                        sayso_string (SAYSO_STR_PROMISE_TIME, lang),
-                        NULL);
+      return sayso_promise_page_dup_speech (self->promise_page, lang);
     case SAYSO_PAGE_QUESTION:
       {
         g_autofree char *body = sayso_question_view_dup_speech (self->question_view, lang);
@@ -646,111 +169,62 @@ dup_speech (SaysoWindow *self)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
         progress = g_strdup_printf (sayso_string (SAYSO_STR_PROGRESS, lang),
-                                    count_shown (self, self->question_index), count_shown (self, -1));
+                                    sayso_journey_get_position (self->journey),
+                                    sayso_journey_get_count (self->journey));
 #pragma GCC diagnostic pop
         return g_strdup_printf ("%s. %s", progress, body);
       }
     case SAYSO_PAGE_SUBMIT:
-      return g_strdup_printf ("%s. %s", sayso_string (SAYSO_STR_SUBMIT_TITLE, lang),
-                              sayso_string (SAYSO_STR_SUBMIT_BODY, lang));
+      return sayso_submit_page_dup_speech (self->submit_page, lang);
     case SAYSO_PAGE_THANKS:
-      return g_strdup_printf ("%s. %s %s",
-                              sayso_string (thanks_title_id (self), lang),
-                              sayso_string (thanks_body_id (self), lang),
-                              sayso_string (SAYSO_STR_THANKS_RETURN, lang));
+      return sayso_thanks_page_dup_speech (self->thanks_page, lang);
     default:
       return g_strdup ("");
     }
 }
 
-static void
-speak (SaysoWindow *self)
+void
+_sayso_window_speak (SaysoWindow *self)
 {
+  const char *language = sayso_journey_get_language (self->journey);
   g_autofree char *text = dup_speech (self);
 
-  if (self->still_there_shown)
+  if (sayso_journey_get_still_there (self->journey))
     {
       g_free (text);
-      text = g_strdup_printf ("%s %s", sayso_string (SAYSO_STR_STILL_THERE_TITLE, self->language),
-                              sayso_string (SAYSO_STR_STILL_THERE_YES, self->language));
+      text = g_strdup_printf ("%s %s", sayso_string (SAYSO_STR_STILL_THERE_TITLE, language),
+                              sayso_string (SAYSO_STR_STILL_THERE_YES, language));
     }
-  sayso_speech_say (self->speech, self->language, text);
+  sayso_speech_say (self->speech, language, text);
 }
 
 /* --- Idleness ------------------------------------------------------------ */
 
-static void walk_away (SaysoWindow *self);
-
 static void
-note_activity (SaysoWindow *self)
+still_there_seconds_changed (SaysoJourney *journey,
+                             GParamSpec   *pspec,
+                             SaysoWindow  *self)
 {
-  self->last_activity = g_get_monotonic_time ();
+  _sayso_window_set_pair_printf (self, self->still_there_body, SAYSO_STR_STILL_THERE_BODY,
+                   sayso_journey_get_seconds_left (journey), 0);
 }
 
 static void
-update_still_there (SaysoWindow *self,
-                    guint        seconds_left)
+still_there_changed (SaysoJourney *journey,
+                     GParamSpec   *pspec,
+                     SaysoWindow  *self)
 {
-  set_pair_printf (self, self->still_there_body, SAYSO_STR_STILL_THERE_BODY, seconds_left, 0);
-}
+  gboolean shown = sayso_journey_get_still_there (journey);
 
-static void
-set_still_there (SaysoWindow *self,
-                 gboolean     shown)
-{
-  if (self->still_there_shown == shown)
-    return;
-  self->still_there_shown = shown;
   gtk_widget_set_visible (self->still_there, shown);
   if (shown)
     {
-      update_still_there (self, self->config->countdown);
       gtk_widget_set_visible (self->confirm, FALSE);
       gtk_widget_grab_focus (self->still_here_button);
       if (self->read_aloud)
-        speak (self);
+        _sayso_window_speak (self);
     }
-  update_actions (self);
-}
-
-static gboolean
-idle_tick (gpointer user_data)
-{
-  SaysoWindow *self = user_data;
-  gint64 idle_s = (g_get_monotonic_time () - self->last_activity) / G_USEC_PER_SEC;
-
-  if (idle_s < self->config->idle_timeout)
-    {
-      set_still_there (self, FALSE);
-      return G_SOURCE_CONTINUE;
-    }
-
-  if (idle_s >= (gint64) self->config->idle_timeout + self->config->countdown)
-    {
-      /* walk_away() removes this source through watch_idleness(). */
-      walk_away (self);
-      return G_SOURCE_REMOVE;
-    }
-
-  set_still_there (self, TRUE);
-  update_still_there (self, self->config->idle_timeout + self->config->countdown - idle_s);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-watch_idleness (SaysoWindow *self,
-                gboolean     watch)
-{
-  if (watch && self->idle_source == 0)
-    {
-      note_activity (self);
-      self->idle_source = g_timeout_add_seconds (1, idle_tick, self);
-    }
-  else if (!watch)
-    {
-      g_clear_handle_id (&self->idle_source, g_source_remove);
-      set_still_there (self, FALSE);
-    }
+  _sayso_window_actions_update (self);
 }
 
 static gboolean
@@ -764,7 +238,7 @@ on_any_event (GtkEventControllerLegacy *controller,
     case GDK_TOUCH_BEGIN:
     case GDK_KEY_PRESS:
     case GDK_SCROLL:
-      note_activity (self);
+      sayso_journey_note_activity (self->journey);
       break;
     default:
       break;
@@ -795,118 +269,46 @@ reset_look (SaysoWindow *self)
       self->read_aloud = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ALOUD]);
     }
-  apply_look (self);
+  _sayso_window_apply_look (self);
 }
 
-/* What the screen is written in: the kiosk's language (the one given if the
- * questionnaire has it, else the one it had, else the questionnaire's
- * first) and whether Welsh and English stand side by side (only for a
- * questionnaire in both). */
+/* Welsh and English side by side, and the kiosk's own language first among
+ * the language buttons: the journey says when they change (at once on the
+ * welcome, else when the respondent leaves). */
 static void
-set_screen_config (SaysoWindow            *self,
-                   const SaysoKioskConfig *config)
+screen_config_changed (SaysoJourney *journey,
+                       GParamSpec   *pspec,
+                       SaysoWindow  *self)
 {
-  const char *language = config->default_language;
-
-  if (!sayso_questionnaire_has_language (self->questionnaire, language))
-    language = sayso_questionnaire_has_language (self->questionnaire, self->config->default_language)
-             ? self->config->default_language : sayso_questionnaire_get_languages (self->questionnaire)[0];
-  if (language != self->config->default_language)
-    {
-      g_free (self->config->default_language);
-      self->config->default_language = g_strdup (language);
-    }
-  self->config->bilingual = config->bilingual &&
-                            sayso_questionnaire_has_language (self->questionnaire, "cy") &&
-                            sayso_questionnaire_has_language (self->questionnaire, "en");
-  if (self->config->bilingual)
+  if (sayso_journey_get_config (journey)->bilingual)
     gtk_widget_add_css_class (GTK_WIDGET (self), "bilingual");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "bilingual");
-  if (self->languages_box)
-    order_language_buttons (self);
-}
-
-/* Settings staff saved: the language the kiosk greets in and Welsh and
- * English side by side change the whole screen, so they wait for the
- * respondent in front of it, if any, to leave. */
-static void
-apply_pending_config (SaysoWindow *self)
-{
-  g_autoptr(SaysoKioskConfig) config = g_steal_pointer (&self->pending_config);
-
-  if (config == NULL)
-    return;
-
-  set_screen_config (self, config);
+  order_language_buttons (self);
   /* The texts follow with the page shown next (show_page()). */
 }
 
-/* Everything that could tell the next person about this one goes. */
+/* Everything on the screen that could tell the next person about this one
+ * goes; the journey has wiped the answers. */
 static void
-forget_respondent (SaysoWindow *self)
+respondent_forgotten (SaysoJourney *journey,
+                      SaysoWindow  *self)
 {
-  sayso_response_clear (self->response);
   sayso_question_view_clear (self->question_view);
   sayso_speech_stop (self->speech);
   clear_clipboards (self);
   gtk_widget_set_visible (self->confirm, FALSE);
-  watch_idleness (self, FALSE);
-  self->question_index = -1;
-  apply_pending_config (self);
-  g_free (self->language);
-  self->language = g_strdup (self->config->default_language);
   reset_look (self);
 }
 
-static void
-go_home (SaysoWindow *self)
+/* The answers leave for the queue, which keeps them until the store has them. */
+static int
+journey_send (SaysoJourney  *journey,
+              SaysoResponse *response,
+              int            mode,
+              SaysoWindow   *self)
 {
-  g_clear_handle_id (&self->thanks_source, g_source_remove);
-  forget_respondent (self);
-  self->thanks_outcome = SAYSO_SUBMIT_STORED;
-  /* Staff-assisted or paper is for one survey; the next person is on their own. */
-  self->mode = SAYSO_MODE_SELF;
-  show_page (self, SAYSO_PAGE_WELCOME);
-}
-
-static gboolean
-thanks_timeout_cb (gpointer user_data)
-{
-  SaysoWindow *self = user_data;
-
-  self->thanks_source = 0;
-  go_home (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* Hands the answers to the queue and gives the window a fresh session. */
-static SaysoSubmitOutcome
-send_response (SaysoWindow *self)
-{
-  SaysoResponse *sent = g_steal_pointer (&self->response);
-
-  g_autofree char *today = sayso_today ();
-
-  if (g_strcmp0 (today, self->sent_day) != 0)
-    {
-      g_free (self->sent_day);
-      self->sent_day = g_steal_pointer (&today);
-      self->sent_today = 0;
-    }
-  self->sent_today++;
-
-  self->response = sayso_response_new (self->questionnaire, self->config->default_language);
-  return sayso_submit_queue_push (self->queue, sent, self->mode);
-}
-
-static void
-walk_away (SaysoWindow *self)
-{
-  g_debug ("Nobody touched the screen; forgetting the respondent");
-  if (self->config->keep_partial && sayso_response_get_n_answers (self->response) > 0)
-    send_response (self);
-  go_home (self);
+  return sayso_submit_queue_push (self->queue, g_object_ref (response), mode);
 }
 
 /* --- Moving through the journey ----------------------------------------- */
@@ -934,40 +336,39 @@ settle_scrolling (GtkWidget *widget)
     settle_scrolling (child);
 }
 
+/* The journey moved: the page (and question) it is at now. */
 static void
-show_page (SaysoWindow *self,
-           SaysoPage    page)
+show_page (SaysoJourney *journey,
+           SaysoWindow  *self)
 {
   static const char * const names[] = { "welcome", "promise", "question", "submit", "thanks" };
-  SaysoQuestion *question;
+  SaysoPage page = sayso_journey_get_page (journey);
+  SaysoQuestion *question = sayso_journey_get_question (journey);
 
-  self->page = page;
   if (gtk_stack_get_visible_child (self->stack))   /* the page about to be hidden */
     settle_scrolling (gtk_stack_get_visible_child (self->stack));
   gtk_stack_set_visible_child_name (self->stack, names[page]);
 
-  if (page == SAYSO_PAGE_QUESTION && (question = current_question (self)))
-    sayso_question_view_show (self->question_view, self->response, question,
+  if (question)
+    sayso_question_view_show (self->question_view, sayso_journey_get_response (journey), question,
                               first_language (self), second_language (self));
   else
     sayso_question_view_clear (self->question_view);
 
-  update_texts (self);
-  update_actions (self);
-  watch_idleness (self, page == SAYSO_PAGE_PROMISE || page == SAYSO_PAGE_QUESTION || page == SAYSO_PAGE_SUBMIT);
-  note_activity (self);
+  _sayso_window_update_texts (self);
+  _sayso_window_actions_update (self);
 
   switch (page)
     {
     case SAYSO_PAGE_WELCOME:
-      if (self->first_language_button)
-        gtk_widget_grab_focus (self->first_language_button);
+      if (sayso_welcome_page_get_first_language_button (self->welcome_page))
+        gtk_widget_grab_focus (sayso_welcome_page_get_first_language_button (self->welcome_page));
       break;
     case SAYSO_PAGE_PROMISE:
       gtk_widget_grab_focus (self->next_button);
       break;
     case SAYSO_PAGE_QUESTION:
-      if (sayso_question_get_kind (current_question (self)) == SAYSO_QUESTION_TEXT)
+      if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
         gtk_widget_grab_focus (GTK_WIDGET (sayso_question_view_get_text_view (self->question_view)));
       else if (!gtk_widget_child_focus (GTK_WIDGET (self->question_view), GTK_DIR_TAB_FORWARD))
         gtk_widget_grab_focus (self->next_button);
@@ -980,329 +381,23 @@ show_page (SaysoWindow *self,
     }
 
   if (self->read_aloud && page != SAYSO_PAGE_WELCOME)
-    speak (self);
+    _sayso_window_speak (self);
 }
 
-static void
-choose_language_action (GtkWidget  *widget,
-                        const char *action_name,
-                        GVariant   *param)
+void
+_sayso_window_open_staff (SaysoWindow *self)
 {
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-  const char *lang = g_variant_get_string (param, NULL);
-
-  if (!sayso_questionnaire_has_language (self->questionnaire, lang))
-    return;
-
-  g_clear_handle_id (&self->thanks_source, g_source_remove);
-  g_free (self->language);
-  self->language = g_strdup (lang);
-  sayso_response_clear (self->response);
-  sayso_response_set_language (self->response, lang);
-  self->question_index = -1;
-  show_page (self, SAYSO_PAGE_PROMISE);
-}
-
-static void
-next_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-  int next = next_shown (self, self->page == SAYSO_PAGE_PROMISE ? -1 : self->question_index, 1);
-
-  if (next < 0)
-    show_page (self, SAYSO_PAGE_SUBMIT);
-  else
-    {
-      self->question_index = next;
-      show_page (self, SAYSO_PAGE_QUESTION);
-    }
-}
-
-static void
-back_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-  int from = self->page == SAYSO_PAGE_SUBMIT ? (int) sayso_questionnaire_get_n_questions (self->questionnaire)
-                                              : self->question_index;
-  int previous;
-
-  if (self->page == SAYSO_PAGE_PROMISE)
-    {
-      /* Nothing is answered yet; back to the choice of language. */
-      go_home (self);
-      return;
-    }
-
-  previous = next_shown (self, from, -1);
-  if (previous < 0)
-    show_page (self, SAYSO_PAGE_PROMISE);
-  else
-    {
-      self->question_index = previous;
-      show_page (self, SAYSO_PAGE_QUESTION);
-    }
-}
-
-static void
-submit_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-  g_autofree char *language = g_strdup (self->language);
-  SaysoSubmitOutcome outcome;
-
-  outcome = send_response (self);
-  forget_respondent (self);
-
-  /* The thank-you is in the respondent's language; nothing else of theirs stays. */
-  g_free (self->language);
-  self->language = g_steal_pointer (&language);
-  self->thanks_outcome = outcome;
-  show_page (self, SAYSO_PAGE_THANKS);
-  self->thanks_source = g_timeout_add_seconds (THANKS_SECONDS, thanks_timeout_cb, self);
-}
-
-static void
-speak_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  note_activity (self);
-  speak (self);
-}
-
-static void
-start_again_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  note_activity (self);
-  gtk_widget_set_visible (self->confirm, TRUE);
-  update_actions (self);
-  gtk_widget_grab_focus (self->confirm_no_button);
-}
-
-static void
-start_again_cancel_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  note_activity (self);
-  gtk_widget_set_visible (self->confirm, FALSE);
-  update_actions (self);
-  gtk_widget_grab_focus (self->start_again_button);
-}
-
-static void
-start_again_confirm_action (GtkWidget  *widget,
-                            const char *action_name,
-                            GVariant   *param)
-{
-  go_home (SAYSO_WINDOW (widget));
-}
-
-static void
-still_here_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  note_activity (self);
-  set_still_there (self, FALSE);
-}
-
-static void
-text_size_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  self->text_size = MIN (g_variant_get_uint32 (param), 2);
-  apply_look (self);
-  update_actions (self);
-}
-
-static void
-staff_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *param)
-{
-  SaysoWindow *self = SAYSO_WINDOW (widget);
-
-  g_signal_emit (widget, signals[STAFF_REQUESTED], 0);
+  g_signal_emit (self, signals[STAFF_REQUESTED], 0);
   if (self->staff_view == NULL || gtk_widget_get_visible (GTK_WIDGET (self->staff_view)))
     return;
 
   /* Staff mode has its own two-minute close; the respondent's clock stops. */
-  watch_idleness (self, FALSE);
-  sayso_staff_view_set_submitted_today (self->staff_view, self->sent_today);
+  sayso_journey_hold (self->journey);
+  sayso_staff_view_set_submitted_today (self->staff_view, sayso_journey_get_submitted_today (self->journey));
   sayso_staff_view_set_last_error (self->staff_view, sayso_submit_queue_get_last_error (self->queue));
   gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), TRUE);
   sayso_staff_view_open (self->staff_view);
-}
-
-static void
-staff_closed (SaysoStaffView *view,
-              SaysoWindow    *self)
-{
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
-  gtk_widget_set_sensitive (gtk_overlay_get_child (GTK_OVERLAY (self->overlay)), TRUE);
-  watch_idleness (self, self->page == SAYSO_PAGE_PROMISE || self->page == SAYSO_PAGE_QUESTION ||
-                        self->page == SAYSO_PAGE_SUBMIT);
-  update_actions (self);
-}
-
-static void
-staff_start_survey (SaysoStaffView *view,
-                    int             mode,
-                    SaysoWindow    *self)
-{
-  /* Whoever was on the screen before staff came is forgotten first. */
-  go_home (self);
-  self->mode = mode;
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.choose-language", "s", self->config->default_language);
-}
-
-static void
-staff_settings_changed (SaysoStaffView *view,
-                        SaysoWindow    *self)
-{
-  g_autoptr(SaysoKioskConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->settings_file == NULL)
-    return;
-  if (!(config = sayso_kiosk_config_load (self->settings_file, &error)))
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
-
-  /* These take effect with the next respondent. */
-  self->config->idle_timeout = config->idle_timeout;
-  self->config->countdown = config->countdown;
-  self->config->keep_partial = config->keep_partial;
-
-  /* These change the screen: now, if it is waiting for someone, else when
-   * the person using it leaves. */
-  g_clear_pointer (&self->pending_config, sayso_kiosk_config_free);
-  self->pending_config = g_steal_pointer (&config);
-  if (self->page == SAYSO_PAGE_WELCOME)
-    {
-      apply_pending_config (self);
-      g_free (self->language);
-      self->language = g_strdup (self->config->default_language);
-      update_texts (self);
-    }
-}
-
-/* --- Staff gesture --------------------------------------------------------- */
-
-static gboolean
-staff_hold_cb (gpointer user_data)
-{
-  SaysoWindow *self = user_data;
-
-  self->staff_source = 0;
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.staff", NULL);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-logo_pressed (GtkGestureClick *gesture,
-              int              n_press,
-              double           x,
-              double           y,
-              SaysoWindow     *self)
-{
-  g_clear_handle_id (&self->staff_source, g_source_remove);
-  self->staff_source = g_timeout_add (STAFF_HOLD_MSEC, staff_hold_cb, self);
-}
-
-static void
-logo_let_go (GtkGesture  *gesture,
-             SaysoWindow *self)
-{
-  g_clear_handle_id (&self->staff_source, g_source_remove);
-}
-
-/* --- Lockdown -------------------------------------------------------------- */
-
-gboolean
-_sayso_window_filter_key (SaysoWindow     *self,
-                          guint            keyval,
-                          GdkModifierType  state)
-{
-  GdkModifierType mods = state & gtk_accelerator_get_default_mod_mask ();
-
-  if (!self->kiosk_mode)
-    return FALSE;
-
-  switch (keyval)
-    {
-    case GDK_KEY_Escape:
-    case GDK_KEY_F10:
-    case GDK_KEY_Menu:
-      return TRUE;
-    case GDK_KEY_F4:
-      return (mods & GDK_ALT_MASK) != 0;
-    case GDK_KEY_q: case GDK_KEY_Q:
-    case GDK_KEY_w: case GDK_KEY_W:
-      return (mods & GDK_CONTROL_MASK) != 0;
-    case GDK_KEY_i: case GDK_KEY_I:
-    case GDK_KEY_d: case GDK_KEY_D:
-      return (mods & (GDK_CONTROL_MASK | GDK_SHIFT_MASK)) == (GDK_CONTROL_MASK | GDK_SHIFT_MASK);
-    default:
-      return FALSE;
-    }
-}
-
-static gboolean
-on_key_pressed (GtkEventControllerKey *controller,
-                guint                  keyval,
-                guint                  keycode,
-                GdkModifierType        state,
-                SaysoWindow           *self)
-{
-  return _sayso_window_filter_key (self, keyval, state);
-}
-
-static gboolean
-sayso_window_close_request (GtkWindow *window)
-{
-  SaysoWindow *self = SAYSO_WINDOW (window);
-
-  if (self->kiosk_mode)
-    {
-      g_debug ("Refused to close in kiosk mode");
-      return TRUE;
-    }
-  return GTK_WINDOW_CLASS (sayso_window_parent_class)->close_request (window);
-}
-
-static gboolean
-sayso_window_enable_debugging (GtkWindow *window,
-                               gboolean   toggle)
-{
-  SaysoWindow *self = SAYSO_WINDOW (window);
-
-  if (self->kiosk_mode)
-    return FALSE;
-  return GTK_WINDOW_CLASS (sayso_window_parent_class)->enable_debugging (window, toggle);
 }
 
 /* --- GObject ---------------------------------------------------------------- */
@@ -1318,7 +413,8 @@ queue_error_changed (SaysoSubmitQueue *queue,
   gtk_widget_set_visible (self->status_marker, error != NULL);
   gtk_widget_set_tooltip_text (self->status_marker, error);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->status_marker), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  sayso_string (SAYSO_STR_STORE_PROBLEM, self->config->default_language), -1);
+                                  sayso_string (SAYSO_STR_STORE_PROBLEM,
+                                                sayso_journey_get_config (self->journey)->default_language), -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
 }
 
@@ -1329,23 +425,23 @@ queue_outcome_changed (SaysoSubmitQueue *queue,
                        GParamSpec       *pspec,
                        SaysoWindow      *self)
 {
-  SaysoSubmitOutcome outcome = sayso_submit_queue_get_last_outcome (queue);
+  sayso_journey_settle_outcome (self->journey, sayso_submit_queue_get_last_outcome (queue));
+}
 
-  if (self->page != SAYSO_PAGE_THANKS || self->thanks_outcome != SAYSO_SUBMIT_WAITING ||
-      outcome == SAYSO_SUBMIT_WAITING)
-    return;
-  self->thanks_outcome = outcome;
-  set_pair (self, self->thanks_title, thanks_title_id (self));
-  set_pair (self, self->thanks_body, thanks_body_id (self));
-  set_thanks_icon (self);
+static void
+outcome_changed (SaysoJourney *journey,
+                 GParamSpec   *pspec,
+                 SaysoWindow  *self)
+{
+  sayso_thanks_page_set_outcome (self->thanks_page, sayso_journey_get_outcome (journey));
 }
 
 static void
 question_changed (SaysoQuestionView *view,
                   SaysoWindow       *self)
 {
-  note_activity (self);
-  update_actions (self);
+  sayso_journey_note_activity (self->journey);
+  _sayso_window_actions_update (self);
 }
 
 static void
@@ -1360,17 +456,16 @@ sayso_window_dispose (GObject *object)
 {
   SaysoWindow *self = SAYSO_WINDOW (object);
 
-  g_clear_handle_id (&self->idle_source, g_source_remove);
-  g_clear_handle_id (&self->thanks_source, g_source_remove);
   g_clear_handle_id (&self->staff_source, g_source_remove);
-  if (self->response)
-    sayso_response_clear (self->response);
+  if (self->journey)
+    g_signal_handlers_disconnect_by_data (self->journey, self);
+  /* The journey wipes the answers it holds as it goes. */
+  g_clear_object (&self->journey);
   if (self->queue)
     g_signal_handlers_disconnect_by_data (self->queue, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), SAYSO_TYPE_WINDOW);
 
-  g_clear_object (&self->response);
   g_clear_object (&self->queue);
   g_clear_object (&self->store);
   g_clear_object (&self->questionnaire);
@@ -1384,12 +479,7 @@ sayso_window_finalize (GObject *object)
 {
   SaysoWindow *self = SAYSO_WINDOW (object);
 
-  g_clear_pointer (&self->texts, g_array_unref);
-  g_clear_pointer (&self->config, sayso_kiosk_config_free);
-  g_clear_pointer (&self->pending_config, sayso_kiosk_config_free);
   g_clear_pointer (&self->settings_file, g_free);
-  g_clear_pointer (&self->sent_day, g_free);
-  g_clear_pointer (&self->language, g_free);
 
   G_OBJECT_CLASS (sayso_window_parent_class)->finalize (object);
 }
@@ -1432,7 +522,7 @@ sayso_window_set_property (GObject      *object,
       if (self->high_contrast != g_value_get_boolean (value))
         {
           self->high_contrast = g_value_get_boolean (value);
-          apply_look (self);
+          _sayso_window_apply_look (self);
           g_object_notify_by_pspec (object, pspec);
         }
       break;
@@ -1442,7 +532,7 @@ sayso_window_set_property (GObject      *object,
           self->read_aloud = g_value_get_boolean (value);
           g_object_notify_by_pspec (object, pspec);
           if (self->read_aloud)
-            speak (self);
+            _sayso_window_speak (self);
           else
             sayso_speech_stop (self->speech);
         }
@@ -1466,8 +556,7 @@ sayso_window_class_init (SaysoWindowClass *klass)
 
   widget_class->unmap = sayso_window_unmap;
 
-  window_class->close_request = sayso_window_close_request;
-  window_class->enable_debugging = sayso_window_enable_debugging;
+  _sayso_window_class_add_lockdown (window_class);
 
   properties[PROP_HIGH_CONTRAST] =
     g_param_spec_boolean ("high-contrast", NULL, NULL, FALSE,
@@ -1498,7 +587,11 @@ sayso_window_class_init (SaysoWindowClass *klass)
                   G_TYPE_NONE, 0);
 
   g_type_ensure (SAYSO_TYPE_TEXT_PAIR);
+  g_type_ensure (SAYSO_TYPE_WELCOME_PAGE);
+  g_type_ensure (SAYSO_TYPE_PROMISE_PAGE);
   g_type_ensure (SAYSO_TYPE_QUESTION_VIEW);
+  g_type_ensure (SAYSO_TYPE_SUBMIT_PAGE);
+  g_type_ensure (SAYSO_TYPE_THANKS_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/sayso/Kiosk/sayso-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, overlay);
@@ -1535,51 +628,25 @@ sayso_window_class_init (SaysoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, confirm_yes_button);
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, confirm_yes_label);
 
-  gtk_widget_class_install_action (widget_class, "win.choose-language", "s", choose_language_action);
-  gtk_widget_class_install_action (widget_class, "win.next", NULL, next_action);
-  gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
-  gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action);
-  gtk_widget_class_install_action (widget_class, "win.speak", NULL, speak_action);
-  gtk_widget_class_install_action (widget_class, "win.start-again", NULL, start_again_action);
-  gtk_widget_class_install_action (widget_class, "win.start-again-confirm", NULL, start_again_confirm_action);
-  gtk_widget_class_install_action (widget_class, "win.start-again-cancel", NULL, start_again_cancel_action);
-  gtk_widget_class_install_action (widget_class, "win.still-here", NULL, still_here_action);
-  gtk_widget_class_install_action (widget_class, "win.text-size", "u", text_size_action);
-  gtk_widget_class_install_action (widget_class, "win.staff", NULL, staff_action);
-  gtk_widget_class_install_property_action (widget_class, "win.high-contrast", "high-contrast");
-  gtk_widget_class_install_property_action (widget_class, "win.read-aloud", "read-aloud");
+  _sayso_window_class_add_actions (widget_class);
 }
 
 static void
 sayso_window_init (SaysoWindow *self)
 {
   GtkEventController *controller;
-  GtkGesture *gesture;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "sayso");
 
-  self->texts = g_array_new (FALSE, FALSE, sizeof (Text));
   self->speech = sayso_speech_new ();
-  self->question_index = -1;
 
   controller = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
   g_signal_connect (controller, "event", G_CALLBACK (on_any_event), self);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  controller = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  g_signal_connect (controller, "key-pressed", G_CALLBACK (on_key_pressed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  gesture = gtk_gesture_click_new ();
-  gtk_gesture_single_set_touch_only (GTK_GESTURE_SINGLE (gesture), FALSE);
-  g_signal_connect (gesture, "pressed", G_CALLBACK (logo_pressed), self);
-  g_signal_connect (gesture, "released", G_CALLBACK (logo_let_go), self);
-  g_signal_connect (gesture, "stopped", G_CALLBACK (logo_let_go), self);
-  g_signal_connect (gesture, "cancel", G_CALLBACK (logo_let_go), self);
-  gtk_widget_add_controller (self->logo_area, GTK_EVENT_CONTROLLER (gesture));
+  _sayso_window_lockdown_init (self);
 
   g_signal_connect (self->question_view, "changed", G_CALLBACK (question_changed), self);
 }
@@ -1603,44 +670,32 @@ sayso_window_new (GtkApplication         *application,
   self->store = g_object_ref (store);
   self->queue = sayso_submit_queue_new (store);
   self->questionnaire = g_object_ref (questionnaire);
-  self->config = sayso_kiosk_config_copy (config);
-  set_screen_config (self, config);
-  self->language = g_strdup (self->config->default_language);
-  self->response = sayso_response_new (questionnaire, self->language);
+  self->journey = sayso_journey_new (questionnaire, config);
+  g_signal_connect (self->journey, "moved", G_CALLBACK (show_page), self);
+  g_signal_connect (self->journey, "forgotten", G_CALLBACK (respondent_forgotten), self);
+  g_signal_connect (self->journey, "send", G_CALLBACK (journey_send), self);
+  g_signal_connect (self->journey, "notify::still-there", G_CALLBACK (still_there_changed), self);
+  g_signal_connect (self->journey, "notify::seconds-left", G_CALLBACK (still_there_seconds_changed), self);
+  g_signal_connect (self->journey, "notify::outcome", G_CALLBACK (outcome_changed), self);
+  g_signal_connect (self->journey, "notify::bilingual", G_CALLBACK (screen_config_changed), self);
+  g_signal_connect (self->journey, "notify::default-language", G_CALLBACK (screen_config_changed), self);
+  screen_config_changed (self->journey, NULL, self);
   g_signal_connect (self->queue, "notify::last-error", G_CALLBACK (queue_error_changed), self);
   g_signal_connect (self->queue, "notify::last-outcome", G_CALLBACK (queue_outcome_changed), self);
   sayso_store_prepare (store);
 
-  build_welcome (self);
-  build_promise (self);
-  build_submit (self);
-  build_thanks (self);
+  sayso_welcome_page_set_languages (self->welcome_page, sayso_questionnaire_get_languages (questionnaire));
+  order_language_buttons (self);
 
-  self->staff_view = sayso_staff_view_new ();
-  sayso_staff_view_set_store (self->staff_view, store);
-  sayso_staff_view_set_queue (self->staff_view, self->queue);
-  sayso_staff_view_set_may_set_first_pin (self->staff_view, !self->kiosk_mode);
-  sayso_staff_view_set_export_folder (self->staff_view, self->config->export_folder);
-  gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
-  gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");
-  gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->staff_view));
-  g_signal_connect (self->staff_view, "closed", G_CALLBACK (staff_closed), self);
-  g_signal_connect (self->staff_view, "start-survey", G_CALLBACK (staff_start_survey), self);
-  g_signal_connect (self->staff_view, "settings-changed", G_CALLBACK (staff_settings_changed), self);
+  _sayso_window_add_staff_view (self);
 
   if (kiosk_mode)
-    {
-      gtk_window_set_decorated (GTK_WINDOW (self), FALSE);
-      gtk_widget_add_css_class (GTK_WIDGET (self), "kiosk");
-      gtk_window_set_deletable (GTK_WINDOW (self), FALSE);
-      gtk_window_set_interactive_debugging (FALSE);
-      gtk_window_fullscreen (GTK_WINDOW (self));
-    }
+    _sayso_window_lock_down (self);
   else
     gtk_window_set_default_size (GTK_WINDOW (self), 1280, 800);
 
-  apply_look (self);
-  show_page (self, SAYSO_PAGE_WELCOME);
+  _sayso_window_apply_look (self);
+  show_page (self->journey, self);
   return self;
 }
 
@@ -1655,7 +710,19 @@ SaysoPage
 sayso_window_get_page (SaysoWindow *self)
 {
   g_return_val_if_fail (SAYSO_IS_WINDOW (self), SAYSO_PAGE_WELCOME);
-  return self->page;
+  return sayso_journey_get_page (self->journey);
+}
+
+/**
+ * sayso_window_get_journey:
+ *
+ * Returns: (transfer none): the respondent's journey the window shows
+ */
+SaysoJourney *
+sayso_window_get_journey (SaysoWindow *self)
+{
+  g_return_val_if_fail (SAYSO_IS_WINDOW (self), NULL);
+  return self->journey;
 }
 
 const char *
@@ -1676,20 +743,6 @@ sayso_window_set_settings_file (SaysoWindow *self,
   sayso_staff_view_set_settings_file (self->staff_view, path);
 }
 
-SaysoStaffView *
-_sayso_window_get_staff_view (SaysoWindow *self)
-{
-  g_return_val_if_fail (SAYSO_IS_WINDOW (self), NULL);
-  return self->staff_view;
-}
-
-SaysoMode
-_sayso_window_get_mode (SaysoWindow *self)
-{
-  g_return_val_if_fail (SAYSO_IS_WINDOW (self), SAYSO_MODE_SELF);
-  return self->mode;
-}
-
 /**
  * sayso_window_forget:
  *
@@ -1700,7 +753,7 @@ void
 sayso_window_forget (SaysoWindow *self)
 {
   g_return_if_fail (SAYSO_IS_WINDOW (self));
-  go_home (self);
+  sayso_journey_start_again (self->journey);
 }
 
 /**
@@ -1714,22 +767,16 @@ sayso_window_shutdown (SaysoWindow *self)
 {
   g_return_if_fail (SAYSO_IS_WINDOW (self));
 
-  if (self->page == SAYSO_PAGE_PROMISE || self->page == SAYSO_PAGE_QUESTION || self->page == SAYSO_PAGE_SUBMIT)
-    walk_away (self);
+  if (sayso_journey_in_survey (self->journey))
+    sayso_journey_walk_away (self->journey);
   else
-    go_home (self);
+    sayso_journey_start_again (self->journey);
   if (sayso_submit_queue_get_n_pending (self->queue) > 0 && !sayso_submit_queue_retry_now (self->queue))
     g_warning ("%u responses could not be stored before the kiosk stopped",
                sayso_submit_queue_get_n_pending (self->queue));
 }
 
 /* --- For tests ------------------------------------------------------------- */
-
-SaysoResponse *
-_sayso_window_get_response (SaysoWindow *self)
-{
-  return self->response;
-}
 
 SaysoSubmitQueue *
 _sayso_window_get_queue (SaysoWindow *self)
@@ -1741,65 +788,4 @@ SaysoSpeech *
 _sayso_window_get_speech (SaysoWindow *self)
 {
   return self->speech;
-}
-
-SaysoQuestionView *
-_sayso_window_get_question_view (SaysoWindow *self)
-{
-  return self->question_view;
-}
-
-SaysoQuestion *
-_sayso_window_get_question (SaysoWindow *self)
-{
-  return current_question (self);
-}
-
-gboolean
-_sayso_window_get_still_there (SaysoWindow *self)
-{
-  return self->still_there_shown;
-}
-
-gboolean
-_sayso_window_get_confirming (SaysoWindow *self)
-{
-  return gtk_widget_get_visible (self->confirm);
-}
-
-/* As if nobody had touched the screen for @seconds. */
-void
-_sayso_window_pretend_idle (SaysoWindow *self,
-                            guint        seconds)
-{
-  self->last_activity = g_get_monotonic_time () - (gint64) seconds * G_USEC_PER_SEC;
-  if (self->idle_source != 0)
-    idle_tick (self);
-}
-
-/* What the corner's press gesture does, without a pointer. */
-void
-_sayso_window_press_logo (SaysoWindow *self,
-                          gboolean     down)
-{
-  if (down)
-    logo_pressed (NULL, 1, 0, 0, self);
-  else
-    logo_let_go (NULL, self);
-}
-
-void
-_sayso_window_thanks_timeout (SaysoWindow *self)
-{
-  if (self->thanks_source != 0)
-    {
-      g_clear_handle_id (&self->thanks_source, g_source_remove);
-      go_home (self);
-    }
-}
-
-guint
-_sayso_window_get_thanks_source (SaysoWindow *self)
-{
-  return self->thanks_source;
 }

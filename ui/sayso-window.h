@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "sayso-config.h"
+#include "sayso-journey.h"
 #include "sayso-store.h"
 
 G_BEGIN_DECLS
@@ -12,15 +13,6 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SaysoWindow, sayso_window, SAYSO, WINDOW, AdwApplicationWindow)
 
-typedef enum
-{
-  SAYSO_PAGE_WELCOME,
-  SAYSO_PAGE_PROMISE,
-  SAYSO_PAGE_QUESTION,
-  SAYSO_PAGE_SUBMIT,
-  SAYSO_PAGE_THANKS,
-} SaysoPage;
-
 SaysoWindow *sayso_window_new            (GtkApplication         *application,
                                           SaysoStore             *store,
                                           SaysoQuestionnaire     *questionnaire,
@@ -28,6 +20,7 @@ SaysoWindow *sayso_window_new            (GtkApplication         *application,
                                           gboolean                kiosk_mode);
 gboolean     sayso_window_get_kiosk_mode (SaysoWindow            *self);
 SaysoPage    sayso_window_get_page       (SaysoWindow            *self);
+SaysoJourney *sayso_window_get_journey   (SaysoWindow            *self);
 const char  *sayso_window_get_last_error (SaysoWindow            *self);
 void         sayso_window_forget         (SaysoWindow            *self);
 void         sayso_window_set_settings_file (SaysoWindow         *self,

@@ -126,7 +126,7 @@ one_respondent (SaysoWindow *window,
   while (sayso_window_get_page (window) == SAYSO_PAGE_QUESTION)
     ui_press (root, "next");
   ui_press (root, "send");
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   /* Let the screen draw, as it would between real respondents. */
   ui_wait (1);
 }

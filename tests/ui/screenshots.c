@@ -96,12 +96,12 @@ journey (KioskFixture *fixture)
   go_to (window, "induction");
   ui_type (window, "It was OK. Staff were kind");
   shoot (window, "08-question-text-keyboard");
-  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (_sayso_window_get_question_view (window))), "key-accents");
+  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (ui_question_view (window))), "key-accents");
   shoot (window, "09-question-text-welsh-letters");
   ui_press (root, "start-again");
   shoot (window, "10-start-again");
   ui_press (root, "start-again-no");
-  _sayso_window_pretend_idle (window, fixture->config->idle_timeout + 3);
+  ui_pretend_idle (window, fixture->config->idle_timeout + 3);
   shoot (window, "11-still-there");
   ui_press (root, "still-here");
   go_to (window, "time_on_probation");
@@ -109,7 +109,7 @@ journey (KioskFixture *fixture)
   shoot (window, "12-submit");
   ui_press (root, "send");
   shoot (window, "13-thank-you");
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 
   /* Large text and high contrast, chosen on the welcome screen. */
   ui_press (root, "text-size:2");
@@ -134,7 +134,7 @@ journey (KioskFixture *fixture)
   shoot (window, "17-store-error");
   _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), NULL);
   sayso_submit_queue_retry_now (_sayso_window_get_queue (window));
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 }
 
 static void
@@ -161,7 +161,7 @@ staff_action (SaysoWindow *window,
               const char  *action,
               const char  *target)
 {
-  GtkWidget *view = GTK_WIDGET (_sayso_window_get_staff_view (window));
+  GtkWidget *view = GTK_WIDGET (ui_staff_view (window));
 
   if (target)
     gtk_widget_activate_action (view, action, "s", target);
@@ -191,7 +191,7 @@ one_respondent (SaysoWindow *window)
   go_to (window, "time_on_probation");
   ui_press (GTK_WIDGET (window), "next");
   ui_press (GTK_WIDGET (window), "send");
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 }
 
 /* Staff mode: the PIN pad, the menu, the export and the settings. */
@@ -220,7 +220,7 @@ staff (KioskFixture *fixture)
   shoot (window, "22-staff-menu");
   staff_action (window, "staff.show-export", NULL);
   staff_action (window, "staff.export-to", stick);
-  while (strstr (sayso_staff_view_get_message (_sayso_window_get_staff_view (window)), "Do not take it out"))
+  while (strstr (sayso_staff_view_get_message (ui_staff_view (window)), "Do not take it out"))
     g_main_context_iteration (NULL, TRUE);
   shoot (window, "23-staff-export");
   staff_action (window, "staff.show-menu", NULL);

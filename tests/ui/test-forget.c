@@ -31,9 +31,9 @@ fill_in (SaysoWindow *window)
   while (g_strcmp0 (ui_current_question (window), "induction") != 0)
     ui_press (root, "next");
   ui_type (window, CANARY);
-  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (_sayso_window_get_question_view (window))), "key-shift");
+  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (ui_question_view (window))), "key-shift");
 
-  view = sayso_question_view_get_text_view (_sayso_window_get_question_view (window));
+  view = sayso_question_view_get_text_view (ui_question_view (window));
   buffer = gtk_text_view_get_buffer (view);
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   gtk_text_buffer_select_range (buffer, &start, &end);
@@ -42,7 +42,7 @@ fill_in (SaysoWindow *window)
   ui_iterate ();
   g_assert_nonnull (gdk_clipboard_get_content (gtk_widget_get_clipboard (root)));
 
-  g_assert_cmpuint (sayso_response_get_n_answers (_sayso_window_get_response (window)), ==, 4);
+  g_assert_cmpuint (sayso_response_get_n_answers (ui_response (window)), ==, 4);
 }
 
 static void
@@ -57,12 +57,12 @@ test_start_again (KioskFixture  *fixture,
 
   /* "No" keeps everything. */
   ui_press (root, "start-again");
-  g_assert_true (_sayso_window_get_confirming (window));
+  g_assert_true (ui_confirming (window));
   g_assert_false (gtk_widget_is_sensitive (ui_find (root, "next")));
   ui_press (root, "start-again-no");
-  g_assert_false (_sayso_window_get_confirming (window));
+  g_assert_false (ui_confirming (window));
   g_assert_cmpstr (ui_current_question (window), ==, "induction");
-  g_assert_cmpuint (sayso_response_get_n_answers (_sayso_window_get_response (window)), ==, 4);
+  g_assert_cmpuint (sayso_response_get_n_answers (ui_response (window)), ==, 4);
 
   ui_press (root, "start-again");
   ui_press (root, "start-again-yes");
@@ -94,23 +94,23 @@ test_idle (KioskFixture  *fixture,
   root = GTK_WIDGET (window);
 
   /* Nobody there at the welcome screen: nothing happens. */
-  _sayso_window_pretend_idle (window, 1000);
-  g_assert_false (_sayso_window_get_still_there (window));
+  ui_pretend_idle (window, 1000);
+  g_assert_false (sayso_journey_get_still_there (sayso_window_get_journey (window)));
 
   fill_in (window);
-  _sayso_window_pretend_idle (window, 59);
-  g_assert_false (_sayso_window_get_still_there (window));
-  _sayso_window_pretend_idle (window, 61);
-  g_assert_true (_sayso_window_get_still_there (window));
+  ui_pretend_idle (window, 59);
+  g_assert_false (sayso_journey_get_still_there (sayso_window_get_journey (window)));
+  ui_pretend_idle (window, 61);
+  g_assert_true (sayso_journey_get_still_there (sayso_window_get_journey (window)));
   g_assert_false (gtk_widget_is_sensitive (ui_find (root, "next")));
   ui_press (root, "still-here");
-  g_assert_false (_sayso_window_get_still_there (window));
+  g_assert_false (sayso_journey_get_still_there (sayso_window_get_journey (window)));
   g_assert_cmpstr (ui_current_question (window), ==, "induction");
-  g_assert_cmpuint (sayso_response_get_n_answers (_sayso_window_get_response (window)), ==, 4);
+  g_assert_cmpuint (sayso_response_get_n_answers (ui_response (window)), ==, 4);
 
-  _sayso_window_pretend_idle (window, 61);
-  g_assert_true (_sayso_window_get_still_there (window));
-  _sayso_window_pretend_idle (window, 81);
+  ui_pretend_idle (window, 61);
+  g_assert_true (sayso_journey_get_still_there (sayso_window_get_journey (window)));
+  ui_pretend_idle (window, 81);
   ui_assert_nothing_left (window, CANARY);
   g_assert_true (sayso_store_count (fixture->store.store, &total, NULL, NULL));
   g_assert_cmpint (total, ==, 0);
@@ -148,7 +148,7 @@ test_keep_partial (KioskFixture  *fixture,
   fixture->config->keep_partial = TRUE;
   window = kiosk_fixture_open (fixture, FALSE);
   fill_in (window);
-  _sayso_window_pretend_idle (window, fixture->config->idle_timeout + fixture->config->countdown + 1);
+  ui_pretend_idle (window, fixture->config->idle_timeout + fixture->config->countdown + 1);
   ui_assert_nothing_left (window, CANARY);
 
   records = ui_open_records (fixture);
@@ -173,9 +173,9 @@ test_after_sending (KioskFixture  *fixture,
     ui_press (root, "next");
   ui_press (root, "send");
   g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_THANKS);
-  g_assert_cmpuint (sayso_response_get_n_answers (_sayso_window_get_response (window)), ==, 0);
+  g_assert_cmpuint (sayso_response_get_n_answers (ui_response (window)), ==, 0);
   g_assert_null (gdk_clipboard_get_content (gtk_widget_get_clipboard (root)));
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   ui_assert_nothing_left (window, CANARY);
 }
 

@@ -88,7 +88,7 @@ journey (SaysoWindow *window,
   while (sayso_window_get_page (window) == SAYSO_PAGE_QUESTION)
     ui_press (root, "next");
   ui_press (root, "send");
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 }
 
 static void
@@ -96,7 +96,7 @@ staff (SaysoWindow *window,
        const char  *action,
        const char  *target)
 {
-  GtkWidget *view = GTK_WIDGET (_sayso_window_get_staff_view (window));
+  GtkWidget *view = GTK_WIDGET (ui_staff_view (window));
 
   if (target)
     g_assert_true (gtk_widget_activate_action (view, action, "s", target));
@@ -140,7 +140,7 @@ test_day (KioskFixture  *fixture,
   /* One walks away half way, and one starts again. */
   ui_press (root, "language:en");
   journey (window, "zebra walked away", FALSE);
-  _sayso_window_pretend_idle (window, fixture->config->idle_timeout + fixture->config->countdown + 2);
+  ui_pretend_idle (window, fixture->config->idle_timeout + fixture->config->countdown + 2);
   g_assert_true (ui_wait_for (at_welcome, window, 5000));
   ui_press (root, "language:en");
   journey (window, "zebra start again", FALSE);
@@ -170,9 +170,9 @@ test_day (KioskFixture  *fixture,
   staff (window, "staff.enter", NULL);
   staff (window, "staff.show-export", NULL);
   staff (window, "staff.export-to", stick);
-  while (strstr (sayso_staff_view_get_message (_sayso_window_get_staff_view (window)), "Do not take it out"))
+  while (strstr (sayso_staff_view_get_message (ui_staff_view (window)), "Do not take it out"))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (strstr (sayso_staff_view_get_message (_sayso_window_get_staff_view (window)), "4 answer sheets"));
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (ui_staff_view (window)), "4 answer sheets"));
   staff (window, "staff.show-menu", NULL);
   staff (window, "staff.show-settings", NULL);
   staff (window, "staff.save-settings", NULL);

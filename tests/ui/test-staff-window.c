@@ -14,7 +14,7 @@ staff_do (SaysoWindow *window,
           const char  *action,
           const char  *digit)
 {
-  GtkWidget *view = GTK_WIDGET (_sayso_window_get_staff_view (window));
+  GtkWidget *view = GTK_WIDGET (ui_staff_view (window));
 
   if (digit)
     g_assert_true (gtk_widget_activate_action (view, action, "s", digit));
@@ -29,14 +29,14 @@ unlock (SaysoWindow *window,
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
   ui_iterate ();
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (ui_staff_view (window))));
   for (const char *c = pin; *c; c++)
     {
       char digit[2] = { *c, 0 };
       staff_do (window, "staff.digit", digit);
     }
   staff_do (window, "staff.enter", NULL);
-  g_assert_cmpstr (sayso_staff_view_get_page (_sayso_window_get_staff_view (window)), ==, "menu");
+  g_assert_cmpstr (sayso_staff_view_get_page (ui_staff_view (window)), ==, "menu");
 }
 
 static void
@@ -72,18 +72,18 @@ test_modes (KioskFixture  *fixture,
 
   unlock (window, "555555");
   staff_do (window, "staff.start-survey", "staff");
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
-  g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_STAFF);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ui_staff_view (window))));
+  g_assert_cmpint (sayso_journey_get_mode (sayso_window_get_journey (window)), ==, SAYSO_MODE_STAFF);
   answer_one_and_send (window);
 
   /* The next person is on their own again. */
-  _sayso_window_thanks_timeout (window);
-  g_assert_cmpint (_sayso_window_get_mode (window), ==, SAYSO_MODE_SELF);
+  ui_thanks_timeout (window);
+  g_assert_cmpint (sayso_journey_get_mode (sayso_window_get_journey (window)), ==, SAYSO_MODE_SELF);
 
   unlock (window, "555555");
   staff_do (window, "staff.start-survey", "paper");
   answer_one_and_send (window);
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 
   ui_press (GTK_WIDGET (window), "language:en");
   answer_one_and_send (window);
@@ -128,9 +128,9 @@ test_covers_the_journey (KioskFixture  *fixture,
   g_assert_true (gtk_widget_activate_action (root, "win.staff", NULL));
   ui_iterate ();
   g_assert_false (gtk_widget_is_sensitive (ui_find (root, "next")));
-  _sayso_window_pretend_idle (window, 3600);
+  ui_pretend_idle (window, 3600);
   ui_wait (1500);
-  g_assert_false (_sayso_window_get_still_there (window));
+  g_assert_false (sayso_journey_get_still_there (sayso_window_get_journey (window)));
   g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_QUESTION);
 
   /* The wrong PIN does not let anyone in. */
@@ -139,10 +139,10 @@ test_covers_the_journey (KioskFixture  *fixture,
   staff_do (window, "staff.digit", "3");
   staff_do (window, "staff.digit", "4");
   staff_do (window, "staff.enter", NULL);
-  g_assert_cmpstr (sayso_staff_view_get_page (_sayso_window_get_staff_view (window)), ==, "pin");
+  g_assert_cmpstr (sayso_staff_view_get_page (ui_staff_view (window)), ==, "pin");
 
   staff_do (window, "staff.close", NULL);
-  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_get_staff_view (window))));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (ui_staff_view (window))));
   g_assert_true (gtk_widget_is_sensitive (ui_find (root, "next")));
   g_assert_cmpstr (ui_current_question (window), ==, "contact_officer");
 }
@@ -215,7 +215,7 @@ test_kiosk_without_pin (KioskFixture  *fixture,
                         gconstpointer  data)
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
-  SaysoStaffView *view = _sayso_window_get_staff_view (window);
+  SaysoStaffView *view = ui_staff_view (window);
   GtkWidget *notice;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
@@ -253,7 +253,7 @@ test_windowed_without_pin (KioskFixture  *fixture,
                            gconstpointer  data)
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, FALSE);
-  SaysoStaffView *view = _sayso_window_get_staff_view (window);
+  SaysoStaffView *view = ui_staff_view (window);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
   ui_iterate ();

@@ -148,7 +148,7 @@ test_disk_full (KioskFixture  *fixture,
   g_assert_cmpint (stored_count (fixture), ==, 0);
 
   /* The answers are in the queue, not on the screen for the next person. */
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   ui_assert_nothing_left (window, CANARY);
 
   /* It keeps trying, and nothing is stored while the disk is full. */
@@ -194,7 +194,7 @@ test_store_busy (KioskFixture  *fixture,
   g_assert_nonnull (sayso_window_get_last_error (window));
   g_assert_cmpuint (sayso_submit_queue_get_n_pending (queue), ==, 1);
 
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   ui_assert_nothing_left (window, CANARY);
 
   sayso_db_rollback (blocker);
@@ -234,7 +234,7 @@ test_refused_for_good (KioskFixture  *fixture,
   g_assert_false (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_THANKS_BODY, "en")));
   g_assert_false (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_PENDING_BODY, "en")));
   g_assert_cmpuint (sayso_submit_queue_get_n_refused (queue), ==, 1);
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 
   _sayso_submit_queue_set_submit_func (queue, NULL);
   answer_and_send (window);
@@ -279,7 +279,7 @@ staff_do (SaysoWindow *window,
           const char  *action,
           const char  *digit)
 {
-  GtkWidget *view = GTK_WIDGET (_sayso_window_get_staff_view (window));
+  GtkWidget *view = GTK_WIDGET (ui_staff_view (window));
 
   g_assert_true (gtk_widget_activate_action (view, action, digit ? "s" : NULL, digit));
   ui_iterate ();
@@ -302,7 +302,7 @@ unlock_staff (SaysoWindow *window)
       staff_do (window, "staff.digit", digit);
     }
   staff_do (window, "staff.enter", NULL);
-  g_assert_cmpstr (sayso_staff_view_get_page (_sayso_window_get_staff_view (window)), ==, "menu");
+  g_assert_cmpstr (sayso_staff_view_get_page (ui_staff_view (window)), ==, "menu");
 }
 
 static gboolean
@@ -347,14 +347,14 @@ test_real_full_disk (KioskFixture  *fixture,
   answer_and_send (window);
   g_assert_true (shows_text (GTK_WIDGET (window), locked));
   g_assert_false (shows_text (GTK_WIDGET (window), waiting));
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 
   test_full_disk_fill (disk);
   answer_and_send (window);
   g_assert_true (shows_text (GTK_WIDGET (window), waiting));
   g_assert_false (shows_text (GTK_WIDGET (window), locked));
   g_assert_nonnull (strstr (sayso_window_get_last_error (window), ": the disk is full; nothing was stored"));
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   ui_assert_nothing_left (window, CANARY);
 
   /* The next one waits behind it, and is told so too. */
@@ -374,19 +374,19 @@ test_real_full_disk (KioskFixture  *fixture,
   g_assert_true (shows_text (GTK_WIDGET (window), locked));
   g_assert_false (shows_text (GTK_WIDGET (window), waiting));
   g_assert_null (sayso_window_get_last_error (window));
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   assert_stored_each_once (fixture, 3);
 
   /* Full again: staff mode counts what waits in memory and tries again. */
   test_full_disk_fill (disk);
   answer_and_send (window);
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   unlock_staff (window);
   g_assert_nonnull (strstr (staff_counts (window), "1 answer sheet is waiting to be saved: do not restart"));
   g_assert_nonnull (ui_find (GTK_WIDGET (window), "staff-retry"));
   ui_press (GTK_WIDGET (window), "staff-retry");
   g_assert_cmpuint (sayso_submit_queue_get_n_pending (queue), ==, 1);
-  g_assert_nonnull (strstr (sayso_staff_view_get_message (_sayso_window_get_staff_view (window)), "the disk is full"));
+  g_assert_nonnull (strstr (sayso_staff_view_get_message (ui_staff_view (window)), "the disk is full"));
 
   test_full_disk_make_room (disk);
   ui_press (GTK_WIDGET (window), "staff-retry");
@@ -394,7 +394,7 @@ test_real_full_disk (KioskFixture  *fixture,
   g_assert_null (strstr (staff_counts (window), "waiting to be saved"));
   ui_iterate ();
   g_assert_null (ui_find (GTK_WIDGET (window), "staff-retry"));
-  g_assert_cmpstr (sayso_staff_view_get_message (_sayso_window_get_staff_view (window)), ==, "");
+  g_assert_cmpstr (sayso_staff_view_get_message (ui_staff_view (window)), ==, "");
   staff_do (window, "staff.close", NULL);
   assert_stored_each_once (fixture, 4);
 
@@ -415,7 +415,7 @@ test_staff_count_refused (KioskFixture  *fixture,
   window = kiosk_fixture_open (fixture, FALSE);
   _sayso_submit_queue_set_submit_func (_sayso_window_get_queue (window), refusing_submit);
   answer_and_send (window);
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
 
   unlock_staff (window);
   g_assert_nonnull (strstr (staff_counts (window), "1 answer sheet could not be saved and was deleted"));
@@ -479,7 +479,7 @@ test_write_fault_reopens (KioskFixture  *fixture,
   ui_iterate ();
   g_assert_true (shows_text (GTK_WIDGET (window), sayso_string (SAYSO_STR_THANKS_BODY, "en")));
   g_assert_null (sayso_window_get_last_error (window));
-  _sayso_window_thanks_timeout (window);
+  ui_thanks_timeout (window);
   assert_stored_once (fixture);
   g_assert_cmpstr (sayso_lines->str, ==, "");
 

@@ -163,7 +163,7 @@ void
 ui_type (SaysoWindow *window,
          const char  *text)
 {
-  SaysoKeyboard *keyboard = sayso_question_view_get_keyboard (_sayso_window_get_question_view (window));
+  SaysoKeyboard *keyboard = sayso_question_view_get_keyboard (ui_question_view (window));
   GtkWidget *root = GTK_WIDGET (keyboard);
 
   for (const char *p = text; *p; p = g_utf8_next_char (p))
@@ -208,8 +208,98 @@ ui_type (SaysoWindow *window,
 const char *
 ui_current_question (SaysoWindow *window)
 {
-  SaysoQuestion *question = _sayso_window_get_question (window);
+  SaysoQuestion *question = sayso_journey_get_question (sayso_window_get_journey (window));
   return question ? sayso_question_get_id (question) : NULL;
+}
+
+/* The answers the window's journey holds now. */
+SaysoResponse *
+ui_response (SaysoWindow *window)
+{
+  return sayso_journey_get_response (sayso_window_get_journey (window));
+}
+
+static GtkWidget *
+find_type (GtkWidget *widget,
+           GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The window's question page and staff layer, shown or not. */
+SaysoQuestionView *
+ui_question_view (SaysoWindow *window)
+{
+  GtkWidget *view = find_type (GTK_WIDGET (window), SAYSO_TYPE_QUESTION_VIEW);
+
+  g_assert_nonnull (view);
+  return SAYSO_QUESTION_VIEW (view);
+}
+
+SaysoStaffView *
+ui_staff_view (SaysoWindow *window)
+{
+  GtkWidget *view = find_type (GTK_WIDGET (window), SAYSO_TYPE_STAFF_VIEW);
+
+  g_assert_nonnull (view);
+  return SAYSO_STAFF_VIEW (view);
+}
+
+/* "Start again?" is on the screen. */
+gboolean
+ui_confirming (SaysoWindow *window)
+{
+  return ui_find (GTK_WIDGET (window), "start-again-yes") != NULL;
+}
+
+/* The journey's clock in these tests: the real one, ahead by what
+ * ui_pass_time() added, so that waiting costs nothing and real timers still
+ * run. */
+static gint64 clock_ahead;
+
+static gint64
+test_clock (void)
+{
+  return g_get_monotonic_time () + clock_ahead;
+}
+
+/* As if @seconds had passed since now, and the journey's timer looked. */
+void
+ui_pass_time (SaysoWindow *window,
+              guint        seconds)
+{
+  SaysoJourney *journey = sayso_window_get_journey (window);
+
+  sayso_journey_set_clock (journey, test_clock);
+  clock_ahead += (gint64) seconds * G_USEC_PER_SEC;
+  sayso_journey_tick (journey);
+}
+
+/* As if nobody had touched the screen for @seconds. */
+void
+ui_pretend_idle (SaysoWindow *window,
+                 guint        seconds)
+{
+  SaysoJourney *journey = sayso_window_get_journey (window);
+
+  sayso_journey_set_clock (journey, test_clock);
+  sayso_journey_note_activity (journey);
+  ui_pass_time (window, seconds);
+}
+
+/* As if the thank-you had been up for its whole time. */
+void
+ui_thanks_timeout (SaysoWindow *window)
+{
+  ui_pass_time (window, SAYSO_JOURNEY_THANKS_SECONDS);
 }
 
 /* Taps an answer to the question on the screen, checking it is @question_id. */
@@ -270,13 +360,13 @@ ui_assert_nothing_left (SaysoWindow *window,
 
   ui_iterate ();
   assert_clean (GTK_WIDGET (window), canary);
-  g_assert_cmpuint (sayso_response_get_n_answers (_sayso_window_get_response (window)), ==, 0);
+  g_assert_cmpuint (sayso_response_get_n_answers (ui_response (window)), ==, 0);
   g_assert_null (gdk_clipboard_get_content (clipboard));
   g_assert_null (gdk_clipboard_get_content (primary));
   g_assert_true (spoken == NULL || strstr (spoken, canary) == NULL);
   g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_WELCOME);
-  g_assert_false (_sayso_window_get_still_there (window));
-  g_assert_false (_sayso_window_get_confirming (window));
+  g_assert_false (sayso_journey_get_still_there (sayso_window_get_journey (window)));
+  g_assert_false (ui_confirming (window));
 }
 
 GPtrArray *

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sayso-question-view.h"
+#include "sayso-staff-view.h"
 #include "sayso-test-utils.h"
 #include "sayso-window-private.h"
 
@@ -42,6 +44,15 @@ void        ui_answer                (SaysoWindow   *window,
                                       const char    *question_id,
                                       const char    *option_id);
 const char *ui_current_question      (SaysoWindow   *window);
+SaysoResponse     *ui_response       (SaysoWindow   *window);
+SaysoQuestionView *ui_question_view  (SaysoWindow   *window);
+SaysoStaffView    *ui_staff_view     (SaysoWindow   *window);
+gboolean    ui_confirming            (SaysoWindow   *window);
+void        ui_pass_time             (SaysoWindow   *window,
+                                      guint          seconds);
+void        ui_pretend_idle          (SaysoWindow   *window,
+                                      guint          seconds);
+void        ui_thanks_timeout        (SaysoWindow   *window);
 void        ui_assert_nothing_left   (SaysoWindow   *window,
                                       const char    *canary);
 GPtrArray  *ui_open_records          (KioskFixture  *fixture);

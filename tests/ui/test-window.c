@@ -1,6 +1,6 @@
-/* test-journey: a whole survey through the real widgets, and what the store
+/* test-window: a whole survey through the real widgets, and what the store
  * then holds, opened with the analysts' (the test's) secret key. */
-#define G_LOG_DOMAIN "test-journey"
+#define G_LOG_DOMAIN "test-window"
 
 #include <string.h>
 
@@ -31,7 +31,7 @@ static gboolean
 option_active (SaysoWindow *window,
                const char  *option_id)
 {
-  GtkWidget *button = sayso_question_view_find_option (_sayso_window_get_question_view (window), option_id);
+  GtkWidget *button = sayso_question_view_find_option (ui_question_view (window), option_id);
 
   g_assert_nonnull (button);
   return gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button));
@@ -53,7 +53,7 @@ progress_text (SaysoWindow *window)
 static GtkTextBuffer *
 answer_buffer (SaysoWindow *window)
 {
-  return gtk_text_view_get_buffer (sayso_question_view_get_text_view (_sayso_window_get_question_view (window)));
+  return gtk_text_view_get_buffer (sayso_question_view_get_text_view (ui_question_view (window)));
 }
 
 static char *
@@ -180,15 +180,15 @@ test_welsh_journey (KioskFixture  *fixture,
   g_assert_cmpstr (typed, ==, "Da iawn, Tŷ 12!");
   g_assert_false (gtk_text_buffer_get_can_undo (answer_buffer (window)));
   ui_type (window, "xx");
-  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (_sayso_window_get_question_view (window))), "key-backspace");
-  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (_sayso_window_get_question_view (window))), "key-backspace");
+  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (ui_question_view (window))), "key-backspace");
+  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (ui_question_view (window))), "key-backspace");
   next (window);
 
   /* Typed and deleted again is the same as skipped. */
   g_assert_cmpstr (ui_current_question (window), ==, "solutions");
   ui_type (window, "ok");
-  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (_sayso_window_get_question_view (window))), "key-backspace");
-  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (_sayso_window_get_question_view (window))), "key-backspace");
+  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (ui_question_view (window))), "key-backspace");
+  ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (ui_question_view (window))), "key-backspace");
   g_assert_cmpstr (next_label (window), ==, "Hepgor");
   next (window);
   next (window);                                   /* anything_else */
@@ -220,7 +220,7 @@ test_welsh_journey (KioskFixture  *fixture,
   ui_press (root, "send");
   g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_THANKS);
   g_assert_null (sayso_window_get_last_error (window));
-  g_assert_cmpuint (sayso_response_get_n_answers (_sayso_window_get_response (window)), ==, 0);
+  g_assert_cmpuint (sayso_response_get_n_answers (ui_response (window)), ==, 0);
 
   record = the_only_record (fixture);
   g_assert_cmpstr (record->language, ==, "cy");
@@ -243,8 +243,9 @@ test_welsh_journey (KioskFixture  *fixture,
                   "}");
 
   /* The thank-you goes back to the welcome by itself. */
-  g_assert_cmpuint (_sayso_window_get_thanks_source (window), !=, 0);
-  _sayso_window_thanks_timeout (window);
+  ui_pass_time (window, SAYSO_JOURNEY_THANKS_SECONDS - 1);
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_THANKS);
+  ui_pass_time (window, 1);
   g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_WELCOME);
 }
 
@@ -291,7 +292,7 @@ test_text_limit (KioskFixture  *fixture,
                  gconstpointer  data)
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, FALSE);
-  SaysoQuestionView *view = _sayso_window_get_question_view (window);
+  SaysoQuestionView *view = ui_question_view (window);
   g_autofree char *long_text = g_strnfill (498, 'a');
   g_autofree char *text = NULL;
   guint max;
@@ -299,7 +300,7 @@ test_text_limit (KioskFixture  *fixture,
   ui_press (GTK_WIDGET (window), "language:en");
   while (g_strcmp0 (ui_current_question (window), "induction") != 0)
     next (window);
-  max = sayso_question_get_max_length (_sayso_window_get_question (window));
+  max = sayso_question_get_max_length (sayso_journey_get_question (sayso_window_get_journey (window)));
   g_assert_cmpuint (max, ==, 500);
 
   gtk_text_buffer_insert_at_cursor (answer_buffer (window), long_text, -1);
@@ -307,7 +308,7 @@ test_text_limit (KioskFixture  *fixture,
   text = buffer_text (window);
   g_assert_cmpuint (g_utf8_strlen (text, -1), ==, 500);
   g_assert_true (g_str_has_suffix (text, "bc"));
-  g_assert_cmpuint (g_utf8_strlen (sayso_response_get_text (_sayso_window_get_response (window), "induction"), -1), ==, 500);
+  g_assert_cmpuint (g_utf8_strlen (sayso_response_get_text (ui_response (window), "induction"), -1), ==, 500);
 
   /* The counter says so, and a calm line appears. */
   g_assert_nonnull (ui_find (GTK_WIDGET (view), "key-space"));
@@ -413,7 +414,7 @@ test_keyboard_focus (KioskFixture  *fixture,
   next (window);
   focus = gtk_root_get_focus (GTK_ROOT (window));
   g_assert_nonnull (focus);
-  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (_sayso_window_get_question_view (window))));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (ui_question_view (window))));
   g_assert_cmpstr (gtk_widget_get_name (focus), ==, "option:strongly_agree");
 }
 

@@ -1,0 +1,205 @@
+/* sayso-welcome-page.c: the choice of language, and, quiet and at the
+ * bottom, the text size, high contrast and reading aloud for whoever needs
+ * them. Each language's button is written in that language. */
+#define G_LOG_DOMAIN "sayso-welcome-page"
+
+#include "sayso-text-pair.h"
+#include "sayso-welcome-page.h"
+
+struct _SaysoWelcomePage
+{
+  GtkBox         parent_instance;
+
+  /* Template widgets */
+  SaysoTextPair *title;
+  SaysoTextPair *private_text;
+  SaysoTextPair *invite;
+  GtkBox        *languages_box;
+  SaysoTextPair *text_size_label;
+  GtkWidget     *text_size_buttons[3];
+  GtkWidget     *high_contrast_button;
+  SaysoTextPair *high_contrast_label;
+  GtkWidget     *read_aloud_button;
+  SaysoTextPair *read_aloud_label;
+};
+
+G_DEFINE_FINAL_TYPE (SaysoWelcomePage, sayso_welcome_page, GTK_TYPE_BOX)
+
+static void
+sayso_welcome_page_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), SAYSO_TYPE_WELCOME_PAGE);
+  G_OBJECT_CLASS (sayso_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+sayso_welcome_page_class_init (SaysoWelcomePageClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char * const sizes[] = { "text_size_0", "text_size_1", "text_size_2" };
+
+  G_OBJECT_CLASS (klass)->dispose = sayso_welcome_page_dispose;
+
+  g_type_ensure (SAYSO_TYPE_TEXT_PAIR);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/sayso/Kiosk/sayso-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, title);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, private_text);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, invite);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, languages_box);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, text_size_label);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    gtk_widget_class_bind_template_child_full (widget_class, sizes[i], FALSE,
+                                               G_STRUCT_OFFSET (SaysoWelcomePage, text_size_buttons) +
+                                               i * sizeof (gpointer));
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, high_contrast_button);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, high_contrast_label);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, read_aloud_button);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWelcomePage, read_aloud_label);
+}
+
+static void
+sayso_welcome_page_init (SaysoWelcomePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/* One button per language, in @languages' order, each choosing it
+ * (win.choose-language). */
+void
+sayso_welcome_page_set_languages (SaysoWelcomePage   *self,
+                                  const char * const *languages)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (SAYSO_IS_WELCOME_PAGE (self));
+  g_return_if_fail (languages != NULL);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box))))
+    gtk_box_remove (self->languages_box, child);
+
+  for (guint i = 0; languages[i]; i++)
+    {
+      const char *lang = languages[i];
+      g_autofree char *name = g_strconcat ("language:", lang, NULL);
+      GtkWidget *button = gtk_button_new ();
+      GtkWidget *label = gtk_label_new (sayso_string (SAYSO_STR_LANGUAGE_NAME, lang));
+
+      gtk_button_set_child (GTK_BUTTON (button), label);
+      gtk_widget_set_name (button, name);
+      gtk_widget_add_css_class (button, "language-button");
+      gtk_widget_add_css_class (button, "suggested-action");
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (button), "win.choose-language");
+      gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", lang);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      sayso_string (SAYSO_STR_LANGUAGE_NAME, lang), -1);
+      gtk_box_append (self->languages_box, button);
+    }
+}
+
+static GtkWidget *
+language_button (SaysoWelcomePage *self,
+                 const char       *language)
+{
+  g_autofree char *name = g_strconcat ("language:", language, NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_str_equal (gtk_widget_get_name (child), name))
+      return child;
+  return NULL;
+}
+
+/* @first (the kiosk's own language, Welsh when bilingual) first, then
+ * @languages' order. */
+void
+sayso_welcome_page_order_languages (SaysoWelcomePage   *self,
+                                    const char * const *languages,
+                                    const char         *first)
+{
+  GtkWidget *button, *after = NULL;
+
+  g_return_if_fail (SAYSO_IS_WELCOME_PAGE (self));
+
+  for (guint i = 0; languages[i]; i++)
+    if ((button = language_button (self, languages[i])))
+      {
+        gtk_box_reorder_child_after (self->languages_box, button, after);
+        after = button;
+      }
+  if (first && (button = language_button (self, first)))
+    gtk_box_reorder_child_after (self->languages_box, button, NULL);
+}
+
+/* Where the focus goes when the welcome comes back. */
+GtkWidget *
+sayso_welcome_page_get_first_language_button (SaysoWelcomePage *self)
+{
+  g_return_val_if_fail (SAYSO_IS_WELCOME_PAGE (self), NULL);
+  return gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
+}
+
+/* Marks the button of the size the screen has. */
+void
+sayso_welcome_page_set_text_size (SaysoWelcomePage *self,
+                                  guint             text_size)
+{
+  g_return_if_fail (SAYSO_IS_WELCOME_PAGE (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->text_size_buttons); i++)
+    {
+      if (i == text_size)
+        gtk_widget_add_css_class (self->text_size_buttons[i], "selected");
+      else
+        gtk_widget_remove_css_class (self->text_size_buttons[i], "selected");
+    }
+}
+
+static void
+set_accessible_label (GtkWidget     *widget,
+                      SaysoStringId  id,
+                      const char    *language)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  sayso_string (id, language), -1);
+}
+
+/**
+ * sayso_welcome_page_set_language:
+ * @accessible_language: what the buttons are called in for assistive
+ *   technology: the respondent's language
+ */
+void
+sayso_welcome_page_set_language (SaysoWelcomePage *self,
+                                 const char       *language,
+                                 const char       *second_language,
+                                 const char       *accessible_language)
+{
+  static const SaysoStringId sizes[] = {
+    SAYSO_STR_TEXT_SIZE_NORMAL, SAYSO_STR_TEXT_SIZE_LARGE, SAYSO_STR_TEXT_SIZE_LARGEST,
+  };
+
+  g_return_if_fail (SAYSO_IS_WELCOME_PAGE (self));
+
+  sayso_text_pair_set_string (self->title, SAYSO_STR_WELCOME_TITLE, language, second_language);
+  sayso_text_pair_set_string (self->private_text, SAYSO_STR_WELCOME_PRIVATE, language, second_language);
+  sayso_text_pair_set_string (self->invite, SAYSO_STR_WELCOME_INVITE, language, second_language);
+  sayso_text_pair_set_string (self->text_size_label, SAYSO_STR_TEXT_SIZE, language, second_language);
+  sayso_text_pair_set_string (self->high_contrast_label, SAYSO_STR_HIGH_CONTRAST, language, second_language);
+  sayso_text_pair_set_string (self->read_aloud_label, SAYSO_STR_READ_ALOUD_ALWAYS, language, second_language);
+  set_accessible_label (self->high_contrast_button, SAYSO_STR_HIGH_CONTRAST, accessible_language);
+  set_accessible_label (self->read_aloud_button, SAYSO_STR_READ_ALOUD_ALWAYS, accessible_language);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    set_accessible_label (self->text_size_buttons[i], sizes[i], accessible_language);
+}
+
+char *
+sayso_welcome_page_dup_speech (SaysoWelcomePage *self,
+                               const char       *language)
+{
+  g_return_val_if_fail (SAYSO_IS_WELCOME_PAGE (self), NULL);
+
+  return g_strdup_printf ("%s. %s. %s.",
+                          sayso_string (SAYSO_STR_WELCOME_TITLE, language),
+                          sayso_string (SAYSO_STR_WELCOME_PRIVATE, language),
+                          sayso_string (SAYSO_STR_WELCOME_INVITE, language));
+}
