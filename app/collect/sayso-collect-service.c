@@ -1,0 +1,744 @@
+/* sayso-collect-service.c: receiving bundles over HTTP.
+ *
+ * Every request body is streamed: nothing accumulates in memory. An upload
+ * is written to a file in the service's own folder as it comes, and only
+ * once it is whole is it checked, in a worker thread (the main loop goes on
+ * serving others): the kiosk must be enrolled before a byte after the
+ * header is read, then the signature, then every record's hash, then the
+ * sequence number against what the kiosk sent before. Only then is it
+ * stored, in one synced commit, and the answer sent with a signed receipt.
+ *
+ * Nothing here logs a request, and no answer says anything of what is
+ * inside a record: the service holds no key that opens one.
+ */
+#define G_LOG_DOMAIN "sayso-collect"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <sodium.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sayso-bundle.h"
+#include "sayso-collect-service.h"
+#include "sayso-crypto.h"
+#include "sayso-receipt.h"
+
+struct _SaysoCollectService
+{
+  GObject         parent_instance;
+
+  SaysoCollectDb *db;
+  SoupServer     *server;
+  char           *incoming;     /* where uploads are written as they come */
+  guint64         max_size;
+  guint           timeout;      /* seconds a request may take to arrive */
+  guint8          service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  guint8         *service_sk;   /* locked */
+};
+
+G_DEFINE_FINAL_TYPE (SaysoCollectService, sayso_collect_service, G_TYPE_OBJECT)
+
+#define UPLOAD_KEY "sayso-upload"
+
+/* One request's body, as it arrives. */
+typedef struct
+{
+  SaysoCollectService *service;   /* borrowed: outlives every request */
+  SoupServerMessage   *msg;       /* borrowed: the upload is the message's data */
+  char                *path;      /* NULL: a body nobody asked for, dropped */
+  int                  fd;
+  guint64              received;
+  gboolean             too_large;
+  gboolean             complete;
+  int                  write_errno;
+  guint                deadline;
+} Upload;
+
+/* What checking an upload came to. */
+typedef struct
+{
+  guint  status;
+  char  *body;    /* JSON */
+} Outcome;
+
+static void
+outcome_free (Outcome *outcome)
+{
+  g_free (outcome->body);
+  g_free (outcome);
+}
+
+static void
+upload_free (Upload *upload)
+{
+  g_clear_handle_id (&upload->deadline, g_source_remove);
+  if (upload->fd >= 0)
+    close (upload->fd);
+  if (upload->path)
+    g_unlink (upload->path);
+  g_free (upload->path);
+  g_free (upload);
+}
+
+void
+sayso_collect_token_hash (const char *token,
+                          guint8      hash[SAYSO_COLLECT_HASH_SIZE])
+{
+  g_return_if_fail (token != NULL && hash != NULL);
+  /* Tokens are 32 random bytes: a fast hash is enough, nothing to guess. */
+  crypto_generichash (hash, SAYSO_COLLECT_HASH_SIZE, (const guint8 *) token, strlen (token), NULL, 0);
+}
+
+static char *
+error_json (const char *reason)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "error");
+  json_builder_add_string_value (builder, reason);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+static Outcome *
+refuse (guint       status,
+        const char *format,
+        ...) G_GNUC_PRINTF (2, 3);
+
+static Outcome *
+refuse (guint       status,
+        const char *format,
+        ...)
+{
+  Outcome *outcome = g_new0 (Outcome, 1);
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  outcome->status = status;
+  outcome->body = error_json (reason);
+  return outcome;
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              const char        *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+respond_error (SoupServerMessage *msg,
+               guint              status,
+               const char        *reason)
+{
+  g_autofree char *body = error_json (reason);
+  respond_json (msg, status, body);
+}
+
+static char *
+kiosk_short (const guint8 kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE])
+{
+  /* As bundle file names name a kiosk. */
+  return sayso_hex (kiosk_pk, 4);
+}
+
+static char *
+size_text (guint64 bytes)
+{
+  return g_format_size_full (bytes, G_FORMAT_SIZE_IEC_UNITS);
+}
+
+/* A bundle that does not verify, in words for the person who sent it. None
+ * of it comes from the bundle's records. */
+static Outcome *
+refuse_bundle (const GError *error)
+{
+  if (error->domain != SAYSO_BUNDLE_ERROR)
+    return refuse (SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                   "The service could not read the upload back from its disk; nothing was kept. Try again later.");
+
+  switch ((SaysoBundleError) error->code)
+    {
+    case SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE:
+      return refuse (SOUP_STATUS_BAD_REQUEST,
+                     "This is not a Sayso bundle. Send the .sayso file that the kiosk's export wrote; nothing was kept.");
+    case SAYSO_BUNDLE_ERROR_TRUNCATED:
+      return refuse (SOUP_STATUS_BAD_REQUEST,
+                     "The bundle is cut short: its end is missing, so the copy or the upload is incomplete. "
+                     "Copy it from the stick again, or export it again, and send it again; nothing was kept.");
+    case SAYSO_BUNDLE_ERROR_BAD_SIGNATURE:
+    case SAYSO_BUNDLE_ERROR_WRONG_KIOSK:
+      return refuse (SOUP_STATUS_UNPROCESSABLE_ENTITY,
+                     "The bundle's signature does not match: it was changed after the kiosk signed it, or was not "
+                     "made by the kiosk it names. Export it again on the kiosk and send the new file; nothing was kept.");
+    case SAYSO_BUNDLE_ERROR_RECORD_ALTERED:
+      return refuse (SOUP_STATUS_UNPROCESSABLE_ENTITY,
+                     "A record in the bundle does not match the hash its signed list gives: the file was damaged or "
+                     "changed after the kiosk wrote it. Export it again on the kiosk and send the new file; nothing was kept.");
+    case SAYSO_BUNDLE_ERROR_MALFORMED:
+      return refuse (SOUP_STATUS_UNPROCESSABLE_ENTITY,
+                     "The bundle is signed, but its list of records does not fit the file: it is damaged. "
+                     "Export it again on the kiosk and send the new file; nothing was kept.");
+    case SAYSO_BUNDLE_ERROR_REPLAYED:
+    case SAYSO_BUNDLE_ERROR_IO:
+    default:
+      return refuse (SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                     "The service could not read the upload back from its disk; nothing was kept. Try again later.");
+    }
+}
+
+static Outcome *
+received (SaysoCollectService     *self,
+          SaysoCollectBundleState  state,
+          const SaysoReceipt      *receipt)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *text = sayso_receipt_to_text (receipt);
+  g_autofree char *signature = sayso_receipt_sign (text, self->service_sk);
+  g_autofree char *kiosk = kiosk_short (receipt->kiosk_pk);
+  g_autofree char *message = NULL;
+  Outcome *outcome = g_new0 (Outcome, 1);
+
+  message = g_strdup_printf ("%s: %s, kiosk %s, bundle %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " response%s",
+                             state == SAYSO_COLLECT_BUNDLE_NEW ? "received" : "already received",
+                             receipt->site, kiosk, receipt->sequence, receipt->record_count,
+                             receipt->record_count == 1 ? "" : "s");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, state == SAYSO_COLLECT_BUNDLE_NEW ? "received" : "already received");
+  json_builder_set_member_name (builder, "message");
+  json_builder_add_string_value (builder, message);
+  json_builder_set_member_name (builder, "receipt");
+  json_builder_add_string_value (builder, text);
+  json_builder_set_member_name (builder, "signature");
+  json_builder_add_string_value (builder, signature);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+
+  outcome->status = state == SAYSO_COLLECT_BUNDLE_NEW ? SOUP_STATUS_CREATED : SOUP_STATUS_OK;
+  outcome->body = json_to_string (root, FALSE);
+  return outcome;
+}
+
+/* In a worker thread: everything that reads the upload and the database. */
+static Outcome *
+check_and_store (SaysoCollectService *self,
+                 const char          *path,
+                 int                  fd,
+                 guint64              size)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoBundle) bundle = NULL;
+  g_autofree char *site = NULL;
+  g_autofree char *kiosk = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *today = NULL;
+  g_auto(SaysoReceipt) receipt = { 0 };
+  guint8 kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  SaysoCollectBundleState state;
+  SaysoCollectBundleInfo info = { 0 };
+
+  if (size == 0)
+    return refuse (SOUP_STATUS_BAD_REQUEST, "The upload was empty: choose a .sayso file and send it again.");
+
+  /* Who made it, before anything it says past its header is read. */
+  if (!sayso_bundle_read_kiosk (path, kiosk_pk, &error))
+    return refuse_bundle (error);
+  if (!sayso_collect_db_find_kiosk (self->db, kiosk_pk, &site, &error))
+    {
+      g_warning ("%s", error->message);
+      return refuse (SOUP_STATUS_SERVICE_UNAVAILABLE, "The service's database could not be read; nothing was kept. Try again later.");
+    }
+  kiosk = kiosk_short (kiosk_pk);
+  if (site == NULL)
+    return refuse (SOUP_STATUS_FORBIDDEN,
+                   "This bundle comes from kiosk %s, which is not enrolled with this service. Ask the inspection "
+                   "team to enrol the kiosk (sayso-collect enroll, with the key the kiosk's set-up printed), "
+                   "then send the bundle again; nothing was kept.", kiosk);
+
+  bundle = sayso_bundle_open (path, kiosk_pk, &error);
+  if (bundle == NULL)
+    return refuse_bundle (error);
+
+  memcpy (receipt.service_pk, self->service_pk, sizeof receipt.service_pk);
+  memcpy (receipt.kiosk_pk, kiosk_pk, sizeof receipt.kiosk_pk);
+  receipt.site = g_strdup (site);
+  receipt.sequence = bundle->sequence;
+  receipt.record_count = bundle->entries->len;
+  if (!sayso_receipt_hash_file (path, receipt.bundle_hash, &error))
+    return refuse (SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                   "The service could not read the upload back from its disk; nothing was kept. Try again later.");
+
+  now = g_date_time_new_now_local ();
+  today = g_date_time_format (now, "%Y-%m-%d");
+  info.kiosk_pk = kiosk_pk;
+  info.sequence = bundle->sequence;
+  info.hash = receipt.bundle_hash;
+  info.record_count = bundle->entries->len;
+  info.day = bundle->day;
+  info.received = today;
+  if (!sayso_collect_db_store_bundle (self->db, &info, fd, (gint64) size, &state, &error))
+    {
+      g_warning ("%s", error->message);
+      if (g_error_matches (error, SAYSO_COLLECT_DB_ERROR, SAYSO_COLLECT_DB_ERROR_FULL))
+        return refuse (SOUP_STATUS_INSUFFICIENT_STORAGE,
+                       "The service's disk is full; nothing was kept. Keep the bundle and send it again later.");
+      return refuse (SOUP_STATUS_SERVICE_UNAVAILABLE,
+                     "The service could not store the bundle; nothing was kept. Keep it and send it again later.");
+    }
+
+  if (state == SAYSO_COLLECT_BUNDLE_CONFLICT)
+    return refuse (SOUP_STATUS_CONFLICT,
+                   "Kiosk %s (%s) already sent a different bundle numbered %" G_GINT64_FORMAT ". This one was kept "
+                   "aside for the inspection team to look at: the kiosk may have been restored from a backup. "
+                   "Tell the inspection team; there is no need to send it again.",
+                   kiosk, site, bundle->sequence);
+  return received (self, state, &receipt);
+}
+
+static void
+check_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  Upload *upload = task_data;
+
+  g_task_return_pointer (task, check_and_store (upload->service, upload->path, upload->fd, upload->received),
+                         (GDestroyNotify) outcome_free);
+}
+
+static void
+check_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(SoupServerMessage) msg = user_data;
+  Outcome *outcome = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  respond_json (msg, outcome->status, outcome->body);
+  outcome_free (outcome);
+  soup_server_message_unpause (msg);
+}
+
+/* Early, when the headers are in: refuse what is too large before its body
+ * is written anywhere, and make a file for what is not. */
+static void
+bundles_early (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SaysoCollectService *self = user_data;
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  g_autofree char *template = NULL;
+
+  if (upload == NULL || strcmp (path, "/bundles") != 0 || strcmp (soup_server_message_get_method (msg), "POST") != 0)
+    return;
+
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      (guint64) soup_message_headers_get_content_length (headers) > self->max_size)
+    {
+      g_autofree char *limit = size_text (self->max_size);
+      g_autofree char *reason = g_strdup_printf ("The bundle is larger than this service accepts (%s). Export "
+                                                 "from the kiosk more often, or ask the inspection team to raise "
+                                                 "the limit; nothing was kept.", limit);
+      upload->too_large = TRUE;
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, reason);
+      return;
+    }
+
+  template = g_build_filename (self->incoming, "upload-XXXXXX", NULL);
+  upload->fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600);
+  if (upload->fd < 0)
+    {
+      g_warning ("%s: cannot make a file for an upload: %s", self->incoming, g_strerror (errno));
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                     "The service cannot take uploads just now (its disk); nothing was kept. Try again later.");
+      return;
+    }
+  upload->path = g_steal_pointer (&template);
+}
+
+static void
+bundles_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  SaysoCollectService *self = user_data;
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  g_autoptr(GTask) task = NULL;
+
+  if (strcmp (path, "/bundles") != 0)
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is nothing at this address.");
+      return;
+    }
+  if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Send a bundle here with POST.");
+      return;
+    }
+  if (upload->too_large)
+    {
+      g_autofree char *limit = size_text (self->max_size);
+      g_autofree char *reason = g_strdup_printf ("The bundle is larger than this service accepts (%s). Export "
+                                                 "from the kiosk more often, or ask the inspection team to raise "
+                                                 "the limit; nothing was kept.", limit);
+      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, reason);
+      return;
+    }
+  if (upload->write_errno != 0)
+    {
+      respond_error (msg, upload->write_errno == ENOSPC ? SOUP_STATUS_INSUFFICIENT_STORAGE : SOUP_STATUS_SERVICE_UNAVAILABLE,
+                     upload->write_errno == ENOSPC
+                       ? "The service's disk is full; nothing was kept. Keep the bundle and send it again later."
+                       : "The service could not write the upload to its disk; nothing was kept. Try again later.");
+      return;
+    }
+
+  /* The message waits while a worker checks and stores the bundle. */
+  soup_server_message_pause (msg);
+  task = g_task_new (self, NULL, check_done, g_object_ref (msg));
+  g_task_set_task_data (task, upload, NULL);
+  g_task_run_in_thread (task, check_thread);
+}
+
+static void
+status_handler (SoupServer        *server,
+                SoupServerMessage *msg,
+                const char        *path,
+                GHashTable        *query,
+                gpointer           user_data)
+{
+  SaysoCollectService *self = user_data;
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) kiosks = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  guint8 hash[SAYSO_COLLECT_HASH_SIZE];
+  gboolean valid = FALSE;
+
+  if (strcmp (soup_server_message_get_method (msg), "GET") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Ask for the status with GET.");
+      return;
+    }
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate", "Bearer");
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED,
+                     "The status needs an access token (Authorization: Bearer TOKEN); ask the service's "
+                     "administrator for one (sayso-collect token).");
+      return;
+    }
+  sayso_collect_token_hash (authorization + 7, hash);
+  if (!sayso_collect_db_check_token (self->db, hash, &valid, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The service's database could not be read. Try again later.");
+      return;
+    }
+  if (!valid)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate", "Bearer");
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED,
+                     "This access token is not valid here: it was revoked, or never made by this service. Ask the "
+                     "service's administrator for a new one (sayso-collect token).");
+      return;
+    }
+
+  if (!(kiosks = sayso_collect_db_list_kiosks (self->db, &error)))
+    {
+      g_warning ("%s", error->message);
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The service's database could not be read. Try again later.");
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kiosks");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < kiosks->len; i++)
+    {
+      SaysoCollectKioskRow *row = g_ptr_array_index (kiosks, i);
+      g_autofree char *key = g_base64_encode (row->kiosk_pk, sizeof row->kiosk_pk);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "site");
+      json_builder_add_string_value (builder, row->site);
+      json_builder_set_member_name (builder, "kiosk");
+      json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "bundles");
+      json_builder_add_int_value (builder, row->bundles);
+      json_builder_set_member_name (builder, "responses");
+      json_builder_add_int_value (builder, row->responses);
+      json_builder_set_member_name (builder, "last_received");
+      if (row->last_received)
+        json_builder_add_string_value (builder, row->last_received);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "conflicts");
+      json_builder_add_int_value (builder, row->conflicts);
+      json_builder_set_member_name (builder, "missing");
+      json_builder_begin_array (builder);
+      for (guint k = 0; k < row->missing->len; k++)
+        json_builder_add_int_value (builder, g_array_index (row->missing, gint64, k));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+  respond_json (msg, SOUP_STATUS_OK, body);
+}
+
+static void
+default_handler (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is nothing at this address. Bundles go to /bundles.");
+}
+
+static void
+got_chunk (SoupServerMessage *msg,
+           GBytes            *chunk,
+           gpointer           user_data)
+{
+  Upload *upload = user_data;
+  SaysoCollectService *self = upload->service;
+  gsize len = 0;
+  const guint8 *data = g_bytes_get_data (chunk, &len);
+
+  /* A body nobody asked for, or one already refused: dropped as it comes. */
+  if (upload->fd < 0 || upload->too_large || upload->write_errno != 0)
+    return;
+
+  if (upload->received + len > self->max_size)
+    {
+      /* Sent without a length, or with a false one: the file goes now. */
+      upload->too_large = TRUE;
+      close (upload->fd);
+      upload->fd = -1;
+      g_unlink (upload->path);
+      return;
+    }
+
+  while (len > 0)
+    {
+      gssize n = write (upload->fd, data, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          upload->write_errno = errno;
+          return;
+        }
+      data += n;
+      len -= n;
+      upload->received += n;
+    }
+}
+
+static void
+got_body (SoupServerMessage *msg,
+          gpointer           user_data)
+{
+  Upload *upload = user_data;
+
+  upload->complete = TRUE;
+  g_clear_handle_id (&upload->deadline, g_source_remove);
+}
+
+/* A request that has not arrived whole by its deadline (a client that
+ * sends a byte a second) loses its connection: it holds no thread, but it
+ * would hold a connection and a file. */
+static gboolean
+deadline_passed (gpointer user_data)
+{
+  Upload *upload = user_data;
+  GSocket *socket = soup_server_message_get_socket (upload->msg);
+
+  upload->deadline = 0;
+  if (!upload->complete && socket != NULL)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+request_started (SoupServer        *server,
+                 SoupServerMessage *msg,
+                 gpointer           user_data)
+{
+  SaysoCollectService *self = user_data;
+  Upload *upload = g_new0 (Upload, 1);
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  upload->service = self;
+  upload->msg = msg;
+  upload->fd = -1;
+  g_object_set_data_full (G_OBJECT (msg), UPLOAD_KEY, upload, (GDestroyNotify) upload_free);
+
+  /* No request body is ever kept in memory. */
+  soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+  g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk), upload);
+  g_signal_connect (msg, "got-body", G_CALLBACK (got_body), upload);
+
+  /* A connection silent this long, within or between requests, is closed. */
+  if (socket != NULL)
+    g_socket_set_timeout (socket, self->timeout);
+  upload->deadline = g_timeout_add_seconds (self->timeout, deadline_passed, upload);
+}
+
+static void
+sayso_collect_service_finalize (GObject *object)
+{
+  SaysoCollectService *self = SAYSO_COLLECT_SERVICE (object);
+
+  if (self->server)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_pointer (&self->db, sayso_collect_db_close);
+  g_free (self->incoming);
+  sodium_free (self->service_sk);
+
+  G_OBJECT_CLASS (sayso_collect_service_parent_class)->finalize (object);
+}
+
+static void
+sayso_collect_service_class_init (SaysoCollectServiceClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = sayso_collect_service_finalize;
+}
+
+static void
+sayso_collect_service_init (SaysoCollectService *self)
+{
+}
+
+/* Uploads a killed service left half-written are nobody's: it starts clean. */
+static gboolean
+clear_incoming (const char  *dir,
+                GError     **error)
+{
+  g_autoptr(GDir) listing = NULL;
+  const char *name;
+
+  if (g_mkdir (dir, 0700) != 0 && errno != EEXIST)
+    {
+      int saved = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+                   "%s: cannot make the folder for uploads: %s", dir, g_strerror (saved));
+      return FALSE;
+    }
+  if (!(listing = g_dir_open (dir, 0, error)))
+    return FALSE;
+  while ((name = g_dir_read_name (listing)))
+    if (g_str_has_prefix (name, "upload-"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_unlink (path);
+      }
+  return TRUE;
+}
+
+/**
+ * sayso_collect_service_new:
+ * @db: (transfer full): the service's database
+ */
+SaysoCollectService *
+sayso_collect_service_new (SaysoCollectDb  *db,
+                           guint64          max_size,
+                           guint            timeout_seconds,
+                           GError         **error)
+{
+  g_autoptr(SaysoCollectService) self = NULL;
+
+  g_return_val_if_fail (db != NULL, NULL);
+  g_return_val_if_fail (max_size > 0 && timeout_seconds > 0, NULL);
+
+  self = g_object_new (SAYSO_TYPE_COLLECT_SERVICE, NULL);
+  self->db = db;
+  self->max_size = max_size;
+  self->timeout = timeout_seconds;
+  self->service_sk = sodium_malloc (SAYSO_SIGN_SECRET_KEY_SIZE);
+  if (self->service_sk == NULL)
+    g_error ("out of memory");
+  if (!sayso_collect_db_service_key (db, self->service_pk, self->service_sk, error))
+    return NULL;
+
+  self->incoming = g_strconcat (sayso_collect_db_get_path (db), ".incoming", NULL);
+  if (!clear_incoming (self->incoming, error))
+    return NULL;
+
+  self->server = soup_server_new ("server-header", "sayso-collect", NULL);
+  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started), self);
+  soup_server_add_early_handler (self->server, "/bundles", bundles_early, self, NULL);
+  soup_server_add_handler (self->server, "/bundles", bundles_handler, self, NULL);
+  soup_server_add_handler (self->server, "/status", status_handler, self, NULL);
+  soup_server_add_handler (self->server, NULL, default_handler, self, NULL);
+  return g_steal_pointer (&self);
+}
+
+gboolean
+sayso_collect_service_listen (SaysoCollectService  *self,
+                              const char           *listen,
+                              char                **bound,
+                              GError              **error)
+{
+  g_autoptr(GSocketConnectable) parsed = NULL;
+  g_autoptr(GInetAddress) address = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  GSList *uris;
+  const char *host;
+
+  g_return_val_if_fail (SAYSO_IS_COLLECT_SERVICE (self), FALSE);
+  g_return_val_if_fail (listen != NULL, FALSE);
+
+  parsed = g_network_address_parse (listen, 0, NULL);
+  if (parsed == NULL || strrchr (listen, ':') == NULL ||
+      (address = g_inet_address_new_from_string (host = g_network_address_get_hostname (G_NETWORK_ADDRESS (parsed)))) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--listen %s: give an IP address and a port, e.g. 127.0.0.1:8080 or [::1]:8080 (port 0: any free one)",
+                   listen);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (address, g_network_address_get_port (G_NETWORK_ADDRESS (parsed)));
+  if (!soup_server_listen (self->server, socket_address, 0, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->server);
+  if (bound && uris)
+    *bound = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
