@@ -722,6 +722,219 @@ test_backup (Collect       *f,
   g_assert_cmpstr (copied, ==, original);
 }
 
+static GSocket *
+connect_raw (Collect *f)
+{
+  g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) where = g_inet_socket_address_new (address, (guint16) g_uri_get_port (uri));
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_connect (socket, where, NULL, &error));
+  return socket;
+}
+
+static void
+send_all (GSocket    *socket,
+          const void *data,
+          gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  while (len > 0)
+    {
+      gssize n = g_socket_send (socket, data, len, NULL, &error);
+      g_assert_no_error (error);
+      data = (const char *) data + n;
+      len -= n;
+    }
+}
+
+static gboolean
+incoming_is_empty (Collect *f)
+{
+  g_autofree char *incoming = g_strconcat (f->db, ".incoming", NULL);
+  g_autoptr(GDir) dir = g_dir_open (incoming, 0, NULL);
+
+  g_assert_nonnull (dir);
+  return g_dir_read_name (dir) == NULL;
+}
+
+/* A client that sends a byte a second loses its connection at the deadline
+ * (3 s here), and holds nothing meanwhile: a whole upload sent while it
+ * dawdles is answered at once (the control). */
+static void
+test_slow_client (Collect       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 1);
+  g_autoptr(GSocket) slow = connect_raw (f);
+  g_autoptr(JsonObject) reply = NULL;
+  const char head[] = "POST /bundles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nSAYSOBN1";
+  gint64 start = g_get_monotonic_time ();
+  gboolean closed = FALSE;
+
+  send_all (slow, head, strlen (head));
+  for (guint i = 0; i < 20 && !closed; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (i == 1)
+        {
+          gint64 before = g_get_monotonic_time ();
+          g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+          g_assert_cmpint (g_get_monotonic_time () - before, <, G_USEC_PER_SEC);
+        }
+      /* A byte, then a second's wait to see whether the service hung up. */
+      if (g_socket_send (slow, "x", 1, NULL, &error) < 0)
+        {
+          closed = TRUE;
+          break;
+        }
+      if (g_socket_condition_timed_wait (slow, G_IO_IN | G_IO_HUP | G_IO_ERR, G_USEC_PER_SEC, NULL, NULL))
+        {
+          char buf[512];
+          gssize n = g_socket_receive (slow, buf, sizeof buf, NULL, NULL);
+          closed = n <= 0 || (n >= 12 && g_str_has_prefix (buf, "HTTP/1.1 "));
+        }
+    }
+  g_assert_true (closed);
+  g_test_message ("the slow client was cut off after %.1f s", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+  g_usleep (G_USEC_PER_SEC / 5);
+  g_assert_true (incoming_is_empty (f));
+}
+
+/* The server killed while a bundle is half uploaded keeps no part of it;
+ * started again, it takes the retry. */
+static void
+test_killed_mid_upload (Collect       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 5);
+  g_autofree char *contents = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *list = NULL;
+  g_autoptr(GSocket) socket = connect_raw (f);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (bundle, &contents, &len, NULL));
+  head = g_strdup_printf ("POST /bundles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n", len);
+  send_all (socket, head, strlen (head));
+  send_all (socket, contents, len / 2);
+  g_usleep (G_USEC_PER_SEC / 5);
+  g_assert_false (incoming_is_empty (f));
+
+  g_subprocess_force_exit (f->server);
+  g_assert_true (g_subprocess_wait (f->server, NULL, &error));
+  g_assert_false (g_subprocess_get_if_exited (f->server));
+  g_clear_object (&f->server);
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, "");
+
+  start_server (f, data);
+  g_assert_true (incoming_is_empty (f));
+  g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+  g_clear_pointer (&list, g_free);
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  g_assert_nonnull (strstr (list, "\tbundle 1\t5 responses\t"));
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint      pending;
+  guint      created[25];
+  guint      again[25];
+  guint      other;
+} Crowd;
+
+typedef struct
+{
+  Crowd       *crowd;
+  SoupMessage *msg;
+  guint        bundle;
+} CrowdUpload;
+
+static void
+crowd_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CrowdUpload *one = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  guint status = soup_message_get_status (one->msg);
+
+  if (error != NULL || (status != SOUP_STATUS_CREATED && status != SOUP_STATUS_OK))
+    g_test_message ("an upload failed: %s, status %u", error ? error->message : "no error", status);
+
+  if (answer != NULL && status == SOUP_STATUS_CREATED)
+    one->crowd->created[one->bundle]++;
+  else if (answer != NULL && status == SOUP_STATUS_OK)
+    one->crowd->again[one->bundle]++;
+  else
+    one->crowd->other++;
+  if (--one->crowd->pending == 0)
+    g_main_loop_quit (one->crowd->loop);
+  g_object_unref (one->msg);
+  g_free (one);
+}
+
+/* 100 uploads at once, each of 25 bundles sent four times: every one is
+ * answered, each bundle is received once and "already received" three
+ * times, and 25 are stored. */
+static void
+test_concurrent (Collect       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) bundles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 128, NULL);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *url = g_strconcat (f->url, "bundles", NULL);
+  g_autofree char *list = NULL;
+  Crowd crowd = { loop, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (crowd.created); i++)
+    {
+      g_autofree char *path = make_bundle (f, f->store, 1);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      g_ptr_array_add (bundles, g_bytes_new_take (g_steal_pointer (&contents), len));
+    }
+
+  for (guint copy = 0; copy < 4; copy++)
+    for (guint i = 0; i < bundles->len; i++)
+      {
+        CrowdUpload *one = g_new0 (CrowdUpload, 1);
+
+        one->crowd = &crowd;
+        one->bundle = i;
+        one->msg = soup_message_new ("POST", url);
+        soup_message_set_request_body_from_bytes (one->msg, "application/octet-stream", g_ptr_array_index (bundles, i));
+        crowd.pending++;
+        soup_session_send_and_read_async (session, one->msg, G_PRIORITY_DEFAULT, NULL, crowd_done, one);
+      }
+  g_main_loop_run (loop);
+
+  g_assert_cmpuint (crowd.other, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (crowd.created); i++)
+    {
+      g_assert_cmpuint (crowd.created[i], ==, 1);
+      g_assert_cmpuint (crowd.again[i], ==, 3);
+    }
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 25);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -738,8 +951,10 @@ main (int    argc,
   ADD ("/collect/over-size", test_over_size, &small_limit);
   ADD ("/collect/token-and-status", test_token_and_status, &defaults);
   ADD ("/collect/backup", test_backup, &defaults);
+  ADD ("/collect/slow-client", test_slow_client, &short_timeout);
+  ADD ("/collect/killed-mid-upload", test_killed_mid_upload, &defaults);
+  ADD ("/collect/concurrent", test_concurrent, &defaults);
 #undef ADD
-  (void) short_timeout;
 
   return g_test_run ();
 }

@@ -44,6 +44,7 @@ struct _SaysoCollectService
 G_DEFINE_FINAL_TYPE (SaysoCollectService, sayso_collect_service, G_TYPE_OBJECT)
 
 #define UPLOAD_KEY "sayso-upload"
+#define LISTEN_BACKLOG 512
 
 /* One request's body, as it arrives. */
 typedef struct
@@ -717,6 +718,7 @@ sayso_collect_service_listen (SaysoCollectService  *self,
   g_autoptr(GSocketConnectable) parsed = NULL;
   g_autoptr(GInetAddress) address = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GSocket) socket = NULL;
   GSList *uris;
   const char *host;
 
@@ -733,8 +735,18 @@ sayso_collect_service_listen (SaysoCollectService  *self,
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (address, g_network_address_get_port (G_NETWORK_ADDRESS (parsed)));
-  if (!soup_server_listen (self->server, socket_address, 0, error))
+  socket = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (socket == NULL)
     return FALSE;
+  /* GLib's backlog of 10 resets the eleventh of a burst of connections:
+   * every kiosk of a region uploading after the day's export. */
+  g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
+  if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error) ||
+      !soup_server_listen_socket (self->server, socket, 0, error))
+    {
+      g_prefix_error (error, "--listen %s: ", listen);
+      return FALSE;
+    }
 
   uris = soup_server_get_uris (self->server);
   if (bound && uris)
