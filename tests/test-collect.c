@@ -935,6 +935,82 @@ test_concurrent (Collect       *f,
   g_assert_cmpuint (lines_in (list), ==, 25);
 }
 
+static guint
+send_form (Collect    *f,
+           char      **page,
+           ...)
+{
+  g_autoptr(SoupMultipart) form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path;
+  va_list args;
+
+  va_start (args, page);
+  while ((path = va_arg (args, const char *)))
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *name = g_path_get_basename (path);
+      g_autoptr(GBytes) bytes = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      soup_multipart_append_form_file (form, "bundles", name, "application/octet-stream", bytes);
+    }
+  va_end (args);
+
+  msg = soup_message_new_from_multipart (f->url, form);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL), ==, "text/html");
+  *page = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return soup_message_get_status (msg);
+}
+
+/* The upload page: a plain form that needs no script; sent two files, one
+ * good and one changed, it says of each what became of it, in words. */
+static void
+test_upload_page (Collect       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *good = make_bundle (f, f->store, 2);
+  g_autofree char *bad = copy_with (f, good, "changed.sayso", G_MAXSIZE, 100);
+  g_autofree char *kiosk = sayso_hex (f->kiosk_pk, 4);
+  g_autofree char *received = g_strdup_printf ("received: " SITE ", kiosk %s, bundle 1, 2 responses", kiosk);
+  g_autofree char *page = NULL, *both = NULL, *alone = NULL, *list = NULL;
+  g_autofree char *url = g_strdup (f->url);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  page = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  g_assert_nonnull (strstr (page, "<form method=\"post\" action=\"/\" enctype=\"multipart/form-data\">"));
+  g_assert_nonnull (strstr (page, "<input type=\"file\" id=\"bundles\" name=\"bundles\" multiple"));
+  g_assert_nonnull (strstr (page, "<button type=\"submit\">"));
+  g_assert_null (strstr (page, "<script"));
+
+  /* The control: the changed file alone is refused, and nothing kept. */
+  g_assert_cmpuint (send_form (f, &alone, bad, NULL), ==, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+  g_assert_nonnull (strstr (alone, "<strong>changed.sayso</strong>: not received."));
+  g_assert_null (strstr (alone, "received: "));
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, "");
+
+  g_assert_cmpuint (send_form (f, &both, good, bad, NULL), ==, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+  g_assert_nonnull (strstr (both, received));
+  g_assert_nonnull (strstr (both, "<strong>changed.sayso</strong>: not received. A record in the bundle does not match"));
+  g_assert_null (strstr (both, MARKER));
+  g_clear_pointer (&list, g_free);
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  g_assert_true (incoming_is_empty (f));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -954,6 +1030,7 @@ main (int    argc,
   ADD ("/collect/slow-client", test_slow_client, &short_timeout);
   ADD ("/collect/killed-mid-upload", test_killed_mid_upload, &defaults);
   ADD ("/collect/concurrent", test_concurrent, &defaults);
+  ADD ("/collect/upload-page", test_upload_page, &defaults);
 #undef ADD
 
   return g_test_run ();

@@ -56,6 +56,7 @@ typedef struct
   guint64              received;
   gboolean             too_large;
   gboolean             complete;
+  gboolean             form;      /* from the upload page: multipart/form-data */
   int                  write_errno;
   guint                deadline;
 } Upload;
@@ -64,13 +65,15 @@ typedef struct
 typedef struct
 {
   guint  status;
-  char  *body;    /* JSON */
+  char  *body;      /* JSON */
+  char  *message;   /* the same in a sentence, for the upload page */
 } Outcome;
 
 static void
 outcome_free (Outcome *outcome)
 {
   g_free (outcome->body);
+  g_free (outcome->message);
   g_free (outcome);
 }
 
@@ -128,6 +131,7 @@ refuse (guint       status,
   va_end (args);
   outcome->status = status;
   outcome->body = error_json (reason);
+  outcome->message = g_steal_pointer (&reason);
   return outcome;
 }
 
@@ -232,6 +236,7 @@ received (SaysoCollectService     *self,
 
   outcome->status = state == SAYSO_COLLECT_BUNDLE_NEW ? SOUP_STATUS_CREATED : SOUP_STATUS_OK;
   outcome->body = json_to_string (root, FALSE);
+  outcome->message = g_steal_pointer (&message);
   return outcome;
 }
 
@@ -311,6 +316,266 @@ check_and_store (SaysoCollectService *self,
   return received (self, state, &receipt);
 }
 
+
+/* The upload page. GOV.UK-plain: one question a page, plain words, a
+ * button that says what it does; no script, no framework. */
+static const char page_head[] =
+  "<!DOCTYPE html>\n"
+  "<html lang=\"en\">\n"
+  "<head>\n"
+  "<meta charset=\"utf-8\">\n"
+  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+  "<title>Send survey bundles</title>\n"
+  "<style>\n"
+  "body { font-family: Arial, sans-serif; font-size: 19px; line-height: 1.4; margin: 0; color: #0b0c0c; }\n"
+  "main { max-width: 40em; margin: 0 auto; padding: 20px; }\n"
+  "h1 { font-size: 36px; margin: 0 0 20px; }\n"
+  "label { display: block; font-weight: bold; margin-bottom: 5px; }\n"
+  "input[type=file] { font-size: 19px; margin-bottom: 20px; }\n"
+  "button { font-size: 19px; padding: 8px 12px; background: #00703c; color: #fff; border: 0; box-shadow: 0 2px 0 #002d18; }\n"
+  "button:focus, input:focus { outline: 3px solid #fd0; }\n"
+  "ul.results { padding: 0; list-style: none; }\n"
+  "ul.results li { border-left: 5px solid #00703c; padding: 5px 10px; margin-bottom: 10px; }\n"
+  "ul.results li.refused { border-left-color: #d4351c; }\n"
+  "</style>\n"
+  "</head>\n"
+  "<body>\n"
+  "<main>\n"
+  "<h1>Send survey bundles</h1>\n";
+
+static const char page_form[] =
+  "<form method=\"post\" action=\"/\" enctype=\"multipart/form-data\">\n"
+  "<label for=\"bundles\">Choose the bundle files from the USB stick</label>\n"
+  "<p>They end in <code>.sayso</code>. You can choose more than one.</p>\n"
+  "<input type=\"file\" id=\"bundles\" name=\"bundles\" multiple accept=\".sayso\">\n"
+  "<div><button type=\"submit\">Send the files</button></div>\n"
+  "</form>\n"
+  "<p>The bundles are sealed: this service cannot read the answers in them.</p>\n"
+  "</main>\n"
+  "</body>\n"
+  "</html>\n";
+
+/* @lines: (nullable): one <li> for each file sent, already escaped */
+static char *
+form_page (GPtrArray *lines)
+{
+  GString *page = g_string_new (page_head);
+
+  if (lines != NULL && lines->len > 0)
+    {
+      g_string_append (page, "<h2>What happened to each file</h2>\n<ul class=\"results\">\n");
+      for (guint i = 0; i < lines->len; i++)
+        g_string_append_printf (page, "%s\n", (const char *) g_ptr_array_index (lines, i));
+      g_string_append (page, "</ul>\n<h2>Send more files</h2>\n");
+    }
+  g_string_append (page, page_form);
+  return g_string_free (page, FALSE);
+}
+
+#define MAX_FORM_FILES   200
+#define MAX_PART_HEADERS 8192
+#define SCAN_BLOCK       (1024 * 1024)
+
+/* Every place @delimiter starts in the file, read a block at a time. */
+static GArray *
+find_delimiters (int          fd,
+                 guint64      size,
+                 const char  *delimiter,
+                 gsize        len)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autofree char *buffer = g_malloc (SCAN_BLOCK + len);
+  guint64 pos = 0;
+
+  while (pos < size && found->len <= MAX_FORM_FILES + 1)
+    {
+      gsize want = (gsize) MIN ((guint64) SCAN_BLOCK + len - 1, size - pos);
+      gssize n = pread (fd, buffer, want, (off_t) pos);
+      const char *at = buffer;
+
+      if (n <= 0)
+        break;
+      while ((at = memmem (at, (gsize) n - (gsize) (at - buffer), delimiter, len)) != NULL)
+        {
+          guint64 offset = pos + (guint64) (at - buffer);
+
+          if (found->len == 0 || g_array_index (found, guint64, found->len - 1) != offset)
+            g_array_append_val (found, offset);
+          at += len;
+          if ((gsize) (at - buffer) >= (gsize) n)
+            break;
+        }
+      if ((gsize) n < want || pos + (guint64) n >= size)
+        break;
+      /* The next block starts so that a delimiter across the edge is seen. */
+      pos += (guint64) n - (len - 1);
+    }
+  return found;
+}
+
+static gboolean
+copy_range (int      from,
+            guint64  start,
+            guint64  length,
+            int      to)
+{
+  g_autofree guint8 *buffer = g_malloc (SCAN_BLOCK);
+  guint64 done = 0;
+
+  while (done < length)
+    {
+      gssize n = pread (from, buffer, (gsize) MIN ((guint64) SCAN_BLOCK, length - done), (off_t) (start + done));
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        return FALSE;
+      for (gssize w = 0; w < n; )
+        {
+          gssize m = write (to, buffer + w, (gsize) (n - w));
+
+          if (m < 0 && errno == EINTR)
+            continue;
+          if (m < 0)
+            return FALSE;
+          w += m;
+        }
+      done += (guint64) n;
+    }
+  return TRUE;
+}
+
+static char *
+result_line (const char    *filename,
+             const Outcome *outcome)
+{
+  gboolean ok = outcome->status == SOUP_STATUS_CREATED || outcome->status == SOUP_STATUS_OK;
+
+  if (ok)
+    return g_markup_printf_escaped ("<li class=\"received\"><strong>%s</strong>: %s</li>", filename, outcome->message);
+  return g_markup_printf_escaped ("<li class=\"refused\"><strong>%s</strong>: not received. %s</li>", filename,
+                                  outcome->message);
+}
+
+/* In a worker thread: a form from the upload page, each file in it taken
+ * out to a file of its own and checked as a POST /bundles would be. */
+static Outcome *
+check_form (Upload *upload)
+{
+  SaysoCollectService *self = upload->service;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (upload->msg);
+  g_autoptr(GHashTable) params = NULL;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) delimiters = NULL;
+  g_autofree char *delimiter = NULL;
+  const char *type, *boundary;
+  Outcome *outcome = g_new0 (Outcome, 1);
+  guint status = SOUP_STATUS_OK;
+  guint files = 0;
+
+  type = soup_message_headers_get_content_type (headers, &params);
+  boundary = params ? g_hash_table_lookup (params, "boundary") : NULL;
+  if (type == NULL || g_ascii_strcasecmp (type, "multipart/form-data") != 0 || boundary == NULL ||
+      *boundary == '\0' || strlen (boundary) > 200)
+    {
+      status = SOUP_STATUS_BAD_REQUEST;
+      g_ptr_array_add (lines, g_strdup ("<li class=\"refused\">Nothing was received: the page's form did not "
+                                        "arrive as a form. Open this page again and choose the files.</li>"));
+      goto out;
+    }
+
+  /* The body begins with "--boundary"; every later one follows a CRLF. */
+  delimiter = g_strconcat ("\r\n--", boundary, NULL);
+  {
+    g_autofree char *first = g_malloc (strlen (delimiter));
+    gsize first_len = strlen (delimiter) - 2;
+    guint64 zero = 0;
+
+    delimiters = find_delimiters (upload->fd, upload->received, delimiter, strlen (delimiter));
+    if (upload->received >= first_len && pread (upload->fd, first, first_len, 0) == (gssize) first_len &&
+        memcmp (first, delimiter + 2, first_len) == 0)
+      g_array_prepend_val (delimiters, zero);
+  }
+
+  for (guint i = 0; i + 1 < delimiters->len; i++)
+    {
+      /* A part: after its delimiter, CRLF, headers, a blank line, the file. */
+      guint64 at = g_array_index (delimiters, guint64, i) + (i == 0 && g_array_index (delimiters, guint64, 0) == 0
+                                                              ? strlen (delimiter) - 2 : strlen (delimiter));
+      guint64 end = g_array_index (delimiters, guint64, i + 1);
+      g_autoptr(SoupMessageHeaders) part = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
+      g_autoptr(GHashTable) disposition_params = NULL;
+      g_autofree char *head = NULL;
+      g_autofree char *template = NULL;
+      g_autofree char *disposition = NULL;
+      const char *name, *filename;
+      const char *blank;
+      gssize got;
+      guint64 data_start;
+      int fd;
+      Outcome *one;
+
+      if (end <= at)
+        continue;
+      head = g_malloc0 (MAX_PART_HEADERS + 1);
+      got = pread (upload->fd, head, (gsize) MIN ((guint64) MAX_PART_HEADERS, end - at), (off_t) at);
+      if (got <= 0 || (blank = g_strstr_len (head, got, "\r\n\r\n")) == NULL)
+        continue;
+      data_start = at + (guint64) (blank - head) + 4;
+      if (!soup_headers_parse (head, (int) (blank - head) + 4, part) ||
+          !soup_message_headers_get_content_disposition (part, &disposition, &disposition_params))
+        continue;
+      name = g_hash_table_lookup (disposition_params, "name");
+      filename = g_hash_table_lookup (disposition_params, "filename");
+      if (name == NULL || strcmp (name, "bundles") != 0 || filename == NULL)
+        continue;
+      /* A form sent with no file chosen has one empty, nameless part. */
+      if (*filename == '\0' && end == data_start)
+        continue;
+      if (++files > MAX_FORM_FILES)
+        {
+          status = SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE;
+          g_ptr_array_add (lines, g_strdup_printf ("<li class=\"refused\">Only the first %d files were looked at: "
+                                                   "send the others again.</li>", MAX_FORM_FILES));
+          break;
+        }
+
+      template = g_build_filename (self->incoming, "upload-XXXXXX", NULL);
+      fd = g_mkstemp_full (template, O_RDWR | O_CLOEXEC, 0600);
+      if (fd < 0 || !copy_range (upload->fd, data_start, end - data_start, fd))
+        {
+          Outcome failed = { SOUP_STATUS_SERVICE_UNAVAILABLE, NULL,
+                             (char *) "The service could not write the file to its disk; nothing was kept. Try again later." };
+          if (fd >= 0)
+            close (fd);
+          g_unlink (template);
+          g_ptr_array_add (lines, result_line (filename, &failed));
+          status = failed.status;
+          continue;
+        }
+      one = check_and_store (self, template, fd, end - data_start);
+      close (fd);
+      g_unlink (template);
+      g_ptr_array_add (lines, result_line (filename, one));
+      if (one->status != SOUP_STATUS_CREATED && one->status != SOUP_STATUS_OK && status == SOUP_STATUS_OK)
+        status = one->status;
+      outcome_free (one);
+    }
+
+  if (files == 0 && lines->len == 0)
+    {
+      status = SOUP_STATUS_BAD_REQUEST;
+      g_ptr_array_add (lines, g_strdup ("<li class=\"refused\">No file was chosen. Choose the .sayso files from the "
+                                        "USB stick, then select “Send the files”.</li>"));
+    }
+
+out:
+  outcome->status = status;
+  outcome->body = form_page (lines);
+  return outcome;
+}
+
+
 static void
 check_thread (GTask        *task,
               gpointer      source,
@@ -319,7 +584,9 @@ check_thread (GTask        *task,
 {
   Upload *upload = task_data;
 
-  g_task_return_pointer (task, check_and_store (upload->service, upload->path, upload->fd, upload->received),
+  g_task_return_pointer (task,
+                         upload->form ? check_form (upload)
+                                      : check_and_store (upload->service, upload->path, upload->fd, upload->received),
                          (GDestroyNotify) outcome_free);
 }
 
@@ -330,39 +597,81 @@ check_done (GObject      *source,
 {
   g_autoptr(SoupServerMessage) msg = user_data;
   Outcome *outcome = g_task_propagate_pointer (G_TASK (result), NULL);
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
 
-  respond_json (msg, outcome->status, outcome->body);
+  if (upload->form)
+    {
+      soup_server_message_set_status (msg, outcome->status, NULL);
+      soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY,
+                                        outcome->body, strlen (outcome->body));
+    }
+  else
+    respond_json (msg, outcome->status, outcome->body);
   outcome_free (outcome);
   soup_server_message_unpause (msg);
+}
+
+/* What an upload that could not be written to the service's disk is told. */
+static Outcome *
+refuse_upload (SaysoCollectService *self,
+               Upload              *upload)
+{
+  if (upload->too_large)
+    {
+      g_autofree char *limit = size_text (self->max_size);
+      return refuse (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                     "The upload is larger than this service accepts (%s). Send fewer files at a time, export "
+                     "from the kiosk more often, or ask the inspection team to raise the limit; nothing was kept.",
+                     limit);
+    }
+  if (upload->write_errno == ENOSPC)
+    return refuse (SOUP_STATUS_INSUFFICIENT_STORAGE,
+                   "The service's disk is full; nothing was kept. Keep the bundle and send it again later.");
+  if (upload->write_errno != 0)
+    return refuse (SOUP_STATUS_SERVICE_UNAVAILABLE,
+                   "The service could not write the upload to its disk; nothing was kept. Try again later.");
+  return NULL;
+}
+
+static void
+respond_refused (SoupServerMessage *msg,
+                 Upload            *upload,
+                 Outcome           *refused)
+{
+  if (upload->form)
+    {
+      g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *page = NULL;
+
+      g_ptr_array_add (lines, g_markup_printf_escaped ("<li class=\"refused\">Nothing was received: %s</li>", refused->message));
+      page = form_page (lines);
+      soup_server_message_set_status (msg, refused->status, NULL);
+      soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, page, strlen (page));
+    }
+  else
+    respond_json (msg, refused->status, refused->body);
+  outcome_free (refused);
 }
 
 /* Early, when the headers are in: refuse what is too large before its body
  * is written anywhere, and make a file for what is not. */
 static void
-bundles_early (SoupServer        *server,
-               SoupServerMessage *msg,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+start_upload (SaysoCollectService *self,
+              SoupServerMessage   *msg,
+              Upload              *upload,
+              gboolean             form)
 {
-  SaysoCollectService *self = user_data;
-  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   g_autofree char *template = NULL;
 
-  if (upload == NULL || strcmp (path, "/bundles") != 0 || strcmp (soup_server_message_get_method (msg), "POST") != 0)
-    return;
-
+  upload->form = form;
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       (guint64) soup_message_headers_get_content_length (headers) > self->max_size)
     {
-      g_autofree char *limit = size_text (self->max_size);
-      g_autofree char *reason = g_strdup_printf ("The bundle is larger than this service accepts (%s). Export "
-                                                 "from the kiosk more often, or ask the inspection team to raise "
-                                                 "the limit; nothing was kept.", limit);
+      /* Answered now: a client that asked "Expect: 100-continue" sends no body. */
       upload->too_large = TRUE;
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, reason);
+      respond_refused (msg, upload, refuse_upload (self, upload));
       return;
     }
 
@@ -371,11 +680,28 @@ bundles_early (SoupServer        *server,
   if (upload->fd < 0)
     {
       g_warning ("%s: cannot make a file for an upload: %s", self->incoming, g_strerror (errno));
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
-                     "The service cannot take uploads just now (its disk); nothing was kept. Try again later.");
+      upload->write_errno = errno;
       return;
     }
   upload->path = g_steal_pointer (&template);
+}
+
+static void
+early_handler (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SaysoCollectService *self = user_data;
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+
+  if (upload == NULL || strcmp (soup_server_message_get_method (msg), "POST") != 0)
+    return;
+  if (strcmp (path, "/bundles") == 0)
+    start_upload (self, msg, upload, FALSE);
+  else if (strcmp (path, "/") == 0)
+    start_upload (self, msg, upload, TRUE);
 }
 
 static void
@@ -388,6 +714,7 @@ bundles_handler (SoupServer        *server,
   SaysoCollectService *self = user_data;
   Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
   g_autoptr(GTask) task = NULL;
+  Outcome *refused;
 
   if (strcmp (path, "/bundles") != 0)
     {
@@ -400,25 +727,65 @@ bundles_handler (SoupServer        *server,
       respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Send a bundle here with POST.");
       return;
     }
-  if (upload->too_large)
+  if ((refused = refuse_upload (self, upload)))
     {
-      g_autofree char *limit = size_text (self->max_size);
-      g_autofree char *reason = g_strdup_printf ("The bundle is larger than this service accepts (%s). Export "
-                                                 "from the kiosk more often, or ask the inspection team to raise "
-                                                 "the limit; nothing was kept.", limit);
-      respond_error (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, reason);
-      return;
-    }
-  if (upload->write_errno != 0)
-    {
-      respond_error (msg, upload->write_errno == ENOSPC ? SOUP_STATUS_INSUFFICIENT_STORAGE : SOUP_STATUS_SERVICE_UNAVAILABLE,
-                     upload->write_errno == ENOSPC
-                       ? "The service's disk is full; nothing was kept. Keep the bundle and send it again later."
-                       : "The service could not write the upload to its disk; nothing was kept. Try again later.");
+      respond_refused (msg, upload, refused);
       return;
     }
 
   /* The message waits while a worker checks and stores the bundle. */
+  soup_server_message_pause (msg);
+  task = g_task_new (self, NULL, check_done, g_object_ref (msg));
+  g_task_set_task_data (task, upload, NULL);
+  g_task_run_in_thread (task, check_thread);
+}
+
+static void
+respond_html (SoupServerMessage *msg,
+              guint              status,
+              const char        *page)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_COPY, page, strlen (page));
+}
+
+/* GET /: the upload page; POST /: what it sends. */
+static void
+page_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  SaysoCollectService *self = user_data;
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GTask) task = NULL;
+  Outcome *refused;
+
+  if (strcmp (path, "/") != 0)
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is nothing at this address. Bundles go to /bundles.");
+      return;
+    }
+  if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
+    {
+      g_autofree char *page = form_page (NULL);
+      respond_html (msg, SOUP_STATUS_OK, page);
+      return;
+    }
+  if (strcmp (method, "POST") != 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, POST");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Open this page with GET, or send it the form.");
+      return;
+    }
+  if ((refused = refuse_upload (self, upload)))
+    {
+      respond_refused (msg, upload, refused);
+      return;
+    }
+
   soup_server_message_pause (msg);
   task = g_task_new (self, NULL, check_done, g_object_ref (msg));
   g_task_set_task_data (task, upload, NULL);
@@ -516,16 +883,6 @@ status_handler (SoupServer        *server,
   root = json_builder_get_root (builder);
   body = json_to_string (root, FALSE);
   respond_json (msg, SOUP_STATUS_OK, body);
-}
-
-static void
-default_handler (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 const char        *path,
-                 GHashTable        *query,
-                 gpointer           user_data)
-{
-  respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is nothing at this address. Bundles go to /bundles.");
 }
 
 static void
@@ -702,10 +1059,11 @@ sayso_collect_service_new (SaysoCollectDb  *db,
 
   self->server = soup_server_new ("server-header", "sayso-collect", NULL);
   g_signal_connect (self->server, "request-started", G_CALLBACK (request_started), self);
-  soup_server_add_early_handler (self->server, "/bundles", bundles_early, self, NULL);
+  soup_server_add_early_handler (self->server, "/bundles", early_handler, self, NULL);
   soup_server_add_handler (self->server, "/bundles", bundles_handler, self, NULL);
   soup_server_add_handler (self->server, "/status", status_handler, self, NULL);
-  soup_server_add_handler (self->server, NULL, default_handler, self, NULL);
+  soup_server_add_early_handler (self->server, "/", early_handler, self, NULL);
+  soup_server_add_handler (self->server, "/", page_handler, self, NULL);
   return g_steal_pointer (&self);
 }
 
