@@ -764,13 +764,15 @@ incoming_is_empty (Collect *f)
 
 /* A client that sends a byte a second loses its connection at the deadline
  * (3 s here), and holds nothing meanwhile: a whole upload sent while it
- * dawdles is answered at once (the control). */
+ * dawdles is answered at once (the control). One that sends nothing at all
+ * is closed too. */
 static void
 test_slow_client (Collect       *f,
                   gconstpointer  data)
 {
   g_autofree char *bundle = make_bundle (f, f->store, 1);
   g_autoptr(GSocket) slow = connect_raw (f);
+  g_autoptr(GSocket) silent = connect_raw (f);
   g_autoptr(JsonObject) reply = NULL;
   const char head[] = "POST /bundles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nSAYSOBN1";
   gint64 start = g_get_monotonic_time ();
@@ -806,6 +808,13 @@ test_slow_client (Collect       *f,
   g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
   g_usleep (G_USEC_PER_SEC / 5);
   g_assert_true (incoming_is_empty (f));
+
+  /* A connection that never sends a byte is closed as well. */
+  {
+    char buf[16];
+    g_assert_true (g_socket_condition_timed_wait (silent, G_IO_IN | G_IO_HUP | G_IO_ERR, G_USEC_PER_SEC, NULL, NULL));
+    g_assert_cmpint (g_socket_receive (silent, buf, sizeof buf, NULL, NULL), <=, 0);
+  }
 }
 
 /* The server killed while a bundle is half uploaded keeps no part of it;
