@@ -24,7 +24,10 @@ struct _SaysoCollectDb
 {
   sqlite3 *handle;
   char    *path;
-  GMutex   lock;   /* one writer at a time: check, insert and commit go together */
+  /* The service's threads share the connection: every use of it holds
+   * this, so that a transaction's check, insert and commit go together and
+   * no other statement runs inside it. */
+  GMutex   lock;
 };
 
 G_DEFINE_QUARK (sayso-collect-db-error-quark, sayso_collect_db_error)
@@ -351,6 +354,7 @@ sayso_collect_db_find_kiosk (SaysoCollectDb  *db,
 
   if (site)
     *site = NULL;
+  g_mutex_lock (&db->lock);
   rc = sqlite3_prepare_v2 (db->handle, "SELECT site FROM kiosks WHERE pk = ?1", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -360,7 +364,10 @@ sayso_collect_db_find_kiosk (SaysoCollectDb  *db,
         *site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "looking up the kiosk", error);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (db, rc, "looking up the kiosk", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 /* The stored bundle's hash for (kiosk, sequence), if there is one. */
@@ -539,15 +546,13 @@ sayso_collect_kiosk_row_free (SaysoCollectKioskRow *row)
   g_free (row);
 }
 
-GPtrArray *
-sayso_collect_db_list_bundles (SaysoCollectDb  *db,
-                               GError         **error)
+static GPtrArray *
+list_bundles_locked (SaysoCollectDb  *db,
+                     GError         **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_collect_bundle_row_free);
   sqlite3_stmt *stmt = NULL;
   int rc;
-
-  g_return_val_if_fail (db != NULL, NULL);
 
   rc = sqlite3_prepare_v2 (db->handle,
                            "SELECT b.kiosk, k.site, b.sequence, b.hash, b.records, b.day, b.received, b.size, b.conflict"
@@ -582,17 +587,15 @@ sayso_collect_db_list_bundles (SaysoCollectDb  *db,
   return g_steal_pointer (&rows);
 }
 
-GPtrArray *
-sayso_collect_db_list_kiosks (SaysoCollectDb  *db,
-                              GError         **error)
+static GPtrArray *
+list_kiosks_locked (SaysoCollectDb  *db,
+                    GError         **error)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_collect_kiosk_row_free);
   g_autoptr(GHashTable) by_key = g_hash_table_new (g_bytes_hash, g_bytes_equal);
   g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   sqlite3_stmt *stmt = NULL;
   int rc;
-
-  g_return_val_if_fail (db != NULL, NULL);
 
   rc = sqlite3_prepare_v2 (db->handle,
                            "SELECT k.pk, k.site, count(b.sequence), coalesce(sum(b.records), 0), max(b.received),"
@@ -658,6 +661,34 @@ sayso_collect_db_list_kiosks (SaysoCollectDb  *db,
   return g_steal_pointer (&rows);
 }
 
+GPtrArray *
+sayso_collect_db_list_bundles (SaysoCollectDb  *db,
+                               GError         **error)
+{
+  GPtrArray *rows;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  g_mutex_lock (&db->lock);
+  rows = list_bundles_locked (db, error);
+  g_mutex_unlock (&db->lock);
+  return rows;
+}
+
+GPtrArray *
+sayso_collect_db_list_kiosks (SaysoCollectDb  *db,
+                              GError         **error)
+{
+  GPtrArray *rows;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  g_mutex_lock (&db->lock);
+  rows = list_kiosks_locked (db, error);
+  g_mutex_unlock (&db->lock);
+  return rows;
+}
+
 gboolean
 sayso_collect_db_add_token (SaysoCollectDb  *db,
                             const char      *name,
@@ -720,6 +751,7 @@ sayso_collect_db_check_token (SaysoCollectDb  *db,
   g_return_val_if_fail (db != NULL && hash != NULL && valid != NULL, FALSE);
 
   *valid = FALSE;
+  g_mutex_lock (&db->lock);
   rc = sqlite3_prepare_v2 (db->handle, "SELECT revoked FROM tokens WHERE hash = ?1", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -729,7 +761,10 @@ sayso_collect_db_check_token (SaysoCollectDb  *db,
         *valid = sqlite3_column_int (stmt, 0) == 0;
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "checking the token", error);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (db, rc, "checking the token", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
 }
 
 gboolean

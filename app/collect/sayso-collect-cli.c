@@ -253,10 +253,33 @@ cmd_token (int    argc,
   return SAYSO_COLLECT_EXIT_OK;
 }
 
+typedef struct
+{
+  GMainLoop           *loop;
+  SaysoCollectService *service;
+  guint                stopping;
+} Serving;
+
+static gboolean
+quit_when_idle (gpointer user_data)
+{
+  Serving *serving = user_data;
+
+  if (sayso_collect_service_is_busy (serving->service))
+    return G_SOURCE_CONTINUE;
+  serving->stopping = 0;
+  g_main_loop_quit (serving->loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* SIGTERM or SIGINT: stop once the uploads being stored are stored. */
 static gboolean
 quit_loop (gpointer user_data)
 {
-  g_main_loop_quit (user_data);
+  Serving *serving = user_data;
+
+  if (serving->stopping == 0)
+    serving->stopping = g_timeout_add (20, quit_when_idle, serving);
   return G_SOURCE_CONTINUE;
 }
 
@@ -310,11 +333,15 @@ cmd_serve (int    argc,
   fflush (stdout);
 
   loop = g_main_loop_new (NULL, FALSE);
-  sigterm = g_unix_signal_add (SIGTERM, quit_loop, loop);
-  sigint = g_unix_signal_add (SIGINT, quit_loop, loop);
-  g_main_loop_run (loop);
-  g_source_remove (sigterm);
-  g_source_remove (sigint);
+  {
+    Serving serving = { loop, service, 0 };
+
+    sigterm = g_unix_signal_add (SIGTERM, quit_loop, &serving);
+    sigint = g_unix_signal_add (SIGINT, quit_loop, &serving);
+    g_main_loop_run (loop);
+    g_source_remove (sigterm);
+    g_source_remove (sigint);
+  }
   return SAYSO_COLLECT_EXIT_OK;
 }
 

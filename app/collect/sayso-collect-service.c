@@ -39,6 +39,7 @@ struct _SaysoCollectService
   guint           timeout;      /* seconds a request may take to arrive */
   guint8          service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   guint8         *service_sk;   /* locked */
+  guint           busy;         /* uploads a worker is checking or storing */
 };
 
 G_DEFINE_FINAL_TYPE (SaysoCollectService, sayso_collect_service, G_TYPE_OBJECT)
@@ -87,6 +88,15 @@ upload_free (Upload *upload)
     g_unlink (upload->path);
   g_free (upload->path);
   g_free (upload);
+}
+
+/* Whether a worker is checking or storing an upload: the service stops
+ * only when none is, so that no transaction is cut off. */
+gboolean
+sayso_collect_service_is_busy (SaysoCollectService *self)
+{
+  g_return_val_if_fail (SAYSO_IS_COLLECT_SERVICE (self), FALSE);
+  return self->busy > 0;
 }
 
 void
@@ -609,6 +619,7 @@ check_done (GObject      *source,
     respond_json (msg, outcome->status, outcome->body);
   outcome_free (outcome);
   soup_server_message_unpause (msg);
+  SAYSO_COLLECT_SERVICE (source)->busy--;
 }
 
 /* What an upload that could not be written to the service's disk is told. */
@@ -735,6 +746,7 @@ bundles_handler (SoupServer        *server,
 
   /* The message waits while a worker checks and stores the bundle. */
   soup_server_message_pause (msg);
+  self->busy++;
   task = g_task_new (self, NULL, check_done, g_object_ref (msg));
   g_task_set_task_data (task, upload, NULL);
   g_task_run_in_thread (task, check_thread);
@@ -787,6 +799,7 @@ page_handler (SoupServer        *server,
     }
 
   soup_server_message_pause (msg);
+  self->busy++;
   task = g_task_new (self, NULL, check_done, g_object_ref (msg));
   g_task_set_task_data (task, upload, NULL);
   g_task_run_in_thread (task, check_thread);

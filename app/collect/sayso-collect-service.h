@@ -33,6 +33,8 @@ gboolean             sayso_collect_service_listen (SaysoCollectService  *self,
                                                    char                **bound,
                                                    GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 
+gboolean             sayso_collect_service_is_busy (SaysoCollectService *self);
+
 /* A token's hash as the database keeps it. */
 void                 sayso_collect_token_hash     (const char           *token,
                                                    guint8                hash[SAYSO_COLLECT_HASH_SIZE]);
