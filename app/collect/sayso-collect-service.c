@@ -482,6 +482,7 @@ check_form (Upload *upload)
   Outcome *outcome = g_new0 (Outcome, 1);
   guint status = SOUP_STATUS_OK;
   guint files = 0;
+  gboolean bare_first = FALSE;   /* the body starts "--boundary", without the CRLF */
 
   type = soup_message_headers_get_content_type (headers, &params);
   boundary = params ? g_hash_table_lookup (params, "boundary") : NULL;
@@ -504,14 +505,16 @@ check_form (Upload *upload)
     delimiters = find_delimiters (upload->fd, upload->received, delimiter, strlen (delimiter));
     if (upload->received >= first_len && pread (upload->fd, first, first_len, 0) == (gssize) first_len &&
         memcmp (first, delimiter + 2, first_len) == 0)
-      g_array_prepend_val (delimiters, zero);
+      {
+        g_array_prepend_val (delimiters, zero);
+        bare_first = TRUE;
+      }
   }
 
   for (guint i = 0; i + 1 < delimiters->len; i++)
     {
       /* A part: after its delimiter, CRLF, headers, a blank line, the file. */
-      guint64 at = g_array_index (delimiters, guint64, i) + (i == 0 && g_array_index (delimiters, guint64, 0) == 0
-                                                              ? strlen (delimiter) - 2 : strlen (delimiter));
+      guint64 at = g_array_index (delimiters, guint64, i) + strlen (delimiter) - (i == 0 && bare_first ? 2 : 0);
       guint64 end = g_array_index (delimiters, guint64, i + 1);
       g_autoptr(SoupMessageHeaders) part = soup_message_headers_new (SOUP_MESSAGE_HEADERS_MULTIPART);
       g_autoptr(GHashTable) disposition_params = NULL;
@@ -584,7 +587,6 @@ out:
   outcome->body = form_page (lines);
   return outcome;
 }
-
 
 static void
 check_thread (GTask        *task,
