@@ -438,6 +438,23 @@ test_good_upload (Collect       *f,
   stop_server (f);
   assert_no_answer_in (f->db);
   assert_no_answer_in (f->server_log);
+
+  /* The control: the marker is in the answers, for the analysts' key. */
+  {
+    g_autofree char *key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
+    g_autoptr(SaysoBundle) opened = sayso_bundle_open (bundle, f->kiosk_pk, &error);
+    g_autoptr(GBytes) sealed = NULL;
+    g_autoptr(GBytes) plain = NULL;
+    guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE];
+
+    g_assert_no_error (error);
+    g_assert_true (sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, key, sk, &error));
+    sealed = sayso_bundle_read_record (opened, 0, &error);
+    g_assert_no_error (error);
+    plain = sayso_unseal (sk, sealed, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (memmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), MARKER, strlen (MARKER)));
+  }
 }
 
 /* A flipped byte in a record, or in the signed manifest: 422, nothing kept.
