@@ -1043,6 +1043,36 @@ test_upload_page (Collect       *f,
   g_assert_true (incoming_is_empty (f));
 }
 
+/* The command line refuses what would lose or confuse something, and says
+ * why: init over a file, a wrong kind of key, an address that is not one. */
+static void
+test_command_line (Collect       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *recipient = g_build_filename (f->dir, "keys", "recipient.pub", NULL);
+  g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL, *err5 = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len = 0, after_len = 0;
+
+  g_assert_true (g_file_get_contents (f->db, &before, &before_len, NULL));
+  g_assert_cmpint (collect (NULL, &err1, "init", "--db", f->db, NULL), ==, 1);
+  g_assert_nonnull (strstr (err1, "already there; nothing was changed"));
+  g_assert_true (g_file_get_contents (f->db, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+
+  g_assert_cmpint (collect (NULL, &err2, "enroll", "--db", f->db, "--site", SITE, recipient, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "this is a sayso-recipient-public-key, not a sayso-kiosk-public-key"));
+
+  g_assert_cmpint (collect (NULL, &err3, "serve", "--db", f->db, "--listen", "nowhere", NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "give an IP address and a port"));
+
+  g_assert_cmpint (collect (NULL, &err4, "token", "--db", f->db, "--name", "Nobody", "--revoke", NULL), ==, 2);
+  g_assert_nonnull (strstr (err4, "no token named “Nobody”"));
+
+  g_assert_cmpint (collect (NULL, &err5, "list", "--db", "/nonexistent/collect.db", NULL), ==, 1);
+  g_assert_nonnull (strstr (err5, "sayso-collect init"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1063,6 +1093,7 @@ main (int    argc,
   ADD ("/collect/killed-mid-upload", test_killed_mid_upload, &defaults);
   ADD ("/collect/concurrent", test_concurrent, &defaults);
   ADD ("/collect/upload-page", test_upload_page, &defaults);
+  ADD ("/collect/command-line", test_command_line, &defaults);
 #undef ADD
 
   return g_test_run ();
