@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 #define SAYSO_TYPE_COLLECT_SERVICE (sayso_collect_service_get_type ())
 G_DECLARE_FINAL_TYPE (SaysoCollectService, sayso_collect_service, SAYSO, COLLECT_SERVICE, GObject)
 
+/* Takes @db; uploads go to a folder beside it, FILE.incoming, emptied now. */
 SaysoCollectService *sayso_collect_service_new    (SaysoCollectDb       *db,
                                                    guint64               max_size,
                                                    guint                 timeout_seconds,
