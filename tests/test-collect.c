@@ -7,6 +7,7 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "sayso-bundle.h"
@@ -14,6 +15,7 @@
 #include "sayso-process.h"
 #include "sayso-receipt.h"
 #include "sayso-test-utils.h"
+#include "sayso-test-vfs.h"
 
 #define SITE "Liverpool North"
 /* A free-text answer the tests look for where no answer may be. */
@@ -32,6 +34,7 @@ typedef struct
   char        *url;
   SoupSession *session;
   guint        sticks;
+  gboolean     small_files;   /* the server may write no file past 256 KiB */
 } Collect;
 
 /* What the fixture's server is started with. */
@@ -132,6 +135,17 @@ make_kiosk (Collect    *f,
   g_assert_true (sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, pub, kiosk_pk, &error));
 }
 
+/* In the server, before it runs: a disk that takes no more than 256 KiB a
+ * file (its database and wal-index fit; a day's bundle of 30 does not). */
+static void
+limit_file_size (gpointer user_data)
+{
+  struct rlimit small = { 256 * 1024, 256 * 1024 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &small);
+}
+
 static void
 start_server (Collect            *f,
               const ServeOptions *options)
@@ -160,6 +174,8 @@ start_server (Collect            *f,
   g_ptr_array_add (argv, NULL);
 
   g_subprocess_launcher_set_stderr_file_path (launcher, f->server_log);
+  if (f->small_files)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size, NULL, NULL);
   /* Under AddressSanitizer freed memory waits in a quarantine (256 MiB; 1 here):
    * the server's peak memory would measure that, not what it holds. */
   if (g_getenv ("ASAN_OPTIONS"))
@@ -1080,6 +1096,64 @@ test_command_line (Collect       *f,
   g_assert_nonnull (strstr (err5, "sayso-collect init"));
 }
 
+/* The service's disk fills up: an upload is refused saying so, nothing of
+ * it is kept and what was stored stays; once there is room the same file
+ * is received. On a real tmpfs where this machine lets the test mount one,
+ * else on a server that may not grow a file past 256 KiB. */
+static void
+test_full_disk (Collect       *f,
+                gconstpointer  data)
+{
+  TestFullDisk *disk = test_full_disk_new (8 * 1024 * 1024);
+  g_autofree char *first = make_bundle (f, f->store, 2);
+  g_autofree char *second = make_bundle (f, f->store, 30);
+  g_autofree char *list = NULL;
+  g_autoptr(JsonObject) a = NULL, b = NULL, c = NULL, d = NULL;
+  guint status;
+
+  stop_server (f);
+  g_free (f->db);
+  f->db = g_build_filename (test_full_disk_get_dir (disk), "collect.db", NULL);
+  g_assert_cmpint (collect (NULL, NULL, "init", "--db", f->db, NULL), ==, 0);
+  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  start_server (f, data);
+  g_assert_cmpuint (upload (f, first, &a), ==, SOUP_STATUS_CREATED);
+
+  if (test_full_disk_is_real (disk))
+    test_full_disk_fill (disk);
+  else
+    {
+      g_test_message ("no tmpfs to fill: the server may not grow a file past 256 KiB instead");
+      stop_server (f);
+      f->small_files = TRUE;
+      start_server (f, data);
+    }
+  status = upload (f, second, &b);
+  assert_refused (status, test_full_disk_is_real (disk) ? SOUP_STATUS_INSUFFICIENT_STORAGE : SOUP_STATUS_SERVICE_UNAVAILABLE,
+                  &b, test_full_disk_is_real (disk) ? "disk is full" : "could not");
+  g_assert_true (incoming_is_empty (f));
+
+  if (test_full_disk_is_real (disk))
+    test_full_disk_make_room (disk);
+  else
+    {
+      stop_server (f);
+      f->small_files = FALSE;
+      start_server (f, data);
+    }
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  g_assert_nonnull (strstr (list, "\tbundle 1\t2 responses\t"));
+  g_assert_cmpuint (upload (f, second, &c), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, first, &d), ==, SOUP_STATUS_OK);
+  g_clear_pointer (&list, g_free);
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 2);
+
+  stop_server (f);
+  test_full_disk_free (disk);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1101,6 +1175,7 @@ main (int    argc,
   ADD ("/collect/concurrent", test_concurrent, &defaults);
   ADD ("/collect/upload-page", test_upload_page, &defaults);
   ADD ("/collect/command-line", test_command_line, &defaults);
+  ADD ("/collect/full-disk", test_full_disk, &defaults);
 #undef ADD
 
   return g_test_run ();
