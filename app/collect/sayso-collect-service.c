@@ -78,15 +78,24 @@ outcome_free (Outcome *outcome)
   g_free (outcome);
 }
 
+/* The upload's file goes before the answer does: once it is answered,
+ * whatever was not stored is nowhere. */
+static void
+upload_discard (Upload *upload)
+{
+  if (upload->fd >= 0)
+    close (upload->fd);
+  upload->fd = -1;
+  if (upload->path)
+    g_unlink (upload->path);
+  g_clear_pointer (&upload->path, g_free);
+}
+
 static void
 upload_free (Upload *upload)
 {
   g_clear_handle_id (&upload->deadline, g_source_remove);
-  if (upload->fd >= 0)
-    close (upload->fd);
-  if (upload->path)
-    g_unlink (upload->path);
-  g_free (upload->path);
+  upload_discard (upload);
   g_free (upload);
 }
 
@@ -611,6 +620,8 @@ check_done (GObject      *source,
   Outcome *outcome = g_task_propagate_pointer (G_TASK (result), NULL);
   Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
 
+  upload_discard (upload);
+
   if (upload->form)
     {
       soup_server_message_set_status (msg, outcome->status, NULL);
@@ -651,6 +662,7 @@ respond_refused (SoupServerMessage *msg,
                  Upload            *upload,
                  Outcome           *refused)
 {
+  upload_discard (upload);
   if (upload->form)
     {
       g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
@@ -918,9 +930,7 @@ got_chunk (SoupServerMessage *msg,
     {
       /* Sent without a length, or with a false one: the file goes now. */
       upload->too_large = TRUE;
-      close (upload->fd);
-      upload->fd = -1;
-      g_unlink (upload->path);
+      upload_discard (upload);
       return;
     }
 
