@@ -39,6 +39,10 @@ static const KeyInfo key_info[] = {
     "sayso-kiosk-public-key",
     "# Sayso kiosk signing key (Ed25519, public). Analysts enrol it to trust this kiosk's exports.",
     SAYSO_SIGN_PUBLIC_KEY_SIZE, FALSE },
+  [SAYSO_KEY_SERVICE_PUBLIC] = {
+    "sayso-collect-public-key",
+    "# Sayso collection service's signing key (Ed25519, public). Uploaders check its receipts with it.",
+    SAYSO_SIGN_PUBLIC_KEY_SIZE, FALSE },
 };
 
 void

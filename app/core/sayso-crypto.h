@@ -26,6 +26,7 @@ typedef enum
   SAYSO_KEY_RECIPIENT_PUBLIC,
   SAYSO_KEY_RECIPIENT_SECRET,
   SAYSO_KEY_KIOSK_PUBLIC,
+  SAYSO_KEY_SERVICE_PUBLIC,   /* the collection service's receipts (Ed25519) */
 } SaysoKeyKind;
 
 GQuark    sayso_crypto_error_quark     (void);

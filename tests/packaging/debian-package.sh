@@ -149,6 +149,7 @@ expect () {  # PATH MODE
   else pass "$1 ($2)"; fi
 }
 expect /usr/bin/sayso 755
+expect /usr/bin/sayso-collect 755
 if [ $kiosk = yes ]; then expect /usr/bin/sayso-kiosk 755
 else echo "# NOTE: /usr/bin/sayso-kiosk not checked: built with -Dkiosk=false (see above)"; fi
 expect /lib/systemd/system/sayso-kiosk.service 644
@@ -162,6 +163,7 @@ expect /usr/share/metainfo/org.sayso.Kiosk.metainfo.xml 644
 expect /usr/share/icons/hicolor/scalable/apps/org.sayso.Kiosk.svg 644
 expect /usr/share/man/man1/sayso.1.gz 644
 expect /usr/share/man/man1/sayso-kiosk.1.gz 644
+expect /usr/share/man/man1/sayso-collect.1.gz 644
 expect /usr/share/doc/sayso/copyright 644
 [ ! -e "$root/var/lib/sayso" ] && pass "/var/lib/sayso is made on install (tmpfiles), not shipped" \
   || fail "the package ships /var/lib/sayso; it must come from tmpfiles.d with the sayso user's ownership"

@@ -106,6 +106,8 @@ check "meson install --destdir into a scratch folder" \
 
 # --- every expected file, with its mode; nothing stray --------------------------
 expected="$bindir/sayso:755
+$bindir/sayso-collect:755
+$mandir/man1/sayso-collect.1:644
 $desktop:644
 $metainfo:644
 $icon:644
@@ -199,7 +201,7 @@ assert root.get("viewBox"), "no viewBox"
 EOF
 
 # --- manual pages ------------------------------------------------------------------------
-for page in sayso sayso-kiosk; do
+for page in sayso sayso-kiosk sayso-collect; do
   file=$destdir$mandir/man1/$page.1
   [ -f "$file" ] || continue
   warnings=$(groff -man -ww -z "$file" 2>&1)

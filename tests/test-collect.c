@@ -1,0 +1,1184 @@
+/* The collection service, `sayso-collect serve`, as a kiosk, an office PC
+ * or an attacker meets it: the real program on 127.0.0.1, a port of its
+ * own choosing, real bundles made by the real `sayso`, libsoup's client. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include "sayso-bundle.h"
+#include "sayso-crypto.h"
+#include "sayso-process.h"
+#include "sayso-receipt.h"
+#include "sayso-test-utils.h"
+#include "sayso-test-vfs.h"
+
+#define SITE "Liverpool North"
+/* A free-text answer the tests look for where no answer may be. */
+#define MARKER "MARKER-a-thing-nobody-may-read-7Qx"
+
+typedef struct
+{
+  char        *dir;
+  char        *store;
+  char        *kiosk_pub;
+  char        *db;
+  char        *server_log;
+  guint8       kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  guint8       service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  GSubprocess *server;
+  char        *url;
+  SoupSession *session;
+  guint        sticks;
+  gboolean     small_files;   /* the server may write no file past 256 KiB */
+} Collect;
+
+/* What the fixture's server is started with. */
+typedef struct
+{
+  const char *max_size;
+  const char *timeout;
+} ServeOptions;
+
+static const ServeOptions defaults = { NULL, NULL };
+static const ServeOptions small_limit = { "1048576", NULL };
+static const ServeOptions short_timeout = { NULL, "3" };
+
+static const char *
+collect_binary (void)
+{
+  const char *path = g_getenv ("SAYSO_COLLECT_BIN");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+static int
+run_argv (const char  *binary,
+          const char  *stdin_text,
+          char       **out,
+          char       **err,
+          va_list      args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, stdin_text, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  if (out)
+    *out = g_steal_pointer (&stdout_text);
+  if (err)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+static int
+sayso (const char  *stdin_text,
+       char       **out,
+       char       **err,
+       ...)
+{
+  va_list args;
+  int code;
+
+  va_start (args, err);
+  code = run_argv (test_sayso_binary (), stdin_text, out, err, args);
+  va_end (args);
+  return code;
+}
+
+static int
+collect (char **out,
+         char **err,
+         ...)
+{
+  va_list args;
+  int code;
+
+  va_start (args, err);
+  code = run_argv (collect_binary (), NULL, out, err, args);
+  va_end (args);
+  return code;
+}
+
+/* A kiosk store at @store for SITE; its public key written to @pub. */
+static void
+make_kiosk (Collect    *f,
+            const char *store,
+            const char *pub,
+            guint8      kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE])
+{
+  g_autofree char *recipient = g_build_filename (f->dir, "keys", "recipient.pub", NULL);
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (sayso (NULL, &out, NULL, "init", "--store", store, "--site", SITE, "--recipient", recipient, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "# Sayso kiosk"));
+  g_assert_true (g_file_set_contents (pub, strstr (out, "# Sayso kiosk"), -1, NULL));
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, pub, kiosk_pk, &error));
+}
+
+/* In the server, before it runs: a disk that takes no more than 256 KiB a
+ * file (its database and wal-index fit; a day's bundle of 30 does not). */
+static void
+limit_file_size (gpointer user_data)
+{
+  struct rlimit small = { 256 * 1024, 256 * 1024 };
+
+  signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &small);
+}
+
+static void
+start_server (Collect            *f,
+              const ServeOptions *options)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (argv, (gpointer) collect_binary ());
+  g_ptr_array_add (argv, "serve");
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, f->db);
+  g_ptr_array_add (argv, "--listen");
+  g_ptr_array_add (argv, "127.0.0.1:0");
+  if (options && options->max_size)
+    {
+      g_ptr_array_add (argv, "--max-size");
+      g_ptr_array_add (argv, (gpointer) options->max_size);
+    }
+  if (options && options->timeout)
+    {
+      g_ptr_array_add (argv, "--timeout");
+      g_ptr_array_add (argv, (gpointer) options->timeout);
+    }
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_stderr_file_path (launcher, f->server_log);
+  if (f->small_files)
+    g_subprocess_launcher_set_child_setup (launcher, limit_file_size, NULL, NULL);
+  /* Under AddressSanitizer freed memory waits in a quarantine (256 MiB; 1 here):
+   * the server's peak memory would measure that, not what it holds. */
+  if (g_getenv ("ASAN_OPTIONS"))
+    {
+      g_autofree char *asan = g_strconcat (g_getenv ("ASAN_OPTIONS"), ":quarantine_size_mb=1", NULL);
+      g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", asan, TRUE);
+    }
+  f->server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+
+  /* Its first line is where it listens. */
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
+  g_free (f->url);
+  f->url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (f->url);
+  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  g_assert_false (g_str_has_suffix (f->url, ":0/"));
+}
+
+static void
+stop_server (Collect *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->server == NULL)
+    return;
+  g_subprocess_send_signal (f->server, SIGTERM);
+  g_assert_true (g_subprocess_wait (f->server, NULL, &error));
+  g_assert_no_error (error);
+  /* SIGTERM is an orderly stop. */
+  g_assert_true (g_subprocess_get_if_exited (f->server));
+  g_assert_cmpint (g_subprocess_get_exit_status (f->server), ==, 0);
+  g_clear_object (&f->server);
+}
+
+static void
+collect_setup (Collect       *f,
+               gconstpointer  data)
+{
+  g_autofree char *keys = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sayso_init ();
+  f->dir = test_make_tmp_dir ();
+  keys = g_build_filename (f->dir, "keys", NULL);
+  g_assert_cmpint (sayso (NULL, NULL, NULL, "keygen", "--out", keys, NULL), ==, 0);
+  f->store = g_build_filename (f->dir, "kiosk.db", NULL);
+  f->kiosk_pub = g_build_filename (f->dir, "kiosk.pub", NULL);
+  make_kiosk (f, f->store, f->kiosk_pub, f->kiosk_pk);
+
+  f->db = g_build_filename (f->dir, "collect.db", NULL);
+  f->server_log = g_build_filename (f->dir, "server.log", NULL);
+  g_assert_cmpint (collect (&out, NULL, "init", "--db", f->db, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "# Sayso collection service"));
+  g_assert_true (sayso_key_from_text (SAYSO_KEY_SERVICE_PUBLIC, strstr (out, "# Sayso collection service"),
+                                      strlen (strstr (out, "# Sayso collection service")),
+                                      "init's output", f->service_pk, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+
+  start_server (f, data);
+  f->session = soup_session_new ();
+}
+
+static void
+collect_teardown (Collect       *f,
+                  gconstpointer  data)
+{
+  g_clear_object (&f->session);
+  stop_server (f);
+  test_remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->store);
+  g_free (f->kiosk_pub);
+  g_free (f->db);
+  g_free (f->server_log);
+  g_free (f->url);
+}
+
+static char *
+only_file_in (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name = g_dir_read_name (d);
+
+  g_assert_nonnull (name);
+  g_assert_null (g_dir_read_name (d));
+  return g_build_filename (dir, name, NULL);
+}
+
+/* @n responses submitted to @store, then exported: the bundle's path. */
+static char *
+make_bundle (Collect    *f,
+             const char *store,
+             guint       n)
+{
+  g_autofree char *stick = g_strdup_printf ("%s/stick-%u", f->dir, ++f->sticks);
+  g_autoptr(GString) input = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (input, "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\","
+                                   " \"induction\": \"%s %u\"}}\n", MARKER, i);
+  if (n > 0)
+    g_assert_cmpint (sayso (input->str, NULL, NULL, "submit", "--store", store, "-", NULL), ==, 0);
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  g_assert_cmpint (sayso (NULL, NULL, NULL, "export", "--store", store, "--to", stick, NULL), ==, 0);
+  return only_file_in (stick);
+}
+
+static char *
+copy_with (Collect    *f,
+           const char *path,
+           const char *name,
+           gsize       keep,
+           gsize       flip)
+{
+  g_autofree char *contents = NULL;
+  char *copy = g_build_filename (f->dir, name, NULL);
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  if (flip < len)
+    contents[flip] ^= 0x01;
+  g_assert_true (g_file_set_contents (copy, contents, MIN (keep, len), NULL));
+  return copy;
+}
+
+static JsonObject *
+parse_object (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+
+  g_assert_true (json_parser_load_from_data (parser, data, len, NULL));
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static guint
+send_bytes (Collect     *f,
+            const char  *path,
+            GBytes      *body,
+            JsonObject **reply)
+{
+  g_autofree char *url = g_strconcat (f->url, path + 1, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL), ==,
+                   "application/json");
+  if (reply)
+    *reply = parse_object (answer);
+  return soup_message_get_status (msg);
+}
+
+static guint
+upload (Collect     *f,
+        const char  *bundle,
+        JsonObject **reply)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) body = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (bundle, &contents, &len, NULL));
+  body = g_bytes_new_take (g_steal_pointer (&contents), len);
+  return send_bytes (f, "/bundles", body, reply);
+}
+
+/* What `sayso-collect list` says is stored: one line a bundle. */
+static char *
+stored (const char *db)
+{
+  char *out = NULL;
+
+  g_assert_cmpint (collect (&out, NULL, "list", "--db", db, NULL), ==, 0);
+  return out;
+}
+
+static guint
+lines_in (const char *text)
+{
+  guint n = 0;
+
+  for (const char *p = text; *p; p++)
+    n += *p == '\n';
+  return n;
+}
+
+/* @reply is read once @status, the call that fills it, has been made. */
+static void
+assert_refused (guint        status,
+                guint        expected,
+                JsonObject **replyp,
+                const char  *words)
+{
+  JsonObject *reply = *replyp;
+  const char *reason;
+
+  g_assert_cmpuint (status, ==, expected);
+  reason = json_object_get_string_member_with_default (reply, "error", NULL);
+  g_assert_nonnull (reason);
+  if (strstr (reason, words) == NULL)
+    g_error ("the reason “%s” does not say “%s”", reason, words);
+  g_assert_nonnull (strstr (reason, "nothing was kept"));
+  g_assert_false (json_object_has_member (reply, "receipt"));
+}
+
+static void
+assert_no_answer_in (const char *path)
+{
+  g_assert_false (test_file_contains (path, MARKER));
+}
+
+/* A good bundle: 201 and a receipt that verifies with the service's key and
+ * names the bundle sent; the same again: 200 and the same receipt. A receipt
+ * changed by one byte, or checked with another key, fails. */
+static void
+test_good_upload (Collect       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 3);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(SaysoReceipt) receipt = { 0 };
+  g_autofree char *list = NULL;
+  g_autofree char *kiosk = sayso_hex (f->kiosk_pk, 4);
+  g_autofree char *expected = g_strdup_printf ("received: " SITE ", kiosk %s, bundle 1, 3 responses", kiosk);
+  guint8 hash[SAYSO_RECEIPT_HASH_SIZE];
+  const char *text, *signature;
+
+  g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpstr (json_object_get_string_member (reply, "status"), ==, "received");
+  g_assert_cmpstr (json_object_get_string_member (reply, "message"), ==, expected);
+  text = json_object_get_string_member (reply, "receipt");
+  signature = json_object_get_string_member (reply, "signature");
+  g_assert_true (sayso_receipt_verify (text, strlen (text), signature, f->service_pk, &receipt, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (receipt.kiosk_pk, sizeof receipt.kiosk_pk, f->kiosk_pk, sizeof f->kiosk_pk);
+  g_assert_cmpstr (receipt.site, ==, SITE);
+  g_assert_cmpint (receipt.sequence, ==, 1);
+  g_assert_cmpint (receipt.record_count, ==, 3);
+  g_assert_true (sayso_receipt_hash_file (bundle, hash, &error));
+  g_assert_cmpmem (receipt.bundle_hash, sizeof hash, hash, sizeof hash);
+
+  /* The controls: one byte changed anywhere, or another service's key. */
+  for (gsize at = 0; at < strlen (text); at += 7)
+    {
+      g_autofree char *changed = g_strdup (text);
+      g_autoptr(GError) local_error = NULL;
+
+      changed[at] ^= 0x01;
+      g_assert_false (sayso_receipt_verify (changed, strlen (changed), signature, f->service_pk, NULL, &local_error));
+      g_assert_error (local_error, SAYSO_RECEIPT_ERROR, SAYSO_RECEIPT_ERROR_BAD_SIGNATURE);
+    }
+  {
+    guint8 other_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE], other_sk[SAYSO_SIGN_SECRET_KEY_SIZE];
+    g_autoptr(GError) local_error = NULL;
+
+    sayso_sign_keypair_new (other_pk, other_sk);
+    g_assert_false (sayso_receipt_verify (text, strlen (text), signature, other_pk, NULL, &local_error));
+    g_assert_error (local_error, SAYSO_RECEIPT_ERROR, SAYSO_RECEIPT_ERROR_BAD_SIGNATURE);
+  }
+
+  g_assert_cmpuint (upload (f, bundle, &again), ==, SOUP_STATUS_OK);
+  g_assert_cmpstr (json_object_get_string_member (again, "status"), ==, "already received");
+  g_assert_cmpstr (json_object_get_string_member (again, "receipt"), ==, text);
+  g_assert_cmpstr (json_object_get_string_member (again, "signature"), ==, signature);
+
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  g_assert_nonnull (strstr (list, "\tbundle 1\t3 responses\t"));
+
+  /* It holds the bundle, sealed: no answer in its database or its log. */
+  stop_server (f);
+  assert_no_answer_in (f->db);
+  assert_no_answer_in (f->server_log);
+
+  /* The control: the marker is in the answers, for the analysts' key. */
+  {
+    g_autofree char *key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
+    g_autoptr(SaysoBundle) opened = sayso_bundle_open (bundle, f->kiosk_pk, &error);
+    g_autoptr(GBytes) sealed = NULL;
+    g_autoptr(GBytes) plain = NULL;
+    guint8 sk[SAYSO_BOX_SECRET_KEY_SIZE];
+
+    g_assert_no_error (error);
+    g_assert_true (sayso_key_read_file (SAYSO_KEY_RECIPIENT_SECRET, key, sk, &error));
+    sealed = sayso_bundle_read_record (opened, 0, &error);
+    g_assert_no_error (error);
+    plain = sayso_unseal (sk, sealed, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (memmem (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain), MARKER, strlen (MARKER)));
+  }
+}
+
+/* A flipped byte in a record, or in the signed manifest: 422, nothing kept.
+ * The same bundle unchanged is then received (the control). */
+static void
+test_tampered (Collect       *f,
+               gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 2);
+  g_autofree char *in_record = copy_with (f, bundle, "record.sayso", G_MAXSIZE, 100);
+  g_autofree char *in_manifest = NULL;
+  g_autofree char *list = NULL;
+  g_autoptr(JsonObject) a = NULL, b = NULL, c = NULL;
+  struct stat st;
+
+  g_assert_cmpint (g_stat (bundle, &st), ==, 0);
+  /* Just before the signature, the manifest's closing bracket. */
+  in_manifest = copy_with (f, bundle, "manifest.sayso", G_MAXSIZE, (gsize) st.st_size - 77);
+
+  assert_refused (upload (f, in_record, &a), SOUP_STATUS_UNPROCESSABLE_ENTITY, &a, "does not match");
+  assert_refused (upload (f, in_manifest, &b), SOUP_STATUS_UNPROCESSABLE_ENTITY, &b, "signature does not match");
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, "");
+
+  g_assert_cmpuint (upload (f, bundle, &c), ==, SOUP_STATUS_CREATED);
+}
+
+/* A copy cut short, garbage, an empty body: 400 with the reason. */
+static void
+test_truncated_and_garbage (Collect       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 2);
+  g_autofree char *half = NULL;
+  g_autofree char *list = NULL;
+  g_autoptr(JsonObject) a = NULL, b = NULL, c = NULL, d = NULL;
+  g_autoptr(GBytes) garbage = g_bytes_new_static ("GET / HTTP/1.1\r\n\r\n{\"sayso_bundle\": 1}", 36);
+  g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);
+  struct stat st;
+
+  g_assert_cmpint (g_stat (bundle, &st), ==, 0);
+  half = copy_with (f, bundle, "half.sayso", (gsize) st.st_size / 2, G_MAXSIZE);
+
+  assert_refused (upload (f, half, &a), SOUP_STATUS_BAD_REQUEST, &a, "cut short");
+  assert_refused (send_bytes (f, "/bundles", garbage, &b), SOUP_STATUS_BAD_REQUEST, &b, "not a Sayso bundle");
+  g_assert_cmpuint (send_bytes (f, "/bundles", empty, &c), ==, SOUP_STATUS_BAD_REQUEST);
+  g_assert_nonnull (strstr (json_object_get_string_member (c, "error"), "empty"));
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, "");
+
+  g_assert_cmpuint (upload (f, bundle, &d), ==, SOUP_STATUS_CREATED);
+}
+
+/* A kiosk that was never enrolled: 403 naming it, nothing kept; enrolled
+ * while the service runs, the same file is received. */
+static void
+test_unknown_kiosk (Collect       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "stranger.db", NULL);
+  g_autofree char *pub = g_build_filename (f->dir, "stranger.pub", NULL);
+  g_autofree char *bundle = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *kiosk = NULL;
+  g_autoptr(JsonObject) a = NULL, b = NULL;
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
+  make_kiosk (f, store, pub, pk);
+  bundle = make_bundle (f, store, 1);
+  kiosk = sayso_hex (pk, 4);
+
+  assert_refused (upload (f, bundle, &a), SOUP_STATUS_FORBIDDEN, &a, "not enrolled");
+  g_assert_nonnull (strstr (json_object_get_string_member (a, "error"), kiosk));
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, "");
+
+  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
+  g_assert_cmpuint (upload (f, bundle, &b), ==, SOUP_STATUS_CREATED);
+  g_assert_nonnull (strstr (json_object_get_string_member (b, "message"), "Wrexham"));
+}
+
+/* A kiosk restored from a backup numbers its next export 1 again, with other
+ * records: 409, kept aside (once, however often it comes), never dropped,
+ * and the first bundle 1 stays the one received. */
+static void
+test_replayed_sequence (Collect       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *restored = g_build_filename (f->dir, "restored.db", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *first = NULL, *second = NULL, *list = NULL;
+  g_autoptr(JsonObject) a = NULL, b = NULL, c = NULL, d = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (f->store, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (restored, contents, len, NULL));
+  first = make_bundle (f, f->store, 2);
+  second = make_bundle (f, restored, 1);
+
+  g_assert_cmpuint (upload (f, first, &a), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, second, &b), ==, SOUP_STATUS_CONFLICT);
+  g_assert_nonnull (strstr (json_object_get_string_member (b, "error"), "already sent a different bundle numbered 1"));
+  g_assert_nonnull (strstr (json_object_get_string_member (b, "error"), "kept aside"));
+  g_assert_false (json_object_has_member (b, "receipt"));
+  g_assert_cmpuint (upload (f, second, &c), ==, SOUP_STATUS_CONFLICT);
+  g_assert_cmpuint (upload (f, first, &d), ==, SOUP_STATUS_OK);
+
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 2);
+  g_assert_nonnull (strstr (list, "\tbundle 1\t2 responses\t"));
+  g_assert_nonnull (strstr (list, "\tbundle 1\t1 response\t"));
+  g_assert_nonnull (strstr (list, "CONFLICT (kept aside)"));
+  g_assert_cmpuint (strstr (list, "CONFLICT") - list, >, strstr (list, "2 responses") - list);
+}
+
+static gint64
+peak_kib (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *status = NULL;
+  const char *line;
+
+  g_assert_true (g_file_get_contents (path, &status, NULL, NULL));
+  line = strstr (status, "VmHWM:");
+  g_assert_nonnull (line);
+  return g_ascii_strtoll (line + strlen ("VmHWM:"), NULL, 10);
+}
+
+static gint64
+server_peak_kib (Collect *f)
+{
+  return peak_kib (g_subprocess_get_identifier (f->server));
+}
+
+/* A body over the limit, 64 MiB against 1 MiB, with its length given and
+ * without (chunked): 413, and the server's peak memory did not grow by
+ * anything like the body. A bundle under the limit is still received. */
+static void
+test_over_size (Collect       *f,
+                gconstpointer  data)
+{
+  const gsize size = 64 * 1024 * 1024;
+  g_autofree char *bundle = make_bundle (f, f->store, 1);
+  g_autofree guint8 *junk = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonObject) warm = NULL, a = NULL, b = NULL;
+  g_autofree char *list = NULL;
+  gint64 before, after, own_before;
+
+  /* The control: the same measure sees this process hold the body. */
+  own_before = peak_kib ("self");
+  junk = g_malloc (size);
+  memset (junk, 'x', size);
+  g_assert_cmpint (peak_kib ("self") - own_before, >=, (gint64) (size / 1024) - 1024);
+  memcpy (junk, "SAYSOBN1", 8);
+  body = g_bytes_new_take (g_steal_pointer (&junk), size);
+
+  g_assert_cmpuint (upload (f, bundle, &warm), ==, SOUP_STATUS_CREATED);
+  before = server_peak_kib (f);
+
+  assert_refused (send_bytes (f, "/bundles", body, &a), SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, &a, "larger than");
+  {
+    g_autofree char *url = g_strconcat (f->url, "bundles", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GInputStream) stream = g_memory_input_stream_new_from_bytes (body);
+    g_autoptr(GBytes) answer = NULL;
+    g_autoptr(GError) error = NULL;
+
+    /* No length: the service finds out as it comes. */
+    soup_message_set_request_body (msg, "application/octet-stream", stream, -1);
+    answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_headers_get_encoding (soup_message_get_request_headers (msg)), ==, SOUP_ENCODING_CHUNKED);
+    b = parse_object (answer);
+    assert_refused (soup_message_get_status (msg), SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, &b, "larger than");
+  }
+
+  after = server_peak_kib (f);
+  g_test_message ("server peak memory %" G_GINT64_FORMAT " KiB before, %" G_GINT64_FORMAT " KiB after two 64 MiB bodies",
+                  before, after);
+  g_assert_cmpint (after - before, <, 8 * 1024);
+
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  {
+    g_autofree char *incoming = g_strconcat (f->db, ".incoming", NULL);
+    g_autoptr(GDir) dir = g_dir_open (incoming, 0, NULL);
+    g_assert_nonnull (dir);
+    g_assert_null (g_dir_read_name (dir));
+  }
+}
+
+static guint
+get_status (Collect     *f,
+            const char  *token,
+            JsonObject **reply)
+{
+  g_autofree char *url = g_strconcat (f->url, "status", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *reply = parse_object (answer);
+  return soup_message_get_status (msg);
+}
+
+/* The status answers a token's holder only, until it is revoked; it counts
+ * bundles and responses, and names the bundle that never came. The
+ * database keeps the token's hash, not the token. */
+static void
+test_token_and_status (Collect       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *out = NULL, *err = NULL, *revoked = NULL;
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *b2 = make_bundle (f, f->store, 1);   /* exported, never sent: the gap */
+  g_autofree char *b3 = make_bundle (f, f->store, 4);
+  g_autoptr(JsonObject) none = NULL, wrong = NULL, good = NULL, after = NULL, r1 = NULL, r3 = NULL;
+  JsonObject *kiosk;
+  JsonArray *missing;
+  char *token;
+
+  g_assert_cmpint (collect (&out, &err, "token", "--db", f->db, "--name", "Ann Analyst", NULL), ==, 0);
+  token = g_strstrip (out);
+  g_assert_cmpuint (strlen (token), >=, 43);
+  g_assert_nonnull (strstr (err, "only once"));
+  g_assert_false (test_file_contains (f->db, token));
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b3, &r3), ==, SOUP_STATUS_CREATED);
+
+  g_assert_cmpuint (get_status (f, NULL, &none), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_assert_cmpuint (get_status (f, "not-a-token", &wrong), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_assert_cmpuint (get_status (f, token, &good), ==, SOUP_STATUS_OK);
+  kiosk = json_array_get_object_element (json_object_get_array_member (good, "kiosks"), 0);
+  g_assert_cmpstr (json_object_get_string_member (kiosk, "site"), ==, SITE);
+  g_assert_cmpint (json_object_get_int_member (kiosk, "bundles"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (kiosk, "responses"), ==, 6);
+  missing = json_object_get_array_member (kiosk, "missing");
+  g_assert_cmpuint (json_array_get_length (missing), ==, 1);
+  g_assert_cmpint (json_array_get_int_element (missing, 0), ==, 2);
+
+  g_assert_cmpint (collect (&revoked, NULL, "token", "--db", f->db, "--name", "Ann Analyst", "--revoke", NULL), ==, 0);
+  g_assert_nonnull (strstr (revoked, "Revoked 1 token"));
+  g_assert_cmpuint (get_status (f, token, &after), ==, SOUP_STATUS_UNAUTHORIZED);
+  g_assert_nonnull (strstr (json_object_get_string_member (after, "error"), "revoked"));
+  g_assert_false (json_object_has_member (after, "kiosks"));
+}
+
+/* A backup made while the service runs opens with the same bundles, and
+ * the copy is its owner's only; it never replaces a file. */
+static void
+test_backup (Collect       *f,
+             gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *b2 = make_bundle (f, f->store, 3);
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autofree char *original = NULL, *copied = NULL, *err = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL;
+  struct stat st;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b2, &r2), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpint (collect (NULL, NULL, "backup", "--db", f->db, "--to", copy, NULL), ==, 0);
+  g_assert_cmpint (g_stat (copy, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  original = stored (f->db);
+  copied = stored (copy);
+  g_assert_cmpuint (lines_in (original), ==, 2);
+  g_assert_cmpstr (copied, ==, original);
+
+  g_assert_cmpint (collect (NULL, &err, "backup", "--db", f->db, "--to", copy, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "already there"));
+  g_clear_pointer (&copied, g_free);
+  copied = stored (copy);
+  g_assert_cmpstr (copied, ==, original);
+}
+
+static GSocket *
+connect_raw (Collect *f)
+{
+  g_autoptr(GUri) uri = g_uri_parse (f->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) where = g_inet_socket_address_new (address, (guint16) g_uri_get_port (uri));
+  g_autoptr(GError) error = NULL;
+  GSocket *socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_connect (socket, where, NULL, &error));
+  return socket;
+}
+
+static void
+send_all (GSocket    *socket,
+          const void *data,
+          gsize       len)
+{
+  g_autoptr(GError) error = NULL;
+
+  while (len > 0)
+    {
+      gssize n = g_socket_send (socket, data, len, NULL, &error);
+      g_assert_no_error (error);
+      data = (const char *) data + n;
+      len -= n;
+    }
+}
+
+static gboolean
+incoming_is_empty (Collect *f)
+{
+  g_autofree char *incoming = g_strconcat (f->db, ".incoming", NULL);
+  g_autoptr(GDir) dir = g_dir_open (incoming, 0, NULL);
+
+  g_assert_nonnull (dir);
+  return g_dir_read_name (dir) == NULL;
+}
+
+/* A client that sends a byte a second loses its connection at the deadline
+ * (3 s here), and holds nothing meanwhile: a whole upload sent while it
+ * dawdles is answered at once (the control). One that sends nothing at all
+ * is closed too. */
+static void
+test_slow_client (Collect       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 1);
+  g_autoptr(GSocket) slow = connect_raw (f);
+  g_autoptr(GSocket) silent = connect_raw (f);
+  g_autoptr(JsonObject) reply = NULL;
+  const char head[] = "POST /bundles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100000\r\n\r\nSAYSOBN1";
+  gint64 start = g_get_monotonic_time ();
+  gboolean closed = FALSE;
+
+  send_all (slow, head, strlen (head));
+  for (guint i = 0; i < 20 && !closed; i++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (i == 1)
+        {
+          gint64 before = g_get_monotonic_time ();
+          g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+          /* Well before the slow one's deadline, on a loaded machine too. */
+          g_assert_cmpint (g_get_monotonic_time () - before, <, 2 * G_USEC_PER_SEC);
+        }
+      /* A byte, then a second's wait to see whether the service hung up. */
+      if (g_socket_send (slow, "x", 1, NULL, &error) < 0)
+        {
+          closed = TRUE;
+          break;
+        }
+      if (g_socket_condition_timed_wait (slow, G_IO_IN | G_IO_HUP | G_IO_ERR, G_USEC_PER_SEC, NULL, NULL))
+        {
+          char buf[512];
+          gssize n = g_socket_receive (slow, buf, sizeof buf, NULL, NULL);
+          closed = n <= 0 || (n >= 12 && g_str_has_prefix (buf, "HTTP/1.1 "));
+        }
+    }
+  g_assert_true (closed);
+  g_test_message ("the slow client was cut off after %.1f s", (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 2 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 8 * G_USEC_PER_SEC);
+  /* Its half upload goes once the server has seen the connection end. */
+  for (guint i = 0; i < 100 && !incoming_is_empty (f); i++)
+    g_usleep (G_USEC_PER_SEC / 20);
+  g_assert_true (incoming_is_empty (f));
+
+  /* A connection that never sends a byte is closed as well. */
+  {
+    char buf[16];
+    g_assert_true (g_socket_condition_timed_wait (silent, G_IO_IN | G_IO_HUP | G_IO_ERR, G_USEC_PER_SEC, NULL, NULL));
+    g_assert_cmpint (g_socket_receive (silent, buf, sizeof buf, NULL, NULL), <=, 0);
+  }
+}
+
+/* The server killed while a bundle is half uploaded keeps no part of it;
+ * started again, it takes the retry. */
+static void
+test_killed_mid_upload (Collect       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 5);
+  g_autofree char *contents = NULL;
+  g_autofree char *head = NULL;
+  g_autofree char *list = NULL;
+  g_autoptr(GSocket) socket = connect_raw (f);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (bundle, &contents, &len, NULL));
+  head = g_strdup_printf ("POST /bundles HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n\r\n", len);
+  send_all (socket, head, strlen (head));
+  send_all (socket, contents, len / 2);
+  /* Until the server has written some of it down. */
+  for (guint i = 0; i < 100 && incoming_is_empty (f); i++)
+    g_usleep (G_USEC_PER_SEC / 20);
+  g_assert_false (incoming_is_empty (f));
+
+  g_subprocess_force_exit (f->server);
+  g_assert_true (g_subprocess_wait (f->server, NULL, &error));
+  g_assert_false (g_subprocess_get_if_exited (f->server));
+  g_clear_object (&f->server);
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, "");
+
+  start_server (f, data);
+  g_assert_true (incoming_is_empty (f));
+  g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+  g_clear_pointer (&list, g_free);
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  g_assert_nonnull (strstr (list, "\tbundle 1\t5 responses\t"));
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  guint      pending;
+  guint      created[25];
+  guint      again[25];
+  guint      other;
+} Crowd;
+
+typedef struct
+{
+  Crowd       *crowd;
+  SoupMessage *msg;
+  guint        bundle;
+} CrowdUpload;
+
+static void
+crowd_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CrowdUpload *one = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) answer = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  guint status = soup_message_get_status (one->msg);
+
+  if (error != NULL || (status != SOUP_STATUS_CREATED && status != SOUP_STATUS_OK))
+    g_test_message ("an upload failed: %s, status %u", error ? error->message : "no error", status);
+
+  if (answer != NULL && status == SOUP_STATUS_CREATED)
+    one->crowd->created[one->bundle]++;
+  else if (answer != NULL && status == SOUP_STATUS_OK)
+    one->crowd->again[one->bundle]++;
+  else
+    one->crowd->other++;
+  if (--one->crowd->pending == 0)
+    g_main_loop_quit (one->crowd->loop);
+  g_object_unref (one->msg);
+  g_free (one);
+}
+
+/* 100 uploads at once, each of 25 bundles sent four times: every one is
+ * answered, each bundle is received once and "already received" three
+ * times, and 25 are stored. */
+static void
+test_concurrent (Collect       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) bundles = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("max-conns", 128, "max-conns-per-host", 128, NULL);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autofree char *url = g_strconcat (f->url, "bundles", NULL);
+  g_autofree char *list = NULL;
+  Crowd crowd = { loop, 0 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (crowd.created); i++)
+    {
+      g_autofree char *path = make_bundle (f, f->store, 1);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      g_ptr_array_add (bundles, g_bytes_new_take (g_steal_pointer (&contents), len));
+    }
+
+  for (guint copy = 0; copy < 4; copy++)
+    for (guint i = 0; i < bundles->len; i++)
+      {
+        CrowdUpload *one = g_new0 (CrowdUpload, 1);
+
+        one->crowd = &crowd;
+        one->bundle = i;
+        one->msg = soup_message_new ("POST", url);
+        soup_message_set_request_body_from_bytes (one->msg, "application/octet-stream", g_ptr_array_index (bundles, i));
+        crowd.pending++;
+        soup_session_send_and_read_async (session, one->msg, G_PRIORITY_DEFAULT, NULL, crowd_done, one);
+      }
+  g_main_loop_run (loop);
+
+  g_assert_cmpuint (crowd.other, ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (crowd.created); i++)
+    {
+      g_assert_cmpuint (crowd.created[i], ==, 1);
+      g_assert_cmpuint (crowd.again[i], ==, 3);
+    }
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 25);
+}
+
+static guint
+send_form (Collect    *f,
+           char      **page,
+           ...)
+{
+  g_autoptr(SoupMultipart) form = soup_multipart_new (SOUP_FORM_MIME_TYPE_MULTIPART);
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path;
+  va_list args;
+
+  va_start (args, page);
+  while ((path = va_arg (args, const char *)))
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *name = g_path_get_basename (path);
+      g_autoptr(GBytes) bytes = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+      bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
+      soup_multipart_append_form_file (form, "bundles", name, "application/octet-stream", bytes);
+    }
+  va_end (args);
+
+  msg = soup_message_new_from_multipart (f->url, form);
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL), ==, "text/html");
+  *page = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return soup_message_get_status (msg);
+}
+
+/* The upload page: a plain form that needs no script; sent two files, one
+ * good and one changed, it says of each what became of it, in words. */
+static void
+test_upload_page (Collect       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *good = make_bundle (f, f->store, 2);
+  g_autofree char *bad = copy_with (f, good, "changed.sayso", G_MAXSIZE, 100);
+  g_autofree char *kiosk = sayso_hex (f->kiosk_pk, 4);
+  g_autofree char *received = g_strdup_printf ("received: " SITE ", kiosk %s, bundle 1, 2 responses", kiosk);
+  g_autofree char *page = NULL, *both = NULL, *alone = NULL, *list = NULL;
+  g_autofree char *url = g_strdup (f->url);
+  g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  page = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  g_assert_nonnull (strstr (page, "<form method=\"post\" action=\"/\" enctype=\"multipart/form-data\">"));
+  g_assert_nonnull (strstr (page, "<input type=\"file\" id=\"bundles\" name=\"bundles\" multiple"));
+  g_assert_nonnull (strstr (page, "<button type=\"submit\">"));
+  g_assert_null (strstr (page, "<script"));
+
+  /* The control: the changed file alone is refused, and nothing kept. */
+  g_assert_cmpuint (send_form (f, &alone, bad, NULL), ==, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+  g_assert_nonnull (strstr (alone, "<strong>changed.sayso</strong>: not received."));
+  g_assert_null (strstr (alone, "received: "));
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, "");
+
+  g_assert_cmpuint (send_form (f, &both, good, bad, NULL), ==, SOUP_STATUS_UNPROCESSABLE_ENTITY);
+  g_assert_nonnull (strstr (both, received));
+  g_assert_nonnull (strstr (both, "<strong>changed.sayso</strong>: not received. A record in the bundle does not match"));
+  g_assert_null (strstr (both, MARKER));
+  g_clear_pointer (&list, g_free);
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  g_assert_true (incoming_is_empty (f));
+}
+
+/* The command line refuses what would lose or confuse something, and says
+ * why: init over a file, a wrong kind of key, an address that is not one. */
+static void
+test_command_line (Collect       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *recipient = g_build_filename (f->dir, "keys", "recipient.pub", NULL);
+  g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL, *err5 = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  gsize before_len = 0, after_len = 0;
+
+  g_assert_true (g_file_get_contents (f->db, &before, &before_len, NULL));
+  g_assert_cmpint (collect (NULL, &err1, "init", "--db", f->db, NULL), ==, 1);
+  g_assert_nonnull (strstr (err1, "already there; nothing was changed"));
+  g_assert_true (g_file_get_contents (f->db, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+
+  g_assert_cmpint (collect (NULL, &err2, "enroll", "--db", f->db, "--site", SITE, recipient, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "this is a sayso-recipient-public-key, not a sayso-kiosk-public-key"));
+
+  g_assert_cmpint (collect (NULL, &err3, "serve", "--db", f->db, "--listen", "nowhere", NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "give an IP address and a port"));
+
+  g_assert_cmpint (collect (NULL, &err4, "token", "--db", f->db, "--name", "Nobody", "--revoke", NULL), ==, 2);
+  g_assert_nonnull (strstr (err4, "no token named “Nobody”"));
+
+  g_assert_cmpint (collect (NULL, &err5, "list", "--db", "/nonexistent/collect.db", NULL), ==, 1);
+  g_assert_nonnull (strstr (err5, "sayso-collect init"));
+}
+
+/* The service's disk fills up: an upload is refused saying so, nothing of
+ * it is kept and what was stored stays; once there is room the same file
+ * is received. On a real tmpfs where this machine lets the test mount one,
+ * else on a server that may not grow a file past 256 KiB. */
+static void
+test_full_disk (Collect       *f,
+                gconstpointer  data)
+{
+  TestFullDisk *disk = test_full_disk_new (8 * 1024 * 1024);
+  g_autofree char *first = make_bundle (f, f->store, 2);
+  g_autofree char *second = make_bundle (f, f->store, 30);
+  g_autofree char *list = NULL;
+  g_autoptr(JsonObject) a = NULL, b = NULL, c = NULL, d = NULL;
+  guint status;
+
+  stop_server (f);
+  g_free (f->db);
+  f->db = g_build_filename (test_full_disk_get_dir (disk), "collect.db", NULL);
+  g_assert_cmpint (collect (NULL, NULL, "init", "--db", f->db, NULL), ==, 0);
+  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  start_server (f, data);
+  g_assert_cmpuint (upload (f, first, &a), ==, SOUP_STATUS_CREATED);
+
+  if (test_full_disk_is_real (disk))
+    test_full_disk_fill (disk);
+  else
+    {
+      g_test_message ("no tmpfs to fill: the server may not grow a file past 256 KiB instead");
+      stop_server (f);
+      f->small_files = TRUE;
+      start_server (f, data);
+    }
+  status = upload (f, second, &b);
+  assert_refused (status, test_full_disk_is_real (disk) ? SOUP_STATUS_INSUFFICIENT_STORAGE : SOUP_STATUS_SERVICE_UNAVAILABLE,
+                  &b, test_full_disk_is_real (disk) ? "disk is full" : "could not");
+  g_assert_true (incoming_is_empty (f));
+
+  if (test_full_disk_is_real (disk))
+    test_full_disk_make_room (disk);
+  else
+    {
+      stop_server (f);
+      f->small_files = FALSE;
+      start_server (f, data);
+    }
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 1);
+  g_assert_nonnull (strstr (list, "\tbundle 1\t2 responses\t"));
+  g_assert_cmpuint (upload (f, second, &c), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, first, &d), ==, SOUP_STATUS_OK);
+  g_clear_pointer (&list, g_free);
+  list = stored (f->db);
+  g_assert_cmpuint (lines_in (list), ==, 2);
+
+  stop_server (f);
+  test_full_disk_free (disk);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(name, func, options) \
+  g_test_add (name, Collect, options, collect_setup, func, collect_teardown)
+  ADD ("/collect/good-upload", test_good_upload, &defaults);
+  ADD ("/collect/tampered", test_tampered, &defaults);
+  ADD ("/collect/truncated-and-garbage", test_truncated_and_garbage, &defaults);
+  ADD ("/collect/unknown-kiosk", test_unknown_kiosk, &defaults);
+  ADD ("/collect/replayed-sequence", test_replayed_sequence, &defaults);
+  ADD ("/collect/over-size", test_over_size, &small_limit);
+  ADD ("/collect/token-and-status", test_token_and_status, &defaults);
+  ADD ("/collect/backup", test_backup, &defaults);
+  ADD ("/collect/slow-client", test_slow_client, &short_timeout);
+  ADD ("/collect/killed-mid-upload", test_killed_mid_upload, &defaults);
+  ADD ("/collect/concurrent", test_concurrent, &defaults);
+  ADD ("/collect/upload-page", test_upload_page, &defaults);
+  ADD ("/collect/command-line", test_command_line, &defaults);
+  ADD ("/collect/full-disk", test_full_disk, &defaults);
+#undef ADD
+
+  return g_test_run ();
+}
