@@ -1,19 +1,24 @@
 #!/usr/bin/python3
-"""The rooms hold: the kiosk program carries no analysts' code.
+"""The rooms hold, measured on the programs: the kiosk program carries no
+analysts' code and none of the collection service's.
 
-Reads the symbols each analysis library defines (nm), then the symbols of
-sayso-kiosk, and fails on any in both. The same check on the `sayso` command
-line, which does link analysis, must find them: the negative control that
-shows this test can fail.
+For each room kept out, reads the symbols its libraries define (nm), then
+the symbols of sayso-kiosk, and fails on any in both. The same check on a
+program that does link the room (`sayso` for analysis, `sayso-collect` for
+the service) must find them: the negative control that shows this test can
+fail.
 
-Usage: rooms.py KIOSK_BIN CLI_BIN ANALYSIS_LIB...
+Usage: rooms.py KIOSK_BIN --room NAME CONTROL_BIN LIB... [--room ...]
 """
 import re
 import subprocess
 import sys
 
-# Names of the analysts' units; none of them belongs in the kiosk.
-ANALYSIS_NAMES = re.compile(r"^sayso_(report|chart|import|analysis_db|figures)_")
+# Names of units that belong to a room; none of them belongs in the kiosk.
+NAMES = {
+    "analysis": re.compile(r"^sayso_(report|chart|import|analysis_db|figures)_"),
+    "collect": re.compile(r"^sayso_collect_"),
+}
 
 
 def defined(path):
@@ -32,26 +37,34 @@ def all_symbols(path):
     return {line.split()[-1] for line in out.splitlines() if line.split()}
 
 
+def parse(argv):
+    kiosk, rooms, room = argv[0], [], None
+    args = iter(argv[1:])
+    for arg in args:
+        if arg == "--room":
+            room = {"name": next(args), "control": next(args), "libs": []}
+            rooms.append(room)
+        else:
+            room["libs"].append(arg)
+    return kiosk, rooms
+
+
 def main():
-    kiosk, cli, libs = sys.argv[1], sys.argv[2], sys.argv[3:]
-    analysis = set()
-    for lib in libs:
-        analysis |= defined(lib)
-    tests = []
-
-    tests.append(("the analysis libraries define symbols to look for", len(analysis) > 20,
-                  "%d symbols" % len(analysis)))
-
+    kiosk, rooms = parse(sys.argv[1:])
     in_kiosk = all_symbols(kiosk)
-    leaked = sorted((analysis & in_kiosk) | {s for s in in_kiosk if ANALYSIS_NAMES.match(s)})
-    tests.append(("sayso-kiosk holds no report, chart, import or analysis-database symbol",
-                  not leaked, ", ".join(leaked[:10])))
-
-    in_cli = all_symbols(cli)
-    found = sorted(analysis & in_cli)
-    tests.append(("control: the same check finds them in sayso, which links analysis",
-                  len(found) > 20 and any(ANALYSIS_NAMES.match(s) for s in found),
-                  "%d found" % len(found)))
+    tests = []
+    for room in rooms:
+        name, names = room["name"], NAMES[room["name"]]
+        symbols = set()
+        for lib in room["libs"]:
+            symbols |= defined(lib)
+        tests.append(("the %s libraries define symbols to look for" % name, len(symbols) > 10,
+                      "%d symbols" % len(symbols)))
+        leaked = sorted((symbols & in_kiosk) | {s for s in in_kiosk if names.match(s)})
+        tests.append(("sayso-kiosk holds no %s symbol" % name, not leaked, ", ".join(leaked[:10])))
+        found = sorted(symbols & all_symbols(room["control"]))
+        tests.append(("control: the same check finds them in %s, which links %s" % (room["control"].split("/")[-1], name),
+                      len(found) > 10 and any(names.match(s) for s in found), "%d found" % len(found)))
 
     print("1..%d" % len(tests))
     failed = 0
