@@ -65,9 +65,10 @@ sayso_settings_page_class_init (SaysoSettingsPageClass *klass)
 
   object_class->dispose = sayso_settings_page_dispose;
 
-  /* kiosk.ini and the store both hold what the page showed. */
+  /* kiosk.ini and the store both hold what the page showed; the argument
+   * is the const SaysoKioskConfig saved, or NULL without a settings file. */
   signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                        0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                        0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/sayso/Kiosk/sayso-settings-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SaysoSettingsPage, box);
@@ -144,12 +145,17 @@ sayso_settings_page_load (SaysoSettingsPage *self)
 
 /* kiosk.ini is read again as it is now and only what the page shows is
  * changed in it, so that whatever else is there stays as it was. */
+/* On success *saved holds what kiosk.ini now says (NULL with no file), so
+ * that nobody needs to read the file again, and fail, after staff were told
+ * it was saved. */
 static gboolean
 save_settings_file (SaysoSettingsPage  *self,
+                    SaysoKioskConfig  **saved,
                     GError            **error)
 {
   g_autoptr(SaysoKioskConfig) config = NULL;
 
+  *saved = NULL;
   if (self->settings_file == NULL)
     return TRUE;
   if (!(config = sayso_kiosk_config_load (self->settings_file, error)))
@@ -159,17 +165,21 @@ save_settings_file (SaysoSettingsPage  *self,
   config->bilingual = gtk_switch_get_active (self->bilingual);
   config->keep_partial = gtk_switch_get_active (self->keep_partial);
   config->idle_timeout = gtk_spin_button_get_value_as_int (self->idle_timeout);
-  return sayso_kiosk_config_save (config, self->settings_file, error);
+  if (!sayso_kiosk_config_save (config, self->settings_file, error))
+    return FALSE;
+  *saved = g_steal_pointer (&config);
+  return TRUE;
 }
 
 void
 sayso_settings_page_save (SaysoSettingsPage *self)
 {
+  g_autoptr(SaysoKioskConfig) saved = NULL;
   g_autoptr(GError) error = NULL;
 
   g_return_if_fail (SAYSO_IS_SETTINGS_PAGE (self));
 
-  if (!save_settings_file (self, &error))
+  if (!save_settings_file (self, &saved, &error))
     {
       g_autofree char *message = g_strdup_printf (_("Settings not saved. %s"), error->message);
 
@@ -184,7 +194,7 @@ sayso_settings_page_save (SaysoSettingsPage *self)
       return;
     }
 
-  g_signal_emit (self, signals[SIGNAL_SAVED], 0);
+  g_signal_emit (self, signals[SIGNAL_SAVED], 0, saved);
 }
 
 const char *

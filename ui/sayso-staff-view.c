@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sayso-config.h"
 #include "sayso-export-page.h"
 #include "sayso-pin-pad.h"
 #include "sayso-settings-page.h"
@@ -235,9 +236,10 @@ export_busy_changed (SaysoStaffView *self)
 }
 
 static void
-settings_saved (SaysoStaffView *self)
+settings_saved (SaysoStaffView         *self,
+                const SaysoKioskConfig *saved)
 {
-  g_signal_emit (self, signals[SIGNAL_SETTINGS_CHANGED], 0);
+  g_signal_emit (self, signals[SIGNAL_SETTINGS_CHANGED], 0, saved);
   update_counts (self);
   _sayso_staff_show_message (self->menu_message, _("Settings saved."));
   show_page (self, "menu");
@@ -455,8 +457,9 @@ sayso_staff_view_class_init (SaysoStaffViewClass *klass)
                                          0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   signals[SIGNAL_START_SURVEY] = g_signal_new ("start-survey", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  /* The argument: the const SaysoKioskConfig just saved, or NULL. */
   signals[SIGNAL_SETTINGS_CHANGED] = g_signal_new ("settings-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 
   g_type_ensure (SAYSO_TYPE_PIN_PAD);
   g_type_ensure (SAYSO_TYPE_EXPORT_PAGE);

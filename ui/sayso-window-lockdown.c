@@ -155,22 +155,17 @@ staff_start_survey (SaysoStaffView *view,
                               sayso_journey_get_config (self->journey)->default_language);
 }
 
+/* What the settings page saved, as it saved it: reading kiosk.ini again
+ * could fail after staff had read "Settings saved.". */
 static void
-staff_settings_changed (SaysoStaffView *view,
-                        SaysoWindow    *self)
+staff_settings_changed (SaysoStaffView         *view,
+                        const SaysoKioskConfig *saved,
+                        SaysoWindow            *self)
 {
-  g_autoptr(SaysoKioskConfig) config = NULL;
-  g_autoptr(GError) error = NULL;
-
-  if (self->settings_file == NULL)
+  if (saved == NULL)
     return;
-  if (!(config = sayso_kiosk_config_load (self->settings_file, &error)))
-    {
-      g_warning ("%s", error->message);
-      return;
-    }
 
-  sayso_journey_set_config (self->journey, config);
+  sayso_journey_set_config (self->journey, saved);
   if (sayso_journey_get_page (self->journey) == SAYSO_PAGE_WELCOME)
     _sayso_window_update_texts (self);
 }

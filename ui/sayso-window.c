@@ -219,6 +219,9 @@ still_there_changed (SaysoJourney *journey,
   gtk_widget_set_visible (self->still_there, shown);
   if (shown)
     {
+      /* Drawn again each time in this respondent's language: the count may
+       * not have changed since the last respondent saw it in theirs. */
+      still_there_seconds_changed (journey, NULL, self);
       gtk_widget_set_visible (self->confirm, FALSE);
       gtk_widget_grab_focus (self->still_here_button);
       if (self->read_aloud)
@@ -459,7 +462,10 @@ sayso_window_dispose (GObject *object)
   g_clear_handle_id (&self->staff_source, g_source_remove);
   if (self->journey)
     g_signal_handlers_disconnect_by_data (self->journey, self);
-  /* The journey wipes the answers it holds as it goes. */
+  /* Wiped here as well as by the journey's own dispose: someone else may
+   * still hold a reference to the journey. */
+  if (self->journey && sayso_journey_get_response (self->journey))
+    sayso_response_clear (sayso_journey_get_response (self->journey));
   g_clear_object (&self->journey);
   if (self->queue)
     g_signal_handlers_disconnect_by_data (self->queue, self);

@@ -179,6 +179,49 @@ test_after_sending (KioskFixture  *fixture,
   ui_assert_nothing_left (window, CANARY);
 }
 
+/* "Still there?" is in the language of whoever is at the screen now, even
+ * when its count has not moved since the last respondent saw it in theirs
+ * (they answered it within its first second). The control: the Welsh
+ * respondent's own dialog was in Welsh. */
+static void
+test_still_there_language (KioskFixture  *fixture,
+                           gconstpointer  data)
+{
+  SaysoWindow *window;
+  GtkWidget *root;
+  SaysoJourney *journey;
+  g_autofree char *welsh = NULL;
+  g_autofree char *english = NULL;
+
+  fixture->config->idle_timeout = 60;
+  fixture->config->countdown = 20;
+  fixture->config->bilingual = FALSE;
+  window = kiosk_fixture_open (fixture, FALSE);
+  root = GTK_WIDGET (window);
+  journey = sayso_window_get_journey (window);
+
+  ui_press (root, "language:cy");
+  ui_press (root, "next");
+  ui_pretend_idle (window, 61);
+  g_assert_true (sayso_journey_get_still_there (journey));
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  welsh = g_strdup_printf (sayso_string (SAYSO_STR_STILL_THERE_BODY, "cy"), sayso_journey_get_seconds_left (journey));
+  english = g_strdup_printf (sayso_string (SAYSO_STR_STILL_THERE_BODY, "en"), sayso_journey_get_seconds_left (journey));
+#pragma GCC diagnostic pop
+  g_assert_cmpstr (welsh, !=, english);
+  g_assert_cmpstr (sayso_text_pair_get_primary (SAYSO_TEXT_PAIR (ui_find (root, "still-there-body"))), ==, welsh);
+  ui_press (root, "still-here");
+  ui_press (root, "start-again");
+  ui_press (root, "start-again-yes");
+
+  ui_press (root, "language:en");
+  ui_press (root, "next");
+  ui_pretend_idle (window, 61);
+  g_assert_true (sayso_journey_get_still_there (journey));
+  g_assert_cmpstr (sayso_text_pair_get_primary (SAYSO_TEXT_PAIR (ui_find (root, "still-there-body"))), ==, english);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -188,6 +231,7 @@ main (int    argc,
 
   g_test_add ("/kiosk/forget/start-again", KioskFixture, NULL, kiosk_fixture_setup, test_start_again, kiosk_fixture_teardown);
   g_test_add ("/kiosk/forget/idle", KioskFixture, NULL, kiosk_fixture_setup, test_idle, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/forget/still-there-language", KioskFixture, NULL, kiosk_fixture_setup, test_still_there_language, kiosk_fixture_teardown);
   g_test_add ("/kiosk/forget/idle-real-time", KioskFixture, NULL, kiosk_fixture_setup, test_idle_real_time, kiosk_fixture_teardown);
   g_test_add ("/kiosk/forget/keep-partial", KioskFixture, NULL, kiosk_fixture_setup, test_keep_partial, kiosk_fixture_teardown);
   g_test_add ("/kiosk/forget/after-sending", KioskFixture, NULL, kiosk_fixture_setup, test_after_sending, kiosk_fixture_teardown);
