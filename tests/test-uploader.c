@@ -1085,6 +1085,12 @@ test_command_line (Upload        *f,
 
   g_assert_cmpint (sayso (NULL, &help, NULL, "--help", NULL), ==, 0);
   assert_says (help, "  upload ");
+  {
+    g_autofree char *usage = NULL;
+    g_assert_cmpint (sayso (NULL, &usage, NULL, "upload", "--help", NULL), ==, 0);
+    assert_says (usage, "--to URL --service-key KEY BUNDLE...");
+    assert_says (usage, "Exit status: 0 every bundle received");
+  }
 }
 
 int
