@@ -551,6 +551,9 @@ attempt (GTask *task)
   /* A captive portal redirects to its page: that is an answer to judge,
    * not a place to send the bundle. */
   soup_message_add_flags (s->msg, SOUP_MESSAGE_NO_REDIRECT);
+  /* A service that will refuse the bundle (too large) says so before the
+   * body is sent, rather than after all of it. */
+  soup_message_headers_set_expectations (soup_message_get_request_headers (s->msg), SOUP_EXPECTATION_CONTINUE);
   soup_message_set_request_body (s->msg, "application/octet-stream", G_INPUT_STREAM (body), s->size);
   soup_session_send_async (self->session, s->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), sent, task);
 }
@@ -565,7 +568,9 @@ prepared (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      finish (task, SAYSO_UPLOAD_BAD_FILE, error);
+      finish (task, g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ? SAYSO_UPLOAD_TRY_AGAIN
+                                                                             : SAYSO_UPLOAD_BAD_FILE,
+              error);
       return;
     }
   attempt (task);
