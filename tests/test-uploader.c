@@ -177,18 +177,24 @@ make_kiosk (Upload     *f,
   g_assert_true (sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, pub, kiosk_pk, &error));
 }
 
-/* `sayso-collect serve` on @listen; its address in f->url. */
+/* `sayso-collect serve` on @listen, with @max_size if given; its address
+ * in f->url. */
 static void
-start_server_on (Upload     *f,
-                 const char *listen)
+start_server_with (Upload     *f,
+                   const char *listen,
+                   const char *max_size)
 {
   g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
 
   g_subprocess_launcher_set_stderr_file_path (launcher, f->server_log);
-  f->server = g_subprocess_launcher_spawn (launcher, &error, collect_binary (), "serve", "--db", f->db,
-                                           "--listen", listen, NULL);
+  if (max_size)
+    f->server = g_subprocess_launcher_spawn (launcher, &error, collect_binary (), "serve", "--db", f->db,
+                                             "--listen", listen, "--max-size", max_size, NULL);
+  else
+    f->server = g_subprocess_launcher_spawn (launcher, &error, collect_binary (), "serve", "--db", f->db,
+                                             "--listen", listen, NULL);
   g_assert_no_error (error);
 
   /* Its first line is where it listens. */
@@ -198,6 +204,13 @@ start_server_on (Upload     *f,
   g_assert_no_error (error);
   g_assert_nonnull (f->url);
   g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+}
+
+static void
+start_server_on (Upload     *f,
+                 const char *listen)
+{
+  start_server_with (f, listen, NULL);
 }
 
 static void
@@ -1064,6 +1077,32 @@ test_streamed (Upload        *f,
   g_assert_cmpint (control - base, >=, 56 * 1024);
 }
 
+/* A bundle larger than the service takes: refused for good in its words,
+ * not tried again, exit 2; the control: a small one is received. */
+static void
+test_over_size (Upload        *f,
+                gconstpointer  data)
+{
+  const gsize size = 4 * 1024 * 1024;
+  g_autofree char *small = make_bundle (f, f->store, 1);
+  g_autofree char *big = g_build_filename (f->dir, "big.sayso", NULL);
+  g_autofree guint8 *junk = g_malloc (size);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *line = received_line (f, small, "received", 1, 1);
+
+  memset (junk, 'x', size);
+  memcpy (junk, "SAYSOBN1", 8);
+  g_assert_true (g_file_set_contents (big, (const char *) junk, size, NULL));
+  start_server_with (f, "127.0.0.1:0", "1048576");
+
+  g_assert_cmpint (sayso (NULL, &out, &err, "upload", "--to", f->url, "--service-key", f->service_pub, big, small, NULL), ==, 2);
+  assert_says (out, "big.sayso: refused: ");
+  assert_says (out, "larger than");
+  assert_says (out, line);
+  g_assert_null (strstr (err, "trying again"));
+  g_assert_cmpuint (stored (f), ==, 1);
+}
+
 /* A wrong command line: exit 2, saying what is wrong, nothing sent. */
 static void
 test_command_line (Upload        *f,
@@ -1116,6 +1155,7 @@ main (int    argc,
   ADD_STOPPED ("/upload/back-off", test_back_off);
   ADD ("/upload/bad-paths", test_bad_paths);
   ADD ("/upload/streamed", test_streamed);
+  ADD_STOPPED ("/upload/over-size", test_over_size);
   ADD ("/upload/command-line", test_command_line);
 #undef ADD
 #undef ADD_STOPPED
