@@ -86,12 +86,12 @@ void            sayso_uploader_send_async   (SaysoUploader          *self,
 SaysoUploadStatus sayso_uploader_send_finish (SaysoUploader         *self,
                                              GAsyncResult           *result,
                                              SaysoReceipt           *receipt,
-                                             GError                **error);
+                                             GError                **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The same, waiting in a main context of its own. */
 SaysoUploadStatus sayso_uploader_send       (SaysoUploader          *self,
                                              const char             *path,
                                              SaysoReceipt           *receipt,
-                                             GError                **error);
+                                             GError                **error) G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean        sayso_upload_status_is_delivered (SaysoUploadStatus status);
 
