@@ -21,6 +21,7 @@
 #include "sayso-process.h"
 #include "sayso-pin-gate.h"
 #include "sayso-store.h"
+#include "sayso-uploader.h"
 
 /* A day of responses is a few hundred kilobytes; anything near this is a mistake. */
 #define MAX_INPUT_BYTES (64 * 1024 * 1024)
@@ -965,6 +966,100 @@ cmd_report (int    argc,
   return SAYSO_EXIT_OK;
 }
 
+/* The retry's wait, said on standard error: nothing of a record is in it. */
+static guint64
+say_retry (guint         retry,
+           guint64       planned_usec,
+           const GError *why,
+           gpointer      user_data)
+{
+  guint retries = GPOINTER_TO_UINT (user_data);
+
+  g_printerr ("sayso: %s; trying again in %.1f s (retry %u of %u)\n",
+              why->message, planned_usec / (double) G_USEC_PER_SEC, retry, retries);
+  return planned_usec;
+}
+
+/* sayso upload --to URL --service-key KEY BUNDLE... */
+static int
+cmd_upload (int    argc,
+            char **argv)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  int retries = SAYSO_UPLOAD_DEFAULT_RETRIES;
+  int timeout = SAYSO_UPLOAD_DEFAULT_TIMEOUT;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoUploader) uploader = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "to", 't', 0, G_OPTION_ARG_STRING, &url, "The collection service's address", "URL" },
+    { "service-key", 'k', 0, G_OPTION_ARG_FILENAME, &key, "The service's public key: the file or the text that “sayso-collect init” printed", "KEY" },
+    { "retries", 0, 0, G_OPTION_ARG_INT, &retries, "Tries again after a network error or the service's failure (default 5)", "N" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds the connection may be silent (default 60)", "SECONDS" },
+    { NULL }
+  };
+
+  context = command_context ("--to URL --service-key KEY BUNDLE...",
+                             "Send bundles to the inspection team's collection service. A bundle counts as sent\n"
+                             "only on a receipt signed with the service's key, naming the file: an answer from\n"
+                             "anything else (a captive portal, a proxy) is not taken for one. Network errors and\n"
+                             "the service's own failures are tried again, waiting longer each time.",
+                             entries);
+  g_option_context_set_description (context,
+                                    "Exit status: 0 every bundle received (now or before); 1 a bundle not sent for\n"
+                                    "now (no network, the service failing, an answer without a valid receipt): send\n"
+                                    "it again later; 2 a bundle refused by the service (its reason is printed), a\n"
+                                    "file that cannot be read, or a wrong command line.");
+  if (!parse_options (context, &argc, &argv, &code))
+    return code;
+  if (url == NULL || key == NULL || argc < 2)
+    return fail (SAYSO_EXIT_BAD_INPUT, "upload: give --to URL --service-key KEY and at least one BUNDLE");
+  if (retries < 0 || retries > 20)
+    return fail (SAYSO_EXIT_BAD_INPUT, "upload: --retries must be 0 to 20");
+  if (timeout < 1)
+    return fail (SAYSO_EXIT_BAD_INPUT, "upload: --timeout must be 1 second or more");
+
+  if (!(g_file_test (key, G_FILE_TEST_IS_REGULAR)
+          ? sayso_key_read_file (SAYSO_KEY_SERVICE_PUBLIC, key, service_pk, &error)
+          : sayso_key_from_text (SAYSO_KEY_SERVICE_PUBLIC, key, strlen (key), "--service-key", service_pk, &error)))
+    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+  if (!(uploader = sayso_uploader_new (url, service_pk, &error)))
+    return fail (SAYSO_EXIT_BAD_INPUT, "upload: %s", error->message);
+  sayso_uploader_set_retries (uploader, (guint) retries);
+  sayso_uploader_set_timeout (uploader, (guint) timeout);
+  sayso_uploader_set_wait_func (uploader, say_retry, GUINT_TO_POINTER ((guint) retries));
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GError) send_error = NULL;
+      g_auto(SaysoReceipt) receipt = { 0 };
+      SaysoUploadStatus status = sayso_uploader_send (uploader, argv[i], &receipt, &send_error);
+
+      if (sayso_upload_status_is_delivered (status))
+        {
+          g_autofree char *name = g_filename_display_name (argv[i]);
+          g_autofree char *kiosk = kiosk_short (receipt.kiosk_pk);
+
+          /* Said from the signed receipt, not from the answer's own words. */
+          g_print ("sent: %s: %s: %s, kiosk %s, bundle %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " response%s\n",
+                   name, status == SAYSO_UPLOAD_RECEIVED ? "received" : "already received",
+                   receipt.site, kiosk, receipt.sequence, receipt.record_count, receipt.record_count == 1 ? "" : "s");
+          continue;
+        }
+
+      g_print ("not sent: %s\n", send_error->message);
+      if (status == SAYSO_UPLOAD_REFUSED || status == SAYSO_UPLOAD_BAD_FILE)
+        code = SAYSO_EXIT_BAD_INPUT;
+      else
+        code = MAX (code, SAYSO_EXIT_FAILED);
+    }
+
+  return code;
+}
+
 static const Command commands[] = {
   { "keygen", "Make the analysts' key pair", cmd_keygen },
   { "setup", "Enrol a new kiosk: store, staff PIN, key for the analysts", cmd_setup },
@@ -975,6 +1070,7 @@ static const Command commands[] = {
   { "export", "Write the responses awaiting export to a signed bundle", cmd_export },
   { "verify", "Check bundles' signatures and records", cmd_verify },
   { "enroll", "Trust a kiosk's exports (analysts)", cmd_enroll },
+  { "upload", "Send bundles to the collection service", cmd_upload },
   { "import", "Open bundles into an analysis database (analysts)", cmd_import },
   { "report", "Figures, charts and quotes, or CSV (analysts)", cmd_report },
 };
