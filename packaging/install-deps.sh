@@ -11,6 +11,7 @@ packages="
   xvfb xauth dbus-x11 fonts-dejavu-core
   desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind poppler-utils
   build-essential dpkg-dev debhelper lintian cage xwayland man-db groff-base systemd udev grim
+  chromium chromium-driver python3-selenium
 "
 
 if [ "$(id -u)" != 0 ]; then
