@@ -316,6 +316,19 @@ done <<< "$collect_files"
 stray=$(cd "$croot" && find . ! -type d | sed 's|^\.||' | sort | grep -vxF "$(cut -d: -f1 <<< "$collect_files")")
 if [ -z "$stray" ]; then pass "sayso-collect holds only its own files (no kiosk session, udev rule, sysctl or logind change)"
 else fail "sayso-collect holds files that are not its own: $(echo $stray)"; fi
+# Controls: the same looks, turned the other way, do find something.
+kiosk_strays=$(cd "$root" && find . ! -type d | sed 's|^\.||' | sort | grep -vxF "$(cut -d: -f1 <<< "$collect_files")")
+if grep -qx /lib/systemd/system/sayso-kiosk.service <<< "$kiosk_strays" &&
+   grep -qx /lib/udev/rules.d/99-sayso-usb.rules <<< "$kiosk_strays"; then
+  pass "control: the kiosk package's session and udev rule are not among sayso-collect's files"
+else
+  fail "control: the list of sayso-collect's files would let the kiosk session or udev rule through"
+fi
+if dpkg-deb -c "$collect_deb" | awk '{ print $6 }' | grep -q 'sayso-collect'; then
+  pass "control: the look for sayso-collect's files finds them in its own package"
+else
+  fail "control: the look for sayso-collect's files finds nothing even in its own package"
+fi
 [ ! -e "$croot/var/lib/sayso-collect" ] && pass "/var/lib/sayso-collect is made on install (tmpfiles), not shipped" \
   || fail "sayso-collect ships /var/lib/sayso-collect; it must come from tmpfiles.d with the sayso-collect user's ownership"
 
@@ -369,8 +382,13 @@ if [ -f "$cpostinst" ]; then
   fi
   grep -q 'deb-systemd-helper .*enable.*sayso-collect.service' "$cpostinst" \
     && pass "sayso-collect postinst enables sayso-collect.service" || fail "sayso-collect postinst does not enable sayso-collect.service"
-  grep -q 'deb-systemd-invoke .*start.*sayso-collect.service' "$cpostinst" \
-    && pass "sayso-collect postinst starts (or restarts) sayso-collect.service" || fail "sayso-collect postinst does not start sayso-collect.service"
+  # dh_installsystemd: start on install, restart on upgrade ($_dh_action).
+  if grep -Eq "deb-systemd-invoke (start|restart|\\\$_dh_action) '?sayso-collect.service" "$cpostinst" &&
+     grep -q '_dh_action=start' "$cpostinst"; then
+    pass "sayso-collect postinst starts sayso-collect.service (restarts it on upgrade)"
+  else
+    fail "sayso-collect postinst does not start sayso-collect.service"
+  fi
   sh -n "$cpostinst" && pass "sayso-collect postinst is valid sh" || fail "sayso-collect postinst is not valid sh"
 else
   fail "sayso-collect has no postinst"
