@@ -1,11 +1,20 @@
 #!/bin/bash
 # debian-package.sh SOURCE_ROOT
 #
-# Builds the Debian package from packaging/debian with
+# Builds the Debian packages from packaging/debian with
 # `dpkg-buildpackage -us -uc -b` in a scratch copy of the source tree (build
-# folders and .git left out), then checks it:
-#   - lintian finds no error or warning;
-#   - dpkg-deb: the package's name, version and dependencies;
+# folders and .git left out), then checks them: sayso (the kiosk) and
+# sayso-collect (the collection service, for a server):
+#   - lintian finds no error or warning in either;
+#   - dpkg-deb: each package's name, version and dependencies;
+#   - each holds only its own files: sayso-collect exactly the program, its
+#     manual page, its unit (in a folder systemd looks in), user, state folder
+#     and defaults file, and so no kiosk session, udev rule, sysctl or logind
+#     change; sayso nothing of the collection service;
+#   - sayso-collect: systemd-analyze verify and security (exposure below 3.0)
+#     on its unit, its user and /var/lib/sayso-collect 0700 made in a scratch
+#     root, its postinst enables and starts it, /etc/default/sayso-collect is a
+#     conffile;
 #   - dpkg -x into a scratch root: the programs, the kiosk unit (enabled on
 #     install but not started), the sysusers.d and tmpfiles.d files (and
 #     kiosk.ini with the export folder), the USB stick udev rule (FAT and
@@ -97,6 +106,7 @@ if ! build; then
     echo "#"
     kiosk=no
     sed -i 's/-Dtests=false/-Dtests=false -Dkiosk=false/' "$tree/debian/rules"
+    sed -i '\#^usr/bin/sayso-kiosk$#d' "$tree/debian/sayso.install"
     (cd "$tree" && dpkg-buildpackage -us -uc -T clean) >/dev/null 2>&1
     build || { tail -n 60 "$work/build.log"; echo "FAIL: dpkg-buildpackage, even with -Dkiosk=false"; exit 1; }
   else
@@ -109,8 +119,11 @@ echo "# dpkg-buildpackage took $(( $(date +%s) - started )) s"
 
 deb=$(ls "$work"/sayso_*.deb 2>/dev/null | head -n 1)
 changes=$(ls "$work"/sayso_*.changes 2>/dev/null | head -n 1)
+collect_deb=$(ls "$work"/sayso-collect_*.deb 2>/dev/null | head -n 1)
 [ -n "$deb" ] || { ls -l "$work"; echo "FAIL: no sayso_*.deb was built"; exit 1; }
 pass "built $(basename "$deb")"
+[ -n "$collect_deb" ] || { ls -l "$work"; echo "FAIL: no sayso-collect_*.deb was built"; exit 1; }
+pass "built $(basename "$collect_deb")"
 
 # --- lintian ---------------------------------------------------------------------------
 # Tags Sayso accepts on purpose are overridden, with the reason, in
@@ -143,13 +156,16 @@ done
 root=$work/root
 dpkg -x "$deb" "$root" || fail "dpkg -x $deb"
 dpkg-deb -c "$deb" | sed 's/^/#   /'
+# Nothing of the collection service in the kiosk's package.
+collect_in_kiosk=$(dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -E 'sayso-collect')
+if [ -z "$collect_in_kiosk" ]; then pass "the kiosk package holds nothing of sayso-collect"
+else fail "the kiosk package holds the collection service's files: $(echo $collect_in_kiosk)"; fi
 expect () {  # PATH MODE
   if [ ! -f "$root$1" ]; then fail "$1 is not in the package"
   elif [ "$(stat -c %a "$root$1")" != "$2" ]; then fail "$1 has mode $(stat -c %a "$root$1"), not $2"
   else pass "$1 ($2)"; fi
 }
 expect /usr/bin/sayso 755
-expect /usr/bin/sayso-collect 755
 if [ $kiosk = yes ]; then expect /usr/bin/sayso-kiosk 755
 else echo "# NOTE: /usr/bin/sayso-kiosk not checked: built with -Dkiosk=false (see above)"; fi
 expect /lib/systemd/system/sayso-kiosk.service 644
@@ -163,7 +179,6 @@ expect /usr/share/metainfo/org.sayso.Kiosk.metainfo.xml 644
 expect /usr/share/icons/hicolor/scalable/apps/org.sayso.Kiosk.svg 644
 expect /usr/share/man/man1/sayso.1.gz 644
 expect /usr/share/man/man1/sayso-kiosk.1.gz 644
-expect /usr/share/man/man1/sayso-collect.1.gz 644
 expect /usr/share/doc/sayso/copyright 644
 [ ! -e "$root/var/lib/sayso" ] && pass "/var/lib/sayso is made on install (tmpfiles), not shipped" \
   || fail "the package ships /var/lib/sayso; it must come from tmpfiles.d with the sayso user's ownership"
@@ -261,6 +276,145 @@ if systemd-sysusers --root="$root" "$root/usr/lib/sysusers.d/sayso.conf" >/dev/n
   fi
 else
   fail "systemd-sysusers --root did not create the sayso user"
+fi
+
+# --- sayso-collect: the collection service's package ----------------------------------
+cfield () { dpkg-deb -f "$collect_deb" "$1"; }
+[ "$(cfield Package)" = sayso-collect ] && pass "Package: sayso-collect" || fail "Package is $(cfield Package)"
+[ "$(cfield Version)" = "$version" ] && pass "sayso-collect Version: $version" || fail "sayso-collect Version is $(cfield Version)"
+cdepends=$(cfield Depends)
+for dep in libsoup-3.0-0 libsodium23 libsqlite3-0 glib-networking systemd; do
+  case ", $cdepends," in
+    *", $dep"[\ ,]*|*"| $dep"[\ ,]*) pass "sayso-collect Depends: $dep" ;;
+    *) fail "sayso-collect Depends lacks $dep: $cdepends" ;;
+  esac
+done
+for dep in cage xwayland udev libpam-systemd espeak-ng-data libgtk-4-1 libadwaita-1-0 sayso; do
+  case ", $cdepends," in
+    *", $dep"[\ ,:\(]*) fail "sayso-collect depends on $dep, which a server does not need: $cdepends" ;;
+    *) pass "sayso-collect does not depend on $dep" ;;
+  esac
+done
+
+croot=$work/collect-root
+dpkg -x "$collect_deb" "$croot" || fail "dpkg -x $collect_deb"
+dpkg-deb -c "$collect_deb" | sed 's/^/#   collect: /'
+# Exactly these files (folders aside), and the documentation dh puts in.
+collect_files="/etc/default/sayso-collect:644
+/lib/systemd/system/sayso-collect.service:644
+/usr/bin/sayso-collect:755
+/usr/lib/sysusers.d/sayso-collect.conf:644
+/usr/lib/tmpfiles.d/sayso-collect.conf:644
+/usr/share/doc/sayso-collect/changelog.gz:644
+/usr/share/doc/sayso-collect/copyright:644
+/usr/share/man/man1/sayso-collect.1.gz:644"
+while IFS=: read -r path mode; do
+  if [ ! -f "$croot$path" ]; then fail "sayso-collect: $path is not in the package"
+  elif [ "$(stat -c %a "$croot$path")" != "$mode" ]; then fail "sayso-collect: $path has mode $(stat -c %a "$croot$path"), not $mode"
+  else pass "sayso-collect: $path ($mode)"; fi
+done <<< "$collect_files"
+stray=$(cd "$croot" && find . ! -type d | sed 's|^\.||' | sort | grep -vxF "$(cut -d: -f1 <<< "$collect_files")")
+if [ -z "$stray" ]; then pass "sayso-collect holds only its own files (no kiosk session, udev rule, sysctl or logind change)"
+else fail "sayso-collect holds files that are not its own: $(echo $stray)"; fi
+# Controls: the same looks, turned the other way, do find something.
+kiosk_strays=$(cd "$root" && find . ! -type d | sed 's|^\.||' | sort | grep -vxF "$(cut -d: -f1 <<< "$collect_files")")
+if grep -qx /lib/systemd/system/sayso-kiosk.service <<< "$kiosk_strays" &&
+   grep -qx /lib/udev/rules.d/99-sayso-usb.rules <<< "$kiosk_strays"; then
+  pass "control: the kiosk package's session and udev rule are not among sayso-collect's files"
+else
+  fail "control: the list of sayso-collect's files would let the kiosk session or udev rule through"
+fi
+if dpkg-deb -c "$collect_deb" | awk '{ print $6 }' | grep -q 'sayso-collect'; then
+  pass "control: the look for sayso-collect's files finds them in its own package"
+else
+  fail "control: the look for sayso-collect's files finds nothing even in its own package"
+fi
+[ ! -e "$croot/var/lib/sayso-collect" ] && pass "/var/lib/sayso-collect is made on install (tmpfiles), not shipped" \
+  || fail "sayso-collect ships /var/lib/sayso-collect; it must come from tmpfiles.d with the sayso-collect user's ownership"
+
+# The unit in a folder this systemd loads system units from.
+cunit_dir=/lib/systemd/system
+if systemd-analyze unit-paths 2>/dev/null | grep -qxF "$cunit_dir"; then
+  pass "sayso-collect.service is in $cunit_dir, where systemd looks (systemd-analyze unit-paths)"
+else
+  fail "$cunit_dir is not among systemd's unit paths: $(systemd-analyze unit-paths 2>&1 | tr '\n' ' ')"
+fi
+cunit=$work/sayso-collect.service
+# The unit names /usr/bin/sayso-collect, which is in the scratch root, not here.
+sed "s#/usr/bin/sayso-collect #$croot/usr/bin/sayso-collect #g" "$croot$cunit_dir/sayso-collect.service" > "$cunit" 2>/dev/null
+if grep -q "^ExecStart=$croot/usr/bin/sayso-collect serve " "$cunit"; then
+  pass "sayso-collect.service runs /usr/bin/sayso-collect serve"
+else
+  fail "sayso-collect.service's ExecStart: $(grep '^ExecStart=' "$croot$cunit_dir/sayso-collect.service" 2>&1)"
+fi
+grep -qx 'EnvironmentFile=-/etc/default/sayso-collect' "$cunit" \
+  && pass "sayso-collect.service reads /etc/default/sayso-collect" \
+  || fail "sayso-collect.service does not read /etc/default/sayso-collect: $(grep '^EnvironmentFile=' "$cunit")"
+if out=$(MANPATH=$croot/usr/share/man systemd-analyze verify "$cunit" 2>&1); then
+  pass "systemd-analyze verify on the packaged sayso-collect.service"
+else
+  fail "systemd-analyze verify on the packaged sayso-collect.service: $out"
+fi
+exposure=$(systemd-analyze security --offline=yes --man=no --no-pager "$cunit" 2>&1 |
+  sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+if [ -n "$exposure" ] && awk -v s="$exposure" 'BEGIN { exit !(s < 3.0) }'; then
+  pass "systemd-analyze security on the packaged sayso-collect.service: exposure $exposure, below 3.0"
+else
+  fail "systemd-analyze security on the packaged sayso-collect.service: exposure ${exposure:-unknown}, not below 3.0"
+fi
+
+ccontrol=$work/collect-control
+dpkg-deb -e "$collect_deb" "$ccontrol"
+if grep -qx /etc/default/sayso-collect "$ccontrol/conffiles" 2>/dev/null; then
+  pass "sayso-collect: /etc/default/sayso-collect is a conffile (an upgrade keeps the site's settings)"
+else
+  fail "sayso-collect: /etc/default/sayso-collect is not a conffile: $(cat "$ccontrol/conffiles" 2>&1)"
+fi
+cpostinst=$ccontrol/postinst
+if [ -f "$cpostinst" ]; then
+  sed 's/^/#   collect postinst: /' "$cpostinst"
+  users_line=$(grep -n 'systemd-sysusers.*sayso-collect.conf' "$cpostinst" | head -n 1 | cut -d: -f1)
+  dirs_line=$(grep -n 'systemd-tmpfiles.*--create.*sayso-collect.conf' "$cpostinst" | head -n 1 | cut -d: -f1)
+  if [ -n "$users_line" ] && [ -n "$dirs_line" ] && [ "$users_line" -lt "$dirs_line" ]; then
+    pass "sayso-collect postinst creates the sayso-collect user, then /var/lib/sayso-collect"
+  else
+    fail "sayso-collect postinst must run systemd-sysusers sayso-collect.conf before systemd-tmpfiles --create sayso-collect.conf"
+  fi
+  grep -q 'deb-systemd-helper .*enable.*sayso-collect.service' "$cpostinst" \
+    && pass "sayso-collect postinst enables sayso-collect.service" || fail "sayso-collect postinst does not enable sayso-collect.service"
+  # dh_installsystemd: start on install, restart on upgrade ($_dh_action).
+  if grep -Eq "deb-systemd-invoke (start|restart|\\\$_dh_action) '?sayso-collect.service" "$cpostinst" &&
+     grep -q '_dh_action=start' "$cpostinst"; then
+    pass "sayso-collect postinst starts sayso-collect.service (restarts it on upgrade)"
+  else
+    fail "sayso-collect postinst does not start sayso-collect.service"
+  fi
+  sh -n "$cpostinst" && pass "sayso-collect postinst is valid sh" || fail "sayso-collect postinst is not valid sh"
+else
+  fail "sayso-collect has no postinst"
+fi
+for script in preinst prerm postrm; do
+  [ -f "$ccontrol/$script" ] && { sh -n "$ccontrol/$script" || fail "sayso-collect $script is not valid sh"; }
+done
+if grep -qs 'sayso-collect' "$control/postinst" "$control/prerm" "$control/postrm" "$control/preinst"; then
+  fail "the kiosk package's maintainer scripts touch sayso-collect"
+else
+  pass "the kiosk package's maintainer scripts leave sayso-collect alone"
+fi
+
+mkdir -p "$croot/etc"
+if systemd-sysusers --root="$croot" "$croot/usr/lib/sysusers.d/sayso-collect.conf" >/dev/null 2>&1 &&
+   entry=$(grep '^sayso-collect:' "$croot/etc/passwd"); then
+  pass "sysusers in the scratch root: $entry"
+  IFS=: read -r _ _ uid gid _ <<< "$entry"
+  if systemd-tmpfiles --root="$croot" --create "$croot/usr/lib/tmpfiles.d/sayso-collect.conf" >/dev/null 2>&1 &&
+     [ "$(stat -c '%a %u %g' "$croot/var/lib/sayso-collect")" = "700 $uid $gid" ]; then
+    pass "tmpfiles in the scratch root: /var/lib/sayso-collect 0700 $uid:$gid"
+  else
+    fail "tmpfiles in the scratch root: /var/lib/sayso-collect is $(stat -c '%a %u %g' "$croot/var/lib/sayso-collect" 2>&1)"
+  fi
+else
+  fail "systemd-sysusers --root did not create the sayso-collect user"
 fi
 
 if [ $kiosk = no ]; then

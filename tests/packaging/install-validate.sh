@@ -12,7 +12,9 @@
 # (udev-rules.py: syntax, and its effect on made-up devices; `udevadm verify`
 # too where udevadm has it, which Debian 12's does not), and the doors around
 # cage: SysRq off (sysctl.d), no spare consoles and every power key ignored
-# (logind.conf.d), no swap for the kiosk (MemorySwapMax=0). --kiosk: sayso-kiosk
+# (logind.conf.d), no swap for the kiosk (MemorySwapMax=0); and the collection
+# service's unit (verify, security), its defaults file, user and
+# /var/lib/sayso-collect. --kiosk: sayso-kiosk
 # was built and must be installed too. Output is TAP.
 #
 # Needs: meson, python3, desktop-file-validate (desktop-file-utils),
@@ -95,6 +97,14 @@ tmpfiles=$tmpfilesdir/sayso.conf
 udev_rules=$udevdir/rules.d/99-sayso-usb.rules
 sysctl_conf=$sysctldir/99-sayso-kiosk.conf
 logind_conf=$logindconfdir/sayso-kiosk.conf
+case $(opt sysconfdir) in
+  /*) sysconfdir=$(opt sysconfdir) ;;
+  *) sysconfdir=$prefix/$(opt sysconfdir) ;;
+esac
+collect_unit=$unitdir/sayso-collect.service
+collect_sysusers=$sysusersdir/sayso-collect.conf
+collect_tmpfiles=$tmpfilesdir/sayso-collect.conf
+collect_default=$sysconfdir/default/sayso-collect
 here=$(cd "$(dirname "$0")" && pwd)
 
 echo "# build $build, prefix $prefix, version $version, kiosk expected: $expect_kiosk"
@@ -121,7 +131,11 @@ $sysusers:644
 $tmpfiles:644
 $udev_rules:644
 $sysctl_conf:644
-$logind_conf:644"
+$logind_conf:644
+$collect_unit:644
+$collect_sysusers:644
+$collect_tmpfiles:644
+$collect_default:644"
 
 while IFS=: read -r path mode; do
   if [ ! -f "$destdir$path" ]; then
@@ -395,6 +409,59 @@ EOF
   fi
 elif [ $session = yes ]; then
   not_ok "the kiosk unit is installed" "missing: $destdir$unit"
+fi
+
+# --- the collection service (the Debian package sayso-collect) ---------------------
+if [ $session = yes ] && [ -f "$destdir$collect_unit" ]; then
+  cu=$work/sayso-collect.service
+  # The installed program, in the DESTDIR, where the unit names it.
+  sed "s#$bindir/sayso-collect #$destdir$bindir/sayso-collect #g" "$destdir$collect_unit" > "$cu"
+  leftovers=$(grep -v '^#' "$cu" | grep -n '@[a-z_]*@')
+  if [ -z "$leftovers" ]; then ok "collect unit: every @variable@ was substituted"
+  else not_ok "collect unit: every @variable@ was substituted" "$leftovers"; fi
+  if grep -qx "EnvironmentFile=-$collect_default" "$cu"; then ok "collect unit: reads $collect_default"
+  else not_ok "collect unit: reads $collect_default" "$(grep '^EnvironmentFile=' "$cu")"; fi
+  check "systemd-analyze verify sayso-collect.service" \
+    env MANPATH="$destdir$mandir" systemd-analyze verify "$cu"
+  check "systemd-analyze security --offline: sayso-collect.service's exposure below 3.0" \
+    systemd-analyze security --offline=yes --threshold=29 --man=no --no-pager "$cu"
+  # The defaults file: KEY=value lines the unit reads, nothing else.
+  check "default/sayso-collect: 127.0.0.1:8080 and /var/lib/sayso-collect/collect.db" \
+    python3 - "$destdir$collect_default" <<'EOF'
+import sys
+settings = {}
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if not line or line.startswith("#"):
+        continue
+    key, sep, value = line.partition("=")
+    if not sep:
+        sys.exit("not KEY=value: %r" % line)
+    settings[key] = value
+want = {"SAYSO_COLLECT_LISTEN": "127.0.0.1:8080",
+        "SAYSO_COLLECT_DB": "/var/lib/sayso-collect/collect.db",
+        "SAYSO_COLLECT_OPTIONS": ""}
+if settings != want:
+    sys.exit("settings are %r, not %r" % (settings, want))
+EOF
+  root=$work/root
+  mkdir -p "$root/etc"
+  check "systemd-sysusers --root creates the sayso-collect user" \
+    systemd-sysusers --root="$root" "$destdir$collect_sysusers"
+  entry=$(grep '^sayso-collect:' "$root/etc/passwd" 2>/dev/null)
+  IFS=: read -r _ _ uid gid _ home shell <<< "$entry"
+  if [ "$home" = /var/lib/sayso-collect ] && [ "$shell" = /usr/sbin/nologin ] && [ "${uid:-0}" -gt 0 ] && [ "$uid" -lt 1000 ]; then
+    ok "sayso-collect is a system user, home /var/lib/sayso-collect, no login shell"
+  else
+    not_ok "sayso-collect is a system user, home /var/lib/sayso-collect, no login shell" "passwd: ${entry:-none}"
+  fi
+  check "systemd-tmpfiles --root --create makes /var/lib/sayso-collect" \
+    systemd-tmpfiles --root="$root" --create "$destdir$collect_tmpfiles"
+  got=$(stat -c '%a %u %g' "$root/var/lib/sayso-collect" 2>&1)
+  if [ "$got" = "700 $uid $gid" ]; then ok "/var/lib/sayso-collect is 0700 and the sayso-collect user's"
+  else not_ok "/var/lib/sayso-collect is 0700 and the sayso-collect user's" "got: $got (sayso-collect is $uid:$gid)"; fi
+elif [ $session = yes ]; then
+  not_ok "the collection service's unit is installed" "missing: $destdir$collect_unit"
 fi
 
 echo "1..$n"
