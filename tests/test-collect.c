@@ -42,11 +42,21 @@ typedef struct
 {
   const char *max_size;
   const char *timeout;
+  gboolean    tls;       /* HTTPS with tests/data/tls/service.crt */
 } ServeOptions;
 
-static const ServeOptions defaults = { NULL, NULL };
-static const ServeOptions small_limit = { "1048576", NULL };
-static const ServeOptions short_timeout = { NULL, "3" };
+static const ServeOptions defaults = { NULL, NULL, FALSE };
+static const ServeOptions small_limit = { "1048576", NULL, FALSE };
+static const ServeOptions short_timeout = { NULL, "3", FALSE };
+static const ServeOptions with_tls = { NULL, NULL, TRUE };
+
+/* A test-only certificate or key (tests/data/tls/README). */
+static char *
+tls_file (const char *name)
+{
+  g_assert_nonnull (g_getenv ("SAYSO_SOURCE_DIR"));
+  return g_build_filename (g_getenv ("SAYSO_SOURCE_DIR"), "tests", "data", "tls", name, NULL);
+}
 
 static const char *
 collect_binary (void)
@@ -154,6 +164,8 @@ start_server (Collect            *f,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *cert = tls_file ("service.crt");
+  g_autofree char *key = tls_file ("service.key");
 
   g_ptr_array_add (argv, (gpointer) collect_binary ());
   g_ptr_array_add (argv, "serve");
@@ -170,6 +182,13 @@ start_server (Collect            *f,
     {
       g_ptr_array_add (argv, "--timeout");
       g_ptr_array_add (argv, (gpointer) options->timeout);
+    }
+  if (options && options->tls)
+    {
+      g_ptr_array_add (argv, "--tls-cert");
+      g_ptr_array_add (argv, cert);
+      g_ptr_array_add (argv, "--tls-key");
+      g_ptr_array_add (argv, key);
     }
   g_ptr_array_add (argv, NULL);
 
@@ -192,7 +211,7 @@ start_server (Collect            *f,
   f->url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->url);
-  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (f->url, options && options->tls ? "https://127.0.0.1:" : "http://127.0.0.1:"));
   g_assert_false (g_str_has_suffix (f->url, ":0/"));
 }
 
@@ -240,6 +259,15 @@ collect_setup (Collect       *f,
 
   start_server (f, data);
   f->session = soup_session_new ();
+  if (data && ((const ServeOptions *) data)->tls)
+    {
+      /* A client that trusts the test's certificate, as an uploader given it would. */
+      g_autofree char *cert = tls_file ("service.crt");
+      g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (cert, &error);
+
+      g_assert_no_error (error);
+      soup_session_set_tls_database (f->session, trust);
+    }
 }
 
 static void
@@ -1156,6 +1184,74 @@ test_full_disk (Collect       *f,
   test_full_disk_free (disk);
 }
 
+/* With --tls-cert and --tls-key it speaks HTTPS: a client that trusts the
+ * certificate uploads and gets a receipt that verifies. The controls: plain
+ * HTTP to the same port gets no answer, and a client with only the system's
+ * authorities refuses the certificate. */
+static void
+test_tls (Collect       *f,
+          gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 2);
+  g_autofree char *plain = g_strconcat ("http://", f->url + strlen ("https://"), "status", NULL);
+  g_autofree char *url = g_strconcat (f->url, "bundles", NULL);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(SaysoReceipt) receipt = { 0 };
+  const char *text, *signature;
+
+  g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+  text = json_object_get_string_member (reply, "receipt");
+  signature = json_object_get_string_member (reply, "signature");
+  g_assert_true (sayso_receipt_verify (text, strlen (text), signature, f->service_pk, &receipt, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (receipt.record_count, ==, 2);
+
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", plain);
+    g_autoptr(GBytes) answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+
+    g_assert_nonnull (error);
+    g_test_message ("plain HTTP to the TLS port: %s", error->message);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_NONE);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(SoupSession) stranger = soup_session_new ();
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) body = g_bytes_new_static ("SAYSOBN1", 8);
+    g_autoptr(GBytes) answer = NULL;
+
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+    answer = soup_session_send_and_read (stranger, msg, NULL, &error);
+    g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_NONE);
+  }
+}
+
+/* A key that is not the certificate's, a missing file, or one of the two
+ * alone: the service does not start, and says which and why. The control is
+ * the right pair, which /collect/tls starts. */
+static void
+test_tls_bad_key (Collect       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *cert = tls_file ("service.crt");
+  g_autofree char *other_key = tls_file ("other.key");
+  g_autofree char *missing = g_build_filename (f->dir, "nowhere.key", NULL);
+  g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL;
+
+  g_assert_cmpint (collect (NULL, &err1, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+                            "--tls-cert", cert, "--tls-key", other_key, NULL), ==, 2);
+  g_assert_nonnull (strstr (err1, "other.key is not the private key of the certificate"));
+  g_assert_cmpint (collect (NULL, &err2, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+                            "--tls-cert", cert, "--tls-key", missing, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "nowhere.key: no such file"));
+  g_assert_cmpint (collect (NULL, &err3, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+                            "--tls-cert", cert, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "--tls-cert and --tls-key together"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1178,6 +1274,8 @@ main (int    argc,
   ADD ("/collect/upload-page", test_upload_page, &defaults);
   ADD ("/collect/command-line", test_command_line, &defaults);
   ADD ("/collect/full-disk", test_full_disk, &defaults);
+  ADD ("/collect/tls", test_tls, &with_tls);
+  ADD ("/collect/tls-bad-key", test_tls_bad_key, &defaults);
 #undef ADD
 
   return g_test_run ();

@@ -21,6 +21,7 @@
 #include <libsoup/soup.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sayso-bundle.h"
@@ -40,6 +41,7 @@ struct _SaysoCollectService
   guint8          service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   guint8         *service_sk;   /* locked */
   guint           busy;         /* uploads a worker is checking or storing */
+  gboolean        tls;          /* listens with HTTPS: a certificate is set */
 };
 
 G_DEFINE_FINAL_TYPE (SaysoCollectService, sayso_collect_service, G_TYPE_OBJECT)
@@ -1125,7 +1127,7 @@ sayso_collect_service_listen (SaysoCollectService  *self,
    * every kiosk of a region uploading after the day's export. */
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
   if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->server, socket, 0, error))
+      !soup_server_listen_socket (self->server, socket, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_prefix_error (error, "--listen %s: ", listen);
       return FALSE;
@@ -1135,5 +1137,148 @@ sayso_collect_service_listen (SaysoCollectService  *self,
   if (bound && uris)
     *bound = g_uri_to_string (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+/* One side of the handshake that proves a key is its certificate's. */
+typedef struct
+{
+  GIOStream       *stream;
+  GTlsCertificate *certificate;
+  GError          *error;
+  gboolean         ok;
+} Side;
+
+static gpointer
+server_side (gpointer data)
+{
+  Side *side = data;
+  g_autoptr(GIOStream) tls = g_tls_server_connection_new (side->stream, side->certificate, &side->error);
+
+  if (tls != NULL)
+    side->ok = g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &side->error);
+  /* A failed side hangs up, so that the other is not left waiting. */
+  if (!side->ok)
+    g_io_stream_close (side->stream, NULL, NULL);
+  return NULL;
+}
+
+static gboolean
+accept_any (GTlsConnection       *connection,
+            GTlsCertificate      *certificate,
+            GTlsCertificateFlags  errors,
+            gpointer              user_data)
+{
+  /* Only the key is on trial here, not who signed the certificate. */
+  return TRUE;
+}
+
+/* GIO takes a certificate with any key; a client would only find out at
+ * its first connection. A handshake with itself, over a socket pair, in
+ * which the server side signs with the key and the client side checks the
+ * signature against the certificate, finds out now. */
+static gboolean
+key_fits_certificate (GTlsCertificate  *certificate,
+                      GError          **error)
+{
+  g_autoptr(GSocket) a = NULL, b = NULL;
+  g_autoptr(GSocketConnection) server_stream = NULL, client_stream = NULL;
+  g_autoptr(GIOStream) client = NULL;
+  g_autoptr(GError) client_error = NULL;
+  Side server = { 0 };
+  GThread *thread;
+  gboolean ok = FALSE;
+  int fds[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot try the certificate: %s", g_strerror (saved));
+      return FALSE;
+    }
+  if (!(a = g_socket_new_from_fd (fds[0], error)))
+    {
+      close (fds[0]);
+      close (fds[1]);
+      return FALSE;
+    }
+  if (!(b = g_socket_new_from_fd (fds[1], error)))
+    {
+      close (fds[1]);
+      return FALSE;
+    }
+  server_stream = g_socket_connection_factory_create_connection (a);
+  client_stream = g_socket_connection_factory_create_connection (b);
+
+  server.stream = G_IO_STREAM (server_stream);
+  server.certificate = certificate;
+  thread = g_thread_new ("sayso-tls-check", server_side, &server);
+
+  client = g_tls_client_connection_new (G_IO_STREAM (client_stream), NULL, &client_error);
+  if (client != NULL)
+    {
+      g_signal_connect (client, "accept-certificate", G_CALLBACK (accept_any), NULL);
+      ok = g_tls_connection_handshake (G_TLS_CONNECTION (client), NULL, &client_error);
+    }
+  if (!ok)
+    g_io_stream_close (G_IO_STREAM (client_stream), NULL, NULL);
+  g_thread_join (thread);
+
+  if (ok && server.ok)
+    {
+      g_io_stream_close (client, NULL, NULL);
+      return TRUE;
+    }
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "a connection with them fails (%s)",
+               server.error ? server.error->message : client_error ? client_error->message : "no reason given");
+  g_clear_error (&server.error);
+  return FALSE;
+}
+
+/* Before listen(): HTTPS with this certificate and key (PEM files). */
+gboolean
+sayso_collect_service_set_tls (SaysoCollectService  *self,
+                               const char           *cert_file,
+                               const char           *key_file,
+                               GError              **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SAYSO_IS_COLLECT_SERVICE (self), FALSE);
+  g_return_val_if_fail (cert_file != NULL && key_file != NULL, FALSE);
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "--tls-cert: this system has no TLS for GLib (install glib-networking), or run the service "
+                   "behind a TLS proxy instead");
+      return FALSE;
+    }
+  if (!g_file_test (cert_file, G_FILE_TEST_EXISTS) || !g_file_test (key_file, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s %s: no such file",
+                   g_file_test (cert_file, G_FILE_TEST_EXISTS) ? "--tls-key" : "--tls-cert",
+                   g_file_test (cert_file, G_FILE_TEST_EXISTS) ? key_file : cert_file);
+      return FALSE;
+    }
+  certificate = g_tls_certificate_new_from_files (cert_file, key_file, &local_error);
+  if (certificate == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--tls-cert %s --tls-key %s: cannot be read as a PEM certificate and its private key: %s",
+                   cert_file, key_file, local_error->message);
+      return FALSE;
+    }
+  if (!key_fits_certificate (certificate, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--tls-key %s is not the private key of the certificate --tls-cert %s: %s. Give the key that "
+                   "was made with the certificate",
+                   key_file, cert_file, local_error->message);
+      return FALSE;
+    }
+  soup_server_set_tls_certificate (self->server, certificate);
+  self->tls = TRUE;
   return TRUE;
 }

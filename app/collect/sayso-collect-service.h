@@ -28,7 +28,13 @@ SaysoCollectService *sayso_collect_service_new    (SaysoCollectDb       *db,
                                                    guint64               max_size,
                                                    guint                 timeout_seconds,
                                                    GError              **error) G_GNUC_WARN_UNUSED_RESULT;
-/* @bound: (out): the address it listens on, as http://ADDR:PORT/ */
+/* Before listen: HTTPS with this PEM certificate and the private key that
+ * goes with it (checked now, by a handshake with itself). */
+gboolean             sayso_collect_service_set_tls (SaysoCollectService *self,
+                                                    const char          *cert_file,
+                                                    const char          *key_file,
+                                                    GError             **error) G_GNUC_WARN_UNUSED_RESULT;
+/* @bound: (out): the address it listens on, as http://ADDR:PORT/ (https:// with TLS) */
 gboolean             sayso_collect_service_listen (SaysoCollectService  *self,
                                                    const char           *listen,
                                                    char                **bound,
