@@ -541,6 +541,7 @@ sayso_collect_kiosk_row_free (SaysoCollectKioskRow *row)
   if (row == NULL)
     return;
   g_free (row->site);
+  g_free (row->enrolled);
   g_free (row->last_received);
   g_clear_pointer (&row->missing, g_array_unref);
   g_free (row);
@@ -599,7 +600,7 @@ list_kiosks_locked (SaysoCollectDb  *db,
 
   rc = sqlite3_prepare_v2 (db->handle,
                            "SELECT k.pk, k.site, count(b.sequence), coalesce(sum(b.records), 0), max(b.received),"
-                           "       (SELECT count(*) FROM conflicts AS c WHERE c.kiosk = k.pk)"
+                           "       (SELECT count(*) FROM conflicts AS c WHERE c.kiosk = k.pk), k.enrolled"
                            " FROM kiosks AS k LEFT JOIN bundles AS b ON b.kiosk = k.pk"
                            " GROUP BY k.pk ORDER BY k.site, k.pk", -1, &stmt, NULL);
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -614,6 +615,7 @@ list_kiosks_locked (SaysoCollectDb  *db,
       row->responses = sqlite3_column_int64 (stmt, 3);
       row->last_received = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       row->conflicts = sqlite3_column_int64 (stmt, 5);
+      row->enrolled = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
       row->missing = g_array_new (FALSE, FALSE, sizeof (gint64));
       key = g_bytes_new (row->kiosk_pk, SAYSO_COLLECT_KEY_SIZE);
       g_ptr_array_add (keys, key);

@@ -72,6 +72,7 @@ typedef struct
   char   *site;
   gint64  bundles;
   gint64  responses;
+  char   *enrolled;        /* YYYY-MM-DD */
   char   *last_received;   /* NULL: nothing yet */
   gint64  conflicts;
   GArray *missing;         /* of gint64: sequence numbers below the highest that never arrived */

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -43,12 +44,14 @@ typedef struct
   const char *max_size;
   const char *timeout;
   gboolean    tls;       /* HTTPS with tests/data/tls/service.crt */
+  const char *silent_days;
 } ServeOptions;
 
-static const ServeOptions defaults = { NULL, NULL, FALSE };
-static const ServeOptions small_limit = { "1048576", NULL, FALSE };
-static const ServeOptions short_timeout = { NULL, "3", FALSE };
-static const ServeOptions with_tls = { NULL, NULL, TRUE };
+static const ServeOptions defaults = { NULL, NULL, FALSE, NULL };
+static const ServeOptions small_limit = { "1048576", NULL, FALSE, NULL };
+static const ServeOptions short_timeout = { NULL, "3", FALSE, NULL };
+static const ServeOptions with_tls = { NULL, NULL, TRUE, NULL };
+static const ServeOptions patient = { NULL, NULL, FALSE, "20" };
 
 /* A test-only certificate or key (tests/data/tls/README). */
 static char *
@@ -182,6 +185,11 @@ start_server (Collect            *f,
     {
       g_ptr_array_add (argv, "--timeout");
       g_ptr_array_add (argv, (gpointer) options->timeout);
+    }
+  if (options && options->silent_days)
+    {
+      g_ptr_array_add (argv, "--silent-days");
+      g_ptr_array_add (argv, (gpointer) options->silent_days);
     }
   if (options && options->tls)
     {
@@ -1184,6 +1192,170 @@ test_full_disk (Collect       *f,
   test_full_disk_free (disk);
 }
 
+/* What a browser is shown at @path, GET, or POST of @form (urlencoded). */
+static guint
+get_page (Collect     *f,
+          const char  *path,
+          const char  *form,
+          const char  *bearer,
+          char       **page,
+          SoupMessage **sent)
+{
+  g_autofree char *url = g_strconcat (f->url, path + 1, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (form ? "POST" : "GET", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (form)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+    }
+  if (bearer)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL), ==, "text/html");
+  *page = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  if (sent)
+    *sent = g_object_ref (msg);
+  return soup_message_get_status (msg);
+}
+
+static void
+assert_contains (const char *text,
+                 const char *words)
+{
+  if (strstr (text, words) == NULL)
+    g_error ("“%s” is not in:\n%s", words, text);
+}
+
+/* The day a kiosk's bundles arrived, moved @days back: what time does. */
+static void
+age_bundles (Collect      *f,
+             const guint8 *kiosk_pk,
+             int           days)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE bundles SET received = date('now', 'localtime', '-%d days') WHERE kiosk = ?1", days);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), >=, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static JsonObject *
+kiosk_in (JsonObject *status,
+          const char *site)
+{
+  JsonArray *kiosks = json_object_get_array_member (status, "kiosks");
+
+  for (guint i = 0; i < json_array_get_length (kiosks); i++)
+    {
+      JsonObject *kiosk = json_array_get_object_element (kiosks, i);
+      if (g_str_equal (json_object_get_string_member (kiosk, "site"), site))
+        return kiosk;
+    }
+  g_error ("no kiosk of %s in the status", site);
+  return NULL;
+}
+
+/* The inspection team's page, in a browser with no script: a form takes
+ * the token (POST, never the address) and answers with each site's
+ * kiosks, the bundle that never came ("bundle 2 never arrived: a lost
+ * stick?") and the kiosk silent for 12 days, which /status marks silent
+ * too. The controls: a wrong token, or the right one in the address, shows
+ * nothing of them, and with --silent-days 20 the kiosk is not silent. */
+static void
+test_inspection_page (Collect       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "wrexham.db", NULL);
+  g_autofree char *pub = g_build_filename (f->dir, "wrexham.pub", NULL);
+  g_autofree char *out = NULL, *form = NULL, *wrong_form = NULL, *in_address = NULL;
+  g_autofree char *blank = NULL, *page = NULL, *wrong = NULL, *addressed = NULL, *by_header = NULL, *later = NULL;
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *b2 = make_bundle (f, f->store, 1);   /* exported, never sent: the gap */
+  g_autofree char *b3 = make_bundle (f, f->store, 4);
+  g_autofree char *w1 = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r3 = NULL, rw = NULL, status = NULL, status_later = NULL;
+  g_autoptr(SoupMessage) sent = NULL;
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  char *token;
+
+  make_kiosk (f, store, pub, pk);
+  w1 = make_bundle (f, store, 3);
+  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
+  g_assert_cmpint (collect (&out, NULL, "token", "--db", f->db, "--name", "Inspection team", NULL), ==, 0);
+  token = g_strstrip (out);
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b3, &r3), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, w1, &rw), ==, SOUP_STATUS_CREATED);
+  age_bundles (f, pk, 12);
+
+  g_assert_cmpuint (get_status (f, token, &status), ==, SOUP_STATUS_OK);
+  g_assert_cmpint (json_object_get_int_member (status, "silent_after_days"), ==, 7);
+  g_assert_false (json_object_get_boolean_member (kiosk_in (status, SITE), "silent"));
+  g_assert_cmpint (json_object_get_int_member (kiosk_in (status, SITE), "days_silent"), ==, 0);
+  g_assert_true (json_object_get_boolean_member (kiosk_in (status, "Wrexham"), "silent"));
+  g_assert_cmpint (json_object_get_int_member (kiosk_in (status, "Wrexham"), "days_silent"), ==, 12);
+
+  /* The form: no script, the token in a password box, sent by POST. */
+  g_assert_cmpuint (get_page (f, "/inspection", NULL, NULL, &blank, NULL), ==, SOUP_STATUS_OK);
+  assert_contains (blank, "<form method=\"post\" action=\"/inspection\">");
+  assert_contains (blank, "<input type=\"password\" id=\"token\" name=\"token\"");
+  g_assert_null (strstr (blank, "<script"));
+  g_assert_null (strstr (blank, SITE));
+
+  form = g_strconcat ("token=", token, NULL);
+  g_assert_cmpuint (get_page (f, "/inspection", form, NULL, &page, &sent), ==, SOUP_STATUS_OK);
+  assert_contains (page, "<td>" SITE "</td>");
+  assert_contains (page, "<td>Wrexham</td>");
+  assert_contains (page, "<td class=\"number\">2</td><td class=\"number\">6</td>");
+  assert_contains (page, "bundle 2 never arrived: a lost stick?");
+  assert_contains (page, "silent for 12 days");
+  g_assert_cmpuint (strstr (page, "silent for") - page, >, strstr (page, "Wrexham") - page);
+  g_assert_null (strstr (page, "bundle 1 never arrived"));
+  g_assert_null (strstr (page, MARKER));
+  g_assert_null (strstr (page, token));
+  g_assert_null (strstr (page, "<script"));
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (sent), "Cache-Control"), ==, "no-store");
+
+  /* The controls: a wrong token, and the right one in the address. */
+  wrong_form = g_strconcat ("token=x", token, NULL);
+  g_assert_cmpuint (get_page (f, "/inspection", wrong_form, NULL, &wrong, NULL), ==, SOUP_STATUS_UNAUTHORIZED);
+  assert_contains (wrong, "not valid here");
+  g_assert_null (strstr (wrong, SITE));
+  g_assert_null (strstr (wrong, "never arrived"));
+  in_address = g_strconcat ("/inspection?token=", token, NULL);
+  g_assert_cmpuint (get_page (f, in_address, NULL, NULL, &addressed, NULL), ==, SOUP_STATUS_BAD_REQUEST);
+  assert_contains (addressed, "Do not put the access token in the page&apos;s address");
+  g_assert_null (strstr (addressed, SITE));
+
+  /* A program may send the header instead of the form. */
+  g_assert_cmpuint (get_page (f, "/inspection", NULL, token, &by_header, NULL), ==, SOUP_STATUS_OK);
+  assert_contains (by_header, "bundle 2 never arrived: a lost stick?");
+
+  /* Silent is more than --silent-days: 12 is not more than 20. */
+  stop_server (f);
+  start_server (f, &patient);
+  g_assert_cmpuint (get_page (f, "/inspection", form, NULL, &later, NULL), ==, SOUP_STATUS_OK);
+  assert_contains (later, "<td>Wrexham</td>");
+  g_assert_null (strstr (later, "silent for"));
+  g_assert_cmpuint (get_status (f, token, &status_later), ==, SOUP_STATUS_OK);
+  g_assert_false (json_object_get_boolean_member (kiosk_in (status_later, "Wrexham"), "silent"));
+  g_assert_cmpint (json_object_get_int_member (status_later, "silent_after_days"), ==, 20);
+}
+
 /* With --tls-cert and --tls-key it speaks HTTPS: a client that trusts the
  * certificate uploads and gets a receipt that verifies. The controls: plain
  * HTTP to the same port gets no answer, and a client with only the system's
@@ -1275,6 +1447,7 @@ main (int    argc,
   ADD ("/collect/command-line", test_command_line, &defaults);
   ADD ("/collect/full-disk", test_full_disk, &defaults);
   ADD ("/collect/tls", test_tls, &with_tls);
+  ADD ("/collect/inspection-page", test_inspection_page, &defaults);
   ADD ("/collect/tls-bad-key", test_tls_bad_key, &defaults);
 #undef ADD
 
