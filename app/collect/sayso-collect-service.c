@@ -17,11 +17,11 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <sodium.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "sayso-bundle.h"
@@ -980,12 +980,14 @@ send_bundle (SaysoCollectService *self,
   soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
   g_object_set_data_full (G_OBJECT (msg), "sayso-sending", sending, g_free);
   g_signal_connect (msg, "wrote-chunk", G_CALLBACK (wrote_chunk), sending);
-  if (strcmp (soup_server_message_get_method (msg), "HEAD") == 0)
-    return;
   if (!send_next (msg, sending))
     {
+      /* Nothing of it is written yet: the status can still say so. */
+      g_signal_handlers_disconnect_by_data (msg, sending);
+      soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), TRUE);
+      soup_message_headers_remove (headers, "X-Sayso-Bundle-Hash");
+      soup_message_headers_remove (headers, "Content-Length");
       respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, database_unreadable_text);
-      return;
     }
 }
 
@@ -1676,99 +1678,43 @@ sayso_collect_service_listen (SaysoCollectService  *self,
   return TRUE;
 }
 
-/* One side of the handshake that proves a key is its certificate's. */
-typedef struct
-{
-  GIOStream       *stream;
-  GTlsCertificate *certificate;
-  GError          *error;
-  gboolean         ok;
-} Side;
-
-static gpointer
-server_side (gpointer data)
-{
-  Side *side = data;
-  g_autoptr(GIOStream) tls = g_tls_server_connection_new (side->stream, side->certificate, &side->error);
-
-  if (tls != NULL)
-    side->ok = g_tls_connection_handshake (G_TLS_CONNECTION (tls), NULL, &side->error);
-  /* A failed side hangs up, so that the other is not left waiting. */
-  if (!side->ok)
-    g_io_stream_close (side->stream, NULL, NULL);
-  return NULL;
-}
-
-static gboolean
-accept_any (GTlsConnection       *connection,
-            GTlsCertificate      *certificate,
-            GTlsCertificateFlags  errors,
-            gpointer              user_data)
-{
-  /* Only the key is on trial here, not who signed the certificate. */
-  return TRUE;
-}
-
 /* GIO takes a certificate with any key; a client would only find out at
- * its first connection. A handshake with itself, over a socket pair, in
- * which the server side signs with the key and the client side checks the
- * signature against the certificate, finds out now. */
+ * its first connection. GnuTLS, which glib-networking serves TLS with,
+ * compares the key with the certificate's public key when it is given the
+ * pair, and says so now. */
 static gboolean
 key_fits_certificate (GTlsCertificate  *certificate,
                       GError          **error)
 {
-  g_autoptr(GSocket) a = NULL, b = NULL;
-  g_autoptr(GSocketConnection) server_stream = NULL, client_stream = NULL;
-  g_autoptr(GIOStream) client = NULL;
-  g_autoptr(GError) client_error = NULL;
-  Side server = { 0 };
-  GThread *thread;
-  gboolean ok = FALSE;
-  int fds[2];
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  gnutls_certificate_credentials_t credentials = NULL;
+  gnutls_datum_t cert_datum, key_datum;
+  int rc;
 
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+  g_object_get (certificate, "certificate-pem", &cert_pem, "private-key-pem", &key_pem, NULL);
+  if (cert_pem == NULL || key_pem == NULL)
     {
-      int saved = errno;
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "cannot try the certificate: %s", g_strerror (saved));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the key could not be read back as PEM");
       return FALSE;
     }
-  if (!(a = g_socket_new_from_fd (fds[0], error)))
+  cert_datum.data = (unsigned char *) cert_pem;
+  cert_datum.size = (unsigned int) strlen (cert_pem);
+  key_datum.data = (unsigned char *) key_pem;
+  key_datum.size = (unsigned int) strlen (key_pem);
+  rc = gnutls_certificate_allocate_credentials (&credentials);
+  if (rc == GNUTLS_E_SUCCESS)
+    rc = gnutls_certificate_set_x509_key_mem (credentials, &cert_datum, &key_datum, GNUTLS_X509_FMT_PEM);
+  if (credentials)
+    gnutls_certificate_free_credentials (credentials);
+  sodium_memzero (key_pem, strlen (key_pem));
+  if (rc < 0)
     {
-      close (fds[0]);
-      close (fds[1]);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s",
+                   rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ? "they do not match" : gnutls_strerror (rc));
       return FALSE;
     }
-  if (!(b = g_socket_new_from_fd (fds[1], error)))
-    {
-      close (fds[1]);
-      return FALSE;
-    }
-  server_stream = g_socket_connection_factory_create_connection (a);
-  client_stream = g_socket_connection_factory_create_connection (b);
-
-  server.stream = G_IO_STREAM (server_stream);
-  server.certificate = certificate;
-  thread = g_thread_new ("sayso-tls-check", server_side, &server);
-
-  client = g_tls_client_connection_new (G_IO_STREAM (client_stream), NULL, &client_error);
-  if (client != NULL)
-    {
-      g_signal_connect (client, "accept-certificate", G_CALLBACK (accept_any), NULL);
-      ok = g_tls_connection_handshake (G_TLS_CONNECTION (client), NULL, &client_error);
-    }
-  if (!ok)
-    g_io_stream_close (G_IO_STREAM (client_stream), NULL, NULL);
-  g_thread_join (thread);
-
-  if (ok && server.ok)
-    {
-      g_io_stream_close (client, NULL, NULL);
-      return TRUE;
-    }
-  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "a connection with them fails (%s)",
-               server.error ? server.error->message : client_error ? client_error->message : "no reason given");
-  g_clear_error (&server.error);
-  return FALSE;
+  return TRUE;
 }
 
 /* Before listen(): HTTPS with this certificate and key (PEM files). */

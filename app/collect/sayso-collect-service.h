@@ -32,7 +32,7 @@ SaysoCollectService *sayso_collect_service_new    (SaysoCollectDb       *db,
                                                    guint                 timeout_seconds,
                                                    GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Before listen: HTTPS with this PEM certificate and the private key that
- * goes with it (checked now, by a handshake with itself). */
+ * goes with it (checked now). */
 gboolean             sayso_collect_service_set_tls (SaysoCollectService *self,
                                                     const char          *cert_file,
                                                     const char          *key_file,
