@@ -5,6 +5,8 @@
  * number) and stores it durably before it answers with a signed receipt.
  * GET /status, for a token holder, counts bundles and responses per kiosk;
  * /inspection shows the same to a browser, the token sent in a form.
+ * GET /bundles?after=N and GET /bundles/ID, for a token holder, list the
+ * stored bundles and stream one, for the analysts' pull.
  * docs/format.md gives the interface byte for byte.
  */
 #pragma once
