@@ -122,6 +122,13 @@ tally_free (gpointer data)
   "  UNIQUE (kiosk, id, hash)" \
   ");"
 
+/* Schema 3: where each collection service's pull got to (sayso import --from). */
+#define PULLS_TABLE \
+  "CREATE TABLE pulls (" \
+  "  url TEXT PRIMARY KEY," \
+  "  after INTEGER NOT NULL" \
+  ") WITHOUT ROWID;"
+
 static const char schema[] =
   "CREATE TABLE kiosks ("
   "  pk BLOB PRIMARY KEY CHECK (length(pk) = 32),"
@@ -156,7 +163,8 @@ static const char schema[] =
   ");"
   "CREATE INDEX texts_by_question ON texts (question, site);"
   SET_ASIDE_TABLES
-  "PRAGMA user_version = 2;";
+  PULLS_TABLE
+  "PRAGMA user_version = 3;";
 
 /* From schema 1: every response keeps its place, draws a fresh id for the
  * reports, and has no hash yet (schema 1 kept none); the first bundle that
@@ -177,6 +185,10 @@ static const char migrate_1_to_2[] =
   "ALTER TABLE bundles_2 RENAME TO bundles;"
   SET_ASIDE_TABLES
   "PRAGMA user_version = 2;";
+
+static const char migrate_2_to_3[] =
+  PULLS_TABLE
+  "PRAGMA user_version = 3;";
 
 static gboolean flush_tallies (SaysoAnalysisDb  *db,
                                GError          **error);
@@ -291,7 +303,7 @@ sayso_analysis_db_open (const char  *path,
       return NULL;
     }
 
-  if ((version == 0 && n_tables == 0) || version == 1)
+  if ((version == 0 && n_tables == 0) || version == 1 || version == 2)
     {
       /* The version is read again under the write lock: another process
        * may have made or migrated the database in the meantime. */
@@ -305,8 +317,9 @@ sayso_analysis_db_open (const char  *path,
           n_tables = sqlite3_column_int (stmt, 1);
         }
       sqlite3_finalize (stmt);
-      if (!((version == 0 && n_tables == 0) || version == 1 || version == SAYSO_ANALYSIS_SCHEMA_VERSION) ||
+      if (!((version == 0 && n_tables == 0) || version == 1 || version == 2 || version == SAYSO_ANALYSIS_SCHEMA_VERSION) ||
           !exec (db, version == 1 ? migrate_1_to_2 : version == 0 ? schema : "", error) ||
+          !exec (db, version == 1 || version == 2 ? migrate_2_to_3 : "", error) ||
           !exec (db, "COMMIT", error))
         {
           if (error && *error == NULL)
@@ -1176,4 +1189,50 @@ sayso_analysis_db_list_sites (SaysoAnalysisDb  *db,
 
   *sites = g_strv_builder_end (builder);
   return TRUE;
+}
+
+gboolean
+sayso_analysis_db_get_pull (SaysoAnalysisDb  *db,
+                            const char       *url,
+                            gint64           *after,
+                            GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && url != NULL && after != NULL, FALSE);
+
+  *after = 0;
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT after FROM pulls WHERE url = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, url, -1, SQLITE_STATIC);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        *after = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "reading where the pull got to", error);
+}
+
+gboolean
+sayso_analysis_db_set_pull (SaysoAnalysisDb  *db,
+                            const char       *url,
+                            gint64            after,
+                            GError          **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && url != NULL, FALSE);
+
+  rc = sqlite3_prepare_v2 (db->handle, "INSERT INTO pulls (url, after) VALUES (?1, ?2)"
+                                       " ON CONFLICT (url) DO UPDATE SET after = excluded.after", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, url, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, after);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "noting where the pull got to", error);
 }

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define SAYSO_ANALYSIS_SCHEMA_VERSION 2
+#define SAYSO_ANALYSIS_SCHEMA_VERSION 3
 
 typedef struct _SaysoAnalysisDb SaysoAnalysisDb;
 
@@ -220,5 +220,16 @@ gboolean         sayso_analysis_db_list_sites      (SaysoAnalysisDb           *d
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoAnalysisDb, sayso_analysis_db_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoAnalysisQuarantined, sayso_analysis_quarantined_free)
+
+/* The pull from a collection service: the id of the last bundle from @url
+ * imported with every one before it (0: none yet). */
+gboolean         sayso_analysis_db_get_pull     (SaysoAnalysisDb  *db,
+                                                 const char       *url,
+                                                 gint64           *after,
+                                                 GError          **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean         sayso_analysis_db_set_pull     (SaysoAnalysisDb  *db,
+                                                 const char       *url,
+                                                 gint64            after,
+                                                 GError          **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -541,6 +541,7 @@ sayso_collect_kiosk_row_free (SaysoCollectKioskRow *row)
   if (row == NULL)
     return;
   g_free (row->site);
+  g_free (row->enrolled);
   g_free (row->last_received);
   g_clear_pointer (&row->missing, g_array_unref);
   g_free (row);
@@ -599,7 +600,7 @@ list_kiosks_locked (SaysoCollectDb  *db,
 
   rc = sqlite3_prepare_v2 (db->handle,
                            "SELECT k.pk, k.site, count(b.sequence), coalesce(sum(b.records), 0), max(b.received),"
-                           "       (SELECT count(*) FROM conflicts AS c WHERE c.kiosk = k.pk)"
+                           "       (SELECT count(*) FROM conflicts AS c WHERE c.kiosk = k.pk), k.enrolled"
                            " FROM kiosks AS k LEFT JOIN bundles AS b ON b.kiosk = k.pk"
                            " GROUP BY k.pk ORDER BY k.site, k.pk", -1, &stmt, NULL);
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
@@ -614,6 +615,7 @@ list_kiosks_locked (SaysoCollectDb  *db,
       row->responses = sqlite3_column_int64 (stmt, 3);
       row->last_received = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       row->conflicts = sqlite3_column_int64 (stmt, 5);
+      row->enrolled = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
       row->missing = g_array_new (FALSE, FALSE, sizeof (gint64));
       key = g_bytes_new (row->kiosk_pk, SAYSO_COLLECT_KEY_SIZE);
       g_ptr_array_add (keys, key);
@@ -659,6 +661,115 @@ list_kiosks_locked (SaysoCollectDb  *db,
       return NULL;
     }
   return g_steal_pointer (&rows);
+}
+
+static SaysoCollectBundleRow *
+row_from_stmt (sqlite3_stmt *stmt)
+{
+  SaysoCollectBundleRow *row = g_new0 (SaysoCollectBundleRow, 1);
+
+  /* id, kiosk, site, sequence, hash, records, day, received, size */
+  row->id = sqlite3_column_int64 (stmt, 0);
+  if (sqlite3_column_bytes (stmt, 1) == SAYSO_COLLECT_KEY_SIZE)
+    memcpy (row->kiosk_pk, sqlite3_column_blob (stmt, 1), SAYSO_COLLECT_KEY_SIZE);
+  row->site = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+  row->sequence = sqlite3_column_int64 (stmt, 3);
+  if (sqlite3_column_bytes (stmt, 4) == SAYSO_COLLECT_HASH_SIZE)
+    memcpy (row->hash, sqlite3_column_blob (stmt, 4), SAYSO_COLLECT_HASH_SIZE);
+  row->record_count = sqlite3_column_int64 (stmt, 5);
+  row->day = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+  row->received = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
+  row->size = sqlite3_column_int64 (stmt, 8);
+  return row;
+}
+
+#define PULL_COLUMNS \
+  "SELECT b.rowid, b.kiosk, k.site, b.sequence, b.hash, b.records, b.day, b.received, b.size" \
+  " FROM bundles AS b JOIN kiosks AS k ON k.pk = b.kiosk"
+
+GPtrArray *
+sayso_collect_db_list_after (SaysoCollectDb  *db,
+                             gint64           after,
+                             guint            limit,
+                             GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_collect_bundle_row_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  g_mutex_lock (&db->lock);
+  rc = sqlite3_prepare_v2 (db->handle, PULL_COLUMNS " WHERE b.rowid > ?1 ORDER BY b.rowid LIMIT ?2", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, after);
+      sqlite3_bind_int64 (stmt, 2, limit);
+    }
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (rows, row_from_stmt (stmt));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    fail (db, rc, "listing the bundles", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
+gboolean
+sayso_collect_db_find_bundle (SaysoCollectDb         *db,
+                              gint64                  id,
+                              SaysoCollectBundleRow **row,
+                              GError                **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && row != NULL, FALSE);
+
+  *row = NULL;
+  g_mutex_lock (&db->lock);
+  rc = sqlite3_prepare_v2 (db->handle, PULL_COLUMNS " WHERE b.rowid = ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        *row = row_from_stmt (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (db, rc, "looking up the bundle", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+gssize
+sayso_collect_db_read_bundle (SaysoCollectDb  *db,
+                              gint64           id,
+                              gint64           offset,
+                              guint8          *buffer,
+                              gsize            len,
+                              GError         **error)
+{
+  sqlite3_blob *blob = NULL;
+  gint64 size;
+  int rc, n = 0;
+
+  g_return_val_if_fail (db != NULL && buffer != NULL && offset >= 0, -1);
+
+  g_mutex_lock (&db->lock);
+  rc = sqlite3_blob_open (db->handle, "main", "bundles", "data", id, 0, &blob);
+  if (rc == SQLITE_OK)
+    {
+      size = sqlite3_blob_bytes (blob);
+      n = (int) MIN ((gint64) MIN (len, (gsize) G_MAXINT), MAX (size - offset, 0));
+      if (n > 0)
+        rc = sqlite3_blob_read (blob, buffer, n, (int) offset);
+      sqlite3_blob_close (blob);
+    }
+  if (rc != SQLITE_OK)
+    fail (db, rc, "reading the bundle", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_OK ? n : -1;
 }
 
 GPtrArray *

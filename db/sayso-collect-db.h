@@ -54,6 +54,7 @@ typedef struct
 /* A bundle as listed (list_bundles()); conflicts have conflict set. */
 typedef struct
 {
+  gint64   id;              /* the service's own number, in order of arrival (0 for a conflict) */
   guint8   kiosk_pk[SAYSO_COLLECT_KEY_SIZE];
   char    *site;
   gint64   sequence;
@@ -72,6 +73,7 @@ typedef struct
   char   *site;
   gint64  bundles;
   gint64  responses;
+  char   *enrolled;        /* YYYY-MM-DD */
   char   *last_received;   /* NULL: nothing yet */
   gint64  conflicts;
   GArray *missing;         /* of gint64: sequence numbers below the highest that never arrived */
@@ -117,6 +119,26 @@ gboolean        sayso_collect_db_store_bundle (SaysoCollectDb                *db
 GPtrArray      *sayso_collect_db_list_bundles (SaysoCollectDb *db,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray      *sayso_collect_db_list_kiosks  (SaysoCollectDb *db,
+                                               GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* For the analysts' pull: up to @limit stored bundles (not conflicts) with
+ * an id above @after, in order of id. */
+GPtrArray      *sayso_collect_db_list_after   (SaysoCollectDb *db,
+                                               gint64          after,
+                                               guint           limit,
+                                               GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+/* @row: (out): the stored bundle numbered @id, or NULL if there is none. */
+gboolean        sayso_collect_db_find_bundle  (SaysoCollectDb         *db,
+                                               gint64                  id,
+                                               SaysoCollectBundleRow **row,
+                                               GError                **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Up to @len bytes of bundle @id's file from @offset, into @buffer: a
+ * short read of its own, so that a slow reader holds no transaction open. */
+gssize          sayso_collect_db_read_bundle  (SaysoCollectDb *db,
+                                               gint64          id,
+                                               gint64          offset,
+                                               guint8         *buffer,
+                                               gsize           len,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean        sayso_collect_db_add_token    (SaysoCollectDb  *db,

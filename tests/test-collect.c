@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -42,11 +43,23 @@ typedef struct
 {
   const char *max_size;
   const char *timeout;
+  gboolean    tls;       /* HTTPS with tests/data/tls/service.crt */
+  const char *silent_days;
 } ServeOptions;
 
-static const ServeOptions defaults = { NULL, NULL };
-static const ServeOptions small_limit = { "1048576", NULL };
-static const ServeOptions short_timeout = { NULL, "3" };
+static const ServeOptions defaults = { NULL, NULL, FALSE, NULL };
+static const ServeOptions small_limit = { "1048576", NULL, FALSE, NULL };
+static const ServeOptions short_timeout = { NULL, "3", FALSE, NULL };
+static const ServeOptions with_tls = { NULL, NULL, TRUE, NULL };
+static const ServeOptions patient = { NULL, NULL, FALSE, "20" };
+
+/* A test-only certificate or key (tests/data/tls/README). */
+static char *
+tls_file (const char *name)
+{
+  g_assert_nonnull (g_getenv ("SAYSO_SOURCE_DIR"));
+  return g_build_filename (g_getenv ("SAYSO_SOURCE_DIR"), "tests", "data", "tls", name, NULL);
+}
 
 static const char *
 collect_binary (void)
@@ -154,6 +167,8 @@ start_server (Collect            *f,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *cert = tls_file ("service.crt");
+  g_autofree char *key = tls_file ("service.key");
 
   g_ptr_array_add (argv, (gpointer) collect_binary ());
   g_ptr_array_add (argv, "serve");
@@ -170,6 +185,18 @@ start_server (Collect            *f,
     {
       g_ptr_array_add (argv, "--timeout");
       g_ptr_array_add (argv, (gpointer) options->timeout);
+    }
+  if (options && options->silent_days)
+    {
+      g_ptr_array_add (argv, "--silent-days");
+      g_ptr_array_add (argv, (gpointer) options->silent_days);
+    }
+  if (options && options->tls)
+    {
+      g_ptr_array_add (argv, "--tls-cert");
+      g_ptr_array_add (argv, cert);
+      g_ptr_array_add (argv, "--tls-key");
+      g_ptr_array_add (argv, key);
     }
   g_ptr_array_add (argv, NULL);
 
@@ -192,7 +219,7 @@ start_server (Collect            *f,
   f->url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (f->url);
-  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  g_assert_true (g_str_has_prefix (f->url, options && options->tls ? "https://127.0.0.1:" : "http://127.0.0.1:"));
   g_assert_false (g_str_has_suffix (f->url, ":0/"));
 }
 
@@ -240,6 +267,15 @@ collect_setup (Collect       *f,
 
   start_server (f, data);
   f->session = soup_session_new ();
+  if (data && ((const ServeOptions *) data)->tls)
+    {
+      /* A client that trusts the test's certificate, as an uploader given it would. */
+      g_autofree char *cert = tls_file ("service.crt");
+      g_autoptr(GTlsDatabase) trust = g_tls_file_database_new (cert, &error);
+
+      g_assert_no_error (error);
+      soup_session_set_tls_database (f->session, trust);
+    }
 }
 
 static void
@@ -1156,6 +1192,650 @@ test_full_disk (Collect       *f,
   test_full_disk_free (disk);
 }
 
+/* What a browser is shown at @path, GET, or POST of @form (urlencoded). */
+static guint
+get_page (Collect     *f,
+          const char  *path,
+          const char  *form,
+          const char  *bearer,
+          char       **page,
+          SoupMessage **sent)
+{
+  g_autofree char *url = g_strconcat (f->url, path + 1, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (form ? "POST" : "GET", url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (form)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (form, strlen (form));
+      soup_message_set_request_body_from_bytes (msg, "application/x-www-form-urlencoded", body);
+    }
+  if (bearer)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    }
+  answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL), ==, "text/html");
+  *page = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  if (sent)
+    *sent = g_object_ref (msg);
+  return soup_message_get_status (msg);
+}
+
+static void
+assert_contains (const char *text,
+                 const char *words)
+{
+  if (strstr (text, words) == NULL)
+    g_error ("“%s” is not in:\n%s", words, text);
+}
+
+/* The day a kiosk's bundles arrived, moved @days back: what time does. */
+static void
+age_bundles (Collect      *f,
+             const guint8 *kiosk_pk,
+             int           days)
+{
+  g_autofree char *sql = g_strdup_printf ("UPDATE bundles SET received = date('now', 'localtime', '-%d days') WHERE kiosk = ?1", days);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_blob (stmt, 1, kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_DONE);
+  g_assert_cmpint (sqlite3_changes (db), >=, 1);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+}
+
+static JsonObject *
+kiosk_in (JsonObject *status,
+          const char *site)
+{
+  JsonArray *kiosks = json_object_get_array_member (status, "kiosks");
+
+  for (guint i = 0; i < json_array_get_length (kiosks); i++)
+    {
+      JsonObject *kiosk = json_array_get_object_element (kiosks, i);
+      if (g_str_equal (json_object_get_string_member (kiosk, "site"), site))
+        return kiosk;
+    }
+  g_error ("no kiosk of %s in the status", site);
+  return NULL;
+}
+
+/* The inspection team's page, in a browser with no script: a form takes
+ * the token (POST, never the address) and answers with each site's
+ * kiosks, the bundle that never came ("bundle 2 never arrived: a lost
+ * stick?") and the kiosk silent for 12 days, which /status marks silent
+ * too. The controls: a wrong token, or the right one in the address, shows
+ * nothing of them, and with --silent-days 20 the kiosk is not silent. */
+static void
+test_inspection_page (Collect       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *store = g_build_filename (f->dir, "wrexham.db", NULL);
+  g_autofree char *pub = g_build_filename (f->dir, "wrexham.pub", NULL);
+  g_autofree char *out = NULL, *form = NULL, *wrong_form = NULL, *in_address = NULL;
+  g_autofree char *blank = NULL, *page = NULL, *wrong = NULL, *addressed = NULL, *by_header = NULL, *later = NULL;
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *b2 = make_bundle (f, f->store, 1);   /* exported, never sent: the gap */
+  g_autofree char *b3 = make_bundle (f, f->store, 4);
+  g_autofree char *w1 = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r3 = NULL, rw = NULL, status = NULL, status_later = NULL;
+  g_autoptr(SoupMessage) sent = NULL;
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  char *token;
+
+  make_kiosk (f, store, pub, pk);
+  w1 = make_bundle (f, store, 3);
+  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
+  g_assert_cmpint (collect (&out, NULL, "token", "--db", f->db, "--name", "Inspection team", NULL), ==, 0);
+  token = g_strstrip (out);
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b3, &r3), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, w1, &rw), ==, SOUP_STATUS_CREATED);
+  age_bundles (f, pk, 12);
+
+  g_assert_cmpuint (get_status (f, token, &status), ==, SOUP_STATUS_OK);
+  g_assert_cmpint (json_object_get_int_member (status, "silent_after_days"), ==, 7);
+  g_assert_false (json_object_get_boolean_member (kiosk_in (status, SITE), "silent"));
+  g_assert_cmpint (json_object_get_int_member (kiosk_in (status, SITE), "days_silent"), ==, 0);
+  g_assert_true (json_object_get_boolean_member (kiosk_in (status, "Wrexham"), "silent"));
+  g_assert_cmpint (json_object_get_int_member (kiosk_in (status, "Wrexham"), "days_silent"), ==, 12);
+
+  /* The form: no script, the token in a password box, sent by POST. */
+  g_assert_cmpuint (get_page (f, "/inspection", NULL, NULL, &blank, NULL), ==, SOUP_STATUS_OK);
+  assert_contains (blank, "<form method=\"post\" action=\"/inspection\">");
+  assert_contains (blank, "<input type=\"password\" id=\"token\" name=\"token\"");
+  g_assert_null (strstr (blank, "<script"));
+  g_assert_null (strstr (blank, SITE));
+
+  form = g_strconcat ("token=", token, NULL);
+  g_assert_cmpuint (get_page (f, "/inspection", form, NULL, &page, &sent), ==, SOUP_STATUS_OK);
+  assert_contains (page, "<td>" SITE "</td>");
+  assert_contains (page, "<td>Wrexham</td>");
+  assert_contains (page, "<td class=\"number\">2</td><td class=\"number\">6</td>");
+  assert_contains (page, "bundle 2 never arrived: a lost stick?");
+  assert_contains (page, "silent for 12 days");
+  g_assert_cmpuint (strstr (page, "silent for") - page, >, strstr (page, "Wrexham") - page);
+  g_assert_null (strstr (page, "bundle 1 never arrived"));
+  g_assert_null (strstr (page, MARKER));
+  g_assert_null (strstr (page, token));
+  g_assert_null (strstr (page, "<script"));
+  g_assert_cmpstr (soup_message_headers_get_one (soup_message_get_response_headers (sent), "Cache-Control"), ==, "no-store");
+
+  /* The controls: a wrong token, and the right one in the address. */
+  wrong_form = g_strconcat ("token=x", token, NULL);
+  g_assert_cmpuint (get_page (f, "/inspection", wrong_form, NULL, &wrong, NULL), ==, SOUP_STATUS_UNAUTHORIZED);
+  assert_contains (wrong, "not valid here");
+  g_assert_null (strstr (wrong, SITE));
+  g_assert_null (strstr (wrong, "never arrived"));
+  in_address = g_strconcat ("/inspection?token=", token, NULL);
+  g_assert_cmpuint (get_page (f, in_address, NULL, NULL, &addressed, NULL), ==, SOUP_STATUS_BAD_REQUEST);
+  assert_contains (addressed, "Do not put the access token in the page&apos;s address");
+  g_assert_null (strstr (addressed, SITE));
+
+  /* A program may send the header instead of the form. */
+  g_assert_cmpuint (get_page (f, "/inspection", NULL, token, &by_header, NULL), ==, SOUP_STATUS_OK);
+  assert_contains (by_header, "bundle 2 never arrived: a lost stick?");
+
+  /* Silent is more than --silent-days: 12 is not more than 20. */
+  stop_server (f);
+  start_server (f, &patient);
+  g_assert_cmpuint (get_page (f, "/inspection", form, NULL, &later, NULL), ==, SOUP_STATUS_OK);
+  assert_contains (later, "<td>Wrexham</td>");
+  g_assert_null (strstr (later, "silent for"));
+  g_assert_cmpuint (get_status (f, token, &status_later), ==, SOUP_STATUS_OK);
+  g_assert_false (json_object_get_boolean_member (kiosk_in (status_later, "Wrexham"), "silent"));
+  g_assert_cmpint (json_object_get_int_member (status_later, "silent_after_days"), ==, 20);
+}
+
+/* A stand-in for the service between it and the analysts: it passes the
+ * pull on, or changes one byte of a bundle on the way, or sends half a
+ * bundle and dies with the service. It runs in a thread of its own, as the
+ * test waits for `sayso import`. */
+typedef enum
+{
+  FAKE_PASS,
+  FAKE_ALTER,
+  FAKE_DIE_AT_SECOND,
+} FakeMode;
+
+typedef struct
+{
+  Collect      *f;
+  GMutex        lock;
+  GCond         ready;
+  char         *upstream;   /* the service's address, under lock */
+  FakeMode      mode;       /* under lock */
+  guint         served;     /* bundles answered */
+  char         *url;
+  GThread      *thread;
+  GMainContext *context;
+  GMainLoop    *loop;
+} Fake;
+
+static void
+cut_off (SoupServerMessage *msg,
+         gpointer           user_data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket)
+    g_socket_shutdown (socket, TRUE, TRUE, NULL);
+}
+
+static void
+fake_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  Fake *fake = user_data;
+  GUri *uri = soup_server_message_get_uri (msg);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) forward = NULL;
+  g_autoptr(GBytes) answer = NULL;
+  g_autofree char *target = NULL;
+  g_autofree guint8 *bytes = NULL;
+  const char *authorization;
+  gboolean bundle = g_str_has_prefix (path, "/bundles/");
+  FakeMode mode;
+  gsize len = 0;
+
+  g_mutex_lock (&fake->lock);
+  target = g_strconcat (fake->upstream, path + 1, g_uri_get_query (uri) ? "?" : "", g_uri_get_query (uri) ? g_uri_get_query (uri) : "", NULL);
+  mode = fake->mode;
+  g_mutex_unlock (&fake->lock);
+
+  forward = soup_message_new ("GET", target);
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  if (authorization)
+    soup_message_headers_replace (soup_message_get_request_headers (forward), "Authorization", authorization);
+  answer = soup_session_send_and_read (session, forward, NULL, NULL);
+  g_assert_nonnull (answer);
+  bytes = g_bytes_unref_to_data (g_steal_pointer (&answer), &len);
+
+  if (bundle && soup_message_get_status (forward) == SOUP_STATUS_OK)
+    {
+      fake->served++;
+      if (mode == FAKE_ALTER)
+        bytes[len / 2] ^= 0x01;
+      if (mode == FAKE_DIE_AT_SECOND && fake->served == 2)
+        {
+          SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+          SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+          /* Half the bundle under the whole one's length, and the service dies. */
+          g_subprocess_force_exit (fake->f->server);
+          soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+          soup_message_headers_set_content_type (headers, "application/octet-stream", NULL);
+          soup_message_headers_set_content_length (headers, (goffset) len);
+          soup_message_body_set_accumulate (body, FALSE);
+          soup_message_body_append (body, SOUP_MEMORY_COPY, bytes, len / 2);
+          g_signal_connect (msg, "wrote-chunk", G_CALLBACK (cut_off), NULL);
+          return;
+        }
+    }
+  soup_server_message_set_status (msg, soup_message_get_status (forward), NULL);
+  soup_server_message_set_response (msg, soup_message_headers_get_content_type (soup_message_get_response_headers (forward), NULL),
+                                    SOUP_MEMORY_COPY, (const char *) bytes, len);
+}
+
+static gpointer
+fake_thread (gpointer data)
+{
+  Fake *fake = data;
+  g_autoptr(SoupServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (fake->context);
+  server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (server, "/", fake_handler, fake, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_mutex_lock (&fake->lock);
+  fake->url = g_uri_to_string (uris->data);
+  g_cond_signal (&fake->ready);
+  g_mutex_unlock (&fake->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  g_main_loop_run (fake->loop);
+  soup_server_disconnect (server);
+  g_main_context_pop_thread_default (fake->context);
+  return NULL;
+}
+
+static Fake *
+fake_new (Collect  *f,
+          FakeMode  mode)
+{
+  Fake *fake = g_new0 (Fake, 1);
+
+  fake->f = f;
+  fake->mode = mode;
+  fake->upstream = g_strdup (f->url);
+  g_mutex_init (&fake->lock);
+  g_cond_init (&fake->ready);
+  fake->context = g_main_context_new ();
+  fake->loop = g_main_loop_new (fake->context, FALSE);
+  g_mutex_lock (&fake->lock);
+  fake->thread = g_thread_new ("fake-service", fake_thread, fake);
+  while (fake->url == NULL)
+    g_cond_wait (&fake->ready, &fake->lock);
+  g_mutex_unlock (&fake->lock);
+  return fake;
+}
+
+static void
+fake_set (Fake     *fake,
+          FakeMode  mode)
+{
+  g_mutex_lock (&fake->lock);
+  fake->mode = mode;
+  g_free (fake->upstream);
+  fake->upstream = g_strdup (fake->f->url);
+  g_mutex_unlock (&fake->lock);
+}
+
+static void
+fake_free (Fake *fake)
+{
+  g_main_loop_quit (fake->loop);
+  g_main_context_wakeup (fake->context);
+  g_thread_join (fake->thread);
+  g_main_loop_unref (fake->loop);
+  g_main_context_unref (fake->context);
+  g_mutex_clear (&fake->lock);
+  g_cond_clear (&fake->ready);
+  g_free (fake->upstream);
+  g_free (fake->url);
+  g_free (fake);
+}
+
+/* An analysis database that trusts the fixture's kiosk; its path. */
+static char *
+analysis_db (Collect    *f,
+             const char *name)
+{
+  char *db = g_build_filename (f->dir, name, NULL);
+
+  g_assert_cmpint (sayso (NULL, NULL, NULL, "enroll", "--db", db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  return db;
+}
+
+static char *
+new_token (Collect *f)
+{
+  char *out = NULL;
+
+  g_assert_cmpint (collect (&out, NULL, "token", "--db", f->db, "--name", "Ann Analyst", NULL), ==, 0);
+  return g_strstrip (out);
+}
+
+static int
+pull (Collect     *f,
+      const char  *db,
+      const char  *url,
+      const char  *token,
+      char       **out,
+      char       **err)
+{
+  g_autofree char *key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
+
+  return sayso (NULL, out, err, "import", "--db", db, "--key", key, "--from", url, "--token", token, NULL);
+}
+
+/* What import says of a bundle, after its name: "2 new responses from …". */
+static const char *
+after_name (const char *out,
+            const char *name)
+{
+  const char *at = strstr (out, name);
+
+  g_assert_nonnull (at);
+  return at + strlen (name);
+}
+
+static char *
+line_after_name (const char *out,
+                 const char *name)
+{
+  const char *rest = after_name (out, name);
+
+  return g_strndup (rest, strcspn (rest, "\n"));
+}
+
+/* The analysts' pull: every bundle received, imported with the words an
+ * import from the stick says; pulled again, nothing is fetched or added;
+ * a bundle received since is the only one the next pull fetches (the
+ * control: a pull that can add something does). */
+static void
+test_pull (Collect       *f,
+           gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *b2 = make_bundle (f, f->store, 1);
+  g_autofree char *b3 = make_bundle (f, f->store, 3);
+  g_autofree char *b4 = NULL;
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *by_stick = analysis_db (f, "by-stick.db");
+  g_autofree char *key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
+  g_autofree char *token = new_token (f);
+  g_autofree char *first = NULL, *second = NULL, *third = NULL, *stick = NULL, *err = NULL;
+  g_autofree char *b1_label = g_strconcat (f->url, "bundles/1", NULL);
+  g_autofree char *b4_label = g_strconcat (f->url, "bundles/4", NULL);
+  g_autofree char *listing = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b2, &r2), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b3, &r3), ==, SOUP_STATUS_CREATED);
+
+  g_assert_cmpint (pull (f, db, f->url, token, &first, &err), ==, 0);
+  g_test_message ("%s", first);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_nonnull (strstr (first, "3 bundles fetched"));
+  g_assert_nonnull (strstr (first, "bundles/2: 1 new response from"));
+  g_assert_nonnull (strstr (first, "bundles/3: 3 new responses from"));
+  g_assert_null (strstr (first, MARKER));
+  /* The same words as from the stick. */
+  g_assert_cmpint (sayso (NULL, &stick, NULL, "import", "--db", by_stick, "--key", key, b1, NULL), ==, 0);
+  {
+    g_autofree char *pulled = line_after_name (first, b1_label);
+    g_autofree char *from_stick = line_after_name (stick, b1);
+
+    g_assert_cmpstr (pulled, ==, from_stick);
+    g_assert_true (g_str_has_prefix (pulled, ": 2 new responses from"));
+  }
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (pull (f, db, f->url, token, &second, &err), ==, 0);
+  g_assert_nonnull (strstr (second, "nothing new since the last pull"));
+  g_assert_null (strstr (second, "new response"));
+  g_assert_null (strstr (second, "fetched"));
+  g_clear_pointer (&err, g_free);
+
+  b4 = make_bundle (f, f->store, 4);
+  g_assert_cmpuint (upload (f, b4, &r4), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpint (pull (f, db, f->url, token, &third, &err), ==, 0);
+  g_assert_nonnull (strstr (third, "1 bundle fetched"));
+  g_assert_nonnull (strstr (after_name (third, b4_label), ": 4 new responses from"));
+  g_assert_null (strstr (third, "bundles/1:"));
+
+  /* The listing names each bundle by its hash, in order. */
+  {
+    g_autofree char *url = g_strconcat (f->url, "bundles?after=2", NULL);
+    g_autofree char *value = g_strconcat ("Bearer ", token, NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) answer = NULL;
+    g_autoptr(JsonObject) list = NULL;
+    g_autoptr(GError) error = NULL;
+    guint8 hash[SAYSO_RECEIPT_HASH_SIZE];
+    g_autofree char *hex = NULL;
+    JsonArray *bundles;
+
+    soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
+    answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+    list = parse_object (answer);
+    bundles = json_object_get_array_member (list, "bundles");
+    g_assert_cmpuint (json_array_get_length (bundles), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (bundles, 0), "id"), ==, 3);
+    g_assert_true (sayso_receipt_hash_file (b3, hash, &error));
+    hex = sayso_hex (hash, sizeof hash);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (bundles, 0), "hash"), ==, hex);
+    g_assert_false (json_object_get_boolean_member (list, "more"));
+  }
+}
+
+/* A wrong token: 401 and the service's reason, exit 2, nothing imported;
+ * without a token the listing and a bundle are refused too. The control:
+ * the right token imports. */
+static void
+test_pull_wrong_token (Collect       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *token = new_token (f);
+  g_autofree char *wrong = g_strconcat (token, "x", NULL);
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL;
+  g_autoptr(JsonObject) r1 = NULL, none = NULL, one = NULL;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpint (pull (f, db, f->url, wrong, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "refused the token (401)"));
+  g_assert_nonnull (strstr (err, "not valid here"));
+  g_assert_null (strstr (out, "new response"));
+  g_assert_null (strstr (err, wrong));
+
+  g_assert_cmpuint (get_status (f, NULL, &none), ==, SOUP_STATUS_UNAUTHORIZED);
+  {
+    g_autofree char *url = g_strconcat (f->url, "bundles/1", NULL);
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", url);
+    g_autoptr(GBytes) answer = soup_session_send_and_read (f->session, msg, NULL, NULL);
+
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_UNAUTHORIZED);
+    g_assert_null (memmem (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), "SAYSOBN1", 8));
+  }
+
+  g_assert_cmpint (pull (f, db, f->url, token, &out2, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "bundles/1: 2 new responses from"));
+}
+
+/* A bundle changed by one byte on the way: refused by its hash against the
+ * listing, nothing of it imported, and the pull does not move past it; the
+ * same pull unchanged then imports it (the control). */
+static void
+test_pull_altered (Collect       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *token = new_token (f);
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL;
+  g_autoptr(JsonObject) r1 = NULL;
+  Fake *fake;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  fake = fake_new (f, FAKE_ALTER);
+  g_assert_cmpint (pull (f, db, fake->url, token, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, "REFUSED bundle 1 of kiosk"));
+  g_assert_nonnull (strstr (err, "not the ones the service listed"));
+  g_assert_null (strstr (out, "new response"));
+  g_assert_nonnull (strstr (out, "the next pull starts after bundle id 0"));
+
+  fake_set (fake, FAKE_PASS);
+  g_assert_cmpint (pull (f, db, fake->url, token, &out2, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "bundles/1: 2 new responses from"));
+  fake_free (fake);
+}
+
+/* The service dies half way through the second of three bundles: the first
+ * is imported, the pull says it was cut off (exit 1) and keeps nothing of
+ * the second; with the service back, the same command fetches the second
+ * and the third and not the first again. */
+static void
+test_pull_cut_off (Collect       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *b2 = make_bundle (f, f->store, 30);
+  g_autofree char *b3 = make_bundle (f, f->store, 1);
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *token = new_token (f);
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL;
+  g_autoptr(GError) error = NULL;
+  Fake *fake;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b2, &r2), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b3, &r3), ==, SOUP_STATUS_CREATED);
+  fake = fake_new (f, FAKE_DIE_AT_SECOND);
+
+  g_assert_cmpint (pull (f, db, fake->url, token, &out, &err), ==, 1);
+  g_test_message ("%s%s", out, err);
+  g_assert_nonnull (strstr (out, "bundles/1: 2 new responses from"));
+  g_assert_nonnull (strstr (err, "cut off after"));
+  g_assert_nonnull (strstr (err, "Run the same command again"));
+  g_assert_null (strstr (out, "bundles/2:"));
+  g_assert_null (strstr (out, "bundles/3:"));
+
+  g_assert_true (g_subprocess_wait (f->server, NULL, &error));
+  g_assert_false (g_subprocess_get_if_exited (f->server));
+  g_clear_object (&f->server);
+  start_server (f, data);
+  fake_set (fake, FAKE_PASS);
+
+  g_assert_cmpint (pull (f, db, fake->url, token, &out2, &err2), ==, 0);
+  g_assert_cmpstr (err2, ==, "");
+  g_assert_null (strstr (out2, "bundles/1:"));
+  g_assert_nonnull (strstr (out2, "bundles/2: 30 new responses from"));
+  g_assert_nonnull (strstr (out2, "bundles/3: 1 new response from"));
+  g_assert_nonnull (strstr (out2, "2 bundles fetched"));
+  fake_free (fake);
+}
+
+/* With --tls-cert and --tls-key it speaks HTTPS: a client that trusts the
+ * certificate uploads and gets a receipt that verifies. The controls: plain
+ * HTTP to the same port gets no answer, and a client with only the system's
+ * authorities refuses the certificate. */
+static void
+test_tls (Collect       *f,
+          gconstpointer  data)
+{
+  g_autofree char *bundle = make_bundle (f, f->store, 2);
+  g_autofree char *plain = g_strconcat ("http://", f->url + strlen ("https://"), "status", NULL);
+  g_autofree char *url = g_strconcat (f->url, "bundles", NULL);
+  g_autoptr(JsonObject) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(SaysoReceipt) receipt = { 0 };
+  const char *text, *signature;
+
+  g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+  text = json_object_get_string_member (reply, "receipt");
+  signature = json_object_get_string_member (reply, "signature");
+  g_assert_true (sayso_receipt_verify (text, strlen (text), signature, f->service_pk, &receipt, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (receipt.record_count, ==, 2);
+
+  {
+    g_autoptr(SoupMessage) msg = soup_message_new ("GET", plain);
+    g_autoptr(GBytes) answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+
+    g_assert_nonnull (error);
+    g_test_message ("plain HTTP to the TLS port: %s", error->message);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_NONE);
+    g_clear_error (&error);
+  }
+  {
+    g_autoptr(SoupSession) stranger = soup_session_new ();
+    g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+    g_autoptr(GBytes) body = g_bytes_new_static ("SAYSOBN1", 8);
+    g_autoptr(GBytes) answer = NULL;
+
+    soup_message_set_request_body_from_bytes (msg, "application/octet-stream", body);
+    answer = soup_session_send_and_read (stranger, msg, NULL, &error);
+    g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+    g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_NONE);
+  }
+}
+
+/* A key that is not the certificate's, a missing file, or one of the two
+ * alone: the service does not start, and says which and why. The control is
+ * the right pair, which /collect/tls starts. */
+static void
+test_tls_bad_key (Collect       *f,
+                  gconstpointer  data)
+{
+  g_autofree char *cert = tls_file ("service.crt");
+  g_autofree char *other_key = tls_file ("other.key");
+  g_autofree char *missing = g_build_filename (f->dir, "nowhere.key", NULL);
+  g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL;
+
+  g_assert_cmpint (collect (NULL, &err1, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+                            "--tls-cert", cert, "--tls-key", other_key, NULL), ==, 2);
+  g_assert_nonnull (strstr (err1, "other.key is not the private key of the certificate"));
+  g_assert_cmpint (collect (NULL, &err2, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+                            "--tls-cert", cert, "--tls-key", missing, NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "nowhere.key: no such file"));
+  g_assert_cmpint (collect (NULL, &err3, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+                            "--tls-cert", cert, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "--tls-cert and --tls-key together"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1178,6 +1858,13 @@ main (int    argc,
   ADD ("/collect/upload-page", test_upload_page, &defaults);
   ADD ("/collect/command-line", test_command_line, &defaults);
   ADD ("/collect/full-disk", test_full_disk, &defaults);
+  ADD ("/collect/tls", test_tls, &with_tls);
+  ADD ("/collect/inspection-page", test_inspection_page, &defaults);
+  ADD ("/collect/pull", test_pull, &defaults);
+  ADD ("/collect/pull-wrong-token", test_pull_wrong_token, &defaults);
+  ADD ("/collect/pull-altered", test_pull_altered, &defaults);
+  ADD ("/collect/pull-cut-off", test_pull_cut_off, &defaults);
+  ADD ("/collect/tls-bad-key", test_tls_bad_key, &defaults);
 #undef ADD
 
   return g_test_run ();

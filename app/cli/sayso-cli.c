@@ -20,6 +20,7 @@
 #include "sayso-defaults.h"
 #include "sayso-process.h"
 #include "sayso-pin-gate.h"
+#include "sayso-pull.h"
 #include "sayso-store.h"
 #include "sayso-uploader.h"
 
@@ -769,6 +770,155 @@ report_set_aside (const SaysoImportResult *result,
   return any || result->quarantined > 0;
 }
 
+/* One bundle's import, with its messages; @label names it in them. Returns
+ * whether it was imported (or had been), raising *code as it must. */
+static gboolean
+import_one (SaysoAnalysisDb *db,
+            const char      *path,
+            const char      *label,
+            const guint8    *sk,
+            GPtrArray       *questionnaires,
+            gboolean         trust,
+            const char      *db_path,
+            int             *code)
+{
+  g_autoptr(GError) bundle_error = NULL;
+  SaysoImportResult result = { 0 };
+
+  if (!sayso_import_bundle (db, path, sk, questionnaires, trust, &result, &bundle_error))
+    {
+      g_printerr ("sayso: REFUSED %s; nothing of it was imported\n", bundle_error->message);
+      *code = SAYSO_EXIT_BAD_INPUT;
+      return FALSE;
+    }
+  if (result.already_imported && result.quarantined > 0)
+    {
+      g_print ("%s: already imported, skipped\n", label);
+      g_printerr ("sayso: %s: %" G_GINT64_FORMAT " of its records are still in quarantine; to open them with "
+                  "another key or questionnaire: sayso import --db %s --key OTHER.key [--questionnaire FILE] "
+                  "--retry-quarantine\n", label, result.quarantined, db_path);
+      *code = MAX (*code, SAYSO_EXIT_FAILED);
+    }
+  else if (result.already_imported)
+    g_print ("%s: already imported, skipped\n", label);
+  else
+    {
+      g_print ("%s: %" G_GINT64_FORMAT " new response%s from “%s” (bundle %" G_GINT64_FORMAT
+               "), %" G_GINT64_FORMAT " already imported",
+               label, result.added, result.added == 1 ? "" : "s", result.site, result.sequence, result.duplicates);
+      if (result.quarantined > 0)
+        g_print (", %" G_GINT64_FORMAT " kept in quarantine", result.quarantined);
+      if (result.conflicts > 0)
+        g_print (", %" G_GINT64_FORMAT " in conflict", result.conflicts);
+      g_print ("\n");
+      if (report_set_aside (&result, "kept in quarantine", db_path))
+        *code = MAX (*code, SAYSO_EXIT_FAILED);
+    }
+  sayso_import_result_clear (&result);
+  return TRUE;
+}
+
+/* sayso import --from URL --token TOKEN: every bundle the service lists
+ * after the last one pulled from it, each fetched to a file, checked
+ * against the listing and imported as from a stick. Where it got to is
+ * noted in the analysis database after each bundle, and only past bundles
+ * that were all imported: a pull cut off, or one with a bundle refused,
+ * goes on from there the next time. Returns FALSE when it could not begin. */
+static gboolean
+pull_and_import (SaysoAnalysisDb *db,
+                 const char      *from,
+                 const char      *token,
+                 const guint8    *sk,
+                 GPtrArray       *questionnaires,
+                 gboolean         trust,
+                 const char      *db_path,
+                 int             *code)
+{
+  g_autoptr(SaysoPull) pull = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  gint64 noted = 0, listed;
+  gboolean advancing = TRUE, more = TRUE;
+  guint fetched = 0;
+
+  if (!(pull = sayso_pull_new (from, token, &error)))
+    {
+      *code = fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+      return FALSE;
+    }
+  if (!sayso_analysis_db_get_pull (db, sayso_pull_get_url (pull), &noted, &error) ||
+      !(dir = g_dir_make_tmp ("sayso-pull-XXXXXX", &error)))
+    {
+      *code = fail (SAYSO_EXIT_FAILED, "%s", error->message);
+      return FALSE;
+    }
+
+  listed = noted;
+  while (more)
+    {
+      g_autoptr(GPtrArray) entries = sayso_pull_list (pull, listed, &more, &error);
+
+      if (entries == NULL)
+        {
+          g_printerr ("sayso: %s\n", error->message);
+          *code = MAX (*code, g_error_matches (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_NETWORK)
+                                ? SAYSO_EXIT_FAILED : SAYSO_EXIT_BAD_INPUT);
+          break;
+        }
+      for (guint i = 0; i < entries->len; i++)
+        {
+          SaysoPullEntry *entry = g_ptr_array_index (entries, i);
+          g_autofree char *kiosk = sayso_hex (entry->kiosk_pk, 4);
+          g_autofree char *name = g_strdup_printf ("sayso-%s-%s-%04" G_GINT64_FORMAT ".sayso", kiosk, entry->day, entry->sequence);
+          g_autofree char *path = g_build_filename (dir, name, NULL);
+          g_autofree char *label = g_strdup_printf ("%s/bundles/%" G_GINT64_FORMAT, sayso_pull_get_url (pull), entry->id);
+          g_autoptr(GError) fetch_error = NULL;
+          gboolean imported;
+
+          listed = entry->id;
+          if (!sayso_pull_fetch (pull, entry, path, &fetch_error))
+            {
+              if (g_error_matches (fetch_error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_NETWORK) ||
+                  g_error_matches (fetch_error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_IO))
+                {
+                  g_printerr ("sayso: %s\n", fetch_error->message);
+                  *code = MAX (*code, SAYSO_EXIT_FAILED);
+                  more = FALSE;
+                  break;
+                }
+              g_printerr ("sayso: REFUSED %s\n", fetch_error->message);
+              *code = SAYSO_EXIT_BAD_INPUT;
+              advancing = FALSE;
+              continue;
+            }
+          fetched++;
+          imported = import_one (db, path, label, sk, questionnaires, trust, db_path, code);
+          g_unlink (path);
+          if (imported && advancing)
+            {
+              if (!sayso_analysis_db_set_pull (db, sayso_pull_get_url (pull), entry->id, &error))
+                {
+                  g_printerr ("sayso: %s\n", error->message);
+                  *code = MAX (*code, SAYSO_EXIT_FAILED);
+                  more = FALSE;
+                  break;
+                }
+              noted = entry->id;
+            }
+          else
+            advancing = FALSE;
+        }
+    }
+  g_rmdir (dir);
+
+  if (fetched == 0 && *code == SAYSO_EXIT_OK)
+    g_print ("%s: nothing new since the last pull\n", sayso_pull_get_url (pull));
+  else
+    g_print ("%s: %u bundle%s fetched; the next pull starts after bundle id %" G_GINT64_FORMAT "\n",
+             sayso_pull_get_url (pull), fetched, fetched == 1 ? "" : "s", noted);
+  return TRUE;
+}
+
 /* sayso import --db ANALYSIS.db --key recipient.key [--retry-quarantine] BUNDLE... */
 static int
 cmd_import (int    argc,
@@ -776,6 +926,8 @@ cmd_import (int    argc,
 {
   g_autofree char *db_path = NULL;
   g_autofree char *key_path = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *token = NULL;
   g_auto(GStrv) definitions = NULL;
   gboolean trust = FALSE;
   gboolean retry = FALSE;
@@ -792,15 +944,18 @@ cmd_import (int    argc,
     { "trust-unknown", 0, 0, G_OPTION_ARG_NONE, &trust, "Import bundles from kiosks that are not enrolled, and enrol them", NULL },
     { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME_ARRAY, &definitions, "Another questionnaire the records may answer", "FILE" },
     { "retry-quarantine", 0, 0, G_OPTION_ARG_NONE, &retry, "Try the records in quarantine again, with this key and these questionnaires", NULL },
+    { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Fetch and import every bundle not yet pulled from this collection service", "URL" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token for --from (sayso-collect token)", "TOKEN" },
     { NULL }
   };
 
-  context = command_context ("--db ANALYSIS.db --key recipient.key [--retry-quarantine] [BUNDLE...]",
+  context = command_context ("--db ANALYSIS.db --key recipient.key [--retry-quarantine] [--from URL --token TOKEN] [BUNDLE...]",
                              "Verify bundles, open their records and add them to the analysis database,\n"
                              "one transaction a bundle. A response is counted once, however often it was exported.\n"
                              "A bundle whose signature or any record's hash fails is refused whole. A record that\n"
                              "cannot be opened (sealed to another key, an unknown questionnaire) waits in quarantine\n"
-                             "while the others are imported; --retry-quarantine tries those again.",
+                             "while the others are imported; --retry-quarantine tries those again. --from fetches\n"
+                             "every bundle a collection service received since the last pull, and imports them so.",
                              entries);
   g_option_context_set_description (context,
                                     "Exit status: 0 every record imported or already there; 1 records kept in\n"
@@ -809,9 +964,11 @@ cmd_import (int    argc,
                                     "command line.");
   if (!parse_options (context, &argc, &argv, &code))
     return code;
-  if (db_path == NULL || key_path == NULL || (argc < 2 && !retry))
+  if (db_path == NULL || key_path == NULL || (argc < 2 && !retry && from == NULL))
     return fail (SAYSO_EXIT_BAD_INPUT, "import: give --db ANALYSIS.db --key recipient.key and at least one BUNDLE, "
-                                       "or --retry-quarantine");
+                                       "or --from URL --token TOKEN, or --retry-quarantine");
+  if ((from == NULL) != (token == NULL))
+    return fail (SAYSO_EXIT_BAD_INPUT, "import: give --from URL and --token TOKEN together");
 
   if (sayso_secret_key_is_protected (key_path) && !(passphrase = read_secret_line ()))
     return fail (SAYSO_EXIT_BAD_INPUT, "import: %s is under a passphrase; give it on standard input", key_path);
@@ -825,40 +982,10 @@ cmd_import (int    argc,
     return fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   for (int i = 1; i < argc; i++)
-    {
-      g_autoptr(GError) bundle_error = NULL;
-      SaysoImportResult result = { 0 };
+    import_one (db, argv[i], argv[i], sk.bytes, questionnaires, trust, db_path, &code);
 
-      if (!sayso_import_bundle (db, argv[i], sk.bytes, questionnaires, trust, &result, &bundle_error))
-        {
-          g_printerr ("sayso: REFUSED %s; nothing of it was imported\n", bundle_error->message);
-          code = SAYSO_EXIT_BAD_INPUT;
-        }
-      else if (result.already_imported && result.quarantined > 0)
-        {
-          g_print ("%s: already imported, skipped\n", argv[i]);
-          g_printerr ("sayso: %s: %" G_GINT64_FORMAT " of its records are still in quarantine; to open them with "
-                      "another key or questionnaire: sayso import --db %s --key OTHER.key [--questionnaire FILE] "
-                      "--retry-quarantine\n", argv[i], result.quarantined, db_path);
-          code = MAX (code, SAYSO_EXIT_FAILED);
-        }
-      else if (result.already_imported)
-        g_print ("%s: already imported, skipped\n", argv[i]);
-      else
-        {
-          g_print ("%s: %" G_GINT64_FORMAT " new response%s from “%s” (bundle %" G_GINT64_FORMAT
-                   "), %" G_GINT64_FORMAT " already imported",
-                   argv[i], result.added, result.added == 1 ? "" : "s", result.site, result.sequence, result.duplicates);
-          if (result.quarantined > 0)
-            g_print (", %" G_GINT64_FORMAT " kept in quarantine", result.quarantined);
-          if (result.conflicts > 0)
-            g_print (", %" G_GINT64_FORMAT " in conflict", result.conflicts);
-          g_print ("\n");
-          if (report_set_aside (&result, "kept in quarantine", db_path))
-            code = MAX (code, SAYSO_EXIT_FAILED);
-        }
-      sayso_import_result_clear (&result);
-    }
+  if (from != NULL && !pull_and_import (db, from, token, sk.bytes, questionnaires, trust, db_path, &code))
+    return code;
 
   if (retry)
     {

@@ -291,8 +291,11 @@ cmd_serve (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *listen = NULL;
   g_autofree char *bound = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
   gint64 max_size = SAYSO_COLLECT_DEFAULT_MAX_SIZE;
   int timeout = SAYSO_COLLECT_DEFAULT_TIMEOUT;
+  int silent_days = SAYSO_COLLECT_DEFAULT_SILENT_DAYS;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoCollectService) service = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -305,6 +308,9 @@ cmd_serve (int    argc,
     { "listen", 'l', 0, G_OPTION_ARG_STRING, &listen, "Where to listen: an IP address and a port (0: any free one)", "ADDR:PORT" },
     { "max-size", 0, 0, G_OPTION_ARG_INT64, &max_size, "The largest bundle accepted, in bytes (default 256 MiB)", "BYTES" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout, "Seconds a request may take to arrive, and a connection stay silent (default 300)", "SECONDS" },
+    { "silent-days", 0, 0, G_OPTION_ARG_INT, &silent_days, "Show a kiosk as silent when no bundle came for more days than this (default 7)", "N" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "Serve HTTPS with this certificate (PEM; with --tls-key)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "The certificate's private key (PEM)", "FILE" },
     { NULL }
   };
 
@@ -318,11 +324,20 @@ cmd_serve (int    argc,
     return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --max-size must be at least 1 byte");
   if (timeout < 1)
     return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --timeout must be at least 1 second");
+  if (silent_days < 0)
+    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --silent-days must be 0 or more");
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: give --tls-cert and --tls-key together, or neither (plain HTTP behind a TLS proxy)");
 
   if (!(db = open_db (db_path, &code)))
     return code;
   if (!(service = sayso_collect_service_new (db, (guint64) max_size, (guint) timeout, &error)))
     return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+  sayso_collect_service_set_silent_days (service, (guint) silent_days);
+  if (tls_cert != NULL && !sayso_collect_service_set_tls (service, tls_cert, tls_key, &error))
+    return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+                   ? SAYSO_COLLECT_EXIT_BAD_INPUT : SAYSO_COLLECT_EXIT_FAILED,
+                 "%s", error->message);
   if (!sayso_collect_service_listen (service, listen, &bound, &error))
     return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
                    ? SAYSO_COLLECT_EXIT_BAD_INPUT : SAYSO_COLLECT_EXIT_FAILED,

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <sodium.h>
@@ -40,6 +41,8 @@ struct _SaysoCollectService
   guint8          service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   guint8         *service_sk;   /* locked */
   guint           busy;         /* uploads a worker is checking or storing */
+  guint           silent_days;  /* a kiosk with no bundle for longer is silent */
+  gboolean        tls;          /* listens with HTTPS: a certificate is set */
 };
 
 G_DEFINE_FINAL_TYPE (SaysoCollectService, sayso_collect_service, G_TYPE_OBJECT)
@@ -60,7 +63,10 @@ typedef struct
   gboolean             form;      /* from the upload page: multipart/form-data */
   int                  write_errno;
   guint                deadline;
+  GString             *small;     /* a form with a token: kept in memory, at most MAX_SMALL_BODY */
 } Upload;
+
+#define MAX_SMALL_BODY 4096
 
 /* What checking an upload came to. */
 typedef struct
@@ -96,6 +102,12 @@ upload_free (Upload *upload)
 {
   g_clear_handle_id (&upload->deadline, g_source_remove);
   upload_discard (upload);
+  if (upload->small)
+    {
+      /* It held a token. */
+      sodium_memzero (upload->small->str, upload->small->allocated_len);
+      g_string_free (upload->small, TRUE);
+    }
   g_free (upload);
 }
 
@@ -727,6 +739,256 @@ early_handler (SoupServer        *server,
     start_upload (self, msg, upload, FALSE);
   else if (strcmp (path, "/") == 0)
     start_upload (self, msg, upload, TRUE);
+  else if (strcmp (path, "/inspection") == 0)
+    upload->small = g_string_new (NULL);
+}
+
+/* The analysts' and the inspection team's token: Authorization: Bearer. */
+static const char *
+bearer_token (SoupServerMessage *msg)
+{
+  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
+    return NULL;
+  return authorization + 7;
+}
+
+typedef enum
+{
+  TOKEN_VALID,
+  TOKEN_MISSING,
+  TOKEN_INVALID,
+  TOKEN_UNREADABLE,   /* the database failed */
+} TokenCheck;
+
+static TokenCheck
+check_token (SaysoCollectService *self,
+             const char          *token)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 hash[SAYSO_COLLECT_HASH_SIZE];
+  gboolean valid = FALSE;
+
+  if (token == NULL || *token == '\0')
+    return TOKEN_MISSING;
+  sayso_collect_token_hash (token, hash);
+  if (!sayso_collect_db_check_token (self->db, hash, &valid, &error))
+    {
+      g_warning ("%s", error->message);
+      return TOKEN_UNREADABLE;
+    }
+  return valid ? TOKEN_VALID : TOKEN_INVALID;
+}
+
+static const char token_missing_text[] =
+  "This needs an access token (Authorization: Bearer TOKEN); ask the service's administrator for one "
+  "(sayso-collect token).";
+static const char token_invalid_text[] =
+  "This access token is not valid here: it was revoked, or never made by this service. Ask the "
+  "service's administrator for a new one (sayso-collect token).";
+static const char database_unreadable_text[] = "The service's database could not be read. Try again later.";
+
+/* For the JSON answers: whether the request may go on; if not, answered. */
+static gboolean
+authorize_json (SaysoCollectService *self,
+                SoupServerMessage   *msg)
+{
+  switch (check_token (self, bearer_token (msg)))
+    {
+    case TOKEN_VALID:
+      return TRUE;
+    case TOKEN_MISSING:
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate", "Bearer");
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, token_missing_text);
+      return FALSE;
+    case TOKEN_INVALID:
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate", "Bearer");
+      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, token_invalid_text);
+      return FALSE;
+    case TOKEN_UNREADABLE:
+    default:
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, database_unreadable_text);
+      return FALSE;
+    }
+}
+
+/* The pull's listing: a page at a time. */
+#define MAX_LISTED 1000
+/* Read from the database and written to the client a piece at a time. */
+#define SEND_BLOCK (64 * 1024)
+
+static void
+list_bundles (SaysoCollectService *self,
+              SoupServerMessage   *msg,
+              GHashTable          *query)
+{
+  const char *after_text = query ? g_hash_table_lookup (query, "after") : NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *body = NULL;
+  guint64 after = 0;
+
+  if (after_text != NULL && !g_ascii_string_to_unsigned (after_text, 10, 0, G_MAXINT64, &after, NULL))
+    {
+      respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+                     "after= must be the id of a bundle listed before (a whole number), or 0 for the first.");
+      return;
+    }
+  /* One more than a page, to know whether another follows. */
+  if (!(rows = sayso_collect_db_list_after (self->db, (gint64) after, MAX_LISTED + 1, &error)))
+    {
+      g_warning ("%s", error->message);
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, database_unreadable_text);
+      return;
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "bundles");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < rows->len && i < MAX_LISTED; i++)
+    {
+      SaysoCollectBundleRow *row = g_ptr_array_index (rows, i);
+      g_autofree char *key = g_base64_encode (row->kiosk_pk, sizeof row->kiosk_pk);
+      g_autofree char *hash = sayso_hex (row->hash, sizeof row->hash);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_int_value (builder, row->id);
+      json_builder_set_member_name (builder, "kiosk");
+      json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "site");
+      json_builder_add_string_value (builder, row->site);
+      json_builder_set_member_name (builder, "sequence");
+      json_builder_add_int_value (builder, row->sequence);
+      json_builder_set_member_name (builder, "day");
+      json_builder_add_string_value (builder, row->day);
+      json_builder_set_member_name (builder, "records");
+      json_builder_add_int_value (builder, row->record_count);
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, hash);
+      json_builder_set_member_name (builder, "size");
+      json_builder_add_int_value (builder, row->size);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_set_member_name (builder, "more");
+  json_builder_add_boolean_value (builder, rows->len > MAX_LISTED);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  body = json_to_string (root, FALSE);
+  respond_json (msg, SOUP_STATUS_OK, body);
+}
+
+/* A bundle on its way out: the next piece is read once the last is written. */
+typedef struct
+{
+  SaysoCollectService *service;   /* borrowed: outlives every request */
+  gint64               id;
+  gint64               size;
+  gint64               sent;
+} Sending;
+
+static gboolean
+send_next (SoupServerMessage *msg,
+           Sending           *sending)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *buffer = NULL;
+  gssize n;
+
+  if (sending->sent >= sending->size)
+    {
+      soup_message_body_complete (body);
+      return TRUE;
+    }
+  buffer = g_malloc (SEND_BLOCK);
+  n = sayso_collect_db_read_bundle (sending->service->db, sending->id, sending->sent, buffer, SEND_BLOCK, &error);
+  if (n <= 0)
+    {
+      if (error)
+        g_warning ("%s", error->message);
+      return FALSE;
+    }
+  sending->sent += n;
+  soup_message_body_append (body, SOUP_MEMORY_TAKE, g_steal_pointer (&buffer), (gsize) n);
+  return TRUE;
+}
+
+static void
+wrote_chunk (SoupServerMessage *msg,
+             gpointer           user_data)
+{
+  Sending *sending = user_data;
+
+  /* The length is already promised: a bundle that cannot be read to its
+   * end loses the connection, and the client sees it cut short. */
+  if (!send_next (msg, sending))
+    {
+      GSocket *socket = soup_server_message_get_socket (msg);
+      if (socket != NULL)
+        g_socket_shutdown (socket, TRUE, TRUE, NULL);
+    }
+}
+
+static void
+send_bundle (SaysoCollectService *self,
+             SoupServerMessage   *msg,
+             const char          *id_text)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  g_autoptr(GError) error = NULL;
+  SaysoCollectBundleRow *row = NULL;
+  Sending *sending;
+  guint64 id = 0;
+
+  if (!g_ascii_string_to_unsigned (id_text, 10, 1, G_MAXINT64, &id, NULL))
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is no bundle with this id: ids are whole numbers from 1, as /bundles lists them.");
+      return;
+    }
+  if (!sayso_collect_db_find_bundle (self->db, (gint64) id, &row, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, database_unreadable_text);
+      return;
+    }
+  if (row == NULL)
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is no bundle with this id here: list them with GET /bundles.");
+      return;
+    }
+
+  sending = g_new0 (Sending, 1);
+  sending->service = self;
+  sending->id = row->id;
+  sending->size = row->size;
+  {
+    g_autofree char *hash = sayso_hex (row->hash, sizeof row->hash);
+    soup_message_headers_replace (headers, "X-Sayso-Bundle-Hash", hash);
+  }
+  sayso_collect_bundle_row_free (row);
+
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_message_headers_set_content_type (headers, "application/octet-stream", NULL);
+  soup_message_headers_set_content_length (headers, sending->size);
+  /* Never the whole bundle in memory: a piece, then the next once it is written. */
+  soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), FALSE);
+  g_object_set_data_full (G_OBJECT (msg), "sayso-sending", sending, g_free);
+  g_signal_connect (msg, "wrote-chunk", G_CALLBACK (wrote_chunk), sending);
+  if (!send_next (msg, sending))
+    {
+      /* Nothing of it is written yet: the status can still say so. */
+      g_signal_handlers_disconnect_by_data (msg, sending);
+      soup_message_body_set_accumulate (soup_server_message_get_response_body (msg), TRUE);
+      soup_message_headers_remove (headers, "X-Sayso-Bundle-Hash");
+      soup_message_headers_remove (headers, "Content-Length");
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, database_unreadable_text);
+    }
 }
 
 static void
@@ -738,18 +1000,30 @@ bundles_handler (SoupServer        *server,
 {
   SaysoCollectService *self = user_data;
   Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  const char *method = soup_server_message_get_method (msg);
   g_autoptr(GTask) task = NULL;
   Outcome *refused;
 
+  if (strcmp (method, "GET") == 0 && (strcmp (path, "/bundles") == 0 || g_str_has_prefix (path, "/bundles/")))
+    {
+      /* The analysts' pull. */
+      if (!authorize_json (self, msg))
+        return;
+      if (strcmp (path, "/bundles") == 0)
+        list_bundles (self, msg, query);
+      else
+        send_bundle (self, msg, path + strlen ("/bundles/"));
+      return;
+    }
   if (strcmp (path, "/bundles") != 0)
     {
       respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is nothing at this address.");
       return;
     }
-  if (strcmp (soup_server_message_get_method (msg), "POST") != 0)
+  if (strcmp (method, "POST") != 0)
     {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "POST");
-      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Send a bundle here with POST.");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, POST");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Send a bundle here with POST, or list them with GET and a token.");
       return;
     }
   if ((refused = refuse_upload (self, upload)))
@@ -819,6 +1093,41 @@ page_handler (SoupServer        *server,
   g_task_run_in_thread (task, check_thread);
 }
 
+/* Whole days from @day (YYYY-MM-DD) to @today; -1 if it is not a day. */
+static gint64
+days_since (const char  *day,
+            const GDate *today)
+{
+  GDate then;
+
+  if (day == NULL)
+    return -1;
+  g_date_clear (&then, 1);
+  g_date_set_parse (&then, day);
+  if (!g_date_valid (&then) || strlen (day) != 10)
+    return -1;
+  return (gint64) g_date_get_julian (today) - (gint64) g_date_get_julian (&then);
+}
+
+static void
+today_date (GDate *today)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_date_clear (today, 1);
+  g_date_set_dmy (today, (GDateDay) g_date_time_get_day_of_month (now), (GDateMonth) g_date_time_get_month (now),
+                  (GDateYear) g_date_time_get_year (now));
+}
+
+/* Days since the kiosk's last bundle came, or since it was enrolled if none
+ * has: a kiosk that never sent one falls silent too. */
+static gint64
+days_silent (const SaysoCollectKioskRow *row,
+             const GDate                *today)
+{
+  return MAX (days_since (row->last_received ? row->last_received : row->enrolled, today), 0);
+}
+
 static void
 status_handler (SoupServer        *server,
                 SoupServerMessage *msg,
@@ -827,14 +1136,12 @@ status_handler (SoupServer        *server,
                 gpointer           user_data)
 {
   SaysoCollectService *self = user_data;
-  const char *authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) kiosks = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *body = NULL;
-  guint8 hash[SAYSO_COLLECT_HASH_SIZE];
-  gboolean valid = FALSE;
+  GDate today;
 
   if (strcmp (soup_server_message_get_method (msg), "GET") != 0)
     {
@@ -842,45 +1149,28 @@ status_handler (SoupServer        *server,
       respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Ask for the status with GET.");
       return;
     }
-  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate", "Bearer");
-      respond_error (msg, SOUP_STATUS_UNAUTHORIZED,
-                     "The status needs an access token (Authorization: Bearer TOKEN); ask the service's "
-                     "administrator for one (sayso-collect token).");
-      return;
-    }
-  sayso_collect_token_hash (authorization + 7, hash);
-  if (!sayso_collect_db_check_token (self->db, hash, &valid, &error))
-    {
-      g_warning ("%s", error->message);
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The service's database could not be read. Try again later.");
-      return;
-    }
-  if (!valid)
-    {
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "WWW-Authenticate", "Bearer");
-      respond_error (msg, SOUP_STATUS_UNAUTHORIZED,
-                     "This access token is not valid here: it was revoked, or never made by this service. Ask the "
-                     "service's administrator for a new one (sayso-collect token).");
-      return;
-    }
+  if (!authorize_json (self, msg))
+    return;
 
   if (!(kiosks = sayso_collect_db_list_kiosks (self->db, &error)))
     {
       g_warning ("%s", error->message);
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "The service's database could not be read. Try again later.");
+      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, database_unreadable_text);
       return;
     }
 
+  today_date (&today);
   builder = json_builder_new ();
   json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "silent_after_days");
+  json_builder_add_int_value (builder, self->silent_days);
   json_builder_set_member_name (builder, "kiosks");
   json_builder_begin_array (builder);
   for (guint i = 0; i < kiosks->len; i++)
     {
       SaysoCollectKioskRow *row = g_ptr_array_index (kiosks, i);
       g_autofree char *key = g_base64_encode (row->kiosk_pk, sizeof row->kiosk_pk);
+      gint64 silent = days_silent (row, &today);
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "site");
@@ -903,6 +1193,10 @@ status_handler (SoupServer        *server,
       for (guint k = 0; k < row->missing->len; k++)
         json_builder_add_int_value (builder, g_array_index (row->missing, gint64, k));
       json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "days_silent");
+      json_builder_add_int_value (builder, silent);
+      json_builder_set_member_name (builder, "silent");
+      json_builder_add_boolean_value (builder, silent > (gint64) self->silent_days);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -910,6 +1204,231 @@ status_handler (SoupServer        *server,
   root = json_builder_get_root (builder);
   body = json_to_string (root, FALSE);
   respond_json (msg, SOUP_STATUS_OK, body);
+}
+
+/* The inspection team's page: the same figures, in words, for a browser.
+ * The token comes in a form's POST body (or an Authorization header),
+ * never in the address, which proxies and browsers' histories keep. */
+static const char inspection_head[] =
+  "<!DOCTYPE html>\n"
+  "<html lang=\"en\">\n"
+  "<head>\n"
+  "<meta charset=\"utf-8\">\n"
+  "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+  "<meta name=\"referrer\" content=\"no-referrer\">\n"
+  "<title>Survey bundles received</title>\n"
+  "<style>\n"
+  "body { font-family: Arial, sans-serif; font-size: 19px; line-height: 1.4; margin: 0; color: #0b0c0c; }\n"
+  "main { max-width: 60em; margin: 0 auto; padding: 20px; }\n"
+  "h1 { font-size: 36px; margin: 0 0 20px; }\n"
+  "label { display: block; font-weight: bold; margin-bottom: 5px; }\n"
+  "input { font-size: 19px; padding: 5px; width: 100%; max-width: 30em; margin-bottom: 20px; border: 2px solid #0b0c0c; }\n"
+  "button { font-size: 19px; padding: 8px 12px; background: #00703c; color: #fff; border: 0; box-shadow: 0 2px 0 #002d18; }\n"
+  "button:focus, input:focus { outline: 3px solid #fd0; }\n"
+  "table { border-collapse: collapse; width: 100%; }\n"
+  "th, td { text-align: left; vertical-align: top; padding: 10px 20px 10px 0; border-bottom: 1px solid #b1b4b6; }\n"
+  "td.number { text-align: right; }\n"
+  "ul.notes { margin: 0; padding-left: 20px; }\n"
+  "p.error { border-left: 5px solid #d4351c; padding: 5px 10px; font-weight: bold; }\n"
+  "</style>\n"
+  "</head>\n"
+  "<body>\n"
+  "<main>\n"
+  "<h1>Survey bundles received</h1>\n";
+
+static const char inspection_form[] =
+  "<form method=\"post\" action=\"/inspection\">\n"
+  "<label for=\"token\">Your access token</label>\n"
+  "<p>The service's administrator gives you one. It is not kept in this page's address.</p>\n"
+  "<input type=\"password\" id=\"token\" name=\"token\" autocomplete=\"off\" spellcheck=\"false\" required>\n"
+  "<div><button type=\"submit\">Show the bundles received</button></div>\n"
+  "</form>\n";
+
+static const char inspection_tail[] =
+  "</main>\n"
+  "</body>\n"
+  "</html>\n";
+
+/* At most this many gaps are named a kiosk; the others are counted. */
+#define MAX_GAPS_SHOWN 20
+
+static char *
+inspection_page (SaysoCollectService *self,
+                 GPtrArray           *kiosks)
+{
+  GString *page = g_string_new (inspection_head);
+  GDate today;
+
+  today_date (&today);
+  g_string_append_printf (page, "<p>For each kiosk: the bundles and responses received, the day the last one "
+                                "arrived, and what to look at. A kiosk is silent when no bundle has arrived for "
+                                "more than %u day%s.</p>\n", self->silent_days, self->silent_days == 1 ? "" : "s");
+  if (kiosks->len == 0)
+    g_string_append (page, "<p>No kiosk is enrolled yet (sayso-collect enroll).</p>\n");
+  else
+    {
+      g_string_append (page, "<table>\n<thead><tr><th scope=\"col\">Site</th><th scope=\"col\">Kiosk</th>"
+                             "<th scope=\"col\">Bundles</th><th scope=\"col\">Responses</th>"
+                             "<th scope=\"col\">Last arrived</th><th scope=\"col\">To look at</th></tr></thead>\n<tbody>\n");
+      for (guint i = 0; i < kiosks->len; i++)
+        {
+          SaysoCollectKioskRow *row = g_ptr_array_index (kiosks, i);
+          g_autofree char *kiosk = kiosk_short (row->kiosk_pk);
+          g_autofree char *cells = NULL;
+          gint64 silent = days_silent (row, &today);
+          guint notes = 0;
+
+          cells = g_markup_printf_escaped ("<tr><td>%s</td><td>%s</td><td class=\"number\">%" G_GINT64_FORMAT "</td>"
+                                           "<td class=\"number\">%" G_GINT64_FORMAT "</td><td>%s</td><td>",
+                                           row->site, kiosk, row->bundles, row->responses,
+                                           row->last_received ? row->last_received : "nothing yet");
+          g_string_append (page, cells);
+          g_string_append (page, "<ul class=\"notes\">");
+          for (guint k = 0; k < row->missing->len && k < MAX_GAPS_SHOWN; k++, notes++)
+            g_string_append_printf (page, "<li>bundle %" G_GINT64_FORMAT " never arrived: a lost stick?</li>",
+                                    g_array_index (row->missing, gint64, k));
+          if (row->missing->len > MAX_GAPS_SHOWN)
+            g_string_append_printf (page, "<li>and %u more bundles that never arrived</li>",
+                                    row->missing->len - MAX_GAPS_SHOWN);
+          if (silent > (gint64) self->silent_days)
+            {
+              g_string_append_printf (page, "<li>silent for %" G_GINT64_FORMAT " days%s</li>", silent,
+                                      row->last_received ? "" : ": nothing has arrived since it was enrolled");
+              notes++;
+            }
+          if (row->conflicts > 0)
+            {
+              g_string_append_printf (page, "<li>%" G_GINT64_FORMAT " bundle%s kept aside: a number it had used "
+                                            "before came again with other contents (restored from a backup?)</li>",
+                                      row->conflicts, row->conflicts == 1 ? "" : "s");
+              notes++;
+            }
+          if (notes == 0)
+            g_string_append (page, "<li>nothing</li>");
+          g_string_append (page, "</ul></td></tr>\n");
+        }
+      g_string_append (page, "</tbody>\n</table>\n");
+    }
+  g_string_append (page, inspection_tail);
+  return g_string_free (page, FALSE);
+}
+
+static char *
+inspection_form_page (const char *problem)
+{
+  GString *page = g_string_new (inspection_head);
+
+  if (problem)
+    {
+      g_autofree char *line = g_markup_printf_escaped ("<p class=\"error\">%s</p>\n", problem);
+      g_string_append (page, line);
+    }
+  g_string_append (page, inspection_form);
+  g_string_append (page, inspection_tail);
+  return g_string_free (page, FALSE);
+}
+
+static void
+respond_private_html (SoupServerMessage *msg,
+                      guint              status,
+                      char              *page)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  /* What the page shows is for the token's holder: not kept by a browser
+   * or a proxy, and no script, frame or other site's resource in it. */
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
+  soup_message_headers_replace (headers, "Content-Security-Policy",
+                                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'");
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE, page, strlen (page));
+}
+
+/* GET /inspection: the form (or, with an Authorization header, the page);
+ * POST /inspection: the form's token, answered with the page. */
+static void
+inspection_handler (SoupServer        *server,
+                    SoupServerMessage *msg,
+                    const char        *path,
+                    GHashTable        *query,
+                    gpointer           user_data)
+{
+  SaysoCollectService *self = user_data;
+  Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
+  const char *method = soup_server_message_get_method (msg);
+  g_autoptr(GHashTable) form = NULL;
+  g_autoptr(GPtrArray) kiosks = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *token = NULL;
+
+  if (strcmp (path, "/inspection") != 0)
+    {
+      respond_error (msg, SOUP_STATUS_NOT_FOUND, "There is nothing at this address.");
+      return;
+    }
+  if (query != NULL && g_hash_table_contains (query, "token"))
+    {
+      /* Refused even when right: an address is written down everywhere. */
+      respond_private_html (msg, SOUP_STATUS_BAD_REQUEST,
+                            inspection_form_page ("Do not put the access token in the page's address: proxies and "
+                                                  "browsers keep addresses. Type it in the box below instead."));
+      return;
+    }
+
+  if (strcmp (method, "GET") == 0 || strcmp (method, "HEAD") == 0)
+    {
+      token = bearer_token (msg);
+      if (token == NULL)
+        {
+          respond_private_html (msg, SOUP_STATUS_OK, inspection_form_page (NULL));
+          return;
+        }
+    }
+  else if (strcmp (method, "POST") == 0)
+    {
+      if (upload == NULL || upload->small == NULL || upload->too_large)
+        {
+          respond_private_html (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                                inspection_form_page ("The form that arrived was far longer than a token. Type the "
+                                                      "token again."));
+          return;
+        }
+      form = soup_form_decode (upload->small->str);
+      token = g_hash_table_lookup (form, "token");
+      if (token == NULL || *token == '\0')
+        {
+          respond_private_html (msg, SOUP_STATUS_UNAUTHORIZED, inspection_form_page ("Type your access token."));
+          return;
+        }
+    }
+  else
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", "GET, POST");
+      respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Open this page with GET, or send it the form.");
+      return;
+    }
+
+  switch (check_token (self, token))
+    {
+    case TOKEN_VALID:
+      break;
+    case TOKEN_MISSING:
+    case TOKEN_INVALID:
+      respond_private_html (msg, SOUP_STATUS_UNAUTHORIZED, inspection_form_page (token_invalid_text));
+      return;
+    case TOKEN_UNREADABLE:
+    default:
+      respond_private_html (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, inspection_form_page (database_unreadable_text));
+      return;
+    }
+  if (!(kiosks = sayso_collect_db_list_kiosks (self->db, &error)))
+    {
+      g_warning ("%s", error->message);
+      respond_private_html (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, inspection_form_page (database_unreadable_text));
+      return;
+    }
+  respond_private_html (msg, SOUP_STATUS_OK, inspection_page (self, kiosks));
 }
 
 static void
@@ -921,6 +1440,16 @@ got_chunk (SoupServerMessage *msg,
   SaysoCollectService *self = upload->service;
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (chunk, &len);
+
+  /* A form of a few fields, in memory: anything longer is refused. */
+  if (upload->small != NULL)
+    {
+      if (upload->too_large || upload->small->len + len > MAX_SMALL_BODY)
+        upload->too_large = TRUE;
+      else
+        g_string_append_len (upload->small, (const char *) data, (gssize) len);
+      return;
+    }
 
   /* A body nobody asked for, or one already refused: dropped as it comes. */
   if (upload->fd < 0 || upload->too_large || upload->write_errno != 0)
@@ -1072,6 +1601,7 @@ sayso_collect_service_new (SaysoCollectDb  *db,
   self->db = db;
   self->max_size = max_size;
   self->timeout = timeout_seconds;
+  self->silent_days = SAYSO_COLLECT_DEFAULT_SILENT_DAYS;
   self->service_sk = sodium_malloc (SAYSO_SIGN_SECRET_KEY_SIZE);
   if (self->service_sk == NULL)
     g_error ("out of memory");
@@ -1087,9 +1617,19 @@ sayso_collect_service_new (SaysoCollectDb  *db,
   soup_server_add_early_handler (self->server, "/bundles", early_handler, self, NULL);
   soup_server_add_handler (self->server, "/bundles", bundles_handler, self, NULL);
   soup_server_add_handler (self->server, "/status", status_handler, self, NULL);
+  soup_server_add_early_handler (self->server, "/inspection", early_handler, self, NULL);
+  soup_server_add_handler (self->server, "/inspection", inspection_handler, self, NULL);
   soup_server_add_early_handler (self->server, "/", early_handler, self, NULL);
   soup_server_add_handler (self->server, "/", page_handler, self, NULL);
   return g_steal_pointer (&self);
+}
+
+void
+sayso_collect_service_set_silent_days (SaysoCollectService *self,
+                                       guint                days)
+{
+  g_return_if_fail (SAYSO_IS_COLLECT_SERVICE (self));
+  self->silent_days = days;
 }
 
 gboolean
@@ -1125,7 +1665,7 @@ sayso_collect_service_listen (SaysoCollectService  *self,
    * every kiosk of a region uploading after the day's export. */
   g_socket_set_listen_backlog (socket, LISTEN_BACKLOG);
   if (!g_socket_bind (socket, socket_address, TRUE, error) || !g_socket_listen (socket, error) ||
-      !soup_server_listen_socket (self->server, socket, 0, error))
+      !soup_server_listen_socket (self->server, socket, self->tls ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     {
       g_prefix_error (error, "--listen %s: ", listen);
       return FALSE;
@@ -1135,5 +1675,92 @@ sayso_collect_service_listen (SaysoCollectService  *self,
   if (bound && uris)
     *bound = g_uri_to_string (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+/* GIO takes a certificate with any key; a client would only find out at
+ * its first connection. GnuTLS, which glib-networking serves TLS with,
+ * compares the key with the certificate's public key when it is given the
+ * pair, and says so now. */
+static gboolean
+key_fits_certificate (GTlsCertificate  *certificate,
+                      GError          **error)
+{
+  g_autofree char *cert_pem = NULL;
+  g_autofree char *key_pem = NULL;
+  gnutls_certificate_credentials_t credentials = NULL;
+  gnutls_datum_t cert_datum, key_datum;
+  int rc;
+
+  g_object_get (certificate, "certificate-pem", &cert_pem, "private-key-pem", &key_pem, NULL);
+  if (cert_pem == NULL || key_pem == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "the key could not be read back as PEM");
+      return FALSE;
+    }
+  cert_datum.data = (unsigned char *) cert_pem;
+  cert_datum.size = (unsigned int) strlen (cert_pem);
+  key_datum.data = (unsigned char *) key_pem;
+  key_datum.size = (unsigned int) strlen (key_pem);
+  rc = gnutls_certificate_allocate_credentials (&credentials);
+  if (rc == GNUTLS_E_SUCCESS)
+    rc = gnutls_certificate_set_x509_key_mem (credentials, &cert_datum, &key_datum, GNUTLS_X509_FMT_PEM);
+  if (credentials)
+    gnutls_certificate_free_credentials (credentials);
+  sodium_memzero (key_pem, strlen (key_pem));
+  if (rc < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s",
+                   rc == GNUTLS_E_CERTIFICATE_KEY_MISMATCH ? "they do not match" : gnutls_strerror (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Before listen(): HTTPS with this certificate and key (PEM files). */
+gboolean
+sayso_collect_service_set_tls (SaysoCollectService  *self,
+                               const char           *cert_file,
+                               const char           *key_file,
+                               GError              **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  g_return_val_if_fail (SAYSO_IS_COLLECT_SERVICE (self), FALSE);
+  g_return_val_if_fail (cert_file != NULL && key_file != NULL, FALSE);
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "--tls-cert: this system has no TLS for GLib (install glib-networking), or run the service "
+                   "behind a TLS proxy instead");
+      return FALSE;
+    }
+  if (!g_file_test (cert_file, G_FILE_TEST_EXISTS) || !g_file_test (key_file, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "%s %s: no such file",
+                   g_file_test (cert_file, G_FILE_TEST_EXISTS) ? "--tls-key" : "--tls-cert",
+                   g_file_test (cert_file, G_FILE_TEST_EXISTS) ? key_file : cert_file);
+      return FALSE;
+    }
+  certificate = g_tls_certificate_new_from_files (cert_file, key_file, &local_error);
+  if (certificate == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--tls-cert %s --tls-key %s: cannot be read as a PEM certificate and its private key: %s",
+                   cert_file, key_file, local_error->message);
+      return FALSE;
+    }
+  if (!key_fits_certificate (certificate, &local_error))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "--tls-key %s is not the private key of the certificate --tls-cert %s: %s. Give the key that "
+                   "was made with the certificate",
+                   key_file, cert_file, local_error->message);
+      return FALSE;
+    }
+  soup_server_set_tls_certificate (self->server, certificate);
+  self->tls = TRUE;
   return TRUE;
 }
