@@ -6,7 +6,7 @@ set -eu
 packages="
   gcc clang libclang-rt-14-dev pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libsodium-dev
-  libsoup-3.0-dev glib-networking
+  libsoup-3.0-dev glib-networking libgnutls28-dev
   libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
   xvfb xauth dbus-x11 fonts-dejavu-core
   desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind poppler-utils
