@@ -27,62 +27,6 @@
 /* A day of responses is a few hundred kilobytes; anything near this is a mistake. */
 #define MAX_INPUT_BYTES (64 * 1024 * 1024)
 
-typedef struct
-{
-  const char *name;
-  const char *summary;
-  int       (*run) (int argc, char **argv);
-} Command;
-
-static int
-fail (int         code,
-      const char *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int         code,
-      const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("sayso: %s\n", message);
-  return code;
-}
-
-static gboolean
-parse_options (GOptionContext *context,
-               int            *argc,
-               char         ***argv,
-               int            *exit_code)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      *exit_code = fail (SAYSO_EXIT_BAD_INPUT, "%s (see --help)", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static GOptionContext *
-command_context (const char *parameter,
-                 const char *summary,
-                 const GOptionEntry *entries)
-{
-  GOptionContext *context = g_option_context_new (parameter);
-
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, NULL);
-  return context;
-}
-
 /* A PIN or passphrase is read from standard input, never from the command
  * line, where every user of the machine could see it in the process list. */
 static char *
@@ -125,25 +69,25 @@ cmd_keygen (int    argc,
     { NULL }
   };
 
-  context = command_context ("--out DIR",
+  context = sayso_command_context ("--out DIR",
                              "Make the analysts' key pair: recipient.pub goes on every kiosk,\n"
                              "recipient.key (mode 0600) opens every response and stays with the analysts.",
                              entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (out == NULL || argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "keygen: give the folder with --out DIR and nothing else");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "keygen: give the folder with --out DIR and nothing else");
 
   if (!sayso_ensure_private_dir (out, &error))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   pub_path = g_build_filename (out, "recipient.pub", NULL);
   key_path = g_build_filename (out, "recipient.key", NULL);
   if (g_file_test (pub_path, G_FILE_TEST_EXISTS) || g_file_test (key_path, G_FILE_TEST_EXISTS))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s already holds a key pair; Sayso never overwrites a key", out);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s already holds a key pair; Sayso never overwrites a key", out);
 
   if (protect && !(passphrase = read_secret_line ()))
-    return fail (SAYSO_EXIT_BAD_INPUT, "keygen: --passphrase reads the passphrase from standard input; none came");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "keygen: --passphrase reads the passphrase from standard input; none came");
 
   sayso_recipient_keypair_new (pk, sk.bytes);
   written = protect ? sayso_secret_key_write_protected (sk.bytes, passphrase, key_path, &error)
@@ -152,7 +96,7 @@ cmd_keygen (int    argc,
   if (!written)
     {
       g_unlink (key_path);
-      return fail (g_error_matches (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY) ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_FAILED,
+      return sayso_command_fail (g_error_matches (error, SAYSO_CRYPTO_ERROR, SAYSO_CRYPTO_ERROR_BAD_KEY) ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_FAILED,
                    "%s", error->message);
     }
 
@@ -193,7 +137,7 @@ make_kiosk (int       argc,
     { NULL }
   };
 
-  context = command_context ("--site NAME --recipient FILE",
+  context = sayso_command_context ("--site NAME --recipient FILE",
                              with_pin
                                ? "Enrol a new kiosk in one step: make its store for the site, sealed to the\n"
                                  "analysts' key, set the staff PIN (read from standard input), and print the\n"
@@ -201,21 +145,21 @@ make_kiosk (int       argc,
                                : "Make a kiosk store bound to a site and to the analysts' public key.\n"
                                  "It also makes the kiosk's own signing key, printed for the analysts to enrol.",
                              entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (site == NULL || recipient == NULL || argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s: give --site NAME and --recipient FILE", name);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s: give --site NAME and --recipient FILE", name);
 
   if (!sayso_key_read_file (SAYSO_KEY_RECIPIENT_PUBLIC, recipient, pk, &error))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   /* Checked before anything is made, so a typo leaves no half-set-up kiosk. */
   if (with_pin)
     {
       if (!(pin = read_secret_line ()))
-        return fail (SAYSO_EXIT_BAD_INPUT, "setup: the staff PIN is read from standard input; none came");
+        return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "setup: the staff PIN is read from standard input; none came");
       if (!sayso_pin_is_well_formed (pin, &error))
-        return fail (SAYSO_EXIT_BAD_INPUT, "setup: %s", error->message);
+        return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "setup: %s", error->message);
     }
 
   if (store_path == NULL)
@@ -234,7 +178,7 @@ make_kiosk (int       argc,
           g_clear_object (&store);
           sayso_store_delete_files (store_path);
         }
-      return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? SAYSO_EXIT_BAD_INPUT
+      return sayso_command_fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT) ? SAYSO_EXIT_BAD_INPUT
                                                                                     : SAYSO_EXIT_FAILED,
                    "%s", error->message);
     }
@@ -416,38 +360,38 @@ cmd_submit (int    argc,
     { NULL }
   };
 
-  context = command_context ("FILE",
+  context = sayso_command_context ("FILE",
                              "Seal and store responses given as JSON:\n"
                              "  {\"questionnaire\": ID, \"answers\": {QUESTION_ID: VALUE, ...}}\n"
                              "or JSON Lines, one response a line. FILE may be - for standard input.\n"
                              "All are checked first: if any is wrong, none is stored and the exit status is 2.",
                              entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (argc != 2)
-    return fail (SAYSO_EXIT_BAD_INPUT, "submit: give one FILE (or - for standard input)");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "submit: give one FILE (or - for standard input)");
   if (mode_name != NULL && !sayso_mode_from_string (mode_name, &mode))
-    return fail (SAYSO_EXIT_BAD_INPUT, "submit: --mode must be self, staff or paper");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "submit: --mode must be self, staff or paper");
 
   if (definition != NULL)
     {
       if (!(questionnaire = sayso_questionnaire_new_from_file (definition, &error)))
-        return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+        return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
     }
   else
     questionnaire = sayso_questionnaire_new_default ();
 
   origin = g_str_equal (argv[1], "-") ? "standard input" : argv[1];
   if (!(input = read_input (argv[1], &error)))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   responses = parse_responses (questionnaire, input, origin, &error);
   if (responses == NULL)
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s; nothing was stored", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s; nothing was stored", error->message);
 
   if (!(store = sayso_store_open_default (store_path, &error)) ||
       !sayso_store_submit_all (store, responses, mode, &error))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   g_print ("Stored %u response%s.\n", responses->len, responses->len == 1 ? "" : "s");
   return SAYSO_EXIT_OK;
@@ -472,16 +416,16 @@ cmd_status (int    argc,
     { NULL }
   };
 
-  context = command_context (NULL, "How many responses a store holds; never what they say.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  context = sayso_command_context (NULL, "How many responses a store holds; never what they say.", entries);
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "status: unexpected “%s”", argv[1]);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "status: unexpected “%s”", argv[1]);
 
   if (!(store = sayso_store_open_default (store_path, &error)) ||
       !sayso_store_count (store, &total, &awaiting, &error) ||
       !sayso_store_count_damaged (store, &damaged, &error))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
   if (damaged > 0)
@@ -516,22 +460,22 @@ cmd_set_pin (int    argc,
     { NULL }
   };
 
-  context = command_context (NULL,
+  context = sayso_command_context (NULL,
                              "Set the staff PIN (6 to 12 digits), read from standard input.\n"
                              "Only an Argon2id hash of it is kept.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: the PIN is read from standard input, not the command line");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "set-pin: the PIN is read from standard input, not the command line");
 
   if (!(pin = read_secret_line ()))
-    return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: no PIN on standard input");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "set-pin: no PIN on standard input");
   if (!sayso_pin_is_well_formed (pin, &error))
-    return fail (SAYSO_EXIT_BAD_INPUT, "set-pin: %s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "set-pin: %s", error->message);
 
   ok = (store = sayso_store_open_default (store_path, &error)) && sayso_store_set_pin (store, pin, &error);
   if (!ok)
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   g_print ("The staff PIN is set.\n");
   return SAYSO_EXIT_OK;
@@ -557,18 +501,18 @@ cmd_export (int    argc,
     { NULL }
   };
 
-  context = command_context ("--to DIR",
+  context = sayso_command_context ("--to DIR",
                              "Write every response awaiting export to one signed, encrypted bundle.\n"
                              "Records are marked exported only once the bundle is on the drive and checked.",
                              entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (to == NULL || argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "export: give the folder with --to DIR");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "export: give the folder with --to DIR");
 
   if (!(store = sayso_store_open_default (store_path, &error)) ||
       !sayso_store_export (store, to, again ? SAYSO_EXPORT_AGAIN : SAYSO_EXPORT_DEFAULT, &result, &error))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   if (result.path == NULL && result.damaged == 0)
     g_print ("Nothing to export: no response is awaiting export.\n");
@@ -602,19 +546,19 @@ cmd_verify (int    argc,
     { NULL }
   };
 
-  context = command_context ("BUNDLE...",
+  context = sayso_command_context ("BUNDLE...",
                              "Check bundles: the kiosk's signature, every record's hash, and that no\n"
                              "sequence number of a kiosk is used by two different bundles.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (argc < 2)
-    return fail (SAYSO_EXIT_BAD_INPUT, "verify: give at least one BUNDLE");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "verify: give at least one BUNDLE");
 
   if (kiosk_key_path != NULL)
     {
       g_autoptr(GError) error = NULL;
       if (!sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, kiosk_key_path, kiosk_key, &error))
-        return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+        return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
     }
 
   for (int i = 1; i < argc; i++)
@@ -678,22 +622,22 @@ cmd_enroll (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db ANALYSIS.db --site NAME KIOSK_KEY",
+  context = sayso_command_context ("--db ANALYSIS.db --site NAME KIOSK_KEY",
                              "Trust a kiosk's exports. KIOSK_KEY is the file (or the text) that\n"
                              "“sayso init” printed on the kiosk.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || site == NULL || argc != 2)
-    return fail (SAYSO_EXIT_BAD_INPUT, "enroll: give --db ANALYSIS.db --site NAME and one KIOSK_KEY");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "enroll: give --db ANALYSIS.db --site NAME and one KIOSK_KEY");
 
   if (!(g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)
           ? sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, argv[1], kiosk, &error)
           : sayso_key_from_text (SAYSO_KEY_KIOSK_PUBLIC, argv[1], strlen (argv[1]), "KIOSK_KEY", kiosk, &error)))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)) ||
       !sayso_analysis_db_enroll (db, kiosk, site, &error))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   g_print ("Enrolled the kiosk for site “%s”.\n", site);
   return SAYSO_EXIT_OK;
@@ -843,13 +787,13 @@ pull_and_import (SaysoAnalysisDb *db,
 
   if (!(pull = sayso_pull_new (from, token, &error)))
     {
-      *code = fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+      *code = sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
       return FALSE;
     }
   if (!sayso_analysis_db_get_pull (db, sayso_pull_get_url (pull), &noted, &error) ||
       !(dir = g_dir_make_tmp ("sayso-pull-XXXXXX", &error)))
     {
-      *code = fail (SAYSO_EXIT_FAILED, "%s", error->message);
+      *code = sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
       return FALSE;
     }
 
@@ -949,7 +893,7 @@ cmd_import (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db ANALYSIS.db --key recipient.key [--retry-quarantine] [--from URL --token TOKEN] [BUNDLE...]",
+  context = sayso_command_context ("--db ANALYSIS.db --key recipient.key [--retry-quarantine] [--from URL --token TOKEN] [BUNDLE...]",
                              "Verify bundles, open their records and add them to the analysis database,\n"
                              "one transaction a bundle. A response is counted once, however often it was exported.\n"
                              "A bundle whose signature or any record's hash fails is refused whole. A record that\n"
@@ -962,24 +906,24 @@ cmd_import (int    argc,
                                     "quarantine or aside as conflicts, or a restored kiosk (the rest imported), or the\n"
                                     "database or key failed; 2 a bundle refused (nothing of it imported) or a wrong\n"
                                     "command line.");
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || key_path == NULL || (argc < 2 && !retry && from == NULL))
-    return fail (SAYSO_EXIT_BAD_INPUT, "import: give --db ANALYSIS.db --key recipient.key and at least one BUNDLE, "
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: give --db ANALYSIS.db --key recipient.key and at least one BUNDLE, "
                                        "or --from URL --token TOKEN, or --retry-quarantine");
   if ((from == NULL) != (token == NULL))
-    return fail (SAYSO_EXIT_BAD_INPUT, "import: give --from URL and --token TOKEN together");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: give --from URL and --token TOKEN together");
 
   if (sayso_secret_key_is_protected (key_path) && !(passphrase = read_secret_line ()))
-    return fail (SAYSO_EXIT_BAD_INPUT, "import: %s is under a passphrase; give it on standard input", key_path);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: %s is under a passphrase; give it on standard input", key_path);
   if (!sayso_secret_key_read (key_path, passphrase, sk.bytes, &error))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(questionnaires = load_questionnaires (definitions, &error)))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   for (int i = 1; i < argc; i++)
     import_one (db, argv[i], argv[i], sk.bytes, questionnaires, trust, db_path, &code);
@@ -992,7 +936,7 @@ cmd_import (int    argc,
       g_autoptr(GPtrArray) results = NULL;
 
       if (!sayso_import_retry_quarantine (db, sk.bytes, questionnaires, &results, &error))
-        return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+        return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
       if (results->len == 0)
         g_print ("Nothing is in quarantine.\n");
       for (guint i = 0; i < results->len; i++)
@@ -1045,13 +989,13 @@ cmd_report (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db ANALYSIS.db --format html|pdf|csv --out FILE",
+  context = sayso_command_context ("--db ANALYSIS.db --format html|pdf|csv --out FILE",
                              "The figures, charts and quotes of the inspection reports, from the data;\n"
                              "or one CSV row per response with a codebook, for R, Excel or SPSS.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || format == NULL || out == NULL || argc > 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "report: give --db ANALYSIS.db --format html|pdf|csv --out FILE");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: give --db ANALYSIS.db --format html|pdf|csv --out FILE");
 
   if (g_str_equal (format, "html"))
     options.format = SAYSO_REPORT_HTML;
@@ -1060,14 +1004,14 @@ cmd_report (int    argc,
   else if (g_str_equal (format, "csv"))
     options.format = SAYSO_REPORT_CSV;
   else
-    return fail (SAYSO_EXIT_BAD_INPUT, "report: --format must be html, pdf or csv");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --format must be html, pdf or csv");
   if (small_number < 0)
-    return fail (SAYSO_EXIT_BAD_INPUT, "report: --small-number must be 0 or more");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --small-number must be 0 or more");
 
   if (definition != NULL)
     {
       if (!(questionnaire = sayso_questionnaire_new_from_file (definition, &error)))
-        return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+        return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
     }
   else
     questionnaire = sayso_questionnaire_new_default ();
@@ -1080,9 +1024,9 @@ cmd_report (int    argc,
   options.language = language;
 
   if (!(db = sayso_analysis_db_open (db_path, FALSE, &error)))
-    return fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
   if (!sayso_report_write (db, questionnaire, &options, &error))
-    return fail (error->domain == SAYSO_REPORT_ERROR ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (error->domain == SAYSO_REPORT_ERROR ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_FAILED, "%s", error->message);
 
   g_print ("Wrote %s\n", out);
   if (options.format == SAYSO_REPORT_CSV)
@@ -1129,7 +1073,7 @@ cmd_upload (int    argc,
     { NULL }
   };
 
-  context = command_context ("--to URL --service-key KEY BUNDLE...",
+  context = sayso_command_context ("--to URL --service-key KEY BUNDLE...",
                              "Send bundles to the inspection team's collection service. A bundle counts as sent\n"
                              "only on a receipt signed with the service's key, naming the file: an answer from\n"
                              "anything else (a captive portal, a proxy) is not taken for one. Network errors and\n"
@@ -1140,21 +1084,21 @@ cmd_upload (int    argc,
                                     "now (no network, the service failing, an answer without a valid receipt): send\n"
                                     "it again later; 2 a bundle refused by the service (its reason is printed), a\n"
                                     "file that cannot be read, or a wrong command line.");
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (url == NULL || key == NULL || argc < 2)
-    return fail (SAYSO_EXIT_BAD_INPUT, "upload: give --to URL --service-key KEY and at least one BUNDLE");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "upload: give --to URL --service-key KEY and at least one BUNDLE");
   if (retries < 0 || retries > 20)
-    return fail (SAYSO_EXIT_BAD_INPUT, "upload: --retries must be 0 to 20");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "upload: --retries must be 0 to 20");
   if (timeout < 1)
-    return fail (SAYSO_EXIT_BAD_INPUT, "upload: --timeout must be 1 second or more");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "upload: --timeout must be 1 second or more");
 
   if (!(g_file_test (key, G_FILE_TEST_IS_REGULAR)
           ? sayso_key_read_file (SAYSO_KEY_SERVICE_PUBLIC, key, service_pk, &error)
           : sayso_key_from_text (SAYSO_KEY_SERVICE_PUBLIC, key, strlen (key), "--service-key", service_pk, &error)))
-    return fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
   if (!(uploader = sayso_uploader_new (url, service_pk, &error)))
-    return fail (SAYSO_EXIT_BAD_INPUT, "upload: %s", error->message);
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "upload: %s", error->message);
   sayso_uploader_set_retries (uploader, (guint) retries);
   sayso_uploader_set_timeout (uploader, (guint) timeout);
   sayso_uploader_set_wait_func (uploader, say_retry, GUINT_TO_POINTER ((guint) retries));
@@ -1187,7 +1131,7 @@ cmd_upload (int    argc,
   return code;
 }
 
-static const Command commands[] = {
+static const SaysoCommand commands[] = {
   { "keygen", "Make the analysts' key pair", cmd_keygen },
   { "setup", "Enrol a new kiosk: store, staff PIN, key for the analysts", cmd_setup },
   { "init", "Make a kiosk store for a site", cmd_init },
@@ -1202,48 +1146,16 @@ static const Command commands[] = {
   { "report", "Figures, charts and quotes, or CSV (analysts)", cmd_report },
 };
 
-static void
-print_usage (FILE *out)
-{
-  fprintf (out,
-           "Usage: sayso COMMAND [OPTIONS]\n\n"
-           "Sayso keeps survey answers sealed to the analysts' key.\n\nCommands:\n");
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out, "\nRun “sayso COMMAND --help” for a command's options.\n");
-}
+static const SaysoCommandLine command_line = {
+  .program = "sayso",
+  .description = "Sayso keeps survey answers sealed to the analysts' key.",
+  .commands = commands,
+  .n_commands = G_N_ELEMENTS (commands),
+};
 
 int
 sayso_cli_main (int    argc,
                 char **argv)
 {
-  g_autofree char *prgname = NULL;
-
-  sayso_disable_core_dumps ();
-  sayso_init ();
-
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
-      g_str_equal (argv[1], "help"))
-    {
-      print_usage (argc < 2 ? stderr : stdout);
-      return argc < 2 ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_OK;
-    }
-
-  if (g_str_equal (argv[1], "--version"))
-    {
-      g_print ("sayso %s\n", PACKAGE_VERSION);
-      return SAYSO_EXIT_OK;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[1], commands[i].name))
-      {
-        prgname = g_strdup_printf ("sayso %s", commands[i].name);
-        g_set_prgname (prgname);
-        return commands[i].run (argc - 1, argv + 1);
-      }
-
-  fail (SAYSO_EXIT_BAD_INPUT, "“%s” is not a command", argv[1]);
-  print_usage (stderr);
-  return SAYSO_EXIT_BAD_INPUT;
+  return sayso_command_line_run (&command_line, argc, argv);
 }

@@ -23,62 +23,6 @@
 
 #define TOKEN_BYTES 32
 
-typedef struct
-{
-  const char *name;
-  const char *summary;
-  int       (*run) (int argc, char **argv);
-} Command;
-
-static int
-fail (int         code,
-      const char *format,
-      ...) G_GNUC_PRINTF (2, 3);
-
-static int
-fail (int         code,
-      const char *format,
-      ...)
-{
-  g_autofree char *message = NULL;
-  va_list args;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-
-  g_printerr ("sayso-collect: %s\n", message);
-  return code;
-}
-
-static gboolean
-parse_options (GOptionContext *context,
-               int            *argc,
-               char         ***argv,
-               int            *exit_code)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      *exit_code = fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "%s (see --help)", error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static GOptionContext *
-command_context (const char         *parameter,
-                 const char         *summary,
-                 const GOptionEntry *entries)
-{
-  GOptionContext *context = g_option_context_new (parameter);
-
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, NULL);
-  return context;
-}
-
 static char *
 today (void)
 {
@@ -104,13 +48,13 @@ cmd_init (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db FILE",
+  context = sayso_command_context ("--db FILE",
                              "Make the collection service's database and its signing key, and print\n"
                              "the public key that senders check its receipts with.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || argc != 1)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "init: give --db FILE");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "init: give --db FILE");
 
   sk = sodium_malloc (SAYSO_SIGN_SECRET_KEY_SIZE);
   if (sk == NULL)
@@ -119,7 +63,7 @@ cmd_init (int    argc,
   db = sayso_collect_db_create (db_path, pk, sk, &error);
   sodium_free (sk);
   if (db == NULL)
-    return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
 
   key_text = sayso_key_to_text (SAYSO_KEY_SERVICE_PUBLIC, pk);
   g_print ("Made the collection database %s.\n"
@@ -136,7 +80,7 @@ open_db (const char *path,
   SaysoCollectDb *db = sayso_collect_db_open (path, &error);
 
   if (db == NULL)
-    *code = fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+    *code = sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
   return db;
 }
 
@@ -159,25 +103,25 @@ cmd_enroll (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db FILE --site NAME KIOSK_KEY",
+  context = sayso_command_context ("--db FILE --site NAME KIOSK_KEY",
                              "Accept a kiosk's bundles. KIOSK_KEY is the file (or the text) that\n"
                              "“sayso setup” or “sayso init” printed on the kiosk.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || site == NULL || argc != 2)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "enroll: give --db FILE --site NAME and one KIOSK_KEY");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "enroll: give --db FILE --site NAME and one KIOSK_KEY");
   if (!g_utf8_validate (site, -1, NULL) || g_utf8_strlen (site, -1) < 1 || g_utf8_strlen (site, -1) > 100)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "enroll: --site must be 1 to 100 characters");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "enroll: --site must be 1 to 100 characters");
 
   if (!(g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)
           ? sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, argv[1], kiosk, &error)
           : sayso_key_from_text (SAYSO_KEY_KIOSK_PUBLIC, argv[1], strlen (argv[1]), "KIOSK_KEY", kiosk, &error)))
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "%s", error->message);
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(db = open_db (db_path, &code)))
     return code;
   if (!sayso_collect_db_enroll (db, kiosk, site, day, &error))
-    return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
 
   {
     g_autofree char *short_key = sayso_hex (kiosk, 4);
@@ -206,16 +150,16 @@ cmd_token (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db FILE --name NAME [--revoke]",
+  context = sayso_command_context ("--db FILE --name NAME [--revoke]",
                              "Make an access token for the status page and the analysts' pull, and\n"
                              "print it once: the service keeps only its hash. --revoke stops every\n"
                              "token of that name working.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || name == NULL || argc != 1)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "token: give --db FILE and --name NAME");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "token: give --db FILE and --name NAME");
   if (!g_utf8_validate (name, -1, NULL) || *name == '\0')
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "token: --name must be some text");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "token: --name must be some text");
 
   if (!(db = open_db (db_path, &code)))
     return code;
@@ -225,9 +169,9 @@ cmd_token (int    argc,
       guint n = 0;
 
       if (!sayso_collect_db_revoke_tokens (db, name, &n, &error))
-        return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+        return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
       if (n == 0)
-        return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "token: no token named “%s” is in use; nothing was changed", name);
+        return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "token: no token named “%s” is in use; nothing was changed", name);
       g_print ("Revoked %u token%s of “%s”.\n", n, n == 1 ? "" : "s", name);
       return SAYSO_COLLECT_EXIT_OK;
     }
@@ -244,7 +188,7 @@ cmd_token (int    argc,
     if (!sayso_collect_db_add_token (db, name, hash, day, &error))
       {
         sodium_memzero (token, sizeof token);
-        return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+        return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
       }
     g_print ("%s\n", token);
     sodium_memzero (token, sizeof token);
@@ -314,32 +258,32 @@ cmd_serve (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db FILE --listen ADDR:PORT",
+  context = sayso_command_context ("--db FILE --listen ADDR:PORT",
                              "Receive bundles over HTTP. Prints the address it listens on first.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || listen == NULL || argc != 1)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: give --db FILE and --listen ADDR:PORT");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: give --db FILE and --listen ADDR:PORT");
   if (max_size < 1)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --max-size must be at least 1 byte");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --max-size must be at least 1 byte");
   if (timeout < 1)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --timeout must be at least 1 second");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --timeout must be at least 1 second");
   if (silent_days < 0)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --silent-days must be 0 or more");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: --silent-days must be 0 or more");
   if ((tls_cert == NULL) != (tls_key == NULL))
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: give --tls-cert and --tls-key together, or neither (plain HTTP behind a TLS proxy)");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "serve: give --tls-cert and --tls-key together, or neither (plain HTTP behind a TLS proxy)");
 
   if (!(db = open_db (db_path, &code)))
     return code;
   if (!(service = sayso_collect_service_new (db, (guint64) max_size, (guint) timeout, &error)))
-    return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
   sayso_collect_service_set_silent_days (service, (guint) silent_days);
   if (tls_cert != NULL && !sayso_collect_service_set_tls (service, tls_cert, tls_key, &error))
-    return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+    return sayso_command_fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
                    ? SAYSO_COLLECT_EXIT_BAD_INPUT : SAYSO_COLLECT_EXIT_FAILED,
                  "%s", error->message);
   if (!sayso_collect_service_listen (service, listen, &bound, &error))
-    return fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
+    return sayso_command_fail (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT)
                    ? SAYSO_COLLECT_EXIT_BAD_INPUT : SAYSO_COLLECT_EXIT_FAILED,
                  "%s", error->message);
 
@@ -377,19 +321,19 @@ cmd_backup (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db FILE --to FILE",
+  context = sayso_command_context ("--db FILE --to FILE",
                              "Copy the database, bundles, kiosks, tokens and key, while the service\n"
                              "runs (SQLite's online backup). The copy holds the service's secret key:\n"
                              "keep it as safe as the database.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || to == NULL || argc != 1)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "backup: give --db FILE and --to FILE");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "backup: give --db FILE and --to FILE");
 
   if (!(db = open_db (db_path, &code)))
     return code;
   if (!sayso_collect_db_backup (db, to, &error))
-    return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
   g_print ("Backed up %s to %s.\n", db_path, to);
   return SAYSO_COLLECT_EXIT_OK;
 }
@@ -410,19 +354,19 @@ cmd_list (int    argc,
     { NULL }
   };
 
-  context = command_context ("--db FILE",
+  context = sayso_command_context ("--db FILE",
                              "List the bundles received, one a line: site, kiosk, bundle number,\n"
                              "responses, export day, day received, BLAKE2b-256 of the file; bundles\n"
                              "kept aside as conflicts are marked so.", entries);
-  if (!parse_options (context, &argc, &argv, &code))
+  if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || argc != 1)
-    return fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "list: give --db FILE");
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "list: give --db FILE");
 
   if (!(db = open_db (db_path, &code)))
     return code;
   if (!(rows = sayso_collect_db_list_bundles (db, &error)))
-    return fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
+    return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
   for (guint i = 0; i < rows->len; i++)
     {
       SaysoCollectBundleRow *row = g_ptr_array_index (rows, i);
@@ -436,7 +380,7 @@ cmd_list (int    argc,
   return SAYSO_COLLECT_EXIT_OK;
 }
 
-static const Command commands[] = {
+static const SaysoCommand commands[] = {
   { "init", "Make the service's database and signing key", cmd_init },
   { "enroll", "Accept a kiosk's bundles", cmd_enroll },
   { "token", "Make (or revoke) an access token", cmd_token },
@@ -445,46 +389,16 @@ static const Command commands[] = {
   { "list", "List the bundles received", cmd_list },
 };
 
-static void
-print_usage (FILE *out)
-{
-  fprintf (out,
-           "Usage: sayso-collect COMMAND [OPTIONS]\n\n"
-           "The collection point for Sayso bundles: it checks and keeps them, still sealed.\n\nCommands:\n");
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out, "\nRun “sayso-collect COMMAND --help” for a command's options.\n");
-}
+static const SaysoCommandLine command_line = {
+  .program = "sayso-collect",
+  .description = "The collection point for Sayso bundles: it checks and keeps them, still sealed.",
+  .commands = commands,
+  .n_commands = G_N_ELEMENTS (commands),
+};
 
 int
 sayso_collect_main (int    argc,
                     char **argv)
 {
-  g_autofree char *prgname = NULL;
-
-  sayso_disable_core_dumps ();
-  sayso_init ();
-
-  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
-    {
-      print_usage (argc < 2 ? stderr : stdout);
-      return argc < 2 ? SAYSO_COLLECT_EXIT_BAD_INPUT : SAYSO_COLLECT_EXIT_OK;
-    }
-  if (g_str_equal (argv[1], "--version"))
-    {
-      g_print ("sayso-collect %s\n", PACKAGE_VERSION);
-      return SAYSO_COLLECT_EXIT_OK;
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[1], commands[i].name))
-      {
-        prgname = g_strdup_printf ("sayso-collect %s", commands[i].name);
-        g_set_prgname (prgname);
-        return commands[i].run (argc - 1, argv + 1);
-      }
-
-  fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "“%s” is not a command", argv[1]);
-  print_usage (stderr);
-  return SAYSO_COLLECT_EXIT_BAD_INPUT;
+  return sayso_command_line_run (&command_line, argc, argv);
 }

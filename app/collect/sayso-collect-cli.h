@@ -1,15 +1,15 @@
 #pragma once
 
-#include <glib.h>
+#include "sayso-command.h"
 
 G_BEGIN_DECLS
 
 /* Exit codes of `sayso-collect`, as `sayso`'s. */
 enum
 {
-  SAYSO_COLLECT_EXIT_OK = 0,
-  SAYSO_COLLECT_EXIT_FAILED = 1,     /* the database, the disk or the network failed */
-  SAYSO_COLLECT_EXIT_BAD_INPUT = 2,  /* the command line was wrong; nothing was changed */
+  SAYSO_COLLECT_EXIT_OK = SAYSO_COMMAND_EXIT_OK,
+  SAYSO_COLLECT_EXIT_FAILED = SAYSO_COMMAND_EXIT_FAILED,     /* the database, the disk or the network failed */
+  SAYSO_COLLECT_EXIT_BAD_INPUT = SAYSO_COMMAND_EXIT_BAD_INPUT,  /* the command line was wrong; nothing was changed */
 };
 
 int sayso_collect_main (int    argc,
