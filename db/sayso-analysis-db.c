@@ -12,6 +12,10 @@
  * rows, and writing each of them once instead of once per response is most
  * of the difference between an import that keeps up with the threads opening
  * records and one that holds them back.
+ *
+ * This file makes, opens and migrates the database and imports into it; the
+ * records kept aside are in sayso-analysis-db-quarantine.c and the report's
+ * queries in sayso-analysis-db-report.c, sharing sayso-analysis-db-private.h.
  */
 #define G_LOG_DOMAIN "sayso-analysis-db"
 
@@ -21,24 +25,8 @@
 #include <sqlite3.h>
 #include <string.h>
 
-#include "sayso-analysis-db.h"
+#include "sayso-analysis-db-private.h"
 #include "sayso-sqlite.h"
-
-struct _SaysoAnalysisDb
-{
-  sqlite3      *handle;
-  char         *path;
-  sqlite3_stmt *insert_response;
-  sqlite3_stmt *find_response;
-  sqlite3_stmt *find_quarantined;
-  sqlite3_stmt *count_answer;
-  sqlite3_stmt *count_answered;
-  sqlite3_stmt *insert_text;
-
-  /* Counters not yet written: key → Tally, see tally_add(). */
-  GHashTable   *tallies;
-  GString      *key;
-};
 
 /* One counter row's increment: of counts (value set) or answered (value NULL). */
 typedef struct
@@ -190,14 +178,11 @@ static const char migrate_2_to_3[] =
   PULLS_TABLE
   "PRAGMA user_version = 3;";
 
-static gboolean flush_tallies (SaysoAnalysisDb  *db,
-                               GError          **error);
-
-static gboolean
-fail (SaysoAnalysisDb  *db,
-      int               rc,
-      const char       *doing,
-      GError          **error)
+gboolean
+_sayso_analysis_db_fail (SaysoAnalysisDb  *db,
+                         int               rc,
+                         const char       *doing,
+                         GError          **error)
 {
   return sayso_sqlite_set_error (error, db->handle, rc, db->path, doing);
 }
@@ -274,7 +259,7 @@ sayso_analysis_db_open (const char  *path,
   rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE, NULL);
   if (rc != SQLITE_OK)
     {
-      fail (db, rc, "opening", error);
+      _sayso_analysis_db_fail (db, rc, "opening", error);
       return NULL;
     }
   sqlite3_busy_timeout (db->handle, 5000);
@@ -299,7 +284,7 @@ sayso_analysis_db_open (const char  *path,
   sqlite3_finalize (stmt);
   if (version < 0)
     {
-      fail (db, rc, "reading the schema", error);
+      _sayso_analysis_db_fail (db, rc, "reading the schema", error);
       return NULL;
     }
 
@@ -352,7 +337,7 @@ sayso_analysis_db_commit (SaysoAnalysisDb  *db,
                           GError          **error)
 {
   g_return_val_if_fail (db != NULL, FALSE);
-  if (!flush_tallies (db, error) || !exec (db, "COMMIT", error))
+  if (!_sayso_analysis_db_flush_tallies (db, error) || !exec (db, "COMMIT", error))
     {
       sayso_analysis_db_rollback (db);
       return FALSE;
@@ -390,7 +375,7 @@ sayso_analysis_db_enroll (SaysoAnalysisDb  *db,
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "enrolling a kiosk", error);
+  return rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "enrolling a kiosk", error);
 }
 
 gboolean
@@ -414,7 +399,7 @@ sayso_analysis_db_lookup_kiosk (SaysoAnalysisDb  *db,
         *site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "looking up a kiosk", error);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "looking up a kiosk", error);
 }
 
 gboolean
@@ -442,7 +427,7 @@ sayso_analysis_db_bundle_state (SaysoAnalysisDb           *db,
                ? SAYSO_ANALYSIS_BUNDLE_SAME : SAYSO_ANALYSIS_BUNDLE_CONFLICT;
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "looking up a bundle", error);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "looking up a bundle", error);
 }
 
 gboolean
@@ -474,7 +459,7 @@ sayso_analysis_db_add_bundle (SaysoAnalysisDb  *db,
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "recording a bundle", error);
+  return rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "recording a bundle", error);
 }
 
 static gboolean
@@ -484,7 +469,7 @@ prepare_cached (SaysoAnalysisDb  *db,
                 GError          **error)
 {
   int rc = sayso_sqlite_prepare_cached (db->handle, stmt, sql);
-  return rc == SQLITE_OK ? TRUE : fail (db, rc, "preparing a query", error);
+  return rc == SQLITE_OK ? TRUE : _sayso_analysis_db_fail (db, rc, "preparing a query", error);
 }
 
 static gboolean
@@ -494,7 +479,7 @@ step_one (SaysoAnalysisDb  *db,
           GError          **error)
 {
   int rc = sayso_sqlite_step_reset (stmt);
-  return rc == SQLITE_OK ? TRUE : fail (db, rc, doing, error);
+  return rc == SQLITE_OK ? TRUE : _sayso_analysis_db_fail (db, rc, doing, error);
 }
 
 /* Question and answer ids are the questionnaire's (no control characters)
@@ -531,9 +516,9 @@ tally_add (SaysoAnalysisDb *db,
   tally->n++;
 }
 
-static gboolean
-flush_tallies (SaysoAnalysisDb  *db,
-               GError          **error)
+gboolean
+_sayso_analysis_db_flush_tallies (SaysoAnalysisDb  *db,
+                                  GError          **error)
 {
   GHashTableIter iter;
   Tally *tally;
@@ -617,22 +602,22 @@ exec_record (SaysoAnalysisDb  *db,
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, doing, error);
+  return rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, doing, error);
 }
 
 /* The hash a record id is kept with, in responses or in quarantine:
  * *found FALSE if it is in neither table, *hash_null if it is kept without
  * one (imported before schema 2). For quarantine, *row is its row. */
-static gboolean
-find_record (SaysoAnalysisDb  *db,
-             gboolean          in_quarantine,
-             const guint8      id[16],
-             const guint8      kiosk_pk[32],
-             const guint8      hash[32],
-             gboolean         *found,
-             gboolean         *same,
-             gint64           *row,
-             GError          **error)
+gboolean
+_sayso_analysis_db_find_record (SaysoAnalysisDb  *db,
+                                gboolean          in_quarantine,
+                                const guint8      id[16],
+                                const guint8      kiosk_pk[32],
+                                const guint8      hash[32],
+                                gboolean         *found,
+                                gboolean         *same,
+                                gint64           *row,
+                                GError          **error)
 {
   sqlite3_stmt **stmt = in_quarantine ? &db->find_quarantined : &db->find_response;
   int rc;
@@ -662,7 +647,7 @@ find_record (SaysoAnalysisDb  *db,
       rc = SQLITE_DONE;
     }
   sqlite3_reset (*stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "looking up a record", error);
+  return rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "looking up a record", error);
 }
 
 gboolean
@@ -688,7 +673,7 @@ sayso_analysis_db_add_response (SaysoAnalysisDb                 *db,
   /* In quarantine with these bytes, it opens now (another key, a
    * questionnaire given since): it leaves quarantine. With other bytes it
    * is a conflict, as with a response. */
-  if (!find_record (db, TRUE, source->id, source->kiosk_pk, source->hash, &found, &same, &row, error))
+  if (!_sayso_analysis_db_find_record (db, TRUE, source->id, source->kiosk_pk, source->hash, &found, &same, &row, error))
     return FALSE;
   if (found && !same)
     {
@@ -730,7 +715,7 @@ sayso_analysis_db_add_response (SaysoAnalysisDb                 *db,
     {
       /* Already there through another bundle: counted once if it is the
        * same record (a re-export), kept aside if it is not. */
-      if (!find_record (db, FALSE, source->id, source->kiosk_pk, source->hash, &found, &same, NULL, error))
+      if (!_sayso_analysis_db_find_record (db, FALSE, source->id, source->kiosk_pk, source->hash, &found, &same, NULL, error))
         return FALSE;
       *state = same ? SAYSO_ANALYSIS_RECORD_SAME : SAYSO_ANALYSIS_RECORD_CONFLICT;
       return TRUE;
@@ -750,444 +735,7 @@ sayso_analysis_db_add_response (SaysoAnalysisDb                 *db,
 
   /* Outside a transaction there is no commit to wait for. */
   if (sqlite3_get_autocommit (db->handle))
-    return flush_tallies (db, error);
-  return TRUE;
-}
-
-gboolean
-sayso_analysis_db_quarantine (SaysoAnalysisDb                 *db,
-                              const SaysoAnalysisRecordSource *source,
-                              const char                      *reason,
-                              const char                      *detail,
-                              GBytes                          *sealed,
-                              SaysoAnalysisRecordState        *state,
-                              GError                         **error)
-{
-  gboolean found = FALSE, same = FALSE;
-  sqlite3_stmt *stmt = NULL;
-  gint64 row = 0;
-  gsize len = 0;
-  gconstpointer data;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && source != NULL, FALSE);
-  g_return_val_if_fail (source->id != NULL && source->kiosk_pk != NULL && source->hash != NULL, FALSE);
-  g_return_val_if_fail (source->file_name != NULL && source->site != NULL && source->questionnaire != NULL, FALSE);
-  g_return_val_if_fail (reason != NULL && detail != NULL && sealed != NULL && state != NULL, FALSE);
-
-  /* Opened before (a re-export of a record imported with the right key),
-   * or its id is taken by other bytes. */
-  if (!find_record (db, FALSE, source->id, source->kiosk_pk, source->hash, &found, &same, NULL, error))
-    return FALSE;
-  if (found)
-    {
-      *state = same ? SAYSO_ANALYSIS_RECORD_SAME : SAYSO_ANALYSIS_RECORD_CONFLICT;
-      return TRUE;
-    }
-  if (!find_record (db, TRUE, source->id, source->kiosk_pk, source->hash, &found, &same, &row, error))
-    return FALSE;
-  if (found && !same)
-    {
-      *state = SAYSO_ANALYSIS_RECORD_CONFLICT;
-      return TRUE;
-    }
-
-  *state = SAYSO_ANALYSIS_RECORD_QUARANTINED;
-  data = g_bytes_get_data (sealed, &len);
-  /* Still in quarantine: why, as of this attempt. */
-  rc = sqlite3_prepare_v2 (db->handle, found
-                                       ? "UPDATE quarantine SET reason = ?9, detail = ?10 WHERE rowid = ?12"
-                                       : "INSERT INTO quarantine (kiosk, id, hash, sequence, file_name, site, questionnaire,"
-                                         " version, reason, detail, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_blob (stmt, 1, source->kiosk_pk, 32, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, source->id, 16, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 3, source->hash, 32, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, source->sequence);
-      sqlite3_bind_text (stmt, 5, source->file_name, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 6, source->site, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 7, source->questionnaire, -1, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 8, source->version);
-      sqlite3_bind_text (stmt, 9, reason, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmt, 10, detail, -1, SQLITE_STATIC);
-      if (!found)
-        sqlite3_bind_blob64 (stmt, 11, data, len, SQLITE_STATIC);
-      else
-        sqlite3_bind_int64 (stmt, 12, row);
-      rc = sqlite3_step (stmt);
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "keeping a record in quarantine", error);
-}
-
-gboolean
-sayso_analysis_db_add_conflict (SaysoAnalysisDb                 *db,
-                                const SaysoAnalysisRecordSource *source,
-                                GBytes                          *sealed,
-                                GError                         **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gsize len = 0;
-  gconstpointer data;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && source != NULL, FALSE);
-  g_return_val_if_fail (source->id != NULL && source->kiosk_pk != NULL && source->hash != NULL, FALSE);
-  g_return_val_if_fail (source->file_name != NULL && sealed != NULL, FALSE);
-
-  data = g_bytes_get_data (sealed, &len);
-  rc = sqlite3_prepare_v2 (db->handle,
-                           "INSERT INTO conflicts (kiosk, id, hash, sequence, file_name, sealed)"
-                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (kiosk, id, hash) DO NOTHING", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_blob (stmt, 1, source->kiosk_pk, 32, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 2, source->id, 16, SQLITE_STATIC);
-      sqlite3_bind_blob (stmt, 3, source->hash, 32, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 4, source->sequence);
-      sqlite3_bind_text (stmt, 5, source->file_name, -1, SQLITE_STATIC);
-      sqlite3_bind_blob64 (stmt, 6, data, len, SQLITE_STATIC);
-      rc = sqlite3_step (stmt);
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "keeping a conflicting record", error);
-}
-
-void
-sayso_analysis_quarantined_free (SaysoAnalysisQuarantined *record)
-{
-  if (record == NULL)
-    return;
-  g_free (record->file_name);
-  g_free (record->site);
-  g_free (record->questionnaire);
-  g_free (record->reason);
-  g_free (record);
-}
-
-gboolean
-sayso_analysis_db_list_quarantine (SaysoAnalysisDb  *db,
-                                   GPtrArray       **records,
-                                   GError          **error)
-{
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_analysis_quarantined_free);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && records != NULL, FALSE);
-
-  rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT rowid, kiosk, id, hash, sequence, file_name, site, questionnaire, version, reason"
-                           " FROM quarantine ORDER BY site, kiosk, sequence, rowid", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      {
-        SaysoAnalysisQuarantined *record = g_new0 (SaysoAnalysisQuarantined, 1);
-
-        record->row = sqlite3_column_int64 (stmt, 0);
-        sayso_sqlite_copy_blob (stmt, 1, record->kiosk, sizeof record->kiosk);
-        sayso_sqlite_copy_blob (stmt, 2, record->id, sizeof record->id);
-        sayso_sqlite_copy_blob (stmt, 3, record->hash, sizeof record->hash);
-        record->sequence = sqlite3_column_int64 (stmt, 4);
-        record->file_name = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
-        record->site = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
-        record->questionnaire = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
-        record->version = sqlite3_column_int64 (stmt, 8);
-        record->reason = g_strdup ((const char *) sqlite3_column_text (stmt, 9));
-        g_ptr_array_add (all, record);
-      }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return fail (db, rc, "listing the records in quarantine", error);
-  *records = g_steal_pointer (&all);
-  return TRUE;
-}
-
-GBytes *
-sayso_analysis_db_read_quarantined (SaysoAnalysisDb  *db,
-                                    gint64            row,
-                                    GError          **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  GBytes *sealed = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL, NULL);
-
-  rc = sqlite3_prepare_v2 (db->handle, "SELECT sealed FROM quarantine WHERE rowid = ?1", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_int64 (stmt, 1, row);
-      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        sealed = g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
-    }
-  sqlite3_finalize (stmt);
-  if (sealed == NULL && rc == SQLITE_DONE)
-    g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
-                 "%s: record %" G_GINT64_FORMAT " is no longer in quarantine", db->path, row);
-  else if (sealed == NULL)
-    fail (db, rc, "reading a record in quarantine", error);
-  return sealed;
-}
-
-gboolean
-sayso_analysis_db_count_quarantined_from (SaysoAnalysisDb  *db,
-                                          const guint8      kiosk_pk[32],
-                                          gint64            sequence,
-                                          gint64           *n,
-                                          GError          **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && kiosk_pk != NULL && n != NULL, FALSE);
-
-  *n = 0;
-  rc = sqlite3_prepare_v2 (db->handle, "SELECT count(*) FROM quarantine WHERE kiosk = ?1 AND sequence = ?2",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_blob (stmt, 1, kiosk_pk, 32, SQLITE_STATIC);
-      sqlite3_bind_int64 (stmt, 2, sequence);
-      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          *n = sqlite3_column_int64 (stmt, 0);
-          rc = SQLITE_DONE;
-        }
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "counting records in quarantine", error);
-}
-
-gboolean
-sayso_analysis_db_count_set_aside (SaysoAnalysisDb  *db,
-                                   gint64          *quarantined,
-                                   gint64          *conflicts,
-                                   GError          **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL, FALSE);
-
-  rc = sqlite3_prepare_v2 (db->handle, "SELECT (SELECT count(*) FROM quarantine), (SELECT count(*) FROM conflicts)",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      if (quarantined)
-        *quarantined = sqlite3_column_int64 (stmt, 0);
-      if (conflicts)
-        *conflicts = sqlite3_column_int64 (stmt, 1);
-      rc = SQLITE_DONE;
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "counting the records kept aside", error);
-}
-
-static void
-bind_filter (sqlite3_stmt              *stmt,
-             int                        first,
-             const SaysoAnalysisFilter *filter)
-{
-  const char *site = filter ? filter->site : NULL;
-  const char *from = filter ? filter->from : NULL;
-  const char *to = filter ? filter->to : NULL;
-
-  if (site) sqlite3_bind_text (stmt, first, site, -1, SQLITE_TRANSIENT); else sqlite3_bind_null (stmt, first);
-  if (from) sqlite3_bind_text (stmt, first + 1, from, -1, SQLITE_TRANSIENT); else sqlite3_bind_null (stmt, first + 1);
-  if (to) sqlite3_bind_text (stmt, first + 2, to, -1, SQLITE_TRANSIENT); else sqlite3_bind_null (stmt, first + 2);
-}
-
-#define FILTER_SQL(n1, n2, n3) \
-  " (?" #n1 " IS NULL OR site = ?" #n1 ") AND (?" #n2 " IS NULL OR day >= ?" #n2 ") AND (?" #n3 " IS NULL OR day <= ?" #n3 ")"
-
-gboolean
-sayso_analysis_db_count_responses (SaysoAnalysisDb           *db,
-                                   const SaysoAnalysisFilter *filter,
-                                   gint64                    *total,
-                                   gint64                     by_mode[3],
-                                   GError                   **error)
-{
-  static const char * const modes[] = { "self", "staff", "paper" };
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL, FALSE);
-
-  if (total)
-    *total = 0;
-  if (by_mode)
-    memset (by_mode, 0, 3 * sizeof (gint64));
-
-  rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT mode, count(*) FROM responses WHERE" FILTER_SQL (1, 2, 3) " GROUP BY mode",
-                           -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      bind_filter (stmt, 1, filter);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          const char *mode = (const char *) sqlite3_column_text (stmt, 0);
-          gint64 n = sqlite3_column_int64 (stmt, 1);
-
-          if (total)
-            *total += n;
-          for (guint i = 0; by_mode && i < G_N_ELEMENTS (modes); i++)
-            if (g_strcmp0 (mode, modes[i]) == 0)
-              by_mode[i] += n;
-        }
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "counting responses", error);
-}
-
-gboolean
-sayso_analysis_db_count_answers (SaysoAnalysisDb           *db,
-                                 const SaysoAnalysisFilter *filter,
-                                 const char                *question,
-                                 GHashTable               **counts,
-                                 gint64                    *n_answered,
-                                 GError                   **error)
-{
-  g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && question != NULL && counts != NULL, FALSE);
-
-  /* Inside a transaction, the counts so far include what it has added. */
-  if (!flush_tallies (db, error))
-    return FALSE;
-
-  rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT value, sum(n) FROM counts WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
-                           " GROUP BY value", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
-      bind_filter (stmt, 2, filter);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        {
-          gint64 *n = g_new (gint64, 1);
-          *n = sqlite3_column_int64 (stmt, 1);
-          g_hash_table_insert (table, g_strdup ((const char *) sqlite3_column_text (stmt, 0)), n);
-        }
-    }
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return fail (db, rc, "counting answers", error);
-
-  if (n_answered)
-    {
-      *n_answered = 0;
-      rc = sqlite3_prepare_v2 (db->handle,
-                               "SELECT coalesce(sum(n), 0) FROM answered WHERE question = ?1 AND" FILTER_SQL (2, 3, 4),
-                               -1, &stmt, NULL);
-      if (rc == SQLITE_OK)
-        {
-          sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
-          bind_filter (stmt, 2, filter);
-          if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-            {
-              *n_answered = sqlite3_column_int64 (stmt, 0);
-              rc = SQLITE_DONE;
-            }
-        }
-      sqlite3_finalize (stmt);
-      if (rc != SQLITE_DONE)
-        return fail (db, rc, "counting answers", error);
-    }
-
-  *counts = g_steal_pointer (&table);
-  return TRUE;
-}
-
-gboolean
-sayso_analysis_db_foreach_text (SaysoAnalysisDb           *db,
-                                const SaysoAnalysisFilter *filter,
-                                const char                *question,
-                                SaysoAnalysisTextFunc      func,
-                                gpointer                   user_data,
-                                GError                   **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && question != NULL && func != NULL, FALSE);
-
-  rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT site, value FROM texts WHERE question = ?1 AND" FILTER_SQL (2, 3, 4)
-                           " ORDER BY site, value", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
-      bind_filter (stmt, 2, filter);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        if (!func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1), user_data))
-          {
-            rc = SQLITE_DONE;
-            break;
-          }
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "reading free text", error);
-}
-
-gboolean
-sayso_analysis_db_foreach_response (SaysoAnalysisDb           *db,
-                                    const SaysoAnalysisFilter *filter,
-                                    SaysoAnalysisRowFunc       func,
-                                    gpointer                   user_data,
-                                    GError                   **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && func != NULL, FALSE);
-
-  rc = sqlite3_prepare_v2 (db->handle,
-                           /* Never the kiosk's record id, nor in its order. */
-                           "SELECT lower(hex(response_id)), day, mode, site, language, questionnaire, version, answers"
-                           " FROM responses WHERE" FILTER_SQL (1, 2, 3) " ORDER BY site, day, response_id", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    {
-      bind_filter (stmt, 1, filter);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        if (!func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
-                   (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
-                   (const char *) sqlite3_column_text (stmt, 4), (const char *) sqlite3_column_text (stmt, 5),
-                   sqlite3_column_int64 (stmt, 6), (const char *) sqlite3_column_text (stmt, 7), user_data))
-          {
-            rc = SQLITE_DONE;
-            break;
-          }
-    }
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "reading responses", error);
-}
-
-gboolean
-sayso_analysis_db_list_sites (SaysoAnalysisDb  *db,
-                              GStrv            *sites,
-                              GError          **error)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  g_return_val_if_fail (db != NULL && sites != NULL, FALSE);
-
-  rc = sqlite3_prepare_v2 (db->handle, "SELECT DISTINCT site FROM responses ORDER BY site", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-      g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
-  if (rc != SQLITE_DONE)
-    return fail (db, rc, "listing sites", error);
-
-  *sites = g_strv_builder_end (builder);
+    return _sayso_analysis_db_flush_tallies (db, error);
   return TRUE;
 }
 
@@ -1211,7 +759,7 @@ sayso_analysis_db_get_pull (SaysoAnalysisDb  *db,
         *after = sqlite3_column_int64 (stmt, 0);
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (db, rc, "reading where the pull got to", error);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "reading where the pull got to", error);
 }
 
 gboolean
@@ -1234,5 +782,5 @@ sayso_analysis_db_set_pull (SaysoAnalysisDb  *db,
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "noting where the pull got to", error);
+  return rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "noting where the pull got to", error);
 }

@@ -12,41 +12,13 @@
  *
  * Idleness is measured on a clock that tests may replace (as the PIN gate's),
  * so that an hour of nobody touching the screen takes no time; the timer only
- * decides when to look at the clock. Nothing here logs: a line per
+ * decides when to look at the clock (sayso-journey-idle.c, sharing
+ * sayso-journey-private.h with this file). Nothing here logs: a line per
  * respondent in the journal would date them.
  */
 #define G_LOG_DOMAIN "sayso-journey"
 
-#include "sayso-journey.h"
-
-struct _SaysoJourney
-{
-  GObject             parent_instance;
-
-  SaysoQuestionnaire *questionnaire;
-  SaysoResponse      *response;
-  SaysoKioskConfig   *config;
-  /* The screen's settings staff saved while someone was in a survey: they
-   * wait for that person to leave. */
-  SaysoKioskConfig   *pending_config;
-  SaysoClockFunc      clock;
-
-  SaysoPage           page;
-  int                 question_index;
-  char               *language;
-  SaysoMode           mode;
-  SaysoSubmitOutcome  outcome;        /* what the thank-you says became of the answers */
-
-  gint64              last_activity;  /* µs on the clock */
-  gint64              thanks_since;   /* µs on the clock */
-  guint               source;
-  guint               seconds_left;
-  gboolean            watching;       /* the idle clock runs (a survey, no staff) */
-  gboolean            still_there;
-
-  char               *sent_day;       /* sent_today counts for this day; kept in memory only */
-  guint               sent_today;
-};
+#include "sayso-journey-private.h"
 
 G_DEFINE_FINAL_TYPE (SaysoJourney, sayso_journey, G_TYPE_OBJECT)
 
@@ -78,8 +50,6 @@ static GParamSpec *properties[N_PROPS];
 
 enum { MOVED, FORGOTTEN, SEND, N_SIGNALS };
 static guint signals[N_SIGNALS];
-
-static void schedule (SaysoJourney *self);
 
 /* --- Questions shown ------------------------------------------------------ */
 
@@ -169,10 +139,10 @@ set_language (SaysoJourney *self,
 
 /* --- Idleness -------------------------------------------------------------- */
 
-static void
-set_still_there (SaysoJourney *self,
-                 gboolean      still_there,
-                 guint         seconds_left)
+void
+_sayso_journey_set_still_there (SaysoJourney *self,
+                                gboolean      still_there,
+                                guint         seconds_left)
 {
   if (self->seconds_left != seconds_left)
     {
@@ -183,47 +153,6 @@ set_still_there (SaysoJourney *self,
     {
       self->still_there = still_there;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STILL_THERE]);
-    }
-}
-
-static void
-watch_idleness (SaysoJourney *self,
-                gboolean      watch)
-{
-  if (watch && !self->watching)
-    sayso_journey_note_activity (self);
-  self->watching = watch;
-  if (!watch)
-    set_still_there (self, FALSE, self->seconds_left);
-  schedule (self);
-}
-
-static gboolean
-timer_cb (gpointer user_data)
-{
-  SaysoJourney *self = user_data;
-
-  self->source = 0;
-  sayso_journey_tick (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* The timer only says when to look at the clock: every second in a survey,
- * and when the thank-you should be over. */
-static void
-schedule (SaysoJourney *self)
-{
-  g_clear_handle_id (&self->source, g_source_remove);
-
-  if (self->watching)
-    self->source = g_timeout_add_seconds (1, timer_cb, self);
-  else if (self->page == SAYSO_PAGE_THANKS)
-    {
-      /* To the millisecond: a whole-second timer may fire a little early,
-       * and the thank-you would then stay a second more. */
-      gint64 left = (gint64) SAYSO_JOURNEY_THANKS_SECONDS * G_USEC_PER_SEC - (self->clock () - self->thanks_since);
-
-      self->source = g_timeout_add ((guint) MAX (1, (left + 999) / 1000), timer_cb, self);
     }
 }
 
@@ -248,7 +177,7 @@ show (SaysoJourney *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COUNT]);
   if (page == SAYSO_PAGE_THANKS)
     self->thanks_since = self->clock ();
-  watch_idleness (self, sayso_journey_in_survey (self));
+  _sayso_journey_watch_idleness (self, sayso_journey_in_survey (self));
   sayso_journey_note_activity (self);
   g_object_thaw_notify (G_OBJECT (self));
 
@@ -262,7 +191,7 @@ forget_respondent (SaysoJourney *self)
   gboolean had_question = sayso_journey_get_question (self) != NULL;
 
   sayso_response_clear (self->response);
-  watch_idleness (self, FALSE);
+  _sayso_journey_watch_idleness (self, FALSE);
   self->question_index = -1;
   if (had_question)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUESTION]);
@@ -271,8 +200,8 @@ forget_respondent (SaysoJourney *self)
   g_signal_emit (self, signals[FORGOTTEN], 0);
 }
 
-static void
-go_home (SaysoJourney *self)
+void
+_sayso_journey_go_home (SaysoJourney *self)
 {
   forget_respondent (self);
   if (self->outcome != SAYSO_SUBMIT_STORED)
@@ -560,28 +489,6 @@ sayso_journey_new (SaysoQuestionnaire     *questionnaire,
   return self;
 }
 
-/**
- * sayso_journey_set_clock:
- * @clock: (nullable): µs, monotonic; %NULL for g_get_monotonic_time()
- *
- * For tests: idleness and the thank-you's end are measured on @clock.
- * sayso_journey_tick() looks at it at once.
- */
-void
-sayso_journey_set_clock (SaysoJourney   *self,
-                         SaysoClockFunc  clock)
-{
-  SaysoClockFunc old;
-
-  g_return_if_fail (SAYSO_IS_JOURNEY (self));
-
-  old = self->clock;
-  self->clock = clock ? clock : g_get_monotonic_time;
-  /* What was measured keeps its age on the new clock. */
-  self->last_activity = self->last_activity - old () + self->clock ();
-  self->thanks_since = self->thanks_since - old () + self->clock ();
-}
-
 const SaysoKioskConfig *
 sayso_journey_get_config (SaysoJourney *self)
 {
@@ -704,20 +611,6 @@ sayso_journey_set_mode (SaysoJourney *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
 }
 
-gboolean
-sayso_journey_get_still_there (SaysoJourney *self)
-{
-  g_return_val_if_fail (SAYSO_IS_JOURNEY (self), FALSE);
-  return self->still_there;
-}
-
-guint
-sayso_journey_get_seconds_left (SaysoJourney *self)
-{
-  g_return_val_if_fail (SAYSO_IS_JOURNEY (self), 0);
-  return self->seconds_left;
-}
-
 SaysoSubmitOutcome
 sayso_journey_get_outcome (SaysoJourney *self)
 {
@@ -828,7 +721,7 @@ sayso_journey_back (SaysoJourney *self)
 
   if (self->page == SAYSO_PAGE_PROMISE)
     {
-      go_home (self);
+      _sayso_journey_go_home (self);
       return;
     }
 
@@ -879,7 +772,7 @@ void
 sayso_journey_start_again (SaysoJourney *self)
 {
   g_return_if_fail (SAYSO_IS_JOURNEY (self));
-  go_home (self);
+  _sayso_journey_go_home (self);
 }
 
 /**
@@ -895,83 +788,5 @@ sayso_journey_walk_away (SaysoJourney *self)
 
   if (self->config->keep_partial && sayso_response_get_n_answers (self->response) > 0)
     send_response (self);
-  go_home (self);
-}
-
-/* "Yes, I am still here." */
-void
-sayso_journey_still_here (SaysoJourney *self)
-{
-  g_return_if_fail (SAYSO_IS_JOURNEY (self));
-
-  sayso_journey_note_activity (self);
-  set_still_there (self, FALSE, self->seconds_left);
-}
-
-/* Someone touched the screen. */
-void
-sayso_journey_note_activity (SaysoJourney *self)
-{
-  g_return_if_fail (SAYSO_IS_JOURNEY (self));
-  self->last_activity = self->clock ();
-}
-
-/**
- * sayso_journey_tick:
- *
- * Looks at the clock now, as the journey's timer does: asks "still there?"
- * after the idle timeout, walks away when its countdown ends, and ends the
- * thank-you after %SAYSO_JOURNEY_THANKS_SECONDS.
- */
-void
-sayso_journey_tick (SaysoJourney *self)
-{
-  gint64 idle_s, limit;
-
-  g_return_if_fail (SAYSO_IS_JOURNEY (self));
-
-  if (self->page == SAYSO_PAGE_THANKS)
-    {
-      if (self->clock () - self->thanks_since >= (gint64) SAYSO_JOURNEY_THANKS_SECONDS * G_USEC_PER_SEC)
-        go_home (self);
-      else
-        schedule (self);
-      return;
-    }
-  if (!self->watching)
-    return;
-
-  idle_s = (self->clock () - self->last_activity) / G_USEC_PER_SEC;
-  limit = (gint64) self->config->idle_timeout + self->config->countdown;
-  if (idle_s < self->config->idle_timeout)
-    set_still_there (self, FALSE, self->seconds_left);
-  else if (idle_s >= limit)
-    {
-      sayso_journey_walk_away (self);
-      return;
-    }
-  else
-    set_still_there (self, TRUE, limit - idle_s);
-  schedule (self);
-}
-
-/**
- * sayso_journey_hold:
- *
- * Staff mode is open and has its own close: the respondent's clock stops,
- * and "still there?" goes.
- */
-void
-sayso_journey_hold (SaysoJourney *self)
-{
-  g_return_if_fail (SAYSO_IS_JOURNEY (self));
-  watch_idleness (self, FALSE);
-}
-
-/* Staff mode closed: the clock runs again, from now, if someone is answering. */
-void
-sayso_journey_resume (SaysoJourney *self)
-{
-  g_return_if_fail (SAYSO_IS_JOURNEY (self));
-  watch_idleness (self, sayso_journey_in_survey (self));
+  _sayso_journey_go_home (self);
 }
