@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sayso-analysis-db.h"
 #include "sayso-db.h"
@@ -375,6 +376,61 @@ test_quarantine_then_response (Fixture       *f,
   g_assert_cmpint (quarantined, ==, 0);
 }
 
+/* The file of opened answers is only ever itself: a link at its path, to a
+ * file or to nothing, and a folder are refused, and what a link points at is
+ * left as it was (it was made the database and chmod-ed). The control: the
+ * same plain path is made and opens. */
+static void
+test_refuses_links (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *target = g_build_filename (dir, "someone-else.txt", NULL);
+  g_autofree char *link = g_build_filename (dir, "link.db", NULL);
+  g_autofree char *dangling = g_build_filename (dir, "dangling.db", NULL);
+  g_autofree char *nowhere = g_build_filename (dir, "nowhere.txt", NULL);
+  g_autofree char *folder = g_build_filename (dir, "folder.db", NULL);
+  g_autofree char *plain = g_build_filename (dir, "plain.db", NULL);
+  g_autofree char *contents = NULL;
+  GStatBuf st;
+
+  g_assert_true (g_file_set_contents (target, "x", 1, NULL));
+  g_assert_cmpint (g_chmod (target, 0644), ==, 0);
+  g_assert_cmpint (symlink (target, link), ==, 0);
+  g_assert_cmpint (symlink (nowhere, dangling), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+
+  for (guint create = 0; create < 2; create++)
+    {
+      const char *paths[] = { link, dangling, folder };
+
+      for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+        {
+          g_autoptr(GError) error = NULL;
+          SaysoAnalysisDb *db = sayso_analysis_db_open (paths[i], create, &error);
+
+          g_assert_null (db);
+          g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO);
+          g_assert_nonnull (strstr (error->message, paths[i]));
+          g_assert_nonnull (strstr (error->message, "give the database file itself"));
+        }
+    }
+
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "x");
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+
+  {
+    g_autoptr(GError) error = NULL;
+    SaysoAnalysisDb *db = sayso_analysis_db_open (plain, TRUE, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (db);
+    sayso_analysis_db_close (db);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -387,6 +443,7 @@ main (int    argc,
   g_test_add ("/analysis-db/sites-apart", Fixture, NULL, setup, test_sites_apart, teardown);
   g_test_add ("/analysis-db/quarantine-then-response", Fixture, NULL, setup, test_quarantine_then_response, teardown);
   g_test_add_func ("/analysis-db/migrate-from-schema-1", test_migrate_from_schema_1);
+  g_test_add_func ("/analysis-db/refuses-links", test_refuses_links);
 
   return g_test_run ();
 }

@@ -224,9 +224,20 @@ sayso_analysis_db_open (const char  *path,
   sqlite3_stmt *stmt = NULL;
   int version = -1, n_tables = 0;
   gboolean made = FALSE;
+  GStatBuf st;
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  /* The file of opened answers is taken only as itself: through a link it
+   * could be anyone's file, made the database's and then chmod-ed. */
+  if (g_lstat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO,
+                   "%s: not an analysis database but a %s; give the database file itself", path,
+                   S_ISLNK (st.st_mode) ? "symbolic link" : S_ISDIR (st.st_mode) ? "folder" : "special file");
+      return NULL;
+    }
 
   if (!create && !g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
@@ -256,7 +267,7 @@ sayso_analysis_db_open (const char  *path,
   db->path = g_strdup (path);
   db->tallies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, tally_free);
   db->key = g_string_sized_new (128);
-  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE, NULL);
+  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK)
     {
       _sayso_analysis_db_fail (db, rc, "opening", error);
