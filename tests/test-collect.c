@@ -1694,6 +1694,32 @@ test_pull_wrong_token (Collect       *f,
   g_assert_nonnull (strstr (out2, "bundles/1: 2 new responses from"));
 }
 
+/* A pulled bundle the import refuses (its kiosk is not enrolled in the
+ * analysis database) is named as the service serves it, URL/bundles/ID, never
+ * by the temporary file it was fetched into; the control: enrolled, the same
+ * pull imports it under the same name. */
+static void
+test_pull_refused_named (Collect       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *db = g_build_filename (f->dir, "unenrolled.db", NULL);
+  g_autofree char *token = new_token (f);
+  g_autofree char *named = g_strconcat ("REFUSED ", f->url, "bundles/1: ", NULL);
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL;
+  g_autoptr(JsonObject) r1 = NULL;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpint (pull (f, db, f->url, token, &out, &err), ==, 2);
+  g_assert_nonnull (strstr (err, named));
+  g_assert_nonnull (strstr (err, "not enrolled"));
+  g_assert_null (strstr (err, "sayso-pull-"));
+
+  g_assert_cmpint (sayso (NULL, NULL, NULL, "enroll", "--db", db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (pull (f, db, f->url, token, &out2, NULL), ==, 0);
+  g_assert_nonnull (strstr (out2, "bundles/1: 2 new responses from"));
+}
+
 /* A bundle changed by one byte on the way: refused by its hash against the
  * listing, nothing of it imported, and the pull does not move past it; the
  * same pull unchanged then imports it (the control). */
@@ -1862,6 +1888,7 @@ main (int    argc,
   ADD ("/collect/inspection-page", test_inspection_page, &defaults);
   ADD ("/collect/pull", test_pull, &defaults);
   ADD ("/collect/pull-wrong-token", test_pull_wrong_token, &defaults);
+  ADD ("/collect/pull-refused-named", test_pull_refused_named, &defaults);
   ADD ("/collect/pull-altered", test_pull_altered, &defaults);
   ADD ("/collect/pull-cut-off", test_pull_cut_off, &defaults);
   ADD ("/collect/tls-bad-key", test_tls_bad_key, &defaults);

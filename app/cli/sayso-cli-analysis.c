@@ -274,7 +274,13 @@ import_one (SaysoAnalysisDb *db,
 
   if (!sayso_import_bundle (db, path, sk, questionnaires, trust, &result, &bundle_error))
     {
-      g_printerr ("sayso: REFUSED %s; nothing of it was imported\n", bundle_error->message);
+      /* A pulled bundle is named as the service serves it, not by the
+       * temporary file it was fetched into. */
+      if (!g_str_equal (path, label) && g_str_has_prefix (bundle_error->message, path))
+        g_printerr ("sayso: REFUSED %s%s; nothing of it was imported\n", label,
+                    bundle_error->message + strlen (path));
+      else
+        g_printerr ("sayso: REFUSED %s; nothing of it was imported\n", bundle_error->message);
       *code = SAYSO_EXIT_BAD_INPUT;
       return FALSE;
     }
