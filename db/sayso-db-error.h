@@ -1,4 +1,4 @@
-/* sayso-db-error.h: the errors of both databases, the kiosk's store and the
+/* sayso-db-error.h: the errors of every database, the kiosk's store and the
  * analysts' database; sayso-sqlite.c maps SQLite's codes to them. */
 #pragma once
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sayso-bundle.h"
 #include "sayso-crypto.h"
@@ -1134,6 +1135,92 @@ test_command_line (Collect       *f,
   g_assert_nonnull (strstr (err5, "sayso-collect init"));
 }
 
+/* The database holds the service's secret key, and is only ever itself: at
+ * --db, a symbolic link (to the service's own database, to someone's file,
+ * or to nothing) or a folder is refused by every command, naming the path,
+ * and what a link points at is left as it was; init makes nothing through
+ * a dangling link. The control: the same commands with the plain path (the
+ * fixture's server was started with it). */
+static void
+test_db_only_plain_file (Collect       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *to_db = g_build_filename (f->dir, "to-db.db", NULL);
+  g_autofree char *someone = g_build_filename (f->dir, "someone-else.txt", NULL);
+  g_autofree char *to_someone = g_build_filename (f->dir, "to-someone.db", NULL);
+  g_autofree char *nowhere = g_build_filename (f->dir, "nowhere.db", NULL);
+  g_autofree char *dangling = g_build_filename (f->dir, "dangling.db", NULL);
+  g_autofree char *folder = g_build_filename (f->dir, "folder.db", NULL);
+  g_autofree char *copy = g_build_filename (f->dir, "copy.db", NULL);
+  g_autofree char *bundle = make_bundle (f, f->store, 1);
+  g_autofree char *contents = NULL, *before = NULL, *list = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(JsonObject) reply = NULL;
+  const char *paths[] = { to_db, to_someone, dangling, folder };
+  struct stat st;
+
+  /* A bundle stored, so that the list shows its kiosk's site: an enrolment
+   * through a link that went through would rename it. */
+  g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_CREATED);
+
+  g_assert_true (g_file_set_contents (someone, "x", 1, NULL));
+  g_assert_cmpint (g_chmod (someone, 0644), ==, 0);
+  g_assert_cmpint (symlink (f->db, to_db), ==, 0);
+  g_assert_cmpint (symlink (someone, to_someone), ==, 0);
+  g_assert_cmpint (symlink (nowhere, dangling), ==, 0);
+  g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+  before = stored (f->db);
+  g_assert_cmpuint (lines_in (before), ==, 1);
+  g_assert_nonnull (strstr (before, SITE));
+
+  for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      const char *kind = i == G_N_ELEMENTS (paths) - 1 ? "but a folder" : "but a symbolic link";
+      g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL;
+
+      g_test_message ("--db %s", paths[i]);
+      g_assert_cmpint (collect (NULL, &err1, "list", "--db", paths[i], NULL), ==, 1);
+      g_assert_cmpint (collect (NULL, &err2, "enroll", "--db", paths[i], "--site", "Elsewhere", f->kiosk_pub, NULL), ==, 1);
+      g_assert_cmpint (collect (NULL, &err3, "backup", "--db", paths[i], "--to", copy, NULL), ==, 1);
+      /* Last: a service that did start would not return. */
+      g_assert_cmpint (collect (NULL, &err4, "serve", "--db", paths[i], "--listen", "127.0.0.1:0", NULL), ==, 1);
+      for (const char **e = (const char *[]) { err1, err2, err3, err4, NULL }; *e; e++)
+        {
+          g_assert_nonnull (strstr (*e, paths[i]));
+          g_assert_nonnull (strstr (*e, kind));
+          g_assert_nonnull (strstr (*e, "give the database file itself"));
+        }
+      g_assert_false (g_file_test (copy, G_FILE_TEST_EXISTS));
+    }
+
+  /* init never makes a database through a link. */
+  g_assert_cmpint (collect (NULL, &err, "init", "--db", dangling, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, dangling));
+  g_assert_nonnull (strstr (err, "already there; nothing was changed"));
+  g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
+
+  g_assert_true (g_file_get_contents (someone, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "x");
+  g_assert_cmpint (g_stat (someone, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0644);
+  list = stored (f->db);
+  g_assert_cmpstr (list, ==, before);
+
+  /* The control: the plain paths work, with the commands that refused the links. */
+  g_assert_cmpint (collect (&out, NULL, "init", "--db", nowhere, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "# Sayso collection service"));
+  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (collect (NULL, NULL, "backup", "--db", f->db, "--to", copy, NULL), ==, 0);
+  g_assert_cmpint (g_lstat (copy, &st), ==, 0);
+  g_assert_true (S_ISREG (st.st_mode));
+  g_clear_pointer (&list, g_free);
+  list = stored (copy);
+  g_assert_cmpstr (list, ==, before);
+  /* serve's: the fixture's, started with the plain path, still receives. */
+  g_clear_pointer (&reply, json_object_unref);
+  g_assert_cmpuint (upload (f, bundle, &reply), ==, SOUP_STATUS_OK);
+}
+
 /* The service's disk fills up: an upload is refused saying so, nothing of
  * it is kept and what was stored stays; once there is room the same file
  * is received. On a real tmpfs where this machine lets the test mount one,
@@ -1883,6 +1970,7 @@ main (int    argc,
   ADD ("/collect/concurrent", test_concurrent, &defaults);
   ADD ("/collect/upload-page", test_upload_page, &defaults);
   ADD ("/collect/command-line", test_command_line, &defaults);
+  ADD ("/collect/db-only-plain-file", test_db_only_plain_file, &defaults);
   ADD ("/collect/full-disk", test_full_disk, &defaults);
   ADD ("/collect/tls", test_tls, &with_tls);
   ADD ("/collect/inspection-page", test_inspection_page, &defaults);

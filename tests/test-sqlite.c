@@ -1,8 +1,9 @@
-/* test-sqlite: the SQLite helper both databases use. One mapping of
+/* test-sqlite: the SQLite helper every database uses. One mapping of
  * SQLite's codes to SAYSO_DB_ERROR, statements that fail named, and a
  * database's file private from its first byte whatever the umask. */
 #define G_LOG_DOMAIN "test-sqlite"
 
+#include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -258,34 +259,59 @@ test_private_file_under_open_umask (void)
 }
 
 /* Negative control: under the same umask, a file made the ordinary way is
- * readable by everyone, so the umask the test sets is in force. */
+ * readable by everyone, so the umask the test sets is in force; in a
+ * program started under it too, as sayso-collect is below. */
 static void
 test_fopen_under_open_umask_is_not_private (void)
 {
   g_autofree char *dir = test_make_tmp_dir ();
   g_autofree char *path = g_build_filename (dir, "plain.db", NULL);
+  g_autofree char *child_path = g_build_filename (dir, "child.db", NULL);
+  g_autoptr(GError) error = NULL;
+  const char *touch[] = { "touch", child_path, NULL };
   mode_t old = umask (0);
   FILE *file = fopen (path, "w");
+  int status = -1;
 
+  g_spawn_sync (NULL, (char **) touch, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
   umask (old);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, &error));
   g_assert_nonnull (file);
   fclose (file);
   g_assert_cmpuint (mode_of (path), ==, 0666);
+  g_assert_cmpuint (mode_of (child_path), ==, 0666);
 
   test_remove_tree (dir);
 }
 
-/* Both databases, made under umask 000, with their -wal and -shm while open. */
+static const char *
+collect_binary (void)
+{
+  const char *path = g_getenv ("SAYSO_COLLECT_BIN");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* The three databases, made under umask 000, with their -wal and -shm while
+ * open: the store and the analysts' through their units, the collection
+ * service's by the real `sayso-collect init`, held open by `serve`. */
 static void
 test_databases_private_under_open_umask (void)
 {
   g_autofree char *dir = test_make_tmp_dir ();
   g_autofree char *store_path = g_build_filename (dir, "store.db", NULL);
   g_autofree char *analysis_path = g_build_filename (dir, "analysis.db", NULL);
+  g_autofree char *collect_path = g_build_filename (dir, "collect.db", NULL);
+  g_autofree char *listening = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SaysoDb) store = NULL;
   g_autoptr(SaysoAnalysisDb) analysis = NULL;
-  const char *paths[] = { store_path, analysis_path };
+  g_autoptr(GSubprocess) init = NULL;
+  g_autoptr(GSubprocess) serve = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  const char *paths[] = { store_path, analysis_path, collect_path };
   mode_t old = umask (0);
 
   store = sayso_db_open (store_path, SAYSO_DB_OPEN_CREATE, &error);
@@ -296,7 +322,21 @@ test_databases_private_under_open_umask (void)
   g_assert_true (sayso_db_set_pin_failures (store, 1, &error));
   g_assert_true (sayso_analysis_db_begin (analysis, &error) && sayso_analysis_db_commit (analysis, &error));
   g_assert_no_error (error);
+  /* The service's database is made by init, and open in serve: its first
+   * line, where it listens, comes once the database is open. */
+  init = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, collect_binary (), "init", "--db", collect_path, NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (init, NULL, &error));
+  g_assert_no_error (error);
+  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, collect_binary (), "serve", "--db", collect_path,
+                            "--listen", "127.0.0.1:0", NULL);
   umask (old);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  listening = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (listening);
+  g_assert_true (g_str_has_prefix (listening, "http://127.0.0.1:"));
 
   for (gsize i = 0; i < G_N_ELEMENTS (paths); i++)
     {
@@ -308,6 +348,11 @@ test_databases_private_under_open_umask (void)
       g_assert_cmpuint (mode_of (shm), ==, 0600);
     }
 
+  /* Stopped at once: a SIGTERM before it has set up its handler would be
+   * the test's race, not the service's failure. */
+  g_subprocess_force_exit (serve);
+  g_assert_true (g_subprocess_wait (serve, NULL, &error));
+  g_assert_no_error (error);
   test_remove_tree (dir);
 }
 

@@ -225,7 +225,7 @@ _sayso_collect_service_check_and_store (SaysoCollectService *self,
   if (!sayso_collect_db_store_bundle (self->db, &info, fd, (gint64) size, &state, &error))
     {
       g_warning ("%s", error->message);
-      if (g_error_matches (error, SAYSO_COLLECT_DB_ERROR, SAYSO_COLLECT_DB_ERROR_FULL))
+      if (g_error_matches (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FULL))
         return refuse (SOUP_STATUS_INSUFFICIENT_STORAGE,
                        "The service's disk is full; nothing was kept. Keep the bundle and send it again later.");
       return refuse (SOUP_STATUS_SERVICE_UNAVAILABLE,

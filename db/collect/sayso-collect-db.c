@@ -10,13 +10,13 @@
 #define G_LOG_DOMAIN "sayso-collect-db"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sayso-collect-db.h"
+#include "sayso-sqlite.h"
 
 #define COPY_BLOCK (1024 * 1024)
 
@@ -29,8 +29,6 @@ struct _SaysoCollectDb
    * no other statement runs inside it. */
   GMutex   lock;
 };
-
-G_DEFINE_QUARK (sayso-collect-db-error-quark, sayso_collect_db_error)
 
 /* A bundle row is its bytes (up to the service's size limit) with what the
  * service checked of it; rowid tables, for sqlite3_blob_write. */
@@ -78,16 +76,14 @@ fail_rc (const char  *path,
          const char  *doing,
          GError     **error)
 {
-  int code = (rc & 0xff) == SQLITE_BUSY ? SAYSO_COLLECT_DB_ERROR_BUSY
-           : (rc & 0xff) == SQLITE_FULL ? SAYSO_COLLECT_DB_ERROR_FULL
-           : (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT ? SAYSO_COLLECT_DB_ERROR_CORRUPT
-           : (rc & 0xff) == SQLITE_IOERR ? SAYSO_COLLECT_DB_ERROR_IO
-           : SAYSO_COLLECT_DB_ERROR_FAILED;
-
-  g_set_error (error, SAYSO_COLLECT_DB_ERROR, code, "%s: %s failed: %s", path, doing,
-               (rc & 0xff) == SQLITE_FULL ? "the disk is full"
-               : handle ? sqlite3_errmsg (handle) : sqlite3_errstr (rc));
-  return FALSE;
+  /* SQLite says “database or disk is full”, or of a wal-index with no room
+   * “disk I/O error”: whoever reads it needs to know only that it is the disk. */
+  if (sayso_sqlite_is_full (handle, rc))
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FULL, "%s: %s failed: the disk is full", path, doing);
+      return FALSE;
+    }
+  return sayso_sqlite_set_error (error, handle, rc, path, doing);
 }
 
 static gboolean
@@ -99,41 +95,25 @@ fail (SaysoCollectDb  *db,
   return fail_rc (db->path, db->handle, rc, doing, error);
 }
 
+/* Of a list such as the schema, the error names the statement that failed. */
 static gboolean
 exec (SaysoCollectDb  *db,
       const char      *sql,
       GError         **error)
 {
-  int rc = sqlite3_exec (db->handle, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK ? TRUE : fail (db, rc, "a query", error);
+  g_autofree char *failed = NULL;
+  int rc = sayso_sqlite_exec (db->handle, sql, &failed);
+
+  return rc == SQLITE_OK ? TRUE : fail (db, rc, failed, error);
 }
 
 static void
 rollback (SaysoCollectDb *db)
 {
+  /* What failed is already said, and in WAL mode a rollback only drops
+   * what the transaction wrote: it has nothing to add. */
   if (!sqlite3_get_autocommit (db->handle))
-    sqlite3_exec (db->handle, "ROLLBACK", NULL, NULL, NULL);
-}
-
-/* A new file's name lives in its folder: synced, or a power cut can lose it. */
-static gboolean
-sync_folder_of (const char  *path,
-                GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
-
-  if (fd < 0 || fsync (fd) != 0)
-    {
-      int saved = errno;
-      if (fd >= 0)
-        close (fd);
-      g_set_error (error, SAYSO_COLLECT_DB_ERROR, SAYSO_COLLECT_DB_ERROR_IO,
-                   "%s: cannot sync the folder: %s", dir, g_strerror (saved));
-      return FALSE;
-    }
-  close (fd);
-  return TRUE;
+    (void) sayso_sqlite_exec (db->handle, "ROLLBACK", NULL);
 }
 
 void
@@ -157,7 +137,6 @@ sayso_collect_db_get_path (SaysoCollectDb *db)
 
 static SaysoCollectDb *
 db_open (const char  *path,
-         gboolean     create,
          GError     **error)
 {
   g_autoptr(SaysoCollectDb) db = g_new0 (SaysoCollectDb, 1);
@@ -165,10 +144,9 @@ db_open (const char  *path,
 
   g_mutex_init (&db->lock);
   db->path = g_strdup (path);
-  /* Serialized: the service's threads share the one connection. */
-  rc = sqlite3_open_v2 (path, &db->handle,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | (create ? SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE : 0),
-                        NULL);
+  /* Serialized: the service's threads share the one connection. Never
+   * through a link: the file is made here, or checked a plain file. */
+  rc = sqlite3_open_v2 (path, &db->handle, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc != SQLITE_OK)
     {
       fail (db, rc, "opening", error);
@@ -191,26 +169,25 @@ sayso_collect_db_create (const char    *path,
                          GError       **error)
 {
   g_autoptr(SaysoCollectDb) db = NULL;
+  g_autoptr(GError) local_error = NULL;
   sqlite3_stmt *stmt = NULL;
-  int fd, rc;
+  int rc;
 
   g_return_val_if_fail (path != NULL && service_pk != NULL && service_sk != NULL, NULL);
 
-  /* Made empty and 0600 first: it holds the service's secret key. */
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
+  /* Made empty and 0600 first, its name synced: it holds the service's
+   * secret key. Nothing at the path, a link included, is ever adopted. */
+  if (!sayso_sqlite_create_private_file (path, "the collection database", &local_error))
     {
-      int saved = errno;
-      g_set_error (error, SAYSO_COLLECT_DB_ERROR,
-                   saved == EEXIST ? SAYSO_COLLECT_DB_ERROR_EXISTS : SAYSO_COLLECT_DB_ERROR_IO,
-                   saved == EEXIST ? "%s: a file is already there; nothing was changed"
-                                   : "%s: cannot create the database: %s",
-                   path, g_strerror (saved));
+      if (g_error_matches (local_error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_EXISTS))
+        g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_EXISTS,
+                     "%s: a file is already there; nothing was changed", path);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  close (fd);
 
-  if (!(db = db_open (path, FALSE, error)) || !exec (db, "BEGIN IMMEDIATE", error) || !exec (db, schema, error))
+  if (!(db = db_open (path, error)) || !exec (db, "BEGIN IMMEDIATE", error) || !exec (db, schema, error))
     goto failed;
 
   rc = sqlite3_prepare_v2 (db->handle, "INSERT INTO service (one, sign_pk, sign_sk) VALUES (1, ?1, ?2)", -1, &stmt, NULL);
@@ -226,7 +203,7 @@ sayso_collect_db_create (const char    *path,
       fail (db, rc, "storing the service key", error);
       goto failed;
     }
-  if (!exec (db, "COMMIT", error) || !sync_folder_of (path, error))
+  if (!exec (db, "COMMIT", error))
     goto failed;
   return g_steal_pointer (&db);
 
@@ -249,16 +226,26 @@ sayso_collect_db_open (const char  *path,
   g_autoptr(SaysoCollectDb) db = NULL;
   sqlite3_stmt *stmt = NULL;
   int version = -1, rc;
+  GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
 
+  /* The file that holds the service's secret key is taken only as itself:
+   * through a link it could be anyone's file, or be switched to another. */
+  if (g_lstat (path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO,
+                   "%s: not a collection database but a %s; give the database file itself", path,
+                   S_ISLNK (st.st_mode) ? "symbolic link" : S_ISDIR (st.st_mode) ? "folder" : "special file");
+      return NULL;
+    }
   if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
     {
-      g_set_error (error, SAYSO_COLLECT_DB_ERROR, SAYSO_COLLECT_DB_ERROR_NOT_FOUND,
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
                    "%s: no collection database here (“sayso-collect init” makes one)", path);
       return NULL;
     }
-  if (!(db = db_open (path, FALSE, error)))
+  if (!(db = db_open (path, error)))
     return NULL;
 
   rc = sqlite3_prepare_v2 (db->handle, "SELECT user_version FROM pragma_user_version", -1, &stmt, NULL);
@@ -272,8 +259,8 @@ sayso_collect_db_open (const char  *path,
     }
   if (version != SAYSO_COLLECT_SCHEMA_VERSION)
     {
-      g_set_error (error, SAYSO_COLLECT_DB_ERROR,
-                   version > SAYSO_COLLECT_SCHEMA_VERSION ? SAYSO_COLLECT_DB_ERROR_TOO_NEW : SAYSO_COLLECT_DB_ERROR_CORRUPT,
+      g_set_error (error, SAYSO_DB_ERROR,
+                   version > SAYSO_COLLECT_SCHEMA_VERSION ? SAYSO_DB_ERROR_TOO_NEW : SAYSO_DB_ERROR_CORRUPT,
                    "%s: not a Sayso collection database (schema %d)", path, version);
       return NULL;
     }
@@ -305,7 +292,7 @@ sayso_collect_db_service_key (SaysoCollectDb  *db,
   if (!ok)
     {
       if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        g_set_error (error, SAYSO_COLLECT_DB_ERROR, SAYSO_COLLECT_DB_ERROR_CORRUPT,
+        g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
                      "%s: the service's key is missing or damaged", db->path);
       else
         fail (db, rc, "reading the service key", error);
@@ -431,7 +418,7 @@ copy_into_blob (SaysoCollectDb  *db,
         {
           int saved = errno;
           sqlite3_blob_close (blob);
-          g_set_error (error, SAYSO_COLLECT_DB_ERROR, SAYSO_COLLECT_DB_ERROR_IO,
+          g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO,
                        "%s: cannot read the received bundle: %s", db->path,
                        n < 0 ? g_strerror (saved) : "it is shorter than it was");
           return FALSE;
@@ -566,12 +553,10 @@ list_bundles_locked (SaysoCollectDb  *db,
     {
       SaysoCollectBundleRow *row = g_new0 (SaysoCollectBundleRow, 1);
 
-      if (sqlite3_column_bytes (stmt, 0) == SAYSO_COLLECT_KEY_SIZE)
-        memcpy (row->kiosk_pk, sqlite3_column_blob (stmt, 0), SAYSO_COLLECT_KEY_SIZE);
+      sayso_sqlite_copy_blob (stmt, 0, row->kiosk_pk, SAYSO_COLLECT_KEY_SIZE);
       row->site = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       row->sequence = sqlite3_column_int64 (stmt, 2);
-      if (sqlite3_column_bytes (stmt, 3) == SAYSO_COLLECT_HASH_SIZE)
-        memcpy (row->hash, sqlite3_column_blob (stmt, 3), SAYSO_COLLECT_HASH_SIZE);
+      sayso_sqlite_copy_blob (stmt, 3, row->hash, SAYSO_COLLECT_HASH_SIZE);
       row->record_count = sqlite3_column_int64 (stmt, 4);
       row->day = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
       row->received = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
@@ -608,8 +593,7 @@ list_kiosks_locked (SaysoCollectDb  *db,
       SaysoCollectKioskRow *row = g_new0 (SaysoCollectKioskRow, 1);
       GBytes *key;
 
-      if (sqlite3_column_bytes (stmt, 0) == SAYSO_COLLECT_KEY_SIZE)
-        memcpy (row->kiosk_pk, sqlite3_column_blob (stmt, 0), SAYSO_COLLECT_KEY_SIZE);
+      sayso_sqlite_copy_blob (stmt, 0, row->kiosk_pk, SAYSO_COLLECT_KEY_SIZE);
       row->site = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
       row->bundles = sqlite3_column_int64 (stmt, 2);
       row->responses = sqlite3_column_int64 (stmt, 3);
@@ -670,12 +654,10 @@ row_from_stmt (sqlite3_stmt *stmt)
 
   /* id, kiosk, site, sequence, hash, records, day, received, size */
   row->id = sqlite3_column_int64 (stmt, 0);
-  if (sqlite3_column_bytes (stmt, 1) == SAYSO_COLLECT_KEY_SIZE)
-    memcpy (row->kiosk_pk, sqlite3_column_blob (stmt, 1), SAYSO_COLLECT_KEY_SIZE);
+  sayso_sqlite_copy_blob (stmt, 1, row->kiosk_pk, SAYSO_COLLECT_KEY_SIZE);
   row->site = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
   row->sequence = sqlite3_column_int64 (stmt, 3);
-  if (sqlite3_column_bytes (stmt, 4) == SAYSO_COLLECT_HASH_SIZE)
-    memcpy (row->hash, sqlite3_column_blob (stmt, 4), SAYSO_COLLECT_HASH_SIZE);
+  sayso_sqlite_copy_blob (stmt, 4, row->hash, SAYSO_COLLECT_HASH_SIZE);
   row->record_count = sqlite3_column_int64 (stmt, 5);
   row->day = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
   row->received = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
@@ -883,32 +865,33 @@ sayso_collect_db_backup (SaysoCollectDb  *db,
                          const char      *to,
                          GError         **error)
 {
+  g_autoptr(GError) local_error = NULL;
   sqlite3 *copy = NULL;
   sqlite3_backup *backup;
-  int fd, rc;
+  int rc;
 
   g_return_val_if_fail (db != NULL && to != NULL, FALSE);
 
   /* The copy holds the service's secret key too: 0600 from the start. */
-  fd = g_open (to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
+  if (!sayso_sqlite_create_private_file (to, "the backup", &local_error))
     {
-      int saved = errno;
-      g_set_error (error, SAYSO_COLLECT_DB_ERROR,
-                   saved == EEXIST ? SAYSO_COLLECT_DB_ERROR_EXISTS : SAYSO_COLLECT_DB_ERROR_IO,
-                   saved == EEXIST ? "%s: a file is already there; it was left as it was"
-                                   : "%s: cannot create the backup: %s",
-                   to, g_strerror (saved));
+      if (g_error_matches (local_error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_EXISTS))
+        g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_EXISTS,
+                     "%s: a file is already there; it was left as it was", to);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  close (fd);
 
-  rc = sqlite3_open_v2 (to, &copy, SQLITE_OPEN_READWRITE, NULL);
+  rc = sqlite3_open_v2 (to, &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_busy_timeout (copy, 5000);
       /* The copy is one file: a rollback journal, synced at its end. */
-      sqlite3_exec (copy, "PRAGMA synchronous = FULL", NULL, NULL, NULL);
+      rc = sayso_sqlite_exec (copy, "PRAGMA synchronous = FULL", NULL);
+    }
+  if (rc == SQLITE_OK)
+    {
       backup = sqlite3_backup_init (copy, "main", db->handle, "main");
       if (backup == NULL)
         rc = sqlite3_errcode (copy);
@@ -940,5 +923,7 @@ sayso_collect_db_backup (SaysoCollectDb  *db,
       g_unlink (to);
       return fail_rc (to, NULL, rc, "closing the backup", error);
     }
-  return sync_folder_of (to, error);
+  /* Removing its journal is what commits the copy: a journal back after a
+   * power cut would roll it back to nothing. */
+  return sayso_sqlite_sync_folder (to, error);
 }

@@ -5,26 +5,17 @@
  * with a sequence number their kiosk had used for another (kept aside,
  * never dropped), the analysts' access tokens (a hash of each, never the
  * token) and the service's own Ed25519 key, which signs receipts.
+ *
+ * Its errors are SAYSO_DB_ERROR, SQLite's codes mapped as for the other
+ * databases: BUSY, FULL (the service answers 507), CORRUPT, IO and so on.
  */
 #pragma once
 
 #include <glib.h>
 
+#include "sayso-db-error.h"
+
 G_BEGIN_DECLS
-
-#define SAYSO_COLLECT_DB_ERROR (sayso_collect_db_error_quark ())
-
-typedef enum
-{
-  SAYSO_COLLECT_DB_ERROR_FAILED,
-  SAYSO_COLLECT_DB_ERROR_BUSY,
-  SAYSO_COLLECT_DB_ERROR_FULL,       /* the disk is full */
-  SAYSO_COLLECT_DB_ERROR_CORRUPT,    /* not a collection database, or damaged */
-  SAYSO_COLLECT_DB_ERROR_TOO_NEW,
-  SAYSO_COLLECT_DB_ERROR_NOT_FOUND,
-  SAYSO_COLLECT_DB_ERROR_EXISTS,
-  SAYSO_COLLECT_DB_ERROR_IO,
-} SaysoCollectDbError;
 
 #define SAYSO_COLLECT_SCHEMA_VERSION 1
 #define SAYSO_COLLECT_KEY_SIZE       32
@@ -78,8 +69,6 @@ typedef struct
   gint64  conflicts;
   GArray *missing;         /* of gint64: sequence numbers below the highest that never arrived */
 } SaysoCollectKioskRow;
-
-GQuark          sayso_collect_db_error_quark (void);
 
 SaysoCollectDb *sayso_collect_db_create     (const char      *path,
                                              const guint8     service_pk[SAYSO_COLLECT_KEY_SIZE],

@@ -1,4 +1,4 @@
-/* sayso-sqlite.c: what both databases do with SQLite the same way. */
+/* sayso-sqlite.c: what every database does with SQLite the same way. */
 #define G_LOG_DOMAIN "sayso-sqlite"
 
 #include <errno.h>
@@ -236,6 +236,26 @@ sync_folder (const char  *path,
   *saved_errno = errno;
   close (fd);
   return ok;
+}
+
+gboolean
+sayso_sqlite_sync_folder (const char  *path,
+                          GError     **error)
+{
+  int saved;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!sync_folder (path, &saved))
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_IO,
+                   "%s: cannot sync the folder: %s", folder, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

@@ -1,4 +1,5 @@
-/* sayso-sqlite.h: what both databases do with SQLite the same way.
+/* sayso-sqlite.h: what every database does with SQLite the same way: the
+ * kiosk's store, the analysts' database, the collection service's.
  *
  * One mapping of SQLite's result codes to SAYSO_DB_ERROR, statements run
  * one by one so that an error names the one that failed, cached prepared
@@ -66,9 +67,15 @@ gboolean     sayso_sqlite_copy_blob      (sqlite3_stmt *stmt,
  * so that no other user can ever read it and no file is adopted that was
  * not made here; the folder is synced so that the name survives a power
  * cut. SQLite gives the -wal and -shm files the database's mode. what names
- * the file in the error: “the store”, “the analysis database”. */
+ * the file in the error: “the store”, “the collection database”. */
 gboolean     sayso_sqlite_create_private_file (const char  *path,
                                                const char  *what,
                                                GError     **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Syncs the folder that holds path, so that a name made in it survives a
+ * power cut: for a file made otherwise, such as a backup SQLite writes. A
+ * file system that cannot sync a folder (EINVAL) is as durable as it gets. */
+gboolean     sayso_sqlite_sync_folder    (const char  *path,
+                                          GError     **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS
