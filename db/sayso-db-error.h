@@ -1,5 +1,6 @@
-/* sayso-db-error.h: the errors of every database, the kiosk's store and the
- * analysts' database; sayso-sqlite.c maps SQLite's codes to them. */
+/* sayso-db-error.h: the errors of every database (the kiosk's store, the
+ * analysts' database, the collection service's); sayso-sqlite.c maps
+ * SQLite's codes to them. */
 #pragma once
 
 #include <glib.h>
