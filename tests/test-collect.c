@@ -737,7 +737,7 @@ test_token_and_status (Collect       *f,
 {
   g_autofree char *out = NULL, *err = NULL, *revoked = NULL;
   g_autofree char *b1 = make_bundle (f, f->store, 2);
-  g_autofree char *b2 = make_bundle (f, f->store, 1);   /* exported, never sent: the gap */
+  g_autofree char *b2 G_GNUC_UNUSED = make_bundle (f, f->store, 1);   /* exported, never sent: the gap */
   g_autofree char *b3 = make_bundle (f, f->store, 4);
   g_autoptr(JsonObject) none = NULL, wrong = NULL, good = NULL, after = NULL, r1 = NULL, r3 = NULL;
   JsonObject *kiosk;
@@ -1371,7 +1371,7 @@ test_inspection_page (Collect       *f,
   g_autofree char *out = NULL, *form = NULL, *wrong_form = NULL, *in_address = NULL;
   g_autofree char *blank = NULL, *page = NULL, *wrong = NULL, *addressed = NULL, *by_header = NULL, *later = NULL;
   g_autofree char *b1 = make_bundle (f, f->store, 2);
-  g_autofree char *b2 = make_bundle (f, f->store, 1);   /* exported, never sent: the gap */
+  g_autofree char *b2 G_GNUC_UNUSED = make_bundle (f, f->store, 1);   /* exported, never sent: the gap */
   g_autofree char *b3 = make_bundle (f, f->store, 4);
   g_autofree char *w1 = NULL;
   g_autoptr(JsonObject) r1 = NULL, r3 = NULL, rw = NULL, status = NULL, status_later = NULL;
@@ -1681,7 +1681,6 @@ test_pull (Collect       *f,
   g_autofree char *first = NULL, *second = NULL, *third = NULL, *stick = NULL, *err = NULL;
   g_autofree char *b1_label = g_strconcat (f->url, "bundles/1", NULL);
   g_autofree char *b4_label = g_strconcat (f->url, "bundles/4", NULL);
-  g_autofree char *listing = NULL;
   g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL;
 
   g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
@@ -1758,7 +1757,7 @@ test_pull_wrong_token (Collect       *f,
   g_autofree char *token = new_token (f);
   g_autofree char *wrong = g_strconcat (token, "x", NULL);
   g_autofree char *out = NULL, *err = NULL, *out2 = NULL;
-  g_autoptr(JsonObject) r1 = NULL, none = NULL, one = NULL;
+  g_autoptr(JsonObject) r1 = NULL, none = NULL;
 
   g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
   g_assert_cmpint (pull (f, db, f->url, wrong, &out, &err), ==, 2);
@@ -1906,7 +1905,7 @@ test_tls (Collect       *f,
 
   {
     g_autoptr(SoupMessage) msg = soup_message_new ("GET", plain);
-    g_autoptr(GBytes) answer = soup_session_send_and_read (f->session, msg, NULL, &error);
+    g_autoptr(GBytes) answer G_GNUC_UNUSED = soup_session_send_and_read (f->session, msg, NULL, &error);
 
     g_assert_nonnull (error);
     g_test_message ("plain HTTP to the TLS port: %s", error->message);

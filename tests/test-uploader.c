@@ -805,7 +805,7 @@ test_not_yet_listening (Upload        *f,
   guint16 port = free_port ();
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
-  g_autofree char *out0 = NULL, *err0 = NULL, *out = NULL, *err = NULL, *first = NULL;
+  g_autofree char *out0 = NULL, *err0 = NULL, *first = NULL;
   g_autofree char *line = received_line (f, bundle, "received", 1, 2);
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GDataInputStream) errors = NULL;
@@ -1149,7 +1149,6 @@ test_command_line (Upload        *f,
                    gconstpointer  data)
 {
   g_autofree char *bundle = make_bundle (f, f->store, 1);
-  g_autofree char *kiosk_key = NULL;
   g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *help = NULL;
 
   g_assert_cmpint (sayso (NULL, NULL, &e1, "upload", "--to", f->url, bundle, NULL), ==, 2);

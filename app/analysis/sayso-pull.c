@@ -170,7 +170,6 @@ hex_to_bytes (const char *hex,
 static SaysoPullEntry *
 entry_from (JsonNode *node)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree guint8 *key = NULL;
   SaysoPullEntry *entry;
   JsonObject *object;
