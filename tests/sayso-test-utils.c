@@ -135,3 +135,76 @@ test_sayso_binary (void)
   g_assert_nonnull (path);
   return path;
 }
+
+const char *
+test_collect_binary (void)
+{
+  const char *path = g_getenv ("SAYSO_COLLECT_BIN");
+
+  g_assert_nonnull (path);
+  return path;
+}
+
+/* Runs @binary with the NULL-terminated @args, @stdin_text on its standard
+ * input; its output in *out and *err if asked for. Returns its exit status,
+ * or -1 when it was killed. */
+static int
+run_program (const char  *binary,
+             const char  *stdin_text,
+             char       **out,
+             char       **err,
+             va_list      args)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stdout_text = NULL;
+  g_autofree char *stderr_text = NULL;
+  const char *arg;
+
+  g_ptr_array_add (argv, (gpointer) binary);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  g_ptr_array_add (argv, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) argv->pdata,
+                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, stdin_text, NULL, &stdout_text, &stderr_text, &error);
+  g_assert_no_error (error);
+  if (out)
+    *out = g_steal_pointer (&stdout_text);
+  if (err)
+    *err = g_steal_pointer (&stderr_text);
+  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
+}
+
+int
+test_run_sayso (const char  *stdin_text,
+                char       **out,
+                char       **err,
+                ...)
+{
+  va_list args;
+  int code;
+
+  va_start (args, err);
+  code = run_program (test_sayso_binary (), stdin_text, out, err, args);
+  va_end (args);
+  return code;
+}
+
+int
+test_run_collect (char **out,
+                  char **err,
+                  ...)
+{
+  va_list args;
+  int code;
+
+  va_start (args, err);
+  code = run_program (test_collect_binary (), NULL, out, err, args);
+  va_end (args);
+  return code;
+}

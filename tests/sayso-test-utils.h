@@ -30,5 +30,15 @@ GPtrArray *test_open_all_records   (SaysoDb       *db,
                                     const guint8   sk[SAYSO_BOX_SECRET_KEY_SIZE]);
 char      *test_answers_to_string  (SaysoRecord   *record);
 const char *test_sayso_binary      (void);
+const char *test_collect_binary    (void);
+/* `sayso ARGS... NULL` and `sayso-collect ARGS... NULL`: the exit status,
+ * with the output in *out and *err if asked for. */
+int        test_run_sayso          (const char    *stdin_text,
+                                    char         **out,
+                                    char         **err,
+                                    ...) G_GNUC_NULL_TERMINATED;
+int        test_run_collect        (char         **out,
+                                    char         **err,
+                                    ...) G_GNUC_NULL_TERMINATED;
 
 G_END_DECLS

@@ -62,76 +62,6 @@ tls_file (const char *name)
   return g_build_filename (g_getenv ("SAYSO_SOURCE_DIR"), "tests", "data", "tls", name, NULL);
 }
 
-static const char *
-collect_binary (void)
-{
-  const char *path = g_getenv ("SAYSO_COLLECT_BIN");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
-static int
-run_argv (const char  *binary,
-          const char  *stdin_text,
-          char       **out,
-          char       **err,
-          va_list      args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer) binary);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (gpointer) arg);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, stdin_text, NULL, &stdout_text, &stderr_text, &error);
-  g_assert_no_error (error);
-  if (out)
-    *out = g_steal_pointer (&stdout_text);
-  if (err)
-    *err = g_steal_pointer (&stderr_text);
-  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-}
-
-static int
-sayso (const char  *stdin_text,
-       char       **out,
-       char       **err,
-       ...)
-{
-  va_list args;
-  int code;
-
-  va_start (args, err);
-  code = run_argv (test_sayso_binary (), stdin_text, out, err, args);
-  va_end (args);
-  return code;
-}
-
-static int
-collect (char **out,
-         char **err,
-         ...)
-{
-  va_list args;
-  int code;
-
-  va_start (args, err);
-  code = run_argv (collect_binary (), NULL, out, err, args);
-  va_end (args);
-  return code;
-}
-
 /* A kiosk store at @store for SITE; its public key written to @pub. */
 static void
 make_kiosk (Collect    *f,
@@ -143,7 +73,7 @@ make_kiosk (Collect    *f,
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (sayso (NULL, &out, NULL, "init", "--store", store, "--site", SITE, "--recipient", recipient, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &out, NULL, "init", "--store", store, "--site", SITE, "--recipient", recipient, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "# Sayso kiosk"));
   g_assert_true (g_file_set_contents (pub, strstr (out, "# Sayso kiosk"), -1, NULL));
   g_assert_true (sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, pub, kiosk_pk, &error));
@@ -171,7 +101,7 @@ start_server (Collect            *f,
   g_autofree char *cert = tls_file ("service.crt");
   g_autofree char *key = tls_file ("service.key");
 
-  g_ptr_array_add (argv, (gpointer) collect_binary ());
+  g_ptr_array_add (argv, (gpointer) test_collect_binary ());
   g_ptr_array_add (argv, "serve");
   g_ptr_array_add (argv, "--db");
   g_ptr_array_add (argv, f->db);
@@ -251,20 +181,20 @@ collect_setup (Collect       *f,
   sayso_init ();
   f->dir = test_make_tmp_dir ();
   keys = g_build_filename (f->dir, "keys", NULL);
-  g_assert_cmpint (sayso (NULL, NULL, NULL, "keygen", "--out", keys, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, NULL, "keygen", "--out", keys, NULL), ==, 0);
   f->store = g_build_filename (f->dir, "kiosk.db", NULL);
   f->kiosk_pub = g_build_filename (f->dir, "kiosk.pub", NULL);
   make_kiosk (f, f->store, f->kiosk_pub, f->kiosk_pk);
 
   f->db = g_build_filename (f->dir, "collect.db", NULL);
   f->server_log = g_build_filename (f->dir, "server.log", NULL);
-  g_assert_cmpint (collect (&out, NULL, "init", "--db", f->db, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, NULL, "init", "--db", f->db, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "# Sayso collection service"));
   g_assert_true (sayso_key_from_text (SAYSO_KEY_SERVICE_PUBLIC, strstr (out, "# Sayso collection service"),
                                       strlen (strstr (out, "# Sayso collection service")),
                                       "init's output", f->service_pk, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
 
   start_server (f, data);
   f->session = soup_session_new ();
@@ -318,9 +248,9 @@ make_bundle (Collect    *f,
     g_string_append_printf (input, "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\","
                                    " \"induction\": \"%s %u\"}}\n", MARKER, i);
   if (n > 0)
-    g_assert_cmpint (sayso (input->str, NULL, NULL, "submit", "--store", store, "-", NULL), ==, 0);
+    g_assert_cmpint (test_run_sayso (input->str, NULL, NULL, "submit", "--store", store, "-", NULL), ==, 0);
   g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
-  g_assert_cmpint (sayso (NULL, NULL, NULL, "export", "--store", store, "--to", stick, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, NULL, "export", "--store", store, "--to", stick, NULL), ==, 0);
   return only_file_in (stick);
 }
 
@@ -395,7 +325,7 @@ stored (const char *db)
 {
   char *out = NULL;
 
-  g_assert_cmpint (collect (&out, NULL, "list", "--db", db, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, NULL, "list", "--db", db, NULL), ==, 0);
   return out;
 }
 
@@ -591,7 +521,7 @@ test_unknown_kiosk (Collect       *f,
   list = stored (f->db);
   g_assert_cmpstr (list, ==, "");
 
-  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
   g_assert_cmpuint (upload (f, bundle, &b), ==, SOUP_STATUS_CREATED);
   g_assert_nonnull (strstr (json_object_get_string_member (b, "message"), "Wrexham"));
 }
@@ -744,7 +674,7 @@ test_token_and_status (Collect       *f,
   JsonArray *missing;
   char *token;
 
-  g_assert_cmpint (collect (&out, &err, "token", "--db", f->db, "--name", "Ann Analyst", NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, &err, "token", "--db", f->db, "--name", "Ann Analyst", NULL), ==, 0);
   token = g_strstrip (out);
   g_assert_cmpuint (strlen (token), >=, 43);
   g_assert_nonnull (strstr (err, "only once"));
@@ -764,7 +694,7 @@ test_token_and_status (Collect       *f,
   g_assert_cmpuint (json_array_get_length (missing), ==, 1);
   g_assert_cmpint (json_array_get_int_element (missing, 0), ==, 2);
 
-  g_assert_cmpint (collect (&revoked, NULL, "token", "--db", f->db, "--name", "Ann Analyst", "--revoke", NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&revoked, NULL, "token", "--db", f->db, "--name", "Ann Analyst", "--revoke", NULL), ==, 0);
   g_assert_nonnull (strstr (revoked, "Revoked 1 token"));
   g_assert_cmpuint (get_status (f, token, &after), ==, SOUP_STATUS_UNAUTHORIZED);
   g_assert_nonnull (strstr (json_object_get_string_member (after, "error"), "revoked"));
@@ -786,7 +716,7 @@ test_backup (Collect       *f,
 
   g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
   g_assert_cmpuint (upload (f, b2, &r2), ==, SOUP_STATUS_CREATED);
-  g_assert_cmpint (collect (NULL, NULL, "backup", "--db", f->db, "--to", copy, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "backup", "--db", f->db, "--to", copy, NULL), ==, 0);
   g_assert_cmpint (g_stat (copy, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
@@ -795,7 +725,7 @@ test_backup (Collect       *f,
   g_assert_cmpuint (lines_in (original), ==, 2);
   g_assert_cmpstr (copied, ==, original);
 
-  g_assert_cmpint (collect (NULL, &err, "backup", "--db", f->db, "--to", copy, NULL), ==, 1);
+  g_assert_cmpint (test_run_collect (NULL, &err, "backup", "--db", f->db, "--to", copy, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "already there"));
   g_clear_pointer (&copied, g_free);
   copied = stored (copy);
@@ -1117,21 +1047,21 @@ test_command_line (Collect       *f,
   gsize before_len = 0, after_len = 0;
 
   g_assert_true (g_file_get_contents (f->db, &before, &before_len, NULL));
-  g_assert_cmpint (collect (NULL, &err1, "init", "--db", f->db, NULL), ==, 1);
+  g_assert_cmpint (test_run_collect (NULL, &err1, "init", "--db", f->db, NULL), ==, 1);
   g_assert_nonnull (strstr (err1, "already there; nothing was changed"));
   g_assert_true (g_file_get_contents (f->db, &after, &after_len, NULL));
   g_assert_cmpmem (before, before_len, after, after_len);
 
-  g_assert_cmpint (collect (NULL, &err2, "enroll", "--db", f->db, "--site", SITE, recipient, NULL), ==, 2);
+  g_assert_cmpint (test_run_collect (NULL, &err2, "enroll", "--db", f->db, "--site", SITE, recipient, NULL), ==, 2);
   g_assert_nonnull (strstr (err2, "this is a sayso-recipient-public-key, not a sayso-kiosk-public-key"));
 
-  g_assert_cmpint (collect (NULL, &err3, "serve", "--db", f->db, "--listen", "nowhere", NULL), ==, 2);
+  g_assert_cmpint (test_run_collect (NULL, &err3, "serve", "--db", f->db, "--listen", "nowhere", NULL), ==, 2);
   g_assert_nonnull (strstr (err3, "give an IP address and a port"));
 
-  g_assert_cmpint (collect (NULL, &err4, "token", "--db", f->db, "--name", "Nobody", "--revoke", NULL), ==, 2);
+  g_assert_cmpint (test_run_collect (NULL, &err4, "token", "--db", f->db, "--name", "Nobody", "--revoke", NULL), ==, 2);
   g_assert_nonnull (strstr (err4, "no token named “Nobody”"));
 
-  g_assert_cmpint (collect (NULL, &err5, "list", "--db", "/nonexistent/collect.db", NULL), ==, 1);
+  g_assert_cmpint (test_run_collect (NULL, &err5, "list", "--db", "/nonexistent/collect.db", NULL), ==, 1);
   g_assert_nonnull (strstr (err5, "sayso-collect init"));
 }
 
@@ -1179,11 +1109,11 @@ test_db_only_plain_file (Collect       *f,
       g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL;
 
       g_test_message ("--db %s", paths[i]);
-      g_assert_cmpint (collect (NULL, &err1, "list", "--db", paths[i], NULL), ==, 1);
-      g_assert_cmpint (collect (NULL, &err2, "enroll", "--db", paths[i], "--site", "Elsewhere", f->kiosk_pub, NULL), ==, 1);
-      g_assert_cmpint (collect (NULL, &err3, "backup", "--db", paths[i], "--to", copy, NULL), ==, 1);
+      g_assert_cmpint (test_run_collect (NULL, &err1, "list", "--db", paths[i], NULL), ==, 1);
+      g_assert_cmpint (test_run_collect (NULL, &err2, "enroll", "--db", paths[i], "--site", "Elsewhere", f->kiosk_pub, NULL), ==, 1);
+      g_assert_cmpint (test_run_collect (NULL, &err3, "backup", "--db", paths[i], "--to", copy, NULL), ==, 1);
       /* Last: a service that did start would not return. */
-      g_assert_cmpint (collect (NULL, &err4, "serve", "--db", paths[i], "--listen", "127.0.0.1:0", NULL), ==, 1);
+      g_assert_cmpint (test_run_collect (NULL, &err4, "serve", "--db", paths[i], "--listen", "127.0.0.1:0", NULL), ==, 1);
       for (const char **e = (const char *[]) { err1, err2, err3, err4, NULL }; *e; e++)
         {
           g_assert_nonnull (strstr (*e, paths[i]));
@@ -1194,7 +1124,7 @@ test_db_only_plain_file (Collect       *f,
     }
 
   /* init never makes a database through a link. */
-  g_assert_cmpint (collect (NULL, &err, "init", "--db", dangling, NULL), ==, 1);
+  g_assert_cmpint (test_run_collect (NULL, &err, "init", "--db", dangling, NULL), ==, 1);
   g_assert_nonnull (strstr (err, dangling));
   g_assert_nonnull (strstr (err, "already there; nothing was changed"));
   g_assert_false (g_file_test (nowhere, G_FILE_TEST_EXISTS));
@@ -1207,10 +1137,10 @@ test_db_only_plain_file (Collect       *f,
   g_assert_cmpstr (list, ==, before);
 
   /* The control: the plain paths work, with the commands that refused the links. */
-  g_assert_cmpint (collect (&out, NULL, "init", "--db", nowhere, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, NULL, "init", "--db", nowhere, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "# Sayso collection service"));
-  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
-  g_assert_cmpint (collect (NULL, NULL, "backup", "--db", f->db, "--to", copy, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "backup", "--db", f->db, "--to", copy, NULL), ==, 0);
   g_assert_cmpint (g_lstat (copy, &st), ==, 0);
   g_assert_true (S_ISREG (st.st_mode));
   g_clear_pointer (&list, g_free);
@@ -1239,8 +1169,8 @@ test_full_disk (Collect       *f,
   stop_server (f);
   g_free (f->db);
   f->db = g_build_filename (test_full_disk_get_dir (disk), "collect.db", NULL);
-  g_assert_cmpint (collect (NULL, NULL, "init", "--db", f->db, NULL), ==, 0);
-  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "init", "--db", f->db, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
   start_server (f, data);
   g_assert_cmpuint (upload (f, first, &a), ==, SOUP_STATUS_CREATED);
 
@@ -1381,8 +1311,8 @@ test_inspection_page (Collect       *f,
 
   make_kiosk (f, store, pub, pk);
   w1 = make_bundle (f, store, 3);
-  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
-  g_assert_cmpint (collect (&out, NULL, "token", "--db", f->db, "--name", "Inspection team", NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, NULL, "token", "--db", f->db, "--name", "Inspection team", NULL), ==, 0);
   token = g_strstrip (out);
   g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
   g_assert_cmpuint (upload (f, b3, &r3), ==, SOUP_STATUS_CREATED);
@@ -1616,7 +1546,7 @@ analysis_db (Collect    *f,
 {
   char *db = g_build_filename (f->dir, name, NULL);
 
-  g_assert_cmpint (sayso (NULL, NULL, NULL, "enroll", "--db", db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, NULL, "enroll", "--db", db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
   return db;
 }
 
@@ -1625,7 +1555,7 @@ new_token (Collect *f)
 {
   char *out = NULL;
 
-  g_assert_cmpint (collect (&out, NULL, "token", "--db", f->db, "--name", "Ann Analyst", NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, NULL, "token", "--db", f->db, "--name", "Ann Analyst", NULL), ==, 0);
   return g_strstrip (out);
 }
 
@@ -1639,7 +1569,7 @@ pull (Collect     *f,
 {
   g_autofree char *key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
 
-  return sayso (NULL, out, err, "import", "--db", db, "--key", key, "--from", url, "--token", token, NULL);
+  return test_run_sayso (NULL, out, err, "import", "--db", db, "--key", key, "--from", url, "--token", token, NULL);
 }
 
 /* What import says of a bundle, after its name: "2 new responses from …". */
@@ -1695,7 +1625,7 @@ test_pull (Collect       *f,
   g_assert_nonnull (strstr (first, "bundles/3: 3 new responses from"));
   g_assert_null (strstr (first, MARKER));
   /* The same words as from the stick. */
-  g_assert_cmpint (sayso (NULL, &stick, NULL, "import", "--db", by_stick, "--key", key, b1, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &stick, NULL, "import", "--db", by_stick, "--key", key, b1, NULL), ==, 0);
   {
     g_autofree char *pulled = line_after_name (first, b1_label);
     g_autofree char *from_stick = line_after_name (stick, b1);
@@ -1801,7 +1731,7 @@ test_pull_refused_named (Collect       *f,
   g_assert_nonnull (strstr (err, "not enrolled"));
   g_assert_null (strstr (err, "sayso-pull-"));
 
-  g_assert_cmpint (sayso (NULL, NULL, NULL, "enroll", "--db", db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, NULL, "enroll", "--db", db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
   g_assert_cmpint (pull (f, db, f->url, token, &out2, NULL), ==, 0);
   g_assert_nonnull (strstr (out2, "bundles/1: 2 new responses from"));
 }
@@ -1937,13 +1867,13 @@ test_tls_bad_key (Collect       *f,
   g_autofree char *missing = g_build_filename (f->dir, "nowhere.key", NULL);
   g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL;
 
-  g_assert_cmpint (collect (NULL, &err1, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+  g_assert_cmpint (test_run_collect (NULL, &err1, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
                             "--tls-cert", cert, "--tls-key", other_key, NULL), ==, 2);
   g_assert_nonnull (strstr (err1, "other.key is not the private key of the certificate"));
-  g_assert_cmpint (collect (NULL, &err2, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+  g_assert_cmpint (test_run_collect (NULL, &err2, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
                             "--tls-cert", cert, "--tls-key", missing, NULL), ==, 2);
   g_assert_nonnull (strstr (err2, "nowhere.key: no such file"));
-  g_assert_cmpint (collect (NULL, &err3, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
+  g_assert_cmpint (test_run_collect (NULL, &err3, "serve", "--db", f->db, "--listen", "127.0.0.1:0",
                             "--tls-cert", cert, NULL), ==, 2);
   g_assert_nonnull (strstr (err3, "--tls-cert and --tls-key together"));
 }

@@ -285,15 +285,6 @@ test_fopen_under_open_umask_is_not_private (void)
   test_remove_tree (dir);
 }
 
-static const char *
-collect_binary (void)
-{
-  const char *path = g_getenv ("SAYSO_COLLECT_BIN");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
 /* The three databases, made under umask 000, with their -wal and -shm while
  * open: the store and the analysts' through their units, the collection
  * service's by the real `sayso-collect init`, held open by `serve`. */
@@ -324,11 +315,11 @@ test_databases_private_under_open_umask (void)
   g_assert_no_error (error);
   /* The service's database is made by init, and open in serve: its first
    * line, where it listens, comes once the database is open. */
-  init = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, collect_binary (), "init", "--db", collect_path, NULL);
+  init = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, test_collect_binary (), "init", "--db", collect_path, NULL);
   g_assert_no_error (error);
   g_assert_true (g_subprocess_wait_check (init, NULL, &error));
   g_assert_no_error (error);
-  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, collect_binary (), "serve", "--db", collect_path,
+  serve = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, test_collect_binary (), "serve", "--db", collect_path,
                             "--listen", "127.0.0.1:0", NULL);
   umask (old);
   g_assert_no_error (error);

@@ -38,76 +38,6 @@ typedef struct
   guint        sticks;
 } Upload;
 
-static const char *
-collect_binary (void)
-{
-  const char *path = g_getenv ("SAYSO_COLLECT_BIN");
-
-  g_assert_nonnull (path);
-  return path;
-}
-
-static int
-run_argv (const char  *binary,
-          const char  *stdin_text,
-          char       **out,
-          char       **err,
-          va_list      args)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *stdout_text = NULL;
-  g_autofree char *stderr_text = NULL;
-  const char *arg;
-
-  g_ptr_array_add (argv, (gpointer) binary);
-  while ((arg = va_arg (args, const char *)))
-    g_ptr_array_add (argv, (gpointer) arg);
-  g_ptr_array_add (argv, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) argv->pdata,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, stdin_text, NULL, &stdout_text, &stderr_text, &error);
-  g_assert_no_error (error);
-  if (out)
-    *out = g_steal_pointer (&stdout_text);
-  if (err)
-    *err = g_steal_pointer (&stderr_text);
-  return g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1;
-}
-
-static int
-sayso (const char  *stdin_text,
-       char       **out,
-       char       **err,
-       ...)
-{
-  va_list args;
-  int code;
-
-  va_start (args, err);
-  code = run_argv (test_sayso_binary (), stdin_text, out, err, args);
-  va_end (args);
-  return code;
-}
-
-static int
-collect (char **out,
-         char **err,
-         ...)
-{
-  va_list args;
-  int code;
-
-  va_start (args, err);
-  code = run_argv (collect_binary (), NULL, out, err, args);
-  va_end (args);
-  return code;
-}
-
 /* `sayso upload ARGS…` while this thread's main loop runs, for a server in
  * this process to answer it. */
 typedef struct
@@ -171,7 +101,7 @@ make_kiosk (Upload     *f,
   g_autofree char *out = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (sayso (NULL, &out, NULL, "init", "--store", store, "--site", SITE, "--recipient", recipient, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &out, NULL, "init", "--store", store, "--site", SITE, "--recipient", recipient, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "# Sayso kiosk"));
   g_assert_true (g_file_set_contents (pub, strstr (out, "# Sayso kiosk"), -1, NULL));
   g_assert_true (sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, pub, kiosk_pk, &error));
@@ -190,10 +120,10 @@ start_server_with (Upload     *f,
 
   g_subprocess_launcher_set_stderr_file_path (launcher, f->server_log);
   if (max_size)
-    f->server = g_subprocess_launcher_spawn (launcher, &error, collect_binary (), "serve", "--db", f->db,
+    f->server = g_subprocess_launcher_spawn (launcher, &error, test_collect_binary (), "serve", "--db", f->db,
                                              "--listen", listen, "--max-size", max_size, NULL);
   else
-    f->server = g_subprocess_launcher_spawn (launcher, &error, collect_binary (), "serve", "--db", f->db,
+    f->server = g_subprocess_launcher_spawn (launcher, &error, test_collect_binary (), "serve", "--db", f->db,
                                              "--listen", listen, NULL);
   g_assert_no_error (error);
 
@@ -238,7 +168,7 @@ upload_setup (Upload        *f,
   sayso_init ();
   f->dir = test_make_tmp_dir ();
   keys = g_build_filename (f->dir, "keys", NULL);
-  g_assert_cmpint (sayso (NULL, NULL, NULL, "keygen", "--out", keys, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, NULL, "keygen", "--out", keys, NULL), ==, 0);
   f->store = g_build_filename (f->dir, "kiosk.db", NULL);
   f->kiosk_pub = g_build_filename (f->dir, "kiosk.pub", NULL);
   make_kiosk (f, f->store, f->kiosk_pub, f->kiosk_pk);
@@ -246,13 +176,13 @@ upload_setup (Upload        *f,
   f->db = g_build_filename (f->dir, "collect.db", NULL);
   f->server_log = g_build_filename (f->dir, "server.log", NULL);
   f->service_pub = g_build_filename (f->dir, "service.pub", NULL);
-  g_assert_cmpint (collect (&out, NULL, "init", "--db", f->db, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, NULL, "init", "--db", f->db, NULL), ==, 0);
   key_text = strstr (out, "# Sayso collection service");
   g_assert_nonnull (key_text);
   g_assert_true (g_file_set_contents (f->service_pub, key_text, -1, NULL));
   g_assert_true (sayso_key_read_file (SAYSO_KEY_SERVICE_PUBLIC, f->service_pub, f->service_pk, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, f->kiosk_pub, NULL), ==, 0);
 
   if (data == NULL)
     start_server_on (f, "127.0.0.1:0");
@@ -296,9 +226,9 @@ make_bundle (Upload     *f,
   for (guint i = 0; i < n; i++)
     g_string_append_printf (input, "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}\n");
   if (n > 0)
-    g_assert_cmpint (sayso (input->str, NULL, NULL, "submit", "--store", store, "-", NULL), ==, 0);
+    g_assert_cmpint (test_run_sayso (input->str, NULL, NULL, "submit", "--store", store, "-", NULL), ==, 0);
   g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
-  g_assert_cmpint (sayso (NULL, NULL, NULL, "export", "--store", store, "--to", stick, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, NULL, "export", "--store", store, "--to", stick, NULL), ==, 0);
   return only_file_in (stick);
 }
 
@@ -326,7 +256,7 @@ stored (Upload *f)
   g_autofree char *out = NULL;
   guint n = 0;
 
-  g_assert_cmpint (collect (&out, NULL, "list", "--db", f->db, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&out, NULL, "list", "--db", f->db, NULL), ==, 0);
   for (const char *p = out; *p; p++)
     n += *p == '\n';
   return n;
@@ -368,14 +298,14 @@ test_good_and_again (Upload        *f,
   g_autofree char *expected = g_strconcat (l1, l2, NULL);
   g_autofree char *key_text = NULL;
 
-  g_assert_cmpint (sayso (NULL, &out, &err, "upload", "--to", f->url, "--service-key", f->service_pub, b1, b2, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &out, &err, "upload", "--to", f->url, "--service-key", f->service_pub, b1, b2, NULL), ==, 0);
   g_assert_cmpstr (out, ==, expected);
   g_assert_cmpstr (err, ==, "");
   g_assert_cmpuint (stored (f), ==, 2);
 
   /* The key's text serves as well as its file. */
   g_assert_true (g_file_get_contents (f->service_pub, &key_text, NULL, NULL));
-  g_assert_cmpint (sayso (NULL, &again, NULL, "upload", "--to", f->url, "--service-key", key_text, b1, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &again, NULL, "upload", "--to", f->url, "--service-key", key_text, b1, NULL), ==, 0);
   g_assert_cmpstr (again, ==, a1);
   g_assert_cmpuint (stored (f), ==, 2);
 }
@@ -391,7 +321,7 @@ test_tampered (Upload        *f,
   g_autofree char *out = NULL;
   g_autofree char *line = received_line (f, good, "received", 1, 2);
 
-  g_assert_cmpint (sayso (NULL, &out, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bad, good, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, &out, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bad, good, NULL), ==, 2);
   assert_says (out, "not sent: ");
   assert_says (out, "tampered.sayso: refused: A record in the bundle does not match");
   assert_says (out, "nothing was kept");
@@ -414,14 +344,14 @@ test_unknown_kiosk (Upload        *f,
   bundle = make_bundle (f, store, 1);
   kiosk = sayso_hex (pk, 4);
 
-  g_assert_cmpint (sayso (NULL, &out, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bundle, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, &out, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bundle, NULL), ==, 2);
   assert_says (out, "refused: This bundle comes from kiosk");
   assert_says (out, kiosk);
   assert_says (out, "not enrolled");
   g_assert_cmpuint (stored (f), ==, 0);
 
-  g_assert_cmpint (collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
-  g_assert_cmpint (sayso (NULL, &after, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bundle, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &after, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bundle, NULL), ==, 0);
   assert_says (after, ": received: Wrexham, kiosk ");
 }
 
@@ -441,12 +371,12 @@ test_conflict (Upload        *f,
   first = make_bundle (f, f->store, 2);
   second = make_bundle (f, restored, 1);
 
-  g_assert_cmpint (sayso (NULL, &a, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, first, NULL), ==, 0);
-  g_assert_cmpint (sayso (NULL, &b, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, second, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, &a, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, first, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &b, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, second, NULL), ==, 2);
   assert_says (b, "refused: Kiosk ");
   assert_says (b, "already sent a different bundle numbered 1");
   assert_says (b, "kept aside");
-  g_assert_cmpint (sayso (NULL, &c, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, first, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &c, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, first, NULL), ==, 0);
   assert_says (c, ": already received: ");
 }
 
@@ -462,17 +392,17 @@ test_wrong_service_key (Upload        *f,
   g_autofree char *other_db = g_build_filename (f->dir, "other.db", NULL);
   g_autofree char *out = NULL, *init = NULL, *right = NULL;
 
-  g_assert_cmpint (collect (&init, NULL, "init", "--db", other_db, NULL), ==, 0);
+  g_assert_cmpint (test_run_collect (&init, NULL, "init", "--db", other_db, NULL), ==, 0);
   g_assert_true (g_file_set_contents (other, strstr (init, "# Sayso collection service"), -1, NULL));
 
-  g_assert_cmpint (sayso (NULL, &out, NULL, "upload", "--to", f->url, "--service-key", other, bundle, NULL), ==, 1);
+  g_assert_cmpint (test_run_sayso (NULL, &out, NULL, "upload", "--to", f->url, "--service-key", other, bundle, NULL), ==, 1);
   assert_says (out, "not sent: ");
   assert_says (out, "the answer did not come from the collection service (its receipt is not signed with the service key given)");
   assert_says (out, "not counted as sent");
   g_assert_false (g_str_has_prefix (out, "sent: "));
   g_assert_cmpuint (stored (f), ==, 1);
 
-  g_assert_cmpint (sayso (NULL, &right, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bundle, NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &right, NULL, "upload", "--to", f->url, "--service-key", f->service_pub, bundle, NULL), ==, 0);
   assert_says (right, ": already received: ");
 }
 
@@ -811,7 +741,7 @@ test_not_yet_listening (Upload        *f,
   g_autoptr(GDataInputStream) errors = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpint (sayso (NULL, &out0, &err0, "upload", "--to", url, "--service-key", f->service_pub, "--retries", "0",
+  g_assert_cmpint (test_run_sayso (NULL, &out0, &err0, "upload", "--to", url, "--service-key", f->service_pub, "--retries", "0",
                           bundle, NULL), ==, 1);
   assert_says (out0, "could not reach the service at ");
   g_assert_null (strstr (err0, "trying again"));
@@ -982,7 +912,7 @@ test_bad_paths (Upload        *f,
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *line = received_line (f, good, "received", 1, 1);
 
-  g_assert_cmpint (sayso (NULL, &out, &err, "upload", "--to", f->url, "--service-key", f->service_pub,
+  g_assert_cmpint (test_run_sayso (NULL, &out, &err, "upload", "--to", f->url, "--service-key", f->service_pub,
                           longest, missing, folder, good, NULL), ==, 2);
   assert_says (out, "not sent: aaaa");
   assert_says (out, " (a name of 100000 bytes): ");
@@ -1135,7 +1065,7 @@ test_over_size (Upload        *f,
   g_assert_true (g_file_set_contents (big, (const char *) junk, size, NULL));
   start_server_with (f, "127.0.0.1:0", "1048576");
 
-  g_assert_cmpint (sayso (NULL, &out, &err, "upload", "--to", f->url, "--service-key", f->service_pub, big, small, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, &out, &err, "upload", "--to", f->url, "--service-key", f->service_pub, big, small, NULL), ==, 2);
   assert_says (out, "big.sayso: refused: ");
   assert_says (out, "larger than");
   assert_says (out, line);
@@ -1151,21 +1081,21 @@ test_command_line (Upload        *f,
   g_autofree char *bundle = make_bundle (f, f->store, 1);
   g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL, *help = NULL;
 
-  g_assert_cmpint (sayso (NULL, NULL, &e1, "upload", "--to", f->url, bundle, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, &e1, "upload", "--to", f->url, bundle, NULL), ==, 2);
   assert_says (e1, "give --to URL --service-key KEY");
-  g_assert_cmpint (sayso (NULL, NULL, &e2, "upload", "--to", "ftp://example.org/", "--service-key", f->service_pub, bundle, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, &e2, "upload", "--to", "ftp://example.org/", "--service-key", f->service_pub, bundle, NULL), ==, 2);
   assert_says (e2, "is not the address of a collection service");
   /* A kiosk's key is not a service's. */
-  g_assert_cmpint (sayso (NULL, NULL, &e3, "upload", "--to", f->url, "--service-key", f->kiosk_pub, bundle, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, &e3, "upload", "--to", f->url, "--service-key", f->kiosk_pub, bundle, NULL), ==, 2);
   assert_says (e3, "not a sayso-collect-public-key");
-  g_assert_cmpint (sayso (NULL, NULL, &e4, "upload", "--to", f->url, "--service-key", "nonsense", bundle, NULL), ==, 2);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, &e4, "upload", "--to", f->url, "--service-key", "nonsense", bundle, NULL), ==, 2);
   g_assert_cmpuint (stored (f), ==, 0);
 
-  g_assert_cmpint (sayso (NULL, &help, NULL, "--help", NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, &help, NULL, "--help", NULL), ==, 0);
   assert_says (help, "  upload ");
   {
     g_autofree char *usage = NULL;
-    g_assert_cmpint (sayso (NULL, &usage, NULL, "upload", "--help", NULL), ==, 0);
+    g_assert_cmpint (test_run_sayso (NULL, &usage, NULL, "upload", "--help", NULL), ==, 0);
     assert_says (usage, "--to URL --service-key KEY BUNDLE...");
     assert_says (usage, "Exit status: 0 every bundle received");
   }
