@@ -297,8 +297,6 @@ _sayso_collect_service_page_handler (SoupServer        *server,
   SaysoCollectService *self = user_data;
   Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
   const char *method = soup_server_message_get_method (msg);
-  g_autoptr(GTask) task = NULL;
-  Outcome *refused;
 
   if (strcmp (path, "/") != 0)
     {
@@ -317,17 +315,7 @@ _sayso_collect_service_page_handler (SoupServer        *server,
       _sayso_collect_service_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Open this page with GET, or send it the form.");
       return;
     }
-  if ((refused = _sayso_collect_service_refuse_upload (self, upload)))
-    {
-      _sayso_collect_service_respond_refused (msg, upload, refused);
-      return;
-    }
-
-  soup_server_message_pause (msg);
-  self->busy++;
-  task = g_task_new (self, NULL, _sayso_collect_service_check_done, g_object_ref (msg));
-  g_task_set_task_data (task, upload, NULL);
-  g_task_run_in_thread (task, _sayso_collect_service_check_thread);
+  _sayso_collect_service_check_upload (self, msg, upload);
 }
 
 /* The inspection team's page: the same figures, in words, for a browser.

@@ -241,11 +241,11 @@ _sayso_collect_service_check_and_store (SaysoCollectService *self,
   return received (self, state, &receipt);
 }
 
-void
-_sayso_collect_service_check_thread (GTask        *task,
-                                     gpointer      source,
-                                     gpointer      task_data,
-                                     GCancellable *cancellable)
+static void
+check_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
 {
   Upload *upload = task_data;
 
@@ -255,10 +255,10 @@ _sayso_collect_service_check_thread (GTask        *task,
                          (GDestroyNotify) _sayso_collect_service_outcome_free);
 }
 
-void
-_sayso_collect_service_check_done (GObject      *source,
-                                   GAsyncResult *result,
-                                   gpointer      user_data)
+static void
+check_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(SoupServerMessage) msg = user_data;
   Outcome *outcome = g_task_propagate_pointer (G_TASK (result), NULL);
@@ -277,6 +277,30 @@ _sayso_collect_service_check_done (GObject      *source,
   _sayso_collect_service_outcome_free (outcome);
   soup_server_message_unpause (msg);
   SAYSO_COLLECT_SERVICE (source)->busy--;
+}
+
+/* An upload received whole, by POST /bundles or the form: refused at once
+ * if it could not be written, else checked and stored by a worker while
+ * the message waits. */
+void
+_sayso_collect_service_check_upload (SaysoCollectService *self,
+                                     SoupServerMessage   *msg,
+                                     Upload              *upload)
+{
+  g_autoptr(GTask) task = NULL;
+  Outcome *refused;
+
+  if ((refused = _sayso_collect_service_refuse_upload (self, upload)))
+    {
+      _sayso_collect_service_respond_refused (msg, upload, refused);
+      return;
+    }
+
+  soup_server_message_pause (msg);
+  self->busy++;
+  task = g_task_new (self, NULL, check_done, g_object_ref (msg));
+  g_task_set_task_data (task, upload, NULL);
+  g_task_run_in_thread (task, check_thread);
 }
 
 /* What an upload that could not be written to the service's disk is told. */

@@ -95,13 +95,9 @@ Outcome    *_sayso_collect_service_refuse_upload   (SaysoCollectService      *se
 void        _sayso_collect_service_respond_refused (SoupServerMessage        *msg,
                                                     Upload                   *upload,
                                                     Outcome                  *refused);
-void        _sayso_collect_service_check_thread    (GTask                    *task,
-                                                    gpointer                  source,
-                                                    gpointer                  task_data,
-                                                    GCancellable             *cancellable);
-void        _sayso_collect_service_check_done      (GObject                  *source,
-                                                    GAsyncResult             *result,
-                                                    gpointer                  user_data);
+void        _sayso_collect_service_check_upload    (SaysoCollectService      *self,
+                                                    SoupServerMessage        *msg,
+                                                    Upload                   *upload);
 void        _sayso_collect_service_start_upload    (SaysoCollectService      *self,
                                                     SoupServerMessage        *msg,
                                                     Upload                   *upload,

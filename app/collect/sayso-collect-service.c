@@ -178,8 +178,6 @@ bundles_handler (SoupServer        *server,
   SaysoCollectService *self = user_data;
   Upload *upload = g_object_get_data (G_OBJECT (msg), UPLOAD_KEY);
   const char *method = soup_server_message_get_method (msg);
-  g_autoptr(GTask) task = NULL;
-  Outcome *refused;
 
   if (strcmp (method, "GET") == 0 && (strcmp (path, "/bundles") == 0 || g_str_has_prefix (path, "/bundles/")))
     {
@@ -203,18 +201,7 @@ bundles_handler (SoupServer        *server,
       _sayso_collect_service_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "Send a bundle here with POST, or list them with GET and a token.");
       return;
     }
-  if ((refused = _sayso_collect_service_refuse_upload (self, upload)))
-    {
-      _sayso_collect_service_respond_refused (msg, upload, refused);
-      return;
-    }
-
-  /* The message waits while a worker checks and stores the bundle. */
-  soup_server_message_pause (msg);
-  self->busy++;
-  task = g_task_new (self, NULL, _sayso_collect_service_check_done, g_object_ref (msg));
-  g_task_set_task_data (task, upload, NULL);
-  g_task_run_in_thread (task, _sayso_collect_service_check_thread);
+  _sayso_collect_service_check_upload (self, msg, upload);
 }
 
 /* A request that has not arrived whole by its deadline (a client that
