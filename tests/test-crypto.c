@@ -329,6 +329,39 @@ test_protected_key_without_params (void)
   test_remove_tree (dir);
 }
 
+/* A key on a command line: its file, or its text, read the same; a key of
+ * the wrong kind is refused either way, the text's error naming the
+ * argument (the control: the right kind reads from both). */
+static void
+test_key_argument (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "kiosk.pub", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE], sk[SAYSO_SIGN_SECRET_KEY_SIZE];
+  guint8 from_file[SAYSO_SIGN_PUBLIC_KEY_SIZE], from_text[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
+  crypto_sign_keypair (pk, sk);
+  text = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, pk);
+  g_assert_true (sayso_key_write_file (SAYSO_KEY_KIOSK_PUBLIC, pk, path, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sayso_key_read_argument (SAYSO_KEY_KIOSK_PUBLIC, path, "KIOSK_KEY", from_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (sayso_key_read_argument (SAYSO_KEY_KIOSK_PUBLIC, text, "KIOSK_KEY", from_text, &error));
+  g_assert_no_error (error);
+  g_assert_cmpmem (from_file, sizeof from_file, pk, sizeof pk);
+  g_assert_cmpmem (from_text, sizeof from_text, pk, sizeof pk);
+
+  g_assert_false (sayso_key_read_argument (SAYSO_KEY_SERVICE_PUBLIC, path, "--service-key", from_file, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_false (sayso_key_read_argument (SAYSO_KEY_SERVICE_PUBLIC, text, "--service-key", from_text, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "--service-key"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -338,6 +371,7 @@ main (int   argc,
 
   g_test_add_func ("/crypto/key-text", test_key_text_round_trip);
   g_test_add_func ("/crypto/key-files", test_key_files);
+  g_test_add_func ("/crypto/key-argument", test_key_argument);
   g_test_add_func ("/crypto/fingerprint", test_fingerprint);
   g_test_add_func ("/crypto/protected-key-kdf-params", test_protected_key_kdf_params);
   g_test_add_func ("/crypto/protected-key-without-params", test_protected_key_without_params);

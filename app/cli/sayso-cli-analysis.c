@@ -180,9 +180,7 @@ _sayso_cli_enroll (int    argc,
   if (db_path == NULL || site == NULL || argc != 2)
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "enroll: give --db ANALYSIS.db --site NAME and one KIOSK_KEY");
 
-  if (!(g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)
-          ? sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, argv[1], kiosk, &error)
-          : sayso_key_from_text (SAYSO_KEY_KIOSK_PUBLIC, argv[1], strlen (argv[1]), "KIOSK_KEY", kiosk, &error)))
+  if (!sayso_key_read_argument (SAYSO_KEY_KIOSK_PUBLIC, argv[1], "KIOSK_KEY", kiosk, &error))
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(db = sayso_analysis_db_open (db_path, TRUE, &error)) ||

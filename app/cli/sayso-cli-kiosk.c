@@ -505,9 +505,7 @@ _sayso_cli_upload (int    argc,
   if (timeout < 1)
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "upload: --timeout must be 1 second or more");
 
-  if (!(g_file_test (key, G_FILE_TEST_IS_REGULAR)
-          ? sayso_key_read_file (SAYSO_KEY_SERVICE_PUBLIC, key, service_pk, &error)
-          : sayso_key_from_text (SAYSO_KEY_SERVICE_PUBLIC, key, strlen (key), "--service-key", service_pk, &error)))
+  if (!sayso_key_read_argument (SAYSO_KEY_SERVICE_PUBLIC, key, "--service-key", service_pk, &error))
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
   if (!(uploader = sayso_uploader_new (url, service_pk, &error)))
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "upload: %s", error->message);

@@ -113,9 +113,7 @@ cmd_enroll (int    argc,
   if (!g_utf8_validate (site, -1, NULL) || g_utf8_strlen (site, -1) < 1 || g_utf8_strlen (site, -1) > 100)
     return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "enroll: --site must be 1 to 100 characters");
 
-  if (!(g_file_test (argv[1], G_FILE_TEST_IS_REGULAR)
-          ? sayso_key_read_file (SAYSO_KEY_KIOSK_PUBLIC, argv[1], kiosk, &error)
-          : sayso_key_from_text (SAYSO_KEY_KIOSK_PUBLIC, argv[1], strlen (argv[1]), "KIOSK_KEY", kiosk, &error)))
+  if (!sayso_key_read_argument (SAYSO_KEY_KIOSK_PUBLIC, argv[1], "KIOSK_KEY", kiosk, &error))
     return sayso_command_fail (SAYSO_COLLECT_EXIT_BAD_INPUT, "%s", error->message);
 
   if (!(db = open_db (db_path, &code)))

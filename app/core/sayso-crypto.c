@@ -245,6 +245,20 @@ sayso_key_read_file (SaysoKeyKind  kind,
   return ok;
 }
 
+gboolean
+sayso_key_read_argument (SaysoKeyKind  kind,
+                         const char   *argument,
+                         const char   *origin,
+                         guint8       *key,
+                         GError      **error)
+{
+  g_return_val_if_fail (argument != NULL && origin != NULL, FALSE);
+
+  if (g_file_test (argument, G_FILE_TEST_IS_REGULAR))
+    return sayso_key_read_file (kind, argument, key, error);
+  return sayso_key_from_text (kind, argument, strlen (argument), origin, key, error);
+}
+
 struct _SaysoSealer
 {
   guint8   recipient_pk[crypto_box_PUBLICKEYBYTES];

@@ -62,6 +62,13 @@ gboolean  sayso_key_read_file          (SaysoKeyKind  kind,
                                         const char   *path,
                                         guint8       *key,
                                         GError      **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A public key given on a command line: the file that holds it, or its text;
+ * @origin names the argument in errors about the text. */
+gboolean  sayso_key_read_argument      (SaysoKeyKind  kind,
+                                        const char   *argument,
+                                        const char   *origin,
+                                        guint8       *key,
+                                        GError      **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* A sealer seals many records to one recipient. Sealing needs a fresh
  * ephemeral X25519 key pair and a key exchange, which depend only on the
