@@ -1382,6 +1382,8 @@ typedef enum
   FAKE_PASS,
   FAKE_ALTER,
   FAKE_DIE_AT_SECOND,
+  FAKE_NESTED_LISTING,   /* the listing: 100,000 '[' */
+  FAKE_HUGE_LISTING,     /* the listing: 8 MiB of one JSON string */
 } FakeMode;
 
 typedef struct
@@ -1431,6 +1433,19 @@ fake_handler (SoupServer        *server,
   target = g_strconcat (fake->upstream, path + 1, g_uri_get_query (uri) ? "?" : "", g_uri_get_query (uri) ? g_uri_get_query (uri) : "", NULL);
   mode = fake->mode;
   g_mutex_unlock (&fake->lock);
+
+  if (!bundle && (mode == FAKE_NESTED_LISTING || mode == FAKE_HUGE_LISTING))
+    {
+      gsize n = mode == FAKE_NESTED_LISTING ? 100000 : 8 * 1024 * 1024;
+      g_autofree char *hostile = g_malloc (n);
+
+      memset (hostile, mode == FAKE_NESTED_LISTING ? '[' : 'a', n);
+      if (mode == FAKE_HUGE_LISTING)
+        hostile[0] = hostile[n - 1] = '"';
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, hostile, n);
+      return;
+    }
 
   forward = soup_message_new ("GET", target);
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
@@ -1736,6 +1751,46 @@ test_pull_refused_named (Collect       *f,
   g_assert_nonnull (strstr (out2, "bundles/1: 2 new responses from"));
 }
 
+/* A hostile listing (100,000 brackets; 8 MiB of one string) is refused by
+ * its limits with a message naming it, nothing imported and nothing
+ * crashed; the same pull through an honest stand-in then imports (the
+ * control). */
+static void
+test_pull_hostile_listing (Collect       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *token = new_token (f);
+  g_autoptr(JsonObject) r1 = NULL;
+  const FakeMode modes[] = { FAKE_NESTED_LISTING, FAKE_HUGE_LISTING };
+  Fake *fake;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  fake = fake_new (f, FAKE_NESTED_LISTING);
+  for (guint i = 0; i < G_N_ELEMENTS (modes); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int code;
+
+      fake_set (fake, modes[i]);
+      code = pull (f, db, fake->url, token, &out, &err);
+      g_assert_cmpint (code, >, 0);
+      g_assert_cmpint (code, <, 128);
+      g_assert_nonnull (strstr (err, "listing of bundles"));
+      g_assert_null (strstr (out, "new response"));
+    }
+
+  fake_set (fake, FAKE_PASS);
+  {
+    g_autofree char *out = NULL;
+
+    g_assert_cmpint (pull (f, db, fake->url, token, &out, NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "bundles/1: 2 new responses from"));
+  }
+  fake_free (fake);
+}
+
 /* A bundle changed by one byte on the way: refused by its hash against the
  * listing, nothing of it imported, and the pull does not move past it; the
  * same pull unchanged then imports it (the control). */
@@ -1906,6 +1961,7 @@ main (int    argc,
   ADD ("/collect/pull", test_pull, &defaults);
   ADD ("/collect/pull-wrong-token", test_pull_wrong_token, &defaults);
   ADD ("/collect/pull-refused-named", test_pull_refused_named, &defaults);
+  ADD ("/collect/pull-hostile-listing", test_pull_hostile_listing, &defaults);
   ADD ("/collect/pull-altered", test_pull_altered, &defaults);
   ADD ("/collect/pull-cut-off", test_pull_cut_off, &defaults);
   ADD ("/collect/tls-bad-key", test_tls_bad_key, &defaults);
