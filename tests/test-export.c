@@ -30,10 +30,21 @@ fixture_setup (Fixture       *f,
   _sayso_export_set_fault (SAYSO_EXPORT_FAULT_NONE, 0);
 }
 
+/* The same, with no written bytes kept: the read-back hashes every record
+ * it reads, as for an export larger than the export keeps in memory. */
+static void
+fixture_setup_hashing (Fixture       *f,
+                       gconstpointer  data)
+{
+  fixture_setup (f, data);
+  _sayso_export_set_keep_limit (0);
+}
+
 static void
 fixture_teardown (Fixture       *f,
                   gconstpointer  data)
 {
+  _sayso_export_set_keep_limit (G_MAXUINT64);
   _sayso_export_set_fault (SAYSO_EXPORT_FAULT_NONE, 0);
   g_unsetenv ("SAYSO_TODAY");
   g_free (f->stick);
@@ -319,6 +330,39 @@ static const FaultCase fault_cases[] = {
   { SAYSO_EXPORT_FAULT_READ_BACK, G_MAXUINT64, "its manifest read back different" },
 };
 
+/* A byte changed by the drive inside the third record is found, and named,
+ * by the comparison with what was written (and, with nothing kept, by the
+ * hash of what was read back): which check ran shows in the words. */
+static void
+test_read_back_names_record (Fixture       *f,
+                             gconstpointer  data)
+{
+  gboolean hashing = GPOINTER_TO_INT (data);
+  g_autoptr(GError) error = NULL;
+  g_auto(SaysoExportResult) result = { 0 };
+  g_autoptr(SaysoBundle) bundle = NULL;
+  guint64 third;
+
+  submit_n (f->base.store, 6, "flip");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
+  g_assert_no_error (error);
+  bundle = sayso_bundle_open (result.path, NULL, &error);
+  g_assert_no_error (error);
+  third = ((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, 2))->offset + 700;
+  g_clear_pointer (&bundle, sayso_bundle_free);
+  sayso_export_result_clear (&result);
+
+  if (hashing)
+    _sayso_export_set_keep_limit (0);
+  _sayso_export_set_fault (SAYSO_EXPORT_FAULT_READ_BACK, third);
+  g_assert_false (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_AGAIN, &result, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "record 3 of 6"));
+  g_assert_nonnull (strstr (error->message, hashing ? "does not match the signed manifest"
+                                                    : "read back different from what was written"));
+  g_assert_cmpuint (count_files (f->stick), ==, 1);   /* the first bundle only */
+}
+
 /* A full drive or a pulled stick leaves every record awaiting export, no
  * half-written file behind, and says so plainly; the next export works. */
 static void
@@ -424,7 +468,23 @@ main (int   argc,
   ADD ("/export/keep-period", test_keep_period);
   ADD ("/export/damaged-stored-record", test_damaged_stored_record);
   ADD ("/export/unreadable-questionnaire-name", test_unreadable_questionnaire_name);
+  g_test_add ("/export/read-back/compared-names-record", Fixture, GINT_TO_POINTER (FALSE),
+              fixture_setup, test_read_back_names_record, fixture_teardown);
+  g_test_add ("/export/read-back/hashed-names-record", Fixture, GINT_TO_POINTER (TRUE),
+              fixture_setup, test_read_back_names_record, fixture_teardown);
 #undef ADD
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup_hashing, func, fixture_teardown)
+  ADD ("/export/hashing-read-back/round-trip", test_round_trip);
+  ADD ("/export/hashing-read-back/damaged-stored-record", test_damaged_stored_record);
+#undef ADD
+  for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
+    {
+      static const char * const names[] = { "", "full-drive", "removed", "fsync", "rename", "read-back" };
+      g_autofree char *path = g_strdup_printf ("/export/hashing-read-back/fault/%s-after-%" G_GUINT64_FORMAT "%s",
+                                               names[fault_cases[i].fault], fault_cases[i].after,
+                                               fault_cases[i].records ? "-of-many" : "");
+      g_test_add (path, Fixture, &fault_cases[i], fixture_setup_hashing, test_fault, fixture_teardown);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (fault_cases); i++)
     {
       static const char * const names[] = { "", "full-drive", "removed", "fsync", "rename", "read-back" };

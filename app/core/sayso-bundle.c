@@ -16,33 +16,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sayso-bundle.h"
+#include "sayso-bundle-private.h"
 #include "sayso-json-limits.h"
 
-#define HEAD_MAGIC "SAYSOBN1"
-#define TAIL_MAGIC "SAYSOEND"
-#define MAGIC_SIZE 8
-#define HEAD_SIZE (MAGIC_SIZE + SAYSO_SIGN_PUBLIC_KEY_SIZE)
-#define TAIL_SIZE (crypto_sign_BYTES + 4 + MAGIC_SIZE)
 #define MAX_MANIFEST SAYSO_JSON_MANIFEST_MAX_BYTES
 #define CHECK_BLOCK (1024 * 1024)
 #define CHECK_AHEAD 4   /* blocks asked of the drive before they are needed: a stick has latency */
 
 G_DEFINE_QUARK (sayso-bundle-error-quark, sayso_bundle_error)
 
-struct _SaysoBundleWriter
-{
-  SaysoBundleWriteFunc  write_func;
-  gpointer              user_data;
-  guint8                kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
-  guint8               *kiosk_sk;   /* locked */
-  GPtrArray            *records;    /* of SaysoBundleEntry, offsets in the file */
-  guint64               size;
-  GByteArray           *trailer;    /* manifest, signature, length, end marker: for the read-back */
-  char                 *site;
-  gint64                sequence;
-  char                 *day;
-};
 
 static void entry_free (SaysoBundleEntry *entry);
 
@@ -294,13 +276,13 @@ entry_free (SaysoBundleEntry *entry)
   g_free (entry);
 }
 
-static gboolean
-read_at (int          fd,
-         guint64      offset,
-         gpointer     buf,
-         gsize        len,
-         const char  *path,
-         GError     **error)
+gboolean
+_sayso_bundle_read_at (int          fd,
+                       guint64      offset,
+                       gpointer     buf,
+                       gsize        len,
+                       const char  *path,
+                       GError     **error)
 {
   gsize done = 0;
 
@@ -321,19 +303,12 @@ read_at (int          fd,
   return TRUE;
 }
 
-static gboolean
-bad (GError           **error,
-     SaysoBundleError   code,
-     const char        *path,
-     const char        *format,
-     ...) G_GNUC_PRINTF (4, 5);
-
-static gboolean
-bad (GError           **error,
-     SaysoBundleError   code,
-     const char        *path,
-     const char        *format,
-     ...)
+gboolean
+_sayso_bundle_bad (GError           **error,
+                   SaysoBundleError   code,
+                   const char        *path,
+                   const char        *format,
+                   ...)
 {
   g_autofree char *message = NULL;
   va_list args;
@@ -400,37 +375,37 @@ parse_manifest (SaysoBundle  *bundle,
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
 
   if (!sayso_json_check_limits (text, len, &limits, "the manifest", 0, &local_error))
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "%s", local_error->message);
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "%s", local_error->message);
   if (!json_parser_load_from_data (parser, text, len, NULL) ||
       json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest is not a JSON object");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest is not a JSON object");
   root = json_node_get_object (json_parser_get_root (parser));
 
   if (!manifest_int (root, "sayso_bundle", &format) || format != SAYSO_BUNDLE_FORMAT)
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "not a bundle of format %d", SAYSO_BUNDLE_FORMAT);
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "not a bundle of format %d", SAYSO_BUNDLE_FORMAT);
 
   s = manifest_string (root, "kiosk");
   if (s == NULL || (kiosk = g_base64_decode (s, &kiosk_len)) == NULL || kiosk_len != sizeof bundle->kiosk_pk ||
       memcmp (kiosk, bundle->kiosk_pk, kiosk_len) != 0)
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest names another kiosk than the header");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest names another kiosk than the header");
 
   if (!(s = manifest_string (root, "site")))
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no site");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no site");
   bundle->site = g_strdup (s);
   if (!(s = manifest_string (root, "day")))
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no day");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no day");
   bundle->day = g_strdup (s);
   if (!manifest_int (root, "sequence", &bundle->sequence) || bundle->sequence < 1)
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no sequence number");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no sequence number");
 
   if (!json_object_has_member (root, "records") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (root, "records")) ||
       !manifest_int (root, "record_count", &count))
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no record list");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "the manifest has no record list");
   records = json_object_get_array_member (root, "records");
   if ((gint64) json_array_get_length (records) != count)
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path,
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path,
                 "the manifest says %" G_GINT64_FORMAT " records but lists %u", count, json_array_get_length (records));
 
   for (guint i = 0; i < json_array_get_length (records); i++)
@@ -441,7 +416,7 @@ parse_manifest (SaysoBundle  *bundle,
       gint64 size = 0;
 
       if (!JSON_NODE_HOLDS_OBJECT (node))
-        return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u is not an object", i + 1);
+        return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u is not an object", i + 1);
       object = json_node_get_object (node);
 
       entry = g_new0 (SaysoBundleEntry, 1);
@@ -452,23 +427,23 @@ parse_manifest (SaysoBundle  *bundle,
           !(s = manifest_string (object, "questionnaire")) ||
           !manifest_int (object, "version", &entry->version) ||
           !manifest_int (object, "size", &size) || size <= 0)
-        return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u is incomplete", i + 1);
+        return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u is incomplete", i + 1);
       entry->questionnaire = g_strdup (s);
       entry->size = (guint64) size;
       /* Checked as it goes: a signed manifest of sizes that wrap around
        * would otherwise add up, and a reader would allocate one of them. */
       if (entry->size > records_size - (offset - HEAD_SIZE))
-        return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, bundle->path,
+        return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, bundle->path,
                     "the records take %" G_GUINT64_FORMAT " bytes but the manifest accounts for more (from record %u on)",
                     records_size, i + 1);
       offset += entry->size;
 
       if (!g_hash_table_add (seen, g_bytes_new (entry->id, sizeof entry->id)))
-        return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u repeats an earlier record", i + 1);
+        return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, bundle->path, "manifest record %u repeats an earlier record", i + 1);
     }
 
   if (offset - HEAD_SIZE != records_size)
-    return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, bundle->path,
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, bundle->path,
                 "the records take %" G_GUINT64_FORMAT " bytes but the manifest accounts for %" G_GUINT64_FORMAT,
                 records_size, offset - HEAD_SIZE);
 
@@ -486,7 +461,7 @@ hash_matches (SaysoBundle   *bundle,
   if (sodium_memcmp (hash, entry->hash, SAYSO_BUNDLE_HASH_SIZE) != 0)
     {
       g_autofree char *id = sayso_hex (entry->id, 16);
-      return bad (error, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, bundle->path,
+      return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_RECORD_ALTERED, bundle->path,
                   "record %u of %u (id %s) does not match the signed manifest: "
                   "it was altered, or swapped in from another bundle",
                   index + 1, bundle->entries->len, id);
@@ -506,7 +481,7 @@ check_record (SaysoBundle  *bundle,
 
   guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
 
-  if (!read_at (fd, entry->offset, data, entry->size, bundle->path, error))
+  if (!_sayso_bundle_read_at (fd, entry->offset, data, entry->size, bundle->path, error))
     return FALSE;
   crypto_generichash (hash, sizeof hash, data, entry->size, NULL, 0);
   if (!hash_matches (bundle, index, hash, error))
@@ -562,7 +537,7 @@ check_run (CheckRun *run)
       if (ahead < end)
         posix_fadvise (run->fd, (off_t) ahead, (off_t) MIN ((guint64) CHECK_BLOCK, end - ahead), POSIX_FADV_WILLNEED);
 
-      if (!read_at (run->fd, pos, buffer, n, run->bundle->path, &run->error))
+      if (!_sayso_bundle_read_at (run->fd, pos, buffer, n, run->bundle->path, &run->error))
         return;
       for (gsize at = 0; at < n; )
         {
@@ -692,51 +667,51 @@ bundle_open (const char    *path,
     }
   bundle->size = st.st_size;
 
-  if (bundle->size < MAGIC_SIZE || !read_at (fd, 0, head, MAGIC_SIZE, path, NULL) ||
+  if (bundle->size < MAGIC_SIZE || !_sayso_bundle_read_at (fd, 0, head, MAGIC_SIZE, path, NULL) ||
       memcmp (head, HEAD_MAGIC, MAGIC_SIZE) != 0)
     {
-      bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "not a Sayso bundle");
+      _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "not a Sayso bundle");
       goto out;
     }
 
   if (bundle->size < HEAD_SIZE + TAIL_SIZE ||
-      !read_at (fd, bundle->size - TAIL_SIZE, tail, TAIL_SIZE, path, error) ||
+      !_sayso_bundle_read_at (fd, bundle->size - TAIL_SIZE, tail, TAIL_SIZE, path, error) ||
       memcmp (tail + crypto_sign_BYTES + 4, TAIL_MAGIC, MAGIC_SIZE) != 0)
     {
       g_clear_error (error);
-      bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path,
+      _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path,
            "truncated: the end marker is missing (the copy was cut short)");
       goto out;
     }
 
-  if (!read_at (fd, MAGIC_SIZE, bundle->kiosk_pk, sizeof bundle->kiosk_pk, path, error))
+  if (!_sayso_bundle_read_at (fd, MAGIC_SIZE, bundle->kiosk_pk, sizeof bundle->kiosk_pk, path, error))
     goto out;
 
   manifest_len = tail[crypto_sign_BYTES] | (tail[crypto_sign_BYTES + 1] << 8) |
                  (tail[crypto_sign_BYTES + 2] << 16) | ((guint32) tail[crypto_sign_BYTES + 3] << 24);
   if (manifest_len > MAX_MANIFEST || (guint64) manifest_len > bundle->size - HEAD_SIZE - TAIL_SIZE)
     {
-      bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "the manifest length does not fit the file: truncated or damaged");
+      _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "the manifest length does not fit the file: truncated or damaged");
       goto out;
     }
   records_size = bundle->size - HEAD_SIZE - TAIL_SIZE - manifest_len;
 
   signed_part = g_malloc (SAYSO_SIGN_PUBLIC_KEY_SIZE + manifest_len + 1);
   memcpy (signed_part, bundle->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
-  if (!read_at (fd, HEAD_SIZE + records_size, signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, manifest_len, path, error))
+  if (!_sayso_bundle_read_at (fd, HEAD_SIZE + records_size, signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, manifest_len, path, error))
     goto out;
 
   if (expected_kiosk_pk != NULL && sodium_memcmp (expected_kiosk_pk, bundle->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE) != 0)
     {
       g_autofree char *b64 = g_base64_encode (bundle->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
-      bad (error, SAYSO_BUNDLE_ERROR_WRONG_KIOSK, path, "made by kiosk %s, not the kiosk whose key was given", b64);
+      _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_WRONG_KIOSK, path, "made by kiosk %s, not the kiosk whose key was given", b64);
       goto out;
     }
 
   /* Nothing of the manifest is parsed until its signature holds. */
   if (crypto_sign_verify_detached (tail, signed_part, SAYSO_SIGN_PUBLIC_KEY_SIZE + manifest_len, bundle->kiosk_pk) != 0)
     {
-      bad (error, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, path,
+      _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, path,
            "the signature does not match: the manifest was altered, or the bundle was not made by the kiosk it names");
       goto out;
     }
@@ -793,14 +768,14 @@ sayso_bundle_read_kiosk (const char  *path,
       return FALSE;
     }
 
-  ok = (guint64) st.st_size >= MAGIC_SIZE && read_at (fd, 0, head, MIN ((guint64) HEAD_SIZE, (guint64) st.st_size), path, NULL) &&
+  ok = (guint64) st.st_size >= MAGIC_SIZE && _sayso_bundle_read_at (fd, 0, head, MIN ((guint64) HEAD_SIZE, (guint64) st.st_size), path, NULL) &&
        memcmp (head, HEAD_MAGIC, MAGIC_SIZE) == 0;
   close (fd);
   if (!ok)
-    return bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "not a Sayso bundle");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "not a Sayso bundle");
   /* As sayso_bundle_open() says of a copy cut short. */
   if ((guint64) st.st_size < HEAD_SIZE + TAIL_SIZE)
-    return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "truncated: the end marker is missing (the copy was cut short)");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "truncated: the end marker is missing (the copy was cut short)");
 
   memcpy (kiosk_pk, head + MAGIC_SIZE, SAYSO_SIGN_PUBLIC_KEY_SIZE);
   return TRUE;
@@ -862,35 +837,35 @@ sayso_bundle_writer_check (SaysoBundleWriter  *writer,
   if (bundle->fd < 0)
     {
       int saved = errno;
-      return bad (error, SAYSO_BUNDLE_ERROR_IO, path, "cannot open it again to read it back: %s", g_strerror (saved));
+      return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path, "cannot open it again to read it back: %s", g_strerror (saved));
     }
   if (fstat (bundle->fd, &st) != 0)
     {
       int saved = errno;
-      return bad (error, SAYSO_BUNDLE_ERROR_IO, path, "%s", g_strerror (saved));
+      return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path, "%s", g_strerror (saved));
     }
   if ((guint64) st.st_size != writer->size)
-    return bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path,
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path,
                 "read back %" G_GUINT64_FORMAT " bytes, but %" G_GUINT64_FORMAT " were written",
                 (guint64) st.st_size, writer->size);
 
   trailer_len = writer->trailer->len;
   text_len = trailer_len - TAIL_SIZE;
   trailer = g_malloc (trailer_len);
-  if (!read_at (bundle->fd, 0, head, sizeof head, path, error) ||
-      !read_at (bundle->fd, writer->size - trailer_len, trailer, trailer_len, path, error))
+  if (!_sayso_bundle_read_at (bundle->fd, 0, head, sizeof head, path, error) ||
+      !_sayso_bundle_read_at (bundle->fd, writer->size - trailer_len, trailer, trailer_len, path, error))
     return FALSE;
   if (memcmp (head, HEAD_MAGIC, MAGIC_SIZE) != 0 || memcmp (head + MAGIC_SIZE, writer->kiosk_pk, sizeof writer->kiosk_pk) != 0)
-    return bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "its header read back different from what was written");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, path, "its header read back different from what was written");
   if (memcmp (trailer, writer->trailer->data, trailer_len) != 0)
-    return bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, path, "its manifest read back different from what was written");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, path, "its manifest read back different from what was written");
 
   signed_part = g_malloc (SAYSO_SIGN_PUBLIC_KEY_SIZE + text_len);
   memcpy (signed_part, writer->kiosk_pk, SAYSO_SIGN_PUBLIC_KEY_SIZE);
   memcpy (signed_part + SAYSO_SIGN_PUBLIC_KEY_SIZE, trailer, text_len);
   if (crypto_sign_verify_detached (trailer + text_len, signed_part, SAYSO_SIGN_PUBLIC_KEY_SIZE + text_len,
                                    writer->kiosk_pk) != 0)
-    return bad (error, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, path, "its signature does not hold");
+    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_BAD_SIGNATURE, path, "its signature does not hold");
 
   return check_records (bundle, bundle->fd, bad_record, error);
 }

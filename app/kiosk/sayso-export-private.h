@@ -25,4 +25,9 @@ void _sayso_export_set_fault (SaysoExportFault fault,
  * folder's fsync) and the process ends at once. 0: never. */
 void _sayso_export_set_power_cut (guint after_ops);
 
+/* A seam for tests: keep at most this many written bytes for the read-back
+ * to compare with (0: none, so the read-back hashes what it reads, as a
+ * larger export's does); G_MAXUINT64: the default. */
+void _sayso_export_set_keep_limit (guint64 bytes);
+
 G_END_DECLS

@@ -130,6 +130,19 @@ sayso_bundle_file_name (const char   *site,
 #define WRITE_CHUNK (1024 * 1024)
 #define CHUNKS_WAITING 2
 
+/* Up to this many bytes (some 20,000 records of the built-in survey, far
+ * more than a kiosk keeps) the written chunks are kept, so that the
+ * read-back is a comparison rather than a second hash of every record. A
+ * larger export is checked by hashing what is read back, as before. */
+#define KEEP_LIMIT (256 * 1024 * 1024)
+static guint64 keep_limit = KEEP_LIMIT;
+
+void
+_sayso_export_set_keep_limit (guint64 bytes)
+{
+  keep_limit = bytes == G_MAXUINT64 ? KEEP_LIMIT : bytes;
+}
+
 /* Where the bundle's bytes go: gathered into large chunks (USB sticks like
  * them), which a thread of their own writes while the store is read for the
  * next. Reading the store and writing the stick each take about as long as
@@ -148,6 +161,9 @@ typedef struct
   gboolean    closing;
   guint64     written;   /* by the writing thread; read after it has ended */
   GError     *error;     /* its first error: nothing is written after it */
+  GPtrArray  *kept;      /* of GByteArray: every chunk written, in order, or NULL past keep_limit */
+  guint64     kept_bytes;
+  int         fsync_errno;
 } Target;
 
 static gboolean
@@ -202,6 +218,24 @@ write_chunk (Target      *target,
   return TRUE;
 }
 
+/* Keeps a written chunk for the read-back, while they fit: TRUE if it was
+ * taken. Called by whichever thread writes, one at a time. */
+static gboolean
+keep_chunk (Target     *target,
+            GByteArray *chunk)
+{
+  if (target->kept == NULL)
+    return FALSE;
+  if (target->kept_bytes + chunk->len > keep_limit)
+    {
+      g_clear_pointer (&target->kept, g_ptr_array_unref);
+      return FALSE;
+    }
+  target->kept_bytes += chunk->len;
+  g_ptr_array_add (target->kept, chunk);
+  return TRUE;
+}
+
 static gpointer
 writing_thread (gpointer data)
 {
@@ -221,12 +255,16 @@ writing_thread (gpointer data)
 
       if (target->error == NULL)
         write_chunk (target, chunk, &error);
-      g_byte_array_set_size (chunk, 0);
+      if (error == NULL && keep_chunk (target, chunk))
+        chunk = NULL;
+      else
+        g_byte_array_set_size (chunk, 0);
 
       g_mutex_lock (&target->lock);
       if (error != NULL)
         target->error = error;
-      g_queue_push_tail (&target->spare, chunk);
+      if (chunk != NULL)
+        g_queue_push_tail (&target->spare, chunk);
       g_cond_broadcast (&target->cond);
     }
   g_mutex_unlock (&target->lock);
@@ -242,6 +280,7 @@ target_init (Target     *target,
   target->fd = fd;
   target->path = g_strdup (path);
   target->pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+  target->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
   g_mutex_init (&target->lock);
   g_cond_init (&target->cond);
   g_queue_init (&target->full);
@@ -264,7 +303,10 @@ target_hand_off (Target  *target,
   if (target->thread == NULL)
     {
       ok = write_chunk (target, target->pending, error);
-      g_byte_array_set_size (target->pending, 0);
+      if (ok && keep_chunk (target, target->pending))
+        target->pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+      else
+        g_byte_array_set_size (target->pending, 0);
       return ok;
     }
 
@@ -347,6 +389,7 @@ target_clear (Target *target)
   g_queue_clear_full (&target->full, (GDestroyNotify) g_byte_array_unref);
   g_queue_clear_full (&target->spare, (GDestroyNotify) g_byte_array_unref);
   g_clear_error (&target->error);
+  g_clear_pointer (&target->kept, g_ptr_array_unref);
   g_clear_pointer (&target->path, g_free);
   g_mutex_clear (&target->lock);
   g_cond_clear (&target->cond);
@@ -452,6 +495,53 @@ fsync_dir (const char  *dir,
       return io_error (error, saved, dir, "flushing the folder");
     }
   close (fd);
+  return TRUE;
+}
+
+static gpointer
+fsync_thread (gpointer data)
+{
+  Target *target = data;
+
+  target->fsync_errno = fsync (target->fd) == 0 ? 0 : errno;
+  return NULL;
+}
+
+/* The fsync, and, while the drive is busy with it, each record in the
+ * bytes kept checked against the manifest (the read-back then only has to
+ * compare). Without the bytes kept, just the fsync: the read-back hashes.
+ * FALSE with target->fsync_errno set if the fsync failed, else with the
+ * record that did not match in @bad_record. */
+static gboolean
+flush_and_check_written (Target             *target,
+                         SaysoBundleWriter  *writer,
+                         guint              *bad_record,
+                         GError            **error)
+{
+  g_autoptr(GError) check_error = NULL;
+  GThread *thread = NULL;
+  gboolean checked = TRUE;
+
+  target->fsync_errno = 0;
+  if (target->kept != NULL)
+    thread = g_thread_try_new ("sayso-flush", fsync_thread, target, NULL);
+  if (thread == NULL)
+    fsync_thread (target);
+  if (target->kept != NULL)
+    checked = sayso_bundle_writer_check_written (writer, target->kept, bad_record, &check_error);
+  if (thread != NULL)
+    g_thread_join (thread);
+
+  if (target->fsync_errno != 0)
+    {
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (target->fsync_errno), "fsync failed");
+      return FALSE;
+    }
+  if (!checked)
+    {
+      g_propagate_error (error, g_steal_pointer (&check_error));
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -566,9 +656,26 @@ export_once (SaysoStore         *store,
   written = g_get_monotonic_time ();
 
   power_cut_point ();
-  if (fault == SAYSO_EXPORT_FAULT_FSYNC || fsync (target.fd) != 0)
+  if (fault == SAYSO_EXPORT_FAULT_FSYNC)
     {
-      io_error (&local_error, fault == SAYSO_EXPORT_FAULT_FSYNC ? EIO : errno, final_path, "flushing the bundle");
+      io_error (&local_error, EIO, final_path, "flushing the bundle");
+      goto failed;
+    }
+  if (!flush_and_check_written (&target, collect.writer, &bad_record, &local_error))
+    {
+      if (target.fsync_errno == 0 && bad_record != G_MAXUINT &&
+          stored_record_damaged (db, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL)))
+        {
+          memcpy (damaged_id, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL), SAYSO_DB_RECORD_ID_SIZE);
+          *damaged = TRUE;
+        }
+      if (target.fsync_errno != 0)
+        {
+          g_clear_error (&local_error);
+          io_error (&local_error, target.fsync_errno, final_path, "flushing the bundle");
+        }
+      else
+        g_prefix_error (&local_error, "%s: checking the records written: ", final_path);
       goto failed;
     }
   /* Drop our cached copy, so that the read-back below comes from the drive. */
@@ -601,7 +708,9 @@ export_once (SaysoStore         *store,
 
   if (fault == SAYSO_EXPORT_FAULT_READ_BACK)
     flip_byte (final_path, MIN (fault_after, target.written - 1));
-  if (!sayso_bundle_writer_check (collect.writer, final_path, &bad_record, &local_error))
+  if (target.kept != NULL
+      ? !sayso_bundle_writer_compare (collect.writer, final_path, target.kept, &bad_record, &local_error)
+      : !sayso_bundle_writer_check (collect.writer, final_path, &bad_record, &local_error))
     {
       if (bad_record != G_MAXUINT &&
           stored_record_damaged (db, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL)))
