@@ -53,6 +53,7 @@ _sayso_collect_service_upload_free (Upload *upload)
 {
   g_clear_handle_id (&upload->deadline, g_source_remove);
   upload_discard (upload);
+  g_clear_pointer (&upload->hash, g_aligned_free);
   if (upload->small)
     {
       /* It held a token. */
@@ -172,6 +173,16 @@ _sayso_collect_service_check_and_store (SaysoCollectService *self,
                                         int                  fd,
                                         guint64              size)
 {
+  return _sayso_collect_service_check_and_store_hashed (self, path, fd, size, NULL);
+}
+
+Outcome *
+_sayso_collect_service_check_and_store_hashed (SaysoCollectService *self,
+                                               const char          *path,
+                                               int                  fd,
+                                               guint64              size,
+                                               const guint8        *hash)
+{
   g_autoptr(GError) error = NULL;
   g_autoptr(SaysoBundle) bundle = NULL;
   g_autofree char *site = NULL;
@@ -210,7 +221,9 @@ _sayso_collect_service_check_and_store (SaysoCollectService *self,
   receipt.site = g_strdup (site);
   receipt.sequence = bundle->sequence;
   receipt.record_count = bundle->entries->len;
-  if (!sayso_receipt_hash_file (path, receipt.bundle_hash, &error))
+  if (hash != NULL)
+    memcpy (receipt.bundle_hash, hash, sizeof receipt.bundle_hash);
+  else if (!sayso_receipt_hash_file (path, receipt.bundle_hash, &error))
     return refuse (SOUP_STATUS_INTERNAL_SERVER_ERROR,
                    "The service could not read the upload back from its disk; nothing was kept. Try again later.");
 
@@ -248,10 +261,18 @@ check_thread (GTask        *task,
               GCancellable *cancellable)
 {
   Upload *upload = task_data;
+  guint8 hash[SAYSO_RECEIPT_HASH_SIZE];
 
+  if (upload->form)
+    {
+      g_task_return_pointer (task, _sayso_collect_service_check_form (upload),
+                             (GDestroyNotify) _sayso_collect_service_outcome_free);
+      return;
+    }
+  crypto_generichash_final (upload->hash, hash, sizeof hash);
   g_task_return_pointer (task,
-                         upload->form ? _sayso_collect_service_check_form (upload)
-                                      : _sayso_collect_service_check_and_store (upload->service, upload->path, upload->fd, upload->received),
+                         _sayso_collect_service_check_and_store_hashed (upload->service, upload->path, upload->fd,
+                                                                        upload->received, hash),
                          (GDestroyNotify) _sayso_collect_service_outcome_free);
 }
 
@@ -377,6 +398,8 @@ _sayso_collect_service_start_upload (SaysoCollectService *self,
       return;
     }
   upload->path = g_steal_pointer (&template);
+  upload->hash = g_aligned_alloc0 (1, sizeof *upload->hash, 64);
+  crypto_generichash_init (upload->hash, NULL, 0, SAYSO_RECEIPT_HASH_SIZE);
 }
 
 void
@@ -422,6 +445,7 @@ _sayso_collect_service_got_chunk (SoupServerMessage *msg,
           upload->write_errno = errno;
           return;
         }
+      crypto_generichash_update (upload->hash, data, n);
       data += n;
       len -= n;
       upload->received += n;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <libsoup/soup.h>
+#include <sodium.h>
 
 #include "sayso-collect-service.h"
 #include "sayso-crypto.h"
@@ -44,6 +45,9 @@ typedef struct
   int                  write_errno;
   guint                deadline;
   GString             *small;     /* a form with a token: kept in memory, at most MAX_SMALL_BODY */
+  /* The receipt's hash of the body, taken as it is written: the check then
+   * need not read the whole file again for it. */
+  crypto_generichash_state *hash;   /* 64-byte aligned, as libsodium declares it */
 } Upload;
 
 #define MAX_SMALL_BODY 4096
@@ -90,6 +94,12 @@ Outcome    *_sayso_collect_service_check_and_store (SaysoCollectService      *se
                                                     const char               *path,
                                                     int                       fd,
                                                     guint64                   size);
+/* The same, with the body's hash taken as it came (NULL: read it again). */
+Outcome    *_sayso_collect_service_check_and_store_hashed (SaysoCollectService *self,
+                                                           const char          *path,
+                                                           int                  fd,
+                                                           guint64              size,
+                                                           const guint8        *hash);
 Outcome    *_sayso_collect_service_refuse_upload   (SaysoCollectService      *self,
                                                     Upload                   *upload);
 void        _sayso_collect_service_respond_refused (SoupServerMessage        *msg,
