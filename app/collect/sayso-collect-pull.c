@@ -62,6 +62,8 @@ _sayso_collect_service_list_bundles (SaysoCollectService *self,
       json_builder_add_string_value (builder, key);
       json_builder_set_member_name (builder, "site");
       json_builder_add_string_value (builder, row->site);
+      json_builder_set_member_name (builder, "number");
+      json_builder_add_int_value (builder, row->number);
       json_builder_set_member_name (builder, "sequence");
       json_builder_add_int_value (builder, row->sequence);
       json_builder_set_member_name (builder, "day");

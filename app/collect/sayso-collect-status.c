@@ -89,6 +89,8 @@ _sayso_collect_service_status_handler (SoupServer        *server,
     {
       SaysoCollectKioskRow *row = g_ptr_array_index (kiosks, i);
       g_autofree char *key = g_base64_encode (row->kiosk_pk, sizeof row->kiosk_pk);
+      g_autofree char *fingerprint = _sayso_collect_service_kiosk_fingerprint (row->kiosk_pk);
+      g_autofree char *name = _sayso_collect_service_kiosk_name (row->site, row->number);
       gint64 silent = _sayso_collect_service_days_silent (row, &today);
 
       json_builder_begin_object (builder);
@@ -96,6 +98,12 @@ _sayso_collect_service_status_handler (SoupServer        *server,
       json_builder_add_string_value (builder, row->site);
       json_builder_set_member_name (builder, "kiosk");
       json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "number");
+      json_builder_add_int_value (builder, row->number);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "fingerprint");
+      json_builder_add_string_value (builder, fingerprint);
       json_builder_set_member_name (builder, "bundles");
       json_builder_add_int_value (builder, row->bundles);
       json_builder_set_member_name (builder, "responses");

@@ -4,7 +4,6 @@ Shared by test-upload-page.py (the test) and screenshots.py (the pictures),
 so that the pictures show the flow the test proves. The service is the real
 `sayso-collect`, started on 127.0.0.1 port 0; its bundles are made by the
 real `sayso`; the browser is Debian's Chromium, driven by chromedriver."""
-import base64
 import os
 import shutil
 import signal
@@ -62,9 +61,10 @@ class Site:
         pub = os.path.join(self.dir, "kiosk.pub")
         with open(pub, "w") as f:
             f.write(out[at:])
-        self.kiosk = kiosk_short(pub)
+        self.pub = pub
         run([self.collect, "init", "--db", self.db])
-        run([self.collect, "enroll", "--db", self.db, "--site", SITE, pub])
+        said = run([self.collect, "enroll", "--db", self.db, "--site", SITE, pub])
+        self.kiosk = kiosk_number(said, SITE)
 
     def serve(self):
         """Starts the service; its first line is where it listens."""
@@ -122,12 +122,13 @@ class Site:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def kiosk_short(pub):
-    """The kiosk as the service names it: its key's first 4 bytes in hex."""
-    for line in open(pub):
-        if line.strip() and not line.startswith("#"):
-            return base64.b64decode(line.split()[1])[:4].hex()
-    raise AssertionError(f"{pub}: no key")
+def kiosk_number(said, site):
+    """The kiosk's number within @site, as `sayso-collect enroll` said it:
+    "Enrolled Liverpool North, kiosk 2 (key ABCD-…)"."""
+    head = f"Enrolled {site}, kiosk "
+    if not said.startswith(head):
+        raise AssertionError(f"sayso-collect enroll said {said!r}")
+    return int(said[len(head):].split(" ", 1)[0])
 
 
 def browser(profile, javascript=True):
