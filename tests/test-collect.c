@@ -1939,6 +1939,58 @@ test_tls_bad_key (Collect       *f,
   g_assert_nonnull (strstr (err3, "--tls-cert and --tls-key together"));
 }
 
+/* Started, its first line read, stopped at once: how a unit or a test
+ * meets it. @argv's process is sent SIGTERM the moment its first line is
+ * read; whether it exited 0 (not died by the signal). */
+static gboolean
+stops_cleanly_after_first_line (const char * const *argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autofree char *line = NULL;
+
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  line = g_data_input_stream_read_line (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_subprocess_send_signal (process, SIGTERM);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) && g_subprocess_get_exit_status (process) == 0;
+}
+
+/* SIGTERM just after "listening on" is an orderly stop, every time (the
+ * handler is in place before the line is printed): exit 0, the database
+ * whole and the incoming folder empty. The control: the same look at a
+ * process that keeps the default disposition sees it die by the signal. */
+static void
+test_sigterm_at_once (Collect       *f,
+                      gconstpointer  data)
+{
+  const char * const serve[] = { test_collect_binary (), "serve", "--db", f->db, "--listen", "127.0.0.1:0", NULL };
+  const char * const plain[] = { "/bin/sh", "-c", "echo listening; exec sleep 30", NULL };
+  g_autofree char *list = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  for (int i = 0; i < 20; i++)
+    if (!stops_cleanly_after_first_line (serve))
+      g_error ("try %d: sayso-collect serve did not exit 0 on a SIGTERM just after its first line", i + 1);
+
+  g_assert_cmpint (test_run_collect (&list, NULL, "list", "--db", f->db, NULL), ==, 0);
+  g_assert_true (incoming_is_empty (f));
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA integrity_check", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 0), ==, "ok");
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  g_assert_false (stops_cleanly_after_first_line (plain));
+}
+
 /* Kiosks are named as people name them: numbered within their site in the
  * order enrolled, by enrol, list, the answer to an upload and /status (which
  * keeps the key and its fingerprint for IT). Enrolled again for its site a
@@ -2098,6 +2150,7 @@ main (int    argc,
   ADD ("/collect/pull-cut-off", test_pull_cut_off, &defaults);
   ADD ("/collect/tls-bad-key", test_tls_bad_key, &defaults);
   ADD ("/collect/kiosk-numbers", test_kiosk_numbers, &defaults);
+  ADD ("/collect/sigterm-at-once", test_sigterm_at_once, &defaults);
   ADD ("/collect/numbers-migrated", test_numbers_migrated, &defaults);
 #undef ADD
 

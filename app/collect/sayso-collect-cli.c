@@ -288,16 +288,21 @@ cmd_serve (int    argc,
                    ? SAYSO_COLLECT_EXIT_BAD_INPUT : SAYSO_COLLECT_EXIT_FAILED,
                  "%s", error->message);
 
-  /* The first line: whoever started it (a test, a unit) learns the port. */
-  g_print ("%s\n", bound);
-  fflush (stdout);
-
   loop = g_main_loop_new (NULL, FALSE);
   {
     Serving serving = { loop, service, 0 };
 
+    /* Handled before the first line: whoever reads it may stop the
+     * service at once, and must see an orderly stop, not a death by the
+     * signal. (The handler is in place from here; the signal waits for
+     * the loop.) */
     sigterm = g_unix_signal_add (SIGTERM, quit_loop, &serving);
     sigint = g_unix_signal_add (SIGINT, quit_loop, &serving);
+
+    /* The first line: whoever started it (a test, a unit) learns the port. */
+    g_print ("%s\n", bound);
+    fflush (stdout);
+
     g_main_loop_run (loop);
     g_source_remove (sigterm);
     g_source_remove (sigint);
