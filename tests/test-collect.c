@@ -1814,7 +1814,7 @@ test_pull_altered (Collect       *f,
   g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
   fake = fake_new (f, FAKE_ALTER);
   g_assert_cmpint (pull (f, db, fake->url, token, &out, &err), ==, 2);
-  g_assert_nonnull (strstr (err, "REFUSED bundle 1 of kiosk"));
+  g_assert_nonnull (strstr (err, "REFUSED bundle 1 of " SITE ", kiosk 1 ("));
   g_assert_nonnull (strstr (err, "not the ones the service listed"));
   g_assert_null (strstr (out, "new response"));
   g_assert_nonnull (strstr (out, "the next pull starts after bundle id 0"));
@@ -1991,6 +1991,136 @@ test_sigterm_at_once (Collect       *f,
   g_assert_false (stops_cleanly_after_first_line (plain));
 }
 
+/* The token kept out of the command line: from a file's first line, or
+ * one line of standard input (--token -), and never echoed, whether the
+ * pull works or the token is refused. The control: the same look finds
+ * the token where it was put (the file), and an empty file or an empty
+ * standard input is refused with a message that names where. */
+static void
+test_pull_token_hidden (Collect       *f,
+                        gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *again = analysis_db (f, "again.db");
+  g_autofree char *key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
+  g_autofree char *token = new_token (f);
+  g_autofree char *file = g_build_filename (f->dir, "token.txt", NULL);
+  g_autofree char *empty = g_build_filename (f->dir, "empty.txt", NULL);
+  g_autofree char *line = g_strconcat (token, "\n", NULL);
+  g_autofree char *out1 = NULL, *err1 = NULL, *out2 = NULL, *err2 = NULL, *out3 = NULL, *err3 = NULL;
+  g_autofree char *err4 = NULL, *err5 = NULL, *kept = NULL;
+  g_autoptr(JsonObject) r1 = NULL;
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_true (g_file_set_contents (file, line, -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "\n", -1, NULL));
+
+  g_assert_cmpint (test_run_sayso (NULL, &out1, &err1, "import", "--db", db, "--key", key, "--from", f->url,
+                                   "--token-file", file, NULL), ==, 0);
+  assert_contains (out1, "bundles/1: 2 new responses from");
+  g_assert_cmpint (test_run_sayso (line, &out2, &err2, "import", "--db", again, "--key", key, "--from", f->url,
+                                   "--token", "-", NULL), ==, 0);
+  assert_contains (out2, "bundles/1: 2 new responses from");
+
+  /* Refused: the message says so, and still not what the token is. */
+  g_assert_cmpint (test_run_collect (NULL, NULL, "token", "--db", f->db, "--name", "Ann Analyst", "--revoke", NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (line, &out3, &err3, "import", "--db", again, "--key", key, "--from", f->url,
+                                   "--token", "-", NULL), !=, 0);
+  assert_contains (err3, "refused the token (401)");
+  g_assert_null (strstr (out1, token));
+  g_assert_null (strstr (err1, token));
+  g_assert_null (strstr (out2, token));
+  g_assert_null (strstr (err2, token));
+  g_assert_null (strstr (out3, token));
+  g_assert_null (strstr (err3, token));
+  g_assert_true (g_file_get_contents (file, &kept, NULL, NULL));
+  g_assert_nonnull (strstr (kept, token));
+
+  g_assert_cmpint (test_run_sayso (NULL, NULL, &err4, "import", "--db", db, "--key", key, "--from", f->url,
+                                   "--token-file", empty, NULL), ==, 2);
+  assert_contains (err4, "--token-file ");
+  assert_contains (err4, "empty.txt: no token on its first line");
+  g_assert_cmpint (test_run_sayso ("", NULL, &err5, "import", "--db", db, "--key", key, "--from", f->url,
+                                   "--token", "-", NULL), ==, 2);
+  assert_contains (err5, "--token - reads the token from standard input; none came");
+}
+
+/* A service with its own self-signed certificate: trusted for one pull by
+ * --ca-file, which imports. The control: without it, the pull fails with a
+ * message that names the certificate and says how to give it, and nothing
+ * is imported. */
+static void
+test_pull_ca_file (Collect       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *b1 = make_bundle (f, f->store, 2);
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *key = g_build_filename (f->dir, "keys", "recipient.key", NULL);
+  g_autofree char *cert = tls_file ("service.crt");
+  g_autofree char *token = new_token (f);
+  g_autofree char *file = g_build_filename (f->dir, "token.txt", NULL);
+  g_autofree char *out1 = NULL, *err1 = NULL, *out2 = NULL, *err2 = NULL;
+  g_autoptr(JsonObject) r1 = NULL;
+
+  g_assert_true (g_str_has_prefix (f->url, "https://"));
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_true (g_file_set_contents (file, token, -1, NULL));
+
+  g_assert_cmpint (test_run_sayso (NULL, &out1, &err1, "import", "--db", db, "--key", key, "--from", f->url,
+                                   "--token-file", file, NULL), ==, 2);
+  assert_contains (err1, "the service's certificate");
+  assert_contains (err1, "is not one this computer trusts");
+  assert_contains (err1, "--ca-file CERT.pem");
+  g_assert_null (strstr (out1, "new response"));
+
+  g_assert_cmpint (test_run_sayso (NULL, &out2, &err2, "import", "--db", db, "--key", key, "--from", f->url,
+                                   "--token-file", file, "--ca-file", cert, NULL), ==, 0);
+  assert_contains (out2, "bundles/1: 2 new responses from");
+  g_assert_cmpstr (err2, ==, "");
+}
+
+/* A kiosk put back from a backup sent a second, different bundle 1: the
+ * service kept it aside, and the pull imports neither version, says which
+ * bundle and where to look, imports the rest (bundle 2) and exits 1. The
+ * control: the same pull before the second bundle 1 came exits 0. */
+static void
+test_pull_conflict (Collect       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *restored = g_build_filename (f->dir, "restored.db", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *before = analysis_db (f, "before.db");
+  g_autofree char *db = analysis_db (f, "analysis.db");
+  g_autofree char *token = new_token (f);
+  g_autofree char *b1 = NULL, *other = NULL, *b2 = NULL;
+  g_autofree char *out1 = NULL, *err1 = NULL, *out2 = NULL, *err2 = NULL;
+  g_autoptr(JsonObject) r1 = NULL, r2 = NULL, r3 = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (f->store, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents (restored, contents, len, NULL));
+  b1 = make_bundle (f, f->store, 2);
+  b2 = make_bundle (f, f->store, 3);
+  other = make_bundle (f, restored, 1);
+
+  g_assert_cmpuint (upload (f, b1, &r1), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpuint (upload (f, b2, &r2), ==, SOUP_STATUS_CREATED);
+  g_assert_cmpint (pull (f, before, f->url, token, &out1, &err1), ==, 0);
+  g_assert_null (strstr (err1, "CONFLICT"));
+  assert_contains (out1, "2 bundles fetched");
+
+  g_assert_cmpuint (upload (f, other, &r3), ==, SOUP_STATUS_CONFLICT);
+  g_assert_cmpint (pull (f, db, f->url, token, &out2, &err2), ==, 1);
+  assert_contains (err2, "CONFLICT bundle 1 of " SITE ", kiosk 1 has two different versions at the service: "
+                         "both kept aside, neither imported; see the inspection page");
+  g_assert_null (strstr (out2, "bundles/1:"));
+  assert_contains (out2, "bundles/2: 3 new responses from");
+  assert_contains (out2, "1 bundle fetched");
+  g_assert_null (strstr (out2, MARKER));
+  g_assert_null (strstr (err2, MARKER));
+}
+
 /* Kiosks are named as people name them: numbered within their site in the
  * order enrolled, by enrol, list, the answer to an upload and /status (which
  * keeps the key and its fingerprint for IT). Enrolled again for its site a
@@ -2151,6 +2281,9 @@ main (int    argc,
   ADD ("/collect/tls-bad-key", test_tls_bad_key, &defaults);
   ADD ("/collect/kiosk-numbers", test_kiosk_numbers, &defaults);
   ADD ("/collect/sigterm-at-once", test_sigterm_at_once, &defaults);
+  ADD ("/collect/pull-token-hidden", test_pull_token_hidden, &defaults);
+  ADD ("/collect/pull-ca-file", test_pull_ca_file, &with_tls);
+  ADD ("/collect/pull-conflict", test_pull_conflict, &defaults);
   ADD ("/collect/numbers-migrated", test_numbers_migrated, &defaults);
 #undef ADD
 

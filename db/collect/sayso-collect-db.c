@@ -843,6 +843,38 @@ sayso_collect_db_list_after (SaysoCollectDb  *db,
   return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
 }
 
+GPtrArray *
+sayso_collect_db_list_conflicts (SaysoCollectDb  *db,
+                                 guint            limit,
+                                 GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_collect_bundle_row_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  g_mutex_lock (&db->lock);
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT 0, c.kiosk, k.site, c.sequence, c.hash, c.records, c.day, c.received, c.size, k.number"
+                           " FROM conflicts AS c JOIN kiosks AS k ON k.pk = c.kiosk"
+                           " ORDER BY k.site, k.number, c.sequence, c.hash LIMIT ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SaysoCollectBundleRow *row = row_from_stmt (stmt);
+
+      row->conflict = TRUE;
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    fail (db, rc, "listing the bundles kept aside", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
 gboolean
 sayso_collect_db_find_bundle (SaysoCollectDb         *db,
                               gint64                  id,

@@ -133,6 +133,11 @@ GPtrArray      *sayso_collect_db_list_after   (SaysoCollectDb *db,
                                                gint64          after,
                                                guint           limit,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+/* For the analysts' pull: up to @limit bundles kept aside as conflicts (a
+ * kiosk's number sent again with other bytes), by kiosk and sequence. */
+GPtrArray      *sayso_collect_db_list_conflicts (SaysoCollectDb *db,
+                                                 guint           limit,
+                                                 GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 /* @row: (out): the stored bundle numbered @id, or NULL if there is none. */
 gboolean        sayso_collect_db_find_bundle  (SaysoCollectDb         *db,
                                                gint64                  id,
