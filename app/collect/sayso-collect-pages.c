@@ -154,8 +154,14 @@ result_line (const char    *filename,
   /* The file's name above what happened to it: a colon after the name
    * would run into the colon of what follows. */
   if (ok)
-    return g_markup_printf_escaped ("<li class=\"received\"><span class=\"file\">%s</span>%s</li>", filename,
-                                    outcome->message);
+    {
+      /* A line of its own begins as a sentence does. */
+      g_autofree char *message = g_strdup (outcome->message);
+
+      message[0] = g_ascii_toupper (message[0]);
+      return g_markup_printf_escaped ("<li class=\"received\"><span class=\"file\">%s</span>%s</li>", filename,
+                                      message);
+    }
   return g_markup_printf_escaped ("<li class=\"refused\"><span class=\"file\">%s</span>Not received. %s</li>",
                                   filename, outcome->message);
 }
@@ -391,6 +397,7 @@ inspection_page (SaysoCollectService *self,
         {
           SaysoCollectKioskRow *row = g_ptr_array_index (kiosks, i);
           g_autofree char *fingerprint = _sayso_collect_service_kiosk_fingerprint (row->kiosk_pk);
+          g_autofree char *last = _sayso_collect_service_day_in_words (row->last_received);
           g_autofree char *cells = NULL;
           gint64 silent = _sayso_collect_service_days_silent (row, &today);
           guint notes = 0;
@@ -399,7 +406,7 @@ inspection_page (SaysoCollectService *self,
                                            "<td class=\"number\">%" G_GINT64_FORMAT "</td>"
                                            "<td class=\"number\">%" G_GINT64_FORMAT "</td><td>%s</td><td>",
                                            row->site, row->number, fingerprint, row->bundles, row->responses,
-                                           row->last_received ? row->last_received : "nothing yet");
+                                           last ? last : row->last_received ? row->last_received : "nothing yet");
           g_string_append (page, cells);
           g_string_append (page, "<ul class=\"notes\">");
           for (guint k = 0; k < row->missing->len && k < MAX_GAPS_SHOWN; k++, notes++)

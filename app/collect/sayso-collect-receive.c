@@ -20,7 +20,6 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 #include <sodium.h>
-#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -135,20 +134,6 @@ refuse_bundle (const GError *error)
     }
 }
 
-/* "3 December", with the year if it is not this one; NULL if @day is not a day. */
-static char *
-day_in_words (const char *day)
-{
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) then = NULL;
-  int y, m, d;
-
-  if (day == NULL || strlen (day) != 10 || sscanf (day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-      !(then = g_date_time_new_local (y, m, d, 12, 0, 0)))
-    return NULL;
-  return g_date_time_format (then, y == g_date_time_get_year (now) ? "%-d %B" : "%-d %B %Y");
-}
-
 static Outcome *
 received (SaysoCollectService     *self,
           SaysoCollectBundleState  state,
@@ -176,7 +161,7 @@ received (SaysoCollectService     *self,
       /* The day it first came tells the sender it is safe to stop. */
       if (!sayso_collect_db_find_received (self->db, receipt->kiosk_pk, receipt->sequence, &first, &error))
         g_warning ("%s", error->message);
-      when = day_in_words (first);
+      when = _sayso_collect_service_day_in_words (first);
       message = when ? g_strdup_printf ("already received on %s: nothing more to do (%s)", when, what)
                      : g_strdup_printf ("already received: nothing more to do (%s)", what);
     }

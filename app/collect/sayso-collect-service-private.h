@@ -138,6 +138,7 @@ void        _sayso_collect_service_status_handler (SoupServer                 *s
                                                    const char                 *path,
                                                    GHashTable                 *query,
                                                    gpointer                    user_data);
+char       *_sayso_collect_service_day_in_words   (const char                 *day);
 void        _sayso_collect_service_today_date     (GDate                      *today);
 gint64      _sayso_collect_service_days_silent    (const SaysoCollectKioskRow *row,
                                                    const GDate                *today);

@@ -48,9 +48,10 @@ def main():
         good = site.bundle(2)
         bad = site.flipped(good)
         good_name, bad_name = os.path.basename(good), os.path.basename(bad)
-        received = f"received: {SITE}, kiosk {site.kiosk}, bundle 1, 2 responses"
+        # Each line begins as a sentence does.
+        received = f"Received: {SITE}, kiosk {site.kiosk}, bundle 1, 2 responses"
         today = datetime.date.today()
-        already = (f"already received on {today.day} {today.strftime('%B')}: nothing more to do"
+        already = (f"Already received on {today.day} {today.strftime('%B')}: nothing more to do"
                    f" ({SITE}, kiosk {site.kiosk}, bundle 1, 2 responses)")
         profiles = tempfile.mkdtemp(dir=site.dir)
 
@@ -71,7 +72,7 @@ def main():
         seen.append(driver.page_source)
         # The file's name on a line of its own, then what happened to it.
         head = f"{bad_name}\nNot received."
-        ok(len(alone) == 1 and reason_after(alone[0], head) != "" and "received:" not in alone[0]
+        ok(len(alone) == 1 and reason_after(alone[0], head) != "" and "eceived:" not in alone[0]
            and site.stored() == [],
            "the flipped file alone is refused with a reason, and nothing is kept",
            f"page said {alone}; stored {site.stored()}")
@@ -105,7 +106,7 @@ def main():
         off = collect_site.send(quiet, site.url, second, bad)
         seen.append(quiet.page_source)
         ok(len(off) == 2
-           and off[0] == f"{os.path.basename(second)}\nreceived: {SITE}, kiosk {site.kiosk}, bundle 2, 1 response"
+           and off[0] == f"{os.path.basename(second)}\nReceived: {SITE}, kiosk {site.kiosk}, bundle 2, 1 response"
            and reason_after(off[1], head) != "" and len(site.stored()) == 2,
            "with JavaScript off the same form post works: bundle 2 received, the flipped file refused",
            f"page said {off}; stored {site.stored()}")
