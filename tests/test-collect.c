@@ -1343,6 +1343,21 @@ test_inspection_page (Collect       *f,
   g_assert_cmpuint (get_page (f, "/inspection", form, NULL, &page, &sent), ==, SOUP_STATUS_OK);
   assert_contains (page, "<td>" SITE "</td>");
   assert_contains (page, "<td>Wrexham</td>");
+  /* Each kiosk by its number in its site, its key's fingerprint for IT. */
+  {
+    g_autofree char *fingerprint = sayso_key_fingerprint (pk);
+    g_autofree char *cell = g_strdup_printf ("<td>Wrexham</td><td>kiosk 1<span class=\"key\">key %s</span></td>", fingerprint);
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GDateTime) twelve = g_date_time_add_days (now, -12);
+    g_autofree char *day = g_date_time_format (twelve, "%Y-%m-%d");
+    g_autofree char *in_words = g_date_time_format (twelve, "%-d %B");
+    g_autofree char *words = g_strconcat ("<td>", in_words, NULL);
+
+    assert_contains (page, cell);
+    /* The day in words, as GOV.UK writes one, not as a database keeps it. */
+    g_assert_null (strstr (page, day));
+    assert_contains (page, words);
+  }
   assert_contains (page, "<td class=\"number\">2</td><td class=\"number\">6</td>");
   assert_contains (page, "bundle 2 never arrived: a lost stick?");
   assert_contains (page, "silent for 12 days");

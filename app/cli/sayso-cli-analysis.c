@@ -338,17 +338,15 @@ report_conflicts (GPtrArray *conflicts,
         continue;
       g_hash_table_add (aside, g_steal_pointer (&bytes));
       {
-        g_autofree char *name = NULL;
-        SaysoPullEntry shown = *entry;
+        /* Named without a day: the two versions may give different ones. */
+        g_autofree char *hex = _sayso_cli_kiosk_short (entry->kiosk_pk);
+        g_autofree char *kiosk = entry->number > 0
+                                 ? g_strdup_printf ("%s, kiosk %" G_GINT64_FORMAT, entry->site, entry->number)
+                                 : g_strdup_printf ("%s's kiosk %s", entry->site, hex);
 
-        /* Named without its day: the two versions may say different ones. */
-        shown.day = (char *) "";
-        name = sayso_pull_entry_name (&shown);
-        if (g_str_has_suffix (name, " ()"))
-          name[strlen (name) - 3] = '\0';
-        g_printerr ("sayso: CONFLICT %s has two different versions at the service: both kept aside, neither "
-                    "imported; see the inspection page (or “sayso-collect list” on the service), and ask the "
-                    "site which is the kiosk's\n", name);
+        g_printerr ("sayso: CONFLICT bundle %" G_GINT64_FORMAT " of %s has two different versions at the service: "
+                    "both kept aside, neither imported; see the inspection page (or “sayso-collect list” on the "
+                    "service), and ask the site which is the kiosk's\n", entry->sequence, kiosk);
       }
       *code = MAX (*code, SAYSO_EXIT_FAILED);
     }
