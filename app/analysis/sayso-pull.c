@@ -71,9 +71,12 @@ sayso_pull_get_url (SaysoPull *pull)
 SaysoPull *
 sayso_pull_new (const char  *url,
                 const char  *token,
+                const char  *ca_file,
                 GError     **error)
 {
   g_autoptr(GUri) uri = NULL;
+  g_autoptr(GTlsDatabase) trust = NULL;
+  g_autoptr(GError) local_error = NULL;
   SaysoPull *pull;
   const char *scheme;
   gsize len;
@@ -97,8 +100,18 @@ sayso_pull_new (const char  *url,
       return NULL;
     }
 
+  if (ca_file != NULL && !(trust = g_tls_file_database_new (ca_file, &local_error)))
+    {
+      g_set_error (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_REFUSED,
+                   "--ca-file %s: not a certificate file (PEM) that can be read: %s", ca_file, local_error->message);
+      return NULL;
+    }
+
   pull = g_new0 (SaysoPull, 1);
   pull->session = soup_session_new_with_options ("timeout", 300, "user-agent", "sayso-import", NULL);
+  /* For this session only: nothing else on the computer comes to trust it. */
+  if (trust != NULL)
+    soup_session_set_tls_database (pull->session, trust);
   len = strlen (url);
   while (len > 0 && url[len - 1] == '/')
     len--;
@@ -156,6 +169,31 @@ set_refused (GError      **error,
                  "%s: %s answered %u%s%s", what, pull->url, status, reason ? ": " : "", reason ? reason : "");
 }
 
+/* No answer. A certificate this computer does not trust is the usual
+ * first meeting with a service that has its own (self-signed) one: the
+ * message says which certificate, and how to trust it. */
+static void
+set_unreachable (GError       **error,
+                 SaysoPull     *pull,
+                 SoupMessage   *msg,
+                 const GError  *cause)
+{
+  if (cause->domain == G_TLS_ERROR && cause->code == G_TLS_ERROR_BAD_CERTIFICATE)
+    {
+      GTlsCertificate *shown = soup_message_get_tls_peer_certificate (msg);
+      g_autofree char *subject = shown ? g_tls_certificate_get_subject_name (shown) : NULL;
+
+      g_set_error (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_REFUSED,
+                   "%s: the service's certificate%s%s%s is not one this computer trusts (is it self-signed?); "
+                   "nothing was fetched. Give the certificate with --ca-file CERT.pem (the file given to "
+                   "“sayso-collect serve --tls-cert”), or ask IT to install it",
+                   pull->url, subject ? " (" : "", subject ? subject : "", subject ? ")" : "");
+      return;
+    }
+  g_set_error (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_NETWORK, "%s: cannot reach the collection service: %s",
+               pull->url, cause->message);
+}
+
 static gboolean
 hex_to_bytes (const char *hex,
               guint8     *out,
@@ -191,10 +229,47 @@ entry_from (JsonNode *node)
   entry->id = json_object_get_int_member_with_default (object, "id", 0);
   entry->sequence = json_object_get_int_member_with_default (object, "sequence", 0);
   entry->size = json_object_get_int_member_with_default (object, "size", -1);
+  entry->number = json_object_get_int_member_with_default (object, "number", 0);
   entry->site = g_strdup (site);
   entry->day = g_strdup (day);
   if (key_len != sizeof entry->kiosk_pk || !hex_to_bytes (hash, entry->hash, sizeof entry->hash) ||
-      entry->id < 1 || entry->sequence < 1 || entry->size < 1)
+      entry->id < 1 || entry->sequence < 1 || entry->size < 1 || entry->number < 0)
+    {
+      sayso_pull_entry_free (entry);
+      return NULL;
+    }
+  memcpy (entry->kiosk_pk, key, sizeof entry->kiosk_pk);
+  return entry;
+}
+
+/* A bundle kept aside: named, never served, so no id or size. */
+static SaysoPullEntry *
+conflict_from (JsonNode *node)
+{
+  g_autofree guint8 *key = NULL;
+  SaysoPullEntry *entry;
+  JsonObject *object;
+  const char *kiosk, *hash, *site, *day;
+  gsize key_len = 0;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  object = json_node_get_object (node);
+  kiosk = json_object_get_string_member_with_default (object, "kiosk", NULL);
+  hash = json_object_get_string_member_with_default (object, "hash", NULL);
+  site = json_object_get_string_member_with_default (object, "site", NULL);
+  day = json_object_get_string_member_with_default (object, "day", NULL);
+  if (kiosk == NULL || site == NULL || day == NULL)
+    return NULL;
+  key = g_base64_decode (kiosk, &key_len);
+
+  entry = g_new0 (SaysoPullEntry, 1);
+  entry->sequence = json_object_get_int_member_with_default (object, "sequence", 0);
+  entry->number = json_object_get_int_member_with_default (object, "number", 0);
+  entry->site = g_strdup (site);
+  entry->day = g_strdup (day);
+  if (key_len != sizeof entry->kiosk_pk || !hex_to_bytes (hash, entry->hash, sizeof entry->hash) ||
+      entry->sequence < 1 || entry->number < 0)
     {
       sayso_pull_entry_free (entry);
       return NULL;
@@ -207,6 +282,7 @@ GPtrArray *
 sayso_pull_list (SaysoPull  *pull,
                  gint64      after,
                  gboolean   *more,
+                 GPtrArray **conflicts,
                  GError    **error)
 {
   g_autofree char *path = g_strdup_printf ("/bundles?after=%" G_GINT64_FORMAT, after);
@@ -225,6 +301,8 @@ sayso_pull_list (SaysoPull  *pull,
   g_return_val_if_fail (pull != NULL && more != NULL, NULL);
 
   *more = FALSE;
+  if (conflicts)
+    *conflicts = NULL;
   if (!(msg = request (pull, path)))
     {
       g_set_error (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_REFUSED, "--from %s: not an address", pull->url);
@@ -233,8 +311,7 @@ sayso_pull_list (SaysoPull  *pull,
   body = soup_session_send_and_read (pull->session, msg, NULL, &local_error);
   if (body == NULL)
     {
-      g_set_error (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_NETWORK, "%s: cannot reach the collection service: %s",
-                   pull->url, local_error->message);
+      set_unreachable (error, pull, msg, local_error);
       return NULL;
     }
   if (soup_message_get_status (msg) != SOUP_STATUS_OK)
@@ -269,6 +346,28 @@ sayso_pull_list (SaysoPull  *pull,
       last = entry->id;
       g_ptr_array_add (entries, entry);
     }
+  if (conflicts)
+    {
+      /* A service from before conflicts were listed has none to say. */
+      JsonArray *aside = json_object_has_member (json_node_get_object (root), "conflicts")
+                         ? json_object_get_array_member (json_node_get_object (root), "conflicts") : NULL;
+      g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_pull_entry_free);
+
+      for (guint i = 0; aside != NULL && i < json_array_get_length (aside); i++)
+        {
+          SaysoPullEntry *entry = conflict_from (json_array_get_element (aside, i));
+
+          if (entry == NULL)
+            {
+              g_set_error (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_BAD_ANSWER,
+                           "%s: conflict %u of its listing of bundles is not one a collection service writes",
+                           pull->url, i + 1);
+              return NULL;
+            }
+          g_ptr_array_add (found, entry);
+        }
+      *conflicts = g_steal_pointer (&found);
+    }
   *more = json_object_get_boolean_member_with_default (json_node_get_object (root), "more", FALSE) && entries->len > 0;
   return g_steal_pointer (&entries);
 }
@@ -279,6 +378,9 @@ sayso_pull_entry_name (const SaysoPullEntry *entry)
   g_autofree char *kiosk = NULL;
 
   g_return_val_if_fail (entry != NULL, NULL);
+  if (entry->number > 0)
+    return g_strdup_printf ("bundle %" G_GINT64_FORMAT " of %s, kiosk %" G_GINT64_FORMAT " (%s)", entry->sequence,
+                            entry->site, entry->number, entry->day);
   kiosk = sayso_hex (entry->kiosk_pk, 4);
   return g_strdup_printf ("bundle %" G_GINT64_FORMAT " of kiosk %s (%s, %s)", entry->sequence, kiosk, entry->site, entry->day);
 }
@@ -325,8 +427,7 @@ sayso_pull_fetch (SaysoPull             *pull,
   stream = soup_session_send (pull->session, msg, NULL, &local_error);
   if (stream == NULL)
     {
-      g_set_error (error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_NETWORK, "%s: cannot reach the collection service: %s",
-                   pull->url, local_error->message);
+      set_unreachable (error, pull, msg, local_error);
       return FALSE;
     }
   if (soup_message_get_status (msg) != SOUP_STATUS_OK)

@@ -30,25 +30,32 @@ typedef struct
   gint64  sequence;
   char   *day;
   guint8  hash[32];
-  gint64  size;
+  gint64  size;     /* 0 for a bundle kept aside as a conflict: it is not served */
+  gint64  number;   /* the kiosk's number within its site; 0 if the service did not say */
 } SaysoPullEntry;
 
 typedef struct _SaysoPull SaysoPull;
 
 GQuark      sayso_pull_error_quark (void);
 
-/* @url: the service's address, http:// or https://. */
+/* @url: the service's address, http:// or https://.
+ * @ca_file: (nullable): a PEM file of the certificates to trust for this
+ * pull only, instead of the system's (a service's self-signed one). */
 SaysoPull  *sayso_pull_new         (const char      *url,
                                     const char      *token,
+                                    const char      *ca_file,
                                     GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 void        sayso_pull_free        (SaysoPull       *pull);
 /* The service's address as given, without a trailing slash: a pull's name. */
 const char *sayso_pull_get_url     (SaysoPull       *pull);
 
-/* Bundles listed after @after, in order of id; @more: whether others follow. */
+/* Bundles listed after @after, in order of id; @more: whether others follow.
+ * @conflicts: (out) (optional): the bundles the service kept aside, each a
+ * kiosk's number it holds two versions of (entries with no id or size). */
 GPtrArray  *sayso_pull_list        (SaysoPull       *pull,
                                     gint64           after,
                                     gboolean        *more,
+                                    GPtrArray      **conflicts,
                                     GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Streams the bundle into @path (made, 0600) and checks it; on failure
  * @path is removed. */
@@ -56,7 +63,8 @@ gboolean    sayso_pull_fetch       (SaysoPull             *pull,
                                     const SaysoPullEntry  *entry,
                                     const char            *path,
                                     GError               **error) G_GNUC_WARN_UNUSED_RESULT;
-/* The name the kiosk's export gave such a bundle, for messages. */
+/* The bundle as people name it, for messages: "bundle 14 of Liverpool
+ * North, kiosk 2 (2026-12-03)". */
 char       *sayso_pull_entry_name  (const SaysoPullEntry  *entry);
 void        sayso_pull_entry_free  (SaysoPullEntry        *entry);
 

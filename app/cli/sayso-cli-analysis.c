@@ -9,6 +9,7 @@
 #define G_LOG_DOMAIN "sayso-cli"
 
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <string.h>
 
 #include "sayso-bundle.h"
@@ -315,10 +316,61 @@ import_one (SaysoAnalysisDb *db,
  * noted in the analysis database after each bundle, and only past bundles
  * that were all imported: a pull cut off, or one with a bundle refused,
  * goes on from there the next time. Returns FALSE when it could not begin. */
+/* The service's bundles kept aside, by kiosk and number: what a pull must
+ * not import, whichever of the two versions it was served. */
+static GHashTable *
+report_conflicts (GPtrArray *conflicts,
+                  int       *code)
+{
+  GHashTable *aside = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref, NULL);
+
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      SaysoPullEntry *entry = g_ptr_array_index (conflicts, i);
+      guint8 key[sizeof entry->kiosk_pk + sizeof (gint64)];
+      g_autoptr(GBytes) bytes = NULL;
+
+      memcpy (key, entry->kiosk_pk, sizeof entry->kiosk_pk);
+      memcpy (key + sizeof entry->kiosk_pk, &entry->sequence, sizeof (gint64));
+      bytes = g_bytes_new (key, sizeof key);
+      /* One line a bundle, however many other versions came. */
+      if (g_hash_table_contains (aside, bytes))
+        continue;
+      g_hash_table_add (aside, g_steal_pointer (&bytes));
+      {
+        /* Named without a day: the two versions may give different ones. */
+        g_autofree char *hex = _sayso_cli_kiosk_short (entry->kiosk_pk);
+        g_autofree char *kiosk = entry->number > 0
+                                 ? g_strdup_printf ("%s, kiosk %" G_GINT64_FORMAT, entry->site, entry->number)
+                                 : g_strdup_printf ("%s's kiosk %s", entry->site, hex);
+
+        g_printerr ("sayso: CONFLICT bundle %" G_GINT64_FORMAT " of %s has two different versions at the service: "
+                    "both kept aside, neither imported; see the inspection page (or “sayso-collect list” on the "
+                    "service), and ask the site which is the kiosk's\n", entry->sequence, kiosk);
+      }
+      *code = MAX (*code, SAYSO_EXIT_FAILED);
+    }
+  return aside;
+}
+
+static gboolean
+is_aside (GHashTable           *aside,
+          const SaysoPullEntry *entry)
+{
+  guint8 key[sizeof entry->kiosk_pk + sizeof (gint64)];
+  g_autoptr(GBytes) bytes = NULL;
+
+  memcpy (key, entry->kiosk_pk, sizeof entry->kiosk_pk);
+  memcpy (key + sizeof entry->kiosk_pk, &entry->sequence, sizeof (gint64));
+  bytes = g_bytes_new (key, sizeof key);
+  return g_hash_table_contains (aside, bytes);
+}
+
 static gboolean
 pull_and_import (SaysoAnalysisDb *db,
                  const char      *from,
                  const char      *token,
+                 const char      *ca_file,
                  const guint8    *sk,
                  GPtrArray       *questionnaires,
                  gboolean         trust,
@@ -327,12 +379,13 @@ pull_and_import (SaysoAnalysisDb *db,
 {
   g_autoptr(SaysoPull) pull = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) aside = NULL;
   g_autofree char *dir = NULL;
   gint64 noted = 0, listed;
   gboolean advancing = TRUE, more = TRUE;
   guint fetched = 0;
 
-  if (!(pull = sayso_pull_new (from, token, &error)))
+  if (!(pull = sayso_pull_new (from, token, ca_file, &error)))
     {
       *code = sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
       return FALSE;
@@ -347,7 +400,8 @@ pull_and_import (SaysoAnalysisDb *db,
   listed = noted;
   while (more)
     {
-      g_autoptr(GPtrArray) entries = sayso_pull_list (pull, listed, &more, &error);
+      g_autoptr(GPtrArray) conflicts = NULL;
+      g_autoptr(GPtrArray) entries = sayso_pull_list (pull, listed, &more, &conflicts, &error);
 
       if (entries == NULL)
         {
@@ -356,6 +410,9 @@ pull_and_import (SaysoAnalysisDb *db,
                                 ? SAYSO_EXIT_FAILED : SAYSO_EXIT_BAD_INPUT);
           break;
         }
+      /* Every page names them: said once, from the first. */
+      if (aside == NULL)
+        aside = report_conflicts (conflicts, code);
       for (guint i = 0; i < entries->len; i++)
         {
           SaysoPullEntry *entry = g_ptr_array_index (entries, i);
@@ -367,6 +424,13 @@ pull_and_import (SaysoAnalysisDb *db,
           gboolean imported;
 
           listed = entry->id;
+          /* Neither version is imported until a person has chosen: the
+           * next pull starts here again. */
+          if (is_aside (aside, entry))
+            {
+              advancing = FALSE;
+              continue;
+            }
           if (!sayso_pull_fetch (pull, entry, path, &fetch_error))
             {
               if (g_error_matches (fetch_error, SAYSO_PULL_ERROR, SAYSO_PULL_ERROR_NETWORK) ||
@@ -410,6 +474,43 @@ pull_and_import (SaysoAnalysisDb *db,
   return TRUE;
 }
 
+#define MAX_TOKEN_FILE 4096
+
+/* The token's file: its first line, the way "sayso-collect token" printed
+ * it. Never named in a message with what it holds. */
+static SaysoSecretText *
+read_token_file (const char  *path,
+                 GError     **error)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char *token = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, &local_error))
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED, "--token-file %s: cannot be read: %s", path, local_error->message);
+      return NULL;
+    }
+  if (len <= MAX_TOKEN_FILE)
+    {
+      gsize end = strcspn (contents, "\r\n");
+
+      contents[end] = '\0';
+      token = g_strdup (g_strstrip (contents));
+    }
+  sodium_memzero (contents, len);
+  if (token == NULL || *token == '\0')
+    {
+      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                   "--token-file %s: %s; put the token that “sayso-collect token” printed on its first line", path,
+                   token == NULL ? "far longer than a token" : "no token on its first line");
+      sayso_secret_text_free (token);
+      return NULL;
+    }
+  return token;
+}
+
 /* sayso import --db ANALYSIS.db --key recipient.key [--retry-quarantine] BUNDLE... */
 int
 _sayso_cli_import (int    argc,
@@ -418,7 +519,10 @@ _sayso_cli_import (int    argc,
   g_autofree char *db_path = NULL;
   g_autofree char *key_path = NULL;
   g_autofree char *from = NULL;
-  g_autofree char *token = NULL;
+  g_autofree char *token_argument = NULL;
+  g_autofree char *token_file = NULL;
+  g_autofree char *ca_file = NULL;
+  g_autoptr(SaysoSecretText) token = NULL;
   g_auto(GStrv) definitions = NULL;
   gboolean trust = FALSE;
   gboolean retry = FALSE;
@@ -436,21 +540,27 @@ _sayso_cli_import (int    argc,
     { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME_ARRAY, &definitions, "Another questionnaire the records may answer", "FILE" },
     { "retry-quarantine", 0, 0, G_OPTION_ARG_NONE, &retry, "Try the records in quarantine again, with this key and these questionnaires", NULL },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Fetch and import every bundle not yet pulled from this collection service", "URL" },
-    { "token", 0, 0, G_OPTION_ARG_STRING, &token, "The access token for --from (sayso-collect token)", "TOKEN" },
+    { "token", 0, 0, G_OPTION_ARG_STRING, &token_argument, "The access token for --from (sayso-collect token); - reads it from standard input", "TOKEN" },
+    { "token-file", 0, 0, G_OPTION_ARG_FILENAME, &token_file, "Read the access token for --from from this file's first line", "FILE" },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file, "Trust the service's certificate in this PEM file, for this pull only (a self-signed one)", "CERT.pem" },
     { NULL }
   };
 
-  context = sayso_command_context ("--db ANALYSIS.db --key recipient.key [--retry-quarantine] [--from URL --token TOKEN] [BUNDLE...]",
+  context = sayso_command_context ("--db ANALYSIS.db --key recipient.key [--retry-quarantine] [--from URL --token-file FILE|--token -] [BUNDLE...]",
                              "Verify bundles, open their records and add them to the analysis database,\n"
                              "one transaction a bundle. A response is counted once, however often it was exported.\n"
                              "A bundle whose signature or any record's hash fails is refused whole. A record that\n"
                              "cannot be opened (sealed to another key, an unknown questionnaire) waits in quarantine\n"
                              "while the others are imported; --retry-quarantine tries those again. --from fetches\n"
-                             "every bundle a collection service received since the last pull, and imports them so.",
+                             "every bundle a collection service received since the last pull, and imports them so;\n"
+                             "give its token in a file (--token-file) or on standard input (--token -), where the\n"
+                             "process list and the shell's history do not keep it. A bundle the service kept\n"
+                             "aside as a conflict (two versions of one kiosk's number) is named and not imported.",
                              entries);
   g_option_context_set_description (context,
                                     "Exit status: 0 every record imported or already there; 1 records kept in\n"
-                                    "quarantine or aside as conflicts, or a restored kiosk (the rest imported), or the\n"
+                                    "quarantine or aside as conflicts (here or at the service), or a restored kiosk\n"
+                                    "(the rest imported), or the\n"
                                     "database or key failed; 2 a bundle refused (nothing of it imported) or a wrong\n"
                                     "command line.");
   if (!sayso_command_parse (context, &argc, &argv, &code))
@@ -458,11 +568,26 @@ _sayso_cli_import (int    argc,
   if (db_path == NULL || key_path == NULL || (argc < 2 && !retry && from == NULL))
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: give --db ANALYSIS.db --key recipient.key and at least one BUNDLE, "
                                        "or --from URL --token TOKEN, or --retry-quarantine");
-  if ((from == NULL) != (token == NULL))
-    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: give --from URL and --token TOKEN together");
+  if (token_argument != NULL && token_file != NULL)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: give the token once: --token-file FILE or --token -");
+  if ((from == NULL) != (token_argument == NULL && token_file == NULL))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: give --from URL and --token-file FILE (or --token -) together");
+  if (ca_file != NULL && from == NULL)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: --ca-file is for --from URL");
+  if (token_argument != NULL && g_str_equal (token_argument, "-") && sayso_secret_key_is_protected (key_path))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: %s's passphrase comes on standard input: give the token "
+                                                     "with --token-file FILE", key_path);
 
   if (sayso_secret_key_is_protected (key_path) && !(passphrase = _sayso_cli_read_secret_line ()))
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: %s is under a passphrase; give it on standard input", key_path);
+  if (token_file != NULL && !(token = read_token_file (token_file, &error)))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+  if (token_argument != NULL && g_str_equal (token_argument, "-") && !(token = _sayso_cli_read_secret_line ()))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "import: --token - reads the token from standard input; none came");
+  if (token_argument != NULL && token == NULL)
+    token = g_strdup (token_argument);
+  if (token_argument != NULL)
+    sodium_memzero (token_argument, strlen (token_argument));
   if (!sayso_secret_key_read (key_path, passphrase, sk.bytes, &error))
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
 
@@ -475,7 +600,7 @@ _sayso_cli_import (int    argc,
   for (int i = 1; i < argc; i++)
     import_one (db, argv[i], argv[i], sk.bytes, questionnaires, trust, db_path, &code);
 
-  if (from != NULL && !pull_and_import (db, from, token, sk.bytes, questionnaires, trust, db_path, &code))
+  if (from != NULL && !pull_and_import (db, from, token, ca_file, sk.bytes, questionnaires, trust, db_path, &code))
     return code;
 
   if (retry)

@@ -96,6 +96,7 @@ cmd_enroll (int    argc,
   g_autoptr(SaysoCollectDb) db = NULL;
   g_autoptr(GError) error = NULL;
   guint8 kiosk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  gint64 number = 0;
   int code = SAYSO_COLLECT_EXIT_OK;
   const GOptionEntry entries[] = {
     { "db", 'd', 0, G_OPTION_ARG_FILENAME, &db_path, "The service's database", "FILE" },
@@ -105,7 +106,9 @@ cmd_enroll (int    argc,
 
   context = sayso_command_context ("--db FILE --site NAME KIOSK_KEY",
                              "Accept a kiosk's bundles. KIOSK_KEY is the file (or the text) that\n"
-                             "“sayso setup” or “sayso init” printed on the kiosk.", entries);
+                             "“sayso setup” or “sayso init” printed on the kiosk. A site's kiosks are\n"
+                             "numbered 1, 2, 3 in the order they are enrolled; enrolling one again\n"
+                             "for the same site keeps its number.", entries);
   if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || site == NULL || argc != 2)
@@ -118,12 +121,12 @@ cmd_enroll (int    argc,
 
   if (!(db = open_db (db_path, &code)))
     return code;
-  if (!sayso_collect_db_enroll (db, kiosk, site, day, &error))
+  if (!sayso_collect_db_enroll (db, kiosk, site, day, &number, &error))
     return sayso_command_fail (SAYSO_COLLECT_EXIT_FAILED, "%s", error->message);
 
   {
-    g_autofree char *short_key = sayso_hex (kiosk, 4);
-    g_print ("Enrolled kiosk %s for site “%s”.\n", short_key, site);
+    g_autofree char *fingerprint = sayso_key_fingerprint (kiosk);
+    g_print ("Enrolled %s, kiosk %" G_GINT64_FORMAT " (key %s).\n", site, number, fingerprint);
   }
   return SAYSO_COLLECT_EXIT_OK;
 }
@@ -285,16 +288,21 @@ cmd_serve (int    argc,
                    ? SAYSO_COLLECT_EXIT_BAD_INPUT : SAYSO_COLLECT_EXIT_FAILED,
                  "%s", error->message);
 
-  /* The first line: whoever started it (a test, a unit) learns the port. */
-  g_print ("%s\n", bound);
-  fflush (stdout);
-
   loop = g_main_loop_new (NULL, FALSE);
   {
     Serving serving = { loop, service, 0 };
 
+    /* Handled before the first line: whoever reads it may stop the
+     * service at once, and must see an orderly stop, not a death by the
+     * signal. (The handler is in place from here; the signal waits for
+     * the loop.) */
     sigterm = g_unix_signal_add (SIGTERM, quit_loop, &serving);
     sigint = g_unix_signal_add (SIGINT, quit_loop, &serving);
+
+    /* The first line: whoever started it (a test, a unit) learns the port. */
+    g_print ("%s\n", bound);
+    fflush (stdout);
+
     g_main_loop_run (loop);
     g_source_remove (sigterm);
     g_source_remove (sigint);
@@ -353,9 +361,10 @@ cmd_list (int    argc,
   };
 
   context = sayso_command_context ("--db FILE",
-                             "List the bundles received, one a line: site, kiosk, bundle number,\n"
-                             "responses, export day, day received, BLAKE2b-256 of the file; bundles\n"
-                             "kept aside as conflicts are marked so.", entries);
+                             "List the bundles received, one a line: site, kiosk (its number in the\n"
+                             "site), bundle number, responses, export day, day received, the kiosk's\n"
+                             "key fingerprint, BLAKE2b-256 of the file; bundles kept aside as\n"
+                             "conflicts are marked so.", entries);
   if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || argc != 1)
@@ -368,11 +377,12 @@ cmd_list (int    argc,
   for (guint i = 0; i < rows->len; i++)
     {
       SaysoCollectBundleRow *row = g_ptr_array_index (rows, i);
-      g_autofree char *kiosk = sayso_hex (row->kiosk_pk, 4);
+      g_autofree char *fingerprint = sayso_key_fingerprint (row->kiosk_pk);
       g_autofree char *hash = sayso_hex (row->hash, sizeof row->hash);
 
-      g_print ("%s\tkiosk %s\tbundle %" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT " response%s\t%s\treceived %s\t%s%s\n",
-               row->site, kiosk, row->sequence, row->record_count, row->record_count == 1 ? "" : "s", row->day, row->received, hash,
+      g_print ("%s\tkiosk %" G_GINT64_FORMAT "\tbundle %" G_GINT64_FORMAT "\t%" G_GINT64_FORMAT " response%s\t%s\treceived %s\tkey %s\t%s%s\n",
+               row->site, row->number, row->sequence, row->record_count, row->record_count == 1 ? "" : "s", row->day,
+               row->received, fingerprint, hash,
                row->conflict ? "\tCONFLICT (kept aside)" : "");
     }
   return SAYSO_COLLECT_EXIT_OK;

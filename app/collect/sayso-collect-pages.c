@@ -36,6 +36,7 @@ static const char page_head[] =
   "ul.results { padding: 0; list-style: none; }\n"
   "ul.results li { border-left: 5px solid #00703c; padding: 5px 10px; margin-bottom: 10px; }\n"
   "ul.results li.refused { border-left-color: #d4351c; }\n"
+  "ul.results .file { display: block; font-weight: bold; }\n"
   "</style>\n"
   "</head>\n"
   "<body>\n"
@@ -150,10 +151,19 @@ result_line (const char    *filename,
 {
   gboolean ok = outcome->status == SOUP_STATUS_CREATED || outcome->status == SOUP_STATUS_OK;
 
+  /* The file's name above what happened to it: a colon after the name
+   * would run into the colon of what follows. */
   if (ok)
-    return g_markup_printf_escaped ("<li class=\"received\"><strong>%s</strong>: %s</li>", filename, outcome->message);
-  return g_markup_printf_escaped ("<li class=\"refused\"><strong>%s</strong>: not received. %s</li>", filename,
-                                  outcome->message);
+    {
+      /* A line of its own begins as a sentence does. */
+      g_autofree char *message = g_strdup (outcome->message);
+
+      message[0] = g_ascii_toupper (message[0]);
+      return g_markup_printf_escaped ("<li class=\"received\"><span class=\"file\">%s</span>%s</li>", filename,
+                                      message);
+    }
+  return g_markup_printf_escaped ("<li class=\"refused\"><span class=\"file\">%s</span>Not received. %s</li>",
+                                  filename, outcome->message);
 }
 
 /* In a worker thread: a form from the upload page, each file in it taken
@@ -341,6 +351,7 @@ static const char inspection_head[] =
   "th, td { text-align: left; vertical-align: top; padding: 10px 20px 10px 0; border-bottom: 1px solid #b1b4b6; }\n"
   "td.number { text-align: right; }\n"
   "ul.notes { margin: 0; padding-left: 20px; }\n"
+  "span.key { display: block; font-size: 14px; color: #505a5f; white-space: nowrap; }\n"
   "p.error { border-left: 5px solid #d4351c; padding: 5px 10px; font-weight: bold; }\n"
   "</style>\n"
   "</head>\n"
@@ -385,15 +396,17 @@ inspection_page (SaysoCollectService *self,
       for (guint i = 0; i < kiosks->len; i++)
         {
           SaysoCollectKioskRow *row = g_ptr_array_index (kiosks, i);
-          g_autofree char *kiosk = _sayso_collect_service_kiosk_short (row->kiosk_pk);
+          g_autofree char *fingerprint = _sayso_collect_service_kiosk_fingerprint (row->kiosk_pk);
+          g_autofree char *last = _sayso_collect_service_day_in_words (row->last_received);
           g_autofree char *cells = NULL;
           gint64 silent = _sayso_collect_service_days_silent (row, &today);
           guint notes = 0;
 
-          cells = g_markup_printf_escaped ("<tr><td>%s</td><td>%s</td><td class=\"number\">%" G_GINT64_FORMAT "</td>"
+          cells = g_markup_printf_escaped ("<tr><td>%s</td><td>kiosk %" G_GINT64_FORMAT "<span class=\"key\">key %s</span></td>"
+                                           "<td class=\"number\">%" G_GINT64_FORMAT "</td>"
                                            "<td class=\"number\">%" G_GINT64_FORMAT "</td><td>%s</td><td>",
-                                           row->site, kiosk, row->bundles, row->responses,
-                                           row->last_received ? row->last_received : "nothing yet");
+                                           row->site, row->number, fingerprint, row->bundles, row->responses,
+                                           last ? last : row->last_received ? row->last_received : "nothing yet");
           g_string_append (page, cells);
           g_string_append (page, "<ul class=\"notes\">");
           for (guint k = 0; k < row->missing->len && k < MAX_GAPS_SHOWN; k++, notes++)

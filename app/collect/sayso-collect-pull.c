@@ -25,6 +25,7 @@ _sayso_collect_service_list_bundles (SaysoCollectService *self,
 {
   const char *after_text = query ? g_hash_table_lookup (query, "after") : NULL;
   g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) conflicts = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -38,7 +39,8 @@ _sayso_collect_service_list_bundles (SaysoCollectService *self,
       return;
     }
   /* One more than a page, to know whether another follows. */
-  if (!(rows = sayso_collect_db_list_after (self->db, (gint64) after, MAX_LISTED + 1, &error)))
+  if (!(rows = sayso_collect_db_list_after (self->db, (gint64) after, MAX_LISTED + 1, &error)) ||
+      !(conflicts = sayso_collect_db_list_conflicts (self->db, MAX_LISTED, &error)))
     {
       g_warning ("%s", error->message);
       _sayso_collect_service_respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, _sayso_collect_service_database_unreadable_text);
@@ -62,6 +64,8 @@ _sayso_collect_service_list_bundles (SaysoCollectService *self,
       json_builder_add_string_value (builder, key);
       json_builder_set_member_name (builder, "site");
       json_builder_add_string_value (builder, row->site);
+      json_builder_set_member_name (builder, "number");
+      json_builder_add_int_value (builder, row->number);
       json_builder_set_member_name (builder, "sequence");
       json_builder_add_int_value (builder, row->sequence);
       json_builder_set_member_name (builder, "day");
@@ -72,6 +76,32 @@ _sayso_collect_service_list_bundles (SaysoCollectService *self,
       json_builder_add_string_value (builder, hash);
       json_builder_set_member_name (builder, "size");
       json_builder_add_int_value (builder, row->size);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  /* Never served (a person must choose between them), but named, so that
+   * a pull can say that a bundle is missing from it and why. */
+  json_builder_set_member_name (builder, "conflicts");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < conflicts->len; i++)
+    {
+      SaysoCollectBundleRow *row = g_ptr_array_index (conflicts, i);
+      g_autofree char *key = g_base64_encode (row->kiosk_pk, sizeof row->kiosk_pk);
+      g_autofree char *hash = sayso_hex (row->hash, sizeof row->hash);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kiosk");
+      json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "site");
+      json_builder_add_string_value (builder, row->site);
+      json_builder_set_member_name (builder, "number");
+      json_builder_add_int_value (builder, row->number);
+      json_builder_set_member_name (builder, "sequence");
+      json_builder_add_int_value (builder, row->sequence);
+      json_builder_set_member_name (builder, "day");
+      json_builder_add_string_value (builder, row->day);
+      json_builder_set_member_name (builder, "hash");
+      json_builder_add_string_value (builder, hash);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);

@@ -105,24 +105,28 @@ refuse_bundle (const GError *error)
     {
     case SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE:
       return refuse (SOUP_STATUS_BAD_REQUEST,
-                     "This is not a Sayso bundle. Send the .sayso file that the kiosk's export wrote; nothing was kept.");
+                     "This is not a survey file from a kiosk: choose the file ending in .sayso that the kiosk "
+                     "saved to the USB stick. Nothing was kept.");
     case SAYSO_BUNDLE_ERROR_TRUNCATED:
       return refuse (SOUP_STATUS_BAD_REQUEST,
-                     "The bundle is cut short: its end is missing, so the copy or the upload is incomplete. "
-                     "Copy it from the stick again, or export it again, and send it again; nothing was kept.");
+                     "This file is incomplete: its end is missing, so it was not copied or sent whole. Copy it "
+                     "from the USB stick again, or export it again from the kiosk, then send it. Nothing was kept.");
+    /* Each a file that changed after the kiosk made it: to the person at
+     * the PC one thing, with one thing to do; which check caught it is in
+     * brackets, for IT. */
     case SAYSO_BUNDLE_ERROR_BAD_SIGNATURE:
     case SAYSO_BUNDLE_ERROR_WRONG_KIOSK:
       return refuse (SOUP_STATUS_UNPROCESSABLE_ENTITY,
-                     "The bundle's signature does not match: it was changed after the kiosk signed it, or was not "
-                     "made by the kiosk it names. Export it again on the kiosk and send the new file; nothing was kept.");
+                     "This file was changed or damaged after it was made (the kiosk's signature does not match): "
+                     "export it again from the kiosk and send the new file. Nothing was kept.");
     case SAYSO_BUNDLE_ERROR_RECORD_ALTERED:
       return refuse (SOUP_STATUS_UNPROCESSABLE_ENTITY,
-                     "A record in the bundle does not match the hash its signed list gives: the file was damaged or "
-                     "changed after the kiosk wrote it. Export it again on the kiosk and send the new file; nothing was kept.");
+                     "This file was changed or damaged after it was made (a response in it does not match what "
+                     "the kiosk signed): export it again from the kiosk and send the new file. Nothing was kept.");
     case SAYSO_BUNDLE_ERROR_MALFORMED:
       return refuse (SOUP_STATUS_UNPROCESSABLE_ENTITY,
-                     "The bundle is signed, but its list of records does not fit the file: it is damaged. "
-                     "Export it again on the kiosk and send the new file; nothing was kept.");
+                     "This file was changed or damaged after it was made (its list of responses does not fit the "
+                     "file): export it again from the kiosk and send the new file. Nothing was kept.");
     case SAYSO_BUNDLE_ERROR_REPLAYED:
     case SAYSO_BUNDLE_ERROR_IO:
     default:
@@ -134,20 +138,34 @@ refuse_bundle (const GError *error)
 static Outcome *
 received (SaysoCollectService     *self,
           SaysoCollectBundleState  state,
-          const SaysoReceipt      *receipt)
+          const SaysoReceipt      *receipt,
+          gint64                   number)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *text = sayso_receipt_to_text (receipt);
   g_autofree char *signature = sayso_receipt_sign (text, self->service_sk);
-  g_autofree char *kiosk = _sayso_collect_service_kiosk_short (receipt->kiosk_pk);
+  g_autofree char *kiosk = _sayso_collect_service_kiosk_name (receipt->site, number);
+  g_autofree char *what = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *when = NULL;
   g_autofree char *message = NULL;
   Outcome *outcome = g_new0 (Outcome, 1);
 
-  message = g_strdup_printf ("%s: %s, kiosk %s, bundle %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " response%s",
-                             state == SAYSO_COLLECT_BUNDLE_NEW ? "received" : "already received",
-                             receipt->site, kiosk, receipt->sequence, receipt->record_count,
-                             receipt->record_count == 1 ? "" : "s");
+  what = g_strdup_printf ("%s, bundle %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " response%s", kiosk,
+                          receipt->sequence, receipt->record_count, receipt->record_count == 1 ? "" : "s");
+  if (state == SAYSO_COLLECT_BUNDLE_NEW)
+    message = g_strdup_printf ("received: %s", what);
+  else
+    {
+      /* The day it first came tells the sender it is safe to stop. */
+      if (!sayso_collect_db_find_received (self->db, receipt->kiosk_pk, receipt->sequence, &first, &error))
+        g_warning ("%s", error->message);
+      when = _sayso_collect_service_day_in_words (first);
+      message = when ? g_strdup_printf ("already received on %s: nothing more to do (%s)", when, what)
+                     : g_strdup_printf ("already received: nothing more to do (%s)", what);
+    }
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "status");
   json_builder_add_string_value (builder, state == SAYSO_COLLECT_BUNDLE_NEW ? "received" : "already received");
@@ -164,6 +182,28 @@ received (SaysoCollectService     *self,
   outcome->body = json_to_string (root, FALSE);
   outcome->message = g_steal_pointer (&message);
   return outcome;
+}
+
+/* A kiosk the service does not know: named by the site its own signed
+ * list gives (only the list and its signature are read, a bounded amount:
+ * nothing is checked of its records), so that the person at the PC can say
+ * which kiosk to enrol; and by its key's fingerprint, which the enrolment
+ * printed, for IT. */
+static Outcome *
+refuse_unenrolled (const char   *path,
+                   const guint8  kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE])
+{
+  g_autoptr(SaysoBundle) bundle = sayso_bundle_open_signed (path, kiosk_pk, NULL);
+  g_autofree char *fingerprint = _sayso_collect_service_kiosk_fingerprint (kiosk_pk);
+
+  if (bundle != NULL && bundle->site != NULL && g_utf8_validate (bundle->site, -1, NULL) &&
+      g_utf8_strlen (bundle->site, -1) <= 100)
+    return refuse (SOUP_STATUS_FORBIDDEN,
+                   "This kiosk is not enrolled: ask the inspection team to enrol %s's kiosk (its key is %s), "
+                   "then send this file again. Nothing was kept.", bundle->site, fingerprint);
+  return refuse (SOUP_STATUS_FORBIDDEN,
+                 "This kiosk is not enrolled: ask the inspection team to enrol it (its key is %s), then send this "
+                 "file again. Nothing was kept.", fingerprint);
 }
 
 /* In a worker thread: everything that reads the upload and the database. */
@@ -187,6 +227,7 @@ _sayso_collect_service_check_and_store_hashed (SaysoCollectService *self,
   g_autoptr(SaysoBundle) bundle = NULL;
   g_autofree char *site = NULL;
   g_autofree char *kiosk = NULL;
+  gint64 number = 0;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *today = NULL;
   g_auto(SaysoReceipt) receipt = { 0 };
@@ -200,17 +241,14 @@ _sayso_collect_service_check_and_store_hashed (SaysoCollectService *self,
   /* Who made it, before anything it says past its header is read. */
   if (!sayso_bundle_read_kiosk (path, kiosk_pk, &error))
     return refuse_bundle (error);
-  if (!sayso_collect_db_find_kiosk (self->db, kiosk_pk, &site, &error))
+  if (!sayso_collect_db_find_kiosk (self->db, kiosk_pk, &site, &number, &error))
     {
       g_warning ("%s", error->message);
       return refuse (SOUP_STATUS_SERVICE_UNAVAILABLE, "The service's database could not be read; nothing was kept. Try again later.");
     }
-  kiosk = _sayso_collect_service_kiosk_short (kiosk_pk);
   if (site == NULL)
-    return refuse (SOUP_STATUS_FORBIDDEN,
-                   "This bundle comes from kiosk %s, which is not enrolled with this service. Ask the inspection "
-                   "team to enrol the kiosk (sayso-collect enroll, with the key the kiosk's set-up printed), "
-                   "then send the bundle again; nothing was kept.", kiosk);
+    return refuse_unenrolled (path, kiosk_pk);
+  kiosk = _sayso_collect_service_kiosk_name (site, number);
 
   bundle = sayso_bundle_open (path, kiosk_pk, &error);
   if (bundle == NULL)
@@ -247,11 +285,11 @@ _sayso_collect_service_check_and_store_hashed (SaysoCollectService *self,
 
   if (state == SAYSO_COLLECT_BUNDLE_CONFLICT)
     return refuse (SOUP_STATUS_CONFLICT,
-                   "Kiosk %s (%s) already sent a different bundle numbered %" G_GINT64_FORMAT ". This one was kept "
-                   "aside for the inspection team to look at: the kiosk may have been restored from a backup. "
-                   "Tell the inspection team; there is no need to send it again.",
-                   kiosk, site, bundle->sequence);
-  return received (self, state, &receipt);
+                   "%s already sent a different bundle %" G_GINT64_FORMAT ". This one was kept aside for the "
+                   "inspection team to look at (the kiosk may have been put back from a backup): tell them. "
+                   "There is no need to send it again.",
+                   kiosk, bundle->sequence);
+  return received (self, state, &receipt, number);
 }
 
 static void

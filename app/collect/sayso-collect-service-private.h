@@ -76,7 +76,9 @@ void        _sayso_collect_service_respond_json   (SoupServerMessage   *msg,
 void        _sayso_collect_service_respond_error  (SoupServerMessage   *msg,
                                                    guint                status,
                                                    const char          *reason);
-char       *_sayso_collect_service_kiosk_short    (const guint8         kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE]);
+char       *_sayso_collect_service_kiosk_name     (const char          *site,
+                                                   gint64               number);
+char       *_sayso_collect_service_kiosk_fingerprint (const guint8      kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE]);
 const char *_sayso_collect_service_bearer_token   (SoupServerMessage   *msg);
 TokenCheck  _sayso_collect_service_check_token    (SaysoCollectService *self,
                                                    const char          *token);
@@ -146,6 +148,7 @@ void        _sayso_collect_service_status_handler (SoupServer                 *s
                                                    const char                 *path,
                                                    GHashTable                 *query,
                                                    gpointer                    user_data);
+char       *_sayso_collect_service_day_in_words   (const char                 *day);
 void        _sayso_collect_service_today_date     (GDate                      *today);
 gint64      _sayso_collect_service_days_silent    (const SaysoCollectKioskRow *row,
                                                    const GDate                *today);

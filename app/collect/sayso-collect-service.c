@@ -80,10 +80,18 @@ _sayso_collect_service_respond_error (SoupServerMessage *msg,
 }
 
 char *
-_sayso_collect_service_kiosk_short (const guint8 kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE])
+_sayso_collect_service_kiosk_name (const char *site,
+                                   gint64      number)
 {
-  /* As bundle file names name a kiosk. */
-  return sayso_hex (kiosk_pk, 4);
+  /* As people at the site and the inspection team name it. */
+  return g_strdup_printf ("%s, kiosk %" G_GINT64_FORMAT, site, number);
+}
+
+char *
+_sayso_collect_service_kiosk_fingerprint (const guint8 kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE])
+{
+  /* For IT, to tell one key from another by eye, as sayso-collect enroll printed it. */
+  return sayso_key_fingerprint (kiosk_pk);
 }
 
 /* The analysts' and the inspection team's token: Authorization: Bearer. */

@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sayso-collect-service-private.h"
@@ -26,6 +27,21 @@ days_since (const char  *day,
   if (!g_date_valid (&then) || strlen (day) != 10)
     return -1;
   return (gint64) g_date_get_julian (today) - (gint64) g_date_get_julian (&then);
+}
+
+/* "3 December", with the year when it is not this one, as GOV.UK writes a
+ * day; NULL if @day (YYYY-MM-DD) is not a day. */
+char *
+_sayso_collect_service_day_in_words (const char *day)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = NULL;
+  int y, m, d;
+
+  if (day == NULL || strlen (day) != 10 || sscanf (day, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+      !(then = g_date_time_new_local (y, m, d, 12, 0, 0)))
+    return NULL;
+  return g_date_time_format (then, y == g_date_time_get_year (now) ? "%-d %B" : "%-d %B %Y");
 }
 
 void
@@ -89,6 +105,8 @@ _sayso_collect_service_status_handler (SoupServer        *server,
     {
       SaysoCollectKioskRow *row = g_ptr_array_index (kiosks, i);
       g_autofree char *key = g_base64_encode (row->kiosk_pk, sizeof row->kiosk_pk);
+      g_autofree char *fingerprint = _sayso_collect_service_kiosk_fingerprint (row->kiosk_pk);
+      g_autofree char *name = _sayso_collect_service_kiosk_name (row->site, row->number);
       gint64 silent = _sayso_collect_service_days_silent (row, &today);
 
       json_builder_begin_object (builder);
@@ -96,6 +114,12 @@ _sayso_collect_service_status_handler (SoupServer        *server,
       json_builder_add_string_value (builder, row->site);
       json_builder_set_member_name (builder, "kiosk");
       json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "number");
+      json_builder_add_int_value (builder, row->number);
+      json_builder_set_member_name (builder, "name");
+      json_builder_add_string_value (builder, name);
+      json_builder_set_member_name (builder, "fingerprint");
+      json_builder_add_string_value (builder, fingerprint);
       json_builder_set_member_name (builder, "bundles");
       json_builder_add_int_value (builder, row->bundles);
       json_builder_set_member_name (builder, "responses");

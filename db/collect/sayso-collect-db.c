@@ -51,7 +51,9 @@ static const char schema[] =
   "CREATE TABLE kiosks ("
   "  pk BLOB PRIMARY KEY CHECK (length(pk) = 32),"
   "  site TEXT NOT NULL,"
-  "  enrolled TEXT NOT NULL"
+  "  enrolled TEXT NOT NULL,"
+  "  number INTEGER NOT NULL CHECK (number >= 1),"
+  "  UNIQUE (site, number)"
   ") WITHOUT ROWID;"
   "CREATE TABLE bundles ("
   BUNDLE_COLUMNS
@@ -67,7 +69,25 @@ static const char schema[] =
   "  made TEXT NOT NULL,"
   "  revoked INTEGER NOT NULL DEFAULT 0"
   ") WITHOUT ROWID;"
-  "PRAGMA user_version = 1;";
+  "PRAGMA user_version = 2;";
+
+/* Schema 1 named kiosks by their key alone. A site's kiosks are numbered 1,
+ * 2, 3 in the order they were enrolled; of those enrolled the same day the
+ * order is not known, and their keys' order stands in for it. A WITHOUT
+ * ROWID table cannot gain a NOT NULL column in place: it is made again. */
+static const char migrate_1_to_2[] =
+  "CREATE TABLE kiosks_2 ("
+  "  pk BLOB PRIMARY KEY CHECK (length(pk) = 32),"
+  "  site TEXT NOT NULL,"
+  "  enrolled TEXT NOT NULL,"
+  "  number INTEGER NOT NULL CHECK (number >= 1),"
+  "  UNIQUE (site, number)"
+  ") WITHOUT ROWID;"
+  "INSERT INTO kiosks_2 (pk, site, enrolled, number)"
+  "  SELECT pk, site, enrolled, row_number () OVER (PARTITION BY site ORDER BY enrolled, pk) FROM kiosks;"
+  "DROP TABLE kiosks;"
+  "ALTER TABLE kiosks_2 RENAME TO kiosks;"
+  "PRAGMA user_version = 2;";
 
 static gboolean
 fail_rc (const char  *path,
@@ -219,6 +239,44 @@ failed:
   return NULL;
 }
 
+/* The kiosks' table is made again, and the bundles that point at it must
+ * still point at a kiosk: the keys' checks are off while it is, and the
+ * whole is checked before it commits. */
+static gboolean
+migrate (SaysoCollectDb  *db,
+         GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (!exec (db, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
+  if (!exec (db, "BEGIN IMMEDIATE", error) || !exec (db, migrate_1_to_2, error))
+    goto failed;
+  rc = sqlite3_prepare_v2 (db->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_CORRUPT,
+                   "%s: a bundle names a kiosk that is not enrolled; the database was left as it was", db->path);
+      goto failed;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      fail (db, rc, "numbering the kiosks", error);
+      goto failed;
+    }
+  if (!exec (db, "COMMIT", error))
+    goto failed;
+  return exec (db, "PRAGMA foreign_keys = ON", error);
+
+failed:
+  rollback (db);
+  return FALSE;
+}
+
 SaysoCollectDb *
 sayso_collect_db_open (const char  *path,
                        GError     **error)
@@ -257,6 +315,10 @@ sayso_collect_db_open (const char  *path,
       fail (db, rc, "reading the schema", error);
       return NULL;
     }
+  if (version == 1 && !migrate (db, error))
+    return NULL;
+  if (version == 1)
+    version = SAYSO_COLLECT_SCHEMA_VERSION;
   if (version != SAYSO_COLLECT_SCHEMA_VERSION)
     {
       g_set_error (error, SAYSO_DB_ERROR,
@@ -300,38 +362,86 @@ sayso_collect_db_service_key (SaysoCollectDb  *db,
   return ok;
 }
 
+/* The kiosk's place in its site: its number if it was enrolled there
+ * before, or the next after the highest there. */
+static gboolean
+number_in_site (SaysoCollectDb  *db,
+                const guint8    *kiosk_pk,
+                const char      *site,
+                gint64          *number,
+                GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT coalesce ((SELECT number FROM kiosks WHERE pk = ?1 AND site = ?2),"
+                           "                 (SELECT coalesce (max(number), 0) + 1 FROM kiosks WHERE site = ?2))",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, SAYSO_COLLECT_KEY_SIZE, SQLITE_STATIC);
+      sqlite3_bind_text (stmt, 2, site, -1, SQLITE_STATIC);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        *number = sqlite3_column_int64 (stmt, 0);
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW ? TRUE : fail (db, rc, "numbering the kiosk", error);
+}
+
 gboolean
 sayso_collect_db_enroll (SaysoCollectDb  *db,
                          const guint8     kiosk_pk[SAYSO_COLLECT_KEY_SIZE],
                          const char      *site,
                          const char      *day,
+                         gint64          *number,
                          GError         **error)
 {
   sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  gint64 n = 0;
   int rc;
 
   g_return_val_if_fail (db != NULL && kiosk_pk != NULL && site != NULL && day != NULL, FALSE);
 
   g_mutex_lock (&db->lock);
+  /* The number and the row go together: two enrolments at once in one
+   * site must not both take the next number. */
+  if (!exec (db, "BEGIN IMMEDIATE", error) || !number_in_site (db, kiosk_pk, site, &n, error))
+    goto out;
   rc = sqlite3_prepare_v2 (db->handle,
-                           "INSERT INTO kiosks (pk, site, enrolled) VALUES (?1, ?2, ?3)"
-                           " ON CONFLICT (pk) DO UPDATE SET site = excluded.site", -1, &stmt, NULL);
+                           "INSERT INTO kiosks (pk, site, enrolled, number) VALUES (?1, ?2, ?3, ?4)"
+                           " ON CONFLICT (pk) DO UPDATE SET site = excluded.site, number = excluded.number", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_blob (stmt, 1, kiosk_pk, SAYSO_COLLECT_KEY_SIZE, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 2, site, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 3, day, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 4, n);
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (db, rc, "enrolling the kiosk", error);
+      goto out;
+    }
+  ok = exec (db, "COMMIT", error);
+
+out:
+  if (!ok)
+    rollback (db);
   g_mutex_unlock (&db->lock);
-  return rc == SQLITE_DONE ? TRUE : fail (db, rc, "enrolling the kiosk", error);
+  if (ok && number)
+    *number = n;
+  return ok;
 }
 
 gboolean
 sayso_collect_db_find_kiosk (SaysoCollectDb  *db,
                              const guint8     kiosk_pk[SAYSO_COLLECT_KEY_SIZE],
                              char           **site,
+                             gint64          *number,
                              GError         **error)
 {
   sqlite3_stmt *stmt = NULL;
@@ -341,14 +451,18 @@ sayso_collect_db_find_kiosk (SaysoCollectDb  *db,
 
   if (site)
     *site = NULL;
+  if (number)
+    *number = 0;
   g_mutex_lock (&db->lock);
-  rc = sqlite3_prepare_v2 (db->handle, "SELECT site FROM kiosks WHERE pk = ?1", -1, &stmt, NULL);
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT site, number FROM kiosks WHERE pk = ?1", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_blob (stmt, 1, kiosk_pk, SAYSO_COLLECT_KEY_SIZE, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW && site)
         *site = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      if (rc == SQLITE_ROW && number)
+        *number = sqlite3_column_int64 (stmt, 1);
     }
   sqlite3_finalize (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -511,6 +625,35 @@ out:
   return ok;
 }
 
+gboolean
+sayso_collect_db_find_received (SaysoCollectDb  *db,
+                                const guint8     kiosk_pk[SAYSO_COLLECT_KEY_SIZE],
+                                gint64           sequence,
+                                char           **received,
+                                GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && kiosk_pk != NULL && received != NULL, FALSE);
+
+  *received = NULL;
+  g_mutex_lock (&db->lock);
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT received FROM bundles WHERE kiosk = ?1 AND sequence = ?2", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_blob (stmt, 1, kiosk_pk, SAYSO_COLLECT_KEY_SIZE, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, sequence);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        *received = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    fail (db, rc, "looking up the bundle", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
 void
 sayso_collect_bundle_row_free (SaysoCollectBundleRow *row)
 {
@@ -543,12 +686,12 @@ list_bundles_locked (SaysoCollectDb  *db,
   int rc;
 
   rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT b.kiosk, k.site, b.sequence, b.hash, b.records, b.day, b.received, b.size, b.conflict"
+                           "SELECT b.kiosk, k.site, b.sequence, b.hash, b.records, b.day, b.received, b.size, b.conflict, k.number"
                            " FROM (SELECT kiosk, sequence, hash, records, day, received, size, 0 AS conflict FROM bundles"
                            "       UNION ALL"
                            "       SELECT kiosk, sequence, hash, records, day, received, size, 1 FROM conflicts) AS b"
                            " JOIN kiosks AS k ON k.pk = b.kiosk"
-                           " ORDER BY k.site, b.kiosk, b.sequence, b.conflict, b.hash", -1, &stmt, NULL);
+                           " ORDER BY k.site, k.number, b.sequence, b.conflict, b.hash", -1, &stmt, NULL);
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       SaysoCollectBundleRow *row = g_new0 (SaysoCollectBundleRow, 1);
@@ -562,6 +705,7 @@ list_bundles_locked (SaysoCollectDb  *db,
       row->received = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
       row->size = sqlite3_column_int64 (stmt, 7);
       row->conflict = sqlite3_column_int (stmt, 8) != 0;
+      row->number = sqlite3_column_int64 (stmt, 9);
       g_ptr_array_add (rows, row);
     }
   sqlite3_finalize (stmt);
@@ -585,9 +729,9 @@ list_kiosks_locked (SaysoCollectDb  *db,
 
   rc = sqlite3_prepare_v2 (db->handle,
                            "SELECT k.pk, k.site, count(b.sequence), coalesce(sum(b.records), 0), max(b.received),"
-                           "       (SELECT count(*) FROM conflicts AS c WHERE c.kiosk = k.pk), k.enrolled"
+                           "       (SELECT count(*) FROM conflicts AS c WHERE c.kiosk = k.pk), k.enrolled, k.number"
                            " FROM kiosks AS k LEFT JOIN bundles AS b ON b.kiosk = k.pk"
-                           " GROUP BY k.pk ORDER BY k.site, k.pk", -1, &stmt, NULL);
+                           " GROUP BY k.pk ORDER BY k.site, k.number", -1, &stmt, NULL);
   while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       SaysoCollectKioskRow *row = g_new0 (SaysoCollectKioskRow, 1);
@@ -600,6 +744,7 @@ list_kiosks_locked (SaysoCollectDb  *db,
       row->last_received = g_strdup ((const char *) sqlite3_column_text (stmt, 4));
       row->conflicts = sqlite3_column_int64 (stmt, 5);
       row->enrolled = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
+      row->number = sqlite3_column_int64 (stmt, 7);
       row->missing = g_array_new (FALSE, FALSE, sizeof (gint64));
       key = g_bytes_new (row->kiosk_pk, SAYSO_COLLECT_KEY_SIZE);
       g_ptr_array_add (keys, key);
@@ -652,7 +797,7 @@ row_from_stmt (sqlite3_stmt *stmt)
 {
   SaysoCollectBundleRow *row = g_new0 (SaysoCollectBundleRow, 1);
 
-  /* id, kiosk, site, sequence, hash, records, day, received, size */
+  /* id, kiosk, site, sequence, hash, records, day, received, size, number */
   row->id = sqlite3_column_int64 (stmt, 0);
   sayso_sqlite_copy_blob (stmt, 1, row->kiosk_pk, SAYSO_COLLECT_KEY_SIZE);
   row->site = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
@@ -662,11 +807,12 @@ row_from_stmt (sqlite3_stmt *stmt)
   row->day = g_strdup ((const char *) sqlite3_column_text (stmt, 6));
   row->received = g_strdup ((const char *) sqlite3_column_text (stmt, 7));
   row->size = sqlite3_column_int64 (stmt, 8);
+  row->number = sqlite3_column_int64 (stmt, 9);
   return row;
 }
 
 #define PULL_COLUMNS \
-  "SELECT b.rowid, b.kiosk, k.site, b.sequence, b.hash, b.records, b.day, b.received, b.size" \
+  "SELECT b.rowid, b.kiosk, k.site, b.sequence, b.hash, b.records, b.day, b.received, b.size, k.number" \
   " FROM bundles AS b JOIN kiosks AS k ON k.pk = b.kiosk"
 
 GPtrArray *
@@ -693,6 +839,38 @@ sayso_collect_db_list_after (SaysoCollectDb  *db,
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     fail (db, rc, "listing the bundles", error);
+  g_mutex_unlock (&db->lock);
+  return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
+}
+
+GPtrArray *
+sayso_collect_db_list_conflicts (SaysoCollectDb  *db,
+                                 guint            limit,
+                                 GError         **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) sayso_collect_bundle_row_free);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL, NULL);
+
+  g_mutex_lock (&db->lock);
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT 0, c.kiosk, k.site, c.sequence, c.hash, c.records, c.day, c.received, c.size, k.number"
+                           " FROM conflicts AS c JOIN kiosks AS k ON k.pk = c.kiosk"
+                           " ORDER BY k.site, k.number, c.sequence, c.hash LIMIT ?1", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    sqlite3_bind_int64 (stmt, 1, limit);
+  while ((rc == SQLITE_OK || rc == SQLITE_ROW) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SaysoCollectBundleRow *row = row_from_stmt (stmt);
+
+      row->conflict = TRUE;
+      g_ptr_array_add (rows, row);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    fail (db, rc, "listing the bundles kept aside", error);
   g_mutex_unlock (&db->lock);
   return rc == SQLITE_DONE ? g_steal_pointer (&rows) : NULL;
 }

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define SAYSO_COLLECT_SCHEMA_VERSION 1
+#define SAYSO_COLLECT_SCHEMA_VERSION 2
 #define SAYSO_COLLECT_KEY_SIZE       32
 #define SAYSO_COLLECT_SECRET_SIZE    64
 #define SAYSO_COLLECT_HASH_SIZE      32
@@ -55,6 +55,7 @@ typedef struct
   char    *received;
   gint64   size;
   gboolean conflict;
+  gint64   number;          /* the kiosk's number within its site */
 } SaysoCollectBundleRow;
 
 /* Per kiosk, for the status page. */
@@ -62,6 +63,7 @@ typedef struct
 {
   guint8  kiosk_pk[SAYSO_COLLECT_KEY_SIZE];
   char   *site;
+  gint64  number;          /* within its site: 1, 2, 3 in the order enrolled */
   gint64  bundles;
   gint64  responses;
   char   *enrolled;        /* YYYY-MM-DD */
@@ -84,15 +86,22 @@ gboolean        sayso_collect_db_service_key (SaysoCollectDb *db,
                                               guint8          sk[SAYSO_COLLECT_SECRET_SIZE],
                                               GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* A kiosk is numbered within its site, 1, 2, 3 in the order enrolled, as
+ * people name it ("Liverpool North, kiosk 2"); enrolled again for the same
+ * site it keeps its number, for another it takes that site's next.
+ * @number: (out) (optional): its number. */
 gboolean        sayso_collect_db_enroll     (SaysoCollectDb  *db,
                                              const guint8     kiosk_pk[SAYSO_COLLECT_KEY_SIZE],
                                              const char      *site,
                                              const char      *day,
+                                             gint64          *number,
                                              GError         **error) G_GNUC_WARN_UNUSED_RESULT;
-/* @site: (out) (optional): the site it was enrolled for, or NULL if it was not. */
+/* @site: (out) (optional): the site it was enrolled for, or NULL if it was not.
+ * @number: (out) (optional): its number within the site, 0 if it was not. */
 gboolean        sayso_collect_db_find_kiosk (SaysoCollectDb  *db,
                                              const guint8     kiosk_pk[SAYSO_COLLECT_KEY_SIZE],
                                              char           **site,
+                                             gint64          *number,
                                              GError         **error) G_GNUC_WARN_UNUSED_RESULT;
 
 /* Stores the bundle whose bytes @fd holds (read from its start), in one
@@ -105,6 +114,14 @@ gboolean        sayso_collect_db_store_bundle (SaysoCollectDb                *db
                                                SaysoCollectBundleState       *state,
                                                GError                       **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* @received: (out): the day the kiosk's bundle @sequence was stored, or
+ * NULL if none is. */
+gboolean        sayso_collect_db_find_received (SaysoCollectDb *db,
+                                                const guint8    kiosk_pk[SAYSO_COLLECT_KEY_SIZE],
+                                                gint64          sequence,
+                                                char          **received,
+                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+
 GPtrArray      *sayso_collect_db_list_bundles (SaysoCollectDb *db,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 GPtrArray      *sayso_collect_db_list_kiosks  (SaysoCollectDb *db,
@@ -116,6 +133,11 @@ GPtrArray      *sayso_collect_db_list_after   (SaysoCollectDb *db,
                                                gint64          after,
                                                guint           limit,
                                                GError        **error) G_GNUC_WARN_UNUSED_RESULT;
+/* For the analysts' pull: up to @limit bundles kept aside as conflicts (a
+ * kiosk's number sent again with other bytes), by kiosk and sequence. */
+GPtrArray      *sayso_collect_db_list_conflicts (SaysoCollectDb *db,
+                                                 guint           limit,
+                                                 GError        **error) G_GNUC_WARN_UNUSED_RESULT;
 /* @row: (out): the stored bundle numbered @id, or NULL if there is none. */
 gboolean        sayso_collect_db_find_bundle  (SaysoCollectDb         *db,
                                                gint64                  id,

@@ -8,6 +8,7 @@ import base64
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import tempfile
 
@@ -62,9 +63,10 @@ class Site:
         pub = os.path.join(self.dir, "kiosk.pub")
         with open(pub, "w") as f:
             f.write(out[at:])
-        self.kiosk = kiosk_short(pub)
+        self.pub = pub
         run([self.collect, "init", "--db", self.db])
-        run([self.collect, "enroll", "--db", self.db, "--site", SITE, pub])
+        said = run([self.collect, "enroll", "--db", self.db, "--site", SITE, pub])
+        self.kiosk = kiosk_number(said, SITE)
 
     def serve(self):
         """Starts the service; its first line is where it listens."""
@@ -75,16 +77,43 @@ class Site:
         if not self.url.startswith("http://127.0.0.1:") or self.url.endswith(":0/"):
             raise AssertionError(f"sayso-collect serve said {self.url!r}, not a loopback address")
 
-    def bundle(self, n):
-        """@n responses submitted (a MARKER in each free-text answer), then
-        exported to a stick of their own: the bundle's path."""
+    def kiosk_at(self, site, name):
+        """Another kiosk, its store @name, enrolled for @site: (store, pub)."""
+        store = os.path.join(self.dir, f"{name}.db")
+        out = run([self.sayso, "init", "--store", store, "--site", site,
+                   "--recipient", os.path.join(self.dir, "keys", "recipient.pub")])
+        pub = os.path.join(self.dir, f"{name}.pub")
+        with open(pub, "w") as f:
+            f.write(out[out.index("# Sayso kiosk"):])
+        run([self.collect, "enroll", "--db", self.db, "--site", site, pub])
+        return store, pub
+
+    def age(self, pub, days):
+        """The bundles of the kiosk whose key is in @pub, as if they had
+        arrived @days ago: what time does."""
+        key = next(base64.b64decode(line.split()[1]) for line in open(pub)
+                   if line.strip() and not line.startswith("#"))
+        with sqlite3.connect(self.db, timeout=10) as db:
+            db.execute("UPDATE bundles SET received = date('now', 'localtime', ?) WHERE kiosk = ?",
+                       (f"-{days} days", key))
+        db.close()
+
+    def token(self):
+        """An access token for the inspection page."""
+        return run([self.collect, "token", "--db", self.db, "--name", "Inspection team"]).strip()
+
+    def bundle(self, n, store=None):
+        """@n responses submitted (a MARKER in each free-text answer) to
+        @store (the first kiosk's if None), then exported to a stick of their
+        own: the bundle's path."""
+        store = store or self.store
         self.sticks += 1
         stick = os.path.join(self.dir, f"stick-{self.sticks}")
         os.mkdir(stick, 0o700)
         lines = "".join('{"questionnaire": "hmip-user-voice", "answers": {"how_often": "weekly",'
                         f' "induction": "{MARKER} {i}"}}}}\n' for i in range(n))
-        run([self.sayso, "submit", "--store", self.store, "-"], stdin=lines)
-        run([self.sayso, "export", "--store", self.store, "--to", stick])
+        run([self.sayso, "submit", "--store", store, "-"], stdin=lines)
+        run([self.sayso, "export", "--store", store, "--to", stick])
         names = os.listdir(stick)
         assert len(names) == 1, names
         return os.path.join(stick, names[0])
@@ -122,12 +151,13 @@ class Site:
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def kiosk_short(pub):
-    """The kiosk as the service names it: its key's first 4 bytes in hex."""
-    for line in open(pub):
-        if line.strip() and not line.startswith("#"):
-            return base64.b64decode(line.split()[1])[:4].hex()
-    raise AssertionError(f"{pub}: no key")
+def kiosk_number(said, site):
+    """The kiosk's number within @site, as `sayso-collect enroll` said it:
+    "Enrolled Liverpool North, kiosk 2 (key ABCD-…)"."""
+    head = f"Enrolled {site}, kiosk "
+    if not said.startswith(head):
+        raise AssertionError(f"sayso-collect enroll said {said!r}")
+    return int(said[len(head):].split(" ", 1)[0])
 
 
 def browser(profile, javascript=True):

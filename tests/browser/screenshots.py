@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""The upload page's screenshots for docs/screenshots/, taken from the flow
-test-upload-page.py proves: the real service on loopback, bundles made by
+"""The upload page's screenshots (30-33) and the inspection page's (34) for
+docs/screenshots/, taken from the flow test-upload-page.py proves: the real service on loopback, bundles made by
 the real `sayso`, headless Chromium at a reception PC's size (1366x768).
 
     tests/browser/screenshots.py [BUILD_DIR [OUT_DIR]]
@@ -53,6 +53,30 @@ def main(argv):
         # A day's stick: the one already sent, a new one, and the changed one.
         collect_site.send(driver, site.url, good, site.bundle(4), bad)
         shot("33-upload-several.png")
+
+        # The inspection team's page: two sites, three kiosks. Liverpool
+        # North's first kiosk sent bundles up to 14 but never 13 (a lost
+        # stick?); its second sent two; Wrexham's has sent nothing for 12 days.
+        for n in (3, 5, 2, 4, 6, 3, 2, 5, 4, 3):
+            site.bundle(n)
+        lost = site.bundle(2)
+        os.unlink(lost)
+        last = site.bundle(23)
+        second, _ = site.kiosk_at(collect_site.SITE, "second")
+        wrexham, wrexham_pub = site.kiosk_at("Wrexham", "wrexham")
+        collect_site.send(driver, site.url, *sorted(
+            os.path.join(top, name) for top, _, names in os.walk(site.dir) for name in names
+            if name.endswith(".sayso") and top != site.dir and os.path.join(top, name) != last) + [last])
+        collect_site.send(driver, site.url, site.bundle(6, second), site.bundle(9, second))
+        collect_site.send(driver, site.url, site.bundle(7, wrexham), site.bundle(5, wrexham))
+        site.age(wrexham_pub, 12)
+        token = site.token()
+        driver.get(site.url + "inspection")
+        from selenium.webdriver.common.by import By
+        driver.find_element(By.ID, "token").send_keys(token)
+        driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+        driver.find_element(By.CSS_SELECTOR, "table")
+        shot("34-inspection.png")
     finally:
         if driver is not None:
             driver.quit()

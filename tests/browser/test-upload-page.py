@@ -3,6 +3,7 @@
 loopback, bundles made by the real `sayso`, files chosen and sent in headless
 Chromium, and what the page then says of each file read off the screen.
 TAP; skipped only when Chromium, chromedriver or Selenium is missing."""
+import datetime
 import os
 import sys
 import tempfile
@@ -47,7 +48,11 @@ def main():
         good = site.bundle(2)
         bad = site.flipped(good)
         good_name, bad_name = os.path.basename(good), os.path.basename(bad)
-        received = f"received: {SITE}, kiosk {site.kiosk}, bundle 1, 2 responses"
+        # Each line begins as a sentence does.
+        received = f"Received: {SITE}, kiosk {site.kiosk}, bundle 1, 2 responses"
+        today = datetime.date.today()
+        already = (f"Already received on {today.day} {today.strftime('%B')}: nothing more to do"
+                   f" ({SITE}, kiosk {site.kiosk}, bundle 1, 2 responses)")
         profiles = tempfile.mkdtemp(dir=site.dir)
 
         driver = collect_site.browser(os.path.join(profiles, "on"))
@@ -65,24 +70,25 @@ def main():
         # The control: the flipped file alone is refused, and nothing is kept.
         alone = collect_site.send(driver, site.url, bad)
         seen.append(driver.page_source)
-        head = f"{bad_name}: not received."
-        ok(len(alone) == 1 and reason_after(alone[0], head) != "" and "received:" not in alone[0]
+        # The file's name on a line of its own, then what happened to it.
+        head = f"{bad_name}\nNot received."
+        ok(len(alone) == 1 and reason_after(alone[0], head) != "" and "eceived:" not in alone[0]
            and site.stored() == [],
            "the flipped file alone is refused with a reason, and nothing is kept",
            f"page said {alone}; stored {site.stored()}")
 
         both = collect_site.send(driver, site.url, good, bad)
         seen.append(driver.page_source)
-        ok(len(both) == 2 and both[0] == f"{good_name}: {received}"
+        ok(len(both) == 2 and both[0] == f"{good_name}\n{received}"
            and reason_after(both[1], head) != "" and len(site.stored()) == 1,
            "of two files chosen together, the good one is received (site, kiosk, bundle 1, 2 responses)"
            " and the flipped one is not, with a reason",
-           f"page said {both}; expected {good_name}: {received}; stored {site.stored()}")
+           f"page said {both}; expected {good_name}\n{received}; stored {site.stored()}")
 
         again = collect_site.send(driver, site.url, good)
         seen.append(driver.page_source)
-        ok(again == [f"{good_name}: already {received}"] and len(site.stored()) == 1,
-           "the good file sent again is already received, and kept once",
+        ok(again == [f"{good_name}\n{already}"] and len(site.stored()) == 1,
+           "the good file sent again is already received (the day it came, nothing more to do), and kept once",
            f"page said {again}; stored {site.stored()}")
 
         # With JavaScript off: first show that it is off (a script that
@@ -100,7 +106,7 @@ def main():
         off = collect_site.send(quiet, site.url, second, bad)
         seen.append(quiet.page_source)
         ok(len(off) == 2
-           and off[0] == f"{os.path.basename(second)}: received: {SITE}, kiosk {site.kiosk}, bundle 2, 1 response"
+           and off[0] == f"{os.path.basename(second)}\nReceived: {SITE}, kiosk {site.kiosk}, bundle 2, 1 response"
            and reason_after(off[1], head) != "" and len(site.stored()) == 2,
            "with JavaScript off the same form post works: bundle 2 received, the flipped file refused",
            f"page said {off}; stored {site.stored()}")
