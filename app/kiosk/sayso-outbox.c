@@ -272,8 +272,14 @@ sayso_store_keep_for_upload (SaysoStore               *store,
   in_dir = g_path_get_dirname (result->path);
   if (!sayso_ensure_private_dir (dir, error))
     return FALSE;
-  /* An export made straight into the outbox is already there. */
-  if (g_strcmp0 (in_dir, dir) != 0 && !copy_in (result->path, dir, name, error))
+  /* An export made straight into the outbox is already there, made as
+   * every bundle is; only its mode is the outbox's own. */
+  if (g_strcmp0 (in_dir, dir) == 0)
+    {
+      if (g_chmod (result->path, 0600) != 0)
+        return file_error (error, errno, result->path, "keeping the bundle private");
+    }
+  else if (!copy_in (result->path, dir, name, error))
     {
       g_prefix_error (error, "The bundle was exported, but not kept for sending: ");
       return FALSE;
