@@ -186,7 +186,9 @@ sync_dir (const char  *dir,
 
 /* A copy made as the export makes its bundle: a new file of its own (0600),
  * synced, then named, then the folder synced; a crash leaves the whole
- * copy or a hidden part-file, never half a bundle under its name. */
+ * copy or a hidden part-file, never half a bundle under its name. Read
+ * with read(), not mapped: a stick pulled out under a mapping would end
+ * the kiosk with SIGBUS. */
 static gboolean
 copy_in (const char  *from,
          const char  *dir,
@@ -195,52 +197,73 @@ copy_in (const char  *from,
 {
   g_autofree char *final_path = g_build_filename (dir, name, NULL);
   g_autofree char *tmp_path = g_strdup_printf ("%s/.%s.part-XXXXXX", dir, name);
-  g_autoptr(GMappedFile) source = NULL;
-  const char *data;
-  gsize len, done = 0;
-  int fd, saved;
+  char buffer[64 * 1024];
+  int in, out, saved;
 
   if (g_file_test (final_path, G_FILE_TEST_EXISTS))
     return TRUE;   /* kept before, by the same export */
 
-  if (!(source = g_mapped_file_new (from, FALSE, error)))
-    return FALSE;
-  data = g_mapped_file_get_contents (source);
-  len = g_mapped_file_get_length (source);
-
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
-    return file_error (error, errno, dir, "creating a copy of the bundle");
-  while (done < len)
+  in = g_open (from, O_RDONLY | O_CLOEXEC, 0);
+  if (in < 0)
+    return file_error (error, errno, from, "reading the bundle");
+  out = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  if (out < 0)
     {
-      ssize_t n = write (fd, data + done, len - done);
+      saved = errno;
+      close (in);
+      return file_error (error, saved, dir, "creating a copy of the bundle");
+    }
+  for (;;)
+    {
+      ssize_t n = read (in, buffer, sizeof buffer);
+      gsize done = 0;
 
       if (n < 0 && errno == EINTR)
         continue;
-      if (n <= 0)
+      if (n < 0)
         {
-          saved = n < 0 ? errno : EIO;
-          close (fd);
-          g_unlink (tmp_path);
-          return file_error (error, saved, final_path, "writing a copy of the bundle");
+          saved = errno;
+          goto failed;
         }
-      done += (gsize) n;
+      if (n == 0)
+        break;
+      while (done < (gsize) n)
+        {
+          ssize_t w = write (out, buffer + done, (gsize) n - done);
+
+          if (w < 0 && errno == EINTR)
+            continue;
+          if (w <= 0)
+            {
+              saved = w < 0 ? errno : EIO;
+              goto failed;
+            }
+          done += (gsize) w;
+        }
     }
-  if (fsync (fd) != 0)
+  close (in);
+  in = -1;
+  if (fsync (out) != 0)
     {
       saved = errno;
-      close (fd);
-      g_unlink (tmp_path);
-      return file_error (error, saved, final_path, "flushing the copy of the bundle");
+      goto failed;
     }
-  close (fd);
+  close (out);
+  out = -1;
   if (g_rename (tmp_path, final_path) != 0)
     {
       saved = errno;
-      g_unlink (tmp_path);
-      return file_error (error, saved, final_path, "naming the copy of the bundle");
+      goto failed;
     }
   return sync_dir (dir, error);
+
+failed:
+  if (in >= 0)
+    close (in);
+  if (out >= 0)
+    close (out);
+  g_unlink (tmp_path);
+  return file_error (error, saved, final_path, "writing a copy of the bundle");
 }
 
 gboolean
