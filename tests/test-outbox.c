@@ -453,6 +453,8 @@ test_send (Fixture       *f,
   g_assert_cmpuint (after.sent, ==, 1);
   g_assert_cmpstr (after.last_day, ==, today);
   g_assert_cmpuint (files_in (dir), ==, 0);
+  /* The stick's bundle is the stick's, whatever was sent. */
+  g_assert_true (g_file_test (bundle, G_FILE_TEST_IS_REGULAR));
   words = status_words (store);
   expected = g_strdup_printf ("Sent to the inspection team / Last receipt on %s", today);
   g_assert_cmpstr (words, ==, expected);
@@ -646,6 +648,7 @@ test_impostor (Fixture       *f,
     g_assert_cmpuint (status.sent, ==, 1);
     g_assert_cmpuint (status.waiting, ==, 0);
     g_assert_cmpuint (stored (f), ==, 1);
+    g_assert_true (g_file_test (bundle, G_FILE_TEST_IS_REGULAR));
   }
 }
 
@@ -865,6 +868,8 @@ test_restart (Fixture       *f,
     g_autoptr(SaysoOutbox) outbox = sayso_outbox_new (store, NULL);
     g_auto(SaysoOutboxStatus) status = { 0 };
 
+    /* Made, never started: it sends nothing. */
+    g_assert_false (sayso_outbox_is_sending (outbox));
     get_status (store, &status);
     g_assert_cmpuint (status.waiting, ==, 2);
   }
@@ -1101,6 +1106,9 @@ test_cli_outbox (Fixture       *f,
 
   g_assert_cmpint (test_run_sayso (NULL, &out4, NULL, "set-upload", "--store", f->store, "--off", NULL), ==, 0);
   assert_says (out4, "Sending from this kiosk is off");
+  /* The stick's bundles stay the sticks'. */
+  g_assert_true (g_file_test (bundle, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (more, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpint (test_run_sayso (NULL, &out5, NULL, "outbox", "--store", f->store, NULL), ==, 1);
   /* Off, but what waits is still shown and kept. */
   assert_says (out5, "Waiting to send: 1 bundle");
