@@ -6,6 +6,9 @@
  * connection to the store, so the screen stays alive while a slow stick is
  * written; "busy" is TRUE until it is done, and the page then says what was
  * saved, what was damaged, or why nothing was, and releases the stick.
+ * A store with an upload address also keeps the bundle in its outbox
+ * (in the same thread); "kept-for-sending" then tells the staff view,
+ * which sends it and shows here what became of it.
  */
 #define G_LOG_DOMAIN "sayso-export-page"
 
@@ -13,6 +16,7 @@
 
 #include "sayso-export-page.h"
 #include "sayso-export.h"
+#include "sayso-outbox.h"
 #include "sayso-staff-private.h"
 
 struct _SaysoExportPage
@@ -22,6 +26,7 @@ struct _SaysoExportPage
   /* Template widgets */
   GtkWidget       *box;
   GtkLabel        *message;
+  GtkLabel        *upload_status;
   GtkSpinner      *spinner;
   GtkBox          *targets;
   GtkCheckButton  *again;
@@ -44,12 +49,17 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum { SIGNAL_KEPT_FOR_SENDING, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 typedef struct
 {
   char             *store_path;
   char             *folder;
   SaysoExportFlags  flags;
   GMount           *mount;
+  gboolean          kept;         /* in the outbox, to be sent */
+  char             *keep_error;   /* exported, but not kept for sending: why */
 } ExportJob;
 
 static void
@@ -57,6 +67,7 @@ export_job_free (ExportJob *job)
 {
   g_free (job->store_path);
   g_free (job->folder);
+  g_free (job->keep_error);
   g_clear_object (&job->mount);
   g_free (job);
 }
@@ -89,6 +100,9 @@ export_thread (GTask        *task,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
+  /* The stick's copy is made and checked whatever becomes of this. */
+  if (!sayso_store_keep_for_upload (store, result, &job->kept, &error))
+    job->keep_error = g_strdup (error->message);
 
   g_task_return_pointer (task, result, (GDestroyNotify) sayso_export_result_free);
 }
@@ -170,10 +184,18 @@ export_done (GObject      *object,
   if (exported != NULL && exported->path != NULL && job->mount != NULL && g_mount_can_unmount (job->mount))
     g_mount_unmount_with_operation (job->mount, G_MOUNT_UNMOUNT_NONE, NULL, NULL,
                                     unmount_done, g_object_ref (self));
+  if (job->keep_error != NULL)
+    {
+      g_autofree char *done = g_steal_pointer (&message);
+      message = g_strdup_printf (_("%s\nIt could not be kept for sending from this kiosk, so take the stick to "
+                                   "the inspection team: %s"), done, job->keep_error);
+    }
 
   _sayso_staff_show_message (self->message, message);
   g_clear_pointer (&exported, sayso_export_result_free);
   set_busy (self, FALSE);
+  if (job->kept)
+    g_signal_emit (self, signals[SIGNAL_KEPT_FOR_SENDING], 0);
 }
 
 static void
@@ -293,9 +315,13 @@ sayso_export_page_class_init (SaysoExportPageClass *klass)
                           (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  signals[SIGNAL_KEPT_FOR_SENDING] = g_signal_new ("kept-for-sending", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/sayso/Kiosk/sayso-export-page.ui");
   gtk_widget_class_bind_template_child (widget_class, SaysoExportPage, box);
   gtk_widget_class_bind_template_child (widget_class, SaysoExportPage, message);
+  gtk_widget_class_bind_template_child (widget_class, SaysoExportPage, upload_status);
   gtk_widget_class_bind_template_child (widget_class, SaysoExportPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, SaysoExportPage, targets);
   gtk_widget_class_bind_template_child (widget_class, SaysoExportPage, again);
@@ -396,4 +422,13 @@ sayso_export_page_get_message (SaysoExportPage *self)
 {
   g_return_val_if_fail (SAYSO_IS_EXPORT_PAGE (self), NULL);
   return gtk_label_get_label (self->message);
+}
+
+/* What became of the bundles the kiosk sends itself, or NULL (sending off). */
+void
+sayso_export_page_set_upload_status (SaysoExportPage *self,
+                                     const char      *text)
+{
+  g_return_if_fail (SAYSO_IS_EXPORT_PAGE (self));
+  _sayso_staff_show_message (self->upload_status, text);
 }

@@ -20,5 +20,7 @@ void        sayso_export_page_export_to         (SaysoExportPage *self,
                                                  const char      *folder);
 gboolean    sayso_export_page_get_busy          (SaysoExportPage *self);
 const char *sayso_export_page_get_message       (SaysoExportPage *self);
+void        sayso_export_page_set_upload_status (SaysoExportPage *self,
+                                                 const char      *text);
 
 G_END_DECLS

@@ -3,9 +3,12 @@
  * What staff may change: the first language, Welsh and English side by
  * side, the seconds before "Are you still there?", whether a walked-away
  * respondent's answers are kept, and how long exported answers are kept for
- * a lost stick. kiosk.ini is read and written through sayso-config alone,
- * which keeps what someone wrote in it by hand; the keep period is the
- * store's. A file that cannot be read, or a save that cannot be written, is
+ * a lost stick, and the collection service's address the kiosk sends its
+ * bundles to (its key, whose fingerprint is shown, is set only with sayso
+ * setup or sayso set-upload: a key typed on a touchscreen is a mistake
+ * waiting to happen). kiosk.ini is read and written through sayso-config
+ * alone, which keeps what someone wrote in it by hand; the keep period and
+ * the upload address are the store's. A file that cannot be read, or a save that cannot be written, is
  * said on the page, naming the file and why, and never as "Settings saved.":
  * "saved" is emitted only when everything was.
  */
@@ -15,6 +18,7 @@
 
 #include "sayso-config.h"
 #include "sayso-export.h"
+#include "sayso-outbox.h"
 #include "sayso-settings-page.h"
 #include "sayso-staff-private.h"
 
@@ -29,6 +33,8 @@ struct _SaysoSettingsPage
   GtkSpinButton  *idle_timeout;
   GtkSwitch      *keep_partial;
   GtkSpinButton  *keep_days;
+  GtkEntry       *upload_url;
+  GtkLabel       *service_key;
   GtkLabel       *message;
 
   /* Owned references */
@@ -77,6 +83,8 @@ sayso_settings_page_class_init (SaysoSettingsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaysoSettingsPage, idle_timeout);
   gtk_widget_class_bind_template_child (widget_class, SaysoSettingsPage, keep_partial);
   gtk_widget_class_bind_template_child (widget_class, SaysoSettingsPage, keep_days);
+  gtk_widget_class_bind_template_child (widget_class, SaysoSettingsPage, upload_url);
+  gtk_widget_class_bind_template_child (widget_class, SaysoSettingsPage, service_key);
   gtk_widget_class_bind_template_child (widget_class, SaysoSettingsPage, message);
 
   gtk_widget_class_set_css_name (widget_class, "settingspage");
@@ -111,6 +119,58 @@ sayso_settings_page_set_settings_file (SaysoSettingsPage *self,
   self->settings_file = g_strdup (path);
 }
 
+/* The upload address as the store has it, and its key's fingerprint, as
+ * the analysts' key is shown on the menu. */
+static void
+load_upload (SaysoSettingsPage *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
+  if (self->store == NULL || !sayso_store_get_upload (self->store, &url, service_pk, &error))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->upload_url), "");
+      gtk_label_set_label (self->service_key, error ? error->message : _("None"));
+      return;
+    }
+  gtk_editable_set_text (GTK_EDITABLE (self->upload_url), url ? url : "");
+  if (url == NULL)
+    {
+      gtk_label_set_label (self->service_key, _("None: it is set with sayso set-upload"));
+      return;
+    }
+  fingerprint = sayso_key_fingerprint (service_pk);
+  gtk_label_set_label (self->service_key, fingerprint);
+}
+
+/* The address typed: the same, another (with the key the store has), or
+ * none (sending off). */
+static gboolean
+save_upload (SaysoSettingsPage  *self,
+             GError            **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->upload_url))));
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
+  if (!sayso_store_get_upload (self->store, &url, service_pk, error))
+    return FALSE;
+  if (g_strcmp0 (typed, url ? url : "") == 0)
+    return TRUE;
+  if (*typed == '\0')
+    return sayso_store_set_upload (self->store, NULL, NULL, error);
+  if (url == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                           _("This kiosk has no collection service key yet: it is set with sayso set-upload "
+                             "(ask IT), with the address."));
+      return FALSE;
+    }
+  return sayso_store_set_upload (self->store, typed, service_pk, error);
+}
+
 /* Shows the settings as they are now. Without a settings file (a test, a
  * demo) the page starts from the defaults. */
 void
@@ -141,6 +201,8 @@ sayso_settings_page_load (SaysoSettingsPage *self)
   gtk_spin_button_set_value (self->idle_timeout, config->idle_timeout);
   if (self->store != NULL && sayso_store_get_keep_days (self->store, &keep, &error))
     gtk_spin_button_set_value (self->keep_days, keep);
+  g_clear_error (&error);
+  load_upload (self);
 }
 
 /* kiosk.ini is read again as it is now and only what the page shows is
@@ -188,7 +250,8 @@ sayso_settings_page_save (SaysoSettingsPage *self)
     }
 
   if (self->store != NULL &&
-      !sayso_store_set_keep_days (self->store, gtk_spin_button_get_value_as_int (self->keep_days), &error))
+      (!sayso_store_set_keep_days (self->store, gtk_spin_button_get_value_as_int (self->keep_days), &error) ||
+       !save_upload (self, &error)))
     {
       _sayso_staff_show_message (self->message, error->message);
       return;

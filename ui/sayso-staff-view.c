@@ -1,7 +1,8 @@
 /* sayso-staff-view.c: staff mode.
  *
  * Behind the PIN: start a staff-assisted or paper survey, see counts (never
- * answers), export to a USB stick, change settings and the PIN. Staff mode
+ * answers), export to a USB stick, see whether the kiosk's own sending
+ * reached the inspection team (and send now), change settings and the PIN. Staff mode
  * closes itself after two minutes without a touch, so that a kiosk left in
  * staff mode does not stay open to the next person in the queue.
  *
@@ -17,6 +18,7 @@
 
 #include "sayso-config.h"
 #include "sayso-export-page.h"
+#include "sayso-outbox.h"
 #include "sayso-pin-pad.h"
 #include "sayso-settings-page.h"
 #include "sayso-staff-private.h"
@@ -34,12 +36,16 @@ struct _SaysoStaffView
   GtkLabel          *fingerprint;
   GtkLabel          *menu_message;
   GtkWidget         *retry_button;
+  GtkWidget         *outbox_box;
+  GtkLabel          *outbox_status;
+  GtkLabel          *outbox_detail;
   SaysoExportPage   *export_page;
   SaysoSettingsPage *settings_page;
 
   /* Owned references */
   SaysoStore        *store;
   SaysoSubmitQueue  *queue;
+  SaysoOutbox       *outbox;
   char              *last_error;
 
   gboolean           is_open;   /* between open() and close(): the idle clock runs */
@@ -78,6 +84,8 @@ update_actions (SaysoStaffView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-settings", on_menu);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-new-pin", on_menu);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.retry", on_menu);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.send-now",
+                                 on_menu && self->outbox != NULL && !sayso_outbox_is_sending (self->outbox));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.show-menu",
                                  !on_pin && !showing (self, "not-set-up") && !exporting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "staff.export-to", showing (self, "export") && !exporting);
@@ -116,6 +124,41 @@ update_fingerprint (SaysoStaffView *self)
   text = g_strdup_printf (_("Answers are sealed to the analysts' key %s. It should be the one the analysts gave you."),
                           fingerprint);
   gtk_label_set_label (self->fingerprint, text);
+}
+
+/* The kiosk's own sending, in the words of sayso outbox: on the menu, and
+ * on the export page after an export. Hidden when sending is off. */
+static void
+update_outbox (SaysoStaffView *self)
+{
+  g_auto(SaysoOutboxStatus) status = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *both = NULL;
+
+  if (self->outbox == NULL || !sayso_outbox_get_status (self->outbox, &status, &error) ||
+      status.state == SAYSO_OUTBOX_OFF)
+    {
+      gtk_widget_set_visible (self->outbox_box, error != NULL);
+      if (error != NULL)
+        {
+          gtk_label_set_label (self->outbox_status, _("Sending from this kiosk"));
+          gtk_label_set_label (self->outbox_detail, error->message);
+        }
+      sayso_export_page_set_upload_status (self->export_page, NULL);
+      update_actions (self);
+      return;
+    }
+
+  title = sayso_outbox_status_title (&status);
+  detail = sayso_outbox_is_sending (self->outbox) ? g_strdup (_("Sending now…")) : sayso_outbox_status_detail (&status);
+  gtk_label_set_label (self->outbox_status, title);
+  gtk_label_set_label (self->outbox_detail, detail);
+  gtk_widget_set_visible (self->outbox_box, TRUE);
+  both = g_strdup_printf ("%s\n%s", title, detail);
+  sayso_export_page_set_upload_status (self->export_page, both);
+  update_actions (self);
 }
 
 static void
@@ -170,6 +213,7 @@ update_counts (SaysoStaffView *self)
   gtk_widget_set_visible (self->retry_button, n_pending > 0);
   _sayso_staff_show_message (self->menu_message, self->queue ? sayso_submit_queue_get_last_error (self->queue) : self->last_error);
   update_fingerprint (self);
+  update_outbox (self);
 }
 
 static void touch (SaysoStaffView *self);
@@ -240,9 +284,21 @@ settings_saved (SaysoStaffView         *self,
                 const SaysoKioskConfig *saved)
 {
   g_signal_emit (self, signals[SIGNAL_SETTINGS_CHANGED], 0, saved);
+  /* The upload address may have changed with them. */
+  if (self->outbox)
+    sayso_outbox_reload (self->outbox);
   update_counts (self);
   _sayso_staff_show_message (self->menu_message, _("Settings saved."));
   show_page (self, "menu");
+}
+
+/* A bundle kept for sending: off it goes, without waiting for a back-off. */
+static void
+exported (SaysoStaffView *self)
+{
+  if (self->outbox)
+    sayso_outbox_send_now (self->outbox);
+  update_outbox (self);
 }
 
 static void
@@ -336,6 +392,21 @@ retry_cb (GtkWidget  *widget,
   /* The counts and the message follow through the queue's notifications. */
   sayso_submit_queue_retry_now (self->queue);
   update_counts (self);
+}
+
+static void
+send_now_cb (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SaysoStaffView *self = SAYSO_STAFF_VIEW (widget);
+
+  touch (self);
+  if (self->outbox == NULL)
+    return;
+  /* The words follow through the outbox's "changed". */
+  sayso_outbox_send_now (self->outbox);
+  update_outbox (self);
 }
 
 static void
@@ -438,6 +509,9 @@ sayso_staff_view_dispose (GObject *object)
   if (self->queue)
     g_signal_handlers_disconnect_by_data (self->queue, self);
   g_clear_object (&self->queue);
+  if (self->outbox)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->store);
   g_clear_pointer (&self->last_error, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SAYSO_TYPE_STAFF_VIEW);
@@ -472,6 +546,9 @@ sayso_staff_view_class_init (SaysoStaffViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, fingerprint);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, menu_message);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, outbox_box);
+  gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, outbox_status);
+  gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, outbox_detail);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, export_page);
   gtk_widget_class_bind_template_child (widget_class, SaysoStaffView, settings_page);
 
@@ -484,6 +561,7 @@ sayso_staff_view_class_init (SaysoStaffViewClass *klass)
   gtk_widget_class_install_action (widget_class, "staff.show-settings", NULL, show_settings_cb);
   gtk_widget_class_install_action (widget_class, "staff.show-new-pin", NULL, show_new_pin_cb);
   gtk_widget_class_install_action (widget_class, "staff.retry", NULL, retry_cb);
+  gtk_widget_class_install_action (widget_class, "staff.send-now", NULL, send_now_cb);
   gtk_widget_class_install_action (widget_class, "staff.export-to", "s", export_to_cb);
   gtk_widget_class_install_action (widget_class, "staff.save-settings", NULL, save_settings_cb);
   gtk_widget_class_install_action (widget_class, "staff.close", NULL, close_cb);
@@ -509,6 +587,7 @@ sayso_staff_view_init (SaysoStaffView *self)
   g_signal_connect_object (self->pin_pad, "not-set", G_CALLBACK (pin_not_set), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->pin_pad, "new-pin-set", G_CALLBACK (new_pin_set), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->export_page, "notify::busy", G_CALLBACK (export_busy_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->export_page, "kept-for-sending", G_CALLBACK (exported), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->settings_page, "saved", G_CALLBACK (settings_saved), self, G_CONNECT_SWAPPED);
 
   key = gtk_event_controller_key_new ();
@@ -561,6 +640,23 @@ sayso_staff_view_set_queue (SaysoStaffView   *self,
       g_signal_connect_swapped (queue, "notify::n-pending", G_CALLBACK (queue_changed), self);
       g_signal_connect_swapped (queue, "notify::last-error", G_CALLBACK (queue_changed), self);
     }
+}
+
+/* The kiosk's outbox (SaysoWindow makes and starts it): the menu shows what
+ * became of the bundles it sends and offers "Send now". */
+void
+sayso_staff_view_set_outbox (SaysoStaffView *self,
+                             SaysoOutbox    *outbox)
+{
+  g_return_if_fail (SAYSO_IS_STAFF_VIEW (self));
+  g_return_if_fail (outbox == NULL || SAYSO_IS_OUTBOX (outbox));
+
+  if (self->outbox)
+    g_signal_handlers_disconnect_by_data (self->outbox, self);
+  g_set_object (&self->outbox, outbox);
+  if (outbox)
+    g_signal_connect_swapped (outbox, "changed", G_CALLBACK (update_outbox), self);
+  update_outbox (self);
 }
 
 void

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sayso-outbox.h"
 #include "sayso-pin-gate.h"
 #include "sayso-store.h"
 #include "sayso-submit-queue.h"
@@ -20,6 +21,8 @@ void            sayso_staff_view_set_store          (SaysoStaffView *self,
                                                      SaysoStore     *store);
 void            sayso_staff_view_set_queue          (SaysoStaffView   *self,
                                                      SaysoSubmitQueue *queue);
+void            sayso_staff_view_set_outbox         (SaysoStaffView *self,
+                                                     SaysoOutbox    *outbox);
 void            sayso_staff_view_set_settings_file  (SaysoStaffView *self,
                                                      const char     *path);
 void            sayso_staff_view_set_export_folder  (SaysoStaffView *self,

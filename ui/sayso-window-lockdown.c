@@ -178,6 +178,7 @@ _sayso_window_add_staff_view (SaysoWindow *self)
   self->staff_view = sayso_staff_view_new ();
   sayso_staff_view_set_store (self->staff_view, self->store);
   sayso_staff_view_set_queue (self->staff_view, self->queue);
+  sayso_staff_view_set_outbox (self->staff_view, self->outbox);
   sayso_staff_view_set_may_set_first_pin (self->staff_view, !self->kiosk_mode);
   sayso_staff_view_set_export_folder (self->staff_view, sayso_journey_get_config (self->journey)->export_folder);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);

@@ -63,6 +63,7 @@ struct _SaysoWindow
   /* Owned */
   SaysoStore           *store;
   SaysoSubmitQueue     *queue;
+  SaysoOutbox          *outbox;
   SaysoQuestionnaire   *questionnaire;
   SaysoJourney         *journey;
   SaysoSpeech          *speech;

@@ -473,6 +473,7 @@ sayso_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SAYSO_TYPE_WINDOW);
 
   g_clear_object (&self->queue);
+  g_clear_object (&self->outbox);
   g_clear_object (&self->store);
   g_clear_object (&self->questionnaire);
   g_clear_object (&self->speech);
@@ -689,6 +690,11 @@ sayso_window_new (GtkApplication         *application,
   g_signal_connect (self->queue, "notify::last-error", G_CALLBACK (queue_error_changed), self);
   g_signal_connect (self->queue, "notify::last-outcome", G_CALLBACK (queue_outcome_changed), self);
   sayso_store_prepare (store);
+  /* Sends what the store's exports left in its outbox, off the main thread's
+   * way: a respondent's submit never waits on the network. Without an upload
+   * address it sends nothing. */
+  self->outbox = sayso_outbox_new (store, g_network_monitor_get_default ());
+  sayso_outbox_start (self->outbox);
 
   sayso_welcome_page_set_languages (self->welcome_page, sayso_questionnaire_get_languages (questionnaire));
   order_language_buttons (self);

@@ -1,5 +1,5 @@
 /* sayso-cli-kiosk.c: the reception's commands of `sayso`: setup, init,
- * set-pin, submit, status, export and upload.
+ * set-pin, set-upload, submit, status, export, outbox and upload.
  *
  * Apart from the analysts' commands (sayso-cli-analysis.c) because they
  * work on a kiosk's store and its bundles on the way out, and change with
@@ -19,6 +19,7 @@
 #include "sayso-defaults.h"
 #include "sayso-export.h"
 #include "sayso-json-limits.h"
+#include "sayso-outbox.h"
 #include "sayso-pin-gate.h"
 #include "sayso-process.h"
 #include "sayso-store.h"
@@ -38,13 +39,17 @@ make_kiosk (int       argc,
   g_autofree char *store_path = NULL;
   g_autofree char *site = NULL;
   g_autofree char *recipient = NULL;
+  g_autofree char *upload_url = NULL;
+  g_autofree char *service_key = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *kiosk_key = NULL;
   g_autofree char *fingerprint = NULL;
+  g_autofree char *upload_line = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
   guint8 pk[SAYSO_BOX_PUBLIC_KEY_SIZE];
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   g_autoptr(SaysoSecretText) pin = NULL;
   gboolean ok;
   int code = SAYSO_EXIT_OK;
@@ -52,6 +57,8 @@ make_kiosk (int       argc,
     { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The store to create (default: under the user's data folder)", "PATH" },
     { "site", 0, 0, G_OPTION_ARG_STRING, &site, "The site's name, as reports will show it", "NAME" },
     { "recipient", 'r', 0, G_OPTION_ARG_FILENAME, &recipient, "The analysts' recipient.pub", "FILE" },
+    { "upload-url", 0, 0, G_OPTION_ARG_STRING, &upload_url, "Also send each export to this collection service", "URL" },
+    { "service-key", 0, 0, G_OPTION_ARG_FILENAME, &service_key, "The service's public key: the file or the text that “sayso-collect init” printed", "KEY" },
     { NULL }
   };
 
@@ -70,6 +77,12 @@ make_kiosk (int       argc,
 
   if (!sayso_key_read_file (SAYSO_KEY_RECIPIENT_PUBLIC, recipient, pk, &error))
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+  if ((upload_url == NULL) != (service_key == NULL))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s: give --upload-url URL and --service-key KEY together", name);
+  if (upload_url != NULL &&
+      (!sayso_upload_address_check (upload_url, &error) ||
+       !sayso_key_read_argument (SAYSO_KEY_SERVICE_PUBLIC, service_key, "--service-key", service_pk, &error)))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s: %s", name, error->message);
 
   /* Checked before anything is made, so a typo leaves no half-set-up kiosk. */
   if (with_pin)
@@ -86,7 +99,8 @@ make_kiosk (int       argc,
 
   ok = sayso_ensure_private_dir (dir, &error) &&
        (store = sayso_store_create (store_path, site, pk, &error)) != NULL &&
-       (pin == NULL || sayso_store_set_pin (store, pin, &error));
+       (pin == NULL || sayso_store_set_pin (store, pin, &error)) &&
+       (upload_url == NULL || sayso_store_set_upload (store, upload_url, service_pk, &error));
   if (!ok)
     {
       /* A store made but not given its PIN is taken away again, so that the
@@ -103,18 +117,28 @@ make_kiosk (int       argc,
 
   kiosk_key = sayso_key_to_text (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (store));
   fingerprint = sayso_key_fingerprint (sayso_store_get_recipient_key (store));
+  if (upload_url != NULL)
+    {
+      g_autofree char *service_fingerprint = sayso_key_fingerprint (service_pk);
+
+      upload_line = g_strdup_printf ("Each export is also sent to %s, whose key has fingerprint %s;\n"
+                                     "the inspection team enrols this kiosk there (sayso-collect enroll).\n",
+                                     upload_url, service_fingerprint);
+    }
   if (with_pin)
     g_print ("This kiosk is set up for site “%s”, with its staff PIN, in %s.\n"
              "Answers are sealed to the analysts' key with fingerprint %s:\n"
              "check that it is the one the analysts gave you.\n"
+             "%s"
              "Send the analysts this kiosk key, so that they can enrol it (sayso enroll):\n%s",
-             sayso_store_get_site (store), store_path, fingerprint, kiosk_key);
+             sayso_store_get_site (store), store_path, fingerprint, upload_line ? upload_line : "", kiosk_key);
   else
     g_print ("Created %s for site “%s”, with no staff PIN: for a kiosk, use “sayso setup”, or set one\n"
              "with “sayso set-pin”, before it is used.\n"
              "Answers are sealed to the analysts' key with fingerprint %s.\n"
+             "%s"
              "Give the analysts this kiosk key to enrol:\n%s",
-             store_path, sayso_store_get_site (store), fingerprint, kiosk_key);
+             store_path, sayso_store_get_site (store), fingerprint, upload_line ? upload_line : "", kiosk_key);
   return SAYSO_EXIT_OK;
 }
 
@@ -411,6 +435,7 @@ _sayso_cli_export (int    argc,
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(SaysoExportResult) result = { 0 };
+  gboolean kept = FALSE;
   int code = SAYSO_EXIT_OK;
   const GOptionEntry entries[] = {
     { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
@@ -419,17 +444,35 @@ _sayso_cli_export (int    argc,
     { NULL }
   };
 
-  context = sayso_command_context ("--to DIR",
+  context = sayso_command_context ("[--to DIR]",
                              "Write every response awaiting export to one signed, encrypted bundle.\n"
-                             "Records are marked exported only once the bundle is on the drive and checked.",
+                             "Records are marked exported only once the bundle is on the drive and checked.\n"
+                             "A store with an upload address (sayso set-upload) also keeps the bundle in its\n"
+                             "outbox, to send with “sayso outbox --send”; --to may then be left out.",
                              entries);
   if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
-  if (to == NULL || argc > 1)
+  if (argc > 1)
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "export: give the folder with --to DIR");
 
-  if (!(store = sayso_store_open_default (store_path, &error)) ||
-      !sayso_store_export (store, to, again ? SAYSO_EXPORT_AGAIN : SAYSO_EXPORT_DEFAULT, &result, &error))
+  if (!(store = sayso_store_open_default (store_path, &error)))
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
+  if (to == NULL)
+    {
+      g_autofree char *url = NULL;
+      guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
+      if (!sayso_store_get_upload (store, &url, service_pk, &error))
+        return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
+      if (url == NULL)
+        return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "export: give the folder with --to DIR (this store has no upload address)");
+      to = sayso_outbox_dir_for_store (store);
+      if (!sayso_ensure_private_dir (to, &error))
+        return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
+    }
+  if (!sayso_store_export (store, to, again ? SAYSO_EXPORT_AGAIN : SAYSO_EXPORT_DEFAULT, &result, &error))
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
+  if (!sayso_store_keep_for_upload (store, &result, &kept, &error))
     return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
 
   if (result.path == NULL && result.damaged == 0)
@@ -445,8 +488,150 @@ _sayso_cli_export (int    argc,
   if (result.damaged > 0)
     g_print ("Set aside %" G_GINT64_FORMAT " response%s that the disk had damaged: kept, never exported "
              "(see “sayso status”).\n", result.damaged, result.damaged == 1 ? "" : "s");
+  if (kept)
+    g_print ("Kept in the outbox to send to the collection service (sayso outbox --send).\n");
 
   return SAYSO_EXIT_OK;
+}
+
+/* sayso set-upload --store PATH (--url URL --service-key KEY | --off) */
+int
+_sayso_cli_set_upload (int    argc,
+                       char **argv)
+{
+  g_autofree char *store_path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *fingerprint = NULL;
+  gboolean off = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
+    { "url", 'u', 0, G_OPTION_ARG_STRING, &url, "The collection service's address", "URL" },
+    { "service-key", 'k', 0, G_OPTION_ARG_FILENAME, &key, "The service's public key: the file or the text that “sayso-collect init” printed", "KEY" },
+    { "off", 0, 0, G_OPTION_ARG_NONE, &off, "Stop sending from this kiosk (export to a stick only)", NULL },
+    { NULL }
+  };
+
+  context = sayso_command_context ("--url URL --service-key KEY | --off",
+                             "Set where this kiosk sends its bundles after each export, and the key its\n"
+                             "receipts are signed with; or turn sending off. Bundles already waiting stay\n"
+                             "in the outbox.", entries);
+  if (!sayso_command_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc > 1)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "set-upload: unexpected “%s”", argv[1]);
+  if (off == (url != NULL || key != NULL))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "set-upload: give --url URL and --service-key KEY, or --off");
+  if (!off && (url == NULL || key == NULL))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "set-upload: give --url URL and --service-key KEY together");
+  if (!off &&
+      (!sayso_upload_address_check (url, &error) ||
+       !sayso_key_read_argument (SAYSO_KEY_SERVICE_PUBLIC, key, "--service-key", service_pk, &error)))
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "set-upload: %s", error->message);
+
+  if (!(store = sayso_store_open_default (store_path, &error)) ||
+      !sayso_store_set_upload (store, off ? NULL : url, off ? NULL : service_pk, &error))
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
+
+  if (off)
+    {
+      g_print ("Sending from this kiosk is off: export to a USB stick.\n");
+      return SAYSO_EXIT_OK;
+    }
+  fingerprint = sayso_key_fingerprint (service_pk);
+  g_print ("Each export is now also sent to %s, whose key has fingerprint %s.\n", url, fingerprint);
+  return SAYSO_EXIT_OK;
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  gboolean   all_sent;
+  GError    *error;
+} OutboxSend;
+
+static void
+outbox_sent (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  OutboxSend *send = user_data;
+
+  send->all_sent = sayso_outbox_send_finish (SAYSO_OUTBOX (source), result, &send->error);
+  g_main_loop_quit (send->loop);
+}
+
+/* sayso outbox --store PATH [--send] */
+int
+_sayso_cli_outbox (int    argc,
+                   char **argv)
+{
+  g_autofree char *store_path = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *detail = NULL;
+  gboolean send = FALSE;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(SaysoOutboxStatus) status = { 0 };
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "store", 's', 0, G_OPTION_ARG_FILENAME, &store_path, "The kiosk store (default: under the user's data folder)", "PATH" },
+    { "send", 0, 0, G_OPTION_ARG_NONE, &send, "Send what waits now, the refused bundles too", NULL },
+    { NULL }
+  };
+
+  context = sayso_command_context ("[--send]",
+                             "What became of the bundles this kiosk sends to the collection service, in the\n"
+                             "words staff see; with --send, send what waits first.", entries);
+  g_option_context_set_description (context,
+                                    "Exit status: 0 nothing is waiting; 1 bundles wait to be sent (no network, no\n"
+                                    "answer, an answer without a valid receipt): send again later; 2 a bundle was\n"
+                                    "refused by the service (its reason is printed), or a wrong command line.");
+  if (!sayso_command_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc > 1)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "outbox: unexpected “%s”", argv[1]);
+
+  if (!(store = sayso_store_open_default (store_path, &error)) ||
+      !sayso_store_get_upload (store, &url, service_pk, &error))
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
+  if (send && url == NULL)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT,
+                               "outbox: this store has no upload address: set one with “sayso set-upload”");
+
+  if (send)
+    {
+      g_autoptr(SaysoOutbox) outbox = sayso_outbox_new (store, g_network_monitor_get_default ());
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      OutboxSend result = { loop, FALSE, NULL };
+
+      sayso_outbox_send_async (outbox, NULL, outbox_sent, &result);
+      g_main_loop_run (loop);
+      g_clear_error (&result.error);
+    }
+
+  if (!sayso_store_get_outbox_status (store, &status, &error))
+    return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
+  title = sayso_outbox_status_title (&status);
+  detail = sayso_outbox_status_detail (&status);
+  g_print ("%s\n%s\n", title, detail);
+  if (url != NULL)
+    {
+      g_autofree char *fingerprint = sayso_key_fingerprint (service_pk);
+      g_print ("Address: %s\nService key fingerprint: %s\n", url, fingerprint);
+    }
+
+  if (status.refused > 0)
+    return SAYSO_EXIT_BAD_INPUT;
+  return status.waiting > 0 ? SAYSO_EXIT_FAILED : SAYSO_EXIT_OK;
 }
 
 /* The retry's wait, said on standard error: nothing of a record is in it. */

@@ -26,6 +26,10 @@ int   _sayso_cli_status           (int    argc,
                                    char **argv);
 int   _sayso_cli_export           (int    argc,
                                    char **argv);
+int   _sayso_cli_set_upload       (int    argc,
+                                   char **argv);
+int   _sayso_cli_outbox           (int    argc,
+                                   char **argv);
 int   _sayso_cli_upload           (int    argc,
                                    char **argv);
 

@@ -160,6 +160,25 @@ static const char * const migrations[] = {
   "DROP TABLE temp.slot_of;"
   "DROP TABLE temp.exported_v6;"
   "DROP TABLE temp.damaged_v6;",
+
+  /* 7 -> 8: sending bundles from the kiosk itself. The collection
+   * service's address and its receipt key (NULL: the kiosk only exports to
+   * a stick), and the outbox: one row a bundle kept to be sent, by its
+   * sequence number, with what became of it. Only a day is kept, that of
+   * the receipt, never a time; a bundle's name and count are in the bundle
+   * already. state: 0 waiting, 1 sent (a verified receipt, kept as its
+   * text), 2 refused for good by the service (its reason kept to show). */
+  "ALTER TABLE kiosk ADD COLUMN upload_url TEXT;"
+  "ALTER TABLE kiosk ADD COLUMN service_pk BLOB CHECK (service_pk IS NULL OR length(service_pk) = 32);"
+  "CREATE TABLE outbox ("
+  "  sequence INTEGER PRIMARY KEY,"
+  "  name TEXT NOT NULL,"
+  "  records INTEGER NOT NULL,"
+  "  state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2)),"
+  "  reason TEXT,"
+  "  receipt TEXT,"
+  "  day TEXT"
+  ");",
 };
 
 /* The first schema that keeps records in slots: opening an older store

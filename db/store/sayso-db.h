@@ -12,7 +12,7 @@
 G_BEGIN_DECLS
 
 /* The current schema; sayso_db_open() migrates older stores up to it. */
-#define SAYSO_DB_SCHEMA_VERSION 7
+#define SAYSO_DB_SCHEMA_VERSION 8
 #define SAYSO_DB_RECORD_ID_SIZE 16
 #define SAYSO_DB_RECORD_HASH_SIZE 32
 
@@ -139,6 +139,58 @@ gboolean  sayso_db_set_pin_hash         (SaysoDb           *db,
                                          const char        *hash,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* Sending from the kiosk (schema 8): the service's address and receipt
+ * key, both set or both NULL. */
+gboolean  sayso_db_get_upload           (SaysoDb           *db,
+                                         char             **url,
+                                         guint8             service_pk[32],
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_set_upload           (SaysoDb           *db,
+                                         const char        *url,
+                                         const guint8      *service_pk,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+
+typedef enum
+{
+  SAYSO_DB_OUTBOX_WAITING = 0,
+  SAYSO_DB_OUTBOX_SENT    = 1,
+  SAYSO_DB_OUTBOX_REFUSED = 2,
+} SaysoDbOutboxState;
+
+typedef struct
+{
+  gint64              sequence;
+  char               *name;      /* the file's name in the outbox folder */
+  gint64              records;
+  SaysoDbOutboxState  state;
+  char               *reason;    /* refused: the service's reason */
+  char               *day;       /* sent: the day of the receipt */
+} SaysoDbOutboxEntry;
+
+gboolean  sayso_db_outbox_add           (SaysoDb           *db,
+                                         gint64             sequence,
+                                         const char        *name,
+                                         gint64             records,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+/* Every entry, oldest (lowest sequence) first: SaysoDbOutboxEntry. */
+GPtrArray *sayso_db_outbox_list         (SaysoDb           *db,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_outbox_mark_sent     (SaysoDb           *db,
+                                         gint64             sequence,
+                                         const char        *receipt,
+                                         const char        *day,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean  sayso_db_outbox_mark_refused  (SaysoDb           *db,
+                                         gint64             sequence,
+                                         const char        *reason,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+/* A failed try: the bundle stays waiting, with why in words. */
+gboolean  sayso_db_outbox_note          (SaysoDb           *db,
+                                         gint64             sequence,
+                                         const char        *reason,
+                                         GError           **error) G_GNUC_WARN_UNUSED_RESULT;
+void      sayso_db_outbox_entry_free    (SaysoDbOutboxEntry *entry);
+
 /* TRUE after a failed write or sync: nothing more is written through this
  * handle, and the store must be opened again (a full disk is not such a failure). */
 gboolean  sayso_db_needs_reopen         (SaysoDb           *db);
@@ -166,5 +218,6 @@ gboolean  sayso_db_integrity_check      (SaysoDb           *db,
                                          GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoDb, sayso_db_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoDbOutboxEntry, sayso_db_outbox_entry_free)
 
 G_END_DECLS

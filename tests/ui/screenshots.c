@@ -8,8 +8,10 @@
 #define G_LOG_DOMAIN "sayso-screenshots"
 
 #include <adwaita.h>
+#include <signal.h>
 #include <string.h>
 
+#include "sayso-outbox.h"
 #include "sayso-pin-gate.h"
 #include "sayso-submit-queue-private.h"
 #include "sayso-db.h"
@@ -242,6 +244,107 @@ staff (KioskFixture *fixture)
   staff_action (window, "staff.close", NULL);
 }
 
+static gboolean
+outbox_says (gpointer data)
+{
+  SaysoWindow *window = data;
+  GtkWidget *label = ui_find (GTK_WIDGET (ui_staff_view (window)), "staff-outbox-status");
+  GtkWidget *detail = ui_find (GTK_WIDGET (ui_staff_view (window)), "staff-outbox-detail");
+  const char *words = g_object_get_data (G_OBJECT (window), "outbox-words");
+
+  return label != NULL && detail != NULL && strstr (gtk_label_get_label (GTK_LABEL (label)), words) != NULL &&
+         strcmp (gtk_label_get_label (GTK_LABEL (detail)), "Sending now…") != 0;
+}
+
+static void
+wait_for_outbox (SaysoWindow *window,
+                 const char  *words)
+{
+  g_object_set_data_full (G_OBJECT (window), "outbox-words", g_strdup (words), g_free);
+  if (!ui_wait_for (outbox_says, window, 20000))
+    g_error ("The staff menu never said “%s”", words);
+}
+
+/* A kiosk that sends its own bundles: the collection service not there
+ * for two exports, then there, and "Send now". */
+static void
+sending (KioskFixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stick = g_build_filename (fixture->store.dir, "USB stick", NULL);
+  g_autofree char *db = g_build_filename (fixture->store.dir, "collect.db", NULL);
+  g_autofree char *kiosk_pub = g_build_filename (fixture->store.dir, "kiosk.pub", NULL);
+  g_autofree char *service_pub = g_build_filename (fixture->store.dir, "service.pub", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr(GSubprocess) server = NULL;
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  SaysoWindow *window;
+  guint16 port;
+
+  /* A port nobody listens on yet. */
+  {
+    g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+    bound = g_socket_get_local_address (socket, &error);
+    port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  }
+  listen = g_strdup_printf ("127.0.0.1:%u", port);
+  url = g_strdup_printf ("http://127.0.0.1:%u/", port);
+
+  g_assert_cmpint (test_run_collect (&out, NULL, "init", "--db", db, NULL), ==, 0);
+  g_assert_true (g_file_set_contents (service_pub, strstr (out, "# Sayso collection service"), -1, NULL));
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_SERVICE_PUBLIC, service_pub, service_pk, &error));
+  g_assert_true (sayso_key_write_file (SAYSO_KEY_KIOSK_PUBLIC, sayso_store_get_kiosk_key (fixture->store.store),
+                                       kiosk_pub, &error));
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", db, "--site", "Test site", kiosk_pub, NULL), ==, 0);
+  g_assert_true (sayso_store_set_upload (fixture->store.store, url, service_pk, &error));
+
+  g_mkdir_with_parents (stick, 0700);
+  g_free (fixture->config->export_folder);
+  fixture->config->export_folder = g_strdup (stick);
+  g_assert_true (sayso_store_set_pin (fixture->store.store, "246824", &error));
+  window = kiosk_fixture_open (fixture, TRUE);
+
+  for (guint day = 0; day < 2; day++)
+    {
+      one_respondent (window);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL);
+      type_digits (window, "246824");
+      staff_action (window, "staff.enter", NULL);
+      staff_action (window, "staff.show-export", NULL);
+      staff_action (window, "staff.export-to", stick);
+      while (strstr (sayso_staff_view_get_message (ui_staff_view (window)), "Do not take it out"))
+        g_main_context_iteration (NULL, TRUE);
+      staff_action (window, "staff.show-menu", NULL);
+      wait_for_outbox (window, day == 0 ? "Waiting to send: 1 bundle" : "Waiting to send: 2 bundles");
+      if (day == 0)
+        staff_action (window, "staff.close", NULL);
+    }
+  shoot (window, "27-staff-sending-waiting");
+
+  server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                             test_collect_binary (), "serve", "--db", db, "--listen", listen, NULL);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GDataInputStream) lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+    g_autofree char *first = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+
+    g_assert_cmpstr (first, ==, url);
+  }
+  staff_action (window, "staff.send-now", NULL);
+  wait_for_outbox (window, "Sent to the inspection team");
+  shoot (window, "28-staff-sending-sent");
+  staff_action (window, "staff.close", NULL);
+  g_subprocess_send_signal (server, SIGTERM);
+  g_subprocess_wait (server, NULL, NULL);
+}
+
 /* The full-screen kiosk on a store that was never set up (no staff PIN). */
 static void
 not_set_up (KioskFixture *fixture)
@@ -282,6 +385,11 @@ main (int    argc,
   memset (&fixture, 0, sizeof fixture);
   kiosk_fixture_setup (&fixture, NULL);
   not_set_up (&fixture);
+  kiosk_fixture_teardown (&fixture, NULL);
+
+  memset (&fixture, 0, sizeof fixture);
+  kiosk_fixture_setup (&fixture, NULL);
+  sending (&fixture);
   kiosk_fixture_teardown (&fixture, NULL);
   return 0;
 }
