@@ -9,8 +9,9 @@
  * it can be counted; the codebook says how to declare it missing.
  *
  * Responses are streamed from the database into the file, a row at a
- * time: only the strL column of a Stata file (free text longer than 2,045
- * bytes) is held until the end, as the format keeps those strings there.
+ * time: only the strL columns of a Stata file (free text longer than 2,045
+ * bytes, found by a first pass) are held, as Stata's map at the head of
+ * the file says where they end.
  * No answer is ever logged.
  */
 #define G_LOG_DOMAIN "sayso-report"
@@ -57,7 +58,8 @@ typedef struct
   ColumnKind           kind;
   SaysoQuestion       *question;
   guint                option;
-  gsize                width;      /* strings: bytes kept */
+  gsize                width;      /* strings: bytes kept; 0: a Stata strL */
+  guint                strl;       /* a strL: its place among the strL columns */
   readstat_variable_t *variable;
 } Column;
 
@@ -73,6 +75,12 @@ typedef struct
   int                 write_errno;   /* why the last write failed, 0: it did not */
   guint               n_cut;
   GError             *error;
+  /* Stata's map, at the head of the file, gives where each part starts:
+   * the strLs must all be known before the first row is written. */
+  guint               n_strl;
+  GPtrArray          *strls;         /* row by row, n_strl each: readstat_string_ref_t or NULL */
+  readstat_string_ref_t *empty;
+  guint               row;
 } Writer;
 
 /* Codes */
@@ -132,7 +140,7 @@ day_value (const char        *day,
 static gboolean
 reserved (const char *name)
 {
-  /* SPSS's reserved words, then Stata's (str1…str2045 among them). */
+  /* SPSS's reserved words, then Stata's. */
   static const char * const words[] = {
     "all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with",
     "_all", "_b", "byte", "_coef", "_cons", "double", "float", "if", "in", "int", "long", "_n",
@@ -143,13 +151,9 @@ reserved (const char *name)
   for (guint i = 0; i < G_N_ELEMENTS (words); i++)
     if (g_str_equal (lower, words[i]))
       return TRUE;
-  if (g_str_has_prefix (lower, "str") && lower[3] != '\0')
-    {
-      const char *p = lower + 3;
-      while (g_ascii_isdigit (*p))
-        p++;
-      return *p == '\0';
-    }
+  /* ReadStat refuses any name that starts like str#, not only str# itself. */
+  if (g_str_has_prefix (lower, "str") && g_ascii_isdigit (lower[3]))
+    return TRUE;
   return FALSE;
 }
 
@@ -167,10 +171,10 @@ make_name (GHashTable *taken,
     g_string_append_c (base, g_ascii_isalnum (*p) ? g_ascii_tolower (*p) : '_');
   if (base->len == 0 || !g_ascii_isalpha (base->str[0]))
     g_string_prepend (base, "q");
+  if (reserved (base->str))
+    g_string_prepend (base, "q_");
   if (base->len > MAX_NAME)
     g_string_truncate (base, MAX_NAME);
-  if (reserved (base->str))
-    g_string_append_c (base, '_');
 
   name = g_strdup (base->str);
   for (guint k = 2; g_hash_table_contains (taken, name); k++)
@@ -211,20 +215,37 @@ cut_utf8 (const char *text,
   return g_strndup (text, p - text);
 }
 
+/* A label the format keeps whole: one too long ends in "…" so that a reader
+ * sees it was cut (the codebook holds it whole). */
+static char *
+cut_label (const char *text,
+           gsize       max_bytes,
+           gsize       max_chars)
+{
+  gboolean cut = FALSE;
+  g_autofree char *kept = cut_utf8 (text, max_bytes, max_chars, &cut);
+
+  if (!cut)
+    return g_steal_pointer (&kept);
+  g_clear_pointer (&kept, g_free);
+  kept = cut_utf8 (text, max_bytes - strlen ("…"), max_chars - 1, NULL);
+  return g_strconcat (g_strchomp (kept), "…", NULL);
+}
+
 static char *
 variable_label (const Writer *w,
                 const char   *text)
 {
   if (w->format == SAYSO_REPORT_SAV)
-    return cut_utf8 (text, SAV_MAX_LABEL_BYTES, G_MAXSIZE, NULL);
-  return cut_utf8 (text, G_MAXSIZE, DTA_MAX_LABEL_CHARS, NULL);
+    return cut_label (text, SAV_MAX_LABEL_BYTES, G_MAXSIZE);
+  return cut_label (text, G_MAXSIZE, DTA_MAX_LABEL_CHARS);
 }
 
 static char *
 value_label (const Writer *w,
              const char   *text)
 {
-  return cut_utf8 (text, w->format == SAYSO_REPORT_SAV ? SAV_MAX_VALUE_LABEL_BYTES : G_MAXSIZE, G_MAXSIZE, NULL);
+  return cut_label (text, w->format == SAYSO_REPORT_SAV ? SAV_MAX_VALUE_LABEL_BYTES : G_MAXSIZE, G_MAXSIZE);
 }
 
 static void
@@ -282,7 +303,9 @@ write_bytes (const void *data,
       if (n <= 0)
         {
           w->write_errno = n < 0 ? errno : ENOSPC;
-          return -1;
+          /* Not -1: ReadStat compares the count, as a size_t, with the
+           * length asked for, and takes -1 for more than enough. */
+          return 0;
         }
       p += n;
       left -= (size_t) n;
@@ -295,7 +318,7 @@ fail_readstat (Writer           *w,
                readstat_error_t  rc,
                GError          **error)
 {
-  if (w->write_errno == ENOSPC || w->write_errno == EDQUOT || w->write_errno == EFBIG)
+  if (w->write_errno == ENOSPC || w->write_errno == EDQUOT)
     g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (w->write_errno),
                  "%s: the disk is full; nothing was written", w->path);
   else if (w->write_errno)
@@ -342,8 +365,10 @@ add_column (Writer          *w,
 {
   g_autofree char *name = make_name (taken, wanted);
   g_autofree char *cut = variable_label (w, label);
-  Column column = { kind, NULL, 0, width, NULL };
+  Column column = { kind, NULL, 0, width, 0, NULL };
 
+  if (type == READSTAT_TYPE_STRING_REF)
+    column.strl = w->n_strl++;
   column.variable = readstat_add_variable (w->writer, name, type, width);
   readstat_variable_set_label (column.variable, cut);
   g_array_append_val (w->columns, column);
@@ -512,10 +537,13 @@ insert_string (Writer              *w,
   g_autofree char *cut = NULL;
   gboolean was_cut = FALSE;
 
+  if (column->width == 0)
+    {
+      readstat_string_ref_t *ref = g_ptr_array_index (w->strls, w->row * w->n_strl + column->strl);
+      return readstat_insert_string_ref (w->writer, column->variable, ref ? ref : w->empty);
+    }
   if (value == NULL)
     return readstat_insert_missing_value (w->writer, column->variable);
-  if (column->width == 0)
-    return readstat_insert_string_ref (w->writer, column->variable, readstat_add_string_ref (w->writer, value));
   if (strlen (value) <= column->width)
     return readstat_insert_string_value (w->writer, column->variable, value);
   /* Longer than the format holds, or than the texts table said (a database
@@ -594,10 +622,75 @@ insert_column (Writer       *w,
     case COLUMN_TEXT:
       if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
         return insert_string (w, column, json_node_get_string (node));
-      return readstat_insert_missing_value (w->writer, column->variable);
+      return insert_string (w, column, NULL);
     default:
       g_assert_not_reached ();
     }
+}
+
+/* A response's answers, or NULL for none; FALSE (with w->error) where the
+ * database holds what is not a record's answers. */
+static gboolean
+parse_answers (Writer      *w,
+               const char  *response_id_hex,
+               const char  *answers_json,
+               JsonObject **answers)
+{
+  const SaysoJsonLimits limits = { "a record", SAYSO_JSON_RECORD_MAX_BYTES, SAYSO_JSON_RECORD_DEPTH };
+  g_autofree char *origin = NULL;
+  JsonNode *root;
+
+  *answers = NULL;
+  if (answers_json == NULL || *answers_json == '\0')
+    return TRUE;
+  /* Written by the import, which checked it; but the database is a file
+   * anyone with the analysts' machine could edit. */
+  origin = g_strdup_printf ("the analysis database, response %s", response_id_hex);
+  if (!sayso_json_check_limits (answers_json, strlen (answers_json), &limits, origin, 0, &w->error) ||
+      !json_parser_load_from_data (w->parser, answers_json, -1, &w->error))
+    {
+      g_prefix_error (&w->error, "a response's answers in the database cannot be read: ");
+      return FALSE;
+    }
+  root = json_parser_get_root (w->parser);
+  if (root && JSON_NODE_HOLDS_OBJECT (root))
+    *answers = json_node_get_object (root);
+  return TRUE;
+}
+
+/* The first pass, for a Stata file with strL columns only: their texts. */
+static gboolean
+collect_strls (const char   *response_id_hex,
+               const char   *day,
+               const char   *mode,
+               const char   *site,
+               const guint8 *kiosk_pk,
+               gsize         kiosk_len,
+               const char   *language,
+               const char   *questionnaire,
+               gint64        version,
+               const char   *answers_json,
+               gpointer      user_data)
+{
+  Writer *w = user_data;
+  JsonObject *answers = NULL;
+
+  if (!parse_answers (w, response_id_hex, answers_json, &answers))
+    return FALSE;
+  for (guint i = 0; i < w->columns->len; i++)
+    {
+      const Column *column = &g_array_index (w->columns, Column, i);
+      JsonNode *node;
+
+      if (column->kind != COLUMN_TEXT || column->width != 0)
+        continue;
+      node = answers ? json_object_get_member (answers, sayso_question_get_id (column->question)) : NULL;
+      if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_ptr_array_add (w->strls, readstat_add_string_ref (w->writer, json_node_get_string (node)));
+      else
+        g_ptr_array_add (w->strls, NULL);
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -618,24 +711,8 @@ write_case (const char   *response_id_hex,
   JsonObject *answers = NULL;
   readstat_error_t rc;
 
-  if (answers_json && *answers_json)
-    {
-      const SaysoJsonLimits limits = { "a record", SAYSO_JSON_RECORD_MAX_BYTES, SAYSO_JSON_RECORD_DEPTH };
-      g_autofree char *origin = g_strdup_printf ("the analysis database, response %s", response_id_hex);
-      JsonNode *root;
-
-      /* Written by the import, which checked it; but the database is a file
-       * anyone with the analysts' machine could edit. */
-      if (!sayso_json_check_limits (answers_json, strlen (answers_json), &limits, origin, 0, &w->error) ||
-          !json_parser_load_from_data (w->parser, answers_json, -1, &w->error))
-        {
-          g_prefix_error (&w->error, "a response's answers in the database cannot be read: ");
-          return FALSE;
-        }
-      root = json_parser_get_root (w->parser);
-      if (root && JSON_NODE_HOLDS_OBJECT (root))
-        answers = json_node_get_object (root);
-    }
+  if (!parse_answers (w, response_id_hex, answers_json, &answers))
+    return FALSE;
   if (kiosk_pk && kiosk_len == SAYSO_BOX_PUBLIC_KEY_SIZE)
     kiosk = sayso_key_fingerprint (kiosk_pk);
 
@@ -647,6 +724,7 @@ write_case (const char   *response_id_hex,
       return fail_readstat (w, rc, &w->error);
   if ((rc = readstat_end_row (w->writer)) != READSTAT_OK)
     return fail_readstat (w, rc, &w->error);
+  w->row++;
   return TRUE;
 }
 
@@ -665,7 +743,9 @@ _sayso_report_write_readstat (SaysoAnalysisDb           *db,
   g_autoptr(GString) book = g_string_new ("\xEF\xBB\xBF" "variable,question_id,kind,label,value,code,value_label\r\n");
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GArray) columns = g_array_new (FALSE, TRUE, sizeof (Column));
-  Writer w = { survey, format, NULL, columns, parser, path, -1, 0, 0, NULL };
+  g_autoptr(GPtrArray) strls = g_ptr_array_new ();
+  Writer w = { survey, format, NULL, columns, parser, path, -1, 0, 0, NULL, 0, strls, NULL, 0 };
+  g_autoptr(GError) local_error = NULL;
   gint64 n_cases = 0;
   readstat_error_t rc;
   gboolean ok = FALSE;
@@ -693,6 +773,23 @@ _sayso_report_write_readstat (SaysoAnalysisDb           *db,
 
   if (!define_variables (&w, db, filter, language, book, error))
     goto out;
+  if (w.n_strl > 0)
+    {
+      w.empty = readstat_add_string_ref (w.writer, "");
+      if (!sayso_analysis_db_foreach_response (db, filter, collect_strls, &w, error))
+        goto out;
+      if (w.error)
+        {
+          g_propagate_error (error, g_steal_pointer (&w.error));
+          goto out;
+        }
+      if (strls->len != (guint) n_cases * w.n_strl)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_FAILED,
+                       "cannot write %s: the database changed while it was read; try again", path);
+          goto out;
+        }
+    }
 
   w.fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
   if (w.fd < 0)
@@ -735,8 +832,14 @@ _sayso_report_write_readstat (SaysoAnalysisDb           *db,
       goto out;
     }
   w.fd = -1;
-  if (!_sayso_report_write_atomically (codebook_path, book->str, book->len, error))
-    goto out;
+  if (!_sayso_report_write_atomically (codebook_path, book->str, book->len, &local_error))
+    {
+      if (g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOSPC))
+        g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_NOSPC, "%s: the disk is full; nothing was written", codebook_path);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      goto out;
+    }
   if (g_rename (tmp, path) != 0)
     {
       int saved = errno;
