@@ -951,7 +951,8 @@ test_names (Fixture       *f,
   g_assert_false (valid_name ("with"));
 }
 
-/* No responses in the period: both files valid, every variable, no case. */
+/* No responses in the period: both files valid, every variable, no case;
+ * and --site and --from as for the other formats. */
 static void
 test_empty (Fixture       *f,
             gconstpointer  data)
@@ -974,6 +975,20 @@ test_empty (Fixture       *f,
   g_assert_cmpuint (values->rows->len, ==, 1);
   variables = pspp_variables (f);
   assert_variable_labels (f, variables, "en", G_MAXSIZE);
+
+  /* The same filters as the other formats: one site, from a day. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, &err, "report", "--db", f->db_path, "--format", "sav", "--out", sav,
+                                   "--site", "Cardiff", "--from", "2026-02-02", NULL), ==, 0);
+  pspp_read (f, "none.sav", TRUE);
+  g_clear_pointer (&values, table_free);
+  values = read_table (f, "pspp-values.csv");
+  g_assert_cmpuint (values->rows->len, ==, 1 + 2);
+  for (guint r = 1; r < values->rows->len; r++)
+    {
+      g_assert_cmpstr (cell (values, g_ptr_array_index (values->rows, r), "site"), ==, "Cardiff");
+      g_assert_cmpstr (cell (values, g_ptr_array_index (values->rows, r), "day"), ==, "02/04/2026");
+    }
 
   haven_read (f, "none.dta", TRUE);
   g_clear_pointer (&values, table_free);
@@ -1193,7 +1208,7 @@ test_errors (Fixture       *f,
 }
 
 /* The CSV's codebook says how the .sav and .dta code "Prefer not to say",
- * and how to declare it missing in each tool. */
+ * and how to declare it missing in each tool; --help names the formats. */
 static void
 test_codebook (Fixture       *f,
                gconstpointer  data)
@@ -1207,6 +1222,13 @@ test_codebook (Fixture       *f,
   g_clear_pointer (&path, g_free);
   path = sayso_report_codebook_path_for ("answers.csv", SAYSO_REPORT_CSV);
   g_assert_cmpstr (path, ==, "answers-codebook.csv");
+
+  g_autofree char *help = NULL;
+
+  /* sayso report --help names both formats. */
+  g_assert_cmpint (test_run_sayso (NULL, &help, NULL, "report", "--help", NULL), ==, 0);
+  g_assert_nonnull (strstr (help, "html|pdf|csv|sav|dta"));
+  g_assert_nonnull (strstr (help, "sav (SPSS) or dta (Stata)"));
 
   shaped (f);
   report_ok (f, "csv", "answers.csv", "en");
