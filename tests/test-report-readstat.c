@@ -356,7 +356,6 @@ compare (Fixture    *f,
       const char *site = cell (csv, want, "site");
       const char *lang = cell (csv, want, "language");
       g_autofree char *mode_text = NULL;
-      g_autofree char *day = NULL;
       g_autoptr(GDate) date = g_date_new ();
       char buffer[32];
 
