@@ -273,11 +273,12 @@ char *
 sayso_report_codebook_path_for (const char        *out,
                                 SaysoReportFormat  format)
 {
-  g_autofree char *csv = sayso_report_codebook_path (out);
   const char *kind = format == SAYSO_REPORT_SAV ? "-sav" : format == SAYSO_REPORT_DTA ? "-dta" : "";
+  g_autofree char *csv = NULL;
 
   g_return_val_if_fail (out != NULL, NULL);
 
+  csv = sayso_report_codebook_path (out);
   /* Beside the CSV's own codebook, which a .sav of the same name would
    * otherwise replace. */
   g_assert (g_str_has_suffix (csv, "-codebook.csv"));
