@@ -6,12 +6,13 @@ set -eu
 packages="
   gcc clang libclang-rt-14-dev pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libsodium-dev
-  libsoup-3.0-dev glib-networking libgnutls28-dev
+  libsoup-3.0-dev glib-networking libgnutls28-dev libreadstat-dev
   libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
   xvfb xauth dbus-x11 fonts-dejavu-core
   desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind poppler-utils
   build-essential dpkg-dev debhelper lintian cage xwayland man-db groff-base systemd udev grim
   chromium chromium-driver python3-selenium
+  pspp r-cran-haven
 "
 
 if [ "$(id -u)" != 0 ]; then

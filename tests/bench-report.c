@@ -2,7 +2,8 @@
  *
  * Ten kiosks at five sites each take 10,000 responses over ten days and
  * export one bundle; the bundles are imported into a fresh analysis database,
- * then reported as HTML, PDF and CSV, for one site and for all. Each step is
+ * then reported as HTML, PDF and CSV, for one site and for all, and written
+ * as SPSS and Stata files beside the CSV of the same responses. Each step is
  * timed. Targets: import under 10 s, a report under 3 s.
  * Run with `meson test --benchmark`; SAYSO_BENCH_N sets the total.
  * SAYSO_BENCH_KEEP=1 keeps the folder (bundles, analysts' key, database);
@@ -121,6 +122,8 @@ main (int   argc,
     { "PDF, one site (with national averages)",  SAYSO_REPORT_PDF,  "Liverpool North", "site.pdf",  0 },
     { "PDF, all sites",                          SAYSO_REPORT_PDF,  NULL,              "all.pdf",   0 },
     { "CSV + codebook, all sites",               SAYSO_REPORT_CSV,  NULL,              "all.csv",   0 },
+    { "SPSS .sav + codebook, all sites",         SAYSO_REPORT_SAV,  NULL,              "all.sav",   0 },
+    { "Stata .dta + codebook, all sites",        SAYSO_REPORT_DTA,  NULL,              "all.dta",   0 },
   };
 
   sayso_init ();
@@ -232,6 +235,10 @@ main (int   argc,
       printf ("  report: %-42s %6.2f s  (%.1f MB; target: under 3 s)\n", reports[r].what, reports[r].s,
               st.st_size / 1e6);
     }
+  /* The labelled files beside the plain CSV of the same responses. */
+  printf ("  .sav of %u responses: %.2f s beside the CSV's %.2f s (%.2fx); .dta: %.2f s (%.2fx)\n",
+          per_kiosk * N_KIOSKS, reports[5].s, reports[4].s, reports[5].s / reports[4].s,
+          reports[6].s, reports[6].s / reports[4].s);
 
   sayso_analysis_db_close (db);
   if (!g_getenv ("SAYSO_BENCH_KEEP") && !reuse)

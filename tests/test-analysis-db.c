@@ -226,15 +226,17 @@ static const char schema_1[] =
   "PRAGMA user_version = 1;";
 
 static gboolean
-collect_ids (const char *response_id_hex,
-             const char *day,
-             const char *mode,
-             const char *site,
-             const char *language,
-             const char *questionnaire,
-             gint64      version,
-             const char *answers_json,
-             gpointer    user_data)
+collect_ids (const char   *response_id_hex,
+             const char   *day,
+             const char   *mode,
+             const char   *site,
+             const guint8 *kiosk_pk,
+             gsize         kiosk_len,
+             const char   *language,
+             const char   *questionnaire,
+             gint64        version,
+             const char   *answers_json,
+             gpointer      user_data)
 {
   g_ptr_array_add (user_data, g_strdup (response_id_hex));
   return TRUE;

@@ -68,6 +68,14 @@ csv_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
+void
+_sayso_report_csv_field (GString    *out,
+                         const char *value,
+                         gboolean    guard)
+{
+  csv_field (out, value, guard);
+}
+
 typedef struct
 {
   SaysoQuestionnaire *questionnaire;
@@ -78,15 +86,17 @@ typedef struct
 } CsvWriter;
 
 static gboolean
-csv_row (const char *response_id_hex,
-         const char *day,
-         const char *mode,
-         const char *site,
-         const char *language,
-         const char *questionnaire,
-         gint64      version,
-         const char *answers_json,
-         gpointer    user_data)
+csv_row (const char   *response_id_hex,
+         const char   *day,
+         const char   *mode,
+         const char   *site,
+         const guint8 *kiosk_pk,
+         gsize         kiosk_len,
+         const char   *language,
+         const char   *questionnaire,
+         gint64        version,
+         const char   *answers_json,
+         gpointer      user_data)
 {
   CsvWriter *writer = user_data;
   SaysoQuestionnaire *survey = writer->questionnaire;
@@ -212,6 +222,10 @@ make_codebook (SaysoQuestionnaire *survey,
                       _sayso_report_option_label (question, k, language));
     }
   codebook_row (out, "(any question)", "", "An empty cell", "", "Not answered: skipped, or not asked because of an earlier answer");
+  codebook_row (out, "(any question)", "", "Prefer not to say", "prefer_not_to_say",
+                "A valid answer, counted in the figures. In the .sav and .dta files (sayso report --format sav or dta) "
+                "it is coded 99; to treat it as missing there, in SPSS: MISSING VALUES contact_officer age_band (99). "
+                "and in Stata: mvdecode contact_officer age_band, mv(99=.a) (with the variables you need).");
   return out;
 }
 

@@ -3,7 +3,8 @@
  * sayso-report.c checks the options and chooses; sayso-figures.c computes;
  * sayso-report-layout.c lays the figures out as blocks, the same for HTML
  * (sayso-report-html.c) and PDF (sayso-report-pdf.c); sayso-report-csv.c
- * dumps the responses themselves.
+ * dumps the responses themselves, sayso-report-readstat.c as SPSS and Stata
+ * files.
  */
 #pragma once
 
@@ -68,6 +69,21 @@ gboolean   _sayso_report_write_csv     (SaysoAnalysisDb           *db,
                                         const char                *language,
                                         const char                *out,
                                         GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* SPSS (SAYSO_REPORT_SAV) or Stata (SAYSO_REPORT_DTA), through libreadstat. */
+gboolean   _sayso_report_write_readstat (SaysoAnalysisDb          *db,
+                                         SaysoQuestionnaire       *questionnaire,
+                                         const SaysoAnalysisFilter *filter,
+                                         const char               *language,
+                                         SaysoReportFormat         format,
+                                         const char               *out,
+                                         guint                    *n_cut,
+                                         GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
+/* One RFC 4180 field, as the CSV writes it (@guard: a free text, kept from
+ * running as a spreadsheet formula). */
+void       _sayso_report_csv_field     (GString                   *out,
+                                        const char                *value,
+                                        gboolean                   guard);
 
 /* Readable by its owner only, replaced whole or not at all. */
 gboolean   _sayso_report_write_atomically (const char             *path,

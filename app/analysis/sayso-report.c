@@ -4,7 +4,8 @@
  * The figures are computed once (sayso-figures.c) and laid out as a list of
  * blocks (sayso-report-layout.c) that the HTML and the PDF writers both
  * write, so that they show the same report; the CSV is a row-per-response
- * dump with a codebook (sayso-report-csv.c).
+ * dump with a codebook (sayso-report-csv.c), the SPSS and Stata files the
+ * same as labelled cases (sayso-report-readstat.c).
  *
  * No answer is ever logged: free text goes to the output file only.
  */
@@ -59,9 +60,10 @@ check_options (SaysoAnalysisDb          *db,
       g_set_error (error, SAYSO_REPORT_ERROR, SAYSO_REPORT_ERROR_INVALID, "no output file (--out FILE)");
       return FALSE;
     }
-  if (options->format != SAYSO_REPORT_HTML && options->format != SAYSO_REPORT_PDF && options->format != SAYSO_REPORT_CSV)
+  if (options->format != SAYSO_REPORT_HTML && options->format != SAYSO_REPORT_PDF && options->format != SAYSO_REPORT_CSV &&
+      options->format != SAYSO_REPORT_SAV && options->format != SAYSO_REPORT_DTA)
     {
-      g_set_error (error, SAYSO_REPORT_ERROR, SAYSO_REPORT_ERROR_INVALID, "the format must be html, pdf or csv");
+      g_set_error (error, SAYSO_REPORT_ERROR, SAYSO_REPORT_ERROR_INVALID, "the format must be html, pdf, csv, sav or dta");
       return FALSE;
     }
   if ((options->from && !valid_day (options->from)) || (options->to && !valid_day (options->to)))
@@ -127,6 +129,9 @@ sayso_report_write (SaysoAnalysisDb          *db,
 
   if (options->format == SAYSO_REPORT_CSV)
     return _sayso_report_write_csv (db, questionnaire, &filter, language, options->out, error);
+  if (options->format == SAYSO_REPORT_SAV || options->format == SAYSO_REPORT_DTA)
+    return _sayso_report_write_readstat (db, questionnaire, &filter, language, options->format, options->out,
+                                         options->n_cut, error);
 
   if (!(figures = sayso_figures_compute (db, questionnaire, &filter, options->small_number, error)))
     return FALSE;

@@ -628,7 +628,7 @@ _sayso_cli_import (int    argc,
   return code;
 }
 
-/* sayso report --db ANALYSIS.db [--site NAME] [--from DAY --to DAY] --format html|pdf|csv --out FILE */
+/* sayso report --db ANALYSIS.db [--site NAME] [--from DAY --to DAY] --format html|pdf|csv|sav|dta --out FILE */
 int
 _sayso_cli_report (int    argc,
                    char **argv)
@@ -642,6 +642,7 @@ _sayso_cli_report (int    argc,
   g_autofree char *language = NULL;
   g_autofree char *definition = NULL;
   int small_number = SAYSO_REPORT_DEFAULT_SMALL_NUMBER;
+  guint n_cut = 0;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoAnalysisDb) db = NULL;
   g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
@@ -653,7 +654,7 @@ _sayso_cli_report (int    argc,
     { "site", 0, 0, G_OPTION_ARG_STRING, &site, "One site, beside all sites (default: all sites)", "NAME" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First day, YYYY-MM-DD", "DAY" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last day, YYYY-MM-DD", "DAY" },
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "html, pdf or csv (with a codebook)", "FORMAT" },
+    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "html, pdf, csv, sav (SPSS) or dta (Stata); csv, sav and dta with a codebook", "FORMAT" },
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out, "The file to write", "FILE" },
     { "small-number", 0, 0, G_OPTION_ARG_INT, &small_number, "Show demographic cells below N as “<N” (default 3, 0: off)", "N" },
     { "language", 0, 0, G_OPTION_ARG_STRING, &language, "Labels' language (default en)", "LANG" },
@@ -661,13 +662,14 @@ _sayso_cli_report (int    argc,
     { NULL }
   };
 
-  context = sayso_command_context ("--db ANALYSIS.db --format html|pdf|csv --out FILE",
+  context = sayso_command_context ("--db ANALYSIS.db --format html|pdf|csv|sav|dta --out FILE",
                              "The figures, charts and quotes of the inspection reports, from the data;\n"
-                             "or one CSV row per response with a codebook, for R, Excel or SPSS.", entries);
+                             "or one CSV row per response with a codebook, for R, Excel or SPSS;\n"
+                             "or one labelled case per response as an SPSS .sav or a Stata .dta file.", entries);
   if (!sayso_command_parse (context, &argc, &argv, &code))
     return code;
   if (db_path == NULL || format == NULL || out == NULL || argc > 1)
-    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: give --db ANALYSIS.db --format html|pdf|csv --out FILE");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: give --db ANALYSIS.db --format html|pdf|csv|sav|dta --out FILE");
 
   if (g_str_equal (format, "html"))
     options.format = SAYSO_REPORT_HTML;
@@ -675,8 +677,12 @@ _sayso_cli_report (int    argc,
     options.format = SAYSO_REPORT_PDF;
   else if (g_str_equal (format, "csv"))
     options.format = SAYSO_REPORT_CSV;
+  else if (g_str_equal (format, "sav"))
+    options.format = SAYSO_REPORT_SAV;
+  else if (g_str_equal (format, "dta"))
+    options.format = SAYSO_REPORT_DTA;
   else
-    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --format must be html, pdf or csv");
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --format must be html, pdf, csv, sav or dta");
   if (small_number < 0)
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --small-number must be 0 or more");
 
@@ -694,6 +700,7 @@ _sayso_cli_report (int    argc,
   options.out = out;
   options.small_number = (guint) small_number;
   options.language = language;
+  options.n_cut = &n_cut;
 
   if (!(db = sayso_analysis_db_open (db_path, FALSE, &error)))
     return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
@@ -701,10 +708,14 @@ _sayso_cli_report (int    argc,
     return sayso_command_fail (error->domain == SAYSO_REPORT_ERROR ? SAYSO_EXIT_BAD_INPUT : SAYSO_EXIT_FAILED, "%s", error->message);
 
   g_print ("Wrote %s\n", out);
-  if (options.format == SAYSO_REPORT_CSV)
+  if (options.format == SAYSO_REPORT_CSV || options.format == SAYSO_REPORT_SAV || options.format == SAYSO_REPORT_DTA)
     {
-      g_autofree char *codebook = sayso_report_codebook_path (out);
+      g_autofree char *codebook = sayso_report_codebook_path_for (out, options.format);
       g_print ("Wrote %s\n", codebook);
     }
+  if (n_cut > 0)
+    g_printerr ("report: %u free-text answer%s longer than the format holds (SPSS: 32,767 bytes) %s cut there in %s; "
+                "the CSV (--format csv) holds every answer whole\n",
+                n_cut, n_cut == 1 ? "" : "s", n_cut == 1 ? "was" : "were", out);
   return SAYSO_EXIT_OK;
 }

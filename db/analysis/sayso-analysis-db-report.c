@@ -176,7 +176,7 @@ sayso_analysis_db_foreach_response (SaysoAnalysisDb           *db,
 
   rc = sqlite3_prepare_v2 (db->handle,
                            /* Never the kiosk's record id, nor in its order. */
-                           "SELECT lower(hex(response_id)), day, mode, site, language, questionnaire, version, answers"
+                           "SELECT lower(hex(response_id)), day, mode, site, language, questionnaire, version, answers, kiosk"
                            " FROM responses WHERE" FILTER_SQL (1, 2, 3) " ORDER BY site, day, response_id", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -184,6 +184,7 @@ sayso_analysis_db_foreach_response (SaysoAnalysisDb           *db,
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         if (!func ((const char *) sqlite3_column_text (stmt, 0), (const char *) sqlite3_column_text (stmt, 1),
                    (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+                   sqlite3_column_blob (stmt, 8), (gsize) sqlite3_column_bytes (stmt, 8),
                    (const char *) sqlite3_column_text (stmt, 4), (const char *) sqlite3_column_text (stmt, 5),
                    sqlite3_column_int64 (stmt, 6), (const char *) sqlite3_column_text (stmt, 7), user_data))
           {
@@ -216,4 +217,34 @@ sayso_analysis_db_list_sites (SaysoAnalysisDb  *db,
 
   *sites = g_strv_builder_end (builder);
   return TRUE;
+}
+
+gboolean
+sayso_analysis_db_max_text_bytes (SaysoAnalysisDb           *db,
+                                  const SaysoAnalysisFilter *filter,
+                                  const char                *question,
+                                  gint64                    *max_bytes,
+                                  GError                   **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (db != NULL && question != NULL && max_bytes != NULL, FALSE);
+
+  *max_bytes = 0;
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "SELECT coalesce(max(length(CAST(value AS BLOB))), 0) FROM texts WHERE question = ?1 AND"
+                           FILTER_SQL (2, 3, 4), -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
+      bind_filter (stmt, 2, filter);
+      if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          *max_bytes = sqlite3_column_int64 (stmt, 0);
+          rc = SQLITE_DONE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? TRUE : _sayso_analysis_db_fail (db, rc, "measuring free text", error);
 }

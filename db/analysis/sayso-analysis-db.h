@@ -83,10 +83,12 @@ typedef struct
 } SaysoAnalysisQuarantined;
 
 /* response_id_hex: the id drawn at import, never the kiosk's record id. */
-typedef gboolean (*SaysoAnalysisRowFunc)  (const char *response_id_hex,
-                                           const char *day,
-                                           const char *mode,
-                                           const char *site,
+typedef gboolean (*SaysoAnalysisRowFunc)  (const char   *response_id_hex,
+                                           const char   *day,
+                                           const char   *mode,
+                                           const char   *site,
+                                           const guint8 *kiosk_pk,      /* the kiosk's key, kiosk_len bytes */
+                                           gsize         kiosk_len,
                                            const char *language,
                                            const char *questionnaire,
                                            gint64      version,
@@ -216,6 +218,13 @@ gboolean         sayso_analysis_db_foreach_response (SaysoAnalysisDb          *d
                                                      GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
 gboolean         sayso_analysis_db_list_sites      (SaysoAnalysisDb           *db,
                                                     GStrv                     *sites,
+                                                    GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The longest free-text answer to @question, in bytes (0: none), for files
+ * whose string columns have a width fixed before the first row. */
+gboolean         sayso_analysis_db_max_text_bytes  (SaysoAnalysisDb           *db,
+                                                    const SaysoAnalysisFilter *filter,
+                                                    const char                *question,
+                                                    gint64                    *max_bytes,
                                                     GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoAnalysisDb, sayso_analysis_db_close)
