@@ -121,6 +121,7 @@ question_free (SaysoFiguresQuestion *figures)
 {
   g_free (figures->options);
   g_clear_pointer (&figures->quotes, g_ptr_array_unref);
+  g_clear_pointer (&figures->picked, g_ptr_array_unref);
   g_free (figures);
 }
 
@@ -173,6 +174,23 @@ collect_quote (const char *site,
       quote->text = g_strdup (text);
       g_ptr_array_add (figures->quotes, quote);
     }
+  return TRUE;
+}
+
+static gboolean
+collect_picked (const guint8 *kiosk,
+                const guint8 *id,
+                const char   *site,
+                const char   *text,
+                gboolean      picked,
+                gpointer      user_data)
+{
+  SaysoFiguresQuestion *figures = user_data;
+  SaysoFiguresQuote *quote = g_new0 (SaysoFiguresQuote, 1);
+
+  quote->site = g_strdup (site);
+  quote->text = g_strdup (text);
+  g_ptr_array_add (figures->picked, quote);
   return TRUE;
 }
 
@@ -268,7 +286,9 @@ compute_question (SaysoFigures               *self,
   if (figures->kind == SAYSO_FIGURES_TEXT)
     {
       figures->quotes = g_ptr_array_new_with_free_func ((GDestroyNotify) quote_free);
-      return sayso_analysis_db_foreach_text (db, filter, id, collect_quote, figures, error);
+      figures->picked = g_ptr_array_new_with_free_func ((GDestroyNotify) quote_free);
+      return sayso_analysis_db_foreach_text (db, filter, id, collect_quote, figures, error) &&
+             sayso_analysis_db_foreach_quote (db, filter, id, TRUE, collect_picked, figures, error);
     }
 
   if (!sayso_analysis_db_count_answers (db, filter, id, &counts, single ? NULL : &figures->answered, error))

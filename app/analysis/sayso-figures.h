@@ -97,6 +97,9 @@ typedef struct
    * them (SaysoFiguresQuote). */
   gint64              n_texts;
   GPtrArray          *quotes;
+  /* Text: the answers the analysts picked (sayso quotes --pick), of these
+   * responses, all of them (SaysoFiguresQuote). */
+  GPtrArray          *picked;
 } SaysoFiguresQuestion;
 
 typedef struct _SaysoFigures SaysoFigures;

@@ -68,6 +68,14 @@ csv_field (GString    *out,
   g_string_append_c (out, '"');
 }
 
+void
+_sayso_report_csv_field (GString    *out,
+                         const char *value,
+                         gboolean    guard)
+{
+  csv_field (out, value, guard);
+}
+
 typedef struct
 {
   SaysoQuestionnaire *questionnaire;

@@ -16,6 +16,7 @@
 #include "sayso-import.h"
 #include "sayso-process.h"
 #include "sayso-pull.h"
+#include "sayso-headlines.h"
 #include "sayso-report.h"
 
 /* sayso keygen --out DIR */
@@ -517,6 +518,9 @@ _sayso_cli_report (int    argc,
   g_autofree char *language = NULL;
   g_autofree char *definition = NULL;
   int small_number = SAYSO_REPORT_DEFAULT_SMALL_NUMBER;
+  gboolean intervals = FALSE, all_quotes = FALSE;
+  int min_n = SAYSO_HEADLINES_DEFAULT_MIN_N;
+  g_autofree char *charts = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoAnalysisDb) db = NULL;
   g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
@@ -533,6 +537,10 @@ _sayso_cli_report (int    argc,
     { "small-number", 0, 0, G_OPTION_ARG_INT, &small_number, "Show demographic cells below N as “<N” (default 3, 0: off)", "N" },
     { "language", 0, 0, G_OPTION_ARG_STRING, &language, "Labels' language (default en)", "LANG" },
     { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME, &definition, "The questionnaire (default: the built-in survey)", "FILE" },
+    { "intervals", 0, 0, G_OPTION_ARG_NONE, &intervals, "Show each share's Wilson 95% interval beside it", NULL },
+    { "min-n", 0, 0, G_OPTION_ARG_INT, &min_n, "Headlines (with --site): no finding where the site or the rest of the country has fewer than N who answered (default 30)", "N" },
+    { "all-quotes", 0, 0, G_OPTION_ARG_NONE, &all_quotes, "Every free-text answer in an appendix (default: only the quotes picked with “sayso quotes --pick”)", NULL },
+    { "charts", 0, 0, G_OPTION_ARG_FILENAME, &charts, "Also write each chart alone as SVG and PNG into DIR", "DIR" },
     { NULL }
   };
 
@@ -554,6 +562,8 @@ _sayso_cli_report (int    argc,
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --format must be html, pdf or csv");
   if (small_number < 0)
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --small-number must be 0 or more");
+  if (min_n < 1)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --min-n must be 1 or more");
 
   if (definition != NULL)
     {
@@ -569,6 +579,10 @@ _sayso_cli_report (int    argc,
   options.out = out;
   options.small_number = (guint) small_number;
   options.language = language;
+  options.intervals = intervals;
+  options.min_n = (guint) min_n;
+  options.all_quotes = all_quotes;
+  options.charts_dir = charts;
 
   if (!(db = sayso_analysis_db_open (db_path, FALSE, &error)))
     return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
@@ -579,7 +593,11 @@ _sayso_cli_report (int    argc,
   if (options.format == SAYSO_REPORT_CSV)
     {
       g_autofree char *codebook = sayso_report_codebook_path (out);
+      g_autofree char *figures = sayso_report_figures_path (out);
       g_print ("Wrote %s\n", codebook);
+      g_print ("Wrote %s\n", figures);
     }
+  if (charts)
+    g_print ("Wrote the charts alone as SVG and PNG into %s\n", charts);
   return SAYSO_EXIT_OK;
 }
