@@ -1269,6 +1269,289 @@ test_csv_deep_answers (Fixture       *f,
   g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+
+/* Headlines, intervals, picked quotes and charts alone, through the real
+ * `sayso` as an analyst runs it. */
+
+/* n people at a site, the first `agree` of whom agree with question, the
+ * rest disagree. */
+static void
+shaped_site (Fixture    *f,
+             const char *site,
+             guint       n,
+             guint       agree,
+             const char *question)
+{
+  g_autoptr(GPtrArray) resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Resp *r = resp_new (site, "2026-09-01", SAYSO_MODE_SELF);
+      resp_set (r, question, i < agree ? "agree" : "disagree");
+      g_ptr_array_add (resps, r);
+    }
+  kiosk_submit_export_import (f, site, resps);
+}
+
+/* `sayso report --db … --format FORMAT --out FILE [ARGS]`: its exit code;
+ * *contents the file written (on success). */
+static int
+sayso_report (Fixture     *f,
+              const char  *format,
+              const char  *file,
+              char       **contents,
+              char       **err,
+              ...) G_GNUC_NULL_TERMINATED;
+
+static int
+sayso_report (Fixture     *f,
+              const char  *format,
+              const char  *file,
+              char       **contents,
+              char       **err,
+              ...)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  g_autofree char *out = g_build_filename (f->dir, file, NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) test_sayso_binary ());
+  g_ptr_array_add (argv, "report");
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, db_path);
+  g_ptr_array_add (argv, "--format");
+  g_ptr_array_add (argv, (gpointer) format);
+  g_ptr_array_add (argv, "--out");
+  g_ptr_array_add (argv, out);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_remove (out);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 0 && contents)
+    {
+      g_assert_true (g_file_get_contents (out, contents, NULL, &error));
+      g_assert_no_error (error);
+    }
+  return WEXITSTATUS (status);
+}
+
+/* The finding of question in the HTML, NULL if there is none; with its
+ * direction ("higher", "lower", "same") checked. */
+static const char *
+html_finding (const char *html,
+              const char *question,
+              const char *direction)
+{
+  g_autofree char *start = g_strdup_printf ("<p class=\"finding\" data-q=\"%s\"", question);
+  const char *p = strstr (html, start);
+  g_autofree char *want = NULL;
+
+  if (p == NULL)
+    return NULL;
+  want = g_strdup_printf ("data-direction=\"%s\">", direction);
+  g_assert_true (strstr (p, want) != NULL && strstr (p, want) < strstr (p, "</p>"));
+  return p;
+}
+
+/* A real difference is headlined, leading its section, in HTML and PDF:
+ * 25% (20/80) agree at one site against 50% (80/160) at the others
+ * (z = -3.7). Control: the report over all sites has no headline. */
+static void
+test_headline_difference (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "h.pdf", NULL);
+  const char *finding, *section, *first_h3;
+
+  shaped_site (f, "Liverpool North", 80, 20, "contact_officer");
+  shaped_site (f, "Cumbria", 90, 45, "contact_officer");
+  shaped_site (f, "Dorset", 70, 35, "contact_officer");
+
+  g_assert_cmpint (sayso_report (f, "html", "h.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  finding = html_finding (html, "contact_officer", "lower");
+  g_assert_nonnull (finding);
+  g_assert_true (g_str_has_prefix (strstr (finding, "<strong>"),
+                                   "<strong>THE SHARE WHO AGREE THAT “I HAVE BEEN ABLE TO CONTACT MY PROBATION OFFICER WHEN "
+                                   "NEEDED” IN LIVERPOOL NORTH IS LOWER THAN THE REST OF THE COUNTRY</strong>: "
+                                   "25% (20/80) against 50% (80/160)</p>"));
+  /* One finding: the other statements were not answered. */
+  g_assert_cmpuint (occurrences (html, "<p class=\"finding\""), ==, 1);
+  /* It leads its section: after the section's heading, before its first question. */
+  section = strstr (html, "<h2 data-section=\"officer_appointments\">");
+  g_assert_nonnull (section);
+  first_h3 = strstr (section, "<h3");
+  g_assert_true (section < finding && finding < first_h3);
+  /* The method is stated. */
+  g_assert_nonnull (strstr (html, "two-proportion z-test at 95%"));
+
+  g_assert_cmpint (sayso_report (f, "pdf", "h.pdf", &pdf, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  if ((text = pdf_text (pdf_path)))
+    {
+      g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+      g_autofree char *one_line = g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);
+
+      g_assert_nonnull (strstr (one_line, "IS LOWER THAN THE REST OF THE COUNTRY: 25% (20/80) against 50% (80/160)"));
+    }
+
+  /* Control: over all sites there is nothing to compare with. */
+  g_assert_cmpint (sayso_report (f, "html", "all.html", &all, NULL, NULL), ==, 0);
+  g_assert_null (strstr (all, "<p class=\"finding\""));
+  g_assert_null (strstr (all, "two-proportion z-test"));
+}
+
+
+/* The same difference, 25% against 50%, among 20 and 40 people is not
+ * headlined (below the minimum N of 30, and z = -1.9 in any case); nor is a
+ * bigger one among 25 and 100 (z = -3.6) until --min-n lets it. Controls:
+ * --min-n 10 and 20 bring the findings out. */
+static void
+test_headline_small_n (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *lower = NULL;
+  g_autofree char *err = NULL;
+
+  shaped_site (f, "Liverpool North", 20, 5, "contact_officer");
+  shaped_site (f, "Cumbria", 40, 20, "contact_officer");
+  shaped_site (f, "Liverpool North", 25, 5, "appointment_times");
+  shaped_site (f, "Cumbria", 100, 60, "appointment_times");
+
+  g_assert_cmpint (sayso_report (f, "html", "s.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_null (strstr (html, "<p class=\"finding\""));
+  g_assert_nonnull (strstr (html, "fewer than 30 people who answered"));
+  g_free (html);
+  html = NULL;
+
+  /* Control: with --min-n 10 the first is tested, and found about the same
+   * (the gap is not one at this N); the second is not yet. */
+  g_assert_cmpint (sayso_report (f, "html", "s.html", &html, NULL, "--site", "Liverpool North", "--min-n", "10", NULL), ==, 0);
+  g_assert_nonnull (html_finding (html, "contact_officer", "same"));
+  g_assert_nonnull (html_finding (html, "appointment_times", "lower"));
+  g_assert_cmpint (sayso_report (f, "html", "l.html", &lower, NULL, "--site", "Liverpool North", "--min-n", "26", NULL), ==, 0);
+  g_assert_null (html_finding (lower, "contact_officer", "same"));
+  g_assert_null (html_finding (lower, "appointment_times", "lower"));
+
+  g_assert_cmpint (sayso_report (f, "html", "x.html", NULL, &err, "--site", "Liverpool North", "--min-n", "0", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--min-n must be 1 or more"));
+}
+
+/* Equal shares say "about the same": 50% (40/80) against 50% (80/160).
+ * Control: one a little apart but not at 95% is about the same too, and
+ * neither is "higher" or "lower". */
+static void
+test_headline_same (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  const char *finding;
+
+  shaped_site (f, "Liverpool North", 80, 40, "contact_officer");
+  shaped_site (f, "Cumbria", 160, 80, "contact_officer");
+
+  g_assert_cmpint (sayso_report (f, "html", "e.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  finding = html_finding (html, "contact_officer", "same");
+  g_assert_nonnull (finding);
+  g_assert_true (g_str_has_prefix (strstr (finding, "<strong>"),
+                                   "<strong>THE SHARE WHO AGREE THAT “I HAVE BEEN ABLE TO CONTACT MY PROBATION OFFICER WHEN "
+                                   "NEEDED” IN LIVERPOOL NORTH IS ABOUT THE SAME AS THE REST OF THE COUNTRY</strong>: "
+                                   "50% (40/80) against 50% (80/160)</p>"));
+  g_assert_null (strstr (html, "data-direction=\"higher\""));
+  g_assert_null (strstr (html, "data-direction=\"lower\""));
+}
+
+/* A cell the report would hide never yields a headline: 2 of 80 agree at
+ * the site against 80 of 160 (z = -7): with the small number 3 there is no
+ * finding; control: --small-number 0 shows it. */
+static void
+test_headline_suppressed (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *figures = NULL;
+  g_autofree char *figures_path = g_build_filename (f->dir, "p-figures.csv", NULL);
+
+  shaped_site (f, "Liverpool North", 80, 2, "contact_officer");
+  shaped_site (f, "Cumbria", 160, 80, "contact_officer");
+
+  g_assert_cmpint (sayso_report (f, "html", "p.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_null (strstr (html, "<p class=\"finding\""));
+  g_assert_cmpint (sayso_report (f, "csv", "p.csv", &csv, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  g_assert_null (strstr (figures, "headline_"));
+  g_free (figures);
+  figures = NULL;
+
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &shown, NULL, "--site", "Liverpool North", "--small-number", "0", NULL), ==, 0);
+  g_assert_nonnull (html_finding (shown, "contact_officer", "lower"));
+  g_free (csv);
+  csv = NULL;
+  g_assert_cmpint (sayso_report (f, "csv", "p.csv", &csv, NULL, "--site", "Liverpool North", "--small-number", "0", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  /* The headline as rows of its own kind: the site, then the rest. */
+  g_assert_nonnull (strstr (figures, "\r\nheadline_lower,officer_appointments,contact_officer,agree,Liverpool North,2,80,3,,,"));
+  g_assert_nonnull (strstr (figures, "\r\nheadline_lower,officer_appointments,contact_officer,agree,rest of the country,80,160,50,,,"));
+}
+
+/* --intervals puts each share's Wilson 95% interval beside it in the HTML
+ * table, the PDF's charts and the figures CSV: 7/78 is 4.4–17.4%.
+ * Control: without it, no interval anywhere. */
+static void
+test_intervals (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *figures = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "i.pdf", NULL);
+  g_autofree char *figures_path = g_build_filename (f->dir, "i-figures.csv", NULL);
+
+  build_liverpool_north (f);
+  g_assert_cmpint (sayso_report (f, "html", "i.html", &html, NULL, "--site", "Liverpool North", "--intervals", NULL), ==, 0);
+  assert_row_cells (html, "biggest_issue", "appointments", "9% (7/78) [4.4–17.4%]", "20% (40/200) [15.0–26.1%]");
+  g_assert_nonnull (strstr (html, "Wilson 95% interval"));
+
+  g_assert_cmpint (sayso_report (f, "pdf", "i.pdf", &pdf, NULL, "--site", "Liverpool North", "--intervals", NULL), ==, 0);
+  if ((text = pdf_text (pdf_path)))
+    g_assert_nonnull (strstr (text, "[4.4–17.4%]"));
+
+  g_assert_cmpint (sayso_report (f, "csv", "i.csv", &csv, NULL, "--site", "Liverpool North", "--intervals", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  g_assert_nonnull (strstr (figures, "\r\nshare,good_and_hard,biggest_issue,appointments,Liverpool North,7,78,9,4.4,17.4,\r\n"));
+
+  /* Control. */
+  g_assert_cmpint (sayso_report (f, "html", "n.html", &plain, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  assert_row_cells (plain, "biggest_issue", "appointments", "9% (7/78)", "20% (40/200)");
+  g_assert_null (strstr (plain, "17.4%"));
+  g_free (figures);
+  figures = NULL;
+  g_free (csv);
+  csv = NULL;
+  g_assert_cmpint (sayso_report (f, "csv", "i.csv", &csv, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  g_assert_nonnull (strstr (figures, "\r\nshare,good_and_hard,biggest_issue,appointments,Liverpool North,7,78,9,,,\r\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1287,6 +1570,11 @@ main (int   argc,
   g_test_add ("/report/csv-deep-answers", Fixture, NULL, fixture_setup, test_csv_deep_answers, fixture_teardown);
   g_test_add ("/report/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/report/svg", Fixture, NULL, fixture_setup, test_svg, fixture_teardown);
+  g_test_add ("/report/headline-difference", Fixture, NULL, fixture_setup, test_headline_difference, fixture_teardown);
+  g_test_add ("/report/headline-small-n", Fixture, NULL, fixture_setup, test_headline_small_n, fixture_teardown);
+  g_test_add ("/report/headline-same", Fixture, NULL, fixture_setup, test_headline_same, fixture_teardown);
+  g_test_add ("/report/headline-suppressed", Fixture, NULL, fixture_setup, test_headline_suppressed, fixture_teardown);
+  g_test_add ("/report/intervals", Fixture, NULL, fixture_setup, test_intervals, fixture_teardown);
 
   status = g_test_run ();
   g_object_unref (survey);
