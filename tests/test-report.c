@@ -1552,6 +1552,207 @@ test_intervals (Fixture       *f,
   g_assert_nonnull (strstr (figures, "\r\nshare,good_and_hard,biggest_issue,appointments,Liverpool North,7,78,9,,,\r\n"));
 }
 
+
+/* `sayso quotes --db … ARGS`: its exit code. */
+static int
+sayso_quotes (Fixture     *f,
+              char       **out,
+              char       **err,
+              const char  *arg1,
+              const char  *arg2,
+              const char  *arg3)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  return test_run_sayso (NULL, out, err, "quotes", "--db", db_path, arg1, arg2, arg3, NULL);
+}
+
+/* The listing as text → reference. */
+static GHashTable *
+quote_refs (Fixture *f)
+{
+  GHashTable *refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *ref = NULL;
+
+  g_assert_cmpint (sayso_quotes (f, &out, NULL, NULL, NULL, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (g_str_has_prefix (lines[i], "    "))
+        {
+          g_assert_nonnull (ref);
+          g_assert_false (g_hash_table_contains (refs, lines[i] + 4));
+          g_hash_table_insert (refs, g_strdup (lines[i] + 4), g_steal_pointer (&ref));
+        }
+      else if (lines[i][0] && !strchr (lines[i], ':'))
+        {
+          g_auto(GStrv) words = g_strsplit (lines[i], " ", 2);
+          g_clear_pointer (&ref, g_free);
+          ref = g_strdup (words[0]);
+          /* Six characters of base32. */
+          g_assert_cmpuint (strlen (ref), ==, 6);
+          for (guint c = 0; ref[c]; c++)
+            g_assert_true ((ref[c] >= 'A' && ref[c] <= 'Z') || (ref[c] >= '2' && ref[c] <= '7'));
+        }
+    }
+  return refs;
+}
+
+static void
+quote_resp (GPtrArray  *resps,
+            const char *site,
+            const char *question,
+            const char *text)
+{
+  Resp *r = resp_new (site, "2026-09-01", SAYSO_MODE_SELF);
+  resp_set (r, "overall_happy", "agree");
+  resp_set (r, question, text);
+  g_ptr_array_add (resps, r);
+}
+
+/* The quotes in HTML: each picked one, exactly once. */
+static guint
+picked_quotes (const char *html)
+{
+  return occurrences (html, "<blockquote class=\"picked\"");
+}
+
+/* Pick two quotes with `sayso quotes --pick`: the report shows exactly those,
+ * under their questions in their section, in the HTML and the PDF; unpick
+ * one and it goes; the references are the same after importing the same
+ * bundles again; an unknown reference is named and nothing is picked.
+ * Controls: before picking the report shows no quote; --all-quotes lists
+ * every answer in an appendix. */
+static void
+test_picked_quotes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  g_autoptr(GPtrArray) b = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  g_autoptr(GHashTable) refs = NULL;
+  g_autoptr(GHashTable) again = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "q.pdf", NULL);
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  static const char * const texts[] = { "Idea A1: more evening slots.", "Idea A2: a quiet room to talk.",
+                                        "Idea A3: text reminders.", "Induction A: it was clear.",
+                                        "Idea B1: a bus pass.", "Idea B2: fewer forms." };
+  const char *section, *solutions, *induction, *appendix;
+  GHashTableIter iter;
+  gpointer key, value;
+  GDir *dir;
+  const char *name;
+
+  quote_resp (a, "Liverpool North", "solutions", texts[0]);
+  quote_resp (a, "Liverpool North", "solutions", texts[1]);
+  quote_resp (a, "Liverpool North", "solutions", texts[2]);
+  quote_resp (a, "Liverpool North", "induction", texts[3]);
+  quote_resp (b, "Cumbria", "solutions", texts[4]);
+  quote_resp (b, "Cumbria", "solutions", texts[5]);
+  kiosk_submit_export_import (f, "Liverpool North", a);
+  kiosk_submit_export_import (f, "Cumbria", b);
+
+  refs = quote_refs (f);
+  g_assert_cmpuint (g_hash_table_size (refs), ==, G_N_ELEMENTS (texts));
+
+  /* Control: nothing picked, no quote in the report; all in the appendix when asked. */
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_assert_null (strstr (html, texts[i]));
+  g_clear_pointer (&html, g_free);
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, "--all-quotes", NULL), ==, 0);
+  appendix = strstr (html, "Appendix: in their own words");
+  g_assert_nonnull (appendix);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_assert_true (strstr (html, texts[i]) > appendix);
+  g_clear_pointer (&html, g_free);
+
+  /* An unknown reference is named, and the good one beside it is not picked. */
+  g_assert_cmpint (sayso_quotes (f, NULL, &err, "--pick", g_hash_table_lookup (refs, texts[1]), "ZZZZZZ"), ==, 2);
+  g_assert_nonnull (strstr (err, "“ZZZZZZ”"));
+  g_assert_nonnull (strstr (err, "nothing picked"));
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 0);
+  g_clear_pointer (&html, g_free);
+
+  /* Pick two, one of each question at Liverpool North (in lower case: refs are read either way). */
+  {
+    g_autofree char *lower = g_ascii_strdown (g_hash_table_lookup (refs, texts[3]), -1);
+    g_assert_cmpint (sayso_quotes (f, &out, NULL, "--pick", g_hash_table_lookup (refs, texts[1]), lower), ==, 0);
+    g_assert_nonnull (strstr (out, "Picked 2 quotes"));
+  }
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 2);
+  section = strstr (html, "<h2 data-section=\"your_ideas\">");
+  induction = strstr (html, "<h3 data-q=\"induction\">");
+  solutions = strstr (html, "<h3 data-q=\"solutions\">");
+  g_assert_true (section && induction && solutions && section < induction && induction < solutions);
+  {
+    const char *q1 = strstr (html, "<blockquote class=\"picked\" data-q=\"induction\"><p>Induction A: it was clear.</p>");
+    const char *q2 = strstr (html, "<blockquote class=\"picked\" data-q=\"solutions\"><p>Idea A2: a quiet room to talk.</p>");
+    g_assert_true (q1 && q2 && induction < q1 && q1 < solutions && solutions < q2);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (i != 1 && i != 3)
+      g_assert_null (strstr (html, texts[i]));
+  g_assert_null (strstr (html, "Appendix"));
+
+  g_assert_cmpint (sayso_report (f, "pdf", "q.pdf", &pdf, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  if ((text = pdf_text (pdf_path)))
+    {
+      g_assert_nonnull (strstr (text, texts[1]));
+      g_assert_nonnull (strstr (text, texts[3]));
+      for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+        if (i != 1 && i != 3)
+          g_assert_null (strstr (text, texts[i]));
+    }
+  g_clear_pointer (&html, g_free);
+
+  /* The other site's report shows none of them. */
+  g_assert_cmpint (sayso_report (f, "html", "c.html", &html, NULL, "--site", "Cumbria", NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 0);
+  g_clear_pointer (&html, g_free);
+
+  /* The same bundles imported again: the same references, the picks kept. */
+  dir = g_dir_open (stick, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (stick, name, NULL);
+      g_autoptr(GError) error = NULL;
+      SaysoImportResult imported = { 0 };
+
+      g_assert_true (sayso_import_bundle (f->db, path, f->sk, f->questionnaires, TRUE, &imported, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (imported.added, ==, 0);
+      sayso_import_result_clear (&imported);
+    }
+  g_dir_close (dir);
+  again = quote_refs (f);
+  g_assert_cmpuint (g_hash_table_size (again), ==, g_hash_table_size (refs));
+  g_hash_table_iter_init (&iter, refs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_cmpstr (g_hash_table_lookup (again, key), ==, value);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (sayso_quotes (f, &out, NULL, "--question", "induction", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "picked"));
+  g_assert_nonnull (strstr (out, texts[3]));
+  g_assert_null (strstr (out, texts[1]));
+
+  /* Unpick one: the other stays. */
+  g_assert_cmpint (sayso_quotes (f, NULL, NULL, "--unpick", g_hash_table_lookup (refs, texts[1]), NULL), ==, 0);
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 1);
+  g_assert_nonnull (strstr (html, texts[3]));
+  g_assert_null (strstr (html, texts[1]));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1575,6 +1776,7 @@ main (int   argc,
   g_test_add ("/report/headline-same", Fixture, NULL, fixture_setup, test_headline_same, fixture_teardown);
   g_test_add ("/report/headline-suppressed", Fixture, NULL, fixture_setup, test_headline_suppressed, fixture_teardown);
   g_test_add ("/report/intervals", Fixture, NULL, fixture_setup, test_intervals, fixture_teardown);
+  g_test_add ("/report/picked-quotes", Fixture, NULL, fixture_setup, test_picked_quotes, fixture_teardown);
 
   status = g_test_run ();
   g_object_unref (survey);
