@@ -54,6 +54,20 @@ headline_new (const SaysoFiguresQuestion *question,
   return headline;
 }
 
+/* Not different at 95%, and close: "about the same" says both. A gap the
+ * test cannot confirm but wider than a few points is no finding at all:
+ * 56% against 32% among some 35 people each is not "about the same". */
+static gboolean
+about_the_same (gint64 n,
+                gint64 of,
+                gint64 rest_n,
+                gint64 rest_of,
+                double z)
+{
+  double gap = 100.0 * fabs ((double) n / (double) of - (double) rest_n / (double) rest_of);
+  return fabs (z) < SAYSO_FIGURES_Z_95 && gap <= SAYSO_HEADLINES_SAME_POINTS;
+}
+
 GPtrArray *
 sayso_headlines_find (SaysoFigures *figures,
                       guint         min_n)
@@ -76,10 +90,13 @@ sayso_headlines_find (SaysoFigures *figures,
         {
           gint64 rest_n = question->all_agree - question->agree;
 
-          if (testable (question->agree, of, rest_n, rest_of, min_n, small))
-            g_ptr_array_add (headlines, headline_new (question, NULL, question->agree, of, rest_n, rest_of,
-                                                      sayso_figures_two_proportion_z (question->agree, of,
-                                                                                      rest_n, rest_of)));
+          double z;
+
+          if (!testable (question->agree, of, rest_n, rest_of, min_n, small))
+            continue;
+          z = sayso_figures_two_proportion_z (question->agree, of, rest_n, rest_of);
+          if (fabs (z) >= SAYSO_FIGURES_Z_95 || about_the_same (question->agree, of, rest_n, rest_of, z))
+            g_ptr_array_add (headlines, headline_new (question, NULL, question->agree, of, rest_n, rest_of, z));
         }
       else if (question->kind == SAYSO_FIGURES_CHOICE)
         {
@@ -92,7 +109,9 @@ sayso_headlines_find (SaysoFigures *figures,
               gint64 rest_n = option->all_count - option->count;
               double z;
 
-              if (!testable (option->count, of, rest_n, rest_of, min_n, small))
+              /* Fewer saying "prefer not to say" is no finding about probation. */
+              if (g_str_equal (option->id, "prefer_not_to_say") ||
+                  !testable (option->count, of, rest_n, rest_of, min_n, small))
                 continue;
               z = sayso_figures_two_proportion_z (option->count, of, rest_n, rest_of);
               if (fabs (z) >= SAYSO_FIGURES_Z_95 && fabs (z) > fabs (best_z))

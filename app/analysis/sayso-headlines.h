@@ -17,9 +17,12 @@
  *  - demographic questions are never headlined (the report shows counts
  *    only for them);
  *  - a statement (the share who agree) is "higher than", "lower than" or,
- *    when the test finds no difference, "about the same as" the rest; a
- *    choice question has at most one finding, its option that differs most,
- *    and none when no option differs, so that the report is not flooded.
+ *    when the test finds no difference and the shares are within
+ *    SAYSO_HEADLINES_SAME_POINTS of each other, "about the same as" the
+ *    rest (a wider gap the test cannot confirm is no finding at all); a
+ *    choice question has at most one finding, its option that differs most
+ *    ("prefer not to say" aside), and none when no option differs, so that
+ *    the report is not flooded.
  */
 #pragma once
 
@@ -28,6 +31,7 @@
 G_BEGIN_DECLS
 
 #define SAYSO_HEADLINES_DEFAULT_MIN_N 30
+#define SAYSO_HEADLINES_SAME_POINTS   5.0
 
 typedef enum
 {

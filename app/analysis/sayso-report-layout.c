@@ -512,11 +512,12 @@ lay_out_front (Layout *layout)
       g_autofree char *method = g_strdup_printf (
         "Headlines: each section opens with the figures of %s that differ from the rest of the country (every "
         "other site in the database over the same days) by a two-proportion z-test at 95%%: “higher than” or "
-        "“lower than”. A statement whose share who agree does not differ by that test is “about the same as” the "
-        "rest; a choice question gets at most one headline, its answer that differs most. There is no headline "
+        "“lower than”. A statement whose share who agree does not differ by that test, and is within %.0f points of "
+        "the rest's, is “about the same as” the rest; a choice question gets at most one headline, its answer "
+        "that differs most. There is no headline "
         "where %s or the rest has fewer than %u people who answered the question, nor from a group of fewer "
         "than %u people.",
-        options->site, options->site, _sayso_report_min_n (options), MAX (layout->small, 1));
+        options->site, SAYSO_HEADLINES_SAME_POINTS, options->site, _sayso_report_min_n (options), MAX (layout->small, 1));
       add_block (layout, SAYSO_REPORT_BLOCK_NOTE, method);
     }
 }
