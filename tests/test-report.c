@@ -6,6 +6,7 @@
  * from the responses the test made, never read back from the database. */
 #include <cairo.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -1621,6 +1622,84 @@ quote_resp (GPtrArray  *resps,
   g_ptr_array_add (resps, r);
 }
 
+/* The reference an answer would have under key (NULL: unkeyed), as
+ * sayso-quotes.h defines it: base32 of BLAKE2b-128 of kiosk, id and
+ * question, cut to 6. */
+static char *
+expected_ref (const guint8 *key,
+              const guint8 *kiosk,
+              const guint8 *id,
+              const char   *question)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  crypto_generichash_state state;
+  guint8 hash[16];
+  guint bits = 0, value = 0;
+  GString *out = g_string_new (NULL);
+
+  crypto_generichash_init (&state, key, key ? 32 : 0, sizeof hash);
+  crypto_generichash_update (&state, kiosk, 32);
+  crypto_generichash_update (&state, id, 16);
+  crypto_generichash_update (&state, (const guint8 *) question, strlen (question) + 1);
+  crypto_generichash_final (&state, hash, sizeof hash);
+  for (guint i = 0; i < sizeof hash && out->len < 6; i++)
+    {
+      value = (value << 8) | hash[i];
+      bits += 8;
+      while (bits >= 5 && out->len < 6)
+        {
+          g_string_append_c (out, alphabet[(value >> (bits - 5)) & 31]);
+          bits -= 5;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Every answer's reference worked out from the database's rows: with the
+ * quotes' key, and without it. */
+static void
+check_refs_keyed (Fixture    *f,
+                  GHashTable *refs)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint8 key[32];
+  guint n = 0;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT key FROM quote_key", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_bytes (stmt, 0), ==, 32);
+  memcpy (key, sqlite3_column_blob (stmt, 0), 32);
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.kiosk, r.id, a.key, a.value FROM responses r, json_each (r.answers) a"
+                                           " WHERE a.key IN ('solutions', 'induction')", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const guint8 *kiosk = sqlite3_column_blob (stmt, 0), *id = sqlite3_column_blob (stmt, 1);
+      const char *question = (const char *) sqlite3_column_text (stmt, 2);
+      const char *text = (const char *) sqlite3_column_text (stmt, 3);
+      g_autofree char *keyed = expected_ref (key, kiosk, id, question);
+      g_autofree char *unkeyed = expected_ref (NULL, kiosk, id, question);
+      g_autofree char *id_hex = sayso_hex (id, 16);
+      g_autofree char *lower = g_ascii_strdown (g_hash_table_lookup (refs, text), -1);
+
+      /* Control: with the database's key, the very reference listed, so the
+       * next checks would see an unkeyed one. */
+      g_assert_cmpstr (g_hash_table_lookup (refs, text), ==, keyed);
+      /* Without the key (anyone with the bundle's record ids): another. */
+      g_assert_cmpstr (g_hash_table_lookup (refs, text), !=, unkeyed);
+      g_assert_null (strstr (id_hex, lower));
+      n++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  sodium_memzero (key, sizeof key);
+  g_assert_cmpuint (n, ==, g_hash_table_size (refs));
+}
+
 /* The quotes in HTML: each picked one, exactly once. */
 static guint
 picked_quotes (const char *html)
@@ -1633,7 +1712,8 @@ picked_quotes (const char *html)
  * one and it goes; the references are the same after importing the same
  * bundles again; an unknown reference is named and nothing is picked.
  * Controls: before picking the report shows no quote; --all-quotes lists
- * every answer in an appendix. */
+ * every answer in an appendix. The references are keyed: the database's
+ * key gives them, the record ids alone (which bundles hold) do not. */
 static void
 test_picked_quotes (Fixture       *f,
                     gconstpointer  data)
@@ -1669,6 +1749,7 @@ test_picked_quotes (Fixture       *f,
 
   refs = quote_refs (f);
   g_assert_cmpuint (g_hash_table_size (refs), ==, G_N_ELEMENTS (texts));
+  check_refs_keyed (f, refs);
 
   /* Control: nothing picked, no quote in the report; all in the appendix when asked. */
   g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, NULL), ==, 0);
