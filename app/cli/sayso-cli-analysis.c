@@ -538,8 +538,8 @@ _sayso_cli_report (int    argc,
     { "language", 0, 0, G_OPTION_ARG_STRING, &language, "Labels' language (default en)", "LANG" },
     { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME, &definition, "The questionnaire (default: the built-in survey)", "FILE" },
     { "intervals", 0, 0, G_OPTION_ARG_NONE, &intervals, "Show each share's Wilson 95% interval beside it", NULL },
-    { "min-n", 0, 0, G_OPTION_ARG_INT, &min_n, "Headlines (with --site): no finding where the site or the rest of the country has fewer than N who answered (default 30)", "N" },
-    { "all-quotes", 0, 0, G_OPTION_ARG_NONE, &all_quotes, "Every free-text answer in an appendix (default: only the quotes picked with “sayso quotes --pick”)", NULL },
+    { "min-n", 0, 0, G_OPTION_ARG_INT, &min_n, "Headlines (with --site) need N who answered, at the site and elsewhere (default 30)", "N" },
+    { "all-quotes", 0, 0, G_OPTION_ARG_NONE, &all_quotes, "Every free-text answer, in an appendix (default: the picked quotes only)", NULL },
     { "charts", 0, 0, G_OPTION_ARG_FILENAME, &charts, "Also write each chart alone as SVG and PNG into DIR", "DIR" },
     { NULL }
   };
