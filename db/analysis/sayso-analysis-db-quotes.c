@@ -31,24 +31,29 @@ sayso_analysis_db_foreach_quote (SaysoAnalysisDb           *db,
 
   g_return_val_if_fail (db != NULL && question != NULL && func != NULL, FALSE);
 
-  /* The question is a key of the answers object, quoted in the JSON path so
-   * that no id can be read as a path of its own. */
+  /* The question is matched as a key of the answers object (json_each), so
+   * that no id can be read as a JSON path of its own. */
+  /* The picked ones are found from the picks, so that a report over a
+   * hundred thousand responses reads a handful of answers, not every one. */
   rc = sqlite3_prepare_v2 (db->handle,
-                           "SELECT r.kiosk, r.id, r.site, a.value,"
-                           "  EXISTS (SELECT 1 FROM picks p WHERE p.kiosk = r.kiosk AND p.id = r.id AND p.question = ?1)"
-                           " FROM responses r, json_each (r.answers) a"
-                           " WHERE a.key = ?1 AND a.type = 'text' AND a.value <> ''"
-                           "  AND (?2 IS NULL OR r.site = ?2) AND (?3 IS NULL OR r.day >= ?3) AND (?4 IS NULL OR r.day <= ?4)"
-                           "  AND (?5 = 0 OR EXISTS (SELECT 1 FROM picks p WHERE p.kiosk = r.kiosk AND p.id = r.id"
-                           "                         AND p.question = ?1))"
-                           " ORDER BY r.response_id", -1, &stmt, NULL);
+                           picked_only
+                           ? "SELECT r.kiosk, r.id, r.site, a.value, 1"
+                             " FROM picks p JOIN responses r ON r.kiosk = p.kiosk AND r.id = p.id, json_each (r.answers) a"
+                             " WHERE p.question = ?1 AND a.key = ?1 AND a.type = 'text' AND a.value <> ''"
+                             "  AND (?2 IS NULL OR r.site = ?2) AND (?3 IS NULL OR r.day >= ?3) AND (?4 IS NULL OR r.day <= ?4)"
+                             " ORDER BY r.response_id"
+                           : "SELECT r.kiosk, r.id, r.site, a.value,"
+                             "  EXISTS (SELECT 1 FROM picks p WHERE p.kiosk = r.kiosk AND p.id = r.id AND p.question = ?1)"
+                             " FROM responses r, json_each (r.answers) a"
+                             " WHERE a.key = ?1 AND a.type = 'text' AND a.value <> ''"
+                             "  AND (?2 IS NULL OR r.site = ?2) AND (?3 IS NULL OR r.day >= ?3) AND (?4 IS NULL OR r.day <= ?4)"
+                             " ORDER BY r.response_id", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
       sqlite3_bind_text (stmt, 1, question, -1, SQLITE_STATIC);
       if (site) sqlite3_bind_text (stmt, 2, site, -1, SQLITE_STATIC); else sqlite3_bind_null (stmt, 2);
       if (from) sqlite3_bind_text (stmt, 3, from, -1, SQLITE_STATIC); else sqlite3_bind_null (stmt, 3);
       if (to) sqlite3_bind_text (stmt, 4, to, -1, SQLITE_STATIC); else sqlite3_bind_null (stmt, 4);
-      sqlite3_bind_int (stmt, 5, picked_only ? 1 : 0);
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         {
           if (sqlite3_column_bytes (stmt, 0) != 32 || sqlite3_column_bytes (stmt, 1) != 16)
