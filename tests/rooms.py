@@ -16,7 +16,7 @@ import sys
 
 # Names of units that belong to a room; none of them belongs in the kiosk.
 NAMES = {
-    "analysis": re.compile(r"^sayso_(report|chart|import|analysis_db|figures)_"),
+    "analysis": re.compile(r"^sayso_(report|chart|import|analysis_db|figures|headlines?|quotes)_"),
     "collect": re.compile(r"^sayso_collect_"),
 }
 

@@ -9,6 +9,7 @@
  * worked out by hand from the people below, never read back from the
  * database; each property has a control showing that the wrong definition
  * would give another figure. */
+#include <math.h>
 #include <string.h>
 
 #include "sayso-export.h"
@@ -256,6 +257,68 @@ test_share (void)
   g_assert_cmpint (sayso_figures_percent (1, 3), ==, 33);
   g_assert_cmpint (sayso_figures_percent (2, 3), ==, 67);
   g_assert_cmpint (sayso_figures_percent (1, 0), ==, 0);
+}
+
+/* Wilson 95% intervals against values worked out independently (Wilson
+ * 1927's formula in Python, and Newcombe 1998's table), the edges included. */
+static void
+test_wilson (void)
+{
+  static const struct { gint64 n, of; double low, high; const char *text; } cases[] = {
+    { 7, 78, 0.044153, 0.173847, "4.4–17.4%" },
+    { 40, 64, 0.502504, 0.733340, "50.3–73.3%" },
+    { 20, 100, 0.133367, 0.288829, "13.3–28.9%" },
+    { 1, 2, 0.094531, 0.905469, "9.5–90.5%" },
+    /* Newcombe's examples 81/263 and 15/148. */
+    { 81, 263, 0.2553, 0.3662, "25.5–36.6%" },
+    { 15, 148, 0.0624, 0.1605, "6.2–16.0%" },
+    /* The edges: never a point, never outside [0, 1]. */
+    { 0, 10, 0.0, 0.277533, "0.0–27.8%" },
+    { 10, 10, 0.722467, 1.0, "72.2–100.0%" },
+    { 0, 1, 0.0, 0.793458, "0.0–79.3%" },
+    { 0, 0, 0.0, 1.0, "0.0–100.0%" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      double low = -1, high = -1;
+      g_autofree char *text = sayso_figures_format_interval (cases[i].n, cases[i].of);
+
+      sayso_figures_wilson (cases[i].n, cases[i].of, &low, &high);
+      g_assert_cmpfloat_with_epsilon (low, cases[i].low, 0.0001);
+      g_assert_cmpfloat_with_epsilon (high, cases[i].high, 0.0001);
+      g_assert_cmpfloat (low, >=, 0.0);
+      g_assert_cmpfloat (high, <=, 1.0);
+      g_assert_cmpfloat (low, <, high);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  /* Control: the plain Wald interval p ± 1.96 SE, which the Wilson replaces,
+   * gives other figures for 7/78 (2.6–15.3%) and a point at 0/10; the cases
+   * above would fail on it. */
+  {
+    double p = 7.0 / 78.0, se = sqrt (p * (1 - p) / 78.0), low, high;
+    sayso_figures_wilson (7, 78, &low, &high);
+    g_assert_cmpfloat (fabs ((p - 1.96 * se) - low), >, 0.01);
+    g_assert_cmpfloat (fabs ((p + 1.96 * se) - high), >, 0.001);
+  }
+}
+
+/* The pooled two-proportion z against values worked out by hand. */
+static void
+test_two_proportion (void)
+{
+  /* 20/100 against 40/100: pooled 0.3, SE sqrt(0.3 * 0.7 * 0.02) = 0.0648. */
+  g_assert_cmpfloat_with_epsilon (sayso_figures_two_proportion_z (20, 100, 40, 100), -3.0861, 0.0001);
+  g_assert_cmpfloat_with_epsilon (sayso_figures_two_proportion_z (40, 100, 20, 100), 3.0861, 0.0001);
+  /* The same gap with ten times fewer people is no difference at 95%. */
+  g_assert_cmpfloat (fabs (sayso_figures_two_proportion_z (2, 10, 4, 10)), <, SAYSO_FIGURES_Z_95);
+  g_assert_cmpfloat (fabs (sayso_figures_two_proportion_z (20, 100, 40, 100)), >=, SAYSO_FIGURES_Z_95);
+  /* Equal shares, empty groups, all or none: 0. */
+  g_assert_cmpfloat (sayso_figures_two_proportion_z (40, 80, 80, 160), ==, 0.0);
+  g_assert_cmpfloat (sayso_figures_two_proportion_z (0, 0, 5, 10), ==, 0.0);
+  g_assert_cmpfloat (sayso_figures_two_proportion_z (10, 10, 20, 20), ==, 0.0);
+  g_assert_cmpfloat (sayso_figures_two_proportion_z (0, 10, 0, 20), ==, 0.0);
 }
 
 /* How many had their say, by mode, at one site and over all. */
@@ -591,7 +654,8 @@ test_quotes_cap (Fixture       *f,
   g_autoptr(SaysoFigures) figures = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = g_build_filename (f->dir, "quotes.html", NULL);
-  SaysoReportOptions options = { .format = SAYSO_REPORT_HTML, .out = out, .small_number = 3 };
+  SaysoReportOptions options = { .format = SAYSO_REPORT_HTML, .out = out, .small_number = 3,
+                                 .all_quotes = TRUE };   /* the appendix lists them */
   g_autofree char *html = NULL;
   guint blockquotes = 0;
 
@@ -637,6 +701,8 @@ main (int   argc,
   survey = sayso_questionnaire_new_default ();
 
   g_test_add_func ("/figures/share", test_share);
+  g_test_add_func ("/figures/wilson", test_wilson);
+  g_test_add_func ("/figures/two-proportion", test_two_proportion);
   g_test_add ("/figures/totals", Fixture, NULL, fixture_setup, test_totals, fixture_teardown);
   g_test_add ("/figures/answered", Fixture, NULL, fixture_setup, test_answered, fixture_teardown);
   g_test_add ("/figures/prefer-not-to-say", Fixture, NULL, fixture_setup, test_prefer_not_to_say, fixture_teardown);

@@ -4,7 +4,9 @@
  * Responses go the whole way: submitted to kiosk stores, exported, imported
  * into an analysis database, reported. The expected figures are counted here,
  * from the responses the test made, never read back from the database. */
+#include <cairo.h>
 #include <glib/gstdio.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -212,6 +214,8 @@ report (Fixture          *f,
   char *out = g_build_filename (f->dir, file, NULL);
   SaysoReportOptions options = {
     .site = site, .from = from, .to = to, .format = format, .out = out, .small_number = small, .language = "en",
+    /* Every answer, in the appendix: the checks below look for each one. */
+    .all_quotes = TRUE,
   };
   char *contents = NULL;
 
@@ -1267,6 +1271,825 @@ test_csv_deep_answers (Fixture       *f,
   g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
 }
 
+
+/* Headlines, intervals, picked quotes and charts alone, through the real
+ * `sayso` as an analyst runs it. */
+
+/* n people at a site, the first `agree` of whom agree with question, the
+ * rest disagree. */
+static void
+shaped_site (Fixture    *f,
+             const char *site,
+             guint       n,
+             guint       agree,
+             const char *question)
+{
+  g_autoptr(GPtrArray) resps = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Resp *r = resp_new (site, "2026-09-01", SAYSO_MODE_SELF);
+      resp_set (r, question, i < agree ? "agree" : "disagree");
+      g_ptr_array_add (resps, r);
+    }
+  kiosk_submit_export_import (f, site, resps);
+}
+
+/* `sayso report --db … --format FORMAT --out FILE [ARGS]`: its exit code;
+ * *contents the file written (on success). */
+static int
+sayso_report (Fixture     *f,
+              const char  *format,
+              const char  *file,
+              char       **contents,
+              char       **err,
+              ...) G_GNUC_NULL_TERMINATED;
+
+static int
+sayso_report (Fixture     *f,
+              const char  *format,
+              const char  *file,
+              char       **contents,
+              char       **err,
+              ...)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  g_autofree char *out = g_build_filename (f->dir, file, NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+  int status;
+
+  g_ptr_array_add (argv, (gpointer) test_sayso_binary ());
+  g_ptr_array_add (argv, "report");
+  g_ptr_array_add (argv, "--db");
+  g_ptr_array_add (argv, db_path);
+  g_ptr_array_add (argv, "--format");
+  g_ptr_array_add (argv, (gpointer) format);
+  g_ptr_array_add (argv, "--out");
+  g_ptr_array_add (argv, out);
+  va_start (args, err);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_remove (out);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                               NULL, err, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (status));
+  if (WEXITSTATUS (status) == 0 && contents)
+    {
+      g_assert_true (g_file_get_contents (out, contents, NULL, &error));
+      g_assert_no_error (error);
+    }
+  return WEXITSTATUS (status);
+}
+
+/* The finding of question in the HTML, NULL if there is none; with its
+ * direction ("higher", "lower", "same") checked. */
+static const char *
+html_finding (const char *html,
+              const char *question,
+              const char *direction)
+{
+  g_autofree char *start = g_strdup_printf ("<p class=\"finding\" data-q=\"%s\"", question);
+  const char *p = strstr (html, start);
+  g_autofree char *want = NULL;
+
+  if (p == NULL)
+    return NULL;
+  want = g_strdup_printf ("data-direction=\"%s\">", direction);
+  g_assert_true (strstr (p, want) != NULL && strstr (p, want) < strstr (p, "</p>"));
+  return p;
+}
+
+/* A real difference is headlined, leading its section, in HTML and PDF:
+ * 25% (20/80) agree at one site against 50% (80/160) at the others
+ * (z = -3.7). Control: the report over all sites has no headline. */
+static void
+test_headline_difference (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "h.pdf", NULL);
+  const char *finding, *section, *first_h3;
+
+  shaped_site (f, "Liverpool North", 80, 20, "contact_officer");
+  shaped_site (f, "Cumbria", 90, 45, "contact_officer");
+  shaped_site (f, "Dorset", 70, 35, "contact_officer");
+
+  g_assert_cmpint (sayso_report (f, "html", "h.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  finding = html_finding (html, "contact_officer", "lower");
+  g_assert_nonnull (finding);
+  g_assert_true (g_str_has_prefix (strstr (finding, "<strong>"),
+                                   "<strong>THE SHARE WHO AGREE THAT “I HAVE BEEN ABLE TO CONTACT MY PROBATION OFFICER WHEN "
+                                   "NEEDED” IN LIVERPOOL NORTH IS LOWER THAN THE REST OF THE COUNTRY</strong>: "
+                                   "25% (20/80) against 50% (80/160)</p>"));
+  /* One finding: the other statements were not answered. */
+  g_assert_cmpuint (occurrences (html, "<p class=\"finding\""), ==, 1);
+  /* It leads its section: after the section's heading, before its first question. */
+  section = strstr (html, "<h2 data-section=\"officer_appointments\">");
+  g_assert_nonnull (section);
+  first_h3 = strstr (section, "<h3");
+  g_assert_true (section < finding && finding < first_h3);
+  /* The method is stated. */
+  g_assert_nonnull (strstr (html, "two-proportion z-test at 95%"));
+
+  g_assert_cmpint (sayso_report (f, "pdf", "h.pdf", &pdf, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  if ((text = pdf_text (pdf_path)))
+    {
+      g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+      g_autofree char *one_line = g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);
+
+      g_assert_nonnull (strstr (one_line, "IS LOWER THAN THE REST OF THE COUNTRY: 25% (20/80) against 50% (80/160)"));
+    }
+
+  /* Control: over all sites there is nothing to compare with. */
+  g_assert_cmpint (sayso_report (f, "html", "all.html", &all, NULL, NULL), ==, 0);
+  g_assert_null (strstr (all, "<p class=\"finding\""));
+  g_assert_null (strstr (all, "two-proportion z-test"));
+}
+
+
+/* The same difference, 25% against 50%, among 20 and 40 people is not
+ * headlined (below the minimum N of 30, and z = -1.9 in any case); nor is a
+ * bigger one among 25 and 100 (z = -3.6) until --min-n lets it. Control:
+ * --min-n 20 brings that one out. */
+static void
+test_headline_small_n (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *lower = NULL;
+  g_autofree char *err = NULL;
+
+  shaped_site (f, "Liverpool North", 20, 5, "contact_officer");
+  shaped_site (f, "Cumbria", 40, 20, "contact_officer");
+  shaped_site (f, "Liverpool North", 25, 5, "appointment_times");
+  shaped_site (f, "Cumbria", 100, 60, "appointment_times");
+
+  g_assert_cmpint (sayso_report (f, "html", "s.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_null (strstr (html, "<p class=\"finding\""));
+  g_assert_nonnull (strstr (html, "fewer than 30 people who answered"));
+  g_free (html);
+  html = NULL;
+
+  /* Control: with --min-n 20 the second is headlined; the first is still
+   * not (not a difference at this N, and too wide a gap to be "about the
+   * same"), nor at 26 the second. */
+  g_assert_cmpint (sayso_report (f, "html", "s.html", &html, NULL, "--site", "Liverpool North", "--min-n", "20", NULL), ==, 0);
+  g_assert_null (html_finding (html, "contact_officer", "same"));
+  g_assert_nonnull (html_finding (html, "appointment_times", "lower"));
+  g_assert_cmpuint (occurrences (html, "<p class=\"finding\""), ==, 1);
+  g_assert_cmpint (sayso_report (f, "html", "l.html", &lower, NULL, "--site", "Liverpool North", "--min-n", "26", NULL), ==, 0);
+  g_assert_null (strstr (lower, "<p class=\"finding\""));
+
+  g_assert_cmpint (sayso_report (f, "html", "x.html", NULL, &err, "--site", "Liverpool North", "--min-n", "0", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--min-n must be 1 or more"));
+}
+
+/* Equal shares say "about the same": 50% (40/80) against 50% (80/160), and
+ * nothing says "higher" or "lower". Control: 40% against 50% at the same N
+ * (z = -1.5, not a difference at 95%) is ten points apart: no finding. */
+static void
+test_headline_same (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  const char *finding;
+
+  shaped_site (f, "Liverpool North", 80, 40, "contact_officer");
+  shaped_site (f, "Cumbria", 160, 80, "contact_officer");
+
+  g_assert_cmpint (sayso_report (f, "html", "e.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  finding = html_finding (html, "contact_officer", "same");
+  g_assert_nonnull (finding);
+  g_assert_true (g_str_has_prefix (strstr (finding, "<strong>"),
+                                   "<strong>THE SHARE WHO AGREE THAT “I HAVE BEEN ABLE TO CONTACT MY PROBATION OFFICER WHEN "
+                                   "NEEDED” IN LIVERPOOL NORTH IS ABOUT THE SAME AS THE REST OF THE COUNTRY</strong>: "
+                                   "50% (40/80) against 50% (80/160)</p>"));
+  g_assert_null (strstr (html, "data-direction=\"higher\""));
+  g_assert_null (strstr (html, "data-direction=\"lower\""));
+
+  shaped_site (f, "Dorset", 80, 32, "appointment_times");
+  shaped_site (f, "Cumbria", 160, 80, "appointment_times");
+  g_clear_pointer (&html, g_free);
+  g_assert_cmpint (sayso_report (f, "html", "d.html", &html, NULL, "--site", "Dorset", NULL), ==, 0);
+  g_assert_null (strstr (html, "<p class=\"finding\" data-q=\"appointment_times\""));
+}
+
+/* A cell the report would hide never yields a headline: 2 of 80 agree at
+ * the site against 80 of 160 (z = -7): with the small number 3 there is no
+ * finding; control: --small-number 0 shows it. */
+static void
+test_headline_suppressed (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *figures = NULL;
+  g_autofree char *figures_path = g_build_filename (f->dir, "p-figures.csv", NULL);
+
+  shaped_site (f, "Liverpool North", 80, 2, "contact_officer");
+  shaped_site (f, "Cumbria", 160, 80, "contact_officer");
+
+  g_assert_cmpint (sayso_report (f, "html", "p.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_null (strstr (html, "<p class=\"finding\""));
+  g_assert_cmpint (sayso_report (f, "csv", "p.csv", &csv, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  g_assert_null (strstr (figures, "headline_"));
+  g_free (figures);
+  figures = NULL;
+
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &shown, NULL, "--site", "Liverpool North", "--small-number", "0", NULL), ==, 0);
+  g_assert_nonnull (html_finding (shown, "contact_officer", "lower"));
+  g_free (csv);
+  csv = NULL;
+  g_assert_cmpint (sayso_report (f, "csv", "p.csv", &csv, NULL, "--site", "Liverpool North", "--small-number", "0", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  /* The headline as rows of its own kind: the site, then the rest. */
+  g_assert_nonnull (strstr (figures, "\r\nheadline_lower,officer_appointments,contact_officer,agree,Liverpool North,2,80,3,,,"));
+  g_assert_nonnull (strstr (figures, "\r\nheadline_lower,officer_appointments,contact_officer,agree,rest of the country,80,160,50,,,"));
+}
+
+/* --intervals puts each share's Wilson 95% interval beside it in the HTML
+ * table, the PDF's charts and the figures CSV: 7/78 is 4.4–17.4%.
+ * Control: without it, no interval anywhere. */
+static void
+test_intervals (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *figures = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "i.pdf", NULL);
+  g_autofree char *figures_path = g_build_filename (f->dir, "i-figures.csv", NULL);
+
+  build_liverpool_north (f);
+  g_assert_cmpint (sayso_report (f, "html", "i.html", &html, NULL, "--site", "Liverpool North", "--intervals", NULL), ==, 0);
+  assert_row_cells (html, "biggest_issue", "appointments", "9% (7/78) [4.4–17.4%]", "20% (40/200) [15.0–26.1%]");
+  g_assert_nonnull (strstr (html, "Wilson 95% interval"));
+
+  g_assert_cmpint (sayso_report (f, "pdf", "i.pdf", &pdf, NULL, "--site", "Liverpool North", "--intervals", NULL), ==, 0);
+  if ((text = pdf_text (pdf_path)))
+    g_assert_nonnull (strstr (text, "[4.4–17.4%]"));
+
+  g_assert_cmpint (sayso_report (f, "csv", "i.csv", &csv, NULL, "--site", "Liverpool North", "--intervals", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  g_assert_nonnull (strstr (figures, "\r\nshare,good_and_hard,biggest_issue,appointments,Liverpool North,7,78,9,4.4,17.4,\r\n"));
+
+  /* Control. */
+  g_assert_cmpint (sayso_report (f, "html", "n.html", &plain, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  assert_row_cells (plain, "biggest_issue", "appointments", "9% (7/78)", "20% (40/200)");
+  g_assert_null (strstr (plain, "17.4%"));
+  g_free (figures);
+  figures = NULL;
+  g_free (csv);
+  csv = NULL;
+  g_assert_cmpint (sayso_report (f, "csv", "i.csv", &csv, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (figures_path, &figures, NULL, NULL));
+  g_assert_nonnull (strstr (figures, "\r\nshare,good_and_hard,biggest_issue,appointments,Liverpool North,7,78,9,,,\r\n"));
+}
+
+
+/* `sayso quotes --db … ARGS`: its exit code. */
+static int
+sayso_quotes (Fixture     *f,
+              char       **out,
+              char       **err,
+              const char  *arg1,
+              const char  *arg2,
+              const char  *arg3)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  return test_run_sayso (NULL, out, err, "quotes", "--db", db_path, arg1, arg2, arg3, NULL);
+}
+
+/* The listing as text → reference. */
+static GHashTable *
+quote_refs (Fixture *f)
+{
+  GHashTable *refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *out = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *ref = NULL;
+
+  g_assert_cmpint (sayso_quotes (f, &out, NULL, NULL, NULL, NULL), ==, 0);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    {
+      if (g_str_has_prefix (lines[i], "    "))
+        {
+          /* The same words given twice: each has its own ref; the first is kept here. */
+          g_assert_nonnull (ref);
+          if (!g_hash_table_contains (refs, lines[i] + 4))
+            g_hash_table_insert (refs, g_strdup (lines[i] + 4), g_steal_pointer (&ref));
+          g_clear_pointer (&ref, g_free);
+        }
+      else if (lines[i][0] && !strchr (lines[i], ':'))
+        {
+          g_auto(GStrv) words = g_strsplit (lines[i], " ", 2);
+          g_clear_pointer (&ref, g_free);
+          ref = g_strdup (words[0]);
+          /* Six characters of base32. */
+          g_assert_cmpuint (strlen (ref), ==, 6);
+          for (guint c = 0; ref[c]; c++)
+            g_assert_true ((ref[c] >= 'A' && ref[c] <= 'Z') || (ref[c] >= '2' && ref[c] <= '7'));
+        }
+    }
+  return refs;
+}
+
+static void
+quote_resp (GPtrArray  *resps,
+            const char *site,
+            const char *question,
+            const char *text)
+{
+  Resp *r = resp_new (site, "2026-09-01", SAYSO_MODE_SELF);
+  resp_set (r, "overall_happy", "agree");
+  resp_set (r, question, text);
+  g_ptr_array_add (resps, r);
+}
+
+/* The reference an answer would have under key (NULL: unkeyed), as
+ * sayso-quotes.h defines it: base32 of BLAKE2b-128 of kiosk, id and
+ * question, cut to 6. */
+static char *
+expected_ref (const guint8 *key,
+              const guint8 *kiosk,
+              const guint8 *id,
+              const char   *question)
+{
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  crypto_generichash_state state;
+  guint8 hash[16];
+  guint bits = 0, value = 0;
+  GString *out = g_string_new (NULL);
+
+  crypto_generichash_init (&state, key, key ? 32 : 0, sizeof hash);
+  crypto_generichash_update (&state, kiosk, 32);
+  crypto_generichash_update (&state, id, 16);
+  crypto_generichash_update (&state, (const guint8 *) question, strlen (question) + 1);
+  crypto_generichash_final (&state, hash, sizeof hash);
+  for (guint i = 0; i < sizeof hash && out->len < 6; i++)
+    {
+      value = (value << 8) | hash[i];
+      bits += 8;
+      while (bits >= 5 && out->len < 6)
+        {
+          g_string_append_c (out, alphabet[(value >> (bits - 5)) & 31]);
+          bits -= 5;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Every answer's reference worked out from the database's rows: with the
+ * quotes' key, and without it. */
+static void
+check_refs_keyed (Fixture    *f,
+                  GHashTable *refs)
+{
+  g_autofree char *db_path = g_build_filename (f->dir, "analysis.db", NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  guint8 key[32];
+  guint n = 0;
+
+  g_assert_cmpint (sqlite3_open (db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT key FROM quote_key", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_bytes (stmt, 0), ==, 32);
+  memcpy (key, sqlite3_column_blob (stmt, 0), 32);
+  sqlite3_finalize (stmt);
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT r.kiosk, r.id, a.key, a.value FROM responses r, json_each (r.answers) a"
+                                           " WHERE a.key IN ('solutions', 'induction')", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const guint8 *kiosk = sqlite3_column_blob (stmt, 0), *id = sqlite3_column_blob (stmt, 1);
+      const char *question = (const char *) sqlite3_column_text (stmt, 2);
+      const char *text = (const char *) sqlite3_column_text (stmt, 3);
+      g_autofree char *keyed = expected_ref (key, kiosk, id, question);
+      g_autofree char *unkeyed = expected_ref (NULL, kiosk, id, question);
+      g_autofree char *id_hex = sayso_hex (id, 16);
+      g_autofree char *lower = g_ascii_strdown (g_hash_table_lookup (refs, text), -1);
+
+      /* Control: with the database's key, the very reference listed, so the
+       * next checks would see an unkeyed one. */
+      g_assert_cmpstr (g_hash_table_lookup (refs, text), ==, keyed);
+      /* Without the key (anyone with the bundle's record ids): another. */
+      g_assert_cmpstr (g_hash_table_lookup (refs, text), !=, unkeyed);
+      g_assert_null (strstr (id_hex, lower));
+      n++;
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  sodium_memzero (key, sizeof key);
+  g_assert_cmpuint (n, ==, g_hash_table_size (refs));
+}
+
+/* The quotes in HTML: each picked one, exactly once. */
+static guint
+picked_quotes (const char *html)
+{
+  return occurrences (html, "<blockquote class=\"picked\"");
+}
+
+/* Pick two quotes with `sayso quotes --pick`: the report shows exactly those,
+ * under their questions in their section, in the HTML and the PDF; unpick
+ * one and it goes; the references are the same after importing the same
+ * bundles again; an unknown reference is named and nothing is picked.
+ * Controls: before picking the report shows no quote; --all-quotes lists
+ * every answer in an appendix. The references are keyed: the database's
+ * key gives them, the record ids alone (which bundles hold) do not. */
+static void
+test_picked_quotes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) a = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  g_autoptr(GPtrArray) b = g_ptr_array_new_with_free_func ((GDestroyNotify) resp_free);
+  g_autoptr(GHashTable) refs = NULL;
+  g_autoptr(GHashTable) again = NULL;
+  g_autofree char *html = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "q.pdf", NULL);
+  g_autofree char *stick = g_build_filename (f->dir, "stick", NULL);
+  static const char * const texts[] = { "Idea A1: more evening slots.", "Idea A2: a quiet room to talk.",
+                                        "Idea A3: text reminders.", "Induction A: it was clear.",
+                                        "Idea B1: a bus pass.", "Idea B2: fewer forms." };
+  const char *section, *solutions, *induction, *appendix;
+  GHashTableIter iter;
+  gpointer key, value;
+  GDir *dir;
+  const char *name;
+
+  quote_resp (a, "Liverpool North", "solutions", texts[0]);
+  quote_resp (a, "Liverpool North", "solutions", texts[1]);
+  quote_resp (a, "Liverpool North", "solutions", texts[2]);
+  quote_resp (a, "Liverpool North", "induction", texts[3]);
+  quote_resp (b, "Cumbria", "solutions", texts[4]);
+  quote_resp (b, "Cumbria", "solutions", texts[5]);
+  kiosk_submit_export_import (f, "Liverpool North", a);
+  kiosk_submit_export_import (f, "Cumbria", b);
+
+  refs = quote_refs (f);
+  g_assert_cmpuint (g_hash_table_size (refs), ==, G_N_ELEMENTS (texts));
+  check_refs_keyed (f, refs);
+
+  /* Control: nothing picked, no quote in the report; all in the appendix when asked. */
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_assert_null (strstr (html, texts[i]));
+  g_clear_pointer (&html, g_free);
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, "--all-quotes", NULL), ==, 0);
+  appendix = strstr (html, "Appendix: in their own words");
+  g_assert_nonnull (appendix);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    g_assert_true (strstr (html, texts[i]) > appendix);
+  g_clear_pointer (&html, g_free);
+
+  /* An unknown reference is named, and the good one beside it is not picked. */
+  g_assert_cmpint (sayso_quotes (f, NULL, &err, "--pick", g_hash_table_lookup (refs, texts[1]), "ZZZZZZ"), ==, 2);
+  g_assert_nonnull (strstr (err, "“ZZZZZZ”"));
+  g_assert_nonnull (strstr (err, "nothing picked"));
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 0);
+  g_clear_pointer (&html, g_free);
+
+  /* Pick two, one of each question at Liverpool North (in lower case: refs are read either way). */
+  {
+    g_autofree char *lower = g_ascii_strdown (g_hash_table_lookup (refs, texts[3]), -1);
+    g_assert_cmpint (sayso_quotes (f, &out, NULL, "--pick", g_hash_table_lookup (refs, texts[1]), lower), ==, 0);
+    g_assert_nonnull (strstr (out, "Picked 2 quotes"));
+  }
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 2);
+  section = strstr (html, "<h2 data-section=\"your_ideas\">");
+  induction = strstr (html, "<h3 data-q=\"induction\">");
+  solutions = strstr (html, "<h3 data-q=\"solutions\">");
+  g_assert_true (section && induction && solutions && section < induction && induction < solutions);
+  {
+    const char *q1 = strstr (html, "<blockquote class=\"picked\" data-q=\"induction\"><p>Induction A: it was clear.</p>");
+    const char *q2 = strstr (html, "<blockquote class=\"picked\" data-q=\"solutions\"><p>Idea A2: a quiet room to talk.</p>");
+    g_assert_true (q1 && q2 && induction < q1 && q1 < solutions && solutions < q2);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (i != 1 && i != 3)
+      g_assert_null (strstr (html, texts[i]));
+  g_assert_null (strstr (html, "Appendix"));
+
+  g_assert_cmpint (sayso_report (f, "pdf", "q.pdf", &pdf, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  if ((text = pdf_text (pdf_path)))
+    {
+      g_assert_nonnull (strstr (text, texts[1]));
+      g_assert_nonnull (strstr (text, texts[3]));
+      for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+        if (i != 1 && i != 3)
+          g_assert_null (strstr (text, texts[i]));
+    }
+  g_clear_pointer (&html, g_free);
+
+  /* The other site's report shows none of them. */
+  g_assert_cmpint (sayso_report (f, "html", "c.html", &html, NULL, "--site", "Cumbria", NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 0);
+  g_clear_pointer (&html, g_free);
+
+  /* The same bundles imported again: the same references, the picks kept. */
+  dir = g_dir_open (stick, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (stick, name, NULL);
+      g_autoptr(GError) error = NULL;
+      SaysoImportResult imported = { 0 };
+
+      g_assert_true (sayso_import_bundle (f->db, path, f->sk, f->questionnaires, TRUE, &imported, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (imported.added, ==, 0);
+      sayso_import_result_clear (&imported);
+    }
+  g_dir_close (dir);
+  again = quote_refs (f);
+  g_assert_cmpuint (g_hash_table_size (again), ==, g_hash_table_size (refs));
+  g_hash_table_iter_init (&iter, refs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_assert_cmpstr (g_hash_table_lookup (again, key), ==, value);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (sayso_quotes (f, &out, NULL, "--question", "induction", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "picked"));
+  g_assert_nonnull (strstr (out, texts[3]));
+  g_assert_null (strstr (out, texts[1]));
+
+  /* Unpick one: the other stays. */
+  g_assert_cmpint (sayso_quotes (f, NULL, NULL, "--unpick", g_hash_table_lookup (refs, texts[1]), NULL), ==, 0);
+  g_assert_cmpint (sayso_report (f, "html", "q.html", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_cmpuint (picked_quotes (html), ==, 1);
+  g_assert_nonnull (strstr (html, texts[3]));
+  g_assert_null (strstr (html, texts[1]));
+}
+
+
+/* An SVG file as XML: its root element and its width and height in points. */
+typedef struct
+{
+  guint   depth;
+  char   *root;
+  char   *xmlns;
+  double  width, height;
+} SvgCheck;
+
+static void
+svg_start (GMarkupParseContext  *context,
+           const char           *element,
+           const char          **names,
+           const char          **values,
+           gpointer              user_data,
+           GError              **error)
+{
+  SvgCheck *check = user_data;
+
+  if (check->depth++ > 0)
+    return;
+  check->root = g_strdup (element);
+  for (guint i = 0; names[i]; i++)
+    if (g_str_equal (names[i], "xmlns"))
+      check->xmlns = g_strdup (values[i]);
+    else if (g_str_equal (names[i], "width"))
+      check->width = g_ascii_strtod (values[i], NULL);
+    else if (g_str_equal (names[i], "height"))
+      check->height = g_ascii_strtod (values[i], NULL);
+}
+
+static void
+svg_end (GMarkupParseContext  *context,
+         const char           *element,
+         gpointer              user_data,
+         GError              **error)
+{
+  ((SvgCheck *) user_data)->depth--;
+}
+
+static gboolean
+parse_svg (const char  *text,
+           SvgCheck    *check,
+           GError     **error)
+{
+  static const GMarkupParser parser = { svg_start, svg_end, NULL, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = g_markup_parse_context_new (&parser, 0, check, NULL);
+
+  return g_markup_parse_context_parse (context, text, -1, error) && g_markup_parse_context_end_parse (context, error);
+}
+
+static cairo_status_t
+read_from_bytes (void          *closure,
+                 unsigned char *data,
+                 unsigned int   length)
+{
+  GBytes **rest = closure;
+  gsize size;
+  const guint8 *p = g_bytes_get_data (*rest, &size);
+  GBytes *next;
+
+  if (length > size)
+    return CAIRO_STATUS_READ_ERROR;
+  memcpy (data, p, length);
+  next = g_bytes_new_from_bytes (*rest, length, size - length);
+  g_bytes_unref (*rest);
+  *rest = next;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+/* A PNG read back by cairo: its size, or FALSE if it is not one. */
+static gboolean
+read_png (const char *bytes,
+          gsize       len,
+          int        *width,
+          int        *height)
+{
+  GBytes *rest = g_bytes_new (bytes, len);
+  cairo_surface_t *surface;
+  gboolean ok;
+
+  if (len < 8 || memcmp (bytes, "\x89PNG\r\n\x1a\n", 8) != 0)
+    {
+      g_bytes_unref (rest);
+      return FALSE;
+    }
+  surface = cairo_image_surface_create_from_png_stream (read_from_bytes, &rest);
+  ok = cairo_surface_status (surface) == CAIRO_STATUS_SUCCESS;
+  if (ok)
+    {
+      *width = cairo_image_surface_get_width (surface);
+      *height = cairo_image_surface_get_height (surface);
+    }
+  cairo_surface_destroy (surface);
+  g_bytes_unref (rest);
+  return ok;
+}
+
+/* --charts DIR writes each chart of the report alone, as SVG and PNG,
+ * named by section and question: one of each per chart of the HTML, each a
+ * valid SVG (parsed as XML) and PNG (read back by cairo) of a sensible size.
+ * Controls: without --charts no folder is made; a cut SVG and a cut PNG fail
+ * the same checks. */
+static void
+test_charts_alone (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autofree char *html = NULL;
+  g_autofree char *charts = g_build_filename (f->dir, "charts", NULL);
+  g_autoptr(GPtrArray) svgs = g_ptr_array_new_with_free_func (g_free);
+  guint n_pngs = 0;
+  GDir *dir;
+  const char *name;
+
+  build_liverpool_north (f);
+  g_assert_cmpint (sayso_report (f, "html", "c.html", &html, NULL, "--site", "Liverpool North", "--charts", charts, NULL), ==, 0);
+  g_assert_cmpuint (occurrences (html, "<figure>"), >, 10);
+
+  dir = g_dir_open (charts, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)))
+    {
+      g_autofree char *path = g_build_filename (charts, name, NULL);
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+
+      g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+      if (g_str_has_suffix (name, ".svg"))
+        {
+          g_autoptr(GError) error = NULL;
+          SvgCheck check = { 0 };
+          g_autofree char *png = g_strndup (name, strlen (name) - 4);
+          g_autofree char *png_path = NULL;
+
+          g_assert_true (g_str_has_prefix (bytes, "<?xml version=\"1.0\""));
+          g_assert_true (parse_svg (bytes, &check, &error));
+          g_assert_no_error (error);
+          g_assert_cmpstr (check.root, ==, "svg");
+          g_assert_cmpstr (check.xmlns, ==, "http://www.w3.org/2000/svg");
+          g_assert_cmpfloat (check.width, ==, 480);
+          g_assert_cmpfloat (check.height, >, 30);
+          g_assert_cmpfloat (check.height, <, 2000);
+          g_free (check.root);
+          g_free (check.xmlns);
+          png_path = g_strconcat (charts, G_DIR_SEPARATOR_S, png, ".png", NULL);
+          g_assert_true (g_file_test (png_path, G_FILE_TEST_IS_REGULAR));
+          g_ptr_array_add (svgs, g_strdup (name));
+
+          /* Control: the same file cut short is not XML. */
+          {
+            g_autoptr(GError) cut_error = NULL;
+            g_autofree char *cut = g_strndup (bytes, len / 2);
+            SvgCheck cut_check = { 0 };
+            g_assert_false (parse_svg (cut, &cut_check, &cut_error));
+            g_free (cut_check.root);
+            g_free (cut_check.xmlns);
+          }
+        }
+      else if (g_str_has_suffix (name, ".png"))
+        {
+          int width = 0, height = 0;
+
+          g_assert_true (read_png (bytes, len, &width, &height));
+          g_assert_cmpint (width, ==, 960);
+          g_assert_cmpint (height, >, 60);
+          g_assert_cmpint (height, <, 4000);
+          n_pngs++;
+          /* Control: cut short, it is not read as a PNG. */
+          g_assert_false (read_png (bytes, len / 2, &width, &height));
+        }
+      else
+        g_error ("%s: neither an SVG nor a PNG", name);
+    }
+  g_dir_close (dir);
+
+  /* One of each per chart, named by section and question. */
+  g_assert_cmpuint (svgs->len, ==, occurrences (html, "<figure>"));
+  g_assert_cmpuint (n_pngs, ==, svgs->len);
+  g_assert_true (g_ptr_array_find_with_equal_func (svgs, "had_their_say.svg", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (svgs, "officer_appointments-contact_officer.svg", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (svgs, "good_and_hard-biggest_issue.svg", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (svgs, "about_you-gender.svg", g_str_equal, NULL));
+
+  /* Control: the same report without --charts writes no chart alone. */
+  test_remove_tree (charts);
+  g_clear_pointer (&html, g_free);
+  g_assert_cmpint (sayso_report (f, "pdf", "c.pdf", &html, NULL, "--site", "Liverpool North", NULL), ==, 0);
+  g_assert_false (g_file_test (charts, G_FILE_TEST_EXISTS));
+}
+
+
+/* The report of the README (docs/report-headlines.png): Liverpool North as
+ * its inspection report has it, beside two more sites, two quotes picked,
+ * intervals shown, as a PDF through `sayso`. Its headline and quotes are
+ * checked in the PDF's text; SAYSO_TEST_KEEP_REPORTS=DIR keeps it. */
+static void
+test_demo_headlines (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (15);
+  g_autoptr(GHashTable) refs = NULL;
+  g_autofree char *pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *one_line = NULL;
+  g_autofree char *pdf_path = g_build_filename (f->dir, "report-headlines.pdf", NULL);
+  g_autoptr(GRegex) space = g_regex_new ("\\s+", 0, 0, NULL);
+  const char *picked[] = {
+    "It was good, it was clear to me what they wanted me to do and what they can do to help me.",
+    "Was a shambles, because I was released from Preston but they intercepted me.",
+  };
+
+  build_liverpool_north (f);
+  add_random_site (f, rand, "Cumbria", 90);
+  add_random_site (f, rand, "Dorset", 70);
+  refs = quote_refs (f);
+  g_assert_cmpint (sayso_quotes (f, NULL, NULL, "--pick", g_hash_table_lookup (refs, picked[0]),
+                                 g_hash_table_lookup (refs, picked[1])), ==, 0);
+
+  g_assert_cmpint (sayso_report (f, "pdf", "report-headlines.pdf", &pdf, NULL, "--site", "Liverpool North",
+                                 "--intervals", NULL), ==, 0);
+  if (g_getenv ("SAYSO_TEST_KEEP_REPORTS"))
+    {
+      const char *keep = g_getenv ("SAYSO_TEST_KEEP_REPORTS");
+      g_autofree char *keep_pdf = g_build_filename (keep, "report-headlines.pdf", NULL);
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+
+      g_mkdir_with_parents (keep, 0700);
+      g_assert_true (g_file_get_contents (pdf_path, &bytes, &len, NULL));
+      g_assert_true (g_file_set_contents (keep_pdf, bytes, len, NULL));
+    }
+  if ((text = pdf_text (pdf_path)))
+    {
+      one_line = g_regex_replace_literal (space, text, -1, 0, " ", 0, NULL);
+      g_assert_nonnull (strstr (one_line, "WHEN NEEDED” IN LIVERPOOL NORTH IS HIGHER THAN THE REST OF THE COUNTRY: 71% (55/78) against"));
+      for (guint i = 0; i < G_N_ELEMENTS (picked); i++)
+        {
+          g_autofree char *flat = g_regex_replace_literal (space, picked[i], -1, 0, " ", 0, NULL);
+          g_assert_nonnull (strstr (one_line, flat));
+        }
+      /* The two other induction answers were not picked. */
+      g_assert_null (strstr (one_line, "took a while to see me"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1285,6 +2108,14 @@ main (int   argc,
   g_test_add ("/report/csv-deep-answers", Fixture, NULL, fixture_setup, test_csv_deep_answers, fixture_teardown);
   g_test_add ("/report/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/report/svg", Fixture, NULL, fixture_setup, test_svg, fixture_teardown);
+  g_test_add ("/report/headline-difference", Fixture, NULL, fixture_setup, test_headline_difference, fixture_teardown);
+  g_test_add ("/report/headline-small-n", Fixture, NULL, fixture_setup, test_headline_small_n, fixture_teardown);
+  g_test_add ("/report/headline-same", Fixture, NULL, fixture_setup, test_headline_same, fixture_teardown);
+  g_test_add ("/report/headline-suppressed", Fixture, NULL, fixture_setup, test_headline_suppressed, fixture_teardown);
+  g_test_add ("/report/intervals", Fixture, NULL, fixture_setup, test_intervals, fixture_teardown);
+  g_test_add ("/report/picked-quotes", Fixture, NULL, fixture_setup, test_picked_quotes, fixture_teardown);
+  g_test_add ("/report/charts-alone", Fixture, NULL, fixture_setup, test_charts_alone, fixture_teardown);
+  g_test_add ("/report/demo-headlines", Fixture, NULL, fixture_setup, test_demo_headlines, fixture_teardown);
 
   status = g_test_run ();
   g_object_unref (survey);

@@ -6,6 +6,7 @@
  */
 #define G_LOG_DOMAIN "sayso-figures"
 
+#include <math.h>
 #include <string.h>
 
 #include "sayso-figures.h"
@@ -43,6 +44,66 @@ sayso_figures_format_share (gint64 n,
                           sayso_figures_percent (n, of), n, of);
 }
 
+void
+sayso_figures_wilson (gint64  n,
+                      gint64  of,
+                      double *low,
+                      double *high)
+{
+  const double z = SAYSO_FIGURES_Z_95, z2 = z * z;
+  double p, denominator, centre, half;
+
+  g_return_if_fail (low != NULL && high != NULL);
+
+  if (of <= 0 || n < 0 || n > of)
+    {
+      *low = 0;
+      *high = 1;
+      return;
+    }
+  p = (double) n / (double) of;
+  denominator = 1 + z2 / (double) of;
+  centre = (p + z2 / (2.0 * (double) of)) / denominator;
+  half = z * sqrt (p * (1 - p) / (double) of + z2 / (4.0 * (double) of * (double) of)) / denominator;
+  /* At 0/n and n/n the bound is exactly 0 or 1; rounding must not put it a
+   * hair outside, nor a hair inside. */
+  *low = n == 0 ? 0 : CLAMP (centre - half, 0, 1);
+  *high = n == of ? 1 : CLAMP (centre + half, 0, 1);
+}
+
+char *
+sayso_figures_format_interval (gint64 n,
+                               gint64 of)
+{
+  double low, high;
+  char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE];
+
+  sayso_figures_wilson (n, of, &low, &high);
+  /* The C locale's point, whatever the analyst's locale. */
+  g_ascii_formatd (a, sizeof a, "%.1f", 100 * low);
+  g_ascii_formatd (b, sizeof b, "%.1f", 100 * high);
+  return g_strdup_printf ("%s–%s%%", a, b);
+}
+
+double
+sayso_figures_two_proportion_z (gint64 n1,
+                                gint64 of1,
+                                gint64 n2,
+                                gint64 of2)
+{
+  double p1, p2, pooled, se;
+
+  if (of1 <= 0 || of2 <= 0 || n1 < 0 || n2 < 0 || n1 > of1 || n2 > of2)
+    return 0;
+  p1 = (double) n1 / (double) of1;
+  p2 = (double) n2 / (double) of2;
+  pooled = (double) (n1 + n2) / (double) (of1 + of2);
+  se = sqrt (pooled * (1 - pooled) * (1.0 / (double) of1 + 1.0 / (double) of2));
+  if (se <= 0)
+    return 0;
+  return (p1 - p2) / se;
+}
+
 static void
 quote_free (SaysoFiguresQuote *quote)
 {
@@ -60,6 +121,7 @@ question_free (SaysoFiguresQuestion *figures)
 {
   g_free (figures->options);
   g_clear_pointer (&figures->quotes, g_ptr_array_unref);
+  g_clear_pointer (&figures->picked, g_ptr_array_unref);
   g_free (figures);
 }
 
@@ -112,6 +174,23 @@ collect_quote (const char *site,
       quote->text = g_strdup (text);
       g_ptr_array_add (figures->quotes, quote);
     }
+  return TRUE;
+}
+
+static gboolean
+collect_picked (const guint8 *kiosk,
+                const guint8 *id,
+                const char   *site,
+                const char   *text,
+                gboolean      picked,
+                gpointer      user_data)
+{
+  SaysoFiguresQuestion *figures = user_data;
+  SaysoFiguresQuote *quote = g_new0 (SaysoFiguresQuote, 1);
+
+  quote->site = g_strdup (site);
+  quote->text = g_strdup (text);
+  g_ptr_array_add (figures->picked, quote);
   return TRUE;
 }
 
@@ -207,7 +286,9 @@ compute_question (SaysoFigures               *self,
   if (figures->kind == SAYSO_FIGURES_TEXT)
     {
       figures->quotes = g_ptr_array_new_with_free_func ((GDestroyNotify) quote_free);
-      return sayso_analysis_db_foreach_text (db, filter, id, collect_quote, figures, error);
+      figures->picked = g_ptr_array_new_with_free_func ((GDestroyNotify) quote_free);
+      return sayso_analysis_db_foreach_text (db, filter, id, collect_quote, figures, error) &&
+             sayso_analysis_db_foreach_quote (db, filter, id, TRUE, collect_picked, figures, error);
     }
 
   if (!sayso_analysis_db_count_answers (db, filter, id, &counts, single ? NULL : &figures->answered, error))

@@ -97,6 +97,9 @@ typedef struct
    * them (SaysoFiguresQuote). */
   gint64              n_texts;
   GPtrArray          *quotes;
+  /* Text: the answers the analysts picked (sayso quotes --pick), of these
+   * responses, all of them (SaysoFiguresQuote). */
+  GPtrArray          *picked;
 } SaysoFiguresQuestion;
 
 typedef struct _SaysoFigures SaysoFigures;
@@ -107,6 +110,27 @@ gint64        sayso_figures_percent         (gint64                     n,
 /* The figure as the seeds print it: "9% (7/78)"; of == 0 gives "–% (0/0)". */
 char         *sayso_figures_format_share    (gint64                     n,
                                              gint64                     of) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The Wilson score interval of n/of at 95% (z = 1.96), as fractions in
+ * [0, 1]: 7/78 gives 0.044 to 0.174. It stays inside [0, 1] and is not
+ * empty at 0/n or n/n, where the plain "p ± 1.96 SE" interval collapses to a
+ * point. of == 0 gives 0 to 1: nothing is known. */
+void          sayso_figures_wilson          (gint64                     n,
+                                             gint64                     of,
+                                             double                    *low,
+                                             double                    *high);
+/* The interval as the tables print it, to one decimal: "4.4–17.4%". */
+char         *sayso_figures_format_interval (gint64                     n,
+                                             gint64                     of) G_GNUC_WARN_UNUSED_RESULT;
+
+/* The two-proportion z-test of n1/of1 against n2/of2, pooled: z > 0 when
+ * the first share is the higher. 0 when either group is empty or both
+ * shares are 0 or 1. |z| >= SAYSO_FIGURES_Z_95 is a difference at 95%. */
+#define SAYSO_FIGURES_Z_95 1.959963984540054
+double        sayso_figures_two_proportion_z (gint64                    n1,
+                                              gint64                    of1,
+                                              gint64                    n2,
+                                              gint64                    of2);
 
 /* filter->site set: every figure also over all sites for the same days.
  * small_number: demographic cells below it are hidden (0: none are). */

@@ -18,6 +18,7 @@ static const char html_style[] =
   "border-top:3px solid #000}h3{font-size:1.05rem;margin:1.6rem 0 .4rem}\n"
   ".subtitle{color:#333}.note{color:#333;font-size:.9rem}.headline{font-size:1.05rem}"
   ".headline strong{font-size:1.2rem}.national{color:#333;margin-left:.4rem}\n"
+  ".finding{font-size:1.05rem;margin:.6rem 0;padding:.4rem .8rem;border-left:6px solid #000;background:#f2f2f2}\n"
   "svg.chart{display:block;width:100%;height:auto;margin:.4rem 0}\n"
   "details{margin:.2rem 0 1rem}summary{cursor:pointer;color:#000;text-decoration:underline}\n"
   "table{border-collapse:collapse;margin:.5rem 0;font-size:.95rem}th,td{border:1px solid #666;padding:.2rem .6rem;"
@@ -126,8 +127,19 @@ _sayso_report_write_html (GPtrArray   *blocks,
             g_string_append (out, "</table>\n</details>\n</figure>\n");
           }
           break;
+        case SAYSO_REPORT_BLOCK_FINDING:
+          g_string_append_printf (out, "<p class=\"finding\"%s%s><strong>", space, attrs);
+          html_escaped (out, block->strong);
+          g_string_append (out, "</strong>");
+          html_escaped (out, block->text);
+          g_string_append (out, "</p>\n");
+          break;
         case SAYSO_REPORT_BLOCK_QUOTE:
-          g_string_append (out, "<blockquote><p>");
+          /* A picked quote is marked as one; the appendix's are as before. */
+          if (block->attrs)
+            g_string_append_printf (out, "<blockquote %s><p>", block->attrs);
+          else
+            g_string_append (out, "<blockquote><p>");
           html_escaped (out, block->text);
           g_string_append (out, "</p>");
           if (block->note)

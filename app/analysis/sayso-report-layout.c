@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "sayso-headlines.h"
 #include "sayso-record.h"
 #include "sayso-report-private.h"
 
@@ -34,7 +35,23 @@ typedef struct
   guint                     small;
   gboolean                  compare;
   GPtrArray                *blocks;     /* SaysoReportBlock */
+  GPtrArray                *headlines;  /* SaysoHeadline */
 } Layout;
+
+/* "9% (7/78)", and with --intervals "9% (7/78) [4.4–17.4%]". */
+static char *
+share_text (Layout *layout,
+            gint64  n,
+            gint64  of)
+{
+  g_autofree char *share = sayso_figures_format_share (n, of);
+  g_autofree char *interval = NULL;
+
+  if (!layout->options->intervals || of <= 0)
+    return g_steal_pointer (&share);
+  interval = sayso_figures_format_interval (n, of);
+  return g_strdup_printf ("%s [%s]", share, interval);
+}
 
 static char *
 format_percent (gint64 n,
@@ -67,6 +84,7 @@ block_free (SaysoReportBlock *block)
   g_free (block->desc);
   g_clear_pointer (&block->table, g_ptr_array_unref);
   g_clear_pointer (&block->row_attrs, g_ptr_array_unref);
+  g_free (block->name);
   g_free (block);
 }
 
@@ -150,6 +168,12 @@ _sayso_report_option_label (SaysoQuestion *question,
   return label ? label : sayso_question_get_option_id (question, index);
 }
 
+guint
+_sayso_report_min_n (const SaysoReportOptions *options)
+{
+  return options->min_n > 0 ? options->min_n : SAYSO_HEADLINES_DEFAULT_MIN_N;
+}
+
 const char *
 _sayso_report_where_name (const SaysoReportOptions *options)
 {
@@ -206,6 +230,7 @@ lay_out_had_their_say (Layout *layout)
 
   block->attrs = g_strdup_printf ("data-total=\"%" G_GINT64_FORMAT "\"", total);
   block = add_chart (layout, chart, "How people had their say", NULL);
+  block->name = g_strdup ("had_their_say");
   table_row (block, NULL, "How", "People", "Share", NULL);
   for (guint m = 0; m < 3; m++)
     {
@@ -245,6 +270,7 @@ lay_out_demographic (Layout                     *layout,
   desc = g_string_new (NULL);
   add_block (layout, SAYSO_REPORT_BLOCK_H3, question_text (layout, question));
   block = add_chart (layout, chart, question_text (layout, question), NULL);
+  block->name = g_strdup_printf ("%s-%s", sayso_question_get_section (question), qid);
   table_row (block, NULL, "Answer", "People", NULL);
   for (guint i = 0; i < figures->n_options; i++)
     {
@@ -290,7 +316,7 @@ lay_out_likert (Layout                     *layout,
       all_counts[i] = figures->options[i].all_count;
     }
 
-  share = sayso_figures_format_share (figures->agree, figures->answered);
+  share = share_text (layout, figures->agree, figures->answered);
   add_block (layout, SAYSO_REPORT_BLOCK_H3, title);
   block = add_block (layout, SAYSO_REPORT_BLOCK_HEADLINE, " agree or strongly agree");
   block->strong = g_strdup (share);
@@ -304,12 +330,13 @@ lay_out_likert (Layout                     *layout,
   if (layout->compare)
     {
       g_autofree char *all_value = NULL;
-      g_autofree char *all_share = sayso_figures_format_share (figures->all_agree, figures->all_answered);
+      g_autofree char *all_share = share_text (layout, figures->all_agree, figures->all_answered);
       all_value = g_strdup_printf ("%s agree", all_share);
       sayso_chart_add_stack (chart, "National average", all_counts, all_value);
     }
 
   block = add_chart (layout, chart, title, NULL);
+  block->name = g_strdup_printf ("%s-%s", sayso_question_get_section (question), qid);
   if (layout->compare)
     table_row (block, NULL, "Answer", _sayso_report_where_name (layout->options), "National average", NULL);
   else
@@ -318,12 +345,12 @@ lay_out_likert (Layout                     *layout,
   for (guint i = 0; i < n; i++)
     {
       const SaysoFiguresOption *option = &figures->options[i];
-      g_autofree char *cell = sayso_figures_format_share (option->count, figures->answered);
+      g_autofree char *cell = share_text (layout, option->count, figures->answered);
       g_autofree char *attrs = data_attrs (qid, option->id);
 
       if (layout->compare)
         {
-          g_autofree char *all_cell = sayso_figures_format_share (option->all_count, figures->all_answered);
+          g_autofree char *all_cell = share_text (layout, option->all_count, figures->all_answered);
           table_row (block, attrs, labels[i], cell, all_cell, NULL);
         }
       else
@@ -366,7 +393,7 @@ lay_out_choice (Layout                     *layout,
   if (figures->top >= 0)
     {
       const SaysoFiguresOption *top = &figures->options[figures->top];
-      g_autofree char *share = sayso_figures_format_share (top->count, figures->answered);
+      g_autofree char *share = share_text (layout, top->count, figures->answered);
       g_autofree char *words = g_strdup_printf (" answered “%s”, the most common answer",
                                                 option_label (layout, question, top->index));
 
@@ -380,6 +407,7 @@ lay_out_choice (Layout                     *layout,
     add_block (layout, SAYSO_REPORT_BLOCK_NOTE, "People could pick more than one answer, so the shares add up to more than 100%.");
 
   block = add_chart (layout, chart, title, NULL);
+  block->name = g_strdup_printf ("%s-%s", sayso_question_get_section (question), qid);
   if (layout->compare)
     table_row (block, NULL, "Answer", _sayso_report_where_name (layout->options), "National average", NULL);
   else
@@ -388,14 +416,14 @@ lay_out_choice (Layout                     *layout,
     {
       const SaysoFiguresOption *option = &figures->options[r];
       const char *label = option_label (layout, question, option->index);
-      g_autofree char *share = sayso_figures_format_share (option->count, figures->answered);
+      g_autofree char *share = share_text (layout, option->count, figures->answered);
       g_autofree char *attrs = data_attrs (qid, option->id);
       double fraction = figures->answered > 0 && scale > 0 ? (double) option->count / (double) figures->answered / scale : 0;
 
       if (layout->compare)
         {
           g_autofree char *note = national_note (option->all_count, figures->all_answered);
-          g_autofree char *all_share = sayso_figures_format_share (option->all_count, figures->all_answered);
+          g_autofree char *all_share = share_text (layout, option->all_count, figures->all_answered);
           double compare = figures->all_answered > 0 && scale > 0
                            ? (double) option->all_count / (double) figures->all_answered / scale : -1;
 
@@ -474,6 +502,24 @@ lay_out_front (Layout *layout)
              "an answer and is counted. The share who agree with a statement is those who agreed or strongly agreed "
              "out of everyone who answered it, “Prefer not to say” included. Percentages are rounded half up to a "
              "whole number. Bars within a chart are drawn to the same scale.");
+  if (options->intervals)
+    add_block (layout, SAYSO_REPORT_BLOCK_NOTE,
+               "The range in square brackets after a figure, as in “9% (7/78) [4.4–17.4%]”, is its Wilson 95% "
+               "interval: the shares the answers of this many people are consistent with. The fewer people, the "
+               "wider it is.");
+  if (layout->compare)
+    {
+      g_autofree char *method = g_strdup_printf (
+        "Headlines: each section opens with the figures of %s that differ from the rest of the country (every "
+        "other site in the database over the same days) by a two-proportion z-test at 95%%: “higher than” or "
+        "“lower than”. A statement whose share who agree does not differ by that test, and is within %.0f points of "
+        "the rest's, is “about the same as” the rest; a choice question gets at most one headline, its answer "
+        "that differs most. There is no headline "
+        "where %s or the rest has fewer than %u people who answered the question, nor from a group of fewer "
+        "than %u people.",
+        options->site, SAYSO_HEADLINES_SAME_POINTS, options->site, _sayso_report_min_n (options), MAX (layout->small, 1));
+      add_block (layout, SAYSO_REPORT_BLOCK_NOTE, method);
+    }
 }
 
 /* About the people: the demographic charts, first as in the reports. */
@@ -507,7 +553,74 @@ lay_out_demographics (Layout *layout)
     }
 }
 
-/* The statements and choices, section by section. */
+/* The findings of a section, leading it: differences first, the
+ * statements that are about the same after them. */
+static void
+lay_out_findings (Layout     *layout,
+                  const char *section)
+{
+  for (int pass = 0; pass < 2; pass++)
+    for (guint h = 0; h < layout->headlines->len; h++)
+      {
+        const SaysoHeadline *headline = g_ptr_array_index (layout->headlines, h);
+        SaysoQuestion *question = headline->question->question;
+        g_autofree char *figures = NULL;
+        g_autofree char *attrs = NULL;
+        SaysoReportBlock *block;
+
+        if (g_strcmp0 (sayso_question_get_section (question), section) != 0 ||
+            (pass == 0) != (headline->direction != SAYSO_HEADLINE_SAME))
+          continue;
+        block = add_block (layout, SAYSO_REPORT_BLOCK_FINDING, NULL);
+        block->strong = sayso_headline_words (headline, layout->options->site, layout->language);
+        figures = sayso_headline_figures (headline);
+        if (layout->options->intervals)
+          {
+            g_autofree char *site = sayso_figures_format_interval (headline->n, headline->of);
+            g_autofree char *rest = sayso_figures_format_interval (headline->rest_n, headline->rest_of);
+            block->text = g_strdup_printf (": %s (95%% intervals %s and %s)", figures, site, rest);
+          }
+        else
+          block->text = g_strdup_printf (": %s", figures);
+        attrs = data_attrs (sayso_question_get_id (question), headline->option ? headline->option->id : NULL);
+        block->attrs = g_strdup_printf ("%s data-direction=\"%s\"", attrs,
+                                        sayso_headline_direction_to_string (headline->direction));
+      }
+}
+
+/* The quotes the analysts picked for a free-text question, under its
+ * section as the reports show them. */
+static void
+lay_out_picked (Layout                     *layout,
+                const SaysoFiguresQuestion *figures)
+{
+  const char *qid = sayso_question_get_id (figures->question);
+  g_autofree char *title = g_strdup_printf ("Q: %s", question_text (layout, figures->question));
+  g_autofree char *attrs = data_attrs (qid, NULL);
+  SaysoReportBlock *block;
+
+  block = add_block (layout, SAYSO_REPORT_BLOCK_H3, title);
+  block->attrs = g_strdup (attrs);
+  for (guint i = 0; i < figures->picked->len; i++)
+    {
+      SaysoFiguresQuote *quote = g_ptr_array_index (figures->picked, i);
+
+      block = add_block (layout, SAYSO_REPORT_BLOCK_QUOTE, quote->text);
+      block->attrs = g_strdup_printf ("class=\"picked\" %s", attrs);
+      if (layout->options->site == NULL && quote->site)
+        block->note = g_strdup (quote->site);
+    }
+}
+
+static gboolean
+in_sections (const SaysoFiguresQuestion *figures)
+{
+  return figures->kind == SAYSO_FIGURES_LIKERT || figures->kind == SAYSO_FIGURES_CHOICE ||
+         (figures->kind == SAYSO_FIGURES_TEXT && figures->picked && figures->picked->len > 0);
+}
+
+/* The statements and choices, section by section, each led by its
+ * findings, with the quotes picked for it. */
 static void
 lay_out_sections (Layout *layout)
 {
@@ -525,20 +638,25 @@ lay_out_sections (Layout *layout)
         {
           const SaysoFiguresQuestion *figures = sayso_figures_get_question (layout->figures, q);
 
-          if ((figures->kind != SAYSO_FIGURES_LIKERT && figures->kind != SAYSO_FIGURES_CHOICE) ||
-              g_strcmp0 (sayso_question_get_section (figures->question), section) != 0)
+          if (!in_sections (figures) || g_strcmp0 (sayso_question_get_section (figures->question), section) != 0)
             continue;
           if (!heading)
             {
               const char *section_title = sayso_questionnaire_get_section_title (layout->questionnaire, section,
                                                                                  layout->language);
-              add_block (layout, SAYSO_REPORT_BLOCK_H2, section_title ? section_title : section);
+              SaysoReportBlock *block = add_block (layout, SAYSO_REPORT_BLOCK_H2, section_title ? section_title : section);
+              g_autofree char *escaped = g_markup_escape_text (section, -1);
+
+              block->attrs = g_strdup_printf ("data-section=\"%s\"", escaped);
+              lay_out_findings (layout, section);
               heading = TRUE;
             }
           if (figures->kind == SAYSO_FIGURES_LIKERT)
             lay_out_likert (layout, figures);
-          else
+          else if (figures->kind == SAYSO_FIGURES_CHOICE)
             lay_out_choice (layout, figures);
+          else
+            lay_out_picked (layout, figures);
         }
     }
 }
@@ -557,11 +675,11 @@ lay_out_own_words (Layout *layout)
         continue;
       if (!heading)
         {
-          add_block (layout, SAYSO_REPORT_BLOCK_H2, "In their own words");
+          add_block (layout, SAYSO_REPORT_BLOCK_H2, "Appendix: in their own words");
           add_block (layout, SAYSO_REPORT_BLOCK_NOTE,
-                     "The free-text answers, grouped by question, for choosing quotes. For the analysts only: "
-                     "check a quote for names, case numbers or anything else that could identify someone before "
-                     "it is published.");
+                     "Every free-text answer, grouped by question, for choosing quotes (“sayso quotes” lists them "
+                     "with references to pick). For the analysts only: check a quote for names, case numbers or "
+                     "anything else that could identify someone before it is published.");
           heading = TRUE;
         }
       lay_out_quotes (layout, figures);
@@ -581,12 +699,15 @@ _sayso_report_layout (SaysoFigures             *figures,
     .small = sayso_figures_get_small_number (figures),
     .compare = sayso_figures_get_compared (figures),
     .blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) block_free),
+    .headlines = sayso_headlines_find (figures, _sayso_report_min_n (options)),
   };
 
   lay_out_front (&layout);
   lay_out_had_their_say (&layout);
   lay_out_demographics (&layout);
   lay_out_sections (&layout);
-  lay_out_own_words (&layout);
+  if (options->all_quotes)
+    lay_out_own_words (&layout);
+  g_ptr_array_unref (layout.headlines);
   return layout.blocks;
 }

@@ -122,7 +122,8 @@ pdf_keep_with (GPtrArray *blocks,
 
       if (block->kind == SAYSO_REPORT_BLOCK_CHART)
         return MIN (room + sayso_chart_measure (block->chart, CONTENT), BOTTOM - MARGIN - 80);
-      if (block->kind == SAYSO_REPORT_BLOCK_HEADLINE || block->kind == SAYSO_REPORT_BLOCK_NOTE)
+      if (block->kind == SAYSO_REPORT_BLOCK_HEADLINE || block->kind == SAYSO_REPORT_BLOCK_NOTE ||
+          block->kind == SAYSO_REPORT_BLOCK_FINDING)
         room += 30;
       else if (block->kind == SAYSO_REPORT_BLOCK_H3 && room == 0)
         room += 30;
@@ -206,6 +207,13 @@ _sayso_report_write_pdf (GPtrArray   *blocks,
             markup = g_strdup_printf ("<b><span size=\"larger\">%s</span></b>%s%s%s%s", strong, text,
                                       note ? "  <span foreground=\"#333333\">(" : "", note ? note : "", note ? ")</span>" : "");
             pdf_text (&pdf, markup, 10, 0, 0, 4, 40, 0);
+          }
+          break;
+        case SAYSO_REPORT_BLOCK_FINDING:
+          {
+            g_autofree char *strong = g_markup_escape_text (block->strong, -1);
+            markup = g_strdup_printf ("<b>%s</b>%s", strong, text);
+            pdf_text (&pdf, markup, 10, 0, 2, 6, 20, 0);
           }
           break;
         case SAYSO_REPORT_BLOCK_CHART:

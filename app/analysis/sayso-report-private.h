@@ -24,6 +24,7 @@ typedef enum
   SAYSO_REPORT_BLOCK_NOTE,
   SAYSO_REPORT_BLOCK_CHART,
   SAYSO_REPORT_BLOCK_QUOTE,
+  SAYSO_REPORT_BLOCK_FINDING,    /* strong: the finding in capitals; text: its figures */
 } SaysoReportBlockKind;
 
 /* One thing the HTML and the PDF both show, in order. */
@@ -39,6 +40,7 @@ typedef struct
   char                 *desc;      /* chart: <desc> */
   GPtrArray            *table;     /* chart: rows of GStrv; row 0 is the header */
   GPtrArray            *row_attrs; /* chart: HTML attributes per row (row 0: none) */
+  char                 *name;      /* chart: its file name alone (--charts), without extension */
 } SaysoReportBlock;
 
 /* The blocks of a report (SaysoReportBlock, the first its title). A quote's
@@ -79,8 +81,20 @@ gboolean   _sayso_report_write_readstat (SaysoAnalysisDb          *db,
                                          const char               *out,
                                          guint                    *n_cut,
                                          GError                  **error) G_GNUC_WARN_UNUSED_RESULT;
-/* One RFC 4180 field, as the CSV writes it (@guard: a free text, kept from
- * running as a spreadsheet formula). */
+/* Each chart of blocks as NAME.svg and NAME.png in dir. */
+gboolean   _sayso_report_write_charts  (GPtrArray                 *blocks,
+                                        const char                *dir,
+                                        GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
+/* OUT minus its extension + "-figures.csv": every share, its interval and
+ * the headlines, one row each. */
+gboolean   _sayso_report_write_figures_csv (SaysoFigures          *figures,
+                                            const SaysoReportOptions *options,
+                                            const char            *language,
+                                            GError               **error) G_GNUC_WARN_UNUSED_RESULT;
+guint      _sayso_report_min_n         (const SaysoReportOptions  *options);
+
+/* One RFC 4180 field; guard: a free-text value that starts like a formula
+ * gets a leading apostrophe. */
 void       _sayso_report_csv_field     (GString                   *out,
                                         const char                *value,
                                         gboolean                   guard);

@@ -127,15 +127,25 @@ sayso_report_write (SaysoAnalysisDb          *db,
   if (!check_options (db, questionnaire, options, language, error))
     return FALSE;
 
-  if (options->format == SAYSO_REPORT_CSV)
-    return _sayso_report_write_csv (db, questionnaire, &filter, language, options->out, error);
-  if (options->format == SAYSO_REPORT_SAV || options->format == SAYSO_REPORT_DTA)
+  if (options->format == SAYSO_REPORT_CSV && options->charts_dir == NULL)
+    return _sayso_report_write_csv (db, questionnaire, &filter, language, options->out, error) &&
+           (figures = sayso_figures_compute (db, questionnaire, &filter, options->small_number, error)) &&
+           _sayso_report_write_figures_csv (figures, options, language, error);
+  if ((options->format == SAYSO_REPORT_SAV || options->format == SAYSO_REPORT_DTA) && options->charts_dir == NULL)
     return _sayso_report_write_readstat (db, questionnaire, &filter, language, options->format, options->out,
                                          options->n_cut, error);
 
   if (!(figures = sayso_figures_compute (db, questionnaire, &filter, options->small_number, error)))
     return FALSE;
   blocks = _sayso_report_layout (figures, options, language);
+  if (options->charts_dir && !_sayso_report_write_charts (blocks, options->charts_dir, error))
+    return FALSE;
+  if (options->format == SAYSO_REPORT_CSV)
+    return _sayso_report_write_csv (db, questionnaire, &filter, language, options->out, error) &&
+           _sayso_report_write_figures_csv (figures, options, language, error);
+  if (options->format == SAYSO_REPORT_SAV || options->format == SAYSO_REPORT_DTA)
+    return _sayso_report_write_readstat (db, questionnaire, &filter, language, options->format, options->out,
+                                         options->n_cut, error);
   if (options->format == SAYSO_REPORT_HTML)
     return _sayso_report_write_html (blocks, language, options->out, error);
   return _sayso_report_write_pdf (blocks, _sayso_report_where_name (options), options->out, error);

@@ -47,6 +47,10 @@ typedef struct
   guint              small_number;  /* demographic cells below this show as "<N"; default 3; 0 disables */
   const char        *language;      /* labels' language, default "en" */
   guint             *n_cut;         /* sav, dta: if set, how many free-text answers had to be cut to fit the format */
+  gboolean           intervals;     /* each share with its Wilson 95% interval (--intervals) */
+  guint              min_n;         /* headlines: fewest people in the site and in the rest; 0: SAYSO_HEADLINES_DEFAULT_MIN_N */
+  gboolean           all_quotes;    /* every free-text answer in an appendix, not only the picked ones (--all-quotes) */
+  const char        *charts_dir;    /* each chart also alone as SVG and PNG here (--charts DIR); NULL: not */
 } SaysoReportOptions;
 
 GQuark    sayso_report_error_quark      (void);
@@ -62,5 +66,8 @@ char     *sayso_report_codebook_path    (const char               *out) G_GNUC_W
  * OUT minus its extension + "-sav-codebook.csv" or "-dta-codebook.csv". */
 char     *sayso_report_codebook_path_for (const char              *out,
                                           SaysoReportFormat        format) G_GNUC_WARN_UNUSED_RESULT;
+/* OUT minus its extension + "-figures.csv": beside a CSV report, every
+ * share (with its Wilson 95% interval under --intervals) and headline. */
+char     *sayso_report_figures_path     (const char               *out) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "sayso-import.h"
 #include "sayso-process.h"
 #include "sayso-pull.h"
+#include "sayso-headlines.h"
 #include "sayso-report.h"
 
 /* sayso keygen --out DIR */
@@ -643,6 +644,9 @@ _sayso_cli_report (int    argc,
   g_autofree char *definition = NULL;
   int small_number = SAYSO_REPORT_DEFAULT_SMALL_NUMBER;
   guint n_cut = 0;
+  gboolean intervals = FALSE, all_quotes = FALSE;
+  int min_n = SAYSO_HEADLINES_DEFAULT_MIN_N;
+  g_autofree char *charts = NULL;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(SaysoAnalysisDb) db = NULL;
   g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
@@ -659,6 +663,10 @@ _sayso_cli_report (int    argc,
     { "small-number", 0, 0, G_OPTION_ARG_INT, &small_number, "Show demographic cells below N as “<N” (default 3, 0: off)", "N" },
     { "language", 0, 0, G_OPTION_ARG_STRING, &language, "Labels' language (default en)", "LANG" },
     { "questionnaire", 'q', 0, G_OPTION_ARG_FILENAME, &definition, "The questionnaire (default: the built-in survey)", "FILE" },
+    { "intervals", 0, 0, G_OPTION_ARG_NONE, &intervals, "Show each share's Wilson 95% interval beside it", NULL },
+    { "min-n", 0, 0, G_OPTION_ARG_INT, &min_n, "Headlines (with --site) need N who answered, at the site and elsewhere (default 30)", "N" },
+    { "all-quotes", 0, 0, G_OPTION_ARG_NONE, &all_quotes, "Every free-text answer, in an appendix (default: the picked quotes only)", NULL },
+    { "charts", 0, 0, G_OPTION_ARG_FILENAME, &charts, "Also write each chart alone as SVG and PNG into DIR", "DIR" },
     { NULL }
   };
 
@@ -685,6 +693,8 @@ _sayso_cli_report (int    argc,
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --format must be html, pdf, csv, sav or dta");
   if (small_number < 0)
     return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --small-number must be 0 or more");
+  if (min_n < 1)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "report: --min-n must be 1 or more");
 
   if (definition != NULL)
     {
@@ -701,6 +711,10 @@ _sayso_cli_report (int    argc,
   options.small_number = (guint) small_number;
   options.language = language;
   options.n_cut = &n_cut;
+  options.intervals = intervals;
+  options.min_n = (guint) min_n;
+  options.all_quotes = all_quotes;
+  options.charts_dir = charts;
 
   if (!(db = sayso_analysis_db_open (db_path, FALSE, &error)))
     return sayso_command_fail (SAYSO_EXIT_FAILED, "%s", error->message);
@@ -713,9 +727,16 @@ _sayso_cli_report (int    argc,
       g_autofree char *codebook = sayso_report_codebook_path_for (out, options.format);
       g_print ("Wrote %s\n", codebook);
     }
+  if (options.format == SAYSO_REPORT_CSV)
+    {
+      g_autofree char *figures = sayso_report_figures_path (out);
+      g_print ("Wrote %s\n", figures);
+    }
   if (n_cut > 0)
     g_printerr ("report: %u free-text answer%s longer than the format holds (SPSS: 32,767 bytes) %s cut there in %s; "
                 "the CSV (--format csv) holds every answer whole\n",
                 n_cut, n_cut == 1 ? "" : "s", n_cut == 1 ? "was" : "were", out);
+  if (charts)
+    g_print ("Wrote the charts alone as SVG and PNG into %s\n", charts);
   return SAYSO_EXIT_OK;
 }

@@ -44,5 +44,8 @@ int   _sayso_cli_import           (int    argc,
                                    char **argv);
 int   _sayso_cli_report           (int    argc,
                                    char **argv);
+/* sayso-cli-quotes.c */
+int   _sayso_cli_quotes           (int    argc,
+                                   char **argv);
 
 G_END_DECLS

@@ -56,6 +56,7 @@ static const SaysoCommand commands[] = {
   { "upload", "Send bundles to the collection service", _sayso_cli_upload },
   { "import", "Open bundles into an analysis database (analysts)", _sayso_cli_import },
   { "report", "Figures, charts and quotes, or CSV (analysts)", _sayso_cli_report },
+  { "quotes", "List the free-text answers, pick quotes for the report (analysts)", _sayso_cli_quotes },
 };
 
 static const SaysoCommandLine command_line = {

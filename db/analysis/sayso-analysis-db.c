@@ -117,6 +117,22 @@ tally_free (gpointer data)
   "  after INTEGER NOT NULL" \
   ") WITHOUT ROWID;"
 
+/* Schema 4: the quotes the analysts pick (sayso quotes --pick), by the
+ * record and question of the answer, and the key of the quotes' short
+ * references (written once by the first "sayso quotes", never read out of
+ * the database). */
+#define QUOTES_TABLES \
+  "CREATE TABLE quote_key (" \
+  "  one INTEGER PRIMARY KEY CHECK (one = 1)," \
+  "  key BLOB NOT NULL CHECK (length(key) = 32)" \
+  ");" \
+  "CREATE TABLE picks (" \
+  "  kiosk BLOB NOT NULL," \
+  "  id BLOB NOT NULL CHECK (length(id) = 16)," \
+  "  question TEXT NOT NULL," \
+  "  PRIMARY KEY (kiosk, id, question)" \
+  ") WITHOUT ROWID;"
+
 static const char schema[] =
   "CREATE TABLE kiosks ("
   "  pk BLOB PRIMARY KEY CHECK (length(pk) = 32),"
@@ -152,7 +168,8 @@ static const char schema[] =
   "CREATE INDEX texts_by_question ON texts (question, site);"
   SET_ASIDE_TABLES
   PULLS_TABLE
-  "PRAGMA user_version = 3;";
+  QUOTES_TABLES
+  "PRAGMA user_version = 4;";
 
 /* From schema 1: every response keeps its place, draws a fresh id for the
  * reports, and has no hash yet (schema 1 kept none); the first bundle that
@@ -177,6 +194,10 @@ static const char migrate_1_to_2[] =
 static const char migrate_2_to_3[] =
   PULLS_TABLE
   "PRAGMA user_version = 3;";
+
+static const char migrate_3_to_4[] =
+  QUOTES_TABLES
+  "PRAGMA user_version = 4;";
 
 gboolean
 _sayso_analysis_db_fail (SaysoAnalysisDb  *db,
@@ -299,7 +320,7 @@ sayso_analysis_db_open (const char  *path,
       return NULL;
     }
 
-  if ((version == 0 && n_tables == 0) || version == 1 || version == 2)
+  if ((version == 0 && n_tables == 0) || version == 1 || version == 2 || version == 3)
     {
       /* The version is read again under the write lock: another process
        * may have made or migrated the database in the meantime. */
@@ -313,9 +334,11 @@ sayso_analysis_db_open (const char  *path,
           n_tables = sqlite3_column_int (stmt, 1);
         }
       sqlite3_finalize (stmt);
-      if (!((version == 0 && n_tables == 0) || version == 1 || version == 2 || version == SAYSO_ANALYSIS_SCHEMA_VERSION) ||
+      if (!((version == 0 && n_tables == 0) || version == 1 || version == 2 || version == 3 ||
+            version == SAYSO_ANALYSIS_SCHEMA_VERSION) ||
           !exec (db, version == 1 ? migrate_1_to_2 : version == 0 ? schema : "", error) ||
           !exec (db, version == 1 || version == 2 ? migrate_2_to_3 : "", error) ||
+          !exec (db, version >= 1 && version <= 3 ? migrate_3_to_4 : "", error) ||
           !exec (db, "COMMIT", error))
         {
           if (error && *error == NULL)

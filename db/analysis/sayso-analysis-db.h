@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-#define SAYSO_ANALYSIS_SCHEMA_VERSION 3
+#define SAYSO_ANALYSIS_SCHEMA_VERSION 4
 
 typedef struct _SaysoAnalysisDb SaysoAnalysisDb;
 
@@ -225,6 +225,38 @@ gboolean         sayso_analysis_db_max_text_bytes  (SaysoAnalysisDb           *d
                                                     const SaysoAnalysisFilter *filter,
                                                     const char                *question,
                                                     gint64                    *max_bytes,
+                                                    GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
+
+/* Quotes: every free-text answer of one question with the record it is
+ * from (kiosk 32 bytes, id 16 bytes, for its reference; never shown), in
+ * the order of the random response ids (neither arrival nor time), and
+ * whether the analysts picked it. */
+typedef gboolean (*SaysoAnalysisQuoteFunc) (const guint8 *kiosk,
+                                            const guint8 *id,
+                                            const char   *site,
+                                            const char   *text,
+                                            gboolean      picked,
+                                            gpointer      user_data);
+/* picked_only: the picked answers only. */
+gboolean         sayso_analysis_db_foreach_quote   (SaysoAnalysisDb           *db,
+                                                    const SaysoAnalysisFilter *filter,
+                                                    const char                *question,
+                                                    gboolean                   picked_only,
+                                                    SaysoAnalysisQuoteFunc     func,
+                                                    gpointer                   user_data,
+                                                    GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
+gboolean         sayso_analysis_db_set_picked      (SaysoAnalysisDb           *db,
+                                                    const guint8               kiosk[32],
+                                                    const guint8               id[16],
+                                                    const char                *question,
+                                                    gboolean                   picked,
+                                                    GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The database's key for the quotes' references: fresh (32 random bytes
+ * from the caller) is stored the first time, and the stored one is
+ * returned in key ever after. */
+gboolean         sayso_analysis_db_quote_key       (SaysoAnalysisDb           *db,
+                                                    const guint8               fresh[32],
+                                                    guint8                     key[32],
                                                     GError                   **error) G_GNUC_WARN_UNUSED_RESULT;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaysoAnalysisDb, sayso_analysis_db_close)
