@@ -168,11 +168,6 @@ buffer_changed (GtkTextBuffer     *buffer,
  * on a fine screen); drawn once at this size, the image is scaled down. */
 #define PICTURE_DRAWN_SIZE 192
 
-/* The option's picture, or NULL if it names none. A GtkImage, so that the
- * style sheet sizes it with the text; drawn from the SVG at its largest so
- * that large text stays sharp; in high contrast its variant. It is
- * decoration beside the words, never instead of them: no role of its own,
- * and the button's label stays the option's name. */
 /* The look chosen on the welcome screen (the window's style classes),
  * which stays while questions are shown. */
 static gboolean
@@ -183,6 +178,11 @@ window_has_look (SaysoQuestionView *self,
   return root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), css_class);
 }
 
+/* The option's picture, or NULL if it names none. A GtkImage, so that the
+ * style sheet sizes it with the text; drawn from the SVG at its largest so
+ * that large text stays sharp; in high contrast its variant. It is
+ * decoration beside the words, never instead of them: no role of its own,
+ * and the button's label stays the option's name. */
 static GtkWidget *
 option_picture_new (SaysoQuestionView *self,
                     guint              index)
