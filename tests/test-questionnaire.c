@@ -1,5 +1,8 @@
 /* The survey definition: the built-in survey, and every class of fault. */
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "sayso-questionnaire.h"
 #include "sayso-process.h"
@@ -283,6 +286,325 @@ test_missing_file (void)
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
 }
 
+/* Pictures: a folder with a questionnaire in it, and a picture beside it. */
+typedef struct
+{
+  char *dir;      /* the questionnaire's folder, inside a folder of its own */
+  char *outside;  /* a valid picture just outside it */
+} PictureFixture;
+
+static const char svg_text[] =
+  "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 64 64\">"
+  "<circle cx=\"32\" cy=\"32\" r=\"20\"/></svg>\n";
+
+static void
+write_file (const char *dir,
+            const char *name,
+            const char *contents)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+static void
+picture_fixture_setup (PictureFixture *fixture,
+                       gconstpointer   data)
+{
+  g_autofree char *top = g_dir_make_tmp ("sayso-pictures-XXXXXX", NULL);
+
+  g_assert_nonnull (top);
+  fixture->dir = g_build_filename (top, "survey", NULL);
+  g_assert_cmpint (g_mkdir (fixture->dir, 0700), ==, 0);
+  write_file (top, "outside.svg", svg_text);
+  fixture->outside = g_build_filename (top, "outside.svg", NULL);
+}
+
+static void
+picture_fixture_teardown (PictureFixture *fixture,
+                          gconstpointer   data)
+{
+  g_autofree char *top = g_path_get_dirname (fixture->dir);
+  const char * const argv[] = { "rm", "-rf", top, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL));
+  g_free (fixture->dir);
+  g_free (fixture->outside);
+}
+
+/* Writes the base questionnaire into the fixture's folder, its first choice's
+ * first option ("yes" of "need") naming @picture, and loads it. */
+static SaysoQuestionnaire *
+load_with_picture (PictureFixture  *fixture,
+                   const char      *picture,
+                   GError         **error)
+{
+  g_autoptr(JsonNode) node = base_node ();
+  JsonObject *root = json_node_get_object (node);
+  JsonArray *options = json_object_get_array_member (question (root, 1), "options");
+  g_autofree char *text = NULL;
+  g_autofree char *path = g_build_filename (fixture->dir, "survey.json", NULL);
+
+  json_object_set_string_member (json_array_get_object_element (options, 0), "picture", picture);
+  text = json_to_string (node, FALSE);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return sayso_questionnaire_new_from_file (path, error);
+}
+
+static char *
+file_uri (const char *dir,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  return g_filename_to_uri (path, NULL, NULL);
+}
+
+static void
+assert_refused (GError     *error,
+                const char *expected)
+{
+  g_assert_error (error, SAYSO_QUESTIONNAIRE_ERROR, SAYSO_QUESTIONNAIRE_ERROR_INVALID);
+  /* The place, the option, the question and the path, and why. */
+  if (!strstr (error->message, "questions[1].options[0].picture:") ||
+      !strstr (error->message, "option \"yes\" of question \"need\"") ||
+      !strstr (error->message, expected))
+    g_error ("Expected a fault naming the option, its question and \"%s\"; got: %s", expected, error->message);
+}
+
+/* Every option of the built-in survey has a picture built in, and a
+ * high-contrast variant of it; the likert points that have no face of
+ * their own (prefer not to say) have one too. */
+static void
+test_pictures_built_in (void)
+{
+  g_autoptr(SaysoQuestionnaire) q = sayso_questionnaire_new_default ();
+  guint n_options = 0;
+
+  for (guint i = 0; i < sayso_questionnaire_get_n_questions (q); i++)
+    {
+      SaysoQuestion *question = sayso_questionnaire_get_question (q, i);
+
+      for (guint k = 0; k < sayso_question_get_n_options (question); k++)
+        {
+          const char *id = sayso_question_get_option_id (question, k);
+          const char *picture = sayso_question_get_option_picture (question, k, FALSE);
+          const char *variant = sayso_question_get_option_picture (question, k, TRUE);
+          g_autoptr(GBytes) bytes = NULL;
+          g_autoptr(GBytes) variant_bytes = NULL;
+
+          if (sayso_question_get_kind (question) == SAYSO_QUESTION_LIKERT &&
+              !g_str_equal (id, "prefer_not_to_say"))
+            {
+              /* These keep their faces, drawn by the kiosk. */
+              g_assert_null (picture);
+              continue;
+            }
+          if (picture == NULL)
+            g_error ("Option \"%s\" of \"%s\" has no picture", id, sayso_question_get_id (question));
+          g_assert_true (g_str_has_prefix (picture, "resource:///org/sayso/Sayso/pictures/"));
+          g_assert_true (g_str_has_suffix (variant, "-high-contrast.svg"));
+          g_assert_cmpstr (picture, !=, variant);
+          bytes = g_resources_lookup_data (picture + strlen ("resource://"), 0, NULL);
+          variant_bytes = g_resources_lookup_data (variant + strlen ("resource://"), 0, NULL);
+          g_assert_nonnull (bytes);
+          g_assert_nonnull (variant_bytes);
+          g_assert_false (g_bytes_equal (bytes, variant_bytes));
+          if (sayso_question_get_kind (question) != SAYSO_QUESTION_LIKERT)
+            n_options++;
+        }
+    }
+  /* The 73 options of the 11 choice questions. */
+  g_assert_cmpuint (n_options, ==, 73);
+}
+
+static void
+test_picture_beside (PictureFixture *fixture,
+                     gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoQuestionnaire) q = NULL;
+  g_autofree char *uri = file_uri (fixture->dir, "pictures/yes.svg");
+  g_autofree char *variant = file_uri (fixture->dir, "pictures/yes-high-contrast.svg");
+  SaysoQuestion *need;
+
+  write_file (fixture->dir, "pictures/yes.svg", svg_text);
+  q = load_with_picture (fixture, "pictures/yes.svg", &error);
+  g_assert_no_error (error);
+  need = sayso_questionnaire_lookup_question (q, "need");
+  g_assert_cmpstr (sayso_question_get_option_picture (need, 0, FALSE), ==, uri);
+  /* Without a variant, the picture itself serves in high contrast. */
+  g_assert_cmpstr (sayso_question_get_option_picture (need, 0, TRUE), ==, uri);
+  g_assert_null (sayso_question_get_option_picture (need, 1, FALSE));
+  g_clear_object (&q);
+
+  /* A variant beside it, by name, is found. */
+  write_file (fixture->dir, "pictures/yes-high-contrast.svg", svg_text);
+  q = load_with_picture (fixture, "pictures/yes.svg", &error);
+  g_assert_no_error (error);
+  need = sayso_questionnaire_lookup_question (q, "need");
+  g_assert_cmpstr (sayso_question_get_option_picture (need, 0, TRUE), ==, variant);
+  g_clear_object (&q);
+
+  /* And a broken variant is as much a fault as a broken picture. */
+  write_file (fixture->dir, "pictures/yes-high-contrast.svg", "not a picture");
+  q = load_with_picture (fixture, "pictures/yes.svg", &error);
+  g_assert_null (q);
+  assert_refused (error, "\"pictures/yes-high-contrast.svg\"");
+}
+
+/* A picture that is not there stops the questionnaire loading, naming it;
+ * the same questionnaire with the file present loads (the control). */
+static void
+test_picture_missing (PictureFixture *fixture,
+                      gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoQuestionnaire) q = load_with_picture (fixture, "pictures/yes.svg", &error);
+
+  g_assert_null (q);
+  assert_refused (error, "\"pictures/yes.svg\"");
+  g_assert_nonnull (strstr (error->message, "No such file"));
+  g_clear_error (&error);
+
+  write_file (fixture->dir, "pictures/yes.svg", svg_text);
+  q = load_with_picture (fixture, "pictures/yes.svg", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (q);
+}
+
+/* Out of the folder, by "..", by an absolute path or through a symbolic
+ * link, is refused although the file there is a good picture; a link that
+ * stays inside is followed (the control). */
+static void
+test_picture_outside (PictureFixture *fixture,
+                      gconstpointer   data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoQuestionnaire) q = NULL;
+  g_autofree char *link = g_build_filename (fixture->dir, "link.svg", NULL);
+  g_autofree char *inner = g_build_filename (fixture->dir, "inner.svg", NULL);
+
+  q = load_with_picture (fixture, "../outside.svg", &error);
+  g_assert_null (q);
+  assert_refused (error, "\"..\"");
+  g_clear_error (&error);
+
+  q = load_with_picture (fixture, "pictures/../../outside.svg", &error);
+  g_assert_null (q);
+  assert_refused (error, "\"..\"");
+  g_clear_error (&error);
+
+  q = load_with_picture (fixture, fixture->outside, &error);
+  g_assert_null (q);
+  assert_refused (error, "must be a path relative to the questionnaire's folder");
+  g_clear_error (&error);
+
+  g_assert_cmpint (symlink (fixture->outside, link), ==, 0);
+  q = load_with_picture (fixture, "link.svg", &error);
+  g_assert_null (q);
+  assert_refused (error, "symbolic link");
+  g_clear_error (&error);
+
+  g_assert_cmpint (g_unlink (link), ==, 0);
+  write_file (fixture->dir, "inner.svg", svg_text);
+  g_assert_cmpint (symlink (inner, link), ==, 0);
+  q = load_with_picture (fixture, "link.svg", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (q);
+}
+
+/* What is not SVG is refused: text, a photograph renamed, XML of another
+ * kind, a file not named .svg, a folder; the good one loads. */
+static void
+test_picture_not_svg (PictureFixture *fixture,
+                      gconstpointer   data)
+{
+  static const char png_start[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+  static const struct { const char *name; const char *contents; const char *expected; } cases[] = {
+    { "words.svg", "a picture of a bus", "is not an SVG picture" },
+    { "html.svg", "<html><body>bus</body></html>", "its first element is <html>, not <svg>" },
+    { "cut.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><circle r=\"3\"", "is not an SVG picture" },
+    { "empty.svg", "", "Document was empty" },
+    { "comment.svg", "<!-- nothing -->", "holds no <svg> element" },
+    { "bus.png", "<svg/>", "must be an SVG file, named .svg" },
+  };
+  g_autofree char *png = g_build_filename (fixture->dir, "photo.svg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoQuestionnaire) q = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      write_file (fixture->dir, cases[i].name, cases[i].contents);
+      q = load_with_picture (fixture, cases[i].name, &error);
+      g_assert_null (q);
+      assert_refused (error, cases[i].expected);
+      g_clear_error (&error);
+    }
+
+  g_assert_true (g_file_set_contents (png, png_start, sizeof png_start - 1, NULL));
+  q = load_with_picture (fixture, "photo.svg", &error);
+  g_assert_null (q);
+  assert_refused (error, "it is not text");
+  g_clear_error (&error);
+
+  write_file (fixture->dir, "folder.svg/x", svg_text);
+  q = load_with_picture (fixture, "folder.svg", &error);
+  g_assert_null (q);
+  assert_refused (error, "is not a file");
+  g_clear_error (&error);
+
+  write_file (fixture->dir, "good.svg", svg_text);
+  q = load_with_picture (fixture, "good.svg", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (q);
+}
+
+/* Built-in pictures by resource name; one that Sayso does not have is a
+ * fault; a questionnaire that is no file may name no picture file. */
+static void
+test_picture_resource (void)
+{
+  g_autoptr(JsonNode) node = base_node ();
+  JsonObject *root = json_node_get_object (node);
+  JsonObject *yes = json_array_get_object_element (json_object_get_array_member (question (root, 1), "options"), 0);
+  JsonObject *pns = json_array_get_object_element (json_object_get_array_member (root, "likert"), 5);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoQuestionnaire) q = NULL;
+  SaysoQuestion *contact;
+
+  json_object_set_string_member (yes, "picture", "resource:///org/sayso/Sayso/pictures/yes.svg");
+  json_object_set_string_member (pns, "picture", "resource:///org/sayso/Sayso/pictures/prefer_not_to_say.svg");
+  q = load_node (node, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sayso_question_get_option_picture (sayso_questionnaire_lookup_question (q, "need"), 0, TRUE), ==,
+                   "resource:///org/sayso/Sayso/pictures/yes-high-contrast.svg");
+  /* The scale's picture reaches every likert question. */
+  contact = sayso_questionnaire_lookup_question (q, "contact");
+  g_assert_cmpstr (sayso_question_get_option_picture (contact, 5, FALSE), ==,
+                   "resource:///org/sayso/Sayso/pictures/prefer_not_to_say.svg");
+  g_assert_null (sayso_question_get_option_picture (contact, 0, FALSE));
+  g_clear_object (&q);
+
+  json_object_set_string_member (yes, "picture", "resource:///org/sayso/Sayso/pictures/nope.svg");
+  q = load_node (node, &error);
+  g_assert_null (q);
+  assert_refused (error, "there is no such picture built into Sayso");
+  g_clear_error (&error);
+
+  json_object_set_string_member (yes, "picture", "resource:///org/sayso/Sayso/pictures/yes-high-contrast.svg");
+  q = load_node (node, &error);
+  g_assert_null (q);
+  assert_refused (error, "is a high-contrast variant");
+  g_clear_error (&error);
+
+  json_object_set_string_member (yes, "picture", "pictures/yes.svg");
+  q = load_node (node, &error);
+  g_assert_null (q);
+  assert_refused (error, "was not read from a file");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -295,6 +617,16 @@ main (int   argc,
   g_test_add_func ("/questionnaire/all-faults-listed", test_all_faults_listed);
   g_test_add_func ("/questionnaire/not-json", test_not_json);
   g_test_add_func ("/questionnaire/missing-file", test_missing_file);
+  g_test_add_func ("/questionnaire/pictures/built-in", test_pictures_built_in);
+  g_test_add_func ("/questionnaire/pictures/resource", test_picture_resource);
+  g_test_add ("/questionnaire/pictures/beside", PictureFixture, NULL,
+              picture_fixture_setup, test_picture_beside, picture_fixture_teardown);
+  g_test_add ("/questionnaire/pictures/missing", PictureFixture, NULL,
+              picture_fixture_setup, test_picture_missing, picture_fixture_teardown);
+  g_test_add ("/questionnaire/pictures/outside", PictureFixture, NULL,
+              picture_fixture_setup, test_picture_outside, picture_fixture_teardown);
+  g_test_add ("/questionnaire/pictures/not-svg", PictureFixture, NULL,
+              picture_fixture_setup, test_picture_not_svg, picture_fixture_teardown);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/questionnaire/bad/%s", bad_cases[i].name);

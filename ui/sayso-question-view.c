@@ -164,6 +164,100 @@ buffer_changed (GtkTextBuffer     *buffer,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+/* The largest an option's picture is shown (large text, at twice the pixels
+ * on a fine screen); drawn once at this size, the image is scaled down. */
+#define PICTURE_DRAWN_SIZE 192
+
+/* The look chosen on the welcome screen (the window's style classes),
+ * which stays while questions are shown. */
+static gboolean
+window_has_look (SaysoQuestionView *self,
+                 const char        *css_class)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  return root != NULL && gtk_widget_has_css_class (GTK_WIDGET (root), css_class);
+}
+
+/* The option's picture, or NULL if it names none. A GtkImage, so that the
+ * style sheet sizes it with the text; drawn from the SVG at its largest so
+ * that large text stays sharp; in high contrast its variant. It is
+ * decoration beside the words, never instead of them: no role of its own,
+ * and the button's label stays the option's name. */
+static GtkWidget *
+option_picture_new (SaysoQuestionView *self,
+                    guint              index)
+{
+  gboolean high_contrast = window_has_look (self, "high-contrast");
+  const char *uri = sayso_question_get_option_picture (self->question, index, high_contrast);
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *image;
+
+  if (uri == NULL)
+    return NULL;
+
+  file = g_file_new_for_uri (uri);
+  if ((stream = g_file_read (file, NULL, &error)))
+    pixbuf = gdk_pixbuf_new_from_stream_at_scale (G_INPUT_STREAM (stream), PICTURE_DRAWN_SIZE,
+                                                  PICTURE_DRAWN_SIZE, TRUE, NULL, &error);
+  if (pixbuf == NULL)
+    {
+      /* Checked when the questionnaire was loaded: a file changed since.
+       * The words are still there. */
+      g_warning ("The picture %s cannot be shown: %s", uri, error->message);
+      return NULL;
+    }
+
+  texture = gdk_texture_new_for_pixbuf (pixbuf);
+  image = g_object_new (GTK_TYPE_IMAGE,
+                        "paintable", texture,
+                        "accessible-role", GTK_ACCESSIBLE_ROLE_PRESENTATION,
+                        "valign", GTK_ALIGN_CENTER,
+                        NULL);
+  gtk_widget_add_css_class (image, "option-picture");
+  g_object_set_data_full (G_OBJECT (image), "sayso-picture", g_strdup (uri), g_free);
+  return image;
+}
+
+/* Beside the words, read from the picture on; above them at the largest
+ * text, where three columns of pictures beside long words are wider than
+ * the screen (a tick box, if any, stays beside the picture). */
+static void
+place_picture (SaysoQuestionView *self,
+               GtkBox            *box,
+               GtkWidget         *picture,
+               GtkWidget         *text)
+{
+  GtkWidget *tick = gtk_widget_get_first_child (GTK_WIDGET (box));
+  GtkWidget *row;
+
+  if (!window_has_look (self, "text-size-2"))
+    {
+      gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
+      gtk_box_set_spacing (box, 12);
+      gtk_widget_set_hexpand (text, TRUE);
+      gtk_box_append (box, picture);
+      return;
+    }
+
+  row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  gtk_widget_set_halign (row, GTK_ALIGN_CENTER);
+  if (tick != NULL)
+    {
+      g_object_ref (tick);
+      gtk_box_remove (box, tick);
+      gtk_box_append (GTK_BOX (row), tick);
+      g_object_unref (tick);
+    }
+  gtk_box_append (GTK_BOX (row), picture);
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (box, 8);
+  gtk_box_append (box, row);
+}
+
 static GtkWidget *
 option_button_new (SaysoQuestionView *self,
                    guint              index)
@@ -179,6 +273,7 @@ option_button_new (SaysoQuestionView *self,
   GtkWidget *button = gtk_toggle_button_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *text = sayso_text_pair_new (GTK_ORIENTATION_VERTICAL, "choice-label");
+  GtkWidget *picture = NULL;
 
   gtk_widget_set_name (button, name);
   gtk_widget_add_css_class (button, "choice");
@@ -205,6 +300,11 @@ option_button_new (SaysoQuestionView *self,
       gtk_widget_set_halign (face, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (box), face);
       gtk_widget_add_css_class (button, "likert");
+    }
+  else if ((picture = option_picture_new (self, index)))
+    {
+      place_picture (self, GTK_BOX (box), picture, text);
+      gtk_widget_add_css_class (button, "pictured");
     }
   sayso_text_pair_set_wrap (SAYSO_TEXT_PAIR (text), TRUE);
   sayso_text_pair_set (SAYSO_TEXT_PAIR (text), label, label2);

@@ -9,6 +9,8 @@ typedef struct
   char       *id;
   GHashTable *label;      /* language → text */
   gboolean    exclusive;
+  char       *picture;                /* a URI (file:// or resource://), or NULL */
+  char       *picture_high_contrast;  /* the same, or its high-contrast variant */
 } SaysoOption;
 
 struct _SaysoQuestion

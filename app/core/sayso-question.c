@@ -54,6 +54,8 @@ _sayso_option_free (SaysoOption *option)
     return;
   g_free (option->id);
   g_clear_pointer (&option->label, g_hash_table_unref);
+  g_free (option->picture);
+  g_free (option->picture_high_contrast);
   g_free (option);
 }
 
@@ -175,6 +177,26 @@ sayso_question_get_option_exclusive (SaysoQuestion *self,
 {
   SaysoOption *option = get_option (self, index);
   return option ? option->exclusive : FALSE;
+}
+
+/**
+ * sayso_question_get_option_picture:
+ * @high_contrast: whether the picture is for the high-contrast look
+ *
+ * Returns: (nullable): the URI (`file://` or `resource://`) of the option's
+ * picture, checked when the questionnaire was loaded; in high contrast its
+ * variant if it has one. %NULL if the option names no picture.
+ */
+const char *
+sayso_question_get_option_picture (SaysoQuestion *self,
+                                   guint          index,
+                                   gboolean       high_contrast)
+{
+  SaysoOption *option = get_option (self, index);
+
+  if (option == NULL)
+    return NULL;
+  return high_contrast ? option->picture_high_contrast : option->picture;
 }
 
 int

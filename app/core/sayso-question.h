@@ -36,6 +36,9 @@ const char        *sayso_question_get_option_label     (SaysoQuestion *self,
                                                         const char    *language);
 gboolean           sayso_question_get_option_exclusive (SaysoQuestion *self,
                                                         guint          index);
+const char        *sayso_question_get_option_picture   (SaysoQuestion *self,
+                                                        guint          index,
+                                                        gboolean       high_contrast);
 int                sayso_question_find_option          (SaysoQuestion *self,
                                                         const char    *option_id);
 

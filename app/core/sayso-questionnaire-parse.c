@@ -8,7 +8,10 @@
  */
 #define G_LOG_DOMAIN "sayso-questionnaire"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sayso-question-private.h"
@@ -17,6 +20,8 @@
 #define MAX_FAULTS 25
 #define MAX_TEXT_LENGTH 5000
 #define RECORD_BLOCK 4096
+#define MAX_PICTURE_BYTES (256 * 1024)
+#define HIGH_CONTRAST_SUFFIX "-high-contrast.svg"
 
 static const char * const likert_ids[] = {
   "strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "prefer_not_to_say",
@@ -27,6 +32,7 @@ typedef struct
 {
   SaysoQuestionnaire *self;
   GPtrArray          *faults;
+  GHashTable         *pictures;  /* a picture's name → its URI, once checked */
 } Parser;
 
 static void fault (Parser *p, const char *path, const char *format, ...) G_GNUC_PRINTF (3, 4);
@@ -284,6 +290,237 @@ get_localized (Parser     *p,
 }
 
 static void
+svg_start_element (GMarkupParseContext  *context,
+                   const char           *element_name,
+                   const char          **attribute_names,
+                   const char          **attribute_values,
+                   gpointer              user_data,
+                   GError              **error)
+{
+  gboolean *seen_root = user_data;
+
+  if (*seen_root)
+    return;
+  *seen_root = TRUE;
+  if (!g_str_equal (element_name, "svg") && !g_str_has_suffix (element_name, ":svg"))
+    g_set_error (error, G_MARKUP_ERROR, G_MARKUP_ERROR_INVALID_CONTENT,
+                 "its first element is <%s>, not <svg>", element_name);
+}
+
+/* Well-formed XML whose root is <svg>: what the kiosk's loader (librsvg)
+ * will draw. The core links no image library, and this is enough to catch
+ * the wrong file, a truncated one or a photograph renamed .svg. */
+static gboolean
+is_svg (const char  *data,
+        gsize        len,
+        char       **why)
+{
+  static const GMarkupParser parser = { svg_start_element, NULL, NULL, NULL, NULL };
+  g_autoptr(GMarkupParseContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean seen_root = FALSE;
+
+  if (!g_utf8_validate (data, (gssize) len, NULL))
+    {
+      *why = g_strdup ("it is not text (an SVG file is XML)");
+      return FALSE;
+    }
+  context = g_markup_parse_context_new (&parser, G_MARKUP_PREFIX_ERROR_POSITION, &seen_root, NULL);
+  if (!g_markup_parse_context_parse (context, data, (gssize) len, &error) ||
+      !g_markup_parse_context_end_parse (context, &error))
+    {
+      *why = g_strdup (error->message);
+      return FALSE;
+    }
+  if (!seen_root)
+    {
+      *why = g_strdup ("it holds no <svg> element");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads a picture the questionnaire names, to check it. NULL with a reason
+ * in @why (which names no more than the picture's own name). */
+static GBytes *
+read_picture (Parser      *p,
+              const char  *name,
+              char       **uri,
+              char       **why)
+{
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *full = NULL;
+  g_autofree char *real = NULL;
+  g_autofree char *inside = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize len = 0;
+  GStatBuf st;
+
+  if (!g_str_has_suffix (name, ".svg"))
+    {
+      *why = g_strdup ("must be an SVG file, named .svg");
+      return NULL;
+    }
+  if (g_str_has_prefix (name, "resource:///"))
+    {
+      GBytes *bytes = g_resources_lookup_data (name + strlen ("resource://"), G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+
+      if (bytes == NULL)
+        *why = g_strdup ("there is no such picture built into Sayso");
+      else
+        *uri = g_strdup (name);
+      return bytes;
+    }
+
+  if (p->self->base_dir == NULL)
+    {
+      *why = g_strdup ("a picture file is looked for beside the questionnaire, and this one was not read from a file");
+      return NULL;
+    }
+  if (g_path_is_absolute (name) || strchr (name, '\\') || strchr (name, ':'))
+    {
+      *why = g_strdup ("must be a path relative to the questionnaire's folder, such as \"pictures/travel.svg\"");
+      return NULL;
+    }
+  parts = g_strsplit (name, "/", -1);
+  for (guint i = 0; parts[i]; i++)
+    if (g_str_equal (parts[i], ".."))
+      {
+        *why = g_strdup ("must not lead out of the questionnaire's folder (\"..\")");
+        return NULL;
+      }
+  full = g_build_filename (p->self->base_dir, name, NULL);
+  if (!(real = realpath (full, NULL)))
+    {
+      *why = g_strdup_printf ("cannot be opened: %s", g_strerror (errno));
+      return NULL;
+    }
+  /* A symbolic link may point anywhere, even at a file the kiosk may read
+   * and the questionnaire's author should not: the real file must be in the
+   * folder too. */
+  inside = g_strconcat (p->self->base_dir, G_DIR_SEPARATOR_S, NULL);
+  if (!g_str_has_prefix (real, inside))
+    {
+      *why = g_strdup ("leads out of the questionnaire's folder (through a symbolic link)");
+      return NULL;
+    }
+  if (g_stat (real, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      *why = g_strdup ("is not a file");
+      return NULL;
+    }
+  if (st.st_size > MAX_PICTURE_BYTES)
+    {
+      *why = g_strdup_printf ("is %" G_GUINT64_FORMAT " bytes, more than the %d a picture may take",
+                              (guint64) st.st_size, MAX_PICTURE_BYTES);
+      return NULL;
+    }
+  if (!g_file_get_contents (real, &contents, &len, &error))
+    {
+      *why = g_strdup_printf ("cannot be read: %s", error->message);
+      return NULL;
+    }
+  if (len > MAX_PICTURE_BYTES)
+    {
+      *why = g_strdup_printf ("is more than the %d bytes a picture may take", MAX_PICTURE_BYTES);
+      return NULL;
+    }
+  if (!(*uri = g_filename_to_uri (real, NULL, &error)))
+    {
+      *why = g_strdup (error->message);
+      return NULL;
+    }
+  return g_bytes_new_take (g_steal_pointer (&contents), len);
+}
+
+/* The URI of a picture once it is read and found to be SVG; NULL after a
+ * fault at @where naming @owner (which option of which question). */
+static char *
+check_picture (Parser     *p,
+               const char *where,
+               const char *owner,
+               const char *name)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *why = NULL;
+  const char *known;
+
+  if ((known = g_hash_table_lookup (p->pictures, name)))
+    return g_strdup (known);
+
+  if ((bytes = read_picture (p, name, &uri, &why)))
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (bytes, &len);
+
+      if (!is_svg (data, len, &why))
+        {
+          g_autofree char *reason = g_steal_pointer (&why);
+          why = g_strdup_printf ("is not an SVG picture: %s", reason);
+        }
+    }
+  if (why != NULL)
+    {
+      fault (p, where, "the picture \"%s\" of %s %s", name, owner, why);
+      return NULL;
+    }
+
+  g_hash_table_insert (p->pictures, g_strdup (name), g_strdup (uri));
+  return g_steal_pointer (&uri);
+}
+
+static gboolean
+picture_exists (Parser     *p,
+                const char *name)
+{
+  g_autofree char *full = NULL;
+
+  if (g_str_has_prefix (name, "resource:///"))
+    return g_resources_get_info (name + strlen ("resource://"), G_RESOURCE_LOOKUP_FLAGS_NONE, NULL, NULL, NULL);
+  full = g_build_filename (p->self->base_dir, name, NULL);
+  return g_file_test (full, G_FILE_TEST_EXISTS);
+}
+
+/* "picture": an SVG beside the questionnaire or built into Sayso. Its
+ * high-contrast variant is found by name, "x.svg" → "x-high-contrast.svg"
+ * beside it, and checked the same way; without one, the picture itself
+ * serves in high contrast. */
+static void
+parse_picture (Parser      *p,
+               JsonObject  *object,
+               const char  *path,
+               const char  *owner,
+               SaysoOption *option)
+{
+  const char *name = get_string (p, object, path, "picture", FALSE);
+  g_autofree char *where = NULL;
+  g_autofree char *stem = NULL;
+  g_autofree char *variant = NULL;
+
+  if (name == NULL)
+    return;
+
+  where = child_path (path, "picture");
+  if (!(option->picture = check_picture (p, where, owner, name)))
+    return;
+
+  if (g_str_has_suffix (name, HIGH_CONTRAST_SUFFIX))
+    {
+      fault (p, where, "the picture \"%s\" of %s is a high-contrast variant: name the ordinary picture, "
+             "and its variant is found beside it", name, owner);
+      return;
+    }
+  stem = g_strndup (name, strlen (name) - strlen (".svg"));
+  variant = g_strconcat (stem, HIGH_CONTRAST_SUFFIX, NULL);
+  if (picture_exists (p, variant))
+    option->picture_high_contrast = check_picture (p, where, owner, variant);
+  else
+    option->picture_high_contrast = g_strdup (option->picture);
+}
+
+static void
 parse_languages (Parser     *p,
                  JsonObject *root)
 {
@@ -351,7 +588,7 @@ parse_options (Parser        *p,
                const char    *path,
                gboolean       allow_exclusive)
 {
-  static const char * const option_keys[] = { "id", "label", "exclusive", NULL };
+  static const char * const option_keys[] = { "id", "label", "exclusive", "picture", NULL };
   guint n = json_array_get_length (array);
   guint n_inclusive = 0;
 
@@ -362,6 +599,7 @@ parse_options (Parser        *p,
     {
       JsonNode *node = json_array_get_element (array, i);
       g_autofree char *where = g_strdup_printf ("%s[%u]", path, i);
+      g_autofree char *owner = NULL;
       SaysoOption *option;
       const char *id;
       JsonNode *exclusive;
@@ -399,6 +637,9 @@ parse_options (Parser        *p,
       if (!option->exclusive)
         n_inclusive++;
 
+      owner = g_strdup_printf ("option \"%s\" of question \"%s\"", option->id, question->id);
+      parse_picture (p, json_node_get_object (node), where, owner, option);
+
       g_ptr_array_add (question->options, option);
     }
 
@@ -428,6 +669,7 @@ parse_likert (Parser     *p,
     {
       JsonNode *node = json_array_get_element (array, i);
       g_autofree char *where = index_path ("", "likert", i);
+      g_autofree char *owner = NULL;
       SaysoOption *option;
       const char *id;
 
@@ -446,6 +688,8 @@ parse_likert (Parser     *p,
       option->label = get_localized (p, json_node_get_object (node), where, "label", TRUE);
       if (option->label == NULL)
         option->label = _sayso_localized_new ();
+      owner = g_strdup_printf ("the likert point \"%s\"", option->id);
+      parse_picture (p, json_node_get_object (node), where, owner, option);
       g_ptr_array_add (scale, option);
     }
 }
@@ -676,6 +920,8 @@ parse_questions (Parser     *p,
                   copy->id = g_strdup (point->id);
                   g_hash_table_unref (copy->label);
                   copy->label = g_hash_table_ref (point->label);
+                  copy->picture = g_strdup (point->picture);
+                  copy->picture_high_contrast = g_strdup (point->picture_high_contrast);
                   g_ptr_array_add (question->options, copy);
                 }
             }
@@ -732,7 +978,8 @@ _sayso_questionnaire_parse (SaysoQuestionnaire  *self,
   };
   g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) scale = g_ptr_array_new_with_free_func ((GDestroyNotify) _sayso_option_free);
-  Parser p = { self, faults };
+  g_autoptr(GHashTable) pictures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  Parser p = { self, faults, pictures };
   JsonObject *root;
   const char *id;
   gint64 format = 0;

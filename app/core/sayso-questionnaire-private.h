@@ -26,9 +26,11 @@ struct _SaysoQuestionnaire
   GPtrArray  *questions;
   GHashTable *by_id;           /* question id → index + 1 */
   gsize       record_size;
+  char       *base_dir;        /* the real folder of the file, or NULL */
 };
 
-/* Fills @self from @root_node; every fault, with its place, in @error. */
+/* Fills @self from @root_node; every fault, with its place, in @error.
+ * Files the questionnaire names are looked for in @self->base_dir. */
 gboolean _sayso_questionnaire_parse (SaysoQuestionnaire  *self,
                                      JsonNode            *root_node,
                                      const char          *origin,

@@ -10,8 +10,10 @@
  */
 #define G_LOG_DOMAIN "sayso-questionnaire"
 
+#include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <stdlib.h>
 
 #include "sayso-json-limits.h"
 #include "sayso-question-private.h"
@@ -35,6 +37,7 @@ sayso_questionnaire_finalize (GObject *object)
   g_clear_pointer (&self->section_titles, g_hash_table_unref);
   g_clear_pointer (&self->questions, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->base_dir, g_free);
 
   G_OBJECT_CLASS (sayso_questionnaire_parent_class)->finalize (object);
 }
@@ -57,10 +60,13 @@ sayso_questionnaire_init (SaysoQuestionnaire *self)
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
-SaysoQuestionnaire *
-sayso_questionnaire_new_from_bytes (GBytes      *bytes,
-                                    const char  *origin,
-                                    GError     **error)
+/* @base_dir: where the files the questionnaire names are, or NULL for
+ * none (a questionnaire that is not a file may name only resources). */
+static SaysoQuestionnaire *
+load_bytes (GBytes      *bytes,
+            const char  *origin,
+            const char  *base_dir,
+            GError     **error)
 {
   g_autoptr(SaysoQuestionnaire) self = NULL;
   g_autoptr(JsonParser) parser = NULL;
@@ -70,12 +76,6 @@ sayso_questionnaire_new_from_bytes (GBytes      *bytes,
   };
   gconstpointer data;
   gsize len;
-
-  g_return_val_if_fail (bytes != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (origin == NULL)
-    origin = "questionnaire";
 
   data = g_bytes_get_data (bytes, &len);
   if (!sayso_json_check_limits (data, len, &limits, origin, 0, &local_error))
@@ -100,10 +100,22 @@ sayso_questionnaire_new_from_bytes (GBytes      *bytes,
     }
 
   self = g_object_new (SAYSO_TYPE_QUESTIONNAIRE, NULL);
+  self->base_dir = g_strdup (base_dir);
   if (!_sayso_questionnaire_parse (self, json_parser_get_root (parser), origin, error))
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+SaysoQuestionnaire *
+sayso_questionnaire_new_from_bytes (GBytes      *bytes,
+                                    const char  *origin,
+                                    GError     **error)
+{
+  g_return_val_if_fail (bytes != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return load_bytes (bytes, origin ? origin : "questionnaire", NULL, error);
 }
 
 SaysoQuestionnaire *
@@ -112,10 +124,13 @@ sayso_questionnaire_new_from_file (const char  *path,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *base_dir = NULL;
   gsize len = 0;
   GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   /* Refused before it is read into memory; the check on the bytes stays
    * for a file that grows in between. */
@@ -130,8 +145,19 @@ sayso_questionnaire_new_from_file (const char  *path,
   if (!g_file_get_contents (path, &contents, &len, error))
     return NULL;
 
+  /* The real folder, symbolic links resolved, is the one a picture may not
+   * lead out of. */
+  dir = g_path_get_dirname (path);
+  if (!(base_dir = realpath (dir, NULL)))
+    {
+      int saved_errno = errno;
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "%s: its folder cannot be opened: %s", path, g_strerror (saved_errno));
+      return NULL;
+    }
+
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  return sayso_questionnaire_new_from_bytes (bytes, path, error);
+  return load_bytes (bytes, path, base_dir, error);
 }
 
 /**

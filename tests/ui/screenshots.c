@@ -91,6 +91,8 @@ journey (KioskFixture *fixture)
   go_to (window, "biggest_issue");
   ui_answer (window, "biggest_issue", "communication");
   shoot (window, "06-question-single-long");
+  ui_answer (window, "biggest_issue", "housing");
+  shoot (window, "40-biggest-issue-with-pictures");
   go_to (window, "what_good");
   ui_answer (window, "what_good", "reception");
   ui_answer (window, "what_good", "housing");
@@ -123,6 +125,9 @@ journey (KioskFixture *fixture)
   shoot (window, "15-question-high-contrast-large-text");
   go_to (window, "needed_services");
   shoot (window, "16-question-single-high-contrast-large-text");
+  go_to (window, "biggest_issue");
+  ui_answer (window, "biggest_issue", "travel");
+  shoot (window, "41-pictures-large-text-high-contrast");
   sayso_window_forget (window);
 
   /* The store fails: the respondent is calmly told; staff see a marker. */
