@@ -46,6 +46,7 @@ static const SaysoCommand commands[] = {
   { "setup", "Enrol a new kiosk: store, staff PIN, key for the analysts", _sayso_cli_setup },
   { "init", "Make a kiosk store for a site", _sayso_cli_init },
   { "set-pin", "Set the staff PIN of a store", _sayso_cli_set_pin },
+  { "check", "Check a questionnaire and its recorded voices", _sayso_cli_check },
   { "submit", "Seal and store responses given as JSON", _sayso_cli_submit },
   { "status", "Count the responses in a store", _sayso_cli_status },
   { "export", "Write the responses awaiting export to a signed bundle", _sayso_cli_export },

@@ -35,6 +35,9 @@ sayso_questionnaire_finalize (GObject *object)
   g_clear_pointer (&self->section_titles, g_hash_table_unref);
   g_clear_pointer (&self->questions, g_ptr_array_unref);
   g_clear_pointer (&self->by_id, g_hash_table_unref);
+  g_clear_pointer (&self->audio, g_hash_table_unref);
+  g_clear_pointer (&self->audio_files, g_hash_table_unref);
+  g_clear_pointer (&self->audio_problems, g_ptr_array_unref);
 
   G_OBJECT_CLASS (sayso_questionnaire_parent_class)->finalize (object);
 }
@@ -55,6 +58,9 @@ sayso_questionnaire_init (SaysoQuestionnaire *self)
                                                 (GDestroyNotify) g_hash_table_unref);
   self->questions = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->audio = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->audio_files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->audio_problems = g_ptr_array_new_with_free_func (g_free);
 }
 
 SaysoQuestionnaire *
@@ -112,6 +118,7 @@ sayso_questionnaire_new_from_file (const char  *path,
 {
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *contents = NULL;
+  SaysoQuestionnaire *self;
   gsize len = 0;
   GStatBuf st;
 
@@ -131,7 +138,16 @@ sayso_questionnaire_new_from_file (const char  *path,
     return NULL;
 
   bytes = g_bytes_new_take (g_steal_pointer (&contents), len);
-  return sayso_questionnaire_new_from_bytes (bytes, path, error);
+  self = sayso_questionnaire_new_from_bytes (bytes, path, error);
+  if (self != NULL)
+    {
+      /* Recorded voices are files beside the questionnaire. */
+      g_autofree char *folder_path = g_path_get_dirname (path);
+      g_autoptr(GFile) folder = g_file_new_for_path (folder_path);
+
+      _sayso_questionnaire_find_audio (self, folder);
+    }
+  return self;
 }
 
 /**
@@ -156,6 +172,10 @@ sayso_questionnaire_new_default (void)
   self = sayso_questionnaire_new_from_bytes (bytes, "built-in questionnaire", &error);
   if (self == NULL)
     g_error ("%s", error->message);
+  {
+    g_autoptr(GFile) folder = g_file_new_for_uri ("resource:///org/sayso/Sayso/questionnaires");
+    _sayso_questionnaire_find_audio (self, folder);
+  }
 
   return self;
 }
