@@ -50,7 +50,7 @@ struct _SaysoSpeech
 
 G_DEFINE_FINAL_TYPE (SaysoSpeech, sayso_speech, G_TYPE_OBJECT)
 
-enum { SPOKEN, PLAYED, N_SIGNALS };
+enum { SPOKEN, PLAYED, FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* eSpeak NG is one engine per process. */
@@ -186,9 +186,12 @@ advance (SaysoSpeech *self)
   g_autoptr(GString) joined = NULL;
   SaysoSpeechPart *part;
 
-  if (self->queue == NULL || self->next >= self->queue->len)
+  if (self->queue == NULL)
+    return;
+  if (self->next >= self->queue->len)
     {
       finish (self);
+      g_signal_emit (self, signals[FINISHED], 0);
       return;
     }
 
@@ -313,6 +316,17 @@ sayso_speech_class_init (SaysoSpeechClass *klass)
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_FILE);
+  /**
+   * SaysoSpeech::finished:
+   *
+   * Everything asked for has been said (not emitted when it was stopped).
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
