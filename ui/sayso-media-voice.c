@@ -18,6 +18,9 @@ struct _SaysoMediaVoice
   double          volume;
 };
 
+enum { PROP_0, PROP_STREAM, N_PROPS };
+static GParamSpec *properties[N_PROPS];
+
 static void sayso_media_voice_iface_init (SaysoVoiceInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (SaysoMediaVoice, sayso_media_voice, G_TYPE_OBJECT,
@@ -72,6 +75,7 @@ sayso_media_voice_play (SaysoVoice *voice,
   gtk_media_stream_set_volume (self->stream, self->volume);
   g_signal_connect (self->stream, "notify::ended", G_CALLBACK (stream_ended), self);
   g_signal_connect (self->stream, "notify::error", G_CALLBACK (stream_error), self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAM]);
   if (gtk_media_stream_get_error (self->stream))
     {
       stream_error (self->stream, NULL, self);
@@ -113,9 +117,38 @@ sayso_media_voice_dispose (GObject *object)
 }
 
 static void
+sayso_media_voice_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case PROP_STREAM:
+      g_value_set_object (value, SAYSO_MEDIA_VOICE (object)->stream);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 sayso_media_voice_class_init (SaysoMediaVoiceClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = sayso_media_voice_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sayso_media_voice_dispose;
+  object_class->get_property = sayso_media_voice_get_property;
+
+  /**
+   * SaysoMediaVoice:stream:
+   *
+   * The clip being played, notified as each one starts.
+   */
+  properties[PROP_STREAM] =
+    g_param_spec_object ("stream", NULL, NULL, GTK_TYPE_MEDIA_STREAM,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
