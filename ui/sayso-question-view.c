@@ -357,7 +357,9 @@ build_choices (SaysoQuestionView *self)
       guint columns = n > 8 ? 3 : n > 4 ? 2 : 1;
       GtkWidget *grid = gtk_grid_new ();
 
-      gtk_grid_set_row_spacing (GTK_GRID (grid), 16);
+      /* Less than the 16 between columns: the speaker controls make the
+       * options taller, and all fourteen must still fit. */
+      gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
       gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
       gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
       if (columns == 1)

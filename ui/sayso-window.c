@@ -274,9 +274,18 @@ _sayso_window_update_volume (SaysoWindow *self)
 static GtkWidget *
 volume_button_new (const char *name,
                    const char *action,
-                   const char *icon)
+                   const char *icon,
+                   const char *sign)
 {
-  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *label = gtk_label_new (sign);
+
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
+  gtk_widget_add_css_class (label, "volume-sign");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_button_set_child (GTK_BUTTON (button), box);
 
   gtk_widget_set_name (button, name);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
@@ -285,18 +294,20 @@ volume_button_new (const char *name,
   return button;
 }
 
-/* Quieter and louder beside "Read aloud", large for a finger. */
+/* Quieter and louder, large for a finger: a speaker with a minus or a plus. */
 static void
 add_volume_buttons (SaysoWindow *self)
 {
-  self->volume_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  self->volume_down_button = volume_button_new ("volume-down", "win.volume-down", "audio-volume-low-symbolic");
-  self->volume_up_button = volume_button_new ("volume-up", "win.volume-up", "audio-volume-high-symbolic");
+  self->volume_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+  self->volume_down_button = volume_button_new ("volume-down", "win.volume-down", "audio-volume-low-symbolic", "−");
+  self->volume_up_button = volume_button_new ("volume-up", "win.volume-up", "audio-volume-high-symbolic", "+");
   gtk_box_append (GTK_BOX (self->volume_box), self->volume_down_button);
   gtk_box_append (GTK_BOX (self->volume_box), self->volume_up_button);
   gtk_widget_set_visible (self->volume_box, FALSE);
-  gtk_box_insert_child_after (GTK_BOX (gtk_widget_get_parent (self->speak_button)), self->volume_box,
-                              self->speak_button);
+  gtk_widget_set_hexpand (self->volume_box, TRUE);
+  gtk_widget_set_halign (self->volume_box, GTK_ALIGN_CENTER);
+  /* Between Back and Next, where the top bar has no room to spare. */
+  gtk_box_append (GTK_BOX (gtk_widget_get_next_sibling (self->back_button)), self->volume_box);
 }
 
 /* Told to staff when the kiosk starts, never to a respondent: the texts
