@@ -227,10 +227,12 @@ option_button_new (SaysoQuestionView *self,
 
 /* --- Hearing one thing ----------------------------------------------------
  *
- * Two designs were tried on the 14-option screen under Xvfb, as a person who
- * reads poorly would meet them by touch alone: a speaker control beside
- * every option, and (with "Always read aloud" on) a first touch on an option
- * that speaks it and a second that chooses it. The separate control won: a
+ * Two designs were weighed on the 14-option screen, in screenshots under
+ * Xvfb, as a person who reads poorly would meet them by touch alone: a
+ * speaker control beside every option (docs/screenshots/42-…), and (with
+ * "Always read aloud" on) a first touch on an option that speaks it and a
+ * second that chooses it, whose screen is the plain one (06-…): nothing on
+ * it says that a touch will not choose. The separate control won: a
  * touch on an answer always means the same thing, so nobody chooses an
  * answer they only wanted to hear, or hears one they meant to choose, and
  * nobody has to know which mode the kiosk is in; the speaker is the same
