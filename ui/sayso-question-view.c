@@ -5,6 +5,10 @@
  * after every tap, and the text box is emptied whenever the view moves on. A
  * tap on the chosen answer of a one-answer question takes it back, so that
  * every question can be left unanswered.
+ *
+ * Beside the question, its help and every option is a speaker control that
+ * says that one text (recorded voice first, else eSpeak NG): the view asks
+ * for it with ::hear and the window says it in the respondent's language.
  */
 #define G_LOG_DOMAIN "sayso-question-view"
 
@@ -20,6 +24,9 @@ struct _SaysoQuestionView
   GtkWidget        parent_instance;
 
   GtkWidget       *box;
+  GtkWidget       *hear_question;
+  GtkWidget       *hear_help;
+  GtkWidget       *hear_no_names;
   SaysoTextPair   *section;
   SaysoTextPair   *question_text;
   SaysoTextPair   *help;
@@ -34,6 +41,7 @@ struct _SaysoQuestionView
   SaysoResponse   *response;
   SaysoQuestion   *question;
   GPtrArray       *option_buttons;
+  GtkWidget       *hearing;         /* the speaker control being heard */
   char            *language;
   char            *second_language;
   gboolean         syncing;
@@ -41,7 +49,7 @@ struct _SaysoQuestionView
 
 G_DEFINE_FINAL_TYPE (SaysoQuestionView, sayso_question_view, GTK_TYPE_WIDGET)
 
-enum { CHANGED, N_SIGNALS };
+enum { CHANGED, HEAR, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* The agree–disagree scale, happiest first, as the questionnaire lists it. */
@@ -317,6 +325,102 @@ option_button_new (SaysoQuestionView *self,
   return button;
 }
 
+/* --- Hearing one thing ----------------------------------------------------
+ *
+ * Two designs were weighed on the 14-option screen, in screenshots under
+ * Xvfb, as a person who reads poorly would meet them by touch alone: a
+ * speaker control beside every option (docs/screenshots/42-…), and (with
+ * "Always read aloud" on) a first touch on an option that speaks it and a
+ * second that chooses it, whose screen is the plain one (06-…): nothing on
+ * it says that a touch will not choose. The separate control won: a
+ * touch on an answer always means the same thing, so nobody chooses an
+ * answer they only wanted to hear, or hears one they meant to choose, and
+ * nobody has to know which mode the kiosk is in; the speaker is the same
+ * picture everywhere, so it is learnt once, and it can be pressed again to
+ * hear the same words again. It is a button of its own, never inside the
+ * option, so that its name ("Hear: Travel") and the option's ("Travel") stay
+ * apart for a screen reader too.
+ */
+
+static void
+hear_clicked (GtkButton         *button,
+              SaysoQuestionView *self)
+{
+  const char *part = g_object_get_data (G_OBJECT (button), "sayso-hear");
+  int option = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "sayso-hear-option"));
+
+  if (self->question == NULL || part == NULL)
+    return;
+  sayso_question_view_set_hearing (self, GTK_WIDGET (button));
+  g_signal_emit (self, signals[HEAR], 0, part, option);
+}
+
+static void
+hear_set_name (GtkWidget  *button,
+               const char *language,
+               const char *text,
+               const char *text2)
+{
+  g_autofree char *both = text2 ? g_strdup_printf ("%s / %s", text, text2) : g_strdup (text);
+  g_autofree char *name = NULL;
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  name = g_strdup_printf (sayso_string (SAYSO_STR_HEAR, language), both);
+#pragma GCC diagnostic pop
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
+static void
+hear_setup (SaysoQuestionView *self,
+            GtkWidget         *button,
+            const char        *part,
+            int                option)
+{
+  g_object_set_data (G_OBJECT (button), "sayso-hear", (gpointer) part);
+  g_object_set_data (G_OBJECT (button), "sayso-hear-option", GINT_TO_POINTER (option));
+  g_signal_connect (button, "clicked", G_CALLBACK (hear_clicked), self);
+}
+
+/* An option with its speaker control beside it (below it on the likert
+ * scale's row of faces, where there is no room beside). */
+static GtkWidget *
+option_with_hear_new (SaysoQuestionView *self,
+                      guint              index,
+                      GtkOrientation     orientation,
+                      GtkWidget        **option)
+{
+  const char *option_id = sayso_question_get_option_id (self->question, index);
+  g_autofree char *name = g_strconcat ("hear:option:", option_id, NULL);
+  GtkWidget *row = gtk_box_new (orientation, 8);
+  GtkWidget *hear = gtk_button_new_from_icon_name ("audio-volume-high-symbolic");
+  GtkWidget *button = option_button_new (self, index);
+
+  gtk_widget_set_name (hear, name);
+  gtk_widget_add_css_class (hear, "hear");
+  gtk_widget_set_valign (hear, GTK_ALIGN_CENTER);
+  gtk_widget_set_halign (hear, GTK_ALIGN_CENTER);
+  hear_setup (self, hear, "options", (int) index);
+  hear_set_name (hear, self->language, sayso_question_get_option_label (self->question, index, self->language),
+                 self->second_language ? sayso_question_get_option_label (self->question, index, self->second_language) : NULL);
+
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      gtk_widget_set_hexpand (button, TRUE);
+      gtk_box_append (GTK_BOX (row), hear);
+      gtk_box_append (GTK_BOX (row), button);
+    }
+  else
+    {
+      gtk_widget_set_vexpand (button, TRUE);
+      gtk_box_append (GTK_BOX (row), button);
+      gtk_box_append (GTK_BOX (row), hear);
+    }
+  if (option)
+    *option = button;
+  return row;
+}
+
 static void
 build_choices (SaysoQuestionView *self)
 {
@@ -334,15 +438,18 @@ build_choices (SaysoQuestionView *self)
       gtk_box_append (self->choices, row);
       for (guint i = 0; i < n; i++)
         {
-          GtkWidget *button = option_button_new (self, i);
+          GtkWidget *button = NULL;
 
           if (likert_mood (sayso_question_get_option_id (self->question, i)) != G_MININT)
-            gtk_grid_attach (GTK_GRID (row), button, column++, 0, 1, 1);
+            gtk_grid_attach (GTK_GRID (row), option_with_hear_new (self, i, GTK_ORIENTATION_VERTICAL, NULL),
+                             column++, 0, 1, 1);
           else
             {
-              gtk_widget_set_halign (button, GTK_ALIGN_CENTER);
+              GtkWidget *wide = option_with_hear_new (self, i, GTK_ORIENTATION_HORIZONTAL, &button);
+
+              gtk_widget_set_halign (wide, GTK_ALIGN_CENTER);
               gtk_widget_add_css_class (button, "wide");
-              gtk_box_append (self->choices, button);
+              gtk_box_append (self->choices, wide);
             }
         }
     }
@@ -352,7 +459,9 @@ build_choices (SaysoQuestionView *self)
       guint columns = n > 8 ? 3 : n > 4 ? 2 : 1;
       GtkWidget *grid = gtk_grid_new ();
 
-      gtk_grid_set_row_spacing (GTK_GRID (grid), 16);
+      /* Less than the 16 between columns: the speaker controls make the
+       * options taller, and all fourteen must still fit. */
+      gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
       gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
       gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
       if (columns == 1)
@@ -361,7 +470,8 @@ build_choices (SaysoQuestionView *self)
           gtk_widget_add_css_class (grid, "one-column");
         }
       for (guint i = 0; i < n; i++)
-        gtk_grid_attach (GTK_GRID (grid), option_button_new (self, i), i % columns, i / columns, 1, 1);
+        gtk_grid_attach (GTK_GRID (grid), option_with_hear_new (self, i, GTK_ORIENTATION_HORIZONTAL, NULL),
+                         i % columns, i / columns, 1, 1);
       gtk_box_append (self->choices, grid);
     }
 
@@ -374,6 +484,7 @@ remove_choices (SaysoQuestionView *self)
   GtkWidget *child;
 
   g_ptr_array_set_size (self->option_buttons, 0);
+  self->hearing = NULL;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->choices))))
     gtk_box_remove (self->choices, child);
 }
@@ -425,11 +536,28 @@ sayso_question_view_class_init (SaysoQuestionViewClass *klass)
                   0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);
 
+  /**
+   * SaysoQuestionView::hear:
+   * @part: "text", "help" or "options"
+   * @option: the option's index, for "options"
+   *
+   * A speaker control was pressed: that one text is to be said.
+   */
+  signals[HEAR] =
+    g_signal_new ("hear",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
+
   g_type_ensure (SAYSO_TYPE_TEXT_PAIR);
   g_type_ensure (SAYSO_TYPE_KEYBOARD);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/sayso/Kiosk/sayso-question-view.ui");
   gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, box);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, hear_question);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, hear_help);
+  gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, hear_no_names);
   gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, section);
   gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, question_text);
   gtk_widget_class_bind_template_child (widget_class, SaysoQuestionView, help);
@@ -461,12 +589,35 @@ sayso_question_view_init (SaysoQuestionView *self)
   g_signal_connect (buffer, "insert-text", G_CALLBACK (buffer_insert_text), self);
   g_signal_connect (buffer, "changed", G_CALLBACK (buffer_changed), self);
   sayso_keyboard_set_target (self->keyboard, self->text_view);
+
+  hear_setup (self, self->hear_question, "text", 0);
+  hear_setup (self, self->hear_help, "help", 0);
+  hear_setup (self, self->hear_no_names, "help", 0);
 }
 
 GtkWidget *
 sayso_question_view_new (void)
 {
   return g_object_new (SAYSO_TYPE_QUESTION_VIEW, NULL);
+}
+
+/* The question's and its help's speaker controls, named in the language on
+ * show; a text question's help stands by the answer box instead. */
+static void
+show_hear_controls (SaysoQuestionView *self,
+                    const char        *help,
+                    const char        *help2)
+{
+  gboolean text_kind = sayso_question_get_kind (self->question) == SAYSO_QUESTION_TEXT;
+  const char *no_names = help ? help : sayso_string (SAYSO_STR_TEXT_NO_NAMES, self->language);
+  const char *no_names2 = help ? help2 : self->second_language ? sayso_string (SAYSO_STR_TEXT_NO_NAMES, self->second_language) : NULL;
+
+  hear_set_name (self->hear_question, self->language, sayso_question_get_text (self->question, self->language),
+                 self->second_language ? sayso_question_get_text (self->question, self->second_language) : NULL);
+  gtk_widget_set_visible (self->hear_help, help != NULL && !text_kind);
+  if (help != NULL)
+    hear_set_name (self->hear_help, self->language, help, help2);
+  hear_set_name (self->hear_no_names, self->language, no_names, no_names2);
 }
 
 /**
@@ -510,6 +661,7 @@ sayso_question_view_show (SaysoQuestionView *self,
   help = sayso_question_get_help (question, language);
   help2 = second_language ? sayso_question_get_help (question, second_language) : NULL;
   sayso_text_pair_set (self->help, help, help2);
+  show_hear_controls (self, help, help2);
 
   if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
     {
@@ -572,6 +724,7 @@ sayso_question_view_clear (SaysoQuestionView *self)
   self->syncing = FALSE;
 
   remove_choices (self);
+  sayso_question_view_set_hearing (self, NULL);
   sayso_keyboard_reset (self->keyboard);
   gtk_widget_set_visible (GTK_WIDGET (self->full_message), FALSE);
   sayso_text_pair_set (self->section, NULL, NULL);
@@ -580,36 +733,6 @@ sayso_question_view_clear (SaysoQuestionView *self)
   gtk_label_set_text (self->counter, "");
   g_clear_object (&self->question);
   g_clear_object (&self->response);
-}
-
-/**
- * sayso_question_view_dup_speech:
- *
- * Returns: what the speaker button reads: the question, its help and its
- * answers, never the respondent's own text.
- */
-char *
-sayso_question_view_dup_speech (SaysoQuestionView *self,
-                                const char        *language)
-{
-  GString *speech;
-  const char *help;
-
-  g_return_val_if_fail (SAYSO_IS_QUESTION_VIEW (self), NULL);
-
-  if (self->question == NULL)
-    return g_strdup ("");
-
-  speech = g_string_new (sayso_question_get_text (self->question, language));
-  g_string_append (speech, ". ");
-  if ((help = sayso_question_get_help (self->question, language)))
-    g_string_append_printf (speech, "%s ", help);
-  for (guint i = 0; i < sayso_question_get_n_options (self->question); i++)
-    g_string_append_printf (speech, "%s. ", sayso_question_get_option_label (self->question, i, language));
-  if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_TEXT && help == NULL)
-    g_string_append_printf (speech, "%s ", sayso_string (SAYSO_STR_TEXT_NO_NAMES, language));
-  g_strchomp (speech->str);
-  return g_string_free (speech, FALSE);
 }
 
 GtkTextView *
@@ -639,4 +762,25 @@ sayso_question_view_find_option (SaysoQuestionView *self,
         return button;
     }
   return NULL;
+}
+
+/**
+ * sayso_question_view_set_hearing:
+ * @hear: (nullable): the speaker control whose words are being said, or
+ *   %NULL once they have been
+ *
+ * Marks which one thing is being heard, so that the respondent sees which.
+ */
+void
+sayso_question_view_set_hearing (SaysoQuestionView *self,
+                                 GtkWidget         *hear)
+{
+  g_return_if_fail (SAYSO_IS_QUESTION_VIEW (self));
+  g_return_if_fail (hear == NULL || GTK_IS_WIDGET (hear));
+
+  if (self->hearing)
+    gtk_widget_remove_css_class (self->hearing, "hearing");
+  self->hearing = hear;
+  if (hear)
+    gtk_widget_add_css_class (hear, "hearing");
 }

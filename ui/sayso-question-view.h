@@ -20,11 +20,11 @@ void           sayso_question_view_show         (SaysoQuestionView *self,
                                                  const char        *second_language);
 SaysoQuestion *sayso_question_view_get_question (SaysoQuestionView *self);
 void           sayso_question_view_clear        (SaysoQuestionView *self);
-char          *sayso_question_view_dup_speech   (SaysoQuestionView *self,
-                                                 const char        *language) G_GNUC_WARN_UNUSED_RESULT;
 GtkTextView   *sayso_question_view_get_text_view (SaysoQuestionView *self);
 SaysoKeyboard *sayso_question_view_get_keyboard (SaysoQuestionView *self);
 GtkWidget     *sayso_question_view_find_option  (SaysoQuestionView *self,
                                                  const char        *option_id);
+void           sayso_question_view_set_hearing  (SaysoQuestionView *self,
+                                                 GtkWidget         *hear);
 
 G_END_DECLS

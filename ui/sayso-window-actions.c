@@ -98,6 +98,23 @@ speak_action (GtkWidget  *widget,
   _sayso_window_speak (self);
 }
 
+/* Louder or quieter by a fifth, for this respondent only (the journey's
+ * "forgotten" puts it back). */
+static void
+volume_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  SaysoWindow *self = SAYSO_WINDOW (widget);
+  double step = g_str_equal (action_name, "win.volume-up") ? SAYSO_SPEECH_VOLUME_STEP : -SAYSO_SPEECH_VOLUME_STEP;
+  double volume = sayso_speech_get_volume (self->speech) + step;
+
+  sayso_journey_note_activity (self->journey);
+  /* Never silent: a fifth is the least. */
+  sayso_speech_set_volume (self->speech, CLAMP (volume, SAYSO_SPEECH_VOLUME_STEP, 1.0));
+  _sayso_window_update_volume (self);
+}
+
 static void
 start_again_action (GtkWidget  *widget,
                     const char *action_name,
@@ -168,6 +185,8 @@ _sayso_window_class_add_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "win.submit", NULL, submit_action);
   gtk_widget_class_install_action (widget_class, "win.speak", NULL, speak_action);
+  gtk_widget_class_install_action (widget_class, "win.volume-down", NULL, volume_action);
+  gtk_widget_class_install_action (widget_class, "win.volume-up", NULL, volume_action);
   gtk_widget_class_install_action (widget_class, "win.start-again", NULL, start_again_action);
   gtk_widget_class_install_action (widget_class, "win.start-again-confirm", NULL, start_again_confirm_action);
   gtk_widget_class_install_action (widget_class, "win.start-again-cancel", NULL, start_again_cancel_action);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "sayso-journey.h"
+#include "sayso-media-voice.h"
 #include "sayso-promise-page.h"
 #include "sayso-question-view.h"
 #include "sayso-speech.h"
@@ -57,6 +58,11 @@ struct _SaysoWindow
   GtkWidget            *confirm_yes_button;
   SaysoTextPair        *confirm_yes_label;
 
+  /* Made in code: quieter and louder, beside "Read aloud" */
+  GtkWidget            *volume_box;
+  GtkWidget            *volume_down_button;
+  GtkWidget            *volume_up_button;
+
   /* Borrowed */
   SaysoStaffView       *staff_view;   /* the overlay's */
 
@@ -67,6 +73,7 @@ struct _SaysoWindow
   SaysoQuestionnaire   *questionnaire;
   SaysoJourney         *journey;
   SaysoSpeech          *speech;
+  SaysoMediaVoice      *voice;
   char                 *settings_file;
   guint                 staff_source;
 
@@ -74,6 +81,7 @@ struct _SaysoWindow
   guint                 text_size;
   gboolean              high_contrast;
   gboolean              read_aloud;
+  gboolean              audio_on;      /* the volume buttons show */
 
   guint                 kiosk_mode : 1;
 };
@@ -94,6 +102,9 @@ void      _sayso_window_update_texts         (SaysoWindow     *self);
 void      _sayso_window_apply_look           (SaysoWindow     *self);
 void      _sayso_window_speak                (SaysoWindow     *self);
 void      _sayso_window_open_staff           (SaysoWindow     *self);
+void      _sayso_window_set_audio_on         (SaysoWindow     *self,
+                                              gboolean         on);
+void      _sayso_window_update_volume        (SaysoWindow     *self);
 
 /* sayso-window-actions.c */
 void      _sayso_window_class_add_actions    (GtkWidgetClass  *widget_class);
@@ -110,6 +121,7 @@ void      _sayso_window_add_staff_view       (SaysoWindow     *self);
  * actions are how tests drive the window. */
 SaysoSubmitQueue *_sayso_window_get_queue    (SaysoWindow     *self);
 SaysoSpeech      *_sayso_window_get_speech   (SaysoWindow     *self);
+SaysoMediaVoice  *_sayso_window_get_voice    (SaysoWindow     *self);
 gboolean          _sayso_window_filter_key   (SaysoWindow     *self,
                                               guint            keyval,
                                               GdkModifierType  state);

@@ -121,6 +121,8 @@ _sayso_window_update_texts (SaysoWindow *self)
   _sayso_window_set_pair (self, self->confirm_yes_label, SAYSO_STR_START_AGAIN_YES);
 
   _sayso_window_set_accessible_label (self->speak_button, self, SAYSO_STR_READ_ALOUD);
+  _sayso_window_set_accessible_label (self->volume_down_button, self, SAYSO_STR_VOLUME_DOWN);
+  _sayso_window_set_accessible_label (self->volume_up_button, self, SAYSO_STR_VOLUME_UP);
   _sayso_window_set_accessible_label (self->start_again_button, self, SAYSO_STR_START_AGAIN);
   _sayso_window_set_accessible_label (self->back_button, self, SAYSO_STR_BACK);
   _sayso_window_set_accessible_label (self->still_here_button, self, SAYSO_STR_STILL_THERE_YES);
@@ -147,55 +149,176 @@ _sayso_window_apply_look (SaysoWindow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "high-contrast");
 }
 
-static char *
+/* What "Read aloud" says on the page shown: on a question the progress,
+ * the question, its help and its options numbered, each from its recorded
+ * clip where the questionnaire has one. */
+static GPtrArray *
 dup_speech (SaysoWindow *self)
 {
   const char *lang = sayso_journey_get_language (self->journey);
   SaysoQuestion *question = sayso_journey_get_question (self->journey);
+  GPtrArray *parts = sayso_speech_parts_new ();
+  g_autofree char *text = NULL;
 
   switch (sayso_journey_get_page (self->journey))
     {
     case SAYSO_PAGE_WELCOME:
-      return sayso_welcome_page_dup_speech (self->welcome_page, lang);
+      text = sayso_welcome_page_dup_speech (self->welcome_page, lang);
+      break;
     case SAYSO_PAGE_PROMISE:
-      return sayso_promise_page_dup_speech (self->promise_page, lang);
+      text = sayso_promise_page_dup_speech (self->promise_page, lang);
+      break;
     case SAYSO_PAGE_QUESTION:
-      {
-        g_autofree char *body = sayso_question_view_dup_speech (self->question_view, lang);
-        g_autofree char *progress = NULL;
-
-        if (question == NULL)
-          return g_strdup ("");
+      if (question != NULL)
+        {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-        progress = g_strdup_printf (sayso_string (SAYSO_STR_PROGRESS, lang),
-                                    sayso_journey_get_position (self->journey),
-                                    sayso_journey_get_count (self->journey));
+          g_autofree char *progress = g_strdup_printf (sayso_string (SAYSO_STR_PROGRESS, lang),
+                                                       sayso_journey_get_position (self->journey),
+                                                       sayso_journey_get_count (self->journey));
 #pragma GCC diagnostic pop
-        return g_strdup_printf ("%s. %s", progress, body);
-      }
+          g_autofree char *sentence = g_strconcat (progress, ".", NULL);
+
+          sayso_speech_parts_add (parts, sentence, NULL);
+          sayso_speech_parts_add_question (parts, self->questionnaire, question, lang);
+        }
+      break;
     case SAYSO_PAGE_SUBMIT:
-      return sayso_submit_page_dup_speech (self->submit_page, lang);
+      text = sayso_submit_page_dup_speech (self->submit_page, lang);
+      break;
     case SAYSO_PAGE_THANKS:
-      return sayso_thanks_page_dup_speech (self->thanks_page, lang);
+      text = sayso_thanks_page_dup_speech (self->thanks_page, lang);
+      break;
     default:
-      return g_strdup ("");
+      break;
     }
+  if (text != NULL)
+    sayso_speech_parts_add (parts, text, NULL);
+  return parts;
 }
 
 void
 _sayso_window_speak (SaysoWindow *self)
 {
   const char *language = sayso_journey_get_language (self->journey);
-  g_autofree char *text = dup_speech (self);
+  g_autoptr(GPtrArray) parts = NULL;
 
   if (sayso_journey_get_still_there (self->journey))
     {
-      g_free (text);
-      text = g_strdup_printf ("%s %s", sayso_string (SAYSO_STR_STILL_THERE_TITLE, language),
-                              sayso_string (SAYSO_STR_STILL_THERE_YES, language));
+      parts = sayso_speech_parts_new ();
+      sayso_speech_parts_add (parts, sayso_string (SAYSO_STR_STILL_THERE_TITLE, language),
+                              sayso_questionnaire_get_audio (self->questionnaire, "kiosk.still_there_title", language));
+      sayso_speech_parts_add (parts, sayso_string (SAYSO_STR_STILL_THERE_YES, language),
+                              sayso_questionnaire_get_audio (self->questionnaire, "kiosk.still_there_yes", language));
     }
-  sayso_speech_say (self->speech, language, text);
+  else
+    parts = dup_speech (self);
+  sayso_question_view_set_hearing (self->question_view, NULL);
+  _sayso_window_set_audio_on (self, TRUE);
+  sayso_speech_say_parts (self->speech, language, parts);
+}
+
+/* --- Hearing one thing, and how loud ------------------------------------ */
+
+/* A speaker control on the question: that one text, in the respondent's
+ * language (what someone typed has no control, and is in no part). */
+static void
+question_hear (SaysoQuestionView *view,
+               const char        *part,
+               int                option,
+               SaysoWindow       *self)
+{
+  const char *language = sayso_journey_get_language (self->journey);
+  SaysoQuestion *question = sayso_journey_get_question (self->journey);
+  g_autoptr(GPtrArray) parts = sayso_speech_parts_new ();
+
+  if (question == NULL)
+    return;
+  sayso_journey_note_activity (self->journey);
+  if (g_str_equal (part, "text"))
+    sayso_speech_parts_add_question_text (parts, self->questionnaire, question, language);
+  else if (g_str_equal (part, "help"))
+    sayso_speech_parts_add_help (parts, self->questionnaire, question, language);
+  else if (option >= 0 && (guint) option < sayso_question_get_n_options (question))
+    sayso_speech_parts_add_option (parts, self->questionnaire, question, option, language);
+  _sayso_window_set_audio_on (self, TRUE);
+  sayso_speech_say_parts (self->speech, language, parts);
+}
+
+static void
+speech_finished (SaysoSpeech *speech,
+                 SaysoWindow *self)
+{
+  sayso_question_view_set_hearing (self->question_view, NULL);
+}
+
+/* The volume buttons show while this respondent has audio on. */
+void
+_sayso_window_set_audio_on (SaysoWindow *self,
+                            gboolean     on)
+{
+  self->audio_on = !!on;
+  gtk_widget_set_visible (self->volume_box, self->audio_on);
+  _sayso_window_update_volume (self);
+}
+
+void
+_sayso_window_update_volume (SaysoWindow *self)
+{
+  double volume = sayso_speech_get_volume (self->speech);
+
+  gtk_widget_set_sensitive (self->volume_down_button, volume > SAYSO_SPEECH_VOLUME_STEP + 1e-6);
+  gtk_widget_set_sensitive (self->volume_up_button, volume < 1.0 - 1e-6);
+}
+
+static GtkWidget *
+volume_button_new (const char *name,
+                   const char *action,
+                   const char *icon,
+                   const char *sign)
+{
+  GtkWidget *button = gtk_button_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *label = gtk_label_new (sign);
+
+  gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (icon));
+  gtk_widget_add_css_class (label, "volume-sign");
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_button_set_child (GTK_BUTTON (button), box);
+
+  gtk_widget_set_name (button, name);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_widget_add_css_class (button, "bar-button");
+  gtk_widget_add_css_class (button, "volume");
+  return button;
+}
+
+/* Quieter and louder, large for a finger: a speaker with a minus or a plus. */
+static void
+add_volume_buttons (SaysoWindow *self)
+{
+  self->volume_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 16);
+  self->volume_down_button = volume_button_new ("volume-down", "win.volume-down", "audio-volume-low-symbolic", "−");
+  self->volume_up_button = volume_button_new ("volume-up", "win.volume-up", "audio-volume-high-symbolic", "+");
+  gtk_box_append (GTK_BOX (self->volume_box), self->volume_down_button);
+  gtk_box_append (GTK_BOX (self->volume_box), self->volume_up_button);
+  gtk_widget_set_visible (self->volume_box, FALSE);
+  gtk_widget_set_hexpand (self->volume_box, TRUE);
+  gtk_widget_set_halign (self->volume_box, GTK_ALIGN_CENTER);
+  /* Between Back and Next, where the top bar has no room to spare. */
+  gtk_box_append (GTK_BOX (gtk_widget_get_next_sibling (self->back_button)), self->volume_box);
+}
+
+/* Told to staff when the kiosk starts, never to a respondent: the texts
+ * whose clips are not there are said by eSpeak NG. */
+static void
+report_audio_problems (SaysoWindow *self)
+{
+  GPtrArray *problems = sayso_questionnaire_get_audio_problems (self->questionnaire);
+
+  for (guint i = 0; i < problems->len; i++)
+    g_message ("Recorded voice: %s", (const char *) g_ptr_array_index (problems, i));
 }
 
 /* --- Idleness ------------------------------------------------------------ */
@@ -272,6 +395,8 @@ reset_look (SaysoWindow *self)
       self->read_aloud = FALSE;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READ_ALOUD]);
     }
+  sayso_speech_set_volume (self->speech, SAYSO_SPEECH_VOLUME_DEFAULT);
+  _sayso_window_set_audio_on (self, FALSE);
   _sayso_window_apply_look (self);
 }
 
@@ -373,7 +498,9 @@ show_page (SaysoJourney *journey,
     case SAYSO_PAGE_QUESTION:
       if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
         gtk_widget_grab_focus (GTK_WIDGET (sayso_question_view_get_text_view (self->question_view)));
-      else if (!gtk_widget_child_focus (GTK_WIDGET (self->question_view), GTK_DIR_TAB_FORWARD))
+      /* The first answer, not the speaker control before it. */
+      else if (!gtk_widget_grab_focus (sayso_question_view_find_option (self->question_view,
+                                                                        sayso_question_get_option_id (question, 0))))
         gtk_widget_grab_focus (self->next_button);
       break;
     case SAYSO_PAGE_SUBMIT:
@@ -383,6 +510,8 @@ show_page (SaysoJourney *journey,
       break;
     }
 
+  /* Nothing of the last page goes on being said over this one. */
+  sayso_speech_stop (self->speech);
   if (self->read_aloud && page != SAYSO_PAGE_WELCOME)
     _sayso_window_speak (self);
 }
@@ -476,7 +605,10 @@ sayso_window_dispose (GObject *object)
   g_clear_object (&self->outbox);
   g_clear_object (&self->store);
   g_clear_object (&self->questionnaire);
+  if (self->speech)
+    g_signal_handlers_disconnect_by_data (self->speech, self);
   g_clear_object (&self->speech);
+  g_clear_object (&self->voice);
 
   G_OBJECT_CLASS (sayso_window_parent_class)->dispose (object);
 }
@@ -647,6 +779,10 @@ sayso_window_init (SaysoWindow *self)
   gtk_widget_add_css_class (GTK_WIDGET (self), "sayso");
 
   self->speech = sayso_speech_new ();
+  self->voice = sayso_media_voice_new ();
+  sayso_speech_set_voice (self->speech, SAYSO_VOICE (self->voice));
+  g_signal_connect (self->speech, "finished", G_CALLBACK (speech_finished), self);
+  add_volume_buttons (self);
 
   controller = gtk_event_controller_legacy_new ();
   gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
@@ -656,6 +792,7 @@ sayso_window_init (SaysoWindow *self)
   _sayso_window_lockdown_init (self);
 
   g_signal_connect (self->question_view, "changed", G_CALLBACK (question_changed), self);
+  g_signal_connect (self->question_view, "hear", G_CALLBACK (question_hear), self);
 }
 
 SaysoWindow *
@@ -677,6 +814,7 @@ sayso_window_new (GtkApplication         *application,
   self->store = g_object_ref (store);
   self->queue = sayso_submit_queue_new (store);
   self->questionnaire = g_object_ref (questionnaire);
+  report_audio_problems (self);
   self->journey = sayso_journey_new (questionnaire, config);
   g_signal_connect (self->journey, "moved", G_CALLBACK (show_page), self);
   g_signal_connect (self->journey, "forgotten", G_CALLBACK (respondent_forgotten), self);
@@ -800,4 +938,10 @@ SaysoSpeech *
 _sayso_window_get_speech (SaysoWindow *self)
 {
   return self->speech;
+}
+
+SaysoMediaVoice *
+_sayso_window_get_voice (SaysoWindow *self)
+{
+  return self->voice;
 }

@@ -725,3 +725,49 @@ _sayso_cli_upload (int    argc,
 
   return code;
 }
+
+/* sayso check [FILE]: a questionnaire's faults, and its recorded voices that
+ * are not there to be played, before it reaches a kiosk. */
+int
+_sayso_cli_check (int    argc,
+                  char **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *languages = NULL;
+  GPtrArray *problems;
+  int code = SAYSO_EXIT_OK;
+  const GOptionEntry entries[] = { { NULL } };
+
+  context = sayso_command_context ("[FILE]",
+                                   "Check a questionnaire (default: the built-in survey) and the recorded\n"
+                                   "voices it names. A fault in the file: exit status 2. Clips that are\n"
+                                   "missing or unreadable are listed (eSpeak NG would say those texts):\n"
+                                   "exit status 1.",
+                                   entries);
+  if (!sayso_command_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc > 2)
+    return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "check: give at most one FILE");
+
+  if (argc == 2)
+    {
+      if (!(questionnaire = sayso_questionnaire_new_from_file (argv[1], &error)))
+        return sayso_command_fail (SAYSO_EXIT_BAD_INPUT, "%s", error->message);
+    }
+  else
+    questionnaire = sayso_questionnaire_new_default ();
+
+  languages = g_strjoinv (", ", (char **) sayso_questionnaire_get_languages (questionnaire));
+  g_print ("%s: questionnaire \"%s\" version %" G_GINT64_FORMAT ", %u questions in %s; %u recorded clips found.\n",
+           argc == 2 ? argv[1] : "built-in questionnaire", sayso_questionnaire_get_id (questionnaire),
+           sayso_questionnaire_get_version (questionnaire), sayso_questionnaire_get_n_questions (questionnaire),
+           languages, sayso_questionnaire_get_n_audio (questionnaire));
+
+  problems = sayso_questionnaire_get_audio_problems (questionnaire);
+  for (guint i = 0; i < problems->len; i++)
+    g_printerr ("%s: %s\n", argc == 2 ? argv[1] : "built-in questionnaire",
+                (const char *) g_ptr_array_index (problems, i));
+  return problems->len > 0 ? SAYSO_EXIT_FAILED : SAYSO_EXIT_OK;
+}

@@ -20,6 +20,8 @@ int   _sayso_cli_init             (int    argc,
                                    char **argv);
 int   _sayso_cli_set_pin          (int    argc,
                                    char **argv);
+int   _sayso_cli_check            (int    argc,
+                                   char **argv);
 int   _sayso_cli_submit           (int    argc,
                                    char **argv);
 int   _sayso_cli_status           (int    argc,

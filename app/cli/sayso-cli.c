@@ -47,6 +47,7 @@ static const SaysoCommand commands[] = {
   { "init", "Make a kiosk store for a site", _sayso_cli_init },
   { "set-pin", "Set the staff PIN of a store", _sayso_cli_set_pin },
   { "set-upload", "Set where a kiosk sends its bundles, or turn it off", _sayso_cli_set_upload },
+  { "check", "Check a questionnaire and its recorded voices", _sayso_cli_check },
   { "submit", "Seal and store responses given as JSON", _sayso_cli_submit },
   { "status", "Count the responses in a store", _sayso_cli_status },
   { "export", "Write the responses awaiting export to a signed bundle", _sayso_cli_export },

@@ -938,6 +938,129 @@ parse_questions (Parser     *p,
     }
 }
 
+/* Does @key name a text of this questionnaire (or a word of the kiosk's
+ * own, which the kiosk checks against its strings)? */
+static gboolean
+audio_key_names_text (SaysoQuestionnaire *self,
+                      const char         *key)
+{
+  g_auto(GStrv) parts = g_strsplit (key, ".", 0);
+  guint n = g_strv_length (parts);
+  SaysoQuestion *question;
+
+  if (n == 1)
+    return g_str_equal (parts[0], "title");
+  if (n == 2 && g_str_equal (parts[0], "kiosk"))
+    return is_identifier (parts[1]);
+  if (n == 2 && g_str_equal (parts[0], "likert"))
+    return g_strv_contains (likert_ids, parts[1]);
+  if (n == 3 && g_str_equal (parts[0], "sections"))
+    return g_str_equal (parts[2], "title") && g_hash_table_contains (self->section_titles, parts[1]);
+  if (parts[0] == NULL || !g_str_equal (parts[0], "questions") || n < 3 ||
+      !(question = sayso_questionnaire_lookup_question (self, parts[1])))
+    return FALSE;
+  if (n == 3 && g_str_equal (parts[2], "text"))
+    return TRUE;
+  if (n == 3 && g_str_equal (parts[2], "help"))
+    return question->help != NULL;
+  if (n == 4 && g_str_equal (parts[2], "options"))
+    return sayso_question_find_option (question, parts[3]) >= 0;
+  return FALSE;
+}
+
+/* A clip's place beside the questionnaire: relative, inside its folder by
+ * its very spelling (the files themselves are checked when it is loaded from
+ * a file: sayso-questionnaire-audio.c), and a kind GStreamer plays. */
+static const char *
+audio_path_fault (const char *path)
+{
+  static const char * const kinds[] = { ".ogg", ".oga", ".opus", ".wav" };
+  g_auto(GStrv) components = NULL;
+  g_autofree char *lower = NULL;
+  gboolean kind_ok = FALSE;
+
+  if (*path == '\0')
+    return "is empty";
+  if (strlen (path) > 1000)
+    return "is longer than 1000 bytes";
+  if (!g_utf8_validate (path, -1, NULL) || strchr (path, '\\') || strchr (path, ':'))
+    return "must be a plain relative path with / between folders";
+  if (g_path_is_absolute (path) || path[0] == '~')
+    return "must be relative to the questionnaire's folder, not absolute";
+  components = g_strsplit (path, "/", 0);
+  for (guint i = 0; components[i]; i++)
+    {
+      if (g_str_equal (components[i], ".."))
+        return "must not leave the questionnaire's folder (\"..\")";
+      if (*components[i] == '\0' || g_str_equal (components[i], "."))
+        return "must not have empty or \".\" parts";
+    }
+  lower = g_ascii_strdown (path, -1);
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    kind_ok |= g_str_has_suffix (lower, kinds[i]);
+  if (!kind_ok)
+    return "must be an Ogg (.ogg, .oga, .opus) or WAV (.wav) file";
+  return NULL;
+}
+
+/* "audio": { LANGUAGE: { TEXT KEY: CLIP PATH } }, after the texts it
+ * names; docs/format.md "Recorded voices". */
+static void
+parse_audio (Parser     *p,
+             JsonObject *root)
+{
+  JsonObject *audio = get_object (p, root, "", "audio", FALSE);
+  g_autoptr(GList) languages = NULL;
+
+  if (audio == NULL)
+    return;
+
+  languages = json_object_get_members (audio);
+  for (GList *l = languages; l; l = l->next)
+    {
+      const char *language = l->data;
+      g_autofree char *where = child_path ("audio", language);
+      g_autoptr(GList) keys = NULL;
+      JsonObject *clips;
+
+      if (!g_strv_contains ((const char * const *) p->self->languages, language))
+        {
+          fault (p, "audio", "language \"%s\" is not in \"languages\"", language);
+          continue;
+        }
+      if (!(clips = get_object (p, audio, "audio", language, TRUE)))
+        continue;
+
+      keys = json_object_get_members (clips);
+      for (GList *k = keys; k; k = k->next)
+        {
+          const char *key = k->data;
+          g_autofree char *at = g_strdup_printf ("%s[\"%s\"]", where, key);
+          JsonNode *node = json_object_get_member (clips, key);
+          const char *path, *problem;
+
+          if (!audio_key_names_text (p->self, key))
+            {
+              fault (p, at, "names no text of this questionnaire (such as \"questions.ID.text\", "
+                            "\"questions.ID.help\", \"questions.ID.options.ID\", \"likert.ID\" or \"kiosk.NAME\")");
+              continue;
+            }
+          if (!JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+            {
+              fault (p, at, "must be a clip's path, not %s", node_type_name (node));
+              continue;
+            }
+          path = json_node_get_string (node);
+          if ((problem = audio_path_fault (path)))
+            {
+              fault (p, at, "\"%s\" %s", path, problem);
+              continue;
+            }
+          g_hash_table_insert (p->self->audio, g_strdup_printf ("%s:%s", language, key), g_strdup (path));
+        }
+    }
+}
+
 /* The largest a record of this questionnaire can be once serialised, so that
  * every record can be padded to the same size. JSON-GLib (1.6) writes UTF-8
  * as is, so a character costs at most 4 bytes; it writes `"` `\\` \b \f \n
@@ -974,7 +1097,7 @@ _sayso_questionnaire_parse (SaysoQuestionnaire  *self,
 {
   static const char * const root_keys[] = {
     "format", "id", "version", "languages", "language_review", "title", "likert",
-    "sections", "questions", NULL
+    "sections", "questions", "audio", NULL
   };
   g_autoptr(GPtrArray) faults = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) scale = g_ptr_array_new_with_free_func ((GDestroyNotify) _sayso_option_free);
@@ -1011,6 +1134,7 @@ _sayso_questionnaire_parse (SaysoQuestionnaire  *self,
       parse_likert (&p, root, scale);
       parse_sections (&p, root);
       parse_questions (&p, root, scale);
+      parse_audio (&p, root);
     }
 
   if (faults->len > 0)

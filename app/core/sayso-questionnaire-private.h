@@ -27,6 +27,11 @@ struct _SaysoQuestionnaire
   GHashTable *by_id;           /* question id → index + 1 */
   gsize       record_size;
   char       *base_dir;        /* the real folder of the file, or NULL */
+
+  /* Recorded voices (sayso-questionnaire-audio.c) */
+  GHashTable *audio;           /* "language:text key" → clip path, as written */
+  GHashTable *audio_files;     /* "language:text key" → GFile, the clips found */
+  GPtrArray  *audio_problems;  /* what is wrong with the clips, for staff */
 };
 
 /* Fills @self from @root_node; every fault, with its place, in @error.
@@ -35,5 +40,10 @@ gboolean _sayso_questionnaire_parse (SaysoQuestionnaire  *self,
                                      JsonNode            *root_node,
                                      const char          *origin,
                                      GError             **error);
+
+/* Looks for every clip in @folder (a directory or a resource:// folder) and
+ * keeps those found; sayso-questionnaire-audio.c. */
+void     _sayso_questionnaire_find_audio (SaysoQuestionnaire  *self,
+                                          GFile               *folder);
 
 G_END_DECLS

@@ -57,4 +57,16 @@ int                 sayso_questionnaire_get_question_index (SaysoQuestionnaire *
 
 gsize               sayso_questionnaire_get_record_size    (SaysoQuestionnaire *self);
 
+/* Recorded voices: sayso-questionnaire-audio.c */
+GFile              *sayso_questionnaire_get_audio          (SaysoQuestionnaire *self,
+                                                            const char         *text_key,
+                                                            const char         *language);
+GFile              *sayso_questionnaire_get_question_audio (SaysoQuestionnaire *self,
+                                                            SaysoQuestion      *question,
+                                                            const char         *part,
+                                                            int                 option,
+                                                            const char         *language);
+guint               sayso_questionnaire_get_n_audio        (SaysoQuestionnaire *self);
+GPtrArray          *sayso_questionnaire_get_audio_problems (SaysoQuestionnaire *self);
+
 G_END_DECLS

@@ -82,6 +82,9 @@ static const Pair strings[SAYSO_N_STRINGS] = {
   [SAYSO_STR_KEY_NEW_LINE] = { "New line", "Llinell newydd" },
   [SAYSO_STR_ANSWER_BOX] = { "Your answer", "Eich ateb" },
   [SAYSO_STR_STORE_PROBLEM] = { "Answers waiting to be saved", "Atebion yn aros i gael eu cadw" },
+  [SAYSO_STR_HEAR] = { "Hear: %s", "Gwrando: %s" },
+  [SAYSO_STR_VOLUME_DOWN] = { "Quieter", "Tawelach" },
+  [SAYSO_STR_VOLUME_UP] = { "Louder", "Uwch" },
 };
 
 const char *

@@ -64,6 +64,9 @@ typedef enum
   SAYSO_STR_KEY_NEW_LINE,
   SAYSO_STR_ANSWER_BOX,
   SAYSO_STR_STORE_PROBLEM,
+  SAYSO_STR_HEAR,              /* "Hear: %s", a speaker control's name */
+  SAYSO_STR_VOLUME_DOWN,
+  SAYSO_STR_VOLUME_UP,
   SAYSO_N_STRINGS
 } SaysoStringId;
 
