@@ -10,6 +10,7 @@
  */
 #define G_LOG_DOMAIN "sayso-keyboard"
 
+#include "sayso-accessible.h"
 #include "sayso-keyboard.h"
 #include "sayso-strings.h"
 
@@ -270,6 +271,7 @@ sayso_keyboard_init (SaysoKeyboard *self)
   gtk_stack_add_named (self->layers, layer_new (self, letter_rows, TRUE), "letters");
   gtk_stack_add_named (self->layers, layer_new (self, number_rows, FALSE), "numbers");
   gtk_stack_add_named (self->layers, layer_new (self, accent_rows, TRUE), "accents");
+  sayso_accessible_follow_stack (self->layers);
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->layers));
 
   bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
