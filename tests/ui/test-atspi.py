@@ -51,8 +51,13 @@ CONTROL_ROLES = {
     pyatspi.ROLE_TEXT,
     pyatspi.ROLE_ENTRY,
 }
-# What announces "chosen", whichever role an answer has.
-CHOSEN_STATES = (pyatspi.STATE_CHECKED, pyatspi.STATE_PRESSED)
+# What a screen reader announces as "chosen" for each role an answer may have.
+CHOSEN_STATE = {
+    pyatspi.ROLE_RADIO_BUTTON: pyatspi.STATE_CHECKED,
+    pyatspi.ROLE_CHECK_BOX: pyatspi.STATE_CHECKED,
+    pyatspi.ROLE_TOGGLE_BUTTON: pyatspi.STATE_PRESSED,
+    pyatspi.ROLE_PUSH_BUTTON: pyatspi.STATE_PRESSED,
+}
 # Always there during the survey, whatever the page.
 BAR_CONTROLS = {"Start again", "Read aloud", "Back", "Next", "Skip"}
 KEYBOARD_KEYS = {"Capital letter", "Delete a letter", "Space", "Numbers", "Welsh letters", "New line",
@@ -113,8 +118,7 @@ class Node:
         return self.box is not None and self.box.width > 0 and self.box.height > 0
 
     def chosen(self):
-        states = self.accessible.getState()
-        return any(states.contains(s) for s in CHOSEN_STATES)
+        return self.accessible.getState().contains(CHOSEN_STATE[self.role])
 
     def press(self):
         action = self.accessible.queryAction()
@@ -274,7 +278,7 @@ class Journey:
             if says_chosen != (label in chosen):
                 wrong.append("%r (%s) %s" % (label, node.role_name,
                                              "reports chosen" if says_chosen else "does not report chosen"))
-        self.report(not wrong, "%s: chosen answers report CHECKED or PRESSED, the others not%s"
+        self.report(not wrong, "%s: chosen answers report CHECKED (PRESSED if a toggle), the others not%s"
                     % (page, " (%s)" % "; ".join(wrong) if wrong else ""))
 
     def run(self):
