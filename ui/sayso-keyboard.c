@@ -210,12 +210,14 @@ update_special_keys (SaysoKeyboard *self)
   set_accessible_label (self->backspace, sayso_string (SAYSO_STR_KEY_BACKSPACE, lang));
   set_accessible_label (self->space, sayso_string (SAYSO_STR_KEY_SPACE, lang));
   gtk_button_set_label (GTK_BUTTON (self->space), sayso_string (SAYSO_STR_KEY_SPACE, lang));
+  /* The labels first: a button's label is its accessible name, which would
+   * have these keys heard as "123" and "âŵŷ". */
+  gtk_button_set_label (GTK_BUTTON (self->numbers), self->layer == SAYSO_KEYBOARD_NUMBERS ? "abc" : "123");
+  gtk_button_set_label (GTK_BUTTON (self->accents), self->layer == SAYSO_KEYBOARD_ACCENTS ? "abc" : "âŵŷ");
   set_accessible_label (self->numbers, sayso_string (self->layer == SAYSO_KEYBOARD_NUMBERS ? SAYSO_STR_KEY_LETTERS
                                                                                            : SAYSO_STR_KEY_NUMBERS, lang));
   set_accessible_label (self->accents, sayso_string (self->layer == SAYSO_KEYBOARD_ACCENTS ? SAYSO_STR_KEY_LETTERS
                                                                                            : SAYSO_STR_KEY_ACCENTS, lang));
-  gtk_button_set_label (GTK_BUTTON (self->numbers), self->layer == SAYSO_KEYBOARD_NUMBERS ? "abc" : "123");
-  gtk_button_set_label (GTK_BUTTON (self->accents), self->layer == SAYSO_KEYBOARD_ACCENTS ? "abc" : "âŵŷ");
 }
 
 static void
