@@ -10,6 +10,7 @@
  */
 #define G_LOG_DOMAIN "sayso-keyboard"
 
+#include "sayso-accessible.h"
 #include "sayso-keyboard.h"
 #include "sayso-strings.h"
 
@@ -209,12 +210,14 @@ update_special_keys (SaysoKeyboard *self)
   set_accessible_label (self->backspace, sayso_string (SAYSO_STR_KEY_BACKSPACE, lang));
   set_accessible_label (self->space, sayso_string (SAYSO_STR_KEY_SPACE, lang));
   gtk_button_set_label (GTK_BUTTON (self->space), sayso_string (SAYSO_STR_KEY_SPACE, lang));
+  /* The labels first: a button's label is its accessible name, which would
+   * have these keys heard as "123" and "âŵŷ". */
+  gtk_button_set_label (GTK_BUTTON (self->numbers), self->layer == SAYSO_KEYBOARD_NUMBERS ? "abc" : "123");
+  gtk_button_set_label (GTK_BUTTON (self->accents), self->layer == SAYSO_KEYBOARD_ACCENTS ? "abc" : "âŵŷ");
   set_accessible_label (self->numbers, sayso_string (self->layer == SAYSO_KEYBOARD_NUMBERS ? SAYSO_STR_KEY_LETTERS
                                                                                            : SAYSO_STR_KEY_NUMBERS, lang));
   set_accessible_label (self->accents, sayso_string (self->layer == SAYSO_KEYBOARD_ACCENTS ? SAYSO_STR_KEY_LETTERS
                                                                                            : SAYSO_STR_KEY_ACCENTS, lang));
-  gtk_button_set_label (GTK_BUTTON (self->numbers), self->layer == SAYSO_KEYBOARD_NUMBERS ? "abc" : "123");
-  gtk_button_set_label (GTK_BUTTON (self->accents), self->layer == SAYSO_KEYBOARD_ACCENTS ? "abc" : "âŵŷ");
 }
 
 static void
@@ -270,6 +273,7 @@ sayso_keyboard_init (SaysoKeyboard *self)
   gtk_stack_add_named (self->layers, layer_new (self, letter_rows, TRUE), "letters");
   gtk_stack_add_named (self->layers, layer_new (self, number_rows, FALSE), "numbers");
   gtk_stack_add_named (self->layers, layer_new (self, accent_rows, TRUE), "accents");
+  sayso_accessible_follow_stack (self->layers);
   gtk_box_append (GTK_BOX (self->box), GTK_WIDGET (self->layers));
 
   bottom = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);

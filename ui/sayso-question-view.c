@@ -14,6 +14,7 @@
 
 #include <sodium.h>
 
+#include "sayso-accessible.h"
 #include "sayso-face.h"
 #include "sayso-question-view.h"
 #include "sayso-strings.h"
@@ -77,7 +78,12 @@ sync_choices (SaysoQuestionView *self)
       GtkToggleButton *button = g_ptr_array_index (self->option_buttons, i);
       const char *option_id = g_object_get_data (G_OBJECT (button), "sayso-option");
 
-      gtk_toggle_button_set_active (button, sayso_response_is_chosen (self->response, qid, option_id));
+      gboolean chosen = sayso_response_is_chosen (self->response, qid, option_id);
+
+      /* Seen and heard alike: the button's look, and the radio's or check
+       * box's state a screen reader announces. */
+      gtk_toggle_button_set_active (button, chosen);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_STATE_CHECKED, chosen, -1);
     }
   self->syncing = FALSE;
 }
@@ -278,7 +284,12 @@ option_button_new (SaysoQuestionView *self,
   int mood = likert ? likert_mood (option_id) : G_MININT;
   g_autofree char *name = g_strconcat ("option:", option_id, NULL);
   g_autofree char *accessible = label2 ? g_strdup_printf ("%s / %s", label, label2) : g_strdup (label);
-  GtkWidget *button = gtk_toggle_button_new ();
+  /* Heard as what it is: one of a set (a radio) or as many as apply (a
+   * check box), not a button that stays pressed. */
+  GtkWidget *button = g_object_new (GTK_TYPE_TOGGLE_BUTTON,
+                                    "accessible-role", sayso_question_get_kind (self->question) == SAYSO_QUESTION_MULTIPLE
+                                                       ? GTK_ACCESSIBLE_ROLE_CHECKBOX : GTK_ACCESSIBLE_ROLE_RADIO,
+                                    NULL);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
   GtkWidget *text = sayso_text_pair_new (GTK_ORIENTATION_VERTICAL, "choice-label");
   GtkWidget *picture = NULL;
@@ -421,10 +432,32 @@ option_with_hear_new (SaysoQuestionView *self,
   return row;
 }
 
+/* The answers' group, named by the question: a screen reader says which
+ * question the focused answer belongs to. */
+static GtkWidget *
+choices_group_new (SaysoQuestionView *self)
+{
+  gboolean multiple = sayso_question_get_kind (self->question) == SAYSO_QUESTION_MULTIPLE;
+  const char *text = sayso_question_get_text (self->question, self->language);
+  const char *text2 = self->second_language ? sayso_question_get_text (self->question, self->second_language) : NULL;
+  g_autofree char *name = text2 ? g_strdup_printf ("%s / %s", text, text2) : g_strdup (text);
+  GtkWidget *group = g_object_new (GTK_TYPE_BOX,
+                                   "orientation", GTK_ORIENTATION_VERTICAL,
+                                   "spacing", 16,
+                                   "accessible-role", multiple ? GTK_ACCESSIBLE_ROLE_GROUP
+                                                               : GTK_ACCESSIBLE_ROLE_RADIO_GROUP,
+                                   NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (group), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  gtk_box_append (self->choices, group);
+  return group;
+}
+
 static void
 build_choices (SaysoQuestionView *self)
 {
   guint n = sayso_question_get_n_options (self->question);
+  GtkBox *group = GTK_BOX (choices_group_new (self));
 
   if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT)
     {
@@ -435,7 +468,7 @@ build_choices (SaysoQuestionView *self)
 
       gtk_grid_set_column_spacing (GTK_GRID (row), 16);
       gtk_grid_set_column_homogeneous (GTK_GRID (row), TRUE);
-      gtk_box_append (self->choices, row);
+      gtk_box_append (group, row);
       for (guint i = 0; i < n; i++)
         {
           GtkWidget *button = NULL;
@@ -449,7 +482,7 @@ build_choices (SaysoQuestionView *self)
 
               gtk_widget_set_halign (wide, GTK_ALIGN_CENTER);
               gtk_widget_add_css_class (button, "wide");
-              gtk_box_append (self->choices, wide);
+              gtk_box_append (group, wide);
             }
         }
     }
@@ -472,7 +505,7 @@ build_choices (SaysoQuestionView *self)
       for (guint i = 0; i < n; i++)
         gtk_grid_attach (GTK_GRID (grid), option_with_hear_new (self, i, GTK_ORIENTATION_HORIZONTAL, NULL),
                          i % columns, i / columns, 1, 1);
-      gtk_box_append (self->choices, grid);
+      gtk_box_append (group, grid);
     }
 
   sync_choices (self);
@@ -579,6 +612,7 @@ sayso_question_view_init (SaysoQuestionView *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  sayso_accessible_follow_stack (self->content);
 
   self->option_buttons = g_ptr_array_new ();
   self->language = g_strdup ("en");

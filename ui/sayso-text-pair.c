@@ -189,6 +189,16 @@ sayso_text_pair_set (SaysoTextPair *self,
   gtk_label_set_text (self->secondary, secondary ? secondary : "");
   gtk_widget_set_visible (GTK_WIDGET (self->primary), primary != NULL && *primary);
   gtk_widget_set_visible (GTK_WIDGET (self->secondary), secondary != NULL && *secondary);
+
+  /* A page's heading takes the focus as the page comes, and is heard by
+   * its name: both texts, as the answers' names have them. */
+  if (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (self)) == GTK_ACCESSIBLE_ROLE_HEADING)
+    {
+      g_autofree char *name = secondary && *secondary ? g_strdup_printf ("%s / %s", primary ? primary : "", secondary)
+                                                      : g_strdup (primary ? primary : "");
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
 }
 
 /**

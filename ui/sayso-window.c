@@ -15,6 +15,7 @@
  */
 #define G_LOG_DOMAIN "sayso-window"
 
+#include "sayso-accessible.h"
 #include "sayso-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -486,14 +487,16 @@ show_page (SaysoJourney *journey,
   _sayso_window_update_texts (self);
   _sayso_window_actions_update (self);
 
+  /* Each page takes the focus to its heading (its question, or the answer
+   * box named by it) so that a screen reader announces the new page. The
+   * same heading shows the next question too: the focus leaves it first, or
+   * the move would go unheard. */
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
   switch (page)
     {
     case SAYSO_PAGE_WELCOME:
       if (sayso_welcome_page_get_first_language_button (self->welcome_page))
         gtk_widget_grab_focus (sayso_welcome_page_get_first_language_button (self->welcome_page));
-      break;
-    case SAYSO_PAGE_PROMISE:
-      gtk_widget_grab_focus (self->next_button);
       break;
     case SAYSO_PAGE_QUESTION:
       if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
@@ -503,6 +506,7 @@ show_page (SaysoJourney *journey,
                                                                         sayso_question_get_option_id (question, 0))))
         gtk_widget_grab_focus (self->next_button);
       break;
+    case SAYSO_PAGE_PROMISE:
     case SAYSO_PAGE_SUBMIT:
     case SAYSO_PAGE_THANKS:
     default:
@@ -777,6 +781,7 @@ sayso_window_init (SaysoWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "sayso");
+  sayso_accessible_follow_stack (self->stack);
 
   self->speech = sayso_speech_new ();
   self->voice = sayso_media_voice_new ();

@@ -3,7 +3,8 @@
  *   ui/screenshots.sh [DIR]
  *
  * Drives the real window through a respondent's journey at 1280×800 and
- * renders each screen with the window's own renderer.
+ * renders each screen with the window's own renderer, once what it shows
+ * has been drawn: no page mid-transition, no text typed but not yet laid out.
  */
 #define G_LOG_DOMAIN "sayso-screenshots"
 
@@ -19,6 +20,67 @@
 
 static const char *out_dir;
 
+static gboolean
+transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    if (transition_running (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* On the screen (a new fullscreen window is mapped only once the X server
+ * has placed it), with no page moving. */
+static gboolean
+settled (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0 && !transition_running (data);
+}
+
+static void
+after_paint (GdkFrameClock *clock,
+             guint         *paints)
+{
+  (*paints)++;
+}
+
+/* Until the window has been painted twice after everything queued so far:
+ * the first paint lays out what changed (a text view validates its lines
+ * only then), the second draws what that layout asked for. */
+static void
+wait_for_paint (SaysoWindow *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  guint paints = 0;
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &paints);
+  for (guint wanted = 1; wanted <= 2; wanted++)
+    {
+      ui_iterate ();
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      while (paints < wanted)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+  ui_iterate ();
+}
+
+/* What the screen shows once its pages have stopped moving, all that was
+ * queued has been painted, and the buttons' own CSS transitions (Adwaita's
+ * are 200 ms) have ended. */
+static void
+wait_for_screen (SaysoWindow *window)
+{
+  if (!ui_wait_for (settled, window, 5000))
+    g_error ("The window was not on the screen, or a page still moving, after five seconds");
+  wait_for_paint (window);
+  ui_wait (250);
+}
+
 static void
 shoot (SaysoWindow *window,
        const char  *name)
@@ -31,8 +93,7 @@ shoot (SaysoWindow *window,
   g_autofree char *path = NULL;
   int width, height;
 
-  /* Let transitions finish and the frame clock paint. */
-  ui_wait (400);
+  wait_for_screen (window);
 
   width = gtk_widget_get_width (GTK_WIDGET (window));
   height = gtk_widget_get_height (GTK_WIDGET (window));
@@ -88,9 +149,24 @@ option_being_read (SaysoWindow *window)
   sayso_question_view_set_hearing (ui_question_view (window), NULL);
 }
 
+/* The box has what was typed before its picture is taken. */
+static void
+assert_typed (SaysoWindow *window,
+              const char  *typed)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (sayso_question_view_get_text_view (ui_question_view (window)));
+  g_autofree char *text = NULL;
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  g_assert_cmpstr (text, ==, typed);
+}
+
 static void
 journey (KioskFixture *fixture)
 {
+  static const char typed[] = "It was OK. Staff were kind";
   SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
   GtkWidget *root = GTK_WIDGET (window);
 
@@ -114,9 +190,11 @@ journey (KioskFixture *fixture)
   ui_answer (window, "what_good", "housing");
   shoot (window, "07-question-multiple");
   go_to (window, "induction");
-  ui_type (window, "It was OK. Staff were kind");
+  ui_type (window, typed);
+  assert_typed (window, typed);
   shoot (window, "08-question-text-keyboard");
   ui_press (GTK_WIDGET (sayso_question_view_get_keyboard (ui_question_view (window))), "key-accents");
+  assert_typed (window, typed);
   shoot (window, "09-question-text-welsh-letters");
   ui_press (root, "start-again");
   shoot (window, "10-start-again");

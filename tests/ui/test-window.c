@@ -412,9 +412,14 @@ test_keyboard_focus (KioskFixture  *fixture,
 
   ui_press (root, "language:en");
   next (window);
+  /* The question first, so that it is announced; the first answer one Tab on. */
   focus = gtk_root_get_focus (GTK_ROOT (window));
   g_assert_nonnull (focus);
   g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (ui_question_view (window))));
+  g_assert_cmpstr (gtk_widget_get_name (focus), ==, "question-text");
+  g_assert_true (gtk_widget_child_focus (root, GTK_DIR_TAB_FORWARD));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
   g_assert_cmpstr (gtk_widget_get_name (focus), ==, "option:strongly_agree");
 }
 
