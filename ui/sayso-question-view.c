@@ -390,6 +390,9 @@ hear_setup (SaysoQuestionView *self,
 {
   g_object_set_data (G_OBJECT (button), "sayso-hear", (gpointer) part);
   g_object_set_data (G_OBJECT (button), "sayso-hear-option", GINT_TO_POINTER (option));
+  /* For touch: a keyboard or a screen reader reaches the words themselves,
+   * and Tab goes from the question straight to its answers. */
+  gtk_widget_set_focusable (button, FALSE);
   g_signal_connect (button, "clicked", G_CALLBACK (hear_clicked), self);
 }
 
@@ -817,4 +820,13 @@ sayso_question_view_set_hearing (SaysoQuestionView *self,
   self->hearing = hear;
   if (hear)
     gtk_widget_add_css_class (hear, "hearing");
+}
+
+gboolean
+sayso_question_view_focus_question (SaysoQuestionView *self)
+{
+  g_return_val_if_fail (SAYSO_IS_QUESTION_VIEW (self), FALSE);
+
+  /* The heading, not the speaker control beside it, which Tab reaches next. */
+  return gtk_widget_grab_focus (GTK_WIDGET (self->question_text));
 }

@@ -22,6 +22,8 @@ SaysoQuestion *sayso_question_view_get_question (SaysoQuestionView *self);
 void           sayso_question_view_clear        (SaysoQuestionView *self);
 GtkTextView   *sayso_question_view_get_text_view (SaysoQuestionView *self);
 SaysoKeyboard *sayso_question_view_get_keyboard (SaysoQuestionView *self);
+/* Moves the focus to the question's heading, so a screen reader says it. */
+gboolean       sayso_question_view_focus_question (SaysoQuestionView *self);
 GtkWidget     *sayso_question_view_find_option  (SaysoQuestionView *self,
                                                  const char        *option_id);
 void           sayso_question_view_set_hearing  (SaysoQuestionView *self,

@@ -501,9 +501,7 @@ show_page (SaysoJourney *journey,
     case SAYSO_PAGE_QUESTION:
       if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
         gtk_widget_grab_focus (GTK_WIDGET (sayso_question_view_get_text_view (self->question_view)));
-      /* The first answer, not the speaker control before it. */
-      else if (!gtk_widget_grab_focus (sayso_question_view_find_option (self->question_view,
-                                                                        sayso_question_get_option_id (question, 0))))
+      else if (!sayso_question_view_focus_question (self->question_view))
         gtk_widget_grab_focus (self->next_button);
       break;
     case SAYSO_PAGE_PROMISE:

@@ -61,6 +61,13 @@ CHOSEN_STATE = {
 # Always there during the survey, whatever the page.
 BAR_CONTROLS = {"Start again", "Read aloud", "Back", "Next", "Skip"}
 KEYBOARD_KEYS = {"Capital letter", "Delete a letter", "Space", "Numbers", "Welsh letters", "New line"}
+# The line under a text box, which has a speaker control of its own.
+NO_NAMES = "Please do not write anyone's name or any case numbers."
+
+
+def hear(*texts):
+    """The speaker controls beside a page's own texts: "Hear: <the text>"."""
+    return {"Hear: %s" % text for text in texts if text}
 
 
 class Failure(Exception):
@@ -307,6 +314,7 @@ class Journey:
     def question(self, question, answers):
         kiosk = self.kiosk
         text = question["text"]["en"]
+        help_text = question.get("help", {}).get("en")
         page = "question %s" % question["id"]
         options = options_of(self.questionnaire, question)
         labels = [option["label"]["en"] for option in options]
@@ -321,7 +329,7 @@ class Journey:
             # The keyboard's letters (shifted or not), punctuation and own
             # keys; not its other layers' digits and accents.
             self.check_only(page, nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text} | set(string.ascii_letters)
-                            | set(string.punctuation))
+                            | set(string.punctuation) | hear(text, help_text, NO_NAMES))
             typed = "abcdefghijklmnopqrstuvwxyz"
             for letter in typed:
                 keys[letter].press()
@@ -336,7 +344,8 @@ class Journey:
                 wait_until("the letters again", lambda: kiosk.control("Numbers"))
                 nodes = kiosk.look()
                 self.check_only(page + " after a digit", nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text}
-                                | set(string.ascii_letters) | set(string.punctuation))
+                                | set(string.ascii_letters) | set(string.punctuation)
+                                | hear(text, help_text, NO_NAMES))
             if box:
                 got = wait_until("the typed text in the answer box",
                                  lambda: box[0].accessible.queryText().getText(0, -1).lower() == typed)
@@ -344,7 +353,7 @@ class Journey:
             answers[question["id"]] = []
         else:
             nodes = self.arrive(page, text, labels[0])
-            self.check_only(page, nodes, BAR_CONTROLS | set(labels))
+            self.check_only(page, nodes, BAR_CONTROLS | set(labels) | hear(text, help_text, *labels))
             by_label = {label: kiosk.control(label, nodes) for label in labels}
             missing = [label for label, node in by_label.items() if node is None]
             if missing:
