@@ -63,14 +63,17 @@ _sayso_window_set_pair_printf (SaysoWindow   *self,
                                guint          b)
 {
   const char *second = second_language (self);
+  /* A word with one count takes its plural form by it; one with two
+   * ("%u of %u") by the total. */
+  gulong count = b != 0 ? b : a;
   g_autofree char *one = NULL;
   g_autofree char *two = NULL;
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  one = g_strdup_printf (sayso_string (id, first_language (self)), a, b);
+  one = g_strdup_printf (sayso_string_plural (id, first_language (self), count), a, b);
   if (second)
-    two = g_strdup_printf (sayso_string (id, second), a, b);
+    two = g_strdup_printf (sayso_string_plural (id, second, count), a, b);
 #pragma GCC diagnostic pop
 
   sayso_text_pair_set (pair, one, two);
