@@ -96,9 +96,10 @@ static void
 order_language_buttons (SaysoWindow *self)
 {
   const SaysoKioskConfig *config = sayso_journey_get_config (self->journey);
+  g_auto(GStrv) languages = sayso_journey_dup_languages (self->journey);
 
-  sayso_welcome_page_order_languages (self->welcome_page, sayso_questionnaire_get_languages (self->questionnaire),
-                                      config->bilingual ? "cy" : config->default_language);
+  sayso_welcome_page_order_languages (self->welcome_page, (const char * const *) languages,
+                                      config->bilingual ? config->pair[0] : config->default_language);
 }
 
 /* --- Looking after the screen ------------------------------------------- */
@@ -667,6 +668,7 @@ sayso_window_new (GtkApplication         *application,
                   const SaysoKioskConfig *config,
                   gboolean                kiosk_mode)
 {
+  g_auto(GStrv) languages = NULL;
   SaysoWindow *self;
 
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
@@ -693,7 +695,8 @@ sayso_window_new (GtkApplication         *application,
   g_signal_connect (self->queue, "notify::last-outcome", G_CALLBACK (queue_outcome_changed), self);
   sayso_store_prepare (store);
 
-  sayso_welcome_page_set_languages (self->welcome_page, sayso_questionnaire_get_languages (questionnaire));
+  languages = sayso_journey_dup_languages (self->journey);
+  sayso_welcome_page_set_languages (self->welcome_page, (const char * const *) languages);
   order_language_buttons (self);
 
   _sayso_window_add_staff_view (self);
