@@ -14,8 +14,9 @@ that none can be a real one:
        show text that is cut or ellipsized (a cut one loses its ⟧)
   qpr  "right to left": the English spelt in Hebrew letters, so that it is
        laid out right to left as Arabic, Urdu or Hebrew would be
-Neither is ever installed nor offered by the real kiosk: only the tests
-build and register them.
+The test questionnaire has texts in both and in a third, qpz, that has no
+catalog: the kiosk must not offer it. None is ever installed nor offered by
+the real kiosk: only the tests build and register them.
 """
 
 import json
@@ -37,6 +38,8 @@ CONVERSION = re.compile(r"%[-+ #0]*[0-9]*(?:\.[0-9]+)?[a-zA-Z]")
 
 
 def transform(text, language):
+    if language == "qpz":
+        return "[qpz] " + text
     letters = LONG_LETTERS if language == "qpl" else RTL_LETTERS
     parts = []
     last = 0
@@ -141,7 +144,7 @@ def add_languages(node, languages):
 def write_questionnaire(source, out):
     with open(source, encoding="utf-8") as f:
         questionnaire = json.load(f)
-    languages = list(NAMES)
+    languages = list(NAMES) + ["qpz"]
     for key, value in questionnaire.items():
         if key not in ("languages", "language_review"):
             add_languages(value, languages)

@@ -15,6 +15,7 @@
  */
 #define G_LOG_DOMAIN "sayso-window"
 
+#include "sayso-keyboard.h"
 #include "sayso-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -104,6 +105,42 @@ order_language_buttons (SaysoWindow *self)
 
 /* --- Looking after the screen ------------------------------------------- */
 
+/* GTK 4.8 gives a widget without a direction of its own the default's, not
+ * its parent's, so a page is mirrored widget by widget. A text pair orders
+ * its own texts (each by its letters); the keyboard keeps its keys where
+ * they are printed. */
+static void
+set_direction_below (GtkWidget        *widget,
+                     GtkTextDirection  direction)
+{
+  if (SAYSO_IS_KEYBOARD (widget))
+    {
+      gtk_widget_set_direction (widget, GTK_TEXT_DIR_LTR);
+      return;
+    }
+  if (gtk_widget_get_direction (widget) != direction)
+    gtk_widget_set_direction (widget, direction);
+  if (SAYSO_IS_TEXT_PAIR (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    set_direction_below (child, direction);
+}
+
+/* The pages mirror when the first language is written right to left: Back
+ * on the right, Next on the left, text from the right. Staff mode is in
+ * English and stays as it is. Again on every page, as each builds widgets
+ * (a question's options, the language buttons). */
+static void
+update_direction (SaysoWindow *self)
+{
+  GtkTextDirection direction = sayso_language_is_rtl (first_language (self)) ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->overlay)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != GTK_WIDGET (self->staff_view))
+      set_direction_below (child, direction);
+}
+
 void
 _sayso_window_update_texts (SaysoWindow *self)
 {
@@ -131,6 +168,7 @@ _sayso_window_update_texts (SaysoWindow *self)
   _sayso_window_set_accessible_label (self->confirm_no_button, self, SAYSO_STR_START_AGAIN_NO);
   _sayso_window_set_accessible_label (self->confirm_yes_button, self, SAYSO_STR_START_AGAIN_YES);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->logo_area), GTK_ACCESSIBLE_PROPERTY_LABEL, "Sayso", -1);
+  update_direction (self);
 }
 
 void

@@ -281,28 +281,39 @@ script_is_rtl (GUnicodeScript script)
 }
 
 /**
- * sayso_language_is_rtl:
+ * sayso_text_direction:
  *
- * Whether @language is written right to left: the script of the first
- * letter of its own name, in its catalog. So the rule is the catalog's
- * (Urdu's "اردو" is, Punjabi in Gurmukhi, "ਪੰਜਾਬੀ", is not) and a new
- * language needs no code; a language without catalog is shown in English,
- * left to right.
+ * The direction of @text: its first letter's script's (as the Unicode
+ * bidirectional algorithm takes a paragraph's), or none for a text of
+ * digits and marks alone.
  */
-gboolean
-sayso_language_is_rtl (const char *language)
+SaysoDirection
+sayso_text_direction (const char *text)
 {
-  const char *name;
+  g_return_val_if_fail (text != NULL, SAYSO_DIRECTION_NEUTRAL);
 
-  if (language == NULL || get_catalog (language) == NULL)
-    return FALSE;
-  name = sayso_string (SAYSO_STR_LANGUAGE_NAME, language);
-  for (const char *p = name; *p; p = g_utf8_next_char (p))
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
 
       if (g_unichar_isalpha (c))
-        return script_is_rtl (g_unichar_get_script (c));
+        return script_is_rtl (g_unichar_get_script (c)) ? SAYSO_DIRECTION_RTL : SAYSO_DIRECTION_LTR;
     }
-  return FALSE;
+  return SAYSO_DIRECTION_NEUTRAL;
+}
+
+/**
+ * sayso_language_is_rtl:
+ *
+ * Whether @language is written right to left: the direction of its own
+ * name, in its catalog. So the rule is the catalog's (Urdu's "اردو" is,
+ * Punjabi in Gurmukhi, "ਪੰਜਾਬੀ", is not) and a new language needs no code;
+ * a language without catalog is shown in English, left to right.
+ */
+gboolean
+sayso_language_is_rtl (const char *language)
+{
+  if (language == NULL || get_catalog (language) == NULL)
+    return FALSE;
+  return sayso_text_direction (sayso_string (SAYSO_STR_LANGUAGE_NAME, language)) == SAYSO_DIRECTION_RTL;
 }

@@ -68,6 +68,13 @@ typedef enum
   SAYSO_N_STRINGS
 } SaysoStringId;
 
+typedef enum
+{
+  SAYSO_DIRECTION_NEUTRAL,
+  SAYSO_DIRECTION_LTR,
+  SAYSO_DIRECTION_RTL,
+} SaysoDirection;
+
 const char *sayso_string                (SaysoStringId  id,
                                          const char    *language);
 const char *sayso_string_plural         (SaysoStringId  id,
@@ -77,5 +84,6 @@ gboolean    sayso_strings_has_language  (const char    *language);
 GStrv       sayso_strings_dup_languages (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *sayso_strings_get_review    (const char    *language);
 gboolean    sayso_language_is_rtl       (const char    *language);
+SaysoDirection sayso_text_direction     (const char    *text);
 
 G_END_DECLS
