@@ -326,9 +326,10 @@ parse_plural_forms (SaysoCatalog  *self,
 
       if (form < 0 || (guint) form >= self->n_plurals)
         {
+          /* At most a line of it: a hostile rule may be any length. */
           g_set_error (error, SAYSO_CATALOG_ERROR, SAYSO_CATALOG_ERROR_INVALID,
-                       "its plural rule \"%s\" does not give a form from 0 to %u for %lu",
-                       self->plural_rule, self->n_plurals - 1, n);
+                       "its plural rule \"%.60s%s\" does not give a form from 0 to %u for %lu",
+                       self->plural_rule, strlen (self->plural_rule) > 60 ? "…" : "", self->n_plurals - 1, n);
           return FALSE;
         }
     }
@@ -440,6 +441,14 @@ sayso_catalog_new (GBytes  *mo,
   originals = read_word (data, 12, swapped);
   translations = read_word (data, 16, swapped);
 
+  if ((guint64) originals + (guint64) count * 8 > size || (guint64) translations + (guint64) count * 8 > size)
+    {
+      g_set_error (error, SAYSO_CATALOG_ERROR, SAYSO_CATALOG_ERROR_INVALID,
+                   "its tables of %u strings at bytes %u and %u run past its end (%" G_GSIZE_FORMAT " bytes)",
+                   count, originals, translations, size);
+      return NULL;
+    }
+
   self = g_new0 (SaysoCatalog, 1);
   self->mo = g_bytes_ref (mo);
   self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
@@ -457,7 +466,7 @@ sayso_catalog_new (GBytes  *mo,
       if (!translation_is_utf8 (translated, translated_length))
         {
           g_set_error (error, SAYSO_CATALOG_ERROR, SAYSO_CATALOG_ERROR_INVALID,
-                       "the translation of \"%s\" is not UTF-8", original);
+                       "the translation of \"%.60s\" is not UTF-8", original);
           return NULL;
         }
       if (*original == '\0')
