@@ -76,6 +76,9 @@ sayso_welcome_page_set_languages (SaysoWelcomePage   *self,
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box))))
     gtk_flow_box_remove (self->languages_box, child);
+  /* A flow box asks for the width of a full line: as many as there are,
+   * up to four, so that two languages stand centred as they always did. */
+  gtk_flow_box_set_max_children_per_line (self->languages_box, CLAMP (g_strv_length ((char **) languages), 1, 4));
 
   for (guint i = 0; languages[i]; i++)
     {

@@ -318,6 +318,8 @@ test_catalog_alone_is_not_enough (KioskFixture  *fixture,
   g_assert_nonnull (ui_find (root, "language:cy"));
   g_assert_null (ui_find (root, "language:qpl"));
   g_assert_null (ui_find (root, "language:qpr"));
+  /* And the two stand centred on the screen, as they did in a row. */
+  g_assert_cmpfloat (ABS ((centre_x (window, "language:en") + centre_x (window, "language:cy")) / 2 - SCREEN_WIDTH / 2), <, 2);
 }
 
 /* Nothing is cut in the long language, at normal and at largest text. */
