@@ -9,7 +9,7 @@ packages="
   libsoup-3.0-dev glib-networking libgnutls28-dev libreadstat-dev
   libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
   libgtk-4-media-gstreamer gstreamer1.0-plugins-base gstreamer1.0-plugins-good
-  xvfb xauth dbus-x11 fonts-dejavu-core python3-pyatspi at-spi2-core
+  xvfb xauth dbus-x11 fonts-dejavu-core fonts-noto-core python3-pyatspi at-spi2-core
   desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind poppler-utils
   build-essential dpkg-dev debhelper lintian cage xwayland man-db groff-base systemd udev grim
   chromium chromium-driver python3-selenium

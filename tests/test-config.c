@@ -56,6 +56,66 @@ test_config (void)
   test_remove_tree (dir);
 }
 
+/* bilingual-pair: Welsh and English unless set; any two different
+ * language codes, first shown first, kept through a save; anything else
+ * refused naming the key. Whether the kiosk can be in them is the
+ * journey's (tests/ui/test-languages.c: refused by name, Welsh and English
+ * instead). */
+static void
+test_config_pair (void)
+{
+  static const char * const bad[] = {
+    "cy", "cy;en;fr", "en;en", "CY;en", "cymraeg;en", ";en", "c;en",
+  };
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *path = g_build_filename (dir, "kiosk.ini", NULL);
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+
+  g_assert_cmpstr (config->pair[0], ==, "cy");
+  g_assert_cmpstr (config->pair[1], ==, "en");
+  g_clear_pointer (&config, sayso_kiosk_config_free);
+
+  g_assert_true (g_file_set_contents (path, "[kiosk]\nbilingual=true\nbilingual-pair= ur ; en\n", -1, NULL));
+  config = sayso_kiosk_config_load (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (config->pair[0], ==, "ur");
+  g_assert_cmpstr (config->pair[1], ==, "en");
+
+  /* Kept through a save, and a copy has it. */
+  g_free (config->pair[0]);
+  config->pair[0] = g_strdup ("pa");
+  g_assert_true (sayso_kiosk_config_save (config, path, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "bilingual-pair=pa;en;"));
+  g_clear_pointer (&config, sayso_kiosk_config_free);
+  config = sayso_kiosk_config_load (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(SaysoKioskConfig) copy = sayso_kiosk_config_copy (config);
+
+    g_assert_cmpstr (copy->pair[0], ==, "pa");
+    g_assert_cmpstr (copy->pair[1], ==, "en");
+  }
+  g_clear_pointer (&config, sayso_kiosk_config_free);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("[kiosk]\nbilingual-pair=%s\n", bad[i]);
+
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+      config = sayso_kiosk_config_load (path, &error);
+      g_assert_null (config);
+      g_assert_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE);
+      g_assert_nonnull (strstr (error->message, path));
+      g_assert_nonnull (strstr (error->message, "bilingual-pair must be two different language codes"));
+      g_clear_error (&error);
+    }
+  test_remove_tree (dir);
+}
+
 /* kiosk.ini is bounded: one larger than 64 KiB is refused, naming it; one
  * just at the bound, all comment, is read (the control). The kiosk program
  * refusing to start on it: tests/ui/test-startup.c. */
@@ -272,6 +332,7 @@ main (int    argc,
 
   g_test_add_func ("/config/load", test_config);
   g_test_add_func ("/config/too-large", test_config_too_large);
+  g_test_add_func ("/config/pair", test_config_pair);
   g_test_add_func ("/config/save-round-trip", test_config_save_round_trip);
   g_test_add_func ("/config/save-refuses-unreadable", test_config_save_refuses_unreadable);
   g_test_add_func ("/config/save-fails-unwritable", test_config_save_fails_unwritable);

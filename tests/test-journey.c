@@ -531,6 +531,41 @@ test_config (Fixture       *fixture,
   g_assert_cmpstr (sayso_journey_get_config (fixture->journey)->default_language, ==, "en");
 }
 
+/* The pair kiosk.ini names stands side by side in its order (English
+ * first here); a respondent is offered the languages with texts and words;
+ * one without a catalog is refused as a choice, and as half of a pair by
+ * name (the warning) with Welsh and English instead. */
+static void
+test_pair (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autoptr(SaysoKioskConfig) config = sayso_kiosk_config_copy (fixture->config);
+  g_auto(GStrv) languages = sayso_journey_dup_languages (fixture->journey);
+  static const char * const both[] = { "en", "cy", NULL };
+
+  g_assert_true (g_strv_equal ((const char * const *) languages, both));
+  config->bilingual = TRUE;
+  g_free (config->pair[0]);
+  g_free (config->pair[1]);
+  config->pair[0] = g_strdup ("en");
+  config->pair[1] = g_strdup ("cy");
+  sayso_journey_set_config (fixture->journey, config);
+  g_assert_cmpstr (sayso_journey_get_first_language (fixture->journey), ==, "en");
+  g_assert_cmpstr (sayso_journey_get_second_language (fixture->journey), ==, "cy");
+
+  g_free (config->pair[0]);
+  config->pair[0] = g_strdup ("ar");
+  g_test_expect_message ("sayso-journey", G_LOG_LEVEL_WARNING,
+                         "kiosk.ini: bilingual-pair names \"ar\", which the kiosk has no catalog*");
+  sayso_journey_set_config (fixture->journey, config);
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (sayso_journey_get_first_language (fixture->journey), ==, "cy");
+  g_assert_cmpstr (sayso_journey_get_second_language (fixture->journey), ==, "en");
+
+  g_assert_false (sayso_journey_choose_language (fixture->journey, "ar"));
+  g_assert_true (sayso_journey_choose_language (fixture->journey, "cy"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,6 +589,7 @@ main (int   argc,
   ADD ("/journey/submit-outcome", test_submit_outcome);
   ADD ("/journey/in-survey", test_in_survey);
   ADD ("/journey/config", test_config);
+  ADD ("/journey/pair", test_pair);
 #undef ADD
 
   ret = g_test_run ();

@@ -126,7 +126,7 @@ update_counter (SaysoQuestionView *self)
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  text = g_strdup_printf (sayso_string (SAYSO_STR_TEXT_COUNT, self->language), n, max);
+  text = g_strdup_printf (sayso_string_plural (SAYSO_STR_TEXT_COUNT, self->language, max), n, max);
 #pragma GCC diagnostic pop
   gtk_label_set_text (self->counter, text);
   if (n < max)

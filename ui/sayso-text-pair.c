@@ -3,6 +3,11 @@
  * A bilingual kiosk shows Welsh first and English beside it (or, inside a
  * button, under it). With no second language the pair is just one label, so
  * every screen is written once for both cases.
+ *
+ * Each text has its own direction, from its own letters (a pair may be
+ * Urdu and English): one in a right-to-left script is laid out right to
+ * left and aligned to the right, whatever the page around it; a text of
+ * no direction of its own (digits) follows the pair's.
  */
 #define G_LOG_DOMAIN "sayso-text-pair"
 
@@ -112,6 +117,29 @@ sayso_text_pair_dispose (GObject *object)
 }
 
 static void
+update_label_direction (SaysoTextPair *self,
+                        GtkLabel      *label)
+{
+  SaysoDirection base = sayso_text_direction (gtk_label_get_text (label));
+  GtkTextDirection direction = base == SAYSO_DIRECTION_RTL ? GTK_TEXT_DIR_RTL
+                             : base == SAYSO_DIRECTION_LTR ? GTK_TEXT_DIR_LTR
+                             : gtk_widget_get_direction (GTK_WIDGET (self));
+
+  gtk_widget_set_direction (GTK_WIDGET (label), direction);
+}
+
+static void
+sayso_text_pair_direction_changed (GtkWidget        *widget,
+                                   GtkTextDirection  previous)
+{
+  SaysoTextPair *self = SAYSO_TEXT_PAIR (widget);
+
+  GTK_WIDGET_CLASS (sayso_text_pair_parent_class)->direction_changed (widget, previous);
+  update_label_direction (self, self->primary);
+  update_label_direction (self, self->secondary);
+}
+
+static void
 sayso_text_pair_class_init (SaysoTextPairClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -123,6 +151,7 @@ sayso_text_pair_class_init (SaysoTextPairClass *klass)
 
   g_object_class_override_property (object_class, PROP_ORIENTATION, "orientation");
 
+  widget_class->direction_changed = sayso_text_pair_direction_changed;
   gtk_widget_class_set_css_name (widget_class, "textpair");
 }
 
@@ -187,6 +216,8 @@ sayso_text_pair_set (SaysoTextPair *self,
 
   gtk_label_set_text (self->primary, primary ? primary : "");
   gtk_label_set_text (self->secondary, secondary ? secondary : "");
+  update_label_direction (self, self->primary);
+  update_label_direction (self, self->secondary);
   gtk_widget_set_visible (GTK_WIDGET (self->primary), primary != NULL && *primary);
   gtk_widget_set_visible (GTK_WIDGET (self->secondary), secondary != NULL && *secondary);
 

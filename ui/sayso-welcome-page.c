@@ -14,7 +14,7 @@ struct _SaysoWelcomePage
   SaysoTextPair *title;
   SaysoTextPair *private_text;
   SaysoTextPair *invite;
-  GtkBox        *languages_box;
+  GtkFlowBox    *languages_box;
   SaysoTextPair *text_size_label;
   GtkWidget     *text_size_buttons[3];
   GtkWidget     *high_contrast_button;
@@ -75,7 +75,10 @@ sayso_welcome_page_set_languages (SaysoWelcomePage   *self,
   g_return_if_fail (languages != NULL);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box))))
-    gtk_box_remove (self->languages_box, child);
+    gtk_flow_box_remove (self->languages_box, child);
+  /* A flow box asks for the width of a full line: as many as there are,
+   * up to four, so that two languages stand centred as they always did. */
+  gtk_flow_box_set_max_children_per_line (self->languages_box, CLAMP (g_strv_length ((char **) languages), 1, 4));
 
   for (guint i = 0; languages[i]; i++)
     {
@@ -84,6 +87,11 @@ sayso_welcome_page_set_languages (SaysoWelcomePage   *self,
       GtkWidget *button = gtk_button_new ();
       GtkWidget *label = gtk_label_new (sayso_string (SAYSO_STR_LANGUAGE_NAME, lang));
 
+      /* A long name wraps inside its button rather than widen the row. */
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_CENTER);
+      gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
       gtk_button_set_child (GTK_BUTTON (button), label);
       gtk_widget_set_name (button, name);
       gtk_widget_add_css_class (button, "language-button");
@@ -92,7 +100,9 @@ sayso_welcome_page_set_languages (SaysoWelcomePage   *self,
       gtk_actionable_set_action_target (GTK_ACTIONABLE (button), "s", lang);
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       sayso_string (SAYSO_STR_LANGUAGE_NAME, lang), -1);
-      gtk_box_append (self->languages_box, button);
+      gtk_flow_box_append (self->languages_box, button);
+      /* The button takes the touch and the focus, not the flow box's cell. */
+      gtk_widget_set_focusable (gtk_widget_get_parent (button), FALSE);
     }
 }
 
@@ -102,10 +112,14 @@ language_button (SaysoWelcomePage *self,
 {
   g_autofree char *name = g_strconcat ("language:", language, NULL);
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); child;
-       child = gtk_widget_get_next_sibling (child))
-    if (g_str_equal (gtk_widget_get_name (child), name))
-      return child;
+  for (GtkWidget *cell = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box)); cell;
+       cell = gtk_widget_get_next_sibling (cell))
+    {
+      GtkWidget *button = gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (cell));
+
+      if (button && g_str_equal (gtk_widget_get_name (button), name))
+        return button;
+    }
   return NULL;
 }
 
@@ -116,26 +130,35 @@ sayso_welcome_page_order_languages (SaysoWelcomePage   *self,
                                     const char * const *languages,
                                     const char         *first)
 {
-  GtkWidget *button, *after = NULL;
+  g_autoptr(GPtrArray) order = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkWidget *button;
 
   g_return_if_fail (SAYSO_IS_WELCOME_PAGE (self));
 
-  for (guint i = 0; languages[i]; i++)
-    if ((button = language_button (self, languages[i])))
-      {
-        gtk_box_reorder_child_after (self->languages_box, button, after);
-        after = button;
-      }
   if (first && (button = language_button (self, first)))
-    gtk_box_reorder_child_after (self->languages_box, button, NULL);
+    g_ptr_array_add (order, g_object_ref (button));
+  for (guint i = 0; languages[i]; i++)
+    if (g_strcmp0 (languages[i], first) != 0 && (button = language_button (self, languages[i])))
+      g_ptr_array_add (order, g_object_ref (button));
+  /* A flow box keeps its children in the order they came. */
+  for (guint i = 0; i < order->len; i++)
+    gtk_flow_box_remove (self->languages_box, gtk_widget_get_parent (order->pdata[i]));
+  for (guint i = 0; i < order->len; i++)
+    {
+      gtk_flow_box_append (self->languages_box, order->pdata[i]);
+      gtk_widget_set_focusable (gtk_widget_get_parent (order->pdata[i]), FALSE);
+    }
 }
 
 /* Where the focus goes when the welcome comes back. */
 GtkWidget *
 sayso_welcome_page_get_first_language_button (SaysoWelcomePage *self)
 {
+  GtkWidget *cell;
+
   g_return_val_if_fail (SAYSO_IS_WELCOME_PAGE (self), NULL);
-  return gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
+  cell = gtk_widget_get_first_child (GTK_WIDGET (self->languages_box));
+  return cell ? gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (cell)) : NULL;
 }
 
 /* Marks the button of the size the screen has. */

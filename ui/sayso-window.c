@@ -16,6 +16,7 @@
 #define G_LOG_DOMAIN "sayso-window"
 
 #include "sayso-accessible.h"
+#include "sayso-keyboard.h"
 #include "sayso-window-private.h"
 
 G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -64,14 +65,17 @@ _sayso_window_set_pair_printf (SaysoWindow   *self,
                                guint          b)
 {
   const char *second = second_language (self);
+  /* A word with one count takes its plural form by it; one with two
+   * ("%u of %u") by the total. */
+  gulong count = b != 0 ? b : a;
   g_autofree char *one = NULL;
   g_autofree char *two = NULL;
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  one = g_strdup_printf (sayso_string (id, first_language (self)), a, b);
+  one = g_strdup_printf (sayso_string_plural (id, first_language (self), count), a, b);
   if (second)
-    two = g_strdup_printf (sayso_string (id, second), a, b);
+    two = g_strdup_printf (sayso_string_plural (id, second, count), a, b);
 #pragma GCC diagnostic pop
 
   sayso_text_pair_set (pair, one, two);
@@ -94,12 +98,49 @@ static void
 order_language_buttons (SaysoWindow *self)
 {
   const SaysoKioskConfig *config = sayso_journey_get_config (self->journey);
+  g_auto(GStrv) languages = sayso_journey_dup_languages (self->journey);
 
-  sayso_welcome_page_order_languages (self->welcome_page, sayso_questionnaire_get_languages (self->questionnaire),
-                                      config->bilingual ? "cy" : config->default_language);
+  sayso_welcome_page_order_languages (self->welcome_page, (const char * const *) languages,
+                                      config->bilingual ? config->pair[0] : config->default_language);
 }
 
 /* --- Looking after the screen ------------------------------------------- */
+
+/* GTK 4.8 gives a widget without a direction of its own the default's, not
+ * its parent's, so a page is mirrored widget by widget. A text pair orders
+ * its own texts (each by its letters); the keyboard keeps its keys where
+ * they are printed. */
+static void
+set_direction_below (GtkWidget        *widget,
+                     GtkTextDirection  direction)
+{
+  if (SAYSO_IS_KEYBOARD (widget))
+    {
+      gtk_widget_set_direction (widget, GTK_TEXT_DIR_LTR);
+      return;
+    }
+  if (gtk_widget_get_direction (widget) != direction)
+    gtk_widget_set_direction (widget, direction);
+  if (SAYSO_IS_TEXT_PAIR (widget))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    set_direction_below (child, direction);
+}
+
+/* The pages mirror when the first language is written right to left: Back
+ * on the right, Next on the left, text from the right. Staff mode is in
+ * English and stays as it is. Again on every page, as each builds widgets
+ * (a question's options, the language buttons). */
+static void
+update_direction (SaysoWindow *self)
+{
+  GtkTextDirection direction = sayso_language_is_rtl (first_language (self)) ? GTK_TEXT_DIR_RTL : GTK_TEXT_DIR_LTR;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->overlay)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != GTK_WIDGET (self->staff_view))
+      set_direction_below (child, direction);
+}
 
 void
 _sayso_window_update_texts (SaysoWindow *self)
@@ -130,6 +171,7 @@ _sayso_window_update_texts (SaysoWindow *self)
   _sayso_window_set_accessible_label (self->confirm_no_button, self, SAYSO_STR_START_AGAIN_NO);
   _sayso_window_set_accessible_label (self->confirm_yes_button, self, SAYSO_STR_START_AGAIN_YES);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->logo_area), GTK_ACCESSIBLE_PROPERTY_LABEL, "Sayso", -1);
+  update_direction (self);
 }
 
 void
@@ -805,6 +847,7 @@ sayso_window_new (GtkApplication         *application,
                   const SaysoKioskConfig *config,
                   gboolean                kiosk_mode)
 {
+  g_auto(GStrv) languages = NULL;
   SaysoWindow *self;
 
   g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
@@ -837,7 +880,8 @@ sayso_window_new (GtkApplication         *application,
   self->outbox = sayso_outbox_new (store, g_network_monitor_get_default ());
   sayso_outbox_start (self->outbox);
 
-  sayso_welcome_page_set_languages (self->welcome_page, sayso_questionnaire_get_languages (questionnaire));
+  languages = sayso_journey_dup_languages (self->journey);
+  sayso_welcome_page_set_languages (self->welcome_page, (const char * const *) languages);
   order_language_buttons (self);
 
   _sayso_window_add_staff_view (self);

@@ -4,6 +4,7 @@
  *   idle-timeout=60
  *   countdown=20
  *   bilingual=false
+ *   bilingual-pair=cy;en
  *   default-language=en
  *   keep-partial=false
  *   export-folder=/run/sayso-usb
@@ -15,6 +16,7 @@
 #define G_LOG_DOMAIN "sayso-config"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sayso-config.h"
 
@@ -27,12 +29,14 @@
 #define KEY_IDLE_TIMEOUT     "idle-timeout"
 #define KEY_COUNTDOWN        "countdown"
 #define KEY_BILINGUAL        "bilingual"
+#define KEY_BILINGUAL_PAIR   "bilingual-pair"
 #define KEY_DEFAULT_LANGUAGE "default-language"
 #define KEY_KEEP_PARTIAL     "keep-partial"
 #define KEY_EXPORT_FOLDER    "export-folder"
 
 #define DEFAULT_LANGUAGE "en"
 #define WELSH            "cy"
+#define ENGLISH          "en"
 
 #define IDLE_TIMEOUT_MIN 1
 #define IDLE_TIMEOUT_MAX 3600
@@ -47,6 +51,8 @@ sayso_kiosk_config_new (void)
   config->idle_timeout = 60;
   config->countdown = 20;
   config->bilingual = FALSE;
+  config->pair[0] = g_strdup (WELSH);
+  config->pair[1] = g_strdup (ENGLISH);
   config->default_language = g_strdup (DEFAULT_LANGUAGE);
   config->keep_partial = FALSE;
   return config;
@@ -61,6 +67,8 @@ sayso_kiosk_config_copy (const SaysoKioskConfig *config)
 
   copy = g_memdup2 (config, sizeof *config);
   copy->default_language = g_strdup (config->default_language);
+  copy->pair[0] = g_strdup (config->pair[0]);
+  copy->pair[1] = g_strdup (config->pair[1]);
   copy->export_folder = g_strdup (config->export_folder);
   return copy;
 }
@@ -71,6 +79,8 @@ sayso_kiosk_config_free (SaysoKioskConfig *config)
   if (config == NULL)
     return;
   g_free (config->default_language);
+  g_free (config->pair[0]);
+  g_free (config->pair[1]);
   g_free (config->export_folder);
   g_free (config);
 }
@@ -133,6 +143,52 @@ get_boolean (GKeyFile    *file,
   return TRUE;
 }
 
+static gboolean
+is_language_code (const char *code)
+{
+  gsize len = strlen (code);
+
+  return len >= 2 && len <= 3 && strspn (code, "abcdefghijklmnopqrstuvwxyz") == len;
+}
+
+/* "cy;en": two different language codes, the first shown first. Whether
+ * the kiosk has words and the questionnaire texts in them is the
+ * journey's to say (sayso_journey_new), as only it has the questionnaire. */
+static gboolean
+get_pair (GKeyFile          *file,
+          SaysoKioskConfig  *config,
+          GError           **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_auto(GStrv) pair = NULL;
+  gsize n;
+
+  if (!g_key_file_has_key (file, GROUP, KEY_BILINGUAL_PAIR, NULL))
+    return TRUE;
+
+  pair = g_key_file_get_string_list (file, GROUP, KEY_BILINGUAL_PAIR, &n, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    g_strstrip (pair[i]);
+  if (n != 2 || !is_language_code (pair[0]) || !is_language_code (pair[1]) || g_str_equal (pair[0], pair[1]))
+    {
+      g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE,
+                   "%s must be two different language codes, the first shown first, such as cy;en",
+                   KEY_BILINGUAL_PAIR);
+      return FALSE;
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_free (config->pair[i]);
+      config->pair[i] = g_strdup (pair[i]);
+    }
+  return TRUE;
+}
+
 /* Reads and checks the file at @path into @file and @config; a missing file
  * leaves both as they are and sets @missing. Errors name the file. */
 static gboolean
@@ -171,6 +227,7 @@ read_config (const char        *path,
   if (!get_seconds (file, KEY_IDLE_TIMEOUT, IDLE_TIMEOUT_MIN, IDLE_TIMEOUT_MAX, &config->idle_timeout, &local_error) ||
       !get_seconds (file, KEY_COUNTDOWN, COUNTDOWN_MIN, COUNTDOWN_MAX, &config->countdown, &local_error) ||
       !get_boolean (file, KEY_BILINGUAL, &config->bilingual, &local_error) ||
+      !get_pair (file, config, &local_error) ||
       !get_boolean (file, KEY_KEEP_PARTIAL, &config->keep_partial, &local_error))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s: ", path);
@@ -254,6 +311,12 @@ sayso_kiosk_config_save (const SaysoKioskConfig  *config,
   g_key_file_set_integer (file, GROUP, KEY_IDLE_TIMEOUT, config->idle_timeout);
   g_key_file_set_integer (file, GROUP, KEY_COUNTDOWN, config->countdown);
   g_key_file_set_boolean (file, GROUP, KEY_BILINGUAL, config->bilingual);
+  /* Written only when it is not the default, so that a file never touched
+   * by hand keeps following it. */
+  if (config->pair[0] && config->pair[1] &&
+      (!g_str_equal (config->pair[0], WELSH) || !g_str_equal (config->pair[1], ENGLISH) ||
+       g_key_file_has_key (file, GROUP, KEY_BILINGUAL_PAIR, NULL)))
+    g_key_file_set_string_list (file, GROUP, KEY_BILINGUAL_PAIR, (const char * const *) config->pair, 2);
   g_key_file_set_boolean (file, GROUP, KEY_KEEP_PARTIAL, config->keep_partial);
   if (config->default_language != NULL)
     g_key_file_set_string (file, GROUP, KEY_DEFAULT_LANGUAGE, config->default_language);

@@ -9,7 +9,8 @@ typedef struct
 {
   guint     idle_timeout;      /* seconds without a touch before "Are you still there?" */
   guint     countdown;         /* seconds that question waits before forgetting */
-  gboolean  bilingual;         /* Welsh and English side by side */
+  gboolean  bilingual;         /* two languages side by side: */
+  char     *pair[2];           /* which, the first above or before the second: Welsh, English */
   char     *default_language;
   gboolean  keep_partial;      /* submit what a walked-away respondent answered */
   char     *export_folder;     /* where staff export besides removable drives, e.g. /run/sayso-usb */

@@ -19,6 +19,7 @@
 #define G_LOG_DOMAIN "sayso-journey"
 
 #include "sayso-journey-private.h"
+#include "sayso-strings.h"
 
 G_DEFINE_FINAL_TYPE (SaysoJourney, sayso_journey, G_TYPE_OBJECT)
 
@@ -88,18 +89,57 @@ next_shown (SaysoJourney *self,
 
 /* --- The screen's settings ------------------------------------------------ */
 
-/* The kiosk's language (the one given if the questionnaire has it, else the
- * one it had, else the questionnaire's first) and whether Welsh and English
- * stand side by side (only for a questionnaire in both). */
+/* A language the kiosk can be in: one the questionnaire has texts in and
+ * the kiosk has words in (English, or a catalog). */
+static gboolean
+language_offered (SaysoJourney *self,
+                  const char   *language)
+{
+  return language != NULL && sayso_questionnaire_has_language (self->questionnaire, language) &&
+         sayso_strings_has_language (language);
+}
+
+/* The pair @config names if the kiosk can be in both, else Welsh and
+ * English, said once per setting so that whoever set up the kiosk reads
+ * which key and which language were refused. */
+static void
+choose_pair (SaysoJourney           *self,
+             const SaysoKioskConfig *config,
+             const char            **first,
+             const char            **second)
+{
+  *first = config->pair[0] ? config->pair[0] : "cy";
+  *second = config->pair[1] ? config->pair[1] : "en";
+  /* The default pair on a questionnaire without Welsh is simply one
+   * language, as it always was. */
+  if (g_str_equal (*first, "cy") && g_str_equal (*second, "en"))
+    return;
+  for (guint i = 0; i < 2; i++)
+    if (!language_offered (self, config->pair[i]))
+      {
+        g_warning ("kiosk.ini: bilingual-pair names \"%s\", which the kiosk %s; showing Welsh and English instead",
+                   config->pair[i],
+                   !sayso_strings_has_language (config->pair[i]) ? "has no catalog (po/LINGUAS) for"
+                                                                : "questionnaire has no texts in");
+        *first = "cy";
+        *second = "en";
+        return;
+      }
+}
+
+/* The kiosk's language (the one given if it can be in it, else the one it
+ * had, else the questionnaire's first) and whether two languages stand side
+ * by side, and which (only where the kiosk can be in both). */
 static void
 set_screen_config (SaysoJourney           *self,
                    const SaysoKioskConfig *config)
 {
   const char *language = config->default_language;
+  const char *first = NULL, *second = NULL;
   gboolean bilingual;
 
-  if (!sayso_questionnaire_has_language (self->questionnaire, language))
-    language = sayso_questionnaire_has_language (self->questionnaire, self->config->default_language)
+  if (!language_offered (self, language))
+    language = language_offered (self, self->config->default_language)
              ? self->config->default_language : sayso_questionnaire_get_languages (self->questionnaire)[0];
   if (g_strcmp0 (language, self->config->default_language) != 0)
     {
@@ -107,12 +147,20 @@ set_screen_config (SaysoJourney           *self,
       self->config->default_language = g_strdup (language);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEFAULT_LANGUAGE]);
     }
-  bilingual = config->bilingual &&
-              sayso_questionnaire_has_language (self->questionnaire, "cy") &&
-              sayso_questionnaire_has_language (self->questionnaire, "en");
-  if (bilingual != self->config->bilingual)
+  if (config->bilingual)
+    choose_pair (self, config, &first, &second);
+  bilingual = config->bilingual && language_offered (self, first) && language_offered (self, second);
+  if (bilingual != self->config->bilingual ||
+      (bilingual && (g_strcmp0 (first, self->config->pair[0]) != 0 || g_strcmp0 (second, self->config->pair[1]) != 0)))
     {
       self->config->bilingual = bilingual;
+      if (bilingual)
+        {
+          g_free (self->config->pair[0]);
+          g_free (self->config->pair[1]);
+          self->config->pair[0] = g_strdup (first);
+          self->config->pair[1] = g_strdup (second);
+        }
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BILINGUAL]);
     }
 }
@@ -575,20 +623,42 @@ sayso_journey_get_language (SaysoJourney *self)
   return self->language;
 }
 
-/* What the screen is written in: Welsh first when bilingual, else the
- * respondent's language (or, before they choose, the kiosk's). */
+/* What the screen is written in: the pair's first (Welsh) when bilingual,
+ * else the respondent's language (or, before they choose, the kiosk's). */
 const char *
 sayso_journey_get_first_language (SaysoJourney *self)
 {
   g_return_val_if_fail (SAYSO_IS_JOURNEY (self), NULL);
-  return self->config->bilingual ? "cy" : self->language;
+  return self->config->bilingual ? self->config->pair[0] : self->language;
 }
 
 const char *
 sayso_journey_get_second_language (SaysoJourney *self)
 {
   g_return_val_if_fail (SAYSO_IS_JOURNEY (self), NULL);
-  return self->config->bilingual ? "en" : NULL;
+  return self->config->bilingual ? self->config->pair[1] : NULL;
+}
+
+/**
+ * sayso_journey_dup_languages:
+ *
+ * Returns: (transfer full): the languages a respondent may choose, in the
+ *   questionnaire's order: those it has texts in that the kiosk has words
+ *   in (English, or a catalog).
+ */
+GStrv
+sayso_journey_dup_languages (SaysoJourney *self)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  const char * const *languages;
+
+  g_return_val_if_fail (SAYSO_IS_JOURNEY (self), NULL);
+
+  languages = sayso_questionnaire_get_languages (self->questionnaire);
+  for (guint i = 0; languages[i]; i++)
+    if (sayso_strings_has_language (languages[i]))
+      g_strv_builder_add (builder, languages[i]);
+  return g_strv_builder_end (builder);
 }
 
 SaysoMode
@@ -665,7 +735,7 @@ sayso_journey_get_submitted_today (SaysoJourney *self)
  * On the welcome: the respondent starts, in @language.
  *
  * Returns: %FALSE, and nothing changes, for a language the questionnaire
- * does not have
+ * does not have or the kiosk has no words in
  */
 gboolean
 sayso_journey_choose_language (SaysoJourney *self,
@@ -674,7 +744,7 @@ sayso_journey_choose_language (SaysoJourney *self,
   g_return_val_if_fail (SAYSO_IS_JOURNEY (self), FALSE);
   g_return_val_if_fail (language != NULL, FALSE);
 
-  if (!sayso_questionnaire_has_language (self->questionnaire, language))
+  if (!language_offered (self, language))
     return FALSE;
 
   set_language (self, language);

@@ -48,6 +48,7 @@ guint                   sayso_journey_get_count           (SaysoJourney         
 const char             *sayso_journey_get_language        (SaysoJourney           *self);
 const char             *sayso_journey_get_first_language  (SaysoJourney           *self);
 const char             *sayso_journey_get_second_language (SaysoJourney           *self);
+GStrv                   sayso_journey_dup_languages       (SaysoJourney           *self) G_GNUC_WARN_UNUSED_RESULT;
 SaysoMode               sayso_journey_get_mode            (SaysoJourney           *self);
 void                    sayso_journey_set_mode            (SaysoJourney           *self,
                                                            SaysoMode               mode);

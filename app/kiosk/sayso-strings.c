@@ -1,99 +1,322 @@
 /* sayso-strings.c: the kiosk's own words.
  *
- * Plain English for a reading age of about nine. The Welsh, like the
- * questionnaire's, is awaiting review by a first-language speaker.
+ * Plain English for a reading age of about nine. The English is each word's
+ * msgid; every other language is a gettext catalog, po/xx.po, compiled by
+ * msgfmt when the kiosk is built and carried in its resources at
+ * /org/sayso/Sayso/catalogs/xx.mo. Catalogs are read from the resources
+ * rather than the system's locale directory because the kiosk shows two
+ * languages at once (the process has one locale, and glibc finds a catalog
+ * only for a locale the system has generated), and because a catalog that
+ * travels inside the program cannot be missing from, or older than, the
+ * kiosk it was built with. Any resource registered at that path offers its
+ * languages too: the tests add test-only ones that way.
  */
 #define G_LOG_DOMAIN "sayso-strings"
 
+#include <gio/gio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sayso-catalog.h"
+#include "sayso-catalogs-resources.h"
 #include "sayso-strings.h"
+
+#define CATALOGS_PATH "/org/sayso/Sayso/catalogs/"
+#define ENGLISH       "en"
 
 typedef struct
 {
-  const char *en;
-  const char *cy;
-} Pair;
+  const char *context;
+  const char *msgid;
+  const char *msgid_plural;
+} Word;
 
-static const Pair strings[SAYSO_N_STRINGS] = {
-  [SAYSO_STR_WELCOME_TITLE] = { "Your say on probation", "Dweud eich dweud am y gwasanaeth prawf" },
-  [SAYSO_STR_WELCOME_INVITE] = { "Tap your language to start", "Tapiwch eich iaith i ddechrau" },
-  [SAYSO_STR_WELCOME_PRIVATE] = { "Tell us what you think. It is private.",
-                                  "Dywedwch wrthym beth rydych chi'n ei feddwl. Mae'n breifat." },
-  [SAYSO_STR_LANGUAGE_NAME] = { "English", "Cymraeg" },
-  [SAYSO_STR_TEXT_SIZE] = { "Text size", "Maint y testun" },
-  [SAYSO_STR_TEXT_SIZE_NORMAL] = { "Normal text", "Testun arferol" },
-  [SAYSO_STR_TEXT_SIZE_LARGE] = { "Large text", "Testun mawr" },
-  [SAYSO_STR_TEXT_SIZE_LARGEST] = { "Largest text", "Testun mwyaf" },
-  [SAYSO_STR_HIGH_CONTRAST] = { "High contrast", "Cyferbyniad uchel" },
-  [SAYSO_STR_READ_ALOUD_ALWAYS] = { "Always read aloud", "Darllen yn uchel bob tro" },
-  [SAYSO_STR_READ_ALOUD] = { "Read aloud", "Darllen yn uchel" },
-  [SAYSO_STR_PROMISE_TITLE] = { "Before you start", "Cyn i chi ddechrau" },
-  [SAYSO_STR_PROMISE_INDEPENDENT] = { "This survey is run by an independent team, not by probation.",
-                                      "Tîm annibynnol sy'n cynnal yr arolwg hwn, nid y gwasanaeth prawf." },
-  [SAYSO_STR_PROMISE_ANONYMOUS] = { "We do not ask for your name.", "Dydyn ni ddim yn gofyn am eich enw." },
-  [SAYSO_STR_PROMISE_OFFICER] = { "Your probation officer will not see your answers.",
-                                  "Fydd eich swyddog prawf ddim yn gweld eich atebion." },
-  [SAYSO_STR_PROMISE_NOBODY] = { "Your answers are locked. Nobody here can read them.",
-                                 "Mae eich atebion wedi'u cloi. Does neb yma'n gallu eu darllen." },
-  [SAYSO_STR_PROMISE_SKIP] = { "You can skip any question.", "Gallwch chi hepgor unrhyw gwestiwn." },
-  [SAYSO_STR_PROMISE_TIME] = { "It takes about five minutes.", "Mae'n cymryd tua phum munud." },
-  [SAYSO_STR_PROMISE_START] = { "Start the questions", "Dechrau'r cwestiynau" },
-  [SAYSO_STR_BACK] = { "Back", "Yn ôl" },
-  [SAYSO_STR_NEXT] = { "Next", "Nesaf" },
-  [SAYSO_STR_SKIP] = { "Skip", "Hepgor" },
-  [SAYSO_STR_PROGRESS] = { "Question %u of %u", "Cwestiwn %u o %u" },
-  [SAYSO_STR_START_AGAIN] = { "Start again", "Dechrau eto" },
-  [SAYSO_STR_START_AGAIN_TITLE] = { "Start again?", "Dechrau eto?" },
-  [SAYSO_STR_START_AGAIN_BODY] = { "Your answers will be deleted. Nobody will see them.",
-                                   "Bydd eich atebion yn cael eu dileu. Fydd neb yn eu gweld." },
-  [SAYSO_STR_START_AGAIN_YES] = { "Yes, delete my answers", "Ie, dileu fy atebion" },
-  [SAYSO_STR_START_AGAIN_NO] = { "No, go back", "Na, mynd yn ôl" },
-  [SAYSO_STR_STILL_THERE_TITLE] = { "Are you still there?", "Ydych chi dal yna?" },
-  [SAYSO_STR_STILL_THERE_BODY] = { "If you do not tap the screen, your answers will be deleted in %u seconds.",
-                                   "Os na fyddwch chi'n tapio'r sgrin, bydd eich atebion yn cael eu dileu mewn %u eiliad." },
-  [SAYSO_STR_STILL_THERE_YES] = { "I am still here", "Rydw i dal yma" },
-  [SAYSO_STR_TEXT_COUNT] = { "%u of %u letters", "%u o %u llythyren" },
-  [SAYSO_STR_TEXT_FULL] = { "That is as much as fits. You can tap Next when you are ready.",
-                            "Dyna'r cyfan sy'n ffitio. Gallwch chi dapio Nesaf pan fyddwch chi'n barod." },
-  [SAYSO_STR_TEXT_NO_NAMES] = { "Please do not write anyone's name or any case numbers.",
-                                "Peidiwch ag ysgrifennu enw neb nac unrhyw rifau achos." },
-  [SAYSO_STR_SUBMIT_TITLE] = { "You have reached the end", "Rydych chi wedi cyrraedd y diwedd" },
-  [SAYSO_STR_SUBMIT_BODY] = { "Tap \"Send my answers\" to finish. You can still go back and change them.",
-                              "Tapiwch \"Anfon fy atebion\" i orffen. Gallwch chi fynd yn ôl a'u newid o hyd." },
-  [SAYSO_STR_SUBMIT_SEND] = { "Send my answers", "Anfon fy atebion" },
-  [SAYSO_STR_THANKS_TITLE] = { "Thank you", "Diolch" },
-  [SAYSO_STR_THANKS_BODY] = { "Your answers are locked. Nobody here can read them.",
-                              "Mae eich atebion wedi'u cloi. Does neb yma'n gallu eu darllen." },
-  [SAYSO_STR_THANKS_RETURN] = { "You can walk away now.", "Gallwch chi gerdded i ffwrdd nawr." },
-  [SAYSO_STR_PENDING_TITLE] = { "Thank you", "Diolch" },
+/* Marks for xgettext (po/meson.build names them), which reads this table
+ * into po/sayso.pot. */
+#define N_(msgid)               { NULL, msgid, NULL }
+#define NC_(context, msgid)     { context, msgid, NULL }
+#define NP_(msgid, msgid_plural) { NULL, msgid, msgid_plural }
+
+static const Word words[SAYSO_N_STRINGS] = {
+  [SAYSO_STR_WELCOME_TITLE] = N_("Your say on probation"),
+  [SAYSO_STR_WELCOME_INVITE] = N_("Tap your language to start"),
+  [SAYSO_STR_WELCOME_PRIVATE] = N_("Tell us what you think. It is private."),
+  [SAYSO_STR_LANGUAGE_NAME] = NC_("language name", "English"),
+  [SAYSO_STR_TEXT_SIZE] = N_("Text size"),
+  [SAYSO_STR_TEXT_SIZE_NORMAL] = N_("Normal text"),
+  [SAYSO_STR_TEXT_SIZE_LARGE] = N_("Large text"),
+  [SAYSO_STR_TEXT_SIZE_LARGEST] = N_("Largest text"),
+  [SAYSO_STR_HIGH_CONTRAST] = N_("High contrast"),
+  [SAYSO_STR_READ_ALOUD_ALWAYS] = N_("Always read aloud"),
+  [SAYSO_STR_READ_ALOUD] = N_("Read aloud"),
+  [SAYSO_STR_PROMISE_TITLE] = N_("Before you start"),
+  [SAYSO_STR_PROMISE_INDEPENDENT] = N_("This survey is run by an independent team, not by probation."),
+  [SAYSO_STR_PROMISE_ANONYMOUS] = N_("We do not ask for your name."),
+  [SAYSO_STR_PROMISE_OFFICER] = N_("Your probation officer will not see your answers."),
+  [SAYSO_STR_PROMISE_NOBODY] = N_("Your answers are locked. Nobody here can read them."),
+  [SAYSO_STR_PROMISE_SKIP] = N_("You can skip any question."),
+  [SAYSO_STR_PROMISE_TIME] = N_("It takes about five minutes."),
+  [SAYSO_STR_PROMISE_START] = N_("Start the questions"),
+  [SAYSO_STR_BACK] = N_("Back"),
+  [SAYSO_STR_NEXT] = N_("Next"),
+  [SAYSO_STR_SKIP] = N_("Skip"),
+  [SAYSO_STR_PROGRESS] = N_("Question %u of %u"),
+  [SAYSO_STR_START_AGAIN] = N_("Start again"),
+  [SAYSO_STR_START_AGAIN_TITLE] = N_("Start again?"),
+  [SAYSO_STR_START_AGAIN_BODY] = N_("Your answers will be deleted. Nobody will see them."),
+  [SAYSO_STR_START_AGAIN_YES] = N_("Yes, delete my answers"),
+  [SAYSO_STR_START_AGAIN_NO] = N_("No, go back"),
+  [SAYSO_STR_STILL_THERE_TITLE] = N_("Are you still there?"),
+  [SAYSO_STR_STILL_THERE_BODY] = NP_("If you do not tap the screen, your answers will be deleted in %u second.",
+      "If you do not tap the screen, your answers will be deleted in %u seconds."),
+  [SAYSO_STR_STILL_THERE_YES] = N_("I am still here"),
+  [SAYSO_STR_TEXT_COUNT] = NP_("%u of %u letter", "%u of %u letters"),
+  [SAYSO_STR_TEXT_FULL] = N_("That is as much as fits. You can tap Next when you are ready."),
+  [SAYSO_STR_TEXT_NO_NAMES] = N_("Please do not write anyone's name or any case numbers."),
+  [SAYSO_STR_SUBMIT_TITLE] = N_("You have reached the end"),
+  [SAYSO_STR_SUBMIT_BODY] = N_("Tap \"Send my answers\" to finish. You can still go back and change them."),
+  [SAYSO_STR_SUBMIT_SEND] = N_("Send my answers"),
+  [SAYSO_STR_THANKS_TITLE] = N_("Thank you"),
+  [SAYSO_STR_THANKS_BODY] = N_("Your answers are locked. Nobody here can read them."),
+  [SAYSO_STR_THANKS_RETURN] = N_("You can walk away now."),
+  [SAYSO_STR_PENDING_TITLE] = N_("Thank you"),
   /* Only the store's acknowledgement makes answers "locked": until then they
    * are in the kiosk's memory, and a restart would lose them. */
-  [SAYSO_STR_PENDING_BODY] = { "Your answers are waiting to be saved on this kiosk. Staff have been told.",
-                               "Mae eich atebion yn aros i gael eu cadw ar y ciosg hwn. Mae'r staff wedi cael gwybod." },
-  [SAYSO_STR_REFUSED_TITLE] = { "Sorry", "Mae'n ddrwg gennym ni" },
-  [SAYSO_STR_REFUSED_BODY] = { "Your answers could not be saved, and they have been deleted. Please tell a member of staff.",
-                               "Doedd dim modd cadw eich atebion, ac maen nhw wedi cael eu dileu. "
-                               "Dywedwch wrth aelod o'r staff, os gwelwch yn dda." },
-  [SAYSO_STR_KEY_SHIFT] = { "Capital letter", "Priflythyren" },
-  [SAYSO_STR_KEY_BACKSPACE] = { "Delete a letter", "Dileu llythyren" },
-  [SAYSO_STR_KEY_SPACE] = { "Space", "Bwlch" },
-  [SAYSO_STR_KEY_NUMBERS] = { "Numbers", "Rhifau" },
-  [SAYSO_STR_KEY_LETTERS] = { "Letters", "Llythrennau" },
-  [SAYSO_STR_KEY_ACCENTS] = { "Welsh letters", "Llythrennau Cymraeg" },
-  [SAYSO_STR_KEY_NEW_LINE] = { "New line", "Llinell newydd" },
-  [SAYSO_STR_ANSWER_BOX] = { "Your answer", "Eich ateb" },
-  [SAYSO_STR_STORE_PROBLEM] = { "Answers waiting to be saved", "Atebion yn aros i gael eu cadw" },
-  [SAYSO_STR_HEAR] = { "Hear: %s", "Gwrando: %s" },
-  [SAYSO_STR_VOLUME_DOWN] = { "Quieter", "Tawelach" },
-  [SAYSO_STR_VOLUME_UP] = { "Louder", "Uwch" },
+  [SAYSO_STR_PENDING_BODY] = N_("Your answers are waiting to be saved on this kiosk. Staff have been told."),
+  [SAYSO_STR_REFUSED_TITLE] = N_("Sorry"),
+  [SAYSO_STR_REFUSED_BODY] =
+    N_("Your answers could not be saved, and they have been deleted. Please tell a member of staff."),
+  [SAYSO_STR_KEY_SHIFT] = N_("Capital letter"),
+  [SAYSO_STR_KEY_BACKSPACE] = N_("Delete a letter"),
+  [SAYSO_STR_KEY_SPACE] = N_("Space"),
+  [SAYSO_STR_KEY_NUMBERS] = N_("Numbers"),
+  [SAYSO_STR_KEY_LETTERS] = N_("Letters"),
+  [SAYSO_STR_KEY_ACCENTS] = N_("Welsh letters"),
+  [SAYSO_STR_KEY_NEW_LINE] = N_("New line"),
+  [SAYSO_STR_ANSWER_BOX] = N_("Your answer"),
+  [SAYSO_STR_STORE_PROBLEM] = N_("Answers waiting to be saved"),
+  [SAYSO_STR_HEAR] = N_("Hear: %s"),
+  [SAYSO_STR_VOLUME_DOWN] = N_("Quieter"),
+  [SAYSO_STR_VOLUME_UP] = N_("Louder"),
 };
 
+/* language -> SaysoCatalog, for every catalog that loaded. */
+static GHashTable *catalogs;
+
+static gboolean
+valid_language_code (const char *code)
+{
+  gsize len = strlen (code);
+
+  return len >= 2 && len <= 3 && strspn (code, "abcdefghijklmnopqrstuvwxyz") == len;
+}
+
+static void
+load_catalog (const char *name)
+{
+  g_autofree char *language = g_strndup (name, strlen (name) - strlen (".mo"));
+  g_autofree char *path = g_strconcat (CATALOGS_PATH, name, NULL);
+  g_autoptr(GBytes) mo = NULL;
+  g_autoptr(GError) error = NULL;
+  SaysoCatalog *catalog;
+
+  if (!valid_language_code (language) || g_str_equal (language, ENGLISH) ||
+      g_hash_table_contains (catalogs, language))
+    {
+      g_warning ("Catalog %s not used: its name is not a language code such as cy.mo, or names English "
+                 "or a language already loaded", name);
+      return;
+    }
+  if ((mo = g_resources_lookup_data (path, G_RESOURCE_LOOKUP_FLAGS_NONE, &error)) == NULL ||
+      (catalog = sayso_catalog_new (mo, &error)) == NULL)
+    {
+      g_warning ("Catalog %s not used, the kiosk's words in \"%s\" will be in English: %s",
+                 name, language, error->message);
+      return;
+    }
+  g_hash_table_insert (catalogs, g_steal_pointer (&language), catalog);
+}
+
+/* Every catalog, read once, when the kiosk first needs a word: at start-up,
+ * so that a refused catalog is reported then and not in front of someone. */
+static GHashTable *
+get_catalogs (void)
+{
+  static gsize loaded;
+
+  if (g_once_init_enter (&loaded))
+    {
+      g_auto(GStrv) names = NULL;
+
+      sayso_catalogs_register_resource ();
+      catalogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) sayso_catalog_free);
+      names = g_resources_enumerate_children (CATALOGS_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      for (guint i = 0; names && names[i]; i++)
+        if (g_str_has_suffix (names[i], ".mo"))
+          load_catalog (names[i]);
+      g_once_init_leave (&loaded, 1);
+    }
+  return catalogs;
+}
+
+static SaysoCatalog *
+get_catalog (const char *language)
+{
+  return language != NULL ? g_hash_table_lookup (get_catalogs (), language) : NULL;
+}
+
+/**
+ * sayso_string:
+ *
+ * Returns: the kiosk's word @id in @language, or in English where
+ *   @language has no catalog or the catalog no translation. For a word
+ *   that takes a count, the form for many: show it with
+ *   sayso_string_plural().
+ */
 const char *
 sayso_string (SaysoStringId  id,
               const char    *language)
 {
+  SaysoCatalog *catalog;
+  const char *translated = NULL;
+
   g_return_val_if_fail (id < SAYSO_N_STRINGS, "");
 
-  if (g_strcmp0 (language, "cy") == 0 && strings[id].cy != NULL)
-    return strings[id].cy;
-  return strings[id].en;
+  if (words[id].msgid_plural != NULL)
+    return sayso_string_plural (id, language, 100);
+  if ((catalog = get_catalog (language)))
+    translated = sayso_catalog_lookup (catalog, words[id].context, words[id].msgid);
+  return translated ? translated : words[id].msgid;
+}
+
+/**
+ * sayso_string_plural:
+ * @n: the count the word is shown with
+ *
+ * Returns: the form of @id for @n in @language, by its catalog's plural
+ *   rule (English's where there is no translation).
+ */
+const char *
+sayso_string_plural (SaysoStringId  id,
+                     const char    *language,
+                     gulong         n)
+{
+  SaysoCatalog *catalog;
+  const char *translated = NULL;
+
+  g_return_val_if_fail (id < SAYSO_N_STRINGS, "");
+
+  if (words[id].msgid_plural == NULL)
+    return sayso_string (id, language);
+  if ((catalog = get_catalog (language)))
+    translated = sayso_catalog_lookup_plural (catalog, words[id].msgid, n);
+  if (translated)
+    return translated;
+  return n == 1 ? words[id].msgid : words[id].msgid_plural;
+}
+
+/* English, which needs no catalog, or a language whose catalog loaded. */
+gboolean
+sayso_strings_has_language (const char *language)
+{
+  g_return_val_if_fail (language != NULL, FALSE);
+  return g_str_equal (language, ENGLISH) || get_catalog (language) != NULL;
+}
+
+static int
+compare_codes (const void *a,
+               const void *b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * sayso_strings_dup_languages:
+ *
+ * Returns: (transfer full): English, then every language with a catalog,
+ *   in the order of their codes.
+ */
+GStrv
+sayso_strings_dup_languages (void)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree const char **codes = (const char **) g_hash_table_get_keys_as_array (get_catalogs (), NULL);
+  guint n = g_strv_length ((char **) codes);
+
+  qsort (codes, n, sizeof *codes, compare_codes);
+  g_strv_builder_add (builder, ENGLISH);
+  for (guint i = 0; i < n; i++)
+    g_strv_builder_add (builder, codes[i]);
+  return g_strv_builder_end (builder);
+}
+
+/* What a catalog's header says of its review ("X-Review-Status"), as the
+ * questionnaire's language_review does for its texts: %NULL for English
+ * and for a catalog that says nothing. */
+const char *
+sayso_strings_get_review (const char *language)
+{
+  SaysoCatalog *catalog = get_catalog (language);
+
+  return catalog ? sayso_catalog_get_header (catalog, "X-Review-Status") : NULL;
+}
+
+/* Scripts written right to left (Unicode's list of RTL scripts in use). */
+static gboolean
+script_is_rtl (GUnicodeScript script)
+{
+  switch (script)
+    {
+    case G_UNICODE_SCRIPT_ARABIC:
+    case G_UNICODE_SCRIPT_HEBREW:
+    case G_UNICODE_SCRIPT_SYRIAC:
+    case G_UNICODE_SCRIPT_THAANA:
+    case G_UNICODE_SCRIPT_NKO:
+    case G_UNICODE_SCRIPT_SAMARITAN:
+    case G_UNICODE_SCRIPT_MANDAIC:
+    case G_UNICODE_SCRIPT_ADLAM:
+    case G_UNICODE_SCRIPT_HANIFI_ROHINGYA:
+    case G_UNICODE_SCRIPT_YEZIDI:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/**
+ * sayso_text_direction:
+ *
+ * The direction of @text: its first letter's script's (as the Unicode
+ * bidirectional algorithm takes a paragraph's), or none for a text of
+ * digits and marks alone.
+ */
+SaysoDirection
+sayso_text_direction (const char *text)
+{
+  g_return_val_if_fail (text != NULL, SAYSO_DIRECTION_NEUTRAL);
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isalpha (c))
+        return script_is_rtl (g_unichar_get_script (c)) ? SAYSO_DIRECTION_RTL : SAYSO_DIRECTION_LTR;
+    }
+  return SAYSO_DIRECTION_NEUTRAL;
+}
+
+/**
+ * sayso_language_is_rtl:
+ *
+ * Whether @language is written right to left: the direction of its own
+ * name, in its catalog. So the rule is the catalog's (Urdu's "اردو" is,
+ * Punjabi in Gurmukhi, "ਪੰਜਾਬੀ", is not) and a new language needs no code;
+ * a language without catalog is shown in English, left to right.
+ */
+gboolean
+sayso_language_is_rtl (const char *language)
+{
+  if (language == NULL || get_catalog (language) == NULL)
+    return FALSE;
+  return sayso_text_direction (sayso_string (SAYSO_STR_LANGUAGE_NAME, language)) == SAYSO_DIRECTION_RTL;
 }

@@ -1,7 +1,8 @@
 /* sayso-strings.h: the kiosk's own words, in every language at once.
  *
- * The bilingual kiosk shows Welsh and English side by side, so a string is
- * looked up per language rather than through the process locale.
+ * The bilingual kiosk shows two languages side by side, so a string is
+ * looked up per language, in that language's gettext catalog, rather than
+ * through the process locale.
  */
 #pragma once
 
@@ -40,9 +41,9 @@ typedef enum
   SAYSO_STR_START_AGAIN_YES,
   SAYSO_STR_START_AGAIN_NO,
   SAYSO_STR_STILL_THERE_TITLE,
-  SAYSO_STR_STILL_THERE_BODY,  /* %u seconds */
+  SAYSO_STR_STILL_THERE_BODY,  /* %u seconds: sayso_string_plural() */
   SAYSO_STR_STILL_THERE_YES,
-  SAYSO_STR_TEXT_COUNT,        /* %u of %u letters */
+  SAYSO_STR_TEXT_COUNT,        /* %u of %u letters: sayso_string_plural() by the second */
   SAYSO_STR_TEXT_FULL,
   SAYSO_STR_TEXT_NO_NAMES,
   SAYSO_STR_SUBMIT_TITLE,
@@ -70,7 +71,22 @@ typedef enum
   SAYSO_N_STRINGS
 } SaysoStringId;
 
-const char *sayso_string (SaysoStringId  id,
-                          const char    *language);
+typedef enum
+{
+  SAYSO_DIRECTION_NEUTRAL,
+  SAYSO_DIRECTION_LTR,
+  SAYSO_DIRECTION_RTL,
+} SaysoDirection;
+
+const char *sayso_string                (SaysoStringId  id,
+                                         const char    *language);
+const char *sayso_string_plural         (SaysoStringId  id,
+                                         const char    *language,
+                                         gulong         n);
+gboolean    sayso_strings_has_language  (const char    *language);
+GStrv       sayso_strings_dup_languages (void) G_GNUC_WARN_UNUSED_RESULT;
+const char *sayso_strings_get_review    (const char    *language);
+gboolean    sayso_language_is_rtl       (const char    *language);
+SaysoDirection sayso_text_direction     (const char    *text);
 
 G_END_DECLS

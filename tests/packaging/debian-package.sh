@@ -144,7 +144,7 @@ field () { dpkg-deb -f "$deb" "$1"; }
 version=$(sed -n '1s/^sayso (\([^)]*\)).*/\1/p' "$tree/debian/changelog")
 [ "$(field Version)" = "$version" ] && pass "Version: $version" || fail "Version is $(field Version), changelog says $version"
 depends=$(field Depends)
-for dep in cage xwayland espeak-ng-data fonts-dejavu-core libpam-systemd systemd udev libsodium23 libgtk-4-1; do
+for dep in cage xwayland espeak-ng-data fonts-dejavu-core fonts-noto-core libpam-systemd systemd udev libsodium23 libgtk-4-1; do
   if [ $kiosk = no ] && [ "$dep" = libgtk-4-1 ]; then continue; fi
   case ", $depends," in
     *", $dep"[\ ,]*) pass "Depends: $dep" ;;

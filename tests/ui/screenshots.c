@@ -444,6 +444,39 @@ sending (KioskFixture *fixture)
   g_subprocess_wait (server, NULL, NULL);
 }
 
+/* The test-only languages (tests/test-language.py, linked into this program
+ * alone): right to left, mirrored; and 40% longer, on the screen with the
+ * most options. */
+static void
+test_languages (KioskFixture *fixture)
+{
+  g_autoptr(GBytes) json = NULL;
+  g_autoptr(GError) error = NULL;
+  SaysoWindow *window;
+  GtkWidget *root;
+
+  json = g_resources_lookup_data ("/org/sayso/Test/test-languages.json", G_RESOURCE_LOOKUP_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  g_clear_object (&fixture->questionnaire);
+  fixture->questionnaire = sayso_questionnaire_new_from_bytes (json, "test-languages.json", &error);
+  g_assert_no_error (error);
+  window = kiosk_fixture_open (fixture, TRUE);
+  root = GTK_WIDGET (window);
+
+  ui_press (root, "language:qpr");
+  ui_press (root, "next");
+  ui_answer (window, "contact_officer", "agree");
+  shoot (window, "43-rtl-test-language-question");
+  sayso_window_forget (window);
+
+  ui_press (root, "language:qpl");
+  ui_press (root, "next");
+  go_to (window, "biggest_issue");
+  ui_answer (window, "biggest_issue", "communication");
+  shoot (window, "44-long-test-language-question");
+  sayso_window_forget (window);
+}
+
 /* The full-screen kiosk on a store that was never set up (no staff PIN). */
 static void
 not_set_up (KioskFixture *fixture)
@@ -489,6 +522,7 @@ main (int    argc,
   memset (&fixture, 0, sizeof fixture);
   kiosk_fixture_setup (&fixture, NULL);
   sending (&fixture);
+  test_languages (&fixture);
   kiosk_fixture_teardown (&fixture, NULL);
   return 0;
 }

@@ -206,8 +206,10 @@ test_still_there_language (KioskFixture  *fixture,
   g_assert_true (sayso_journey_get_still_there (journey));
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  welsh = g_strdup_printf (sayso_string (SAYSO_STR_STILL_THERE_BODY, "cy"), sayso_journey_get_seconds_left (journey));
-  english = g_strdup_printf (sayso_string (SAYSO_STR_STILL_THERE_BODY, "en"), sayso_journey_get_seconds_left (journey));
+  welsh = g_strdup_printf (sayso_string_plural (SAYSO_STR_STILL_THERE_BODY, "cy", sayso_journey_get_seconds_left (journey)),
+                           sayso_journey_get_seconds_left (journey));
+  english = g_strdup_printf (sayso_string_plural (SAYSO_STR_STILL_THERE_BODY, "en", sayso_journey_get_seconds_left (journey)),
+                             sayso_journey_get_seconds_left (journey));
 #pragma GCC diagnostic pop
   g_assert_cmpstr (welsh, !=, english);
   g_assert_cmpstr (sayso_text_pair_get_primary (SAYSO_TEXT_PAIR (ui_find (root, "still-there-body"))), ==, welsh);

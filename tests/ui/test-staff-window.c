@@ -151,7 +151,10 @@ static const char *
 first_language_button (SaysoWindow *window)
 {
   GtkWidget *button = ui_find (GTK_WIDGET (window), "language:en");
-  return gtk_widget_get_name (gtk_widget_get_first_child (gtk_widget_get_parent (button)));
+  /* Each language button sits in a cell of the welcome's flow box. */
+  GtkWidget *cells = gtk_widget_get_parent (gtk_widget_get_parent (button));
+
+  return gtk_widget_get_name (gtk_flow_box_child_get_child (GTK_FLOW_BOX_CHILD (gtk_widget_get_first_child (cells))));
 }
 
 static void
