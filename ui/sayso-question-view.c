@@ -309,7 +309,8 @@ option_button_new (SaysoQuestionView *self,
       gtk_widget_add_css_class (tick, "tick-box");
       gtk_widget_set_valign (tick, GTK_ALIGN_CENTER);
       gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
-      gtk_box_set_spacing (GTK_BOX (box), 16);
+      /* Closer in three columns, where the words need the room. */
+      gtk_box_set_spacing (GTK_BOX (box), sayso_question_get_n_options (self->question) > 8 ? 8 : 16);
       gtk_widget_set_halign (box, GTK_ALIGN_CENTER);
       gtk_box_append (GTK_BOX (box), tick);
     }
@@ -461,6 +462,17 @@ build_choices (SaysoQuestionView *self)
 {
   guint n = sayso_question_get_n_options (self->question);
   GtkBox *group = GTK_BOX (choices_group_new (self));
+  gboolean three_columns = sayso_question_get_kind (self->question) != SAYSO_QUESTION_LIKERT && n > 8;
+
+  /* Three columns of a picture, a speaker control and words each (the
+   * fourteen "biggest issue" answers) need the page's side margins to fit
+   * the screen without scrolling. */
+  if (three_columns)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "three-columns");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "three-columns");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->choices), three_columns ? 0 : 24);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->choices), three_columns ? 0 : 24);
 
   if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT)
     {

@@ -522,6 +522,10 @@ main (int    argc,
   memset (&fixture, 0, sizeof fixture);
   kiosk_fixture_setup (&fixture, NULL);
   sending (&fixture);
+  kiosk_fixture_teardown (&fixture, NULL);
+
+  memset (&fixture, 0, sizeof fixture);
+  kiosk_fixture_setup (&fixture, NULL);
   test_languages (&fixture);
   kiosk_fixture_teardown (&fixture, NULL);
   return 0;
