@@ -527,6 +527,25 @@ test_unknown_kiosk (Collect       *f,
   list = stored (f->db);
   g_assert_cmpstr (list, ==, "");
 
+  /* A stranger's list longer than an honest day's (400 records: some 76 KiB)
+   * is not read at all: the refusal names the key only. Control: the small
+   * one above named its site. */
+  {
+    g_autofree char *big_store = g_build_filename (f->dir, "stranger-big.db", NULL);
+    g_autofree char *big_pub = g_build_filename (f->dir, "stranger-big.pub", NULL);
+    g_autofree char *big = NULL;
+    g_autoptr(JsonObject) c = NULL;
+    guint8 big_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+    const char *reason;
+
+    make_kiosk (f, big_store, big_pub, big_pk);
+    big = make_bundle (f, big_store, 400);
+    assert_refused (upload (f, big, &c), SOUP_STATUS_FORBIDDEN, &c,
+                    "This kiosk is not enrolled: ask the inspection team to enrol it (its key is");
+    reason = json_object_get_string_member (c, "error");
+    g_assert_null (strstr (reason, SITE));
+  }
+
   g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", "Wrexham", pub, NULL), ==, 0);
   g_assert_cmpuint (upload (f, bundle, &b), ==, SOUP_STATUS_CREATED);
   g_assert_nonnull (strstr (json_object_get_string_member (b, "message"), "Wrexham"));

@@ -220,8 +220,8 @@ option_picture_new (SaysoQuestionView *self,
   if (pixbuf == NULL)
     {
       /* Checked when the questionnaire was loaded: a file changed since.
-       * The words are still there. */
-      g_warning ("The picture %s cannot be shown: %s", uri, error->message);
+       * The words are still there. Not logged: this happens as a
+       * respondent reaches the question, and the journal would date it. */
       return NULL;
     }
 

@@ -239,7 +239,7 @@ voice_failed (SaysoVoice  *voice,
   if (part == NULL)
     return;
   self->playing = NULL;
-  g_debug ("A recorded clip could not be played; eSpeak NG says its text");
+  /* Not logged: it happens as a respondent listens. */
   espeak_say (self, self->language, part->text);
   wait_for_espeak (self);
 }
