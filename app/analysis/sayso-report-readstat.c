@@ -46,7 +46,6 @@ typedef enum
   COLUMN_DAY,
   COLUMN_MODE,
   COLUMN_SITE,
-  COLUMN_KIOSK,
   COLUMN_LANGUAGE,
   COLUMN_CHOICE,    /* likert, single: the option's code */
   COLUMN_OPTION,    /* one option of a multiple choice: 0 or 1 */
@@ -428,10 +427,9 @@ define_variables (Writer                    *w,
 
   add_column (w, taken, COLUMN_SITE, "site", READSTAT_TYPE_STRING, site_width, "The site (probation office) of the kiosk", NULL);
   csv_row (book, "site", "site", "text", "The site (probation office) of the kiosk", "", "", "");
-  add_column (w, taken, COLUMN_KIOSK, "kiosk", READSTAT_TYPE_STRING, 19, "The kiosk: its key's fingerprint", NULL);
-  csv_row (book, "kiosk", "kiosk", "text",
-           "The kiosk the response was given on: a fingerprint of its key (XXXX-XXXX-XXXX-XXXX), the same for "
-           "every response from that kiosk", "", "", "");
+  /* No kiosk variable: with the site and the day it would split a site's
+   * day by kiosk, and a kiosk that took one response that day would show
+   * it alone, which the CSV never does. */
 
   set = add_label_set (w, "language");
   for (guint i = 0; languages && languages[i]; i++)
@@ -562,7 +560,6 @@ insert_column (Writer       *w,
                const char   *day,
                const char   *mode,
                const char   *site,
-               const char   *kiosk,
                const char   *language,
                JsonObject   *answers)
 {
@@ -589,8 +586,6 @@ insert_column (Writer       *w,
       return readstat_insert_missing_value (w->writer, column->variable);
     case COLUMN_SITE:
       return insert_string (w, column, site);
-    case COLUMN_KIOSK:
-      return insert_string (w, column, kiosk);
     case COLUMN_LANGUAGE:
       {
         const char * const *languages = sayso_questionnaire_get_languages (w->survey);
@@ -708,19 +703,15 @@ write_case (const char   *response_id_hex,
             gpointer      user_data)
 {
   Writer *w = user_data;
-  g_autofree char *kiosk = NULL;
   JsonObject *answers = NULL;
   readstat_error_t rc;
 
   if (!parse_answers (w, response_id_hex, answers_json, &answers))
     return FALSE;
-  if (kiosk_pk && kiosk_len == SAYSO_BOX_PUBLIC_KEY_SIZE)
-    kiosk = sayso_key_fingerprint (kiosk_pk);
-
   if ((rc = readstat_begin_row (w->writer)) != READSTAT_OK)
     return fail_readstat (w, rc, &w->error);
   for (guint i = 0; i < w->columns->len; i++)
-    if ((rc = insert_column (w, &g_array_index (w->columns, Column, i), response_id_hex, day, mode, site, kiosk,
+    if ((rc = insert_column (w, &g_array_index (w->columns, Column, i), response_id_hex, day, mode, site,
                              language, answers)) != READSTAT_OK)
       return fail_readstat (w, rc, &w->error);
   if ((rc = readstat_end_row (w->writer)) != READSTAT_OK)
