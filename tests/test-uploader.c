@@ -415,6 +415,8 @@ typedef enum
   FAKE_OTHER_FILE,      /* 201 with a receipt truly signed, for another file */
   FAKE_PORTAL,          /* 302 to a login page */
   FAKE_PAGE,            /* 200 with an HTML page */
+  FAKE_PORTAL_403,      /* a sign-in page's 403, HTML */
+  FAKE_PROXY_407,       /* a proxy asking for its password, no body */
   FAKE_FULL,            /* 507 with the real service's words */
   FAKE_UNAVAILABLE,     /* 503 with no body */
   FAKE_REFUSE,          /* 422 with a reason that carries an escape sequence */
@@ -537,6 +539,12 @@ fake_handler (SoupServer        *server,
     case FAKE_PAGE:
       fake_reply (msg, SOUP_STATUS_OK, "text/html", "<html><body>Welcome to the free wifi</body></html>");
       break;
+    case FAKE_PORTAL_403:
+      fake_reply (msg, SOUP_STATUS_FORBIDDEN, "text/html", "<html><body>Sign in to use the wifi</body></html>");
+      break;
+    case FAKE_PROXY_407:
+      fake_reply (msg, SOUP_STATUS_PROXY_AUTHENTICATION_REQUIRED, NULL, NULL);
+      break;
     case FAKE_FULL:
       fake_reply (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "application/json",
                   "{\"error\": \"The service's disk is full; nothing was kept. Keep the bundle and send it again later.\"}");
@@ -633,6 +641,10 @@ test_impostor (Upload        *f,
     { FAKE_OTHER_FILE, "(its receipt is for another file)" },
     { FAKE_PORTAL, "(it answered 302, with no receipt)" },
     { FAKE_PAGE, "(it is not the service's JSON)" },
+    /* A 4xx counts as the service's refusal only with the service's own
+     * words: a portal's or a proxy's would stop a kiosk sending for good. */
+    { FAKE_PORTAL_403, "(it answered 403, with no word from the service)" },
+    { FAKE_PROXY_407, "(it answered 407, with no word from the service)" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (impostors); i++)

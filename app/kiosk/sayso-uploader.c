@@ -484,6 +484,16 @@ answer_read (GObject      *source,
                                               "%s: the service could not take it now: %s", s->name, reason));
       return;
     }
+  /* A refusal for good only in the service's own words (its JSON error): a
+   * Wi-Fi sign-in page's 403 or a proxy's 407 is not the service, and taking
+   * it for a refusal would stop a kiosk sending until staff stepped in. */
+  if (SOUP_STATUS_IS_CLIENT_ERROR (status) &&
+      (answer == NULL || !json_object_has_member (answer, "error")))
+    {
+      g_autofree char *why = g_strdup_printf ("it answered %u, with no word from the service", status);
+      finish (task, SAYSO_UPLOAD_NOT_THE_SERVICE, not_the_service (s, why));
+      return;
+    }
   if (SOUP_STATUS_IS_CLIENT_ERROR (status))
     {
       finish (task, SAYSO_UPLOAD_REFUSED,
