@@ -238,8 +238,11 @@ option_picture_new (SaysoQuestionView *self,
 
 /* Beside the words, read from the picture on; above them at the largest
  * text, where three columns of pictures beside long words are wider than
- * the screen (a tick box, if any, stays beside the picture). */
-static void
+ * the screen (a tick box, if any, stays beside the picture). Only there:
+ * in one or two columns there is room beside, and a picture above would
+ * push the last answers off a short list's screen. Says whether it went
+ * above. */
+static gboolean
 place_picture (SaysoQuestionView *self,
                GtkBox            *box,
                GtkWidget         *picture,
@@ -248,13 +251,13 @@ place_picture (SaysoQuestionView *self,
   GtkWidget *tick = gtk_widget_get_first_child (GTK_WIDGET (box));
   GtkWidget *row;
 
-  if (!window_has_look (self, "text-size-2"))
+  if (!window_has_look (self, "text-size-2") || sayso_question_get_n_options (self->question) <= 8)
     {
       gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_HORIZONTAL);
       gtk_box_set_spacing (box, 12);
       gtk_widget_set_hexpand (text, TRUE);
       gtk_box_append (box, picture);
-      return;
+      return FALSE;
     }
 
   row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
@@ -270,6 +273,7 @@ place_picture (SaysoQuestionView *self,
   gtk_orientable_set_orientation (GTK_ORIENTABLE (box), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (box, 8);
   gtk_box_append (box, row);
+  return TRUE;
 }
 
 static GtkWidget *
@@ -323,7 +327,8 @@ option_button_new (SaysoQuestionView *self,
     }
   else if ((picture = option_picture_new (self, index)))
     {
-      place_picture (self, GTK_BOX (box), picture, text);
+      if (place_picture (self, GTK_BOX (box), picture, text))
+        gtk_widget_add_css_class (button, "picture-above");
       gtk_widget_add_css_class (button, "pictured");
     }
   sayso_text_pair_set_wrap (SAYSO_TEXT_PAIR (text), TRUE);

@@ -350,7 +350,7 @@ add_volume_buttons (SaysoWindow *self)
   gtk_widget_set_hexpand (self->volume_box, TRUE);
   gtk_widget_set_halign (self->volume_box, GTK_ALIGN_CENTER);
   /* Between Back and Next, where the top bar has no room to spare. */
-  gtk_box_append (GTK_BOX (gtk_widget_get_next_sibling (self->back_button)), self->volume_box);
+  gtk_box_append (GTK_BOX (gtk_center_box_get_center_widget (GTK_CENTER_BOX (self->nav_bar))), self->volume_box);
 }
 
 /* Told to staff when the kiosk starts, never to a respondent: the texts

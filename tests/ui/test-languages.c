@@ -404,6 +404,8 @@ test_ltr_language_not_mirrored (KioskFixture  *fixture,
   ui_press (root, "language:en");
   g_assert_cmpuint (count_start_aligned (window, &left), ==, 0);
   g_assert_cmpuint (left, >, 0);
+  /* Laid out first: the bottom bar has only just been shown. */
+  ui_wait (100);
   g_assert_cmpfloat (centre_x (window, "back"), <, centre_x (window, "next"));
 }
 

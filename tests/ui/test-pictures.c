@@ -366,6 +366,65 @@ test_fits_the_screen (KioskFixture  *fixture,
     }
 }
 
+/* Where @picture is in @button: beside the words (side by side, the
+ * picture ending before the words begin) or above them. */
+static gboolean
+picture_beside_words (GtkWidget *button)
+{
+  GtkWidget *picture = find_picture (button);
+  SaysoTextPair *words = find_words (button);
+  graphene_rect_t p, w;
+
+  g_assert_nonnull (picture);
+  g_assert_nonnull (words);
+  g_assert_true (gtk_widget_compute_bounds (picture, button, &p));
+  g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (words), button, &w));
+  return p.origin.x + p.size.width <= w.origin.x && p.origin.y < w.origin.y + w.size.height
+         && w.origin.y < p.origin.y + p.size.height;
+}
+
+/* A short list (Yes, No, Prefer not to say) at the largest text, in the
+ * ordinary look and in high contrast, shows every answer without
+ * scrolling, as it did before pictures: its pictures stay beside the words,
+ * which a list in one column has room for. The control: in three columns at
+ * the same size the pictures go above the words and that screen scrolls,
+ * measured the same way. */
+static void
+test_short_list_fits_at_largest_text (KioskFixture  *fixture,
+                                      gconstpointer  data)
+{
+  static const char * const options[] = { "yes", "no", "prefer_not_to_say" };
+  SaysoWindow *window = open_window (fixture);
+
+  for (int high_contrast = 0; high_contrast < 2; high_contrast++)
+    {
+      ui_press (GTK_WIDGET (window), "text-size:2");
+      if (high_contrast)
+        ui_press (GTK_WIDGET (window), "high-contrast");
+      g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "high-contrast"), ==, high_contrast);
+      ui_press (GTK_WIDGET (window), "language:en");
+      ui_press (GTK_WIDGET (window), "next");
+      go_to (window, "needed_services");
+      if (page_scrolls (window))
+        g_error ("At the largest text%s the answers of needed_services do not fit 1280×800",
+                 high_contrast ? ", in high contrast," : "");
+      for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+        {
+          GtkWidget *button = sayso_question_view_find_option (ui_question_view (window), options[i]);
+
+          g_assert_nonnull (button);
+          g_assert_true (gtk_widget_get_mapped (button));
+          g_assert_true (picture_beside_words (button));
+        }
+
+      go_to (window, "biggest_issue");
+      g_assert_true (page_scrolls (window));
+      g_assert_false (picture_beside_words (sayso_question_view_find_option (ui_question_view (window), "travel")));
+      sayso_window_forget (window);
+      ui_iterate ();
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +440,8 @@ main (int   argc,
               kiosk_fixture_setup, test_high_contrast_variant, kiosk_fixture_teardown);
   g_test_add ("/kiosk/pictures/fits-the-screen", KioskFixture, NULL,
               kiosk_fixture_setup, test_fits_the_screen, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/pictures/short-list-fits-at-largest-text", KioskFixture, NULL,
+              kiosk_fixture_setup, test_short_list_fits_at_largest_text, kiosk_fixture_teardown);
 
   return g_test_run ();
 }

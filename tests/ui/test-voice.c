@@ -383,6 +383,33 @@ test_clip_plays (KioskFixture  *fixture,
   test_remove_tree (dir);
 }
 
+/* How far the middle of @widget is from the middle of the window, in px. */
+static double
+off_centre (SaysoWindow *window,
+            GtkWidget   *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
+  return ABS (bounds.origin.x + bounds.size.width / 2 - gtk_widget_get_width (GTK_WIDGET (window)) / 2.0);
+}
+
+/* The pair of them is in the middle of the bottom bar, on a question and on
+ * the last page too, where Next is hidden (they used to slide right into
+ * its room). The control: Back, measured the same way, is not. */
+static void
+assert_volume_centred (SaysoWindow *window,
+                       GtkWidget   *down,
+                       GtkWidget   *up)
+{
+  GtkWidget *pair = gtk_widget_get_parent (down);
+
+  g_assert_true (gtk_widget_get_parent (up) == pair);
+  ui_iterate ();
+  g_assert_cmpfloat (off_centre (window, pair), <, 2.0);
+  g_assert_cmpfloat (off_centre (window, ui_find (GTK_WIDGET (window), "back")), >, 100.0);
+}
+
 /* Quieter and louder show while audio is on, change the stream's volume,
  * and are this respondent's only. */
 static void
@@ -433,6 +460,13 @@ test_volume (KioskFixture  *fixture,
   ui_press (GTK_WIDGET (window), "hear:option:money");
   stream = sayso_media_voice_get_stream (_sayso_window_get_voice (window));
   g_assert_cmpfloat_with_epsilon (gtk_media_stream_get_volume (stream), SAYSO_SPEECH_VOLUME_STEP, 1e-6);
+
+  assert_volume_centred (window, down, up);
+  while (sayso_window_get_page (window) != SAYSO_PAGE_SUBMIT)
+    ui_press (GTK_WIDGET (window), "next");
+  g_assert_null (ui_find (GTK_WIDGET (window), "next"));
+  g_assert_true (gtk_widget_get_mapped (up));
+  assert_volume_centred (window, down, up);
 
   /* The next respondent starts at the usual volume, buttons hidden. */
   sayso_window_forget (window);
