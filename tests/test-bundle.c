@@ -161,6 +161,29 @@ test_tamper (Fixture       *f,
   assert_refused (copy, NULL, SAYSO_BUNDLE_ERROR_NOT_A_BUNDLE, "not a Sayso bundle");
 }
 
+/* A reader that owes the sender little reads no manifest longer than it
+ * says: refused before a byte of it is read; control: the same bundle with
+ * room for its manifest opens. */
+static void
+test_manifest_within (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autofree char *path = export_one (f, "within");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SaysoBundle) small = sayso_bundle_open_signed_within (path, NULL, 64, &error);
+  g_autoptr(SaysoBundle) room = NULL;
+
+  g_assert_null (small);
+  g_assert_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_MALFORMED);
+  g_assert_nonnull (strstr (error->message, "longer than the 64 bytes read here"));
+  g_clear_error (&error);
+
+  room = sayso_bundle_open_signed_within (path, NULL, 64 * 1024, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (room);
+  g_assert_cmpuint (room->entries->len, ==, 3);
+}
+
 /* A genuine record from another bundle put in place of one of this bundle's. */
 static void
 test_record_swapped (Fixture       *f,
@@ -402,6 +425,7 @@ main (int   argc,
   ADD ("/bundle/records-of-any-size", test_records_of_any_size);
   ADD ("/bundle/manifest-as-json-glib-writes-it", test_manifest_as_json_glib_writes_it);
   ADD ("/bundle/sizes-that-wrap", test_sizes_that_wrap);
+  ADD ("/bundle/manifest-within", test_manifest_within);
 #undef ADD
 
   ret = g_test_run ();

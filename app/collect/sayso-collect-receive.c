@@ -195,32 +195,11 @@ received (SaysoCollectService     *self,
  * would take the service's memory and time to parse. */
 #define UNENROLLED_MAX_MANIFEST (64 * 1024)
 
-static gboolean
-manifest_small (const char *path)
-{
-  guint8 tail[12];
-  struct stat st;
-  gboolean small = FALSE;
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-
-  if (fd < 0)
-    return FALSE;
-  if (fstat (fd, &st) == 0 && st.st_size >= (off_t) sizeof tail &&
-      pread (fd, tail, sizeof tail, st.st_size - (off_t) sizeof tail) == (ssize_t) sizeof tail &&
-      memcmp (tail + 4, "SAYSOEND", 8) == 0)
-    {
-      guint32 len = (guint32) tail[0] | (guint32) tail[1] << 8 | (guint32) tail[2] << 16 | (guint32) tail[3] << 24;
-      small = len <= UNENROLLED_MAX_MANIFEST;
-    }
-  close (fd);
-  return small;
-}
-
 static Outcome *
 refuse_unenrolled (const char   *path,
                    const guint8  kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE])
 {
-  g_autoptr(SaysoBundle) bundle = manifest_small (path) ? sayso_bundle_open_signed (path, kiosk_pk, NULL) : NULL;
+  g_autoptr(SaysoBundle) bundle = sayso_bundle_open_signed_within (path, kiosk_pk, UNENROLLED_MAX_MANIFEST, NULL);
   g_autofree char *fingerprint = _sayso_collect_service_kiosk_fingerprint (kiosk_pk);
 
   if (bundle != NULL && bundle->site != NULL && g_utf8_validate (bundle->site, -1, NULL) &&

@@ -635,6 +635,7 @@ static SaysoBundle *
 bundle_open (const char    *path,
              const guint8  *expected_kiosk_pk,
              gboolean       check_all,
+             guint32        max_manifest,
              GError       **error)
 {
   g_autoptr(SaysoBundle) bundle = NULL;
@@ -689,6 +690,13 @@ bundle_open (const char    *path,
 
   manifest_len = tail[crypto_sign_BYTES] | (tail[crypto_sign_BYTES + 1] << 8) |
                  (tail[crypto_sign_BYTES + 2] << 16) | ((guint32) tail[crypto_sign_BYTES + 3] << 24);
+  if (manifest_len > max_manifest && manifest_len <= MAX_MANIFEST)
+    {
+      /* Before a byte of it is read: the caller reads no more than this. */
+      _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_MALFORMED, path,
+                         "its manifest (%u bytes) is longer than the %u bytes read here", manifest_len, max_manifest);
+      goto out;
+    }
   if (manifest_len > MAX_MANIFEST || (guint64) manifest_len > bundle->size - HEAD_SIZE - TAIL_SIZE)
     {
       _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_TRUNCATED, path, "the manifest length does not fit the file: truncated or damaged");
@@ -787,7 +795,7 @@ sayso_bundle_open (const char    *path,
                    GError       **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  return bundle_open (path, expected_kiosk_pk, TRUE, error);
+  return bundle_open (path, expected_kiosk_pk, TRUE, MAX_MANIFEST, error);
 }
 
 SaysoBundle *
@@ -796,7 +804,17 @@ sayso_bundle_open_signed (const char    *path,
                           GError       **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  return bundle_open (path, expected_kiosk_pk, FALSE, error);
+  return bundle_open (path, expected_kiosk_pk, FALSE, MAX_MANIFEST, error);
+}
+
+SaysoBundle *
+sayso_bundle_open_signed_within (const char    *path,
+                                 const guint8  *expected_kiosk_pk,
+                                 guint32        max_manifest,
+                                 GError       **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  return bundle_open (path, expected_kiosk_pk, FALSE, MIN (max_manifest, (guint32) MAX_MANIFEST), error);
 }
 
 /**

@@ -108,6 +108,12 @@ SaysoBundle        *sayso_bundle_open           (const char           *path,
 SaysoBundle        *sayso_bundle_open_signed    (const char           *path,
                                                  const guint8         *expected_kiosk_pk,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same, refusing before reading it a manifest longer than
+ * @max_manifest bytes: for a reader that owes a stranger little. */
+SaysoBundle        *sayso_bundle_open_signed_within (const char       *path,
+                                                     const guint8     *expected_kiosk_pk,
+                                                     guint32           max_manifest,
+                                                     GError          **error) G_GNUC_WARN_UNUSED_RESULT;
 /* Thread-safe: reads with pread() on the bundle's descriptor. */
 GBytes             *sayso_bundle_read_record    (SaysoBundle          *bundle,
                                                  guint                 index,
