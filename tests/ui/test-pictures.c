@@ -235,6 +235,7 @@ picture_width (SaysoWindow *window,
   GtkWidget *picture = find_picture (button);
 
   g_assert_nonnull (picture);
+  ui_settle (picture);
   g_assert_cmpint (gtk_widget_get_width (picture), ==, gtk_widget_get_height (picture));
   return gtk_widget_get_width (picture);
 }
@@ -377,6 +378,7 @@ picture_beside_words (GtkWidget *button)
 
   g_assert_nonnull (picture);
   g_assert_nonnull (words);
+  ui_settle (button);
   g_assert_true (gtk_widget_compute_bounds (picture, button, &p));
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (words), button, &w));
   return p.origin.x + p.size.width <= w.origin.x && p.origin.y < w.origin.y + w.size.height

@@ -390,6 +390,7 @@ off_centre (SaysoWindow *window,
 {
   graphene_rect_t bounds;
 
+  ui_settle (GTK_WIDGET (window));
   g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (window), &bounds));
   return ABS (bounds.origin.x + bounds.size.width / 2 - gtk_widget_get_width (GTK_WIDGET (window)) / 2.0);
 }

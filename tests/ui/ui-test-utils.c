@@ -110,6 +110,46 @@ ui_wait_for (gboolean (*done) (gpointer data),
   return done (data);
 }
 
+typedef struct
+{
+  GtkWidget *root;
+  guint      paints;
+} Settling;
+
+static void
+count_paint (Settling *settling)
+{
+  /* A frame comes only when something asks for one. */
+  if (++settling->paints < 2)
+    gtk_widget_queue_draw (settling->root);
+}
+
+static gboolean
+painted_twice (gpointer data)
+{
+  return ((Settling *) data)->paints >= 2;
+}
+
+/* Runs the main loop until @widget's window has laid itself out and painted
+ * two frames after what came before (the second for what the first's layout
+ * queued): sizes and places read after it are the ones on the screen, however
+ * late the frame clock runs under load, where a fixed wait is not. */
+void
+ui_settle (GtkWidget *widget)
+{
+  Settling settling = { GTK_WIDGET (gtk_widget_get_root (widget)), 0 };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (settling.root);
+  gulong handler;
+
+  g_assert_nonnull (clock);
+  ui_iterate ();
+  handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (count_paint), &settling);
+  gtk_widget_queue_draw (settling.root);
+  if (!ui_wait_for (painted_twice, &settling, 10000))
+    g_error ("The window painted %u frames in 10 s, not 2", settling.paints);
+  g_signal_handler_disconnect (clock, handler);
+}
+
 static GtkWidget *
 find (GtkWidget  *widget,
       const char *name,

@@ -34,6 +34,7 @@ void        ui_wait                  (guint          msec);
 gboolean    ui_wait_for              (gboolean     (*done) (gpointer data),
                                       gpointer       data,
                                       guint          max_msec);
+void        ui_settle                (GtkWidget     *widget);
 GtkWidget  *ui_find                  (GtkWidget     *root,
                                       const char    *name);
 void        ui_press                 (GtkWidget     *root,
