@@ -12,7 +12,11 @@ keys, found by their names. On every page the test asserts that
   (b) each chosen answer reports the state a screen reader announces
       (CHECKED, or PRESSED for a toggle) and no other answer does;
   (c) the page moved the focus to its question, or its heading, so that it
-      is announced: the focused object's name is the question's text.
+      is announced: the focused object's name is the question's text;
+  (d) a second respondent, after the kiosk came back to the welcome by
+      itself, finds nothing the first typed anywhere on the bus, shown or
+      not, and every answer box empty (the control: the same walk finds the
+      typed text while the first is still on its page).
 
 meson runs it under Xvfb inside `dbus-run-session`; the test starts the
 AT-SPI bus itself. Output is TAP.
@@ -61,6 +65,11 @@ CHOSEN_STATE = {
 # Always there during the survey, whatever the page.
 BAR_CONTROLS = {"Start again", "Read aloud", "Back", "Next", "Skip"}
 KEYBOARD_KEYS = {"Capital letter", "Delete a letter", "Space", "Numbers", "Welsh letters", "New line"}
+# The welcome's own settings, besides a button per language.
+WELCOME_SETTINGS = {"Read aloud", "Normal text", "Large text", "Largest text", "High contrast", "Always read aloud"}
+# What the first respondent types in each text answer: the second must not
+# find it anywhere on the bus.
+TYPED = "abcdefghijklmnopqrstuvwxyz"
 # The line under a text box, which has a speaker control of its own.
 NO_NAMES = "Please do not write anyone's name or any case numbers."
 
@@ -147,6 +156,23 @@ def walk(accessible, found):
             walk(child, found)
 
 
+def all_text(accessible, found):
+    """Every name, and every text's contents, under @accessible: all a
+    screen reader could be asked to read, shown or not."""
+    for i in range(accessible.childCount):
+        child = accessible.getChildAtIndex(i)
+        if child is None:
+            continue
+        if child.name:
+            found.append(child.name)
+        if child.getRole() in (pyatspi.ROLE_TEXT, pyatspi.ROLE_ENTRY, pyatspi.ROLE_LABEL):
+            try:
+                found.append(child.queryText().getText(0, -1))
+            except NotImplementedError:
+                pass
+        all_text(child, found)
+
+
 class Kiosk:
     def __init__(self, tmp):
         env = dict(os.environ)
@@ -193,6 +219,12 @@ class Kiosk:
                 app.set_cache_mask(Atspi.Cache.NONE)
                 return app
         return None
+
+    def all_text(self):
+        Atspi.Accessible.clear_cache(self.app)
+        found = []
+        all_text(self.app, found)
+        return found
 
     def look(self):
         """The controls and headings on the bus now."""
@@ -253,12 +285,16 @@ def options_of(questionnaire, question):
 class Journey:
     """One respondent, by AT-SPI alone; each step reports its assertions."""
 
-    def __init__(self, kiosk, questionnaire, report):
+    def __init__(self, kiosk, questionnaire, report, respondent):
         self.kiosk = kiosk
         self.questionnaire = questionnaire
-        self.report = report
+        self.report = report if respondent == 1 else (
+            lambda ok, what: report(ok, "respondent %d, %s" % (respondent, what)))
         self.welcome = [language_name(code) for code in questionnaire["languages"]]
-        self.typed_digit = False
+        # The first respondent also types a digit; the second arrives after
+        # the first, and checks that nothing of theirs is left.
+        self.respondent = respondent
+        self.typed_digit = respondent > 1
 
     def arrive(self, page, name, marker):
         """(c) The new page announced itself: the focus moved to @name. Then
@@ -300,8 +336,15 @@ class Journey:
 
     def run(self):
         kiosk = self.kiosk
+        # After the thank-you, the kiosk comes back to the welcome by itself.
         nodes = self.arrive("welcome", "English", "English")
-        self.check_only("welcome", nodes, {n.name for n in kiosk.exposed_controls(nodes)})
+        self.check_only("welcome", nodes, set(self.welcome) | WELCOME_SETTINGS)
+        self.report(all(kiosk.control(name, nodes) for name in self.welcome),
+                    "welcome: a button for each language (%s)" % ", ".join(self.welcome))
+        if self.respondent > 1:
+            left = [text for text in kiosk.all_text() if TYPED in text.lower()]
+            self.report(not left, "welcome: nothing the last respondent typed is on the bus%s"
+                        % (" (found %r)" % left if left else ""))
         kiosk.control("English", nodes).press()
 
         nodes = self.arrive("promise", "Before you start", "Start the questions")
@@ -338,7 +381,11 @@ class Journey:
             # keys; not its other layers' digits and accents.
             self.check_only(page, nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text} | set(string.ascii_letters)
                             | set(string.punctuation) | hear(text, help_text, NO_NAMES))
-            typed = "abcdefghijklmnopqrstuvwxyz"
+            if box:
+                before = box[0].accessible.queryText().getText(0, -1)
+                self.report(before == "", "%s: the answer box is empty when the page comes%s"
+                            % (page, " (it holds %r)" % before if before else ""))
+            typed = TYPED
             for letter in typed:
                 keys[letter].press()
             if not self.typed_digit:
@@ -358,6 +405,10 @@ class Journey:
                 got = wait_until("the typed text in the answer box",
                                  lambda: box[0].accessible.queryText().getText(0, -1).lower() == typed)
                 self.report(got, "%s: the letters typed by their keys are in the box" % page)
+                # The control for the next respondent's look: the same walk
+                # finds what was typed while it is there.
+                self.report(any(TYPED in text.lower() for text in kiosk.all_text()),
+                            "%s: a walk of the whole bus finds what was typed" % page)
             answers[question["id"]] = []
         else:
             nodes = self.arrive(page, text, labels[0])
@@ -424,7 +475,9 @@ def main():
     kiosk = None
     try:
         kiosk = Kiosk(tmp)
-        Journey(kiosk, questionnaire, report).run()
+        # Two respondents in turn, as a reception's kiosk has them.
+        Journey(kiosk, questionnaire, report, 1).run()
+        Journey(kiosk, questionnaire, report, 2).run()
         kiosk.stop()
         report(kiosk.process.returncode == 0, "the kiosk stopped cleanly (exit %d)" % kiosk.process.returncode)
     except Failure as failure:
