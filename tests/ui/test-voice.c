@@ -1,7 +1,8 @@
 /* test-voice: hearing any one thing on the kiosk's real widgets, under
  * Xvfb: each speaker control says its own words; recorded clips play through
  * GTK's media stream (GStreamer, to a sink that makes no sound here) and
- * fall back to eSpeak NG; the volume buttons; and what someone typed is never
+ * fall back to eSpeak NG, the kiosk's own words on every page as much as
+ * the questionnaire's; the volume buttons; and what someone typed is never
  * spoken. The speech seam is SaysoSpeech's "spoken" (eSpeak NG) and
  * "played" (clips) signals; SAYSO_SPEECH=none keeps eSpeak NG quiet. */
 #define G_LOG_DOMAIN "test-voice"
