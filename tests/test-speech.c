@@ -459,6 +459,96 @@ test_clip_places (void)
   test_remove_tree (outside);
 }
 
+/* A clip for every one of the kiosk's own words, in Welsh, under its
+ * name: all accepted and found, and `sayso check` counts them. */
+static void
+test_kiosk_keys (void)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autoptr(GString) audio = g_string_new ("{\"cy\": {");
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint text = SAYSO_KIOSK_TEXT_NONE + 1; text < SAYSO_N_KIOSK_TEXTS; text++)
+    {
+      const char *name = sayso_kiosk_text_get_name (text);
+      g_autofree char *clip = g_strconcat ("cy/", name, ".ogg", NULL);
+
+      write_clip (dir, clip);
+      g_string_append_printf (audio, "%s\"kiosk.%s\": \"%s\"", text > 1 ? ", " : "", name, clip);
+    }
+  g_string_append (audio, "}}");
+  path = write_questionnaire (dir, audio->str);
+  questionnaire = sayso_questionnaire_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sayso_questionnaire_get_audio_problems (questionnaire)->len, ==, 0);
+  g_assert_cmpuint (sayso_questionnaire_get_n_audio (questionnaire), ==, SAYSO_N_KIOSK_TEXTS - 1);
+  for (guint text = SAYSO_KIOSK_TEXT_NONE + 1; text < SAYSO_N_KIOSK_TEXTS; text++)
+    {
+      GFile *clip = sayso_questionnaire_get_kiosk_audio (questionnaire, text, "cy");
+      g_autofree char *base = NULL;
+      g_autofree char *want = g_strconcat (sayso_kiosk_text_get_name (text), ".ogg", NULL);
+
+      g_assert_nonnull (clip);
+      base = g_file_get_basename (clip);
+      g_assert_cmpstr (base, ==, want);
+      g_assert_null (sayso_questionnaire_get_kiosk_audio (questionnaire, text, "en"));
+    }
+  g_assert_null (sayso_questionnaire_get_kiosk_audio (questionnaire, SAYSO_KIOSK_TEXT_NONE, "cy"));
+
+  expected = g_strdup_printf ("%u recorded clips found", SAYSO_N_KIOSK_TEXTS - 1);
+  g_assert_cmpint (test_run_sayso (NULL, &out, NULL, "check", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, expected));
+
+  test_remove_tree (dir);
+}
+
+/* A "kiosk." key that names none of the kiosk's words is a fault naming
+ * it, when the questionnaire is loaded and in `sayso check`, and the
+ * message lists the names there are. The control: the good key beside it
+ * is not a fault. */
+static void
+test_kiosk_key_unknown (void)
+{
+  static const char * const unknown[] = {
+    "kiosk.welcome_titel", "kiosk.progress", "kiosk.WELCOME_TITLE", "kiosk.", "kiosk.welcome_title.x",
+  };
+  g_autofree char *dir = test_make_tmp_dir ();
+  g_autofree char *err = NULL;
+  g_autofree char *path = NULL;
+
+  write_clip (dir, "a.wav");
+  for (guint i = 0; i < G_N_ELEMENTS (unknown); i++)
+    {
+      g_autofree char *audio = g_strdup_printf ("{\"en\": {\"%s\": \"a.wav\", \"kiosk.welcome_title\": \"a.wav\"}}",
+                                                unknown[i]);
+      g_autofree char *where = g_strdup_printf ("audio.en[\"%s\"]: names ", unknown[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SaysoQuestionnaire) questionnaire = NULL;
+
+      g_clear_pointer (&path, g_free);
+      path = write_questionnaire (dir, audio);
+      questionnaire = sayso_questionnaire_new_from_file (path, &error);
+      g_assert_null (questionnaire);
+      g_assert_error (error, SAYSO_QUESTIONNAIRE_ERROR, SAYSO_QUESTIONNAIRE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, where));
+      g_assert_null (strstr (error->message, "[\"kiosk.welcome_title\"]"));
+    }
+
+  /* The one a person is likeliest to mistype, as `sayso check` says it. */
+  g_clear_pointer (&path, g_free);
+  path = write_questionnaire (dir, "{\"en\": {\"kiosk.welcome_titel\": \"a.wav\"}}");
+  g_assert_cmpint (test_run_sayso (NULL, NULL, &err, "check", path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "audio.en[\"kiosk.welcome_titel\"]: names none of the kiosk's own words said aloud"));
+  g_assert_nonnull (strstr (err, "welcome_title, welcome_private, welcome_invite, promise_title"));
+  g_assert_nonnull (strstr (err, "still_there_yes"));
+
+  test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -472,6 +562,8 @@ main (int    argc,
   g_test_add_func ("/speech/clip-or-espeak", test_clip_or_espeak);
   g_test_add_func ("/speech/missing-clip", test_missing_clip);
   g_test_add_func ("/speech/clip-places", test_clip_places);
+  g_test_add_func ("/speech/kiosk-keys", test_kiosk_keys);
+  g_test_add_func ("/speech/kiosk-key-unknown", test_kiosk_key_unknown);
 
   return g_test_run ();
 }

@@ -3,7 +3,8 @@
  * the kiosk has no words for falls back to English. The words come from
  * the catalogs po/LINGUAS names and no others (the test languages are the
  * tests' alone), po/sayso.pot holds every one, and the Welsh says it
- * awaits review, entry by entry and in its header. */
+ * awaits review, entry by entry and in its header. Each word said aloud has
+ * one name for its recorded clip. */
 #define G_LOG_DOMAIN "test-strings"
 
 #include <string.h>
@@ -182,6 +183,40 @@ test_directions (void)
   g_assert_false (sayso_language_is_rtl ("ar"));   /* no catalog: shown in English */
 }
 
+/* Each name a clip can be given under ("kiosk.NAME") is one word's, and
+ * every name is some word's; a word with a number in it has none, since
+ * a recording could not say the number. The control: a name that is not
+ * in the list is no word's. */
+static void
+test_kiosk_text_names (void)
+{
+  guint uses[SAYSO_N_KIOSK_TEXTS] = { 0 };
+
+  for (guint id = 0; id < SAYSO_N_STRINGS; id++)
+    {
+      SaysoKioskText text = sayso_string_get_kiosk_text (id);
+
+      g_assert_cmpuint (text, <, SAYSO_N_KIOSK_TEXTS);
+      uses[text]++;
+    }
+  for (guint text = SAYSO_KIOSK_TEXT_NONE + 1; text < SAYSO_N_KIOSK_TEXTS; text++)
+    {
+      const char *name = sayso_kiosk_text_get_name (text);
+
+      g_assert_nonnull (name);
+      if (uses[text] != 1)
+        g_error ("kiosk.%s is the name of %u words, not one", name, uses[text]);
+      g_assert_cmpint (sayso_kiosk_text_lookup (name), ==, text);
+    }
+  g_assert_null (sayso_kiosk_text_get_name (SAYSO_KIOSK_TEXT_NONE));
+  g_assert_cmpint (sayso_string_get_kiosk_text (SAYSO_STR_PROGRESS), ==, SAYSO_KIOSK_TEXT_NONE);
+  g_assert_cmpint (sayso_string_get_kiosk_text (SAYSO_STR_STILL_THERE_BODY), ==, SAYSO_KIOSK_TEXT_NONE);
+  g_assert_cmpint (sayso_string_get_kiosk_text (SAYSO_STR_TEXT_COUNT), ==, SAYSO_KIOSK_TEXT_NONE);
+  g_assert_cmpint (sayso_kiosk_text_lookup ("progress"), ==, SAYSO_KIOSK_TEXT_NONE);
+  g_assert_cmpint (sayso_kiosk_text_lookup ("WELCOME_TITLE"), ==, SAYSO_KIOSK_TEXT_NONE);
+  g_assert_cmpint (sayso_kiosk_text_lookup (""), ==, SAYSO_KIOSK_TEXT_NONE);
+}
+
 /* An id past the table is a programming error, said as one, never a read
  * past its end. */
 static void
@@ -212,6 +247,7 @@ main (int    argc,
   g_test_add_func ("/strings/welsh-marked-for-review", test_welsh_marked_for_review);
   g_test_add_func ("/strings/directions", test_directions);
   g_test_add_func ("/strings/id-out-of-range", test_id_out_of_range);
+  g_test_add_func ("/strings/kiosk-text-names", test_kiosk_text_names);
 
   return g_test_run ();
 }

@@ -3,6 +3,7 @@
 #define G_LOG_DOMAIN "sayso-promise-page"
 
 #include "sayso-promise-page.h"
+#include "sayso-speech.h"
 #include "sayso-text-pair.h"
 
 #define N_PROMISES 6
@@ -71,19 +72,25 @@ sayso_promise_page_set_language (SaysoPromisePage *self,
     sayso_text_pair_set_string (self->promises[i], promise_ids[i], language, second_language);
 }
 
-char *
-sayso_promise_page_dup_speech (SaysoPromisePage *self,
-                               const char       *language)
+/**
+ * sayso_promise_page_dup_speech:
+ *
+ * Returns: (transfer full) (element-type SaysoSpeechPart): the title and
+ *   each promise, each with its recorded clip if any.
+ */
+GPtrArray *
+sayso_promise_page_dup_speech (SaysoPromisePage   *self,
+                               SaysoQuestionnaire *questionnaire,
+                               const char         *language)
 {
-  g_return_val_if_fail (SAYSO_IS_PROMISE_PAGE (self), NULL);
+  GPtrArray *parts;
 
-  return g_strjoin (" ",
-                    sayso_string (SAYSO_STR_PROMISE_TITLE, language),
-                    sayso_string (promise_ids[0], language),
-                    sayso_string (promise_ids[1], language),
-                    sayso_string (promise_ids[2], language),
-                    sayso_string (promise_ids[3], language),
-                    sayso_string (promise_ids[4], language),
-                    sayso_string (promise_ids[5], language),
-                    NULL);
+  g_return_val_if_fail (SAYSO_IS_PROMISE_PAGE (self), NULL);
+  g_return_val_if_fail (SAYSO_IS_QUESTIONNAIRE (questionnaire), NULL);
+
+  parts = sayso_speech_parts_new ();
+  sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_PROMISE_TITLE, language);
+  for (guint i = 0; i < N_PROMISES; i++)
+    sayso_speech_parts_add_string (parts, questionnaire, promise_ids[i], language);
+  return parts;
 }

@@ -1,6 +1,7 @@
 /* sayso-submit-page.c: the page that sends the answers (win.submit). */
 #define G_LOG_DOMAIN "sayso-submit-page"
 
+#include "sayso-speech.h"
 #include "sayso-submit-page.h"
 #include "sayso-text-pair.h"
 
@@ -65,12 +66,24 @@ sayso_submit_page_set_language (SaysoSubmitPage *self,
                                   sayso_string (SAYSO_STR_SUBMIT_SEND, accessible_language), -1);
 }
 
-char *
-sayso_submit_page_dup_speech (SaysoSubmitPage *self,
-                              const char      *language)
+/**
+ * sayso_submit_page_dup_speech:
+ *
+ * Returns: (transfer full) (element-type SaysoSpeechPart): the title and
+ *   the body, each with its recorded clip if any.
+ */
+GPtrArray *
+sayso_submit_page_dup_speech (SaysoSubmitPage    *self,
+                              SaysoQuestionnaire *questionnaire,
+                              const char         *language)
 {
-  g_return_val_if_fail (SAYSO_IS_SUBMIT_PAGE (self), NULL);
+  GPtrArray *parts;
 
-  return g_strdup_printf ("%s. %s", sayso_string (SAYSO_STR_SUBMIT_TITLE, language),
-                          sayso_string (SAYSO_STR_SUBMIT_BODY, language));
+  g_return_val_if_fail (SAYSO_IS_SUBMIT_PAGE (self), NULL);
+  g_return_val_if_fail (SAYSO_IS_QUESTIONNAIRE (questionnaire), NULL);
+
+  parts = sayso_speech_parts_new ();
+  sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_SUBMIT_TITLE, language);
+  sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_SUBMIT_BODY, language);
+  return parts;
 }

@@ -5,6 +5,7 @@
  */
 #define G_LOG_DOMAIN "sayso-thanks-page"
 
+#include "sayso-speech.h"
 #include "sayso-text-pair.h"
 #include "sayso-thanks-page.h"
 
@@ -139,14 +140,25 @@ sayso_thanks_page_set_outcome (SaysoThanksPage    *self,
   update (self, FALSE);
 }
 
-char *
-sayso_thanks_page_dup_speech (SaysoThanksPage *self,
-                              const char      *language)
+/**
+ * sayso_thanks_page_dup_speech:
+ *
+ * Returns: (transfer full) (element-type SaysoSpeechPart): what the page
+ *   says of the answers' outcome, each text with its recorded clip if any.
+ */
+GPtrArray *
+sayso_thanks_page_dup_speech (SaysoThanksPage    *self,
+                              SaysoQuestionnaire *questionnaire,
+                              const char         *language)
 {
-  g_return_val_if_fail (SAYSO_IS_THANKS_PAGE (self), NULL);
+  GPtrArray *parts;
 
-  return g_strdup_printf ("%s. %s %s",
-                          sayso_string (title_id (self), language),
-                          sayso_string (body_id (self), language),
-                          sayso_string (SAYSO_STR_THANKS_RETURN, language));
+  g_return_val_if_fail (SAYSO_IS_THANKS_PAGE (self), NULL);
+  g_return_val_if_fail (SAYSO_IS_QUESTIONNAIRE (questionnaire), NULL);
+
+  parts = sayso_speech_parts_new ();
+  sayso_speech_parts_add_string (parts, questionnaire, title_id (self), language);
+  sayso_speech_parts_add_string (parts, questionnaire, body_id (self), language);
+  sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_THANKS_RETURN, language);
+  return parts;
 }

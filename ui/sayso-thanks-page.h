@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sayso-questionnaire.h"
 #include "sayso-submit-queue.h"
 
 G_BEGIN_DECLS
@@ -11,12 +12,13 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (SaysoThanksPage, sayso_thanks_page, SAYSO, THANKS_PAGE, GtkBox)
 
-void  sayso_thanks_page_set_language (SaysoThanksPage    *self,
-                                      const char         *language,
-                                      const char         *second_language);
-void  sayso_thanks_page_set_outcome  (SaysoThanksPage    *self,
-                                      SaysoSubmitOutcome  outcome);
-char *sayso_thanks_page_dup_speech   (SaysoThanksPage    *self,
-                                      const char         *language) G_GNUC_WARN_UNUSED_RESULT;
+void       sayso_thanks_page_set_language (SaysoThanksPage    *self,
+                                           const char         *language,
+                                           const char         *second_language);
+void       sayso_thanks_page_set_outcome  (SaysoThanksPage    *self,
+                                           SaysoSubmitOutcome  outcome);
+GPtrArray *sayso_thanks_page_dup_speech   (SaysoThanksPage    *self,
+                                           SaysoQuestionnaire *questionnaire,
+                                           const char         *language) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

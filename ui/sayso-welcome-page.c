@@ -3,6 +3,7 @@
  * them. Each language's button is written in that language. */
 #define G_LOG_DOMAIN "sayso-welcome-page"
 
+#include "sayso-speech.h"
 #include "sayso-text-pair.h"
 #include "sayso-welcome-page.h"
 
@@ -215,14 +216,25 @@ sayso_welcome_page_set_language (SaysoWelcomePage *self,
     set_accessible_label (self->text_size_buttons[i], sizes[i], accessible_language);
 }
 
-char *
-sayso_welcome_page_dup_speech (SaysoWelcomePage *self,
-                               const char       *language)
+/**
+ * sayso_welcome_page_dup_speech:
+ *
+ * Returns: (transfer full) (element-type SaysoSpeechPart): what "Read
+ *   aloud" says of the page, each text with its recorded clip if any.
+ */
+GPtrArray *
+sayso_welcome_page_dup_speech (SaysoWelcomePage   *self,
+                               SaysoQuestionnaire *questionnaire,
+                               const char         *language)
 {
-  g_return_val_if_fail (SAYSO_IS_WELCOME_PAGE (self), NULL);
+  GPtrArray *parts;
 
-  return g_strdup_printf ("%s. %s. %s.",
-                          sayso_string (SAYSO_STR_WELCOME_TITLE, language),
-                          sayso_string (SAYSO_STR_WELCOME_PRIVATE, language),
-                          sayso_string (SAYSO_STR_WELCOME_INVITE, language));
+  g_return_val_if_fail (SAYSO_IS_WELCOME_PAGE (self), NULL);
+  g_return_val_if_fail (SAYSO_IS_QUESTIONNAIRE (questionnaire), NULL);
+
+  parts = sayso_speech_parts_new ();
+  sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_WELCOME_TITLE, language);
+  sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_WELCOME_PRIVATE, language);
+  sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_WELCOME_INVITE, language);
+  return parts;
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "sayso-questionnaire.h"
+
 G_BEGIN_DECLS
 
 #define SAYSO_TYPE_WELCOME_PAGE (sayso_welcome_page_get_type ())
@@ -21,7 +23,8 @@ void       sayso_welcome_page_set_language       (SaysoWelcomePage   *self,
                                                   const char         *language,
                                                   const char         *second_language,
                                                   const char         *accessible_language);
-char      *sayso_welcome_page_dup_speech         (SaysoWelcomePage   *self,
+GPtrArray *sayso_welcome_page_dup_speech         (SaysoWelcomePage   *self,
+                                                  SaysoQuestionnaire *questionnaire,
                                                   const char         *language) G_GNUC_WARN_UNUSED_RESULT;
 
 G_END_DECLS

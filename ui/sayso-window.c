@@ -193,23 +193,25 @@ _sayso_window_apply_look (SaysoWindow *self)
 }
 
 /* What "Read aloud" says on the page shown: on a question the progress,
- * the question, its help and its options numbered, each from its recorded
- * clip where the questionnaire has one. */
+ * the question, its help and its options numbered; on the others the
+ * page's own words. Each text is played from its recorded clip where the
+ * questionnaire has one; the progress, with its numbers, is always eSpeak
+ * NG's (docs/format.md "Recorded voices"). */
 static GPtrArray *
 dup_speech (SaysoWindow *self)
 {
   const char *lang = sayso_journey_get_language (self->journey);
   SaysoQuestion *question = sayso_journey_get_question (self->journey);
   GPtrArray *parts = sayso_speech_parts_new ();
-  g_autofree char *text = NULL;
+  GPtrArray *page_parts = NULL;
 
   switch (sayso_journey_get_page (self->journey))
     {
     case SAYSO_PAGE_WELCOME:
-      text = sayso_welcome_page_dup_speech (self->welcome_page, lang);
+      page_parts = sayso_welcome_page_dup_speech (self->welcome_page, self->questionnaire, lang);
       break;
     case SAYSO_PAGE_PROMISE:
-      text = sayso_promise_page_dup_speech (self->promise_page, lang);
+      page_parts = sayso_promise_page_dup_speech (self->promise_page, self->questionnaire, lang);
       break;
     case SAYSO_PAGE_QUESTION:
       if (question != NULL)
@@ -227,16 +229,16 @@ dup_speech (SaysoWindow *self)
         }
       break;
     case SAYSO_PAGE_SUBMIT:
-      text = sayso_submit_page_dup_speech (self->submit_page, lang);
+      page_parts = sayso_submit_page_dup_speech (self->submit_page, self->questionnaire, lang);
       break;
     case SAYSO_PAGE_THANKS:
-      text = sayso_thanks_page_dup_speech (self->thanks_page, lang);
+      page_parts = sayso_thanks_page_dup_speech (self->thanks_page, self->questionnaire, lang);
       break;
     default:
       break;
     }
-  if (text != NULL)
-    sayso_speech_parts_add (parts, text, NULL);
+  if (page_parts != NULL)
+    g_ptr_array_extend_and_steal (parts, page_parts);
   return parts;
 }
 
@@ -249,10 +251,8 @@ _sayso_window_speak (SaysoWindow *self)
   if (sayso_journey_get_still_there (self->journey))
     {
       parts = sayso_speech_parts_new ();
-      sayso_speech_parts_add (parts, sayso_string (SAYSO_STR_STILL_THERE_TITLE, language),
-                              sayso_questionnaire_get_audio (self->questionnaire, "kiosk.still_there_title", language));
-      sayso_speech_parts_add (parts, sayso_string (SAYSO_STR_STILL_THERE_YES, language),
-                              sayso_questionnaire_get_audio (self->questionnaire, "kiosk.still_there_yes", language));
+      sayso_speech_parts_add_string (parts, self->questionnaire, SAYSO_STR_STILL_THERE_TITLE, language);
+      sayso_speech_parts_add_string (parts, self->questionnaire, SAYSO_STR_STILL_THERE_YES, language);
     }
   else
     parts = dup_speech (self);

@@ -182,6 +182,29 @@ sayso_questionnaire_get_question_audio (SaysoQuestionnaire *self,
   }
 }
 
+/**
+ * sayso_questionnaire_get_kiosk_audio:
+ * @text: which of the kiosk's own words
+ *
+ * Returns: (transfer none) (nullable): the clip the questionnaire names for
+ * "kiosk.NAME" in @language, or %NULL (always for %SAYSO_KIOSK_TEXT_NONE).
+ */
+GFile *
+sayso_questionnaire_get_kiosk_audio (SaysoQuestionnaire *self,
+                                     SaysoKioskText      text,
+                                     const char         *language)
+{
+  g_autofree char *key = NULL;
+
+  g_return_val_if_fail (SAYSO_IS_QUESTIONNAIRE (self), NULL);
+  g_return_val_if_fail (text < SAYSO_N_KIOSK_TEXTS, NULL);
+
+  if (text == SAYSO_KIOSK_TEXT_NONE)
+    return NULL;
+  key = g_strconcat ("kiosk.", sayso_kiosk_text_get_name (text), NULL);
+  return sayso_questionnaire_get_audio (self, key, language);
+}
+
 /* How many clips were found. */
 guint
 sayso_questionnaire_get_n_audio (SaysoQuestionnaire *self)

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sayso-kiosk-texts.h"
 #include "sayso-question-private.h"
 #include "sayso-questionnaire-private.h"
 
@@ -938,8 +939,8 @@ parse_questions (Parser     *p,
     }
 }
 
-/* Does @key name a text of this questionnaire (or a word of the kiosk's
- * own, which the kiosk checks against its strings)? */
+/* Does @key name a text of this questionnaire, or one of the kiosk's own
+ * words that it says aloud (sayso-kiosk-texts.h)? */
 static gboolean
 audio_key_names_text (SaysoQuestionnaire *self,
                       const char         *key)
@@ -951,7 +952,7 @@ audio_key_names_text (SaysoQuestionnaire *self,
   if (n == 1)
     return g_str_equal (parts[0], "title");
   if (n == 2 && g_str_equal (parts[0], "kiosk"))
-    return is_identifier (parts[1]);
+    return sayso_kiosk_text_lookup (parts[1]) != SAYSO_KIOSK_TEXT_NONE;
   if (n == 2 && g_str_equal (parts[0], "likert"))
     return g_strv_contains (likert_ids, parts[1]);
   if (n == 3 && g_str_equal (parts[0], "sections"))
@@ -1039,6 +1040,14 @@ parse_audio (Parser     *p,
           JsonNode *node = json_object_get_member (clips, key);
           const char *path, *problem;
 
+          if (g_str_has_prefix (key, "kiosk.") && !audio_key_names_text (p->self, key))
+            {
+              g_autofree char *names = sayso_kiosk_text_dup_names ();
+
+              fault (p, at, "names none of the kiosk's own words said aloud; a kiosk key is \"kiosk.\" "
+                            "and one of: %s", names);
+              continue;
+            }
           if (!audio_key_names_text (p->self, key))
             {
               fault (p, at, "names no text of this questionnaire (such as \"questions.ID.text\", "

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "sayso-kiosk-texts.h"
 #include "sayso-question.h"
 
 G_BEGIN_DECLS
@@ -65,6 +66,9 @@ GFile              *sayso_questionnaire_get_question_audio (SaysoQuestionnaire *
                                                             SaysoQuestion      *question,
                                                             const char         *part,
                                                             int                 option,
+                                                            const char         *language);
+GFile              *sayso_questionnaire_get_kiosk_audio    (SaysoQuestionnaire *self,
+                                                            SaysoKioskText      text,
                                                             const char         *language);
 guint               sayso_questionnaire_get_n_audio        (SaysoQuestionnaire *self);
 GPtrArray          *sayso_questionnaire_get_audio_problems (SaysoQuestionnaire *self);

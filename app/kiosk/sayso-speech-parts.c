@@ -24,6 +24,30 @@ as_sentence (const char *text)
   return g_strconcat (text, ".", NULL);
 }
 
+/**
+ * sayso_speech_parts_add_string:
+ *
+ * The kiosk's own word @id in @language, as a sentence, with the clip the
+ * questionnaire names for it ("kiosk.NAME") if that was found; eSpeak NG
+ * says it otherwise, and always a word without a name.
+ */
+void
+sayso_speech_parts_add_string (GPtrArray          *parts,
+                               SaysoQuestionnaire *questionnaire,
+                               SaysoStringId       id,
+                               const char         *language)
+{
+  g_autofree char *sentence = NULL;
+
+  g_return_if_fail (parts != NULL);
+  g_return_if_fail (SAYSO_IS_QUESTIONNAIRE (questionnaire));
+  g_return_if_fail (id < SAYSO_N_STRINGS);
+
+  sentence = as_sentence (sayso_string (id, language));
+  sayso_speech_parts_add (parts, sentence,
+                          sayso_questionnaire_get_kiosk_audio (questionnaire, sayso_string_get_kiosk_text (id), language));
+}
+
 void
 sayso_speech_parts_add_question_text (GPtrArray          *parts,
                                       SaysoQuestionnaire *questionnaire,
@@ -56,8 +80,7 @@ sayso_speech_parts_add_help (GPtrArray          *parts,
     sayso_speech_parts_add (parts, help,
                             sayso_questionnaire_get_question_audio (questionnaire, question, "help", 0, language));
   else if (sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT)
-    sayso_speech_parts_add (parts, sayso_string (SAYSO_STR_TEXT_NO_NAMES, language),
-                            sayso_questionnaire_get_audio (questionnaire, "kiosk.text_no_names", language));
+    sayso_speech_parts_add_string (parts, questionnaire, SAYSO_STR_TEXT_NO_NAMES, language);
 }
 
 /* Exactly the option's label, as its speaker control says it. */

@@ -5,6 +5,7 @@
 #include <glib-object.h>
 
 #include "sayso-questionnaire.h"
+#include "sayso-strings.h"
 #include "sayso-voice.h"
 
 G_BEGIN_DECLS
@@ -40,11 +41,16 @@ void         sayso_speech_set_volume     (SaysoSpeech *self,
                                           double       volume);
 double       sayso_speech_get_volume     (SaysoSpeech *self);
 
-/* sayso-speech-parts.c: what each control of a question says. */
+/* sayso-speech-parts.c: what each control of a question says, and the
+ * kiosk's own words. */
 GPtrArray   *sayso_speech_parts_new      (void) G_GNUC_WARN_UNUSED_RESULT;
 void         sayso_speech_parts_add      (GPtrArray          *parts,
                                           const char         *text,
                                           GFile              *clip);
+void         sayso_speech_parts_add_string (GPtrArray          *parts,
+                                            SaysoQuestionnaire *questionnaire,
+                                            SaysoStringId       id,
+                                            const char         *language);
 void         sayso_speech_parts_add_question_text (GPtrArray          *parts,
                                                    SaysoQuestionnaire *questionnaire,
                                                    SaysoQuestion      *question,

@@ -100,6 +100,35 @@ static const Word words[SAYSO_N_STRINGS] = {
   [SAYSO_STR_VOLUME_UP] = N_("Louder"),
 };
 
+/* The words the kiosk says aloud on their own, each by the name of its
+ * recorded clip ("kiosk.NAME" in a questionnaire's "audio"); the others,
+ * none. Each name is one word's only: test-strings checks both ways, and
+ * test-voice that every word a page says is here. */
+static const SaysoKioskText said[SAYSO_N_STRINGS] = {
+  [SAYSO_STR_WELCOME_TITLE] = SAYSO_KIOSK_TEXT_WELCOME_TITLE,
+  [SAYSO_STR_WELCOME_PRIVATE] = SAYSO_KIOSK_TEXT_WELCOME_PRIVATE,
+  [SAYSO_STR_WELCOME_INVITE] = SAYSO_KIOSK_TEXT_WELCOME_INVITE,
+  [SAYSO_STR_PROMISE_TITLE] = SAYSO_KIOSK_TEXT_PROMISE_TITLE,
+  [SAYSO_STR_PROMISE_INDEPENDENT] = SAYSO_KIOSK_TEXT_PROMISE_INDEPENDENT,
+  [SAYSO_STR_PROMISE_ANONYMOUS] = SAYSO_KIOSK_TEXT_PROMISE_ANONYMOUS,
+  [SAYSO_STR_PROMISE_OFFICER] = SAYSO_KIOSK_TEXT_PROMISE_OFFICER,
+  [SAYSO_STR_PROMISE_NOBODY] = SAYSO_KIOSK_TEXT_PROMISE_NOBODY,
+  [SAYSO_STR_PROMISE_SKIP] = SAYSO_KIOSK_TEXT_PROMISE_SKIP,
+  [SAYSO_STR_PROMISE_TIME] = SAYSO_KIOSK_TEXT_PROMISE_TIME,
+  [SAYSO_STR_TEXT_NO_NAMES] = SAYSO_KIOSK_TEXT_TEXT_NO_NAMES,
+  [SAYSO_STR_SUBMIT_TITLE] = SAYSO_KIOSK_TEXT_SUBMIT_TITLE,
+  [SAYSO_STR_SUBMIT_BODY] = SAYSO_KIOSK_TEXT_SUBMIT_BODY,
+  [SAYSO_STR_THANKS_TITLE] = SAYSO_KIOSK_TEXT_THANKS_TITLE,
+  [SAYSO_STR_THANKS_BODY] = SAYSO_KIOSK_TEXT_THANKS_BODY,
+  [SAYSO_STR_THANKS_RETURN] = SAYSO_KIOSK_TEXT_THANKS_RETURN,
+  [SAYSO_STR_PENDING_TITLE] = SAYSO_KIOSK_TEXT_PENDING_TITLE,
+  [SAYSO_STR_PENDING_BODY] = SAYSO_KIOSK_TEXT_PENDING_BODY,
+  [SAYSO_STR_REFUSED_TITLE] = SAYSO_KIOSK_TEXT_REFUSED_TITLE,
+  [SAYSO_STR_REFUSED_BODY] = SAYSO_KIOSK_TEXT_REFUSED_BODY,
+  [SAYSO_STR_STILL_THERE_TITLE] = SAYSO_KIOSK_TEXT_STILL_THERE_TITLE,
+  [SAYSO_STR_STILL_THERE_YES] = SAYSO_KIOSK_TEXT_STILL_THERE_YES,
+};
+
 /* language -> SaysoCatalog, for every catalog that loaded. */
 static GHashTable *catalogs;
 
@@ -213,6 +242,20 @@ sayso_string_plural (SaysoStringId  id,
   if (translated)
     return translated;
   return n == 1 ? words[id].msgid : words[id].msgid_plural;
+}
+
+/**
+ * sayso_string_get_kiosk_text:
+ *
+ * Returns: which of the kiosk's texts said aloud @id is, the name its
+ *   recorded clip is given by; %SAYSO_KIOSK_TEXT_NONE for a word never
+ *   said on its own (a button's, or one with a number in it).
+ */
+SaysoKioskText
+sayso_string_get_kiosk_text (SaysoStringId id)
+{
+  g_return_val_if_fail (id < SAYSO_N_STRINGS, SAYSO_KIOSK_TEXT_NONE);
+  return said[id];
 }
 
 /* English, which needs no catalog, or a language whose catalog loaded. */

@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "sayso-kiosk-texts.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -83,6 +85,7 @@ const char *sayso_string                (SaysoStringId  id,
 const char *sayso_string_plural         (SaysoStringId  id,
                                          const char    *language,
                                          gulong         n);
+SaysoKioskText sayso_string_get_kiosk_text (SaysoStringId id);
 gboolean    sayso_strings_has_language  (const char    *language);
 GStrv       sayso_strings_dup_languages (void) G_GNUC_WARN_UNUSED_RESULT;
 const char *sayso_strings_get_review    (const char    *language);

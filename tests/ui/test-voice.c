@@ -1,7 +1,8 @@
 /* test-voice: hearing any one thing on the kiosk's real widgets, under
  * Xvfb: each speaker control says its own words; recorded clips play through
  * GTK's media stream (GStreamer, to a sink that makes no sound here) and
- * fall back to eSpeak NG; the volume buttons; and what someone typed is never
+ * fall back to eSpeak NG, the kiosk's own words on every page as much as
+ * the questionnaire's; the volume buttons; and what someone typed is never
  * spoken. The speech seam is SaysoSpeech's "spoken" (eSpeak NG) and
  * "played" (clips) signals; SAYSO_SPEECH=none keeps eSpeak NG quiet. */
 #define G_LOG_DOMAIN "test-voice"
@@ -9,6 +10,8 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sayso-db.h"
+#include "sayso-submit-queue-private.h"
 #include "ui-test-utils.h"
 
 /* Under AddressSanitizer only: GStreamer makes thousands of quarks, and
@@ -221,12 +224,12 @@ test_typed_never_spoken (KioskFixture  *fixture,
 
 /* --- Recorded voices through GtkMediaFile -------------------------------- */
 
-/* A second and a half of a quiet tone (long enough to be seen playing):
- * 8 kHz, 16-bit mono WAV. */
+/* @msec of a quiet tone: 8 kHz, 16-bit mono WAV. */
 static void
-write_wav (const char *path)
+write_wav_of (const char *path,
+              guint       msec)
 {
-  const guint32 rate = 8000, n = rate * 3 / 2;
+  const guint32 rate = 8000, n = rate * msec / 1000;
   g_autoptr(GByteArray) wav = g_byte_array_new ();
   guint32 u32;
   guint16 u16;
@@ -244,6 +247,13 @@ write_wav (const char *path)
 #undef PUT32
 #undef PUT16
   g_assert_true (g_file_set_contents (path, (const char *) wav->data, wav->len, NULL));
+}
+
+/* A second and a half: long enough to be seen playing. */
+static void
+write_wav (const char *path)
+{
+  write_wav_of (path, 1500);
 }
 
 static const char voices_json[] =
@@ -484,6 +494,442 @@ test_volume (KioskFixture  *fixture,
   test_remove_tree (dir);
 }
 
+/* --- The kiosk's own words, each from its clip ---------------------------- */
+
+/* Two questions, the second a text one without help (its "no names" line
+ * stands in its place), and a clip for every one of the kiosk's own words
+ * in English, "kiosk/NAME.wav", but those in @missing, which are named but
+ * not there. */
+static SaysoQuestionnaire *
+load_kiosk_voices (const char         *dir,
+                   const char * const *missing)
+{
+  g_autofree char *path = g_build_filename (dir, "kiosk-voices.json", NULL);
+  g_autofree char *clips = g_build_filename (dir, "kiosk", NULL);
+  g_autoptr(GString) json = g_string_new (
+    "{\"format\": 1, \"id\": \"kiosk-voices\", \"version\": 1, \"languages\": [\"en\", \"cy\"],\n"
+    " \"title\": {\"en\": \"Voices\", \"cy\": \"Lleisiau\"},\n"
+    " \"sections\": [{\"id\": \"s\", \"title\": {\"en\": \"S\", \"cy\": \"S\"}}],\n"
+    " \"questions\": [\n"
+    "  {\"id\": \"issue\", \"section\": \"s\", \"kind\": \"single\",\n"
+    "   \"text\": {\"en\": \"What was hard?\", \"cy\": \"Beth oedd yn anodd?\"},\n"
+    "   \"options\": [\n"
+    "     {\"id\": \"travel\", \"label\": {\"en\": \"Travel\", \"cy\": \"Teithio\"}},\n"
+    "     {\"id\": \"money\", \"label\": {\"en\": \"Money\", \"cy\": \"Arian\"}}]},\n"
+    "  {\"id\": \"say\", \"section\": \"s\", \"kind\": \"text\", \"max_length\": 100,\n"
+    "   \"text\": {\"en\": \"Tell us more\", \"cy\": \"Dywedwch fwy\"}}],\n"
+    " \"audio\": {\"en\": {");
+  g_autoptr(GError) error = NULL;
+  SaysoQuestionnaire *questionnaire;
+
+  g_assert_cmpint (g_mkdir (clips, 0700), ==, 0);
+  for (guint text = SAYSO_KIOSK_TEXT_NONE + 1; text < SAYSO_N_KIOSK_TEXTS; text++)
+    {
+      const char *name = sayso_kiosk_text_get_name (text);
+      g_autofree char *file = g_strconcat (name, ".wav", NULL);
+      g_autofree char *clip = g_build_filename (clips, file, NULL);
+
+      /* Short: a page plays each of its clips to the end. */
+      if (missing == NULL || !g_strv_contains (missing, name))
+        write_wav_of (clip, 80);
+      g_string_append_printf (json, "%s\"kiosk.%s\": \"kiosk/%s\"", text > 1 ? ", " : "", name, file);
+    }
+  g_string_append (json, "}}}\n");
+  g_assert_true (g_file_set_contents (path, json->str, -1, NULL));
+  questionnaire = sayso_questionnaire_new_from_file (path, &error);
+  g_assert_no_error (error);
+  return questionnaire;
+}
+
+/* Everything said, in order: "clip NAME.wav: TEXT" for a clip handed to
+ * the voice, "espeak: TEXT" for eSpeak NG; and the file of each stream
+ * GtkMediaFile was made for. */
+typedef struct
+{
+  GPtrArray  *said;
+  GPtrArray  *played;        /* every clip handed to the voice, on any page */
+  GPtrArray  *streams;
+  GHashTable *clips_heard;
+  gboolean    finished;
+} Told;
+
+static void
+told_spoken (SaysoSpeech *speech,
+             const char  *language,
+             const char  *text,
+             Told        *told)
+{
+  g_ptr_array_add (told->said, g_strconcat ("espeak: ", text, NULL));
+}
+
+static void
+told_played (SaysoSpeech *speech,
+             const char  *language,
+             const char  *text,
+             GFile       *clip,
+             Told        *told)
+{
+  g_autofree char *base = g_file_get_basename (clip);
+
+  g_ptr_array_add (told->said, g_strdup_printf ("clip %s: %s", base, text));
+  g_ptr_array_add (told->played, g_strdup (base));
+  g_hash_table_add (told->clips_heard, g_steal_pointer (&base));
+}
+
+static void
+told_finished (SaysoSpeech *speech,
+               Told        *told)
+{
+  told->finished = TRUE;
+}
+
+static void
+told_stream (SaysoMediaVoice *voice,
+             GParamSpec      *pspec,
+             Told            *told)
+{
+  GtkMediaStream *stream = sayso_media_voice_get_stream (voice);
+
+  if (GTK_IS_MEDIA_FILE (stream) && gtk_media_file_get_file (GTK_MEDIA_FILE (stream)))
+    g_ptr_array_add (told->streams, g_file_get_basename (gtk_media_file_get_file (GTK_MEDIA_FILE (stream))));
+}
+
+static void
+told_listen (Told        *told,
+             SaysoWindow *window)
+{
+  told->said = g_ptr_array_new_with_free_func (g_free);
+  told->played = g_ptr_array_new_with_free_func (g_free);
+  told->streams = g_ptr_array_new_with_free_func (g_free);
+  told->clips_heard = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect (_sayso_window_get_speech (window), "spoken", G_CALLBACK (told_spoken), told);
+  g_signal_connect (_sayso_window_get_speech (window), "played", G_CALLBACK (told_played), told);
+  g_signal_connect (_sayso_window_get_speech (window), "finished", G_CALLBACK (told_finished), told);
+  g_signal_connect (_sayso_window_get_voice (window), "notify::stream", G_CALLBACK (told_stream), told);
+}
+
+static void
+told_free (Told        *told,
+           SaysoWindow *window)
+{
+  g_signal_handlers_disconnect_by_data (_sayso_window_get_speech (window), told);
+  g_signal_handlers_disconnect_by_data (_sayso_window_get_voice (window), told);
+  g_clear_pointer (&told->said, g_ptr_array_unref);
+  g_clear_pointer (&told->played, g_ptr_array_unref);
+  g_clear_pointer (&told->streams, g_ptr_array_unref);
+  g_clear_pointer (&told->clips_heard, g_hash_table_unref);
+}
+
+static void
+told_clear (Told *told)
+{
+  g_ptr_array_set_size (told->said, 0);
+  told->finished = FALSE;
+}
+
+static gboolean
+told_done (gpointer data)
+{
+  return ((Told *) data)->finished;
+}
+
+/* Presses @control and waits until all of what it says has been said,
+ * every clip played to its end. */
+static void
+hear (SaysoWindow *window,
+      Told        *told,
+      const char  *control)
+{
+  told_clear (told);
+  ui_press (GTK_WIDGET (window), control);
+  g_assert_true (ui_wait_for (told_done, told, 30000));
+}
+
+/* Every word of the kiosk's own (in English) that eSpeak NG was given:
+ * measured on what was said, so a text a page says without a name for its
+ * clip is found here whichever page it is on. The words with a number in
+ * them are printf formats, matched by none. */
+static GString *
+kiosk_words_spoken (Told *told)
+{
+  GString *found = g_string_new (NULL);
+
+  for (guint i = 0; i < told->said->len; i++)
+    {
+      const char *said = g_ptr_array_index (told->said, i);
+
+      if (!g_str_has_prefix (said, "espeak: "))
+        continue;
+      for (guint id = 0; id < SAYSO_N_STRINGS; id++)
+        if (strstr (said, sayso_string (id, "en")))
+          g_string_append_printf (found, "[%u: %s] ", id, sayso_string (id, "en"));
+    }
+  return found;
+}
+
+/* What @window just said is exactly @ids' words, in order, each played
+ * from its own clip, but those in @missing, each said alone by eSpeak NG;
+ * and no other word of the kiosk's went to eSpeak NG. */
+static void
+assert_said (Told                *told,
+             const SaysoStringId *ids,
+             guint                n_ids,
+             const char * const  *missing)
+{
+  g_autoptr(GString) words = kiosk_words_spoken (told);
+  guint n_missing = 0;
+
+  for (guint i = 0; i < n_ids; i++)
+    if (missing != NULL &&
+        g_strv_contains (missing, sayso_kiosk_text_get_name (sayso_string_get_kiosk_text (ids[i]))))
+      n_missing++;
+  /* First what the page said, whatever this test expects of it. */
+  if (n_missing == 0 && words->len > 0)
+    g_error ("the kiosk's own words went to eSpeak NG, though the questionnaire has a clip for every "
+             "kiosk.NAME: %s(a word said on its own needs a name in app/core/sayso-kiosk-texts.c)", words->str);
+  if (n_missing > 0)
+    g_assert_cmpstr (words->str, !=, "");
+
+  if (told->said->len != n_ids)
+    {
+      for (guint i = 0; i < told->said->len; i++)
+        g_printerr ("# said: %s\n", (const char *) g_ptr_array_index (told->said, i));
+      g_error ("%u things said, not %u", told->said->len, n_ids);
+    }
+  for (guint i = 0; i < n_ids; i++)
+    {
+      const char *name = sayso_kiosk_text_get_name (sayso_string_get_kiosk_text (ids[i]));
+      const char *said = g_ptr_array_index (told->said, i);
+      g_autofree char *expected = NULL;
+
+      g_assert_nonnull (name);
+      if (missing != NULL && g_strv_contains (missing, name))
+        expected = g_strdup ("espeak: ");
+      else
+        expected = g_strdup_printf ("clip %s.wav: ", name);
+      if (!g_str_has_prefix (said, expected) || !strstr (said, sayso_string (ids[i], "en")))
+        g_error ("kiosk.%s: said \"%s\", not %s…", name, said, expected);
+    }
+}
+
+static gboolean
+always_full (SaysoStore     *store,
+             SaysoResponse  *response,
+             SaysoMode       mode,
+             GError        **error)
+{
+  g_set_error_literal (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_FULL, "database or disk is full");
+  return FALSE;
+}
+
+static gboolean
+always_refused (SaysoStore     *store,
+                SaysoResponse  *response,
+                SaysoMode       mode,
+                GError        **error)
+{
+  g_set_error_literal (error, SAYSO_RESPONSE_ERROR, SAYSO_RESPONSE_ERROR_INVALID, "question \"x\": refused");
+  return FALSE;
+}
+
+static gboolean
+nothing_pending (gpointer data)
+{
+  return sayso_submit_queue_get_n_pending (data) == 0;
+}
+
+static void
+answer_to_the_end (SaysoWindow *window)
+{
+  ui_press (GTK_WIDGET (window), "language:en");
+  while (sayso_window_get_page (window) != SAYSO_PAGE_SUBMIT)
+    ui_press (GTK_WIDGET (window), "next");
+}
+
+/* The thank-you page, with @outcome as the store makes it, read aloud. */
+static void
+hear_thanks (SaysoWindow        *window,
+             Told               *told,
+             SaysoSubmitOutcome  outcome,
+             const char * const *missing)
+{
+  static const SaysoStringId thanks[] = { SAYSO_STR_THANKS_TITLE, SAYSO_STR_THANKS_BODY, SAYSO_STR_THANKS_RETURN };
+  static const SaysoStringId pending[] = { SAYSO_STR_PENDING_TITLE, SAYSO_STR_PENDING_BODY, SAYSO_STR_THANKS_RETURN };
+  static const SaysoStringId refused[] = { SAYSO_STR_REFUSED_TITLE, SAYSO_STR_REFUSED_BODY, SAYSO_STR_THANKS_RETURN };
+  SaysoSubmitQueue *queue = _sayso_window_get_queue (window);
+
+  _sayso_submit_queue_set_submit_func (queue, outcome == SAYSO_SUBMIT_WAITING ? always_full
+                                              : outcome == SAYSO_SUBMIT_REFUSED ? always_refused : NULL);
+  answer_to_the_end (window);
+  ui_press (GTK_WIDGET (window), "send");
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_THANKS);
+  hear (window, told, "speak");
+  assert_said (told, outcome == SAYSO_SUBMIT_WAITING ? pending : outcome == SAYSO_SUBMIT_REFUSED ? refused : thanks,
+               3, missing);
+  ui_thanks_timeout (window);
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_WELCOME);
+
+  /* The waiting answers are stored before the next respondent sends. */
+  _sayso_submit_queue_set_submit_func (queue, NULL);
+  sayso_submit_queue_set_retry_interval (queue, 50);
+  g_assert_true (ui_wait_for (nothing_pending, queue, 10000));
+}
+
+/* Every page the kiosk reads aloud, each of its own words in turn. */
+static void
+walk_every_page (KioskFixture       *fixture,
+                 SaysoWindow        *window,
+                 Told               *told,
+                 const char * const *missing)
+{
+  static const SaysoStringId welcome[] = {
+    SAYSO_STR_WELCOME_TITLE, SAYSO_STR_WELCOME_PRIVATE, SAYSO_STR_WELCOME_INVITE,
+  };
+  static const SaysoStringId promise[] = {
+    SAYSO_STR_PROMISE_TITLE, SAYSO_STR_PROMISE_INDEPENDENT, SAYSO_STR_PROMISE_ANONYMOUS, SAYSO_STR_PROMISE_OFFICER,
+    SAYSO_STR_PROMISE_NOBODY, SAYSO_STR_PROMISE_SKIP, SAYSO_STR_PROMISE_TIME,
+  };
+  static const SaysoStringId no_names[] = { SAYSO_STR_TEXT_NO_NAMES };
+  static const SaysoStringId still_there[] = { SAYSO_STR_STILL_THERE_TITLE, SAYSO_STR_STILL_THERE_YES };
+  static const SaysoStringId submit[] = { SAYSO_STR_SUBMIT_TITLE, SAYSO_STR_SUBMIT_BODY };
+  g_autoptr(GString) words = NULL;
+
+  hear (window, told, "speak");
+  assert_said (told, welcome, G_N_ELEMENTS (welcome), missing);
+
+  ui_press (GTK_WIDGET (window), "language:en");
+  hear (window, told, "speak");
+  assert_said (told, promise, G_N_ELEMENTS (promise), missing);
+
+  /* The progress has numbers in it: eSpeak NG's, with the question's own
+   * texts, which have no clips here. */
+  ui_press (GTK_WIDGET (window), "next");
+  hear (window, told, "speak");
+  g_assert_cmpuint (told->said->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (told->said, 0), "espeak: Question 1 of 2. What was hard?"));
+  words = kiosk_words_spoken (told);
+  g_assert_cmpstr (words->str, ==, "");
+
+  ui_press (GTK_WIDGET (window), "next");
+  g_assert_cmpstr (ui_current_question (window), ==, "say");
+  hear (window, told, "hear:no-names");
+  assert_said (told, no_names, 1, missing);
+
+  /* "Are you still there?" is read out when it comes, with "Always read
+   * aloud" on. */
+  g_object_set (window, "read-aloud", TRUE, NULL);
+  g_assert_true (ui_wait_for (told_done, told, 30000));
+  told_clear (told);
+  ui_pretend_idle (window, fixture->config->idle_timeout + 1);
+  g_assert_true (sayso_journey_get_still_there (sayso_window_get_journey (window)));
+  g_assert_true (ui_wait_for (told_done, told, 30000));
+  assert_said (told, still_there, G_N_ELEMENTS (still_there), missing);
+  g_object_set (window, "read-aloud", FALSE, NULL);
+  ui_press (GTK_WIDGET (window), "still-here");
+
+  ui_press (GTK_WIDGET (window), "next");
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_SUBMIT);
+  hear (window, told, "speak");
+  assert_said (told, submit, G_N_ELEMENTS (submit), missing);
+  ui_press (GTK_WIDGET (window), "send");
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_THANKS);
+  hear (window, told, "speak");
+  {
+    static const SaysoStringId thanks[] = { SAYSO_STR_THANKS_TITLE, SAYSO_STR_THANKS_BODY, SAYSO_STR_THANKS_RETURN };
+    assert_said (told, thanks, G_N_ELEMENTS (thanks), missing);
+  }
+  ui_thanks_timeout (window);
+
+  hear_thanks (window, told, SAYSO_SUBMIT_WAITING, missing);
+  hear_thanks (window, told, SAYSO_SUBMIT_REFUSED, missing);
+}
+
+/* A questionnaire with a clip for every one of the kiosk's own words: on
+ * every page each is played from its own clip, through GtkMediaFile, and
+ * none goes to eSpeak NG; every name is heard on some page, so a name no
+ * page says is found too. */
+static void
+test_kiosk_clips (KioskFixture  *fixture,
+                  gconstpointer  data)
+{
+  g_autofree char *dir = test_make_tmp_dir ();
+  SaysoWindow *window;
+  Told told;
+
+  fixture->config->idle_timeout = 60;
+  fixture->config->countdown = 20;
+  g_clear_object (&fixture->questionnaire);
+  fixture->questionnaire = load_kiosk_voices (dir, NULL);
+  g_assert_cmpuint (sayso_questionnaire_get_audio_problems (fixture->questionnaire)->len, ==, 0);
+  g_assert_cmpuint (sayso_questionnaire_get_n_audio (fixture->questionnaire), ==, SAYSO_N_KIOSK_TEXTS - 1);
+  window = kiosk_fixture_open (fixture, FALSE);
+  told_listen (&told, window);
+
+  walk_every_page (fixture, window, &told, NULL);
+
+  for (guint text = SAYSO_KIOSK_TEXT_NONE + 1; text < SAYSO_N_KIOSK_TEXTS; text++)
+    {
+      g_autofree char *file = g_strconcat (sayso_kiosk_text_get_name (text), ".wav", NULL);
+
+      if (!g_hash_table_contains (told.clips_heard, file))
+        g_error ("kiosk.%s is said on no page", sayso_kiosk_text_get_name (text));
+    }
+  /* Each one through GtkMediaFile, in turn. */
+  g_assert_cmpuint (told.streams->len, ==, told.played->len);
+  for (guint i = 0; i < told.streams->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (told.streams, i), ==, g_ptr_array_index (told.played, i));
+
+  told_free (&told, window);
+  test_remove_tree (dir);
+}
+
+/* A clip missing on each page: staff are told at start-up, and on its page
+ * that text alone is said by eSpeak NG, the others still played. This is
+ * also the control of test_kiosk_clips: the same measure finds the
+ * kiosk's words given to eSpeak NG. */
+static void
+test_kiosk_clip_missing (KioskFixture  *fixture,
+                         gconstpointer  data)
+{
+  static const char * const missing[] = {
+    "promise_officer", "still_there_yes", "submit_title", "text_no_names", "thanks_return", "welcome_private", NULL,
+  };
+  g_autofree char *dir = test_make_tmp_dir ();
+  GPtrArray *problems;
+  SaysoWindow *window;
+  Told told;
+
+  fixture->config->idle_timeout = 60;
+  fixture->config->countdown = 20;
+  g_clear_object (&fixture->questionnaire);
+  fixture->questionnaire = load_kiosk_voices (dir, missing);
+  problems = sayso_questionnaire_get_audio_problems (fixture->questionnaire);
+  g_assert_cmpuint (problems->len, ==, g_strv_length ((char **) missing));
+  for (guint i = 0; missing[i]; i++)
+    {
+      g_autofree char *says = g_strdup_printf ("audio.en[\"kiosk.%s\"]: the clip \"kiosk/%s.wav\" is missing; "
+                                               "eSpeak NG will say this text instead", missing[i], missing[i]);
+
+      g_assert_cmpstr (g_ptr_array_index (problems, i), ==, says);
+      g_test_expect_message ("sayso-window", G_LOG_LEVEL_MESSAGE, "*kiosk.*is missing*");
+    }
+  window = kiosk_fixture_open (fixture, FALSE);
+  g_test_assert_expected_messages ();
+  told_listen (&told, window);
+
+  walk_every_page (fixture, window, &told, missing);
+
+  for (guint i = 0; missing[i]; i++)
+    {
+      g_autofree char *file = g_strconcat (missing[i], ".wav", NULL);
+      g_assert_false (g_hash_table_contains (told.clips_heard, file));
+    }
+  g_assert_cmpuint (g_hash_table_size (told.clips_heard), ==, SAYSO_N_KIOSK_TEXTS - 1 - g_strv_length ((char **) missing));
+
+  told_free (&told, window);
+  test_remove_tree (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -495,6 +941,8 @@ main (int    argc,
   g_test_add ("/kiosk/voice/typed-never-spoken", KioskFixture, NULL, kiosk_fixture_setup, test_typed_never_spoken, kiosk_fixture_teardown);
   g_test_add ("/kiosk/voice/clip-plays", KioskFixture, NULL, kiosk_fixture_setup, test_clip_plays, kiosk_fixture_teardown);
   g_test_add ("/kiosk/voice/volume", KioskFixture, NULL, kiosk_fixture_setup, test_volume, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/voice/kiosk-clips", KioskFixture, NULL, kiosk_fixture_setup, test_kiosk_clips, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/voice/kiosk-clip-missing", KioskFixture, NULL, kiosk_fixture_setup, test_kiosk_clip_missing, kiosk_fixture_teardown);
 
   return g_test_run ();
 }
