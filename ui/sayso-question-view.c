@@ -467,7 +467,12 @@ build_choices (SaysoQuestionView *self)
 {
   guint n = sayso_question_get_n_options (self->question);
   GtkBox *group = GTK_BOX (choices_group_new (self));
-  gboolean three_columns = sayso_question_get_kind (self->question) != SAYSO_QUESTION_LIKERT && n > 8;
+  gboolean likert = sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT;
+  gboolean three_columns = !likert && n > 8;
+  /* Five faces side by side at the largest text, with Welsh words as long
+   * as "Anghytuno'n", and the answer below them, fit only on the page's
+   * whole width and with less room between. */
+  gboolean crowded_scale = likert && window_has_look (self, "text-size-2");
 
   /* Three columns of a picture, a speaker control and words each (the
    * fourteen "biggest issue" answers) need the page's side margins to fit
@@ -476,8 +481,14 @@ build_choices (SaysoQuestionView *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "three-columns");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "three-columns");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->choices), three_columns ? 0 : 24);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->choices), three_columns ? 0 : 24);
+  if (likert)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "scale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "scale");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->choices), three_columns || crowded_scale ? 0 : 24);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->choices), three_columns || crowded_scale ? 0 : 24);
+  if (crowded_scale)
+    gtk_box_set_spacing (group, 8);
 
   if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT)
     {
