@@ -525,7 +525,7 @@ build_choices (SaysoQuestionView *self)
 
       /* Less than the 16 between columns: the speaker controls make the
        * options taller, and all fourteen must still fit. */
-      gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+      gtk_grid_set_row_spacing (GTK_GRID (grid), columns < 3 && window_has_look (self, "text-size-2") ? 8 : 12);
       gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
       gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
       if (columns == 1)

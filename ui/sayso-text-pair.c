@@ -220,6 +220,12 @@ sayso_text_pair_set (SaysoTextPair *self,
   update_label_direction (self, self->secondary);
   gtk_widget_set_visible (GTK_WIDGET (self->primary), primary != NULL && *primary);
   gtk_widget_set_visible (GTK_WIDGET (self->secondary), secondary != NULL && *secondary);
+  /* Two equal columns only for two texts: the grid keeps the hidden
+   * second's column, and one text would be given twice its width, centred
+   * away from a speaker control beside the pair. */
+  if (self->orientation == GTK_ORIENTATION_HORIZONTAL)
+    gtk_grid_layout_set_column_homogeneous (GTK_GRID_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                            gtk_widget_get_visible (GTK_WIDGET (self->secondary)));
 
   /* A page's heading takes the focus as the page comes, and is heard by
    * its name: both texts, as the answers' names have them. */
