@@ -487,6 +487,9 @@ build_choices (SaysoQuestionView *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self), "scale");
   gtk_widget_set_margin_start (GTK_WIDGET (self->choices), three_columns || crowded_scale ? 0 : 24);
   gtk_widget_set_margin_end (GTK_WIDGET (self->choices), three_columns || crowded_scale ? 0 : 24);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->content), three_columns ? 0 : 4);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->choices), three_columns ? 0 : 4);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->choices), three_columns ? 0 : 4);
   if (crowded_scale)
     gtk_box_set_spacing (group, 8);
 
@@ -524,8 +527,9 @@ build_choices (SaysoQuestionView *self)
       GtkWidget *grid = gtk_grid_new ();
 
       /* Less than the 16 between columns: the speaker controls make the
-       * options taller, and all fourteen must still fit. */
-      gtk_grid_set_row_spacing (GTK_GRID (grid), columns < 3 && window_has_look (self, "text-size-2") ? 8 : 12);
+       * options taller, and all fourteen must still fit (in three columns
+       * even in a language 40% longer than English, and so closer). */
+      gtk_grid_set_row_spacing (GTK_GRID (grid), columns == 3 || window_has_look (self, "text-size-2") ? 8 : 12);
       gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
       gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
       if (columns == 1)
@@ -643,6 +647,12 @@ sayso_question_view_init (SaysoQuestionView *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The question and its help beside their speaker controls take the
+   * width of the page before they wrap (each was given it before as half
+   * of two columns, the second empty): a line more would push the last
+   * answers below the fold. */
+  sayso_text_pair_set_max_width_chars (self->question_text, 90);
+  sayso_text_pair_set_max_width_chars (self->help, 90);
   sayso_accessible_follow_stack (self->content);
 
   self->option_buttons = g_ptr_array_new ();

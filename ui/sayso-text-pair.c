@@ -203,6 +203,18 @@ sayso_text_pair_set_wrap (SaysoTextPair *self,
   gtk_label_set_wrap (self->secondary, wrap);
 }
 
+/* How wide each text may ask to be before it wraps: a heading beside a
+ * speaker control is given the line it asks for, no more. */
+void
+sayso_text_pair_set_max_width_chars (SaysoTextPair *self,
+                                     int            n_chars)
+{
+  g_return_if_fail (SAYSO_IS_TEXT_PAIR (self));
+
+  gtk_label_set_max_width_chars (self->primary, n_chars);
+  gtk_label_set_max_width_chars (self->secondary, n_chars);
+}
+
 /**
  * sayso_text_pair_set:
  * @secondary: (nullable): the same text in the second language, or %NULL for one language
