@@ -653,6 +653,9 @@ sayso_question_view_init (SaysoQuestionView *self)
    * answers below the fold. */
   sayso_text_pair_set_max_width_chars (self->question_text, 90);
   sayso_text_pair_set_max_width_chars (self->help, 90);
+  /* By the answer box the help line fills the row up to the counter: its
+   * words start at its speaker control rather than centred away from it. */
+  sayso_text_pair_set_xalign (self->no_names, 0);
   sayso_accessible_follow_stack (self->content);
 
   self->option_buttons = g_ptr_array_new ();

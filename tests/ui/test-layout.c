@@ -269,11 +269,20 @@ words_left (SaysoWindow *window,
   return bounds.origin.x + x + line.x;
 }
 
-/* The help line's words: the text pair beside its speaker control. */
+/* The help line's words: the text pair beside its speaker control (by
+ * the answer box, on a text question). */
+static const char *
+help_speaker (SaysoWindow *window)
+{
+  SaysoQuestion *question = sayso_question_view_get_question (ui_question_view (window));
+
+  return sayso_question_get_kind (question) == SAYSO_QUESTION_TEXT ? "hear:no-names" : "hear:help";
+}
+
 static GtkLabel *
 help_words (SaysoWindow *window)
 {
-  GtkWidget *hear = ui_find (GTK_WIDGET (ui_question_view (window)), "hear:help");
+  GtkWidget *hear = ui_find (GTK_WIDGET (ui_question_view (window)), help_speaker (window));
   GtkWidget *pair;
 
   g_assert_nonnull (hear);
@@ -286,7 +295,7 @@ help_words (SaysoWindow *window)
 static double
 help_gap (SaysoWindow *window)
 {
-  GtkWidget *hear = ui_find (GTK_WIDGET (ui_question_view (window)), "hear:help");
+  GtkWidget *hear = ui_find (GTK_WIDGET (ui_question_view (window)), help_speaker (window));
   graphene_rect_t bounds;
 
   ui_settle (GTK_WIDGET (window));
@@ -296,15 +305,17 @@ help_gap (SaysoWindow *window)
 }
 
 /* The help line's speaker control stands right beside its words (16 px,
- * as the options' stand by theirs) on pages of one, two and three columns
- * and on the agree–disagree scale, at normal and largest text. The
+ * as the options' stand by theirs) on pages of one, two and three columns,
+ * on the agree–disagree scale and by a text question's answer box, at
+ * normal and largest text. The
  * control: the help's words laid out as they were, in two equal columns of
  * which the second is empty, are found far from it. */
 static void
 test_help_speaker_beside_words (KioskFixture  *fixture,
                                 gconstpointer  data)
 {
-  static const char * const questions[] = { "needed_services", "how_often", "biggest_issue", "contact_officer" };
+  static const char * const questions[] = { "needed_services", "how_often", "biggest_issue", "contact_officer",
+                                            "induction" };
   SaysoWindow *window = open_window (fixture);
   GtkWidget *pair;
 
