@@ -770,6 +770,8 @@ sayso_question_view_show (SaysoQuestionView *self,
                                       sayso_question_get_text (question, language), -1);
       sayso_keyboard_set_language (self->keyboard, language);
       update_counter (self);
+      /* Every pixel for the keyboard below. */
+      gtk_widget_set_margin_top (GTK_WIDGET (self->content), 0);
       gtk_stack_set_visible_child_name (self->content, "text");
     }
   else
