@@ -167,7 +167,9 @@ layer_new (SaysoKeyboard      *self,
            const char * const *rows,
            gboolean            follows_shift)
 {
-  GtkWidget *layer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  /* Rows closer than keys are apart: with the question, its answer box
+   * and help line above, four rows fit a bilingual screen. */
+  GtkWidget *layer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
 
   for (guint r = 0; r < 3; r++)
     {
@@ -265,7 +267,7 @@ sayso_keyboard_init (SaysoKeyboard *self)
   self->letter_keys = g_ptr_array_new ();
   self->language = g_strdup ("en");
 
-  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
+  self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   gtk_widget_set_parent (self->box, GTK_WIDGET (self));
 
   self->layers = GTK_STACK (gtk_stack_new ());

@@ -467,7 +467,12 @@ build_choices (SaysoQuestionView *self)
 {
   guint n = sayso_question_get_n_options (self->question);
   GtkBox *group = GTK_BOX (choices_group_new (self));
-  gboolean three_columns = sayso_question_get_kind (self->question) != SAYSO_QUESTION_LIKERT && n > 8;
+  gboolean likert = sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT;
+  gboolean three_columns = !likert && n > 8;
+  /* Five faces side by side at the largest text, with Welsh words as long
+   * as "Anghytuno'n", and the answer below them, fit only on the page's
+   * whole width and with less room between. */
+  gboolean crowded_scale = likert && window_has_look (self, "text-size-2");
 
   /* Three columns of a picture, a speaker control and words each (the
    * fourteen "biggest issue" answers) need the page's side margins to fit
@@ -476,8 +481,17 @@ build_choices (SaysoQuestionView *self)
     gtk_widget_add_css_class (GTK_WIDGET (self), "three-columns");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self), "three-columns");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->choices), three_columns ? 0 : 24);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->choices), three_columns ? 0 : 24);
+  if (likert)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "scale");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self), "scale");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->choices), three_columns || crowded_scale ? 0 : 24);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->choices), three_columns || crowded_scale ? 0 : 24);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->content), three_columns ? 0 : 4);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->choices), three_columns ? 0 : 4);
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->choices), three_columns ? 0 : 4);
+  if (crowded_scale)
+    gtk_box_set_spacing (group, 8);
 
   if (sayso_question_get_kind (self->question) == SAYSO_QUESTION_LIKERT)
     {
@@ -513,8 +527,9 @@ build_choices (SaysoQuestionView *self)
       GtkWidget *grid = gtk_grid_new ();
 
       /* Less than the 16 between columns: the speaker controls make the
-       * options taller, and all fourteen must still fit. */
-      gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
+       * options taller, and all fourteen must still fit (in three columns
+       * even in a language 40% longer than English, and so closer). */
+      gtk_grid_set_row_spacing (GTK_GRID (grid), columns == 3 || window_has_look (self, "text-size-2") ? 8 : 12);
       gtk_grid_set_column_spacing (GTK_GRID (grid), 16);
       gtk_grid_set_column_homogeneous (GTK_GRID (grid), TRUE);
       if (columns == 1)
@@ -632,6 +647,15 @@ sayso_question_view_init (SaysoQuestionView *self)
   GtkTextBuffer *buffer;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The question and its help beside their speaker controls take the
+   * width of the page before they wrap (each was given it before as half
+   * of two columns, the second empty): a line more would push the last
+   * answers below the fold. */
+  sayso_text_pair_set_max_width_chars (self->question_text, 90);
+  sayso_text_pair_set_max_width_chars (self->help, 90);
+  /* By the answer box the help line fills the row up to the counter: its
+   * words start at its speaker control rather than centred away from it. */
+  sayso_text_pair_set_xalign (self->no_names, 0);
   sayso_accessible_follow_stack (self->content);
 
   self->option_buttons = g_ptr_array_new ();
@@ -746,6 +770,8 @@ sayso_question_view_show (SaysoQuestionView *self,
                                       sayso_question_get_text (question, language), -1);
       sayso_keyboard_set_language (self->keyboard, language);
       update_counter (self);
+      /* Every pixel for the keyboard below. */
+      gtk_widget_set_margin_top (GTK_WIDGET (self->content), 0);
       gtk_stack_set_visible_child_name (self->content, "text");
     }
   else

@@ -15,6 +15,7 @@
 #define G_LOG_DOMAIN "sayso-staff-view"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sayso-config.h"
 #include "sayso-export-page.h"
@@ -109,6 +110,39 @@ ask_for_pin (SaysoStaffView  *self,
   show_page (self, "pin");
 }
 
+/* The fingerprint inside @label's sentence, in its groups as `sayso`
+ * prints them, to be read and compared group by group: monospace, and kept
+ * whole on one line, so that no line ends inside a group or at a hyphen
+ * between two (where it would read as a word broken in two). */
+static void
+fingerprint_attributes (GtkLabel   *label,
+                        const char *fingerprint)
+{
+  const char *text = gtk_label_get_text (label);
+  const char *at = strstr (text, fingerprint);
+  g_autoptr(PangoAttrList) attributes = pango_attr_list_new ();
+  PangoAttribute *attribute;
+  guint start, end;
+
+  /* A translation that left the key out shows the sentence plainly. */
+  if (at == NULL)
+    {
+      gtk_label_set_attributes (label, NULL);
+      return;
+    }
+  start = (guint) (at - text);
+  end = start + (guint) strlen (fingerprint);
+  attribute = pango_attr_family_new ("monospace");
+  attribute->start_index = start;
+  attribute->end_index = end;
+  pango_attr_list_insert (attributes, attribute);
+  attribute = pango_attr_allow_breaks_new (FALSE);
+  attribute->start_index = start;
+  attribute->end_index = end;
+  pango_attr_list_insert (attributes, attribute);
+  gtk_label_set_attributes (label, attributes);
+}
+
 /* The key this kiosk seals to, as read from the store when it started: a
  * key swapped on the disk shows here, for staff to compare with the
  * fingerprint the analysts gave them. */
@@ -124,6 +158,7 @@ update_fingerprint (SaysoStaffView *self)
   text = g_strdup_printf (_("Answers are sealed to the analysts' key %s. It should be the one the analysts gave you."),
                           fingerprint);
   gtk_label_set_label (self->fingerprint, text);
+  fingerprint_attributes (self->fingerprint, fingerprint);
 }
 
 /* The kiosk's own sending, in the words of sayso outbox: on the menu, and

@@ -203,6 +203,18 @@ sayso_text_pair_set_wrap (SaysoTextPair *self,
   gtk_label_set_wrap (self->secondary, wrap);
 }
 
+/* How wide each text may ask to be before it wraps: a heading beside a
+ * speaker control is given the line it asks for, no more. */
+void
+sayso_text_pair_set_max_width_chars (SaysoTextPair *self,
+                                     int            n_chars)
+{
+  g_return_if_fail (SAYSO_IS_TEXT_PAIR (self));
+
+  gtk_label_set_max_width_chars (self->primary, n_chars);
+  gtk_label_set_max_width_chars (self->secondary, n_chars);
+}
+
 /**
  * sayso_text_pair_set:
  * @secondary: (nullable): the same text in the second language, or %NULL for one language
@@ -220,6 +232,12 @@ sayso_text_pair_set (SaysoTextPair *self,
   update_label_direction (self, self->secondary);
   gtk_widget_set_visible (GTK_WIDGET (self->primary), primary != NULL && *primary);
   gtk_widget_set_visible (GTK_WIDGET (self->secondary), secondary != NULL && *secondary);
+  /* Two equal columns only for two texts: the grid keeps the hidden
+   * second's column, and one text would be given twice its width, centred
+   * away from a speaker control beside the pair. */
+  if (self->orientation == GTK_ORIENTATION_HORIZONTAL)
+    gtk_grid_layout_set_column_homogeneous (GTK_GRID_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                            gtk_widget_get_visible (GTK_WIDGET (self->secondary)));
 
   /* A page's heading takes the focus as the page comes, and is heard by
    * its name: both texts, as the answers' names have them. */

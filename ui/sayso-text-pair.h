@@ -24,6 +24,8 @@ void        sayso_text_pair_set_string    (SaysoTextPair  *self,
                                            const char     *second_language);
 void        sayso_text_pair_set_wrap      (SaysoTextPair  *self,
                                            gboolean        wrap);
+void        sayso_text_pair_set_max_width_chars (SaysoTextPair *self,
+                                                 int            n_chars);
 void        sayso_text_pair_set_xalign    (SaysoTextPair  *self,
                                            float           xalign);
 

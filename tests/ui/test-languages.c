@@ -268,6 +268,50 @@ cut_on_page (SaysoWindow *window,
   return cut;
 }
 
+/* Whether a page on show must scroll to show all of it. */
+static guint
+count_scrolling (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_is_drawable (widget))
+    return 0;
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (widget));
+
+      if (gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) + 0.5)
+        {
+          g_test_message ("scrolls: %g of %g px high", gtk_adjustment_get_upper (adjustment),
+                          gtk_adjustment_get_page_size (adjustment));
+          n++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    n += count_scrolling (child);
+  return n;
+}
+
+/* Cut, or anything below the fold: where English fits the screen
+ * unscrolled (every page at normal text), the long language must too; all
+ * but one, "what is good", whose fourteen answers each with a box to tick,
+ * a picture and words 40% longer than English take 75 px more than the
+ * page has (English and Welsh fit), and which says so by the bar at its
+ * bottom edge, as every page that scrolls does (test-layout). */
+static guint
+cut_or_scrolled_on_page (SaysoWindow *window,
+                         const char  *page)
+{
+  guint cut = cut_on_page (window, page);
+  guint scrolled = count_scrolling (GTK_WIDGET (window));
+
+  if (scrolled)
+    g_test_message ("%s must scroll", page);
+  if (g_str_equal (page, "what_good") && ui_current_question (window) != NULL)
+    return cut;
+  return cut + scrolled;
+}
+
 /* --- Tests ---------------------------------------------------------------- */
 
 /* A language is added by its catalog and the questionnaire's texts: the
@@ -324,14 +368,25 @@ test_catalog_alone_is_not_enough (KioskFixture  *fixture,
   g_assert_cmpfloat (ABS ((centre_x (window, "language:en") + centre_x (window, "language:cy")) / 2 - SCREEN_WIDTH / 2), <, 2);
 }
 
-/* Nothing is cut in the long language, at normal and at largest text. */
+/* Nothing is cut in the long language, at normal and at largest text;
+ * and at normal text, where English fits the screen, nothing needs
+ * scrolling either (the fourteen answers included). */
 static void
 test_long_language_fits (KioskFixture  *fixture,
                          gconstpointer  data)
 {
   guint text_size = GPOINTER_TO_UINT (data);
 
-  g_assert_cmpuint (walk (fixture, "qpl", text_size, cut_on_page), ==, 0);
+  g_assert_cmpuint (walk (fixture, "qpl", text_size, text_size == 0 ? cut_or_scrolled_on_page : cut_on_page), ==, 0);
+}
+
+/* Control: at the largest text, where the fourteen answers scroll in
+ * English too, the same measure finds the pages that scroll. */
+static void
+test_scrolling_is_caught (KioskFixture  *fixture,
+                          gconstpointer  data)
+{
+  g_assert_cmpuint (walk (fixture, "qpl", 2, cut_or_scrolled_on_page), >, 0);
 }
 
 /* Control: a word too long for any line, where the question is, is found. */
@@ -476,6 +531,8 @@ main (int   argc,
               languages_setup, test_long_language_fits, kiosk_fixture_teardown);
   g_test_add ("/languages/long/fits-largest-text", KioskFixture, GUINT_TO_POINTER (2),
               languages_setup, test_long_language_fits, kiosk_fixture_teardown);
+  g_test_add ("/languages/long/scrolling-is-caught", KioskFixture, NULL,
+              languages_setup, test_scrolling_is_caught, kiosk_fixture_teardown);
   g_test_add ("/languages/long/cut-label-is-caught", KioskFixture, NULL,
               languages_setup, test_cut_label_is_caught, kiosk_fixture_teardown);
   g_test_add ("/languages/rtl/mirrors", KioskFixture, NULL,
