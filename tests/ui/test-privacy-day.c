@@ -141,7 +141,7 @@ test_day (KioskFixture  *fixture,
   ui_press (root, "language:en");
   journey (window, "zebra walked away", FALSE);
   ui_pretend_idle (window, fixture->config->idle_timeout + fixture->config->countdown + 2);
-  g_assert_true (ui_wait_for (at_welcome, window, 5000));
+  g_assert_true (ui_wait_for (at_welcome, window, 60000));
   ui_press (root, "language:en");
   journey (window, "zebra start again", FALSE);
   ui_press (root, "start-again");

@@ -215,7 +215,7 @@ assert_shows (Fixture    *f,
 {
   Says s = { f, name, words };
 
-  if (!ui_wait_for (says, &s, 20000))
+  if (!ui_wait_for (says, &s, 60000))
     g_error ("“%s” says “%s”, not “%s”", name, label_of (f, name), words);
 }
 
