@@ -46,6 +46,10 @@ QUESTIONNAIRE = os.environ.get("SAYSO_QUESTIONNAIRE_JSON")
 DEADLINE = 60.0  # seconds for anything to appear on the bus
 FOCUS_WAIT = 30.0  # seconds for a page to announce itself
 STOP_WAIT = 60.0  # seconds for the kiosk to exit on SIGTERM
+# libatspi gives up on any call the kiosk has not answered in 800 ms, and
+# then takes it for gone ("The application no longer exists"): a loaded
+# machine's kiosk answers, later.
+CALL_WAIT = 60000  # milliseconds
 
 CONTROL_ROLES = {
     pyatspi.ROLE_PUSH_BUTTON,
@@ -417,6 +421,7 @@ def main():
     with open(QUESTIONNAIRE, encoding="utf-8") as f:
         questionnaire = json.load(f)
 
+    Atspi.set_timeout(CALL_WAIT, CALL_WAIT)
     tmp = tempfile.mkdtemp(prefix="sayso-atspi-")
     # Its registry (started by the bus) says it is running on stdout, which is TAP's.
     launcher = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"], stdout=sys.stderr)
@@ -434,6 +439,11 @@ def main():
         report(kiosk.process.returncode == 0, "the kiosk stopped cleanly (exit %d)" % kiosk.process.returncode)
     except Failure as failure:
         report(False, str(failure))
+    except GLib.Error as error:
+        # Said as a failure, with whether the kiosk was still running.
+        code = kiosk.process.poll() if kiosk else None
+        report(False, "AT-SPI: %s (the kiosk %s)"
+               % (error.message, "is still running" if code is None else "exited with %d" % code))
     finally:
         if kiosk:
             kiosk.stop()
