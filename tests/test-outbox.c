@@ -731,7 +731,9 @@ test_network_back (Fixture       *f,
 
   started = g_get_monotonic_time ();
   test_monitor_set (monitor, TRUE);
-  g_assert_true (run_until (all_sent, store, 10));
+  /* Sent well before the outbox's own 30 s wait: up to that long on a
+   * loaded machine is still what the promise is. */
+  g_assert_true (run_until (all_sent, store, (guint) (SAYSO_OUTBOX_FIRST_DELAY_USEC / G_USEC_PER_SEC)));
   g_assert_cmpint (g_get_monotonic_time () - started, <, SAYSO_OUTBOX_FIRST_DELAY_USEC);
   g_assert_cmpuint (stored (f), ==, 1);
   g_assert_cmpuint (w.planned->len, ==, 1);

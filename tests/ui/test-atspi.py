@@ -286,15 +286,31 @@ class Journey:
         return nodes
 
     def check_only(self, page, nodes, allowed):
-        """(a) Every exposed control belongs to this page."""
-        names = [n.name for n in self.kiosk.exposed_controls(nodes)]
-        strays = sorted(set(name for name in names if name not in allowed))
-        welcome = sorted(set(name for name in names if name in self.welcome))
+        """(a) Every exposed control belongs to this page. The page before
+        cross-fades out (150 ms; until a frame comes after that, however
+        late under load), and its controls go when that ends: the page is
+        looked at again until they have gone, or for DEADLINE. Returns the
+        last look."""
+        def strays_in(nodes):
+            names = [n.name for n in self.kiosk.exposed_controls(nodes)]
+            return (sorted(set(name for name in names if name not in allowed)),
+                    sorted(set(name for name in names if name in self.welcome)))
+
+        strays, welcome = strays_in(nodes)
+        end = time.monotonic() + DEADLINE
+        while (strays or (welcome and page != "welcome")) and time.monotonic() < end:
+            time.sleep(0.05)
+            try:
+                nodes = self.kiosk.look()
+            except GLib.Error:  # the tree changed under the walk
+                continue
+            strays, welcome = strays_in(nodes)
         if page != "welcome":
             self.report(not welcome, "%s: the welcome screen's language buttons are not exposed%s"
                         % (page, " (found %s)" % welcome if welcome else ""))
         self.report(not strays, "%s: no control of another page is exposed%s"
                     % (page, " (found %s)" % strays if strays else ""))
+        return nodes
 
     def check_chosen(self, page, options, chosen):
         """(b) Chosen answers say so; the others do not."""
@@ -310,11 +326,11 @@ class Journey:
     def run(self):
         kiosk = self.kiosk
         nodes = self.arrive("welcome", "English", "English")
-        self.check_only("welcome", nodes, {n.name for n in kiosk.exposed_controls(nodes)})
+        nodes = self.check_only("welcome", nodes, {n.name for n in kiosk.exposed_controls(nodes)})
         kiosk.control("English", nodes).press()
 
         nodes = self.arrive("promise", "Before you start", "Start the questions")
-        self.check_only("promise", nodes, BAR_CONTROLS | {"Start the questions"})
+        nodes = self.check_only("promise", nodes, BAR_CONTROLS | {"Start the questions"})
         kiosk.control("Start the questions", nodes).press()
 
         answers = {}
@@ -322,11 +338,11 @@ class Journey:
             self.question(question, answers)
 
         nodes = self.arrive("submit", "You have reached the end", "Send my answers")
-        self.check_only("submit", nodes, BAR_CONTROLS | {"Send my answers"})
+        nodes = self.check_only("submit", nodes, BAR_CONTROLS | {"Send my answers"})
         kiosk.control("Send my answers", nodes).press()
 
         nodes = self.arrive("thanks", "Thank you", "Thank you")
-        self.check_only("thanks", nodes, BAR_CONTROLS)
+        nodes = self.check_only("thanks", nodes, BAR_CONTROLS)
 
     def question(self, question, answers):
         kiosk = self.kiosk
@@ -338,15 +354,16 @@ class Journey:
 
         if question["kind"] == "text":
             nodes = self.arrive(page, text, "Space")
+            # The keyboard's letters (shifted or not), punctuation and own
+            # keys; not its other layers' digits and accents. (First: until
+            # the page before has gone, its box and keys are there too.)
+            nodes = self.check_only(page, nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text} | set(string.ascii_letters)
+                                    | set(string.punctuation) | hear(text, help_text, NO_NAMES))
             box = [n for n in nodes if n.role == pyatspi.ROLE_TEXT and n.exposed]
             self.report(len(box) == 1 and box[0].name == text,
                         "%s: one answer box, named by the question (%s)" % (page, [n.name for n in box]))
             keys = {n.name.lower(): n for n in kiosk.exposed_controls(nodes)
                     if n.role == pyatspi.ROLE_PUSH_BUTTON and len(n.name) == 1}
-            # The keyboard's letters (shifted or not), punctuation and own
-            # keys; not its other layers' digits and accents.
-            self.check_only(page, nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text} | set(string.ascii_letters)
-                            | set(string.punctuation) | hear(text, help_text, NO_NAMES))
             typed = "abcdefghijklmnopqrstuvwxyz"
             for letter in typed:
                 keys[letter].press()
@@ -360,7 +377,7 @@ class Journey:
                 self.typed_digit = True
                 wait_until("the letters again", lambda: kiosk.control("Numbers"))
                 nodes = kiosk.look()
-                self.check_only(page + " after a digit", nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text}
+                nodes = self.check_only(page + " after a digit", nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text}
                                 | set(string.ascii_letters) | set(string.punctuation)
                                 | hear(text, help_text, NO_NAMES))
             if box:
@@ -370,7 +387,7 @@ class Journey:
             answers[question["id"]] = []
         else:
             nodes = self.arrive(page, text, labels[0])
-            self.check_only(page, nodes, BAR_CONTROLS | set(labels) | hear(text, help_text, *labels))
+            nodes = self.check_only(page, nodes, BAR_CONTROLS | set(labels) | hear(text, help_text, *labels))
             by_label = {label: kiosk.control(label, nodes) for label in labels}
             missing = [label for label, node in by_label.items() if node is None]
             if missing:
