@@ -208,3 +208,16 @@ test_run_collect (char **out,
   va_end (args);
   return code;
 }
+
+/* @day, of something made since @before was sayso_today (): that day or
+ * today, so that a run that crosses midnight holds as well. */
+void
+test_assert_day_since (const char *before,
+                       const char *day)
+{
+  g_autofree char *now = sayso_today ();
+
+  if (g_strcmp0 (day, before) != 0 && g_strcmp0 (day, now) != 0)
+    g_error ("The day is %s, not %s%s%s", day ? day : "(none)", before,
+             g_str_equal (before, now) ? "" : " nor ", g_str_equal (before, now) ? "" : now);
+}

@@ -29,6 +29,8 @@ gboolean   test_file_contains      (const char    *path,
 GPtrArray *test_open_all_records   (SaysoDb       *db,
                                     const guint8   sk[SAYSO_BOX_SECRET_KEY_SIZE]);
 char      *test_answers_to_string  (SaysoRecord   *record);
+void       test_assert_day_since   (const char    *before,
+                                    const char    *day);
 const char *test_sayso_binary      (void);
 const char *test_collect_binary    (void);
 /* `sayso ARGS... NULL` and `sayso-collect ARGS... NULL`: the exit status,

@@ -570,8 +570,12 @@ int
 main (int   argc,
       char *argv[])
 {
+  g_autofree char *today = sayso_today ();
   int ret;
 
+  /* The day the run began, all through it: "sent today" counts would start
+   * again at midnight, and a run crossing it would count one short. */
+  g_setenv ("SAYSO_TODAY", today, TRUE);
   g_test_init (&argc, &argv, NULL);
   sayso_init ();
   survey = sayso_questionnaire_new_default ();

@@ -253,7 +253,7 @@ test_failing_store_keeps_and_retries (Fixture       *f,
   g_assert_cmpint (stored_in_store (f), ==, 0);
 
   release_lock (f);
-  run_until (f, 0, 5000);
+  run_until (f, 0, 60000);
   g_assert_cmpuint (sayso_submit_queue_get_n_pending (f->queue), ==, 0);
   g_assert_null (sayso_submit_queue_get_last_error (f->queue));
   g_assert_cmpint (sayso_submit_queue_get_last_outcome (f->queue), ==, SAYSO_SUBMIT_STORED);

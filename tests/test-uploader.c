@@ -718,9 +718,12 @@ test_full_then_received (Upload        *f,
   fake_free (fake);
 }
 
-/* A free port on the loopback: bound, read and let go. */
+/* A free port on the loopback, kept: bound but not listening, so that a
+ * connection to it is refused (no service there) and no other program can
+ * take it meanwhile; SO_REUSEADDR lets the service bind it too when the
+ * test starts it there. Hold *@reservation until the test ends. */
 static guint16
-free_port (void)
+free_port (GSocket **reservation)
 {
   g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
@@ -728,9 +731,10 @@ free_port (void)
   g_autoptr(GSocketAddress) bound = NULL;
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
   bound = g_socket_get_local_address (socket, &error);
   g_assert_no_error (error);
+  *reservation = g_steal_pointer (&socket);
   return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }
 
@@ -742,7 +746,8 @@ test_not_yet_listening (Upload        *f,
                         gconstpointer  data)
 {
   g_autofree char *bundle = make_bundle (f, f->store, 2);
-  guint16 port = free_port ();
+  g_autoptr(GSocket) reservation = NULL;
+  guint16 port = free_port (&reservation);
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
   g_autofree char *out0 = NULL, *err0 = NULL, *first = NULL;

@@ -36,7 +36,9 @@ build=${1:?give the meson build folder}
 sayso=${2:?give the sayso program}
 here=$(cd "$(dirname "$0")" && pwd)
 find_welcome=$here/find-welcome.py
-wait_seconds=${CAGE_SCREENSHOT_WAIT:-30}
+# Each wait ends when what it waits for is there: this is how long before
+# calling it stuck, for a kiosk under AddressSanitizer on a loaded machine.
+wait_seconds=${CAGE_SCREENSHOT_WAIT:-90}
 
 say () { echo "# $*"; }
 fail () { echo "FAIL: $*"; exit 1; }

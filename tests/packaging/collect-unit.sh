@@ -163,7 +163,7 @@ read -r -a start_argv <<< "$start"
 "${start_argv[@]}" > "$work/serve.out" 2> "$work/serve.err" &
 server=$!
 address=
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
   address=$(head -n 1 "$work/serve.out" 2>/dev/null)
   [ -n "$address" ] && break
   kill -0 "$server" 2>/dev/null || break
@@ -177,7 +177,7 @@ case $address in
 esac
 if [ -n "$address" ] && python3 - "$address" <<'PYEOF'
 import sys, urllib.request
-with urllib.request.urlopen(sys.argv[1], timeout=10) as r:
+with urllib.request.urlopen(sys.argv[1], timeout=60) as r:
     page = r.read().decode()
     sys.exit(0 if r.status == 200 and "<form" in page else 1)
 PYEOF
@@ -188,12 +188,12 @@ else not_ok "the service's upload page answers on $address" "$(cat "$work/serve.
 # unit's TimeoutStopSec= would have it killed.
 kill -TERM "$server" 2>/dev/null
 code=
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do
   if ! kill -0 "$server" 2>/dev/null; then wait "$server"; code=$?; break; fi
   sleep 0.1
 done
 if [ "$code" = 0 ]; then ok "SIGTERM stops the service with exit 0"
-else not_ok "SIGTERM stops the service with exit 0" "exit: ${code:-still running after 10 s}" "$(cat "$work/serve.err")"; kill -KILL "$server" 2>/dev/null; fi
+else not_ok "SIGTERM stops the service with exit 0" "exit: ${code:-still running after 60 s}" "$(cat "$work/serve.err")"; kill -KILL "$server" 2>/dev/null; fi
 server=
 
 echo "1..$n"

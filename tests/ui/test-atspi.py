@@ -44,8 +44,16 @@ import pyatspi  # noqa: E402
 
 KIOSK = os.environ.get("SAYSO_KIOSK_BIN")
 QUESTIONNAIRE = os.environ.get("SAYSO_QUESTIONNAIRE_JSON")
-DEADLINE = 30.0  # seconds for anything to appear on the bus, under load
-FOCUS_WAIT = 5.0  # seconds for a page to announce itself
+# Each wait ends as soon as what it waits for is there: these are only how
+# long before calling it stuck, for a kiosk under AddressSanitizer on a
+# loaded 2-core machine.
+DEADLINE = 60.0  # seconds for anything to appear on the bus
+FOCUS_WAIT = 30.0  # seconds for a page to announce itself
+STOP_WAIT = 60.0  # seconds for the kiosk to exit on SIGTERM
+# libatspi gives up on any call the kiosk has not answered in 800 ms, and
+# then takes it for gone ("The application no longer exists"): a loaded
+# machine's kiosk answers, later.
+CALL_WAIT = 60000  # milliseconds
 
 CONTROL_ROLES = {
     pyatspi.ROLE_PUSH_BUTTON,
@@ -261,7 +269,7 @@ class Kiosk:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(10)
+                self.process.wait(STOP_WAIT)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
@@ -300,28 +308,45 @@ class Journey:
         """(c) The new page announced itself: the focus moved to @name. Then
         a look at the page, once @marker (a name only this page has) is on
         the bus: today's controls."""
-        focused = self.kiosk.wait_for_focus(name, FOCUS_WAIT)
         wait_until("the page %s" % page,
                    lambda: any(n.name == marker and n.exposed for n in self.kiosk.look()))
         # A look begun once the page is known to be there: one that crossed
         # the change would hold some of each page.
         nodes = self.kiosk.look()
         # The first page is focused before the test listens: its state says.
-        focused = focused or any(n.name == name and n.states.contains(pyatspi.STATE_FOCUSED) for n in nodes)
+        # Otherwise the focus event, however late it comes under load.
+        focused = (any(n.name == name and n.states.contains(pyatspi.STATE_FOCUSED) for n in nodes)
+                   or self.kiosk.wait_for_focus(name, FOCUS_WAIT))
         self.report(focused, "%s: the focus moved to %r%s"
                     % (page, name, "" if focused else " (it is on %r)" % self.kiosk.focus))
         return nodes
 
     def check_only(self, page, nodes, allowed):
-        """(a) Every exposed control belongs to this page."""
-        names = [n.name for n in self.kiosk.exposed_controls(nodes)]
-        strays = sorted(set(name for name in names if name not in allowed))
-        welcome = sorted(set(name for name in names if name in self.welcome))
+        """(a) Every exposed control belongs to this page. The page before
+        cross-fades out (150 ms; until a frame comes after that, however
+        late under load), and its controls go when that ends: the page is
+        looked at again until they have gone, or for DEADLINE. Returns the
+        last look."""
+        def strays_in(nodes):
+            names = [n.name for n in self.kiosk.exposed_controls(nodes)]
+            return (sorted(set(name for name in names if name not in allowed)),
+                    sorted(set(name for name in names if name in self.welcome)))
+
+        strays, welcome = strays_in(nodes)
+        end = time.monotonic() + DEADLINE
+        while (strays or (welcome and page != "welcome")) and time.monotonic() < end:
+            time.sleep(0.05)
+            try:
+                nodes = self.kiosk.look()
+            except GLib.Error:  # the tree changed under the walk
+                continue
+            strays, welcome = strays_in(nodes)
         if page != "welcome":
             self.report(not welcome, "%s: the welcome screen's language buttons are not exposed%s"
                         % (page, " (found %s)" % welcome if welcome else ""))
         self.report(not strays, "%s: no control of another page is exposed%s"
                     % (page, " (found %s)" % strays if strays else ""))
+        return nodes
 
     def check_chosen(self, page, options, chosen):
         """(b) Chosen answers say so; the others do not."""
@@ -338,7 +363,7 @@ class Journey:
         kiosk = self.kiosk
         # After the thank-you, the kiosk comes back to the welcome by itself.
         nodes = self.arrive("welcome", "English", "English")
-        self.check_only("welcome", nodes, set(self.welcome) | WELCOME_SETTINGS)
+        nodes = self.check_only("welcome", nodes, set(self.welcome) | WELCOME_SETTINGS)
         self.report(all(kiosk.control(name, nodes) for name in self.welcome),
                     "welcome: a button for each language (%s)" % ", ".join(self.welcome))
         if self.respondent > 1:
@@ -348,7 +373,7 @@ class Journey:
         kiosk.control("English", nodes).press()
 
         nodes = self.arrive("promise", "Before you start", "Start the questions")
-        self.check_only("promise", nodes, BAR_CONTROLS | {"Start the questions"})
+        nodes = self.check_only("promise", nodes, BAR_CONTROLS | {"Start the questions"})
         kiosk.control("Start the questions", nodes).press()
 
         answers = {}
@@ -356,11 +381,11 @@ class Journey:
             self.question(question, answers)
 
         nodes = self.arrive("submit", "You have reached the end", "Send my answers")
-        self.check_only("submit", nodes, BAR_CONTROLS | {"Send my answers"})
+        nodes = self.check_only("submit", nodes, BAR_CONTROLS | {"Send my answers"})
         kiosk.control("Send my answers", nodes).press()
 
         nodes = self.arrive("thanks", "Thank you", "Thank you")
-        self.check_only("thanks", nodes, BAR_CONTROLS)
+        nodes = self.check_only("thanks", nodes, BAR_CONTROLS)
 
     def question(self, question, answers):
         kiosk = self.kiosk
@@ -372,15 +397,16 @@ class Journey:
 
         if question["kind"] == "text":
             nodes = self.arrive(page, text, "Space")
+            # The keyboard's letters (shifted or not), punctuation and own
+            # keys; not its other layers' digits and accents. (First: until
+            # the page before has gone, its box and keys are there too.)
+            nodes = self.check_only(page, nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text} | set(string.ascii_letters)
+                                    | set(string.punctuation) | hear(text, help_text, NO_NAMES))
             box = [n for n in nodes if n.role == pyatspi.ROLE_TEXT and n.exposed]
             self.report(len(box) == 1 and box[0].name == text,
                         "%s: one answer box, named by the question (%s)" % (page, [n.name for n in box]))
             keys = {n.name.lower(): n for n in kiosk.exposed_controls(nodes)
                     if n.role == pyatspi.ROLE_PUSH_BUTTON and len(n.name) == 1}
-            # The keyboard's letters (shifted or not), punctuation and own
-            # keys; not its other layers' digits and accents.
-            self.check_only(page, nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text} | set(string.ascii_letters)
-                            | set(string.punctuation) | hear(text, help_text, NO_NAMES))
             if box:
                 before = box[0].accessible.queryText().getText(0, -1)
                 self.report(before == "", "%s: the answer box is empty when the page comes%s"
@@ -398,7 +424,7 @@ class Journey:
                 self.typed_digit = True
                 wait_until("the letters again", lambda: kiosk.control("Numbers"))
                 nodes = kiosk.look()
-                self.check_only(page + " after a digit", nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text}
+                nodes = self.check_only(page + " after a digit", nodes, BAR_CONTROLS | KEYBOARD_KEYS | {text}
                                 | set(string.ascii_letters) | set(string.punctuation)
                                 | hear(text, help_text, NO_NAMES))
             if box:
@@ -412,7 +438,7 @@ class Journey:
             answers[question["id"]] = []
         else:
             nodes = self.arrive(page, text, labels[0])
-            self.check_only(page, nodes, BAR_CONTROLS | set(labels) | hear(text, help_text, *labels))
+            nodes = self.check_only(page, nodes, BAR_CONTROLS | set(labels) | hear(text, help_text, *labels))
             by_label = {label: kiosk.control(label, nodes) for label in labels}
             missing = [label for label, node in by_label.items() if node is None]
             if missing:
@@ -463,6 +489,7 @@ def main():
     with open(QUESTIONNAIRE, encoding="utf-8") as f:
         questionnaire = json.load(f)
 
+    Atspi.set_timeout(CALL_WAIT, CALL_WAIT)
     tmp = tempfile.mkdtemp(prefix="sayso-atspi-")
     # Its registry (started by the bus) says it is running on stdout, which is TAP's.
     launcher = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"], stdout=sys.stderr)
@@ -482,6 +509,11 @@ def main():
         report(kiosk.process.returncode == 0, "the kiosk stopped cleanly (exit %d)" % kiosk.process.returncode)
     except Failure as failure:
         report(False, str(failure))
+    except GLib.Error as error:
+        # Said as a failure, with whether the kiosk was still running.
+        code = kiosk.process.poll() if kiosk else None
+        report(False, "AT-SPI: %s (the kiosk %s)"
+               % (error.message, "is still running" if code is None else "exited with %d" % code))
     finally:
         if kiosk:
             kiosk.stop()

@@ -28,7 +28,7 @@ keyboard_setup (KeyboardFixture *fixture,
   gtk_window_set_child (fixture->window, box);
   sayso_keyboard_set_target (fixture->keyboard, fixture->view);
   gtk_window_present (fixture->window);
-  ui_wait (50);
+  ui_settle (GTK_WIDGET (fixture->window));
 }
 
 static void
@@ -136,7 +136,8 @@ test_keyboard_keys (KeyboardFixture *fixture,
   static const char * const special[] = { "key-shift", "key-backspace", "key-space", "key-numbers", "key-accents" };
 
   sayso_kiosk_load_style (gdk_display_get_default ());
-  ui_wait (50);
+  /* The keys' heights are read as laid out in the new style. */
+  ui_settle (GTK_WIDGET (fixture->keyboard));
   assert_big_keys (GTK_WIDGET (fixture->keyboard));
 
   sayso_keyboard_set_language (fixture->keyboard, "cy");

@@ -72,7 +72,6 @@ count_cut_labels (SaysoWindow *window)
   g_autoptr(GPtrArray) labels = NULL;
   guint cut = 0;
 
-  ui_wait (100);
   ui_settle (root);
   /* What does not fit pushes the window past the screen. */
   if (gtk_widget_get_width (root) != SCREEN_WIDTH || gtk_widget_get_height (root) != SCREEN_HEIGHT)

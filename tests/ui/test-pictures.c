@@ -17,7 +17,8 @@ go_to (SaysoWindow *window,
   for (guint i = 0; i < 40 && g_strcmp0 (ui_current_question (window), question_id) != 0; i++)
     ui_press (GTK_WIDGET (window), "next");
   g_assert_cmpstr (ui_current_question (window), ==, question_id);
-  ui_wait (100);
+  /* Its sizes and scrolling are read as laid out, the page before gone. */
+  ui_settle (GTK_WIDGET (window));
 }
 
 /* The kiosk, full screen on a screen of its size (tests/ui/meson.build). */
@@ -26,7 +27,7 @@ open_window (KioskFixture *fixture)
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
 
-  ui_wait (200);
+  ui_settle (GTK_WIDGET (window));
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), ==, 1280);
   g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), ==, 800);
   return window;

@@ -141,7 +141,7 @@ test_day (KioskFixture  *fixture,
   ui_press (root, "language:en");
   journey (window, "zebra walked away", FALSE);
   ui_pretend_idle (window, fixture->config->idle_timeout + fixture->config->countdown + 2);
-  g_assert_true (ui_wait_for (at_welcome, window, 5000));
+  g_assert_true (ui_wait_for (at_welcome, window, 60000));
   ui_press (root, "language:en");
   journey (window, "zebra start again", FALSE);
   ui_press (root, "start-again");
@@ -208,6 +208,9 @@ main (int   argc,
       char *argv[])
 {
   g_autofree char *tmp = NULL;
+  g_autofree char *home = NULL;
+  g_autofree char *config = NULL;
+  g_autofree char *data = NULL;
 
   /* Everything logged, and our own temporary folder to search afterwards. */
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
@@ -215,6 +218,16 @@ main (int   argc,
   tmp = g_strdup_printf ("%s/sayso-privacy-day-XXXXXX", g_getenv ("TMPDIR") ? g_getenv ("TMPDIR") : "/tmp");
   g_assert_nonnull (g_mkdtemp (tmp));
   g_setenv ("TMPDIR", tmp, TRUE);
+  /* And our own settings and data folders: the build's are shared with
+   * every test running beside this one, whose files are not the kiosk's. */
+  home = g_strconcat (tmp, "-home", NULL);
+  config = g_build_filename (home, "config", NULL);
+  data = g_build_filename (home, "data", NULL);
+  g_assert_cmpint (g_mkdir (home, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (config, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (data, 0700), ==, 0);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("XDG_DATA_HOME", data, TRUE);
   log_text = g_string_new (NULL);
   g_log_set_writer_func (keep_log, NULL, NULL);
 

@@ -67,6 +67,12 @@ tried_three_times (gpointer data)
   return attempts >= 3;
 }
 
+static gboolean
+queue_empty (gpointer data)
+{
+  return sayso_submit_queue_get_n_pending (data) == 0;
+}
+
 static void
 answer_and_send (SaysoWindow *window)
 {
@@ -124,7 +130,6 @@ test_disk_full (KioskFixture  *fixture,
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, FALSE);
   SaysoSubmitQueue *queue = _sayso_window_get_queue (window);
-  gint64 deadline;
 
   store_is_full = TRUE;
   attempts = 0;
@@ -152,13 +157,11 @@ test_disk_full (KioskFixture  *fixture,
   ui_assert_nothing_left (window, CANARY);
 
   /* It keeps trying, and nothing is stored while the disk is full. */
-  g_assert_true (ui_wait_for (tried_three_times, NULL, 5000));
+  g_assert_true (ui_wait_for (tried_three_times, NULL, 60000));
   g_assert_cmpint (stored_count (fixture), ==, 0);
 
   store_is_full = FALSE;
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (sayso_submit_queue_get_n_pending (queue) > 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  ui_wait_for (queue_empty, queue, 60000);
   g_assert_cmpuint (sayso_submit_queue_get_n_pending (queue), ==, 0);
   g_assert_null (sayso_window_get_last_error (window));
   g_assert_null (ui_find (GTK_WIDGET (window), "status-marker"));
@@ -177,7 +180,6 @@ test_store_busy (KioskFixture  *fixture,
   SaysoWindow *window;
   SaysoSubmitQueue *queue;
   SaysoDb *blocker;
-  gint64 deadline;
 
   window = kiosk_fixture_open (fixture, FALSE);
   queue = _sayso_window_get_queue (window);
@@ -200,9 +202,7 @@ test_store_busy (KioskFixture  *fixture,
   sayso_db_rollback (blocker);
   sayso_db_close (blocker);
 
-  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (sayso_submit_queue_get_n_pending (queue) > 0 && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
+  ui_wait_for (queue_empty, queue, 60000);
   g_assert_null (sayso_window_get_last_error (window));
   assert_stored_once (fixture);
 }
@@ -305,12 +305,6 @@ unlock_staff (SaysoWindow *window)
   g_assert_cmpstr (sayso_staff_view_get_page (ui_staff_view (window)), ==, "menu");
 }
 
-static gboolean
-queue_empty (gpointer data)
-{
-  return sayso_submit_queue_get_n_pending (data) == 0;
-}
-
 /* As many records as respondents sent, each with its answers: one stored
  * twice, or one lost, changes the count. */
 static void
@@ -369,7 +363,7 @@ test_real_full_disk (KioskFixture  *fixture,
   /* Room again: the queue's own retry stores both, and the thank-you still
    * on the screen now says the answers are locked. */
   test_full_disk_make_room (disk);
-  g_assert_true (ui_wait_for (queue_empty, queue, 5000));
+  g_assert_true (ui_wait_for (queue_empty, queue, 60000));
   ui_iterate ();
   g_assert_true (shows_text (GTK_WIDGET (window), locked));
   g_assert_false (shows_text (GTK_WIDGET (window), waiting));

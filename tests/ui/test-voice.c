@@ -354,7 +354,7 @@ test_clip_plays (KioskFixture  *fixture,
   g_assert_cmpstr (g_ptr_array_index (heard.played, 0), ==, "Travel");
   stream = sayso_media_voice_get_stream (_sayso_window_get_voice (window));
   g_assert_true (GTK_IS_MEDIA_FILE (stream));
-  g_assert_true (ui_wait_for (stream_done, &seen, 10000));
+  g_assert_true (ui_wait_for (stream_done, &seen, 60000));
   g_assert_null (gtk_media_stream_get_error (stream));
   g_assert_true (seen.was_playing);
   g_assert_cmpuint (heard.spoken->len, ==, 0);
@@ -365,7 +365,7 @@ test_clip_plays (KioskFixture  *fixture,
   heard_clear (&heard);
   ui_press (GTK_WIDGET (window), "hear:option:money");
   g_assert_cmpuint (heard.played->len, ==, 1);
-  g_assert_true (ui_wait_for (heard_spoke, &heard, 10000));
+  g_assert_true (ui_wait_for (heard_spoke, &heard, 60000));
   g_assert_cmpstr (g_ptr_array_index (heard.spoken, 0), ==, "Money");
   g_assert_nonnull (gtk_media_stream_get_error (sayso_media_voice_get_stream (_sayso_window_get_voice (window))));
   heard_free (&heard);

@@ -423,6 +423,12 @@ test_keyboard_focus (KioskFixture  *fixture,
   g_assert_cmpstr (gtk_widget_get_name (focus), ==, "option:strongly_agree");
 }
 
+static gboolean
+unmapped (gpointer widget)
+{
+  return !gtk_widget_get_mapped (widget);
+}
+
 /* A page hidden while it is still scrolling smoothly (a quick tap on Next
  * after the focus moved down the page): GTK 4.8 logs a critical there unless
  * the window ends the scroll first, and tests make criticals fatal. */
@@ -437,7 +443,7 @@ test_next_while_scrolling (KioskFixture  *fixture,
   gboolean handled = FALSE;
 
   ui_press (root, "language:en");
-  ui_wait (300);  /* past the page's cross-fade */
+  ui_settle (root);  /* past the page's cross-fade */
 
   page = ui_find (root, "promise-page");
   g_assert_nonnull (page);
@@ -456,7 +462,8 @@ test_next_while_scrolling (KioskFixture  *fixture,
 
   next (window);
   g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_QUESTION);
-  ui_wait (300);
+  /* The promise goes when its cross-fade ends, on the frame clock. */
+  ui_wait_for (unmapped, page, 30000);
   g_assert_false (gtk_widget_get_mapped (page));
 }
 
