@@ -711,7 +711,8 @@ start_timer (SaysoOutbox *self,
 {
   stop_timer (self);
   self->due = g_get_monotonic_time () + (gint64) MIN (wait_usec, (guint64) G_MAXINT64 / 2);
-  self->timer = g_timeout_source_new ((guint) MIN (wait_usec / 1000, (guint64) G_MAXUINT));
+  /* Rounded up: a floor is never met a millisecond early. */
+  self->timer = g_timeout_source_new ((guint) MIN (wait_usec / 1000 + (wait_usec % 1000 != 0), (guint64) G_MAXUINT));
   g_source_set_callback (self->timer, timer_done, self, NULL);
   g_source_attach (self->timer, NULL);
 }
@@ -1112,12 +1113,18 @@ sayso_outbox_send_finish (SaysoOutbox   *self,
 void
 sayso_outbox_reload (SaysoOutbox *self)
 {
+  g_autofree char *old_url = NULL;
+  guint8 old_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
   g_return_if_fail (SAYSO_IS_OUTBOX (self));
 
+  old_url = g_strdup (self->url);
+  memcpy (old_pk, self->service_pk, sizeof old_pk);
   load_uploader (self);
   /* An upload on its way to the old address would be checked against the
    * old key: it is stopped, and sent again once it has stopped. */
-  if (self->send_cancellable)
+  if (self->send_cancellable &&
+      (g_strcmp0 (old_url, self->url) != 0 || memcmp (old_pk, self->service_pk, sizeof old_pk) != 0))
     {
       self->resend = TRUE;
       g_cancellable_cancel (self->send_cancellable);
