@@ -2252,7 +2252,7 @@ test_kiosk_numbers (Collect       *f,
 /* A database from before kiosks were numbered (schema 1) is numbered when
  * the service next opens it: each site's kiosks 1, 2 in the order they were
  * enrolled, its bundles kept. The control: a schema the service does not
- * know (3) is refused, and left as it was. */
+ * know (4) is refused, and left as it was. */
 static void
 test_numbers_migrated (Collect       *f,
                        gconstpointer  data)
@@ -2278,7 +2278,7 @@ test_numbers_migrated (Collect       *f,
                                  "  enrolled TEXT NOT NULL) WITHOUT ROWID;"
                                  "INSERT INTO old SELECT pk, site, CASE number WHEN 1 THEN '2026-11-02' ELSE '2026-11-01' END"
                                  "  FROM kiosks;"
-                                 "DROP TABLE kiosks; ALTER TABLE old RENAME TO kiosks;"
+                                 "DROP TABLE kiosks; ALTER TABLE old RENAME TO kiosks; DROP TABLE site_numbers;"
                                  "PRAGMA user_version = 1; COMMIT;", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
 
@@ -2298,10 +2298,99 @@ test_numbers_migrated (Collect       *f,
   }
 
   g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 3", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 4", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   g_assert_cmpint (test_run_collect (NULL, &err, "list", "--db", f->db, NULL), ==, 1);
-  assert_contains (err, "schema 3");
+  assert_contains (err, "schema 4");
+}
+
+/* `sayso-collect enroll` for @pub at @site: the number it says. */
+static gint64
+enrolled_as (Collect    *f,
+             const char *site,
+             const char *pub)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *prefix = g_strdup_printf ("Enrolled %s, kiosk ", site);
+  const char *number;
+
+  g_assert_cmpint (test_run_collect (&out, NULL, "enroll", "--db", f->db, "--site", site, pub, NULL), ==, 0);
+  assert_contains (out, prefix);
+  number = strstr (out, prefix) + strlen (prefix);
+  return g_ascii_strtoll (number, NULL, 10);
+}
+
+/* A site's highest-numbered kiosk enrolled again for another site leaves
+ * its number behind, never given again: the site's next kiosk is 3, not 2
+ * again, and the list and the status name 1 and 3 at the site, 1 at the
+ * other, each once. So too in a schema-2 database, once opened (migrated
+ * to schema 3: each site's highest number is kept). The control: a kiosk
+ * enrolled again for its own site keeps its number. */
+static void
+test_numbers_never_reused (Collect       *f,
+                           gconstpointer  data)
+{
+  char *pub[5] = { NULL };
+  g_autofree char *token_out = NULL;
+  g_autoptr(JsonObject) status = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *kiosks;
+  sqlite3 *db = NULL;
+  char *token;
+
+  for (guint i = 1; i < G_N_ELEMENTS (pub); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("kiosk-%u.db", i);
+      g_autofree char *store = g_build_filename (f->dir, name, NULL);
+      guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
+      pub[i] = g_strdup_printf ("%s/kiosk-%u.pub", f->dir, i);
+      make_kiosk (f, store, pub[i], pk);
+    }
+
+  g_assert_cmpint (enrolled_as (f, SITE, pub[1]), ==, 2);
+  g_assert_cmpint (enrolled_as (f, "Wrexham", pub[1]), ==, 1);
+  g_assert_cmpint (enrolled_as (f, SITE, pub[2]), ==, 3);
+  /* The control. */
+  g_assert_cmpint (enrolled_as (f, SITE, pub[2]), ==, 3);
+
+  g_assert_cmpint (test_run_collect (&token_out, NULL, "token", "--db", f->db, "--name", "Ann Analyst", NULL), ==, 0);
+  token = g_strstrip (token_out);
+  g_assert_cmpuint (get_status (f, token, &status), ==, SOUP_STATUS_OK);
+  kiosks = json_object_get_array_member (status, "kiosks");
+  g_assert_cmpuint (json_array_get_length (kiosks), ==, 3);
+  for (guint i = 0; i < json_array_get_length (kiosks); i++)
+    {
+      const char *name = json_object_get_string_member (json_array_get_object_element (kiosks, i), "name");
+
+      g_assert_false (g_hash_table_contains (names, name));
+      g_hash_table_add (names, g_strdup (name));
+    }
+  g_assert_true (g_hash_table_contains (names, SITE ", kiosk 1"));
+  g_assert_true (g_hash_table_contains (names, SITE ", kiosk 3"));
+  g_assert_true (g_hash_table_contains (names, "Wrexham, kiosk 1"));
+  stop_server (f);
+
+  /* A schema-2 database: no record of what its sites gave out. */
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DROP TABLE site_numbers; PRAGMA user_version = 2;", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (enrolled_as (f, "Wrexham", pub[2]), ==, 2);
+  g_assert_cmpint (enrolled_as (f, SITE, pub[3]), ==, 4);
+  g_assert_cmpint (enrolled_as (f, "Wrexham", pub[3]), ==, 3);
+  g_assert_cmpint (enrolled_as (f, SITE, pub[4]), ==, 5);
+  g_assert_cmpint (sqlite3_open (f->db, &db), ==, SQLITE_OK);
+  {
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT user_version FROM pragma_user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 3);
+    sqlite3_finalize (stmt);
+  }
+  sqlite3_close (db);
+  for (guint i = 0; i < G_N_ELEMENTS (pub); i++)
+    g_free (pub[i]);
 }
 
 int
@@ -2342,6 +2431,7 @@ main (int    argc,
   ADD ("/collect/pull-ca-file", test_pull_ca_file, &with_tls);
   ADD ("/collect/pull-conflict", test_pull_conflict, &defaults);
   ADD ("/collect/numbers-migrated", test_numbers_migrated, &defaults);
+  ADD ("/collect/numbers-never-reused", test_numbers_never_reused, &defaults);
 #undef ADD
 
   return g_test_run ();

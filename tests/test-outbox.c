@@ -12,13 +12,17 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sayso-bundle.h"
 #include "sayso-crypto.h"
+#include "sayso-db.h"
 #include "sayso-outbox-private.h"
 #include "sayso-process.h"
 #include "sayso-receipt.h"
+#include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 
 #define SITE "Liverpool North"
@@ -488,6 +492,7 @@ typedef enum
   FAKE_MADE_UP,    /* 201 with a receipt whose signature is made up */
   FAKE_PORTAL,     /* 302 to a sign-in page */
   FAKE_REFUSE,     /* 422 with a reason */
+  FAKE_HOLD,       /* a real receipt, but only when the test lets it go */
 } FakeAnswer;
 
 typedef struct
@@ -501,7 +506,13 @@ typedef struct
   FakeAnswer  answer;
   guint       requests;
   GArray     *sequences;   /* of gint64: the bundles received, in order */
+  SoupServerMessage *held;  /* FAKE_HOLD: the upload waiting for fake_release() */
+  GBytes     *held_body;
 } Fake;
+
+static void fake_answer_signed (Fake              *fake,
+                                SoupServerMessage *msg,
+                                GBytes            *body);
 
 static void
 fake_handler (SoupServer        *server,
@@ -512,15 +523,16 @@ fake_handler (SoupServer        *server,
 {
   Fake *fake = user_data;
   g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-  g_autofree char *received = g_build_filename (fake->dir, "received.sayso", NULL);
-  g_autoptr(SaysoBundle) bundle = NULL;
-  g_autoptr(GError) error = NULL;
-  g_auto(SaysoReceipt) receipt = { 0 };
-  g_autofree char *text = NULL, *signature = NULL, *answer = NULL;
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
 
   fake->requests++;
+  if (fake->answer == FAKE_HOLD)
+    {
+      g_assert_null (fake->held);
+      fake->held = msg;
+      fake->held_body = g_steal_pointer (&body);
+      soup_server_message_pause (msg);
+      return;
+    }
   if (fake->answer == FAKE_PORTAL)
     {
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location", "/login");
@@ -536,6 +548,22 @@ fake_handler (SoupServer        *server,
       soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, reason, strlen (reason));
       return;
     }
+  fake_answer_signed (fake, msg, body);
+}
+
+/* A receipt for the bundle in @body, signed with the fake's key. */
+static void
+fake_answer_signed (Fake              *fake,
+                    SoupServerMessage *msg,
+                    GBytes            *body)
+{
+  g_autofree char *received = g_build_filename (fake->dir, "received.sayso", NULL);
+  g_autoptr(SaysoBundle) bundle = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(SaysoReceipt) receipt = { 0 };
+  g_autofree char *text = NULL, *signature = NULL, *answer = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
 
   g_assert_true (g_file_set_contents (received, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL));
   bundle = sayso_bundle_open (received, NULL, &error);
@@ -596,9 +624,29 @@ fake_new (Fixture    *f,
   return fake;
 }
 
+/* FAKE_HOLD: the held upload gets its signed receipt now. */
+static void
+fake_release (Fake *fake)
+{
+  g_autoptr(GBytes) body = g_steal_pointer (&fake->held_body);
+  SoupServerMessage *msg = g_steal_pointer (&fake->held);
+
+  g_assert_nonnull (msg);
+  fake_answer_signed (fake, msg, body);
+  soup_server_message_unpause (msg);
+}
+
+static gboolean
+fake_holds (gpointer data)
+{
+  Fake *fake = data;
+  return fake->held != NULL;
+}
+
 static void
 fake_free (Fake *fake)
 {
+  g_clear_pointer (&fake->held_body, g_bytes_unref);
   test_remove_tree (fake->dir);
   soup_server_disconnect (fake->server);
   g_object_unref (fake->server);
@@ -1122,6 +1170,494 @@ test_cli_outbox (Fixture       *f,
   assert_says (out5, "Waiting to send: 1 bundle");
 }
 
+/* The receipt the store keeps for its one sent bundle. */
+static char *
+kept_receipt (const char *store_path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (store_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT receipt FROM outbox WHERE state = 1", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static void
+assert_same_file (const char *a,
+                  const char *b)
+{
+  g_autofree char *x = NULL, *y = NULL;
+  gsize x_len = 0, y_len = 0;
+
+  g_assert_true (g_file_get_contents (a, &x, &x_len, NULL));
+  g_assert_true (g_file_get_contents (b, &y, &y_len, NULL));
+  g_assert_cmpmem (x, x_len, y, y_len);
+}
+
+/* A file already in the outbox under the name of the bundle being
+ * exported, with other bytes (here another enrolled kiosk's bundle of the
+ * same site): `sayso export` replaces it with its bundle, so the service
+ * receives this kiosk's bundle 1 and the receipt kept names this kiosk;
+ * the stranger is never sent under its name. The control: the same
+ * bundle kept again (an export retried) leaves the file as it was. */
+static void
+test_same_name_other_bytes (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autofree char *other = g_build_filename (f->dir, "kiosk", "other.db", NULL);
+  g_autofree char *other_pub = g_build_filename (f->dir, "other.pub", NULL);
+  g_autofree char *outbox_dir = g_strconcat (f->store, ".outbox", NULL);
+  g_autofree char *today = sayso_today ();
+  g_autofree char *name = sayso_bundle_file_name (SITE, f->kiosk_pk, today, 1);
+  g_autofree char *planted = g_build_filename (outbox_dir, name, NULL);
+  g_autofree char *stranger = NULL, *bundle = NULL, *receipt = NULL;
+  g_autofree char *mine = g_base64_encode (f->kiosk_pk, sizeof f->kiosk_pk);
+  g_autofree char *names_mine = g_strdup_printf ("\"kiosk\":\"%s\"", mine);
+  g_autofree char *contents = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(SaysoOutbox) outbox = NULL;
+  guint8 other_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  gsize len = 0;
+
+  make_kiosk (f, other, other_pub, other_pk);
+  g_assert_cmpint (test_run_collect (NULL, NULL, "enroll", "--db", f->db, "--site", SITE, other_pub, NULL), ==, 0);
+  stranger = export_to_stick (f, other, 3);
+  g_assert_cmpint (g_mkdir (outbox_dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (stranger, &contents, &len, NULL));
+  g_assert_true (g_file_set_contents_full (planted, contents, (gssize) len, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+
+  bundle = export_to_stick (f, f->store, 2);
+  g_assert_cmpuint (files_in (outbox_dir), ==, 1);
+  assert_same_file (planted, bundle);
+
+  /* The control: kept again, the same bytes are not written again. */
+  {
+    GStatBuf before, after;
+    SaysoExportResult again = { .path = bundle, .records = 2, .sequence = 1 };
+    g_autoptr(GError) error = NULL;
+    gboolean kept = FALSE;
+
+    store = open_store (f->store);
+    g_assert_cmpint (g_stat (planted, &before), ==, 0);
+    g_assert_true (sayso_store_keep_for_upload (store, &again, &kept, &error));
+    g_assert_no_error (error);
+    g_assert_true (kept);
+    g_assert_cmpint (g_stat (planted, &after), ==, 0);
+    g_assert_cmpuint (before.st_ino, ==, after.st_ino);
+  }
+
+  outbox = sayso_outbox_new (store, NULL);
+  g_assert_true (send_all (outbox));
+  g_assert_cmpuint (stored (f), ==, 1);
+  receipt = kept_receipt (f->store);
+  assert_says (receipt, names_mine);
+  assert_says (receipt, "\"sequence\":1,\"record_count\":2,");
+}
+
+/* Where the child writes half a bundle, then ends by SIGKILL once the
+ * copy has it: a kiosk losing its power mid-copy. */
+typedef struct
+{
+  int         fd;
+  const char *bytes;
+  gsize       half;
+  const char *dir;
+} HalfWriter;
+
+static gpointer
+write_half_then_die (gpointer data)
+{
+  HalfWriter *w = data;
+
+  g_assert_cmpint (write (w->fd, w->bytes, w->half), ==, (gssize) w->half);
+  for (;;)
+    {
+      g_autoptr(GDir) d = g_dir_open (w->dir, 0, NULL);
+      const char *name;
+
+      while (d && (name = g_dir_read_name (d)))
+        {
+          g_autofree char *path = g_build_filename (w->dir, name, NULL);
+          GStatBuf st;
+
+          if (strstr (name, ".part-") && g_stat (path, &st) == 0 && (gsize) st.st_size == w->half)
+            raise (SIGKILL);
+        }
+      g_usleep (1000);
+    }
+  return NULL;
+}
+
+static gboolean
+is_there (const char *dir,
+          const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  GStatBuf st;
+
+  return g_lstat (path, &st) == 0;
+}
+
+/* A copy into the outbox cut off by a crash (a real process killed with
+ * half a bundle copied) leaves a part-file; the next outbox to open
+ * removes it, and nothing else: not a file of another name, a link or a
+ * folder of that pattern, a bundle, nor a part-file a live writer holds.
+ * The control: before the outbox opens, the leftover is there, and the
+ * held part-file goes once its writer lets go. */
+static void
+test_stale_part_files (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  g_autofree char *stick = NULL, *bundle = NULL, *fifo = NULL, *name = NULL, *contents = NULL;
+  g_autofree char *outbox_dir = NULL, *today = NULL, *outside = NULL, *leftover = NULL;
+  const char *keep[] = { "notes.txt", ".sayso-x.sayso.part-ABC", ".other.part-ABCDEF", ".sayso-d.sayso.part-DIRDIR",
+                         ".sayso-l.sayso.part-LINKED", ".sayso-h.sayso.part-HELDIT", NULL };
+  gsize len = 0;
+  int held;
+
+  if (g_test_subprocess ())
+    {
+      HalfWriter w;
+      g_autoptr(GThread) thread = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SaysoStore) store = NULL;
+      SaysoExportResult result = { .records = 2, .sequence = 1 };
+
+      sayso_init ();
+      store = open_store (g_getenv ("TEST_OUTBOX_STORE"));
+      g_assert_true (g_file_get_contents (g_getenv ("TEST_OUTBOX_BUNDLE"), &contents, &len, NULL));
+      w.fd = g_open (g_getenv ("TEST_OUTBOX_FIFO"), O_RDWR, 0);
+      w.bytes = contents;
+      w.half = len / 2;
+      w.dir = g_getenv ("TEST_OUTBOX_DIR");
+      g_assert_cmpint (w.fd, >=, 0);
+      result.path = (char *) g_getenv ("TEST_OUTBOX_FIFO");
+      thread = g_thread_new ("half", write_half_then_die, &w);
+      if (!sayso_store_keep_for_upload (store, &result, NULL, &error))
+        g_error ("%s", error->message);
+      g_assert_not_reached ();
+    }
+
+  fixture_setup (f, NULL);
+  bundle = export_to_stick (f, f->store, 2);
+  outbox_dir = g_strconcat (f->store, ".outbox", NULL);
+  /* The export's own copy is sent away first: the folder is then empty. */
+  {
+    g_autoptr(SaysoStore) store = open_store (f->store);
+    g_autoptr(SaysoOutbox) outbox = sayso_outbox_new (store, NULL);
+
+    g_assert_true (send_all (outbox));
+  }
+  g_assert_cmpuint (files_in (outbox_dir), ==, 0);
+
+  today = sayso_today ();
+  name = sayso_bundle_file_name (SITE, f->kiosk_pk, today, 2);
+  stick = g_build_filename (f->dir, "fifo-stick", NULL);
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  fifo = g_build_filename (stick, name, NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_setenv ("TEST_OUTBOX_STORE", f->store, TRUE);
+  g_setenv ("TEST_OUTBOX_BUNDLE", bundle, TRUE);
+  g_setenv ("TEST_OUTBOX_FIFO", fifo, TRUE);
+  g_setenv ("TEST_OUTBOX_DIR", outbox_dir, TRUE);
+  g_test_trap_subprocess (NULL, 60 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_unsetenv ("TEST_OUTBOX_STORE");
+  g_unsetenv ("TEST_OUTBOX_BUNDLE");
+  g_unsetenv ("TEST_OUTBOX_FIFO");
+  g_unsetenv ("TEST_OUTBOX_DIR");
+
+  /* The control: the crash left half a bundle under a part-file's name. */
+  leftover = only_file_in (outbox_dir);
+  {
+    g_autofree char *base = g_path_get_basename (leftover);
+    g_autofree char *prefix = g_strdup_printf (".%s.part-", name);
+    GStatBuf st;
+
+    g_assert_true (g_str_has_prefix (base, prefix));
+    g_assert_cmpint (g_stat (leftover, &st), ==, 0);
+    g_assert_true (g_file_get_contents (bundle, &contents, &len, NULL));
+    g_assert_cmpint (st.st_size, ==, (goffset) (len / 2));
+  }
+
+  /* What the outbox must leave alone. */
+  {
+    g_autofree char *notes = g_build_filename (outbox_dir, "notes.txt", NULL);
+    g_autofree char *short_suffix = g_build_filename (outbox_dir, ".sayso-x.sayso.part-ABC", NULL);
+    g_autofree char *other = g_build_filename (outbox_dir, ".other.part-ABCDEF", NULL);
+    g_autofree char *folder = g_build_filename (outbox_dir, ".sayso-d.sayso.part-DIRDIR", NULL);
+    g_autofree char *link = g_build_filename (outbox_dir, ".sayso-l.sayso.part-LINKED", NULL);
+    g_autofree char *live = g_build_filename (outbox_dir, ".sayso-h.sayso.part-HELDIT", NULL);
+
+    outside = g_build_filename (f->dir, "outside.txt", NULL);
+    g_assert_true (g_file_set_contents (outside, "not the outbox's", -1, NULL));
+    g_assert_true (g_file_set_contents (notes, "a note", -1, NULL));
+    g_assert_true (g_file_set_contents (short_suffix, "x", -1, NULL));
+    g_assert_true (g_file_set_contents (other, "x", -1, NULL));
+    g_assert_cmpint (g_mkdir (folder, 0700), ==, 0);
+    g_assert_cmpint (symlink (outside, link), ==, 0);
+    held = g_open (live, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    g_assert_cmpint (held, >=, 0);
+    g_assert_cmpint (flock (held, LOCK_EX), ==, 0);
+  }
+
+  {
+    g_autoptr(SaysoStore) store = open_store (f->store);
+    g_autoptr(SaysoOutbox) outbox = sayso_outbox_new (store, NULL);
+  }
+  g_assert_false (g_file_test (leftover, G_FILE_TEST_EXISTS));
+  for (guint i = 0; keep[i]; i++)
+    if (!is_there (outbox_dir, keep[i]))
+      g_error ("%s was removed from the outbox", keep[i]);
+  g_assert_true (g_file_test (outside, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (files_in (outbox_dir), ==, g_strv_length ((char **) keep));
+
+  /* The control: its writer gone, the held part-file is a leftover too. */
+  close (held);
+  {
+    g_autoptr(SaysoStore) store = open_store (f->store);
+    g_autoptr(SaysoOutbox) outbox = sayso_outbox_new (store, NULL);
+  }
+  g_assert_false (is_there (outbox_dir, ".sayso-h.sayso.part-HELDIT"));
+  g_assert_true (is_there (outbox_dir, ".sayso-l.sayso.part-LINKED"));
+  fixture_teardown (f, NULL);
+}
+
+/* Marking a bundle the outbox does not list is an error naming it, for
+ * each mark; the control: listed, each mark holds. And the outbox, told
+ * by the service that a bundle arrived which the store stopped listing
+ * while it was on its way, says so instead of counting it sent. */
+static void
+test_mark_missing (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(SaysoStore) store = open_store (f->store);
+  SaysoDb *db = _sayso_store_get_db (store);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (sayso_db_outbox_mark_sent (db, 7, "{}", "2026-12-01", &error));
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND);
+  assert_says (error->message, "bundle 7 is not in the outbox; nothing was marked");
+  g_clear_error (&error);
+  g_assert_false (sayso_db_outbox_mark_refused (db, 7, "refused", &error));
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (sayso_db_outbox_note (db, 7, "no answer", &error));
+  g_assert_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The control. */
+  g_assert_true (sayso_db_outbox_add (db, 7, "seven.sayso", 1, &error));
+  g_assert_true (sayso_db_outbox_note (db, 7, "no answer", &error));
+  g_assert_true (sayso_db_outbox_mark_refused (db, 7, "refused", &error));
+  g_assert_true (sayso_db_outbox_mark_sent (db, 7, "{}", "2026-12-01", &error));
+  g_assert_no_error (error);
+
+  /* Through the outbox: the row gone while the bundle was on its way. */
+  {
+    Fake *fake = fake_new (f, FAKE_HOLD);
+    g_autofree char *bundle = NULL;
+    g_autoptr(SaysoOutbox) outbox = NULL;
+    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+    Pass p = { loop, FALSE, FALSE };
+    sqlite3 *raw = NULL;
+
+    set_upload (f->store, fake->url, fake->pub_path);
+    bundle = export_to_stick (f, f->store, 1);
+    outbox = sayso_outbox_new (store, NULL);
+    sayso_outbox_send_async (outbox, NULL, pass_done, &p);
+    g_assert_true (run_until (fake_holds, fake, 30));
+    g_assert_cmpint (sqlite3_open (f->store, &raw), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (raw, "DELETE FROM outbox WHERE state = 0", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (raw);
+    g_test_expect_message ("sayso-outbox", G_LOG_LEVEL_WARNING,
+                           "outbox: a bundle was received that the store no longer lists: *bundle 1 is not in the outbox*");
+    fake_release (fake);
+    while (!p.done)
+      g_main_loop_run (loop);
+    g_test_assert_expected_messages ();
+    fake_free (fake);
+  }
+}
+
+/* The service's address and key changed while an upload was on its way,
+ * the answer to it signed by the old service: not counted. Changed by
+ * `sayso set-upload` (another program: the outbox finds it when the answer
+ * comes), or by staff's settings (the outbox is told: the upload is
+ * stopped): either way the bundle goes again, to the service the store
+ * names now, and the receipt kept is that service's. The control: the old
+ * service's receipt is a good one, which the outbox took before. */
+static void
+test_key_changed_in_flight (Fixture       *f,
+                            gconstpointer  data)
+{
+  guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+  g_autoptr(GError) error = NULL;
+  g_autofree char *service = NULL, *names_service = NULL;
+  gboolean told;
+
+  g_assert_true (sayso_key_read_file (SAYSO_KEY_SERVICE_PUBLIC, f->service_pub, service_pk, &error));
+  service = g_base64_encode (service_pk, sizeof service_pk);
+  names_service = g_strdup_printf ("\"service\":\"%s\"", service);
+
+  for (told = FALSE; told <= TRUE; told++)
+    {
+      Fake *fake = fake_new (f, FAKE_HOLD);
+      g_autofree char *bundle = NULL, *receipt = NULL, *fake_key = NULL, *names_fake = NULL;
+      g_autoptr(SaysoStore) store = NULL;
+      g_autoptr(SaysoOutbox) outbox = NULL;
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      Pass p = { loop, FALSE, FALSE };
+      guint before = stored (f);
+
+      fake_key = g_base64_encode (fake->pk, sizeof fake->pk);
+      names_fake = g_strdup_printf ("\"service\":\"%s\"", fake_key);
+      set_upload (f->store, fake->url, fake->pub_path);
+      bundle = export_to_stick (f, f->store, 1);
+      store = open_store (f->store);
+      outbox = sayso_outbox_new (store, NULL);
+      sayso_outbox_send_async (outbox, NULL, pass_done, &p);
+      g_assert_true (run_until (fake_holds, fake, 30));
+
+      set_upload (f->store, f->url, f->service_pub);
+      if (told)
+        sayso_outbox_reload (outbox);
+      else
+        fake_release (fake);
+      while (!p.done)
+        g_main_loop_run (loop);
+
+      g_assert_true (p.all_sent);
+      g_assert_cmpuint (stored (f), ==, before + 1);
+      {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *stmt = NULL;
+
+        g_assert_cmpint (sqlite3_open_v2 (f->store, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT receipt FROM outbox ORDER BY sequence DESC LIMIT 1",
+                                             -1, &stmt, NULL), ==, SQLITE_OK);
+        g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+        receipt = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+        sqlite3_finalize (stmt);
+        sqlite3_close (db);
+      }
+      assert_says (receipt, names_service);
+      g_assert_null (strstr (receipt, names_fake));
+      fake_free (fake);
+    }
+
+  /* The control: with the address left alone, the fake's receipt counts. */
+  {
+    Fake *fake = fake_new (f, FAKE_HOLD);
+    g_autofree char *bundle = NULL;
+    g_autoptr(SaysoStore) store = NULL;
+    g_autoptr(SaysoOutbox) outbox = NULL;
+    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+    Pass p = { loop, FALSE, FALSE };
+    guint before = stored (f);
+
+    set_upload (f->store, fake->url, fake->pub_path);
+    bundle = export_to_stick (f, f->store, 1);
+    store = open_store (f->store);
+    outbox = sayso_outbox_new (store, NULL);
+    sayso_outbox_send_async (outbox, NULL, pass_done, &p);
+    g_assert_true (run_until (fake_holds, fake, 30));
+    fake_release (fake);
+    while (!p.done)
+      g_main_loop_run (loop);
+    g_assert_true (p.all_sent);
+    g_assert_cmpuint (stored (f), ==, before);
+    g_assert_cmpuint (fake->sequences->len, ==, 1);
+    fake_free (fake);
+  }
+}
+
+typedef struct
+{
+  GArray      *planned;   /* of guint64 */
+  GArray      *ended;     /* of gint64: when each failed try ended */
+  TestMonitor *monitor;
+  gboolean     up;
+} Flap;
+
+static guint64
+flap_wait (guint     failures,
+           guint64   planned_usec,
+           gpointer  user_data)
+{
+  Flap *fl = user_data;
+  gint64 now = g_get_monotonic_time ();
+
+  g_array_append_val (fl->planned, planned_usec);
+  g_array_append_val (fl->ended, now);
+  return planned_usec;
+}
+
+static gboolean
+flap (gpointer user_data)
+{
+  Flap *fl = user_data;
+
+  fl->up = !fl->up;
+  test_monitor_set (fl->monitor, fl->up);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The network coming and going four times a second for 21 s, the service
+ * away: the waits of the back-off (the real ones, 30 s and up) are cut
+ * short, but once each, and never to less than the floor after the try
+ * before: at most three tries (at 0, about 10 and about 20 s), each at
+ * least the floor after the one before, and each planned wait still
+ * double the last. The control: the network's coming back still matters
+ * (a second try well before the first wait's 30 s). */
+static void
+test_network_flapping (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", free_port ());
+  g_autofree char *bundle = NULL;
+  g_autoptr(SaysoStore) store = NULL;
+  g_autoptr(SaysoOutbox) outbox = NULL;
+  g_autoptr(TestMonitor) monitor = test_monitor_new (TRUE);
+  Flap fl = { g_array_new (FALSE, FALSE, sizeof (guint64)), g_array_new (FALSE, FALSE, sizeof (gint64)), monitor, TRUE };
+  guint flapper;
+
+  set_upload (f->store, url, f->service_pub);
+  bundle = export_to_stick (f, f->store, 1);
+  store = open_store (f->store);
+  outbox = sayso_outbox_new (store, G_NETWORK_MONITOR (monitor));
+  sayso_outbox_set_wait_func (outbox, flap_wait, &fl);
+  sayso_outbox_start (outbox);
+  flapper = g_timeout_add (125, flap, &fl);
+  run_until (never, NULL, 21);
+  g_source_remove (flapper);
+
+  for (guint i = 0; i < fl.ended->len; i++)
+    g_test_message ("try %u ended at %.2f s, next planned %.0f s", i,
+                    (g_array_index (fl.ended, gint64, i) - g_array_index (fl.ended, gint64, 0)) / 1e6,
+                    g_array_index (fl.planned, guint64, i) / 1e6);
+  g_assert_cmpuint (fl.ended->len, >=, 2);
+  g_assert_cmpuint (fl.ended->len, <=, 3);
+  for (guint i = 1; i < fl.ended->len; i++)
+    {
+      guint64 base = SAYSO_OUTBOX_FIRST_DELAY_USEC << i;
+
+      g_assert_cmpint (g_array_index (fl.ended, gint64, i) - g_array_index (fl.ended, gint64, i - 1), >=,
+                       (gint64) SAYSO_OUTBOX_MIN_GAP_USEC);
+      g_assert_cmpuint (g_array_index (fl.planned, guint64, i), >=, base);
+    }
+  /* The control. */
+  g_assert_cmpint (g_array_index (fl.ended, gint64, 1) - g_array_index (fl.ended, gint64, 0), <,
+                   (gint64) SAYSO_OUTBOX_FIRST_DELAY_USEC);
+  g_array_unref (fl.planned);
+  g_array_unref (fl.ended);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1144,6 +1680,11 @@ main (int    argc,
   ADD ("/outbox/private", test_private);
   ADD ("/outbox/cli/validation", test_cli_validation);
   ADD ("/outbox/cli/outbox", test_cli_outbox);
+  ADD ("/outbox/same-name-other-bytes", test_same_name_other_bytes);
+  g_test_add_func ("/outbox/stale-part-files", test_stale_part_files);
+  ADD ("/outbox/mark-missing", test_mark_missing);
+  ADD ("/outbox/key-changed-in-flight", test_key_changed_in_flight);
+  ADD_STOPPED ("/outbox/network-flapping", test_network_flapping);
 
   return g_test_run ();
 }

@@ -1245,6 +1245,119 @@ test_codebook (Fixture       *f,
   g_assert_nonnull (strstr (text, "what_good_travel,what_good,multiple,"));
 }
 
+/* 100,000 responses straight into the analysis database, as an import of
+ * many bundles would leave them (sealing and importing each would take
+ * minutes). */
+static void
+fill (Fixture *f,
+      guint    n)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 kiosk_pk[32], id[16], hash[32];
+  const char * const triples[] = { "how_often", "weekly", "c", "anything_else", "a free-text answer", "t", NULL };
+  const char *answers = "{\"how_often\": \"weekly\", \"anything_else\": \"a free-text answer\"}";
+
+  sayso_random_bytes (kiosk_pk, sizeof kiosk_pk);
+  g_assert_true (sayso_analysis_db_begin (f->db, &error));
+  for (guint i = 0; i < n; i++)
+    {
+      SaysoAnalysisRecordSource source = {
+        .kiosk_pk = kiosk_pk, .id = id, .hash = hash, .sequence = 1, .site = "Cumbria",
+        .questionnaire = sayso_questionnaire_get_id (f->survey), .version = sayso_questionnaire_get_version (f->survey),
+      };
+      SaysoAnalysisRecordState state = SAYSO_ANALYSIS_RECORD_CONFLICT;
+
+      sayso_random_bytes (id, sizeof id);
+      sayso_random_bytes (hash, sizeof hash);
+      g_assert_true (sayso_analysis_db_add_response (f->db, &source, "2026-06-01", "self", "en", answers, triples,
+                                                     &state, &error));
+      g_assert_cmpint (state, ==, SAYSO_ANALYSIS_RECORD_ADDED);
+    }
+  g_assert_true (sayso_analysis_db_commit (f->db, &error));
+  g_assert_no_error (error);
+}
+
+/* The first entry of @dir whose name starts with @prefix, or NULL. */
+static char *
+entry_with_prefix (const char *dir,
+                   const char *prefix)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  g_assert_nonnull (folder);
+  while ((name = g_dir_read_name (folder)))
+    if (g_str_has_prefix (name, prefix))
+      return g_strdup (name);
+  return NULL;
+}
+
+/* A real `sayso report --format sav` of 100,000 responses, sent SIGINT (a
+ * Ctrl-C) or SIGTERM (a kill) while it writes its temporary file, which
+ * holds answers: the process dies by that signal, and neither the file
+ * nor its temporary is left. The controls: the temporary file was there
+ * when the signal was sent, and the same report left alone writes the
+ * file with every response. */
+static void
+test_interrupted (Fixture       *f,
+                  gconstpointer  data)
+{
+  const int signals[] = { SIGINT, SIGTERM };
+  g_autofree char *out_dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *out = g_build_filename (out_dir, "answers.sav", NULL);
+
+  fill (f, 100000);
+  g_assert_cmpint (g_mkdir (out_dir, 0700), ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) report = NULL;
+      g_autofree char *tmp = NULL, *left = NULL;
+      gint64 end = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+      report = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error, test_sayso_binary (), "report",
+                                 "--db", f->db_path, "--format", "sav", "--out", out, NULL);
+      g_assert_no_error (error);
+      while (!(tmp = entry_with_prefix (out_dir, "answers.sav.")))
+        {
+          g_assert_cmpint (g_get_monotonic_time (), <, end);
+          g_usleep (500);
+        }
+      g_subprocess_send_signal (report, signals[i]);
+      g_assert_true (g_subprocess_wait (report, NULL, &error));
+      g_assert_true (g_subprocess_get_if_signaled (report));
+      g_assert_cmpint (g_subprocess_get_term_sig (report), ==, signals[i]);
+      left = entry_with_prefix (out_dir, "answers.sav");
+      if (left)
+        g_error ("%s left in %s after signal %d", left, out_dir, signals[i]);
+    }
+
+  /* The control: left alone, it writes every response. */
+  {
+    g_autofree char *err = NULL;
+    g_autofree char *left = NULL;
+
+    g_assert_cmpint (test_run_sayso (NULL, NULL, &err, "report", "--db", f->db_path, "--format", "sav", "--out", out,
+                                     NULL), ==, 0);
+    g_assert_true (g_file_test (out, G_FILE_TEST_IS_REGULAR));
+    left = entry_with_prefix (out_dir, "answers.sav.");
+    g_assert_null (left);
+    {
+      g_autofree char *values_path = g_build_filename (f->dir, "pspp-values.csv", NULL);
+      g_autofree char *values = NULL;
+      guint lines = 0;
+
+      pspp_read (f, "out/answers.sav", TRUE);
+      g_assert_true (g_file_get_contents (values_path, &values, NULL, NULL));
+      for (const char *p = values; *p; p++)
+        lines += *p == '\n';
+      /* A line of names, then one a case. */
+      g_assert_cmpuint (lines, ==, 100000 + 1);
+    }
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1262,6 +1375,7 @@ main (int   argc,
   g_test_add ("/report-readstat/long-text", Fixture, NULL, fixture_setup, test_long_text, fixture_teardown);
   g_test_add ("/report-readstat/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
   g_test_add ("/report-readstat/codebook", Fixture, NULL, fixture_setup, test_codebook, fixture_teardown);
+  g_test_add ("/report-readstat/interrupted", Fixture, NULL, fixture_setup, test_interrupted, fixture_teardown);
 
   status = g_test_run ();
   g_object_unref (survey);

@@ -20,7 +20,10 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <limits.h>
+#include <pthread.h>
 #include <readstat.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -720,6 +723,91 @@ write_case (const char   *response_id_hex,
   return TRUE;
 }
 
+/* The temporary file holds answers: a Ctrl-C, a kill or a closed terminal
+ * while it is written must not leave it beside the output. `sayso report`
+ * runs no main loop, so the handler does the one thing it safely can:
+ * unlink a path written down before the handler was set, then die by the
+ * signal as the process would have. A signal ignored (nohup) stays so. */
+static const int guarded_signals[] = { SIGINT, SIGTERM, SIGHUP };
+static struct sigaction guarded_before[G_N_ELEMENTS (guarded_signals)];
+static gboolean guarded_set[G_N_ELEMENTS (guarded_signals)];
+static char guarded_path[PATH_MAX];
+static volatile sig_atomic_t guarding;
+
+static void
+remove_then_die (int sig)
+{
+  int saved = errno;
+
+  if (guarding)
+    unlink (guarded_path);
+  signal (sig, SIG_DFL);
+  raise (sig);
+  errno = saved;
+}
+
+static void
+block_guarded (sigset_t *old)
+{
+  sigset_t set;
+
+  sigemptyset (&set);
+  for (guint i = 0; i < G_N_ELEMENTS (guarded_signals); i++)
+    sigaddset (&set, guarded_signals[i]);
+  pthread_sigmask (SIG_BLOCK, &set, old);
+}
+
+/* Made with the signals held back, so that none comes between the file
+ * and its guard. */
+static int
+make_guarded_temp (char *tmp)
+{
+  sigset_t old;
+  int fd, saved;
+
+  block_guarded (&old);
+  fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  saved = errno;
+  if (fd >= 0 && strlen (tmp) < sizeof guarded_path)
+    {
+      struct sigaction act = { 0 };
+
+      memcpy (guarded_path, tmp, strlen (tmp) + 1);
+      guarding = 1;
+      act.sa_handler = remove_then_die;
+      sigemptyset (&act.sa_mask);
+      for (guint i = 0; i < G_N_ELEMENTS (guarded_signals); i++)
+        {
+          guarded_set[i] = FALSE;
+          if (sigaction (guarded_signals[i], NULL, &guarded_before[i]) != 0 ||
+              guarded_before[i].sa_handler == SIG_IGN)
+            continue;
+          guarded_set[i] = sigaction (guarded_signals[i], &act, NULL) == 0;
+        }
+    }
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  errno = saved;
+  return fd;
+}
+
+/* The file renamed or removed: the handlers as they were. A signal that
+ * came meanwhile is taken as it would have been. */
+static void
+end_guard (void)
+{
+  sigset_t old;
+
+  block_guarded (&old);
+  for (guint i = 0; i < G_N_ELEMENTS (guarded_signals); i++)
+    if (guarded_set[i])
+      {
+        sigaction (guarded_signals[i], &guarded_before[i], NULL);
+        guarded_set[i] = FALSE;
+      }
+  guarding = 0;
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+}
+
 gboolean
 _sayso_report_write_readstat (SaysoAnalysisDb           *db,
                               SaysoQuestionnaire        *survey,
@@ -783,7 +871,7 @@ _sayso_report_write_readstat (SaysoAnalysisDb           *db,
         }
     }
 
-  w.fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  w.fd = make_guarded_temp (tmp);
   if (w.fd < 0)
     {
       int saved = errno;
@@ -832,12 +920,24 @@ _sayso_report_write_readstat (SaysoAnalysisDb           *db,
         g_propagate_error (error, g_steal_pointer (&local_error));
       goto out;
     }
-  if (g_rename (tmp, path) != 0)
-    {
-      int saved = errno;
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot write %s: %s", path, g_strerror (saved));
-      goto out;
-    }
+  {
+    sigset_t old;
+    int renamed, saved;
+
+    /* Renamed and unguarded with the signals held back: the handler must
+     * never unlink a name the output has taken. */
+    block_guarded (&old);
+    renamed = g_rename (tmp, path);
+    saved = errno;
+    if (renamed == 0)
+      guarding = 0;
+    pthread_sigmask (SIG_SETMASK, &old, NULL);
+    if (renamed != 0)
+      {
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "cannot write %s: %s", path, g_strerror (saved));
+        goto out;
+      }
+  }
   if (n_cut)
     *n_cut = w.n_cut;
   ok = TRUE;
@@ -847,6 +947,7 @@ out:
     close (w.fd);
   if (!ok)
     g_unlink (tmp);
+  end_guard ();
   g_clear_error (&w.error);
   readstat_writer_free (w.writer);
   return ok;

@@ -16,6 +16,8 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sayso-outbox-private.h"
@@ -47,6 +49,8 @@ struct _SaysoOutbox
   GNetworkMonitor     *monitor;
   gulong               network_handler;
   SaysoUploader       *uploader;
+  char                *url;            /* the uploader's address and key, as the store had them */
+  guint8               service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   char                *dir;
 
   SaysoOutboxWaitFunc  wait_func;
@@ -58,7 +62,12 @@ struct _SaysoOutbox
   gint64               current;        /* the sequence being sent */
   guint                failures;       /* failed passes in a row */
   GSource             *timer;
+  gint64               due;            /* when the timer fires (monotonic) */
+  gint64               last_try_end;   /* when the last failed pass ended (monotonic) */
+  gboolean             shortened;      /* this wait was cut short for the network already */
   GCancellable        *cancellable;
+  GCancellable        *send_cancellable;  /* the upload in flight's */
+  gboolean             resend;         /* the address changed under the upload in flight */
   GList               *waiters;        /* GTasks of sayso_outbox_send_async */
 };
 
@@ -184,11 +193,116 @@ sync_dir (const char  *dir,
   return TRUE;
 }
 
+/* Reads up to @size bytes, short only at the end of the file. */
+static gssize
+read_full (int     fd,
+           guint8 *buffer,
+           gsize   size)
+{
+  gsize done = 0;
+
+  while (done < size)
+    {
+      ssize_t n = read (fd, buffer + done, size - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -1;
+      if (n == 0)
+        break;
+      done += (gsize) n;
+    }
+  return (gssize) done;
+}
+
+/* Whether the ordinary file at @path holds exactly the bytes of @from. A
+ * link, a folder or a file that cannot be read is not the bundle. */
+static gboolean
+same_bytes (const char *from,
+            const char *path)
+{
+  guint8 a[64 * 1024], b[64 * 1024];
+  struct stat st_a, st_b;
+  gboolean same = FALSE;
+  int fa, fb;
+
+  fa = g_open (from, O_RDONLY | O_CLOEXEC, 0);
+  if (fa < 0)
+    return FALSE;
+  fb = g_open (path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
+  if (fb < 0)
+    {
+      close (fa);
+      return FALSE;
+    }
+  if (fstat (fa, &st_a) == 0 && fstat (fb, &st_b) == 0 && S_ISREG (st_b.st_mode) && st_a.st_size == st_b.st_size)
+    {
+      for (;;)
+        {
+          gssize na = read_full (fa, a, sizeof a);
+          gssize nb = read_full (fb, b, sizeof b);
+
+          if (na < 0 || nb < 0 || na != nb || memcmp (a, b, (gsize) na) != 0)
+            break;
+          if (na == 0)
+            {
+              same = TRUE;
+              break;
+            }
+        }
+    }
+  close (fa);
+  close (fb);
+  return same;
+}
+
+/* A part-file's writer holds an exclusive lock on it for as long as it
+ * writes: what nobody holds is a leftover (a crash mid-copy), which the
+ * outbox removes when it opens. The lock is taken after the file is made,
+ * so a cleaner may have removed it in between: then it is made again. */
+static int
+make_part_file (const char  *dir,
+                const char  *name,
+                char       **tmp_path)
+{
+  for (guint tries = 0; tries < 8; tries++)
+    {
+      g_autofree char *path = g_strdup_printf ("%s/.%s.part-XXXXXX", dir, name);
+      struct stat st;
+      int fd = g_mkstemp_full (path, O_WRONLY | O_CLOEXEC, 0600);
+      int saved;
+
+      if (fd < 0)
+        return -1;
+      if (flock (fd, LOCK_EX) != 0)
+        {
+          saved = errno;
+          close (fd);
+          g_unlink (path);
+          errno = saved;
+          return -1;
+        }
+      if (fstat (fd, &st) == 0 && st.st_nlink > 0)
+        {
+          *tmp_path = g_steal_pointer (&path);
+          return fd;
+        }
+      close (fd);
+    }
+  errno = EAGAIN;
+  return -1;
+}
+
 /* A copy made as the export makes its bundle: a new file of its own (0600),
  * synced, then named, then the folder synced; a crash leaves the whole
  * copy or a hidden part-file, never half a bundle under its name. Read
  * with read(), not mapped: a stick pulled out under a mapping would end
- * the kiosk with SIGBUS. */
+ * the kiosk with SIGBUS. A file already under the bundle's name is kept
+ * only if it holds the bundle's bytes exactly (the same export kept
+ * before); anything else there is replaced by the bundle, which the export
+ * has just read back and checked, so that no other file is ever sent
+ * under its name. */
 static gboolean
 copy_in (const char  *from,
          const char  *dir,
@@ -196,17 +310,23 @@ copy_in (const char  *from,
          GError     **error)
 {
   g_autofree char *final_path = g_build_filename (dir, name, NULL);
-  g_autofree char *tmp_path = g_strdup_printf ("%s/.%s.part-XXXXXX", dir, name);
+  g_autofree char *tmp_path = NULL;
   char buffer[64 * 1024];
+  GStatBuf st;
+  gboolean replacing = FALSE;
   int in, out, saved;
 
-  if (g_file_test (final_path, G_FILE_TEST_EXISTS))
-    return TRUE;   /* kept before, by the same export */
+  if (g_lstat (final_path, &st) == 0)
+    {
+      if (same_bytes (from, final_path))
+        return TRUE;   /* kept before, by the same export */
+      replacing = TRUE;
+    }
 
   in = g_open (from, O_RDONLY | O_CLOEXEC, 0);
   if (in < 0)
     return file_error (error, errno, from, "reading the bundle");
-  out = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  out = make_part_file (dir, name, &tmp_path);
   if (out < 0)
     {
       saved = errno;
@@ -248,13 +368,17 @@ copy_in (const char  *from,
       saved = errno;
       goto failed;
     }
-  close (out);
-  out = -1;
+  /* Renamed while still locked: a cleaner never sees it unheld. */
   if (g_rename (tmp_path, final_path) != 0)
     {
       saved = errno;
       goto failed;
     }
+  close (out);
+  out = -1;
+  if (replacing)
+    g_message ("outbox: a different file had an exported bundle's name in the outbox; "
+               "it was replaced by the bundle");
   return sync_dir (dir, error);
 
 failed:
@@ -264,6 +388,64 @@ failed:
     close (out);
   g_unlink (tmp_path);
   return file_error (error, saved, final_path, "writing a copy of the bundle");
+}
+
+/* ".NAME.part-XXXXXX" for a bundle's NAME ("sayso-….sayso"), as the
+ * export and copy_in() make them: nothing else is ever removed. */
+static gboolean
+is_part_file_name (const char *name)
+{
+  const char *part = g_strrstr (name, ".part-");
+  gsize len = strlen (name);
+
+  if (!g_str_has_prefix (name, ".sayso-") || part == NULL || (gsize) (part - name) + 6 + 6 != len)
+    return FALSE;
+  for (const char *p = part + 6; *p; p++)
+    if (!g_ascii_isalnum (*p))
+      return FALSE;
+  return part - name > (gssize) strlen (".sayso-.sayso") && strncmp (part - 6, ".sayso", 6) == 0;
+}
+
+/* Leftovers of a copy or an export cut off by a crash: ordinary files of
+ * ours, of the part-files' pattern, that no writer holds. */
+static void
+remove_stale_parts (const char *dir)
+{
+  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint removed = 0;
+  int dir_fd;
+
+  if (folder == NULL)
+    return;
+  dir_fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (dir_fd < 0)
+    return;
+  while ((name = g_dir_read_name (folder)))
+    {
+      struct stat st, now;
+      int fd;
+
+      if (!is_part_file_name (name))
+        continue;
+      fd = openat (dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+      if (fd < 0)
+        continue;
+      if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_uid == geteuid () &&
+          flock (fd, LOCK_EX | LOCK_NB) == 0 &&
+          fstatat (dir_fd, name, &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+          now.st_dev == st.st_dev && now.st_ino == st.st_ino &&
+          unlinkat (dir_fd, name, 0) == 0)
+        removed++;
+      close (fd);
+    }
+  if (removed > 0)
+    {
+      if (fsync (dir_fd) != 0 && errno != EINVAL)
+        g_warning ("outbox: %s: flushing the folder: %s", dir, g_strerror (errno));
+      g_info ("outbox: %u unfinished cop%s removed", removed, removed == 1 ? "y" : "ies");
+    }
+  close (dir_fd);
 }
 
 gboolean
@@ -447,6 +629,8 @@ sayso_outbox_dispose (GObject *object)
   stop_timer (self);
   if (self->cancellable)
     g_cancellable_cancel (self->cancellable);
+  if (self->send_cancellable)
+    g_cancellable_cancel (self->send_cancellable);
   if (self->monitor && self->network_handler)
     g_clear_signal_handler (&self->network_handler, self->monitor);
   g_clear_object (&self->monitor);
@@ -461,7 +645,9 @@ sayso_outbox_finalize (GObject *object)
 
   g_assert (self->waiters == NULL);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->send_cancellable);
   g_clear_object (&self->uploader);
+  g_free (self->url);
   g_clear_object (&self->store);
   g_free (self->dir);
 
@@ -495,6 +681,8 @@ load_uploader (SaysoOutbox *self)
   guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
 
   g_clear_object (&self->uploader);
+  g_clear_pointer (&self->url, g_free);
+  memset (self->service_pk, 0, sizeof self->service_pk);
   if (!sayso_store_get_upload (self->store, &url, service_pk, &error))
     {
       g_warning ("outbox: cannot read the upload address: %s", error->message);
@@ -508,9 +696,25 @@ load_uploader (SaysoOutbox *self)
       g_warning ("outbox: %s", error->message);
       return;
     }
+  self->url = g_steal_pointer (&url);
+  memcpy (self->service_pk, service_pk, sizeof service_pk);
   /* The outbox waits between tries itself, for much longer, and is told
    * when the network comes back: each try is one. */
   sayso_uploader_set_retries (self->uploader, 0);
+}
+
+static gboolean timer_done (gpointer user_data);
+
+static void
+start_timer (SaysoOutbox *self,
+             guint64      wait_usec)
+{
+  stop_timer (self);
+  self->due = g_get_monotonic_time () + (gint64) MIN (wait_usec, (guint64) G_MAXINT64 / 2);
+  /* Rounded up: a floor is never met a millisecond early. */
+  self->timer = g_timeout_source_new ((guint) MIN (wait_usec / 1000 + (wait_usec % 1000 != 0), (guint64) G_MAXUINT));
+  g_source_set_callback (self->timer, timer_done, self, NULL);
+  g_source_attach (self->timer, NULL);
 }
 
 static void
@@ -519,14 +723,21 @@ network_changed (GNetworkMonitor *monitor,
                  gpointer         user_data)
 {
   SaysoOutbox *self = user_data;
+  gint64 now, due;
 
-  /* Only a wait for the back-off is cut short: a pass under way goes on. */
-  if (!available || !self->started || self->sending || self->timer == NULL)
+  /* Only a wait for the back-off is cut short, and once: a network that
+   * comes and goes every second would otherwise make a try of every
+   * change. Even then the next try waits for the network to settle, and
+   * never follows the last one by less than the floor. */
+  if (!available || !self->started || self->sending || self->timer == NULL || self->shortened)
     return;
-  stop_timer (self);
-  self->with_refused = FALSE;
-  self->sending = TRUE;
-  pass_next (self);
+  now = g_get_monotonic_time ();
+  due = MAX (now + (gint64) SAYSO_OUTBOX_NETWORK_BACK_USEC,
+             self->last_try_end + (gint64) SAYSO_OUTBOX_MIN_GAP_USEC);
+  if (due >= self->due)
+    return;
+  self->shortened = TRUE;
+  start_timer (self, (guint64) (due - now));
 }
 
 SaysoOutbox *
@@ -542,6 +753,7 @@ sayso_outbox_new (SaysoStore      *store,
   self->store = g_object_ref (store);
   self->dir = sayso_outbox_dir_for_store (store);
   self->cancellable = g_cancellable_new ();
+  remove_stale_parts (self->dir);
   if (monitor)
     {
       self->monitor = g_object_ref (monitor);
@@ -604,10 +816,9 @@ schedule_retry (SaysoOutbox *self)
   self->failures++;
 
   wait = self->wait_func ? self->wait_func (self->failures, planned, self->wait_data) : planned;
-  stop_timer (self);
-  self->timer = g_timeout_source_new ((guint) MIN (wait / 1000, (guint64) G_MAXUINT));
-  g_source_set_callback (self->timer, timer_done, self, NULL);
-  g_source_attach (self->timer, NULL);
+  self->last_try_end = g_get_monotonic_time ();
+  self->shortened = FALSE;
+  start_timer (self, wait);
 }
 
 static void
@@ -698,9 +909,20 @@ sent (GObject      *source,
   g_autofree char *words = NULL;
 
   status = sayso_uploader_send_finish (SAYSO_UPLOADER (source), result, &receipt, &error);
+  g_clear_object (&self->send_cancellable);
   if (g_cancellable_is_cancelled (self->cancellable))
     {
       end_pass (self, "stopped");
+      return;
+    }
+  if (self->resend)
+    {
+      /* The address or the key changed while it was on its way: whatever
+       * came back was checked against the old key. Sent again, from the
+       * oldest, to the store's address now. */
+      self->resend = FALSE;
+      self->current = -1;
+      pass_next (self);
       return;
     }
 
@@ -709,11 +931,38 @@ sent (GObject      *source,
       g_autofree char *text = sayso_receipt_to_text (&receipt);
       g_autofree char *today = sayso_today ();
       g_autoptr(GPtrArray) entries = NULL;
+      g_autofree char *url = NULL;
+      guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
 
+      /* Another program (sayso set-upload) may have changed the store's
+       * service since this upload began: only a receipt under the key the
+       * store has now counts, so it goes again to the service the store
+       * names. */
+      if (!sayso_store_get_upload (self->store, &url, service_pk, &db_error))
+        {
+          g_warning ("outbox: cannot read the upload address: %s", db_error->message);
+          end_pass (self, WORDS_NO_ANSWER);
+          return;
+        }
+      if (g_strcmp0 (url, self->url) != 0 || memcmp (service_pk, self->service_pk, sizeof service_pk) != 0)
+        {
+          load_uploader (self);
+          self->current = -1;
+          pass_next (self);
+          return;
+        }
       if (kill_after_receipt)
         raise (SIGKILL);
       if (!sayso_db_outbox_mark_sent (db, self->current, text, today, &db_error))
         {
+          if (g_error_matches (db_error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND))
+            {
+              /* Nothing to send again: the store no longer lists it. */
+              g_warning ("outbox: a bundle was received that the store no longer lists: %s", db_error->message);
+              outbox_changed (self);
+              pass_next (self);
+              return;
+            }
           g_warning ("outbox: a bundle was received but could not be marked sent (it will be sent again, "
                      "and the service says it has it): %s", db_error->message);
           end_pass (self, WORDS_NO_ANSWER);
@@ -795,7 +1044,9 @@ pass_next (SaysoOutbox *self)
   {
     g_autofree char *path = g_build_filename (self->dir, next->name, NULL);
 
-    sayso_uploader_send_async (self->uploader, path, self->cancellable, sent, g_object_ref (self));
+    g_clear_object (&self->send_cancellable);
+    self->send_cancellable = g_cancellable_new ();
+    sayso_uploader_send_async (self->uploader, path, self->send_cancellable, sent, g_object_ref (self));
   }
 }
 
@@ -862,9 +1113,22 @@ sayso_outbox_send_finish (SaysoOutbox   *self,
 void
 sayso_outbox_reload (SaysoOutbox *self)
 {
+  g_autofree char *old_url = NULL;
+  guint8 old_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
+
   g_return_if_fail (SAYSO_IS_OUTBOX (self));
 
+  old_url = g_strdup (self->url);
+  memcpy (old_pk, self->service_pk, sizeof old_pk);
   load_uploader (self);
+  /* An upload on its way to the old address would be checked against the
+   * old key: it is stopped, and sent again once it has stopped. */
+  if (self->send_cancellable &&
+      (g_strcmp0 (old_url, self->url) != 0 || memcmp (old_pk, self->service_pk, sizeof old_pk) != 0))
+    {
+      self->resend = TRUE;
+      g_cancellable_cancel (self->send_cancellable);
+    }
   outbox_changed (self);
   if (self->started && !self->sending)
     begin_pass (self, FALSE);

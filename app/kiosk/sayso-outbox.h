@@ -22,6 +22,11 @@ G_BEGIN_DECLS
  * a region do not all come back in step. */
 #define SAYSO_OUTBOX_FIRST_DELAY_USEC  ((guint64) 30 * G_USEC_PER_SEC)
 #define SAYSO_OUTBOX_MAX_DELAY_USEC    ((guint64) 3600 * G_USEC_PER_SEC)
+/* The network coming back cuts a wait short, once a wait: to this long
+ * from then, for the network to settle, but never to less than the floor
+ * after the last try ended. */
+#define SAYSO_OUTBOX_NETWORK_BACK_USEC ((guint64) 3 * G_USEC_PER_SEC)
+#define SAYSO_OUTBOX_MIN_GAP_USEC      ((guint64) 10 * G_USEC_PER_SEC)
 
 /* Checks an upload address: http or https, a host, no user name or
  * password (it would be kept in the store and shown), no fragment. */

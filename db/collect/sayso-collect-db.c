@@ -42,6 +42,15 @@ struct _SaysoCollectDb
   "  size INTEGER NOT NULL," \
   "  data BLOB NOT NULL,"
 
+/* The highest number each site ever gave (schema 3): a kiosk enrolled
+ * again for another site leaves its number behind, and the highest of
+ * those still enrolled would give it out again. */
+#define SITE_NUMBERS \
+  "CREATE TABLE site_numbers (" \
+  "  site TEXT PRIMARY KEY," \
+  "  last INTEGER NOT NULL CHECK (last >= 1)" \
+  ") WITHOUT ROWID;"
+
 static const char schema[] =
   "CREATE TABLE service ("
   "  one INTEGER PRIMARY KEY CHECK (one = 1),"
@@ -69,7 +78,8 @@ static const char schema[] =
   "  made TEXT NOT NULL,"
   "  revoked INTEGER NOT NULL DEFAULT 0"
   ") WITHOUT ROWID;"
-  "PRAGMA user_version = 2;";
+  SITE_NUMBERS
+  "PRAGMA user_version = 3;";
 
 /* Schema 1 named kiosks by their key alone. A site's kiosks are numbered 1,
  * 2, 3 in the order they were enrolled; of those enrolled the same day the
@@ -88,6 +98,13 @@ static const char migrate_1_to_2[] =
   "DROP TABLE kiosks;"
   "ALTER TABLE kiosks_2 RENAME TO kiosks;"
   "PRAGMA user_version = 2;";
+
+/* What a schema-2 database gave out before is known only from the kiosks
+ * still enrolled: a number left behind earlier is lost to it. */
+static const char migrate_2_to_3[] =
+  SITE_NUMBERS
+  "INSERT INTO site_numbers (site, last) SELECT site, max(number) FROM kiosks GROUP BY site;"
+  "PRAGMA user_version = 3;";
 
 static gboolean
 fail_rc (const char  *path,
@@ -243,15 +260,59 @@ failed:
  * still point at a kiosk: the keys' checks are off while it is, and the
  * whole is checked before it commits. */
 static gboolean
-migrate (SaysoCollectDb  *db,
-         GError         **error)
+read_version (SaysoCollectDb  *db,
+              int             *version,
+              GError         **error)
 {
   sqlite3_stmt *stmt = NULL;
   int rc;
 
+  *version = -1;
+  rc = sqlite3_prepare_v2 (db->handle, "SELECT user_version FROM pragma_user_version", -1, &stmt, NULL);
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    *version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return *version >= 0 ? TRUE : fail (db, rc, "reading the schema", error);
+}
+
+/* Another program may open the same database at the same moment: the
+ * version is read again inside the transaction, and what it migrated
+ * already is left. */
+static gboolean
+migrate_to_3 (SaysoCollectDb  *db,
+              GError         **error)
+{
+  int version;
+
+  if (!exec (db, "BEGIN IMMEDIATE", error) || !read_version (db, &version, error))
+    goto failed;
+  if (version == 2 && !exec (db, migrate_2_to_3, error))
+    goto failed;
+  return exec (db, "COMMIT", error);
+
+failed:
+  rollback (db);
+  return FALSE;
+}
+
+static gboolean
+migrate_to_2 (SaysoCollectDb  *db,
+              GError         **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc, version;
+
   if (!exec (db, "PRAGMA foreign_keys = OFF", error))
     return FALSE;
-  if (!exec (db, "BEGIN IMMEDIATE", error) || !exec (db, migrate_1_to_2, error))
+  if (!exec (db, "BEGIN IMMEDIATE", error) || !read_version (db, &version, error))
+    goto failed;
+  if (version != 1)
+    {
+      if (!exec (db, "COMMIT", error))
+        goto failed;
+      return exec (db, "PRAGMA foreign_keys = ON", error);
+    }
+  if (!exec (db, migrate_1_to_2, error))
     goto failed;
   rc = sqlite3_prepare_v2 (db->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL);
   if (rc == SQLITE_OK)
@@ -282,8 +343,7 @@ sayso_collect_db_open (const char  *path,
                        GError     **error)
 {
   g_autoptr(SaysoCollectDb) db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  int version = -1, rc;
+  int version = -1;
   GStatBuf st;
 
   g_return_val_if_fail (path != NULL, NULL);
@@ -303,21 +363,15 @@ sayso_collect_db_open (const char  *path,
                    "%s: no collection database here (“sayso-collect init” makes one)", path);
       return NULL;
     }
-  if (!(db = db_open (path, error)))
+  if (!(db = db_open (path, error)) || !read_version (db, &version, error))
     return NULL;
-
-  rc = sqlite3_prepare_v2 (db->handle, "SELECT user_version FROM pragma_user_version", -1, &stmt, NULL);
-  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  if (version < 0)
-    {
-      fail (db, rc, "reading the schema", error);
-      return NULL;
-    }
-  if (version == 1 && !migrate (db, error))
+  if (version == 1 && !migrate_to_2 (db, error))
     return NULL;
   if (version == 1)
+    version = 2;
+  if (version == 2 && !migrate_to_3 (db, error))
+    return NULL;
+  if (version == 2)
     version = SAYSO_COLLECT_SCHEMA_VERSION;
   if (version != SAYSO_COLLECT_SCHEMA_VERSION)
     {
@@ -362,8 +416,9 @@ sayso_collect_db_service_key (SaysoCollectDb  *db,
   return ok;
 }
 
-/* The kiosk's place in its site: its number if it was enrolled there
- * before, or the next after the highest there. */
+/* The kiosk's place in its site: its number if it is enrolled there, or
+ * the next after the highest the site ever gave: a number is never given
+ * to a second kiosk, even once the first has moved to another site. */
 static gboolean
 number_in_site (SaysoCollectDb  *db,
                 const guint8    *kiosk_pk,
@@ -376,7 +431,8 @@ number_in_site (SaysoCollectDb  *db,
 
   rc = sqlite3_prepare_v2 (db->handle,
                            "SELECT coalesce ((SELECT number FROM kiosks WHERE pk = ?1 AND site = ?2),"
-                           "                 (SELECT coalesce (max(number), 0) + 1 FROM kiosks WHERE site = ?2))",
+                           "                 max ((SELECT coalesce (max(number), 0) FROM kiosks WHERE site = ?2),"
+                           "                      (SELECT coalesce (max(last), 0) FROM site_numbers WHERE site = ?2)) + 1)",
                            -1, &stmt, NULL);
   if (rc == SQLITE_OK)
     {
@@ -424,6 +480,21 @@ sayso_collect_db_enroll (SaysoCollectDb  *db,
   if (rc != SQLITE_DONE)
     {
       fail (db, rc, "enrolling the kiosk", error);
+      goto out;
+    }
+  rc = sqlite3_prepare_v2 (db->handle,
+                           "INSERT INTO site_numbers (site, last) VALUES (?1, ?2)"
+                           " ON CONFLICT (site) DO UPDATE SET last = max (last, excluded.last)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, site, -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, n);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      fail (db, rc, "keeping the site's highest kiosk number", error);
       goto out;
     }
   ok = exec (db, "COMMIT", error);

@@ -190,7 +190,7 @@ mark (SaysoDb            *db,
       GError            **error)
 {
   sqlite3_stmt *stmt = NULL;
-  int rc;
+  int rc, changed = 0;
 
   if (!_sayso_db_writable (db, error))
     return FALSE;
@@ -206,6 +206,7 @@ mark (SaysoDb            *db,
       sqlite3_bind_text (stmt, 4, receipt, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmt, 5, day, -1, SQLITE_STATIC);
       rc = sqlite3_step (stmt);
+      changed = sqlite3_changes (db->handle);
     }
   sqlite3_finalize (stmt);
 
@@ -213,6 +214,14 @@ mark (SaysoDb            *db,
     return _sayso_db_set_write_error (db, rc, "marking a bundle in the outbox", error);
 
   _sayso_db_wrote (db);
+  /* A mark that changed nothing would let the caller believe a bundle
+   * sent (or refused) that the store does not list. */
+  if (changed != 1)
+    {
+      g_set_error (error, SAYSO_DB_ERROR, SAYSO_DB_ERROR_NOT_FOUND,
+                   "%s: bundle %" G_GINT64_FORMAT " is not in the outbox; nothing was marked", db->path, sequence);
+      return FALSE;
+    }
   return TRUE;
 }
 
