@@ -1619,7 +1619,8 @@ static void
 test_network_flapping (Fixture       *f,
                        gconstpointer  data)
 {
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", free_port ());
+  g_autoptr(GSocket) reservation = NULL;
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", free_port (&reservation));
   g_autofree char *bundle = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(SaysoOutbox) outbox = NULL;
