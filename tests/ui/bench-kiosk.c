@@ -20,7 +20,7 @@
  * spends too), styling and laying out the welcome screen itself, and
  * loading 108 shared libraries where the hello window loads 69 (eSpeak NG
  * brings 22 of them, libsoup 12: loading them when first used, with
- * dlopen, is the next step). The questionnaire parses in under 10 ms, and
+ * dlopen, is the next step). The questionnaire parses in about 10 ms, and
  * SQLite, libsodium and the store open in under 5; eSpeak NG starts at the
  * first speech and the pictures load with their question. (GTK 4.8 loads
  * its GStreamer media module as it starts, in both programs.)
