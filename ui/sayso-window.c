@@ -507,6 +507,35 @@ settle_scrolling (GtkWidget *widget)
     settle_scrolling (child);
 }
 
+/* Only the page shown (and, while the crossfade runs, the one leaving) is
+ * visible: GTK styles every visible widget of a window as it is first
+ * shown, stack pages out of sight included, and looks up each of their
+ * icons at the size its style asks for. The question's speaker controls
+ * ask for sizes that only the icon theme's SVGs have, which brought
+ * librsvg (and libxml2) in for the welcome screen: 8.7 MB of its 50 MB
+ * resident, and 60 ms of its first frame. A page is styled when it first
+ * comes, as a respondent reaches it. */
+static void
+hide_pages_out_of_sight (GtkStack *stack)
+{
+  GtkWidget *shown = gtk_stack_get_visible_child (stack);
+
+  if (gtk_stack_get_transition_running (stack))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != shown)
+      gtk_widget_set_visible (child, FALSE);
+}
+
+static void
+stack_transition_running_changed (GtkStack   *stack,
+                                  GParamSpec *pspec,
+                                  gpointer    data)
+{
+  hide_pages_out_of_sight (stack);
+}
+
 /* The journey moved: the page (and question) it is at now. */
 static void
 show_page (SaysoJourney *journey,
@@ -518,7 +547,9 @@ show_page (SaysoJourney *journey,
 
   if (gtk_stack_get_visible_child (self->stack))   /* the page about to be hidden */
     settle_scrolling (gtk_stack_get_visible_child (self->stack));
+  gtk_widget_set_visible (gtk_stack_get_child_by_name (self->stack, names[page]), TRUE);
   gtk_stack_set_visible_child_name (self->stack, names[page]);
+  hide_pages_out_of_sight (self->stack);
 
   if (question)
     sayso_question_view_show (self->question_view, sayso_journey_get_response (journey), question,
@@ -822,6 +853,8 @@ sayso_window_init (SaysoWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "sayso");
   sayso_accessible_follow_stack (self->stack);
+  g_signal_connect (self->stack, "notify::transition-running", G_CALLBACK (stack_transition_running_changed), NULL);
+  hide_pages_out_of_sight (self->stack);
 
   self->speech = sayso_speech_new ();
   self->voice = sayso_media_voice_new ();
