@@ -22,8 +22,23 @@
 
 #include "sayso-bundle-private.h"
 
-#define COMPARE_BLOCK (1024 * 1024)
-#define COMPARE_AHEAD 4   /* blocks asked of the drive before they are needed */
+/* Read straight from the drive (O_DIRECT) in large blocks, which the kernel
+ * splits into requests that are in flight together: nothing goes through
+ * the page cache, so what is compared cannot be a cached copy, and no
+ * thread spends its time filling and copying out of the cache. Where the
+ * file system cannot (tmpfs, FUSE), read as before, after the caller has
+ * dropped the file from the cache, with readahead. */
+#define COMPARE_BLOCK (4 * 1024 * 1024)
+#define COMPARE_AHEAD 2   /* blocks asked of the drive before they are needed, without O_DIRECT */
+#define DIRECT_ALIGN 4096
+
+static gboolean direct_read = TRUE;
+
+void
+_sayso_bundle_set_direct_read (gboolean direct)
+{
+  direct_read = direct;
+}
 
 /* What a difference at @offset means, in words. */
 static gboolean
@@ -63,6 +78,47 @@ differs_at (SaysoBundleWriter  *writer,
                             lo + 1, writer->records->len, id);
 }
 
+/* Reads @want bytes at @offset (a multiple of DIRECT_ALIGN). With
+ * O_DIRECT the request is rounded up to a whole block: the file's last one
+ * comes back short. A file system that refuses O_DIRECT at the first read
+ * is read through the page cache instead. */
+static gboolean
+read_block (int          fd,
+            gboolean    *direct,
+            guint64      offset,
+            guint8      *buf,
+            gsize        want,
+            const char  *path,
+            GError     **error)
+{
+  gsize done = 0;
+
+  while (done < want)
+    {
+      gsize ask = want - done;
+      gssize n;
+
+      if (*direct)
+        ask = (ask + DIRECT_ALIGN - 1) / DIRECT_ALIGN * DIRECT_ALIGN;
+      n = pread (fd, buf + done, ask, (off_t) (offset + done));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EINVAL && *direct && offset == 0 && done == 0)
+        {
+          *direct = FALSE;
+          if (fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_DIRECT) != 0)
+            return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path, "cannot read it back: %s",
+                                      g_strerror (errno));
+          continue;
+        }
+      if (n <= 0)
+        return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path, "cannot read it back: %s",
+                                  n < 0 ? g_strerror (errno) : "unexpected end of file");
+      done += MIN ((gsize) n, want - done);
+    }
+  return TRUE;
+}
+
 /**
  * sayso_bundle_writer_compare:
  * @chunks: (element-type GByteArray): every byte the writer's write
@@ -85,13 +141,15 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
                              guint              *bad_record,
                              GError            **error)
 {
-  g_autofree guint8 *buffer = NULL;
+  g_autofree gpointer block = NULL;
   g_autofree guint8 *signed_part = NULL;
-  gsize text_len;
+  guint8 *buffer;
+  gsize text_len, at = 0;
   struct stat st;
-  guint64 pos = 0;
+  guint64 kept = 0;
+  guint c = 0;
   int fd;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, direct;
 
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (writer->trailer != NULL, FALSE);
@@ -100,7 +158,13 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
   if (bad_record)
     *bad_record = G_MAXUINT;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  direct = direct_read;
+  fd = direct ? g_open (path, O_RDONLY | O_CLOEXEC | O_DIRECT, 0) : -1;
+  if (fd < 0 && (!direct || errno == EINVAL))
+    {
+      direct = FALSE;
+      fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+    }
   if (fd < 0)
     {
       int saved = errno;
@@ -120,42 +184,62 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
                                 "read back %" G_GUINT64_FORMAT " bytes, but %" G_GUINT64_FORMAT " were written",
                                 (guint64) st.st_size, writer->size);
     }
-
-  buffer = g_malloc (COMPARE_BLOCK);
-  posix_fadvise (fd, 0, (off_t) MIN ((guint64) COMPARE_BLOCK * COMPARE_AHEAD, writer->size), POSIX_FADV_WILLNEED);
-  for (guint c = 0; ok && c < chunks->len; c++)
+  for (guint i = 0; i < chunks->len; i++)
+    kept += ((GByteArray *) g_ptr_array_index (chunks, i))->len;
+  if (kept != writer->size)
     {
-      GByteArray *chunk = g_ptr_array_index (chunks, c);
+      close (fd);
+      return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path,
+                                "%" G_GUINT64_FORMAT " bytes were kept of the %" G_GUINT64_FORMAT " written",
+                                kept, writer->size);
+    }
 
-      for (gsize at = 0; ok && at < chunk->len; )
+  if (posix_memalign (&block, DIRECT_ALIGN, COMPARE_BLOCK) != 0)
+    g_error ("out of memory for the read-back");
+  buffer = block;
+  if (!direct)
+    posix_fadvise (fd, 0, (off_t) MIN ((guint64) COMPARE_BLOCK * COMPARE_AHEAD, writer->size), POSIX_FADV_WILLNEED);
+  for (guint64 pos = 0; ok && pos < writer->size; )
+    {
+      gsize n = (gsize) MIN ((guint64) COMPARE_BLOCK, writer->size - pos);
+      guint64 ahead = pos + (guint64) COMPARE_BLOCK * COMPARE_AHEAD;
+
+      if (!direct && ahead < writer->size)
+        posix_fadvise (fd, (off_t) ahead, (off_t) MIN ((guint64) COMPARE_BLOCK, writer->size - ahead),
+                       POSIX_FADV_WILLNEED);
+      if (!read_block (fd, &direct, pos, buffer, n, path, error))
         {
-          gsize n = MIN ((gsize) COMPARE_BLOCK, chunk->len - at);
-          guint64 ahead = pos + (guint64) COMPARE_BLOCK * COMPARE_AHEAD;
+          ok = FALSE;
+          break;
+        }
 
-          if (ahead < writer->size)
-            posix_fadvise (fd, (off_t) ahead, (off_t) MIN ((guint64) COMPARE_BLOCK, writer->size - ahead),
-                           POSIX_FADV_WILLNEED);
-          if (!_sayso_bundle_read_at (fd, pos, buffer, n, path, error))
-            ok = FALSE;
-          else if (memcmp (buffer, chunk->data + at, n) != 0)
+      /* The block against the kept chunks it spans. */
+      for (gsize off = 0; ok && off < n; )
+        {
+          GByteArray *chunk = g_ptr_array_index (chunks, c);
+          gsize take = MIN (n - off, chunk->len - at);
+
+          if (memcmp (buffer + off, chunk->data + at, take) != 0)
             {
               gsize i = 0;
 
-              while (buffer[i] == chunk->data[at + i])
+              while (buffer[off + i] == chunk->data[at + i])
                 i++;
-              ok = differs_at (writer, path, pos + i, bad_record, error);
+              ok = differs_at (writer, path, pos + off + i, bad_record, error);
             }
-          at += n;
-          pos += n;
+          off += take;
+          at += take;
+          if (at == chunk->len)
+            {
+              c++;
+              at = 0;
+            }
         }
+      pos += n;
     }
   close (fd);
   if (!ok)
     return FALSE;
-  if (pos != writer->size)
-    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path,
-                              "%" G_GUINT64_FORMAT " bytes were kept of the %" G_GUINT64_FORMAT " written",
-                              pos, writer->size);
 
   /* The manifest read back is the one in memory now: its signature is
    * checked again as a reader will check it. */
