@@ -39,4 +39,8 @@ gboolean _sayso_bundle_read_at (int                fd,
                                 const char        *path,
                                 GError           **error) G_GNUC_WARN_UNUSED_RESULT;
 
+/* The tests' seam: FALSE reads the export's read-back through the page
+ * cache, as on a file system that refuses O_DIRECT. */
+void     _sayso_bundle_set_direct_read (gboolean direct);
+
 G_END_DECLS

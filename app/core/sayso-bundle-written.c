@@ -3,12 +3,13 @@
  *
  * The export's read-back used to hash every record it read back from the
  * stick, which is as much work again as hashing them at all. With the bytes
- * kept, it splits in two: each record's hash is checked against the
- * manifest in memory, while the drive is still busy with the fsync, and the
- * read-back is then a comparison, byte for byte, with what was written,
- * which costs little beyond the reading itself. Together they prove what
- * the old check did: the file on the drive is the one signed, and every
- * record in it matches the hash the store took when it was saved.
+ * kept, it splits in two: the writer checks each record's bytes against the
+ * hash the store took when it saved them, as it writes them (the export does
+ * it in its writing thread, app/kiosk/sayso-export.c), and the read-back is
+ * then a comparison, byte for byte, with what was written, which costs
+ * little beyond the reading itself. Together they prove what the old check
+ * did: the file on the drive is the one signed, and every record in it
+ * matches the hash the store took when it was saved.
  */
 #define G_LOG_DOMAIN "sayso-bundle"
 
@@ -21,185 +22,22 @@
 
 #include "sayso-bundle-private.h"
 
-#define COMPARE_BLOCK (1024 * 1024)
-#define COMPARE_AHEAD 4   /* blocks asked of the drive before they are needed */
+/* Read straight from the drive (O_DIRECT) in large blocks, which the kernel
+ * splits into requests that are in flight together: nothing goes through
+ * the page cache, so what is compared cannot be a cached copy, and no
+ * thread spends its time filling and copying out of the cache. Where the
+ * file system cannot (tmpfs, FUSE), read as before, after the caller has
+ * dropped the file from the cache, with readahead. */
+#define COMPARE_BLOCK (4 * 1024 * 1024)
+#define COMPARE_AHEAD 2   /* blocks asked of the drive before they are needed, without O_DIRECT */
+#define DIRECT_ALIGN 4096
 
-/* Where each kept chunk starts in the file, to find a record's bytes. */
-typedef struct
+static gboolean direct_read = TRUE;
+
+void
+_sayso_bundle_set_direct_read (gboolean direct)
 {
-  GPtrArray *chunks;   /* of GByteArray */
-  guint64   *starts;
-} Kept;
-
-static guint
-chunk_at (const Kept *kept,
-          guint64     offset)
-{
-  guint lo = 0, hi = kept->chunks->len;
-
-  /* The last chunk that starts at or before @offset. */
-  while (hi - lo > 1)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (kept->starts[mid] <= offset)
-        lo = mid;
-      else
-        hi = mid;
-    }
-  return lo;
-}
-
-static void
-hash_kept (const Kept             *kept,
-           const SaysoBundleEntry *entry,
-           guint8                  hash[SAYSO_BUNDLE_HASH_SIZE])
-{
-  crypto_generichash_state state;
-  guint64 pos = entry->offset, left = entry->size;
-  guint c = chunk_at (kept, pos);
-
-  crypto_generichash_init (&state, NULL, 0, SAYSO_BUNDLE_HASH_SIZE);
-  while (left > 0)
-    {
-      GByteArray *chunk = g_ptr_array_index (kept->chunks, c);
-      guint64 at = pos - kept->starts[c];
-      gsize take = (gsize) MIN (left, (guint64) chunk->len - at);
-
-      crypto_generichash_update (&state, chunk->data + at, take);
-      pos += take;
-      left -= take;
-      c++;
-    }
-  crypto_generichash_final (&state, hash, SAYSO_BUNDLE_HASH_SIZE);
-}
-
-typedef struct
-{
-  SaysoBundleWriter *writer;
-  const Kept        *kept;
-  guint              first;
-  guint              last;
-  guint              bad_record;   /* the first that did not match, or G_MAXUINT */
-} HashRun;
-
-static gpointer
-hash_run (gpointer data)
-{
-  HashRun *run = data;
-
-  for (guint i = run->first; i < run->last; i++)
-    {
-      SaysoBundleEntry *entry = g_ptr_array_index (run->writer->records, i);
-      guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
-
-      hash_kept (run->kept, entry, hash);
-      if (sodium_memcmp (hash, entry->hash, sizeof hash) != 0)
-        {
-          run->bad_record = i;
-          break;
-        }
-    }
-  return NULL;
-}
-
-static gboolean
-kept_init (Kept               *kept,
-           SaysoBundleWriter  *writer,
-           GPtrArray          *chunks,
-           GError            **error)
-{
-  guint64 total = 0;
-
-  kept->chunks = chunks;
-  kept->starts = g_new (guint64, MAX (chunks->len, 1));
-  for (guint c = 0; c < chunks->len; c++)
-    {
-      kept->starts[c] = total;
-      total += ((GByteArray *) g_ptr_array_index (chunks, c))->len;
-    }
-  if (total != writer->size)
-    {
-      g_clear_pointer (&kept->starts, g_free);
-      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_IO,
-                   "%" G_GUINT64_FORMAT " bytes were kept of the %" G_GUINT64_FORMAT " written",
-                   total, writer->size);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * sayso_bundle_writer_check_written:
- * @chunks: (element-type GByteArray): every byte the writer's write
- *   function was given, in order
- * @bad_record: (out) (optional): the index of the first record that does
- *   not match, or %G_MAXUINT
- *
- * Checks each record in the bytes written against the hash the manifest
- * lists for it: a record whose stored copy changed since the store hashed
- * it is found here. The records are split between the processors.
- */
-gboolean
-sayso_bundle_writer_check_written (SaysoBundleWriter  *writer,
-                                   GPtrArray          *chunks,
-                                   guint              *bad_record,
-                                   GError            **error)
-{
-  guint n, n_runs = CLAMP (g_get_num_processors (), 1, 8);
-  g_autofree HashRun *runs = NULL;
-  g_autofree GThread **threads = NULL;
-  Kept kept = { 0 };
-
-  g_return_val_if_fail (writer != NULL, FALSE);
-  g_return_val_if_fail (writer->trailer != NULL, FALSE);
-  g_return_val_if_fail (chunks != NULL, FALSE);
-
-  if (bad_record)
-    *bad_record = G_MAXUINT;
-  if (!kept_init (&kept, writer, chunks, error))
-    return FALSE;
-
-  n = writer->records->len;
-  if (n < 64)
-    n_runs = 1;   /* not worth a thread */
-  runs = g_new0 (HashRun, n_runs);
-  threads = g_new0 (GThread *, n_runs);
-  for (guint r = 0; r < n_runs; r++)
-    {
-      runs[r].writer = writer;
-      runs[r].kept = &kept;
-      runs[r].first = (guint) ((guint64) n * r / n_runs);
-      runs[r].last = (guint) ((guint64) n * (r + 1) / n_runs);
-      runs[r].bad_record = G_MAXUINT;
-    }
-  /* Plain threads, as the file's check uses (see check_records()). */
-  for (guint r = 1; r < n_runs; r++)
-    threads[r] = g_thread_try_new ("sayso-check", hash_run, &runs[r], NULL);
-  hash_run (&runs[0]);
-  for (guint r = 1; r < n_runs; r++)
-    {
-      if (threads[r])
-        g_thread_join (threads[r]);
-      else
-        hash_run (&runs[r]);
-    }
-  g_free (kept.starts);
-
-  for (guint r = 0; r < n_runs; r++)
-    if (runs[r].bad_record != G_MAXUINT)
-      {
-        SaysoBundleEntry *entry = g_ptr_array_index (writer->records, runs[r].bad_record);
-        g_autofree char *id = sayso_hex (entry->id, 16);
-
-        if (bad_record)
-          *bad_record = runs[r].bad_record;
-        g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_RECORD_ALTERED,
-                     "record %u of %u (id %s) does not match the hash it was saved with",
-                     runs[r].bad_record + 1, n, id);
-        return FALSE;
-      }
-  return TRUE;
+  direct_read = direct;
 }
 
 /* What a difference at @offset means, in words. */
@@ -240,6 +78,47 @@ differs_at (SaysoBundleWriter  *writer,
                             lo + 1, writer->records->len, id);
 }
 
+/* Reads @want bytes at @offset (a multiple of DIRECT_ALIGN). With
+ * O_DIRECT the request is rounded up to a whole block: the file's last one
+ * comes back short. A file system that refuses O_DIRECT at the first read
+ * is read through the page cache instead. */
+static gboolean
+read_block (int          fd,
+            gboolean    *direct,
+            guint64      offset,
+            guint8      *buf,
+            gsize        want,
+            const char  *path,
+            GError     **error)
+{
+  gsize done = 0;
+
+  while (done < want)
+    {
+      gsize ask = want - done;
+      gssize n;
+
+      if (*direct)
+        ask = (ask + DIRECT_ALIGN - 1) / DIRECT_ALIGN * DIRECT_ALIGN;
+      n = pread (fd, buf + done, ask, (off_t) (offset + done));
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0 && errno == EINVAL && *direct && offset == 0 && done == 0)
+        {
+          *direct = FALSE;
+          if (fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_DIRECT) != 0)
+            return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path, "cannot read it back: %s",
+                                      g_strerror (errno));
+          continue;
+        }
+      if (n <= 0)
+        return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path, "cannot read it back: %s",
+                                  n < 0 ? g_strerror (errno) : "unexpected end of file");
+      done += MIN ((gsize) n, want - done);
+    }
+  return TRUE;
+}
+
 /**
  * sayso_bundle_writer_compare:
  * @chunks: (element-type GByteArray): every byte the writer's write
@@ -249,8 +128,9 @@ differs_at (SaysoBundleWriter  *writer,
  *
  * Reads the finished bundle at @path back and compares it, byte for byte,
  * with what was written; then checks the signature, as a reader will. With
- * sayso_bundle_writer_check_written() it checks what
- * sayso_bundle_writer_check() does, with a comparison where that hashes.
+ * each record's bytes checked against its hash as they were written, it
+ * checks what sayso_bundle_writer_check() does, with a comparison where
+ * that hashes.
  * The caller drops the file from the page cache first, so that what is
  * compared comes from the drive.
  */
@@ -261,13 +141,15 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
                              guint              *bad_record,
                              GError            **error)
 {
-  g_autofree guint8 *buffer = NULL;
+  g_autofree gpointer block = NULL;
   g_autofree guint8 *signed_part = NULL;
-  gsize text_len;
+  guint8 *buffer;
+  gsize text_len, at = 0;
   struct stat st;
-  guint64 pos = 0;
+  guint64 kept = 0;
+  guint c = 0;
   int fd;
-  gboolean ok = TRUE;
+  gboolean ok = TRUE, direct;
 
   g_return_val_if_fail (writer != NULL, FALSE);
   g_return_val_if_fail (writer->trailer != NULL, FALSE);
@@ -276,7 +158,13 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
   if (bad_record)
     *bad_record = G_MAXUINT;
 
-  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  direct = direct_read;
+  fd = direct ? g_open (path, O_RDONLY | O_CLOEXEC | O_DIRECT, 0) : -1;
+  if (fd < 0 && (!direct || errno == EINVAL))
+    {
+      direct = FALSE;
+      fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+    }
   if (fd < 0)
     {
       int saved = errno;
@@ -296,42 +184,62 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
                                 "read back %" G_GUINT64_FORMAT " bytes, but %" G_GUINT64_FORMAT " were written",
                                 (guint64) st.st_size, writer->size);
     }
-
-  buffer = g_malloc (COMPARE_BLOCK);
-  posix_fadvise (fd, 0, (off_t) MIN ((guint64) COMPARE_BLOCK * COMPARE_AHEAD, writer->size), POSIX_FADV_WILLNEED);
-  for (guint c = 0; ok && c < chunks->len; c++)
+  for (guint i = 0; i < chunks->len; i++)
+    kept += ((GByteArray *) g_ptr_array_index (chunks, i))->len;
+  if (kept != writer->size)
     {
-      GByteArray *chunk = g_ptr_array_index (chunks, c);
+      close (fd);
+      return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path,
+                                "%" G_GUINT64_FORMAT " bytes were kept of the %" G_GUINT64_FORMAT " written",
+                                kept, writer->size);
+    }
 
-      for (gsize at = 0; ok && at < chunk->len; )
+  if (posix_memalign (&block, DIRECT_ALIGN, COMPARE_BLOCK) != 0)
+    g_error ("out of memory for the read-back");
+  buffer = block;
+  if (!direct)
+    posix_fadvise (fd, 0, (off_t) MIN ((guint64) COMPARE_BLOCK * COMPARE_AHEAD, writer->size), POSIX_FADV_WILLNEED);
+  for (guint64 pos = 0; ok && pos < writer->size; )
+    {
+      gsize n = (gsize) MIN ((guint64) COMPARE_BLOCK, writer->size - pos);
+      guint64 ahead = pos + (guint64) COMPARE_BLOCK * COMPARE_AHEAD;
+
+      if (!direct && ahead < writer->size)
+        posix_fadvise (fd, (off_t) ahead, (off_t) MIN ((guint64) COMPARE_BLOCK, writer->size - ahead),
+                       POSIX_FADV_WILLNEED);
+      if (!read_block (fd, &direct, pos, buffer, n, path, error))
         {
-          gsize n = MIN ((gsize) COMPARE_BLOCK, chunk->len - at);
-          guint64 ahead = pos + (guint64) COMPARE_BLOCK * COMPARE_AHEAD;
+          ok = FALSE;
+          break;
+        }
 
-          if (ahead < writer->size)
-            posix_fadvise (fd, (off_t) ahead, (off_t) MIN ((guint64) COMPARE_BLOCK, writer->size - ahead),
-                           POSIX_FADV_WILLNEED);
-          if (!_sayso_bundle_read_at (fd, pos, buffer, n, path, error))
-            ok = FALSE;
-          else if (memcmp (buffer, chunk->data + at, n) != 0)
+      /* The block against the kept chunks it spans. */
+      for (gsize off = 0; ok && off < n; )
+        {
+          GByteArray *chunk = g_ptr_array_index (chunks, c);
+          gsize take = MIN (n - off, chunk->len - at);
+
+          if (memcmp (buffer + off, chunk->data + at, take) != 0)
             {
               gsize i = 0;
 
-              while (buffer[i] == chunk->data[at + i])
+              while (buffer[off + i] == chunk->data[at + i])
                 i++;
-              ok = differs_at (writer, path, pos + i, bad_record, error);
+              ok = differs_at (writer, path, pos + off + i, bad_record, error);
             }
-          at += n;
-          pos += n;
+          off += take;
+          at += take;
+          if (at == chunk->len)
+            {
+              c++;
+              at = 0;
+            }
         }
+      pos += n;
     }
   close (fd);
   if (!ok)
     return FALSE;
-  if (pos != writer->size)
-    return _sayso_bundle_bad (error, SAYSO_BUNDLE_ERROR_IO, path,
-                              "%" G_GUINT64_FORMAT " bytes were kept of the %" G_GUINT64_FORMAT " written",
-                              pos, writer->size);
 
   /* The manifest read back is the one in memory now: its signature is
    * checked again as a reader will check it. */

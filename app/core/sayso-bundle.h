@@ -83,13 +83,9 @@ gboolean            sayso_bundle_writer_check   (SaysoBundleWriter    *writer,
                                                  const char           *path,
                                                  guint                *bad_record,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
-/* The same check in two parts, for a writer whose every byte was kept by
- * its write function (@chunks: GByteArrays, in order): the records against
- * the manifest, in memory; then the file compared with the bytes. */
-gboolean            sayso_bundle_writer_check_written (SaysoBundleWriter  *writer,
-                                                       GPtrArray          *chunks,
-                                                       guint              *bad_record,
-                                                       GError            **error) G_GNUC_WARN_UNUSED_RESULT;
+/* The same check, for a writer whose every byte was kept by its write
+ * function (@chunks: GByteArrays, in order) and whose records were checked
+ * against their hashes as they were written: the file compared with the bytes. */
 gboolean            sayso_bundle_writer_compare (SaysoBundleWriter    *writer,
                                                  const char           *path,
                                                  GPtrArray            *chunks,

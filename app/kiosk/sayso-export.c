@@ -143,28 +143,90 @@ _sayso_export_set_keep_limit (guint64 bytes)
   keep_limit = bytes == G_MAXUINT64 ? KEEP_LIMIT : bytes;
 }
 
+/* A record in a chunk, with the hash the store took when it was saved. */
+typedef struct
+{
+  gsize  at;
+  gsize  len;
+  guint  index;   /* among the bundle's records */
+  guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+} Span;
+
+/* A chunk of the bundle's bytes, and the records that lie whole in it. */
+typedef struct
+{
+  GByteArray *bytes;
+  GArray     *spans;   /* of Span */
+} Chunk;
+
 /* Where the bundle's bytes go: gathered into large chunks (USB sticks like
  * them), which a thread of their own writes while the store is read for the
- * next. Reading the store and writing the stick each take about as long as
- * the other, so together they take little more than one. */
+ * next. Reading the store takes longer than writing the stick, so together
+ * they take little more than the reading; the writing thread, otherwise
+ * waiting, also checks each record it writes against its stored hash. */
 typedef struct
 {
   int         fd;
   char       *path;
-  GByteArray *pending;   /* being filled */
+  Chunk      *pending;   /* being filled */
+  gboolean    next_is_record;   /* the next bytes given are a record with next_span's hash */
+  Span        next_span;
 
   GThread    *thread;
   GMutex      lock;
   GCond       cond;
-  GQueue      full;      /* of GByteArray, to write in order */
-  GQueue      spare;     /* of GByteArray, written and emptied */
+  GQueue      full;      /* of Chunk, to write in order */
+  GQueue      spare;     /* of Chunk, written and emptied */
   gboolean    closing;
   guint64     written;   /* by the writing thread; read after it has ended */
   GError     *error;     /* its first error: nothing is written after it */
   GPtrArray  *kept;      /* of GByteArray: every chunk written, in order, or NULL past keep_limit */
   guint64     kept_bytes;
+  guint       bad_record;   /* the first record that did not match its hash, or G_MAXUINT */
   int         fsync_errno;
 } Target;
+
+static Chunk *
+chunk_new (void)
+{
+  Chunk *chunk = g_new0 (Chunk, 1);
+
+  chunk->bytes = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+  chunk->spans = g_array_new (FALSE, FALSE, sizeof (Span));
+  return chunk;
+}
+
+static void
+chunk_free (Chunk *chunk)
+{
+  if (chunk == NULL)
+    return;
+  g_clear_pointer (&chunk->bytes, g_byte_array_unref);
+  g_array_unref (chunk->spans);
+  g_free (chunk);
+}
+
+/* Each record in a chunk against the hash the store took when it saved it:
+ * a record whose stored copy has changed since (a bad sector) is found
+ * here, in the bytes that go to the stick, and the read-back then proves
+ * that the stick holds those bytes. Only while the bytes are kept for it:
+ * without them the read-back hashes every record it reads. */
+static void
+check_spans (Target *target,
+             Chunk  *chunk)
+{
+  for (guint i = 0; i < chunk->spans->len; i++)
+    {
+      const Span *span = &g_array_index (chunk->spans, Span, i);
+      guint8 hash[SAYSO_BUNDLE_HASH_SIZE];
+
+      if (span->index >= target->bad_record)
+        break;
+      sayso_bundle_record_hash (chunk->bytes->data + span->at, span->len, hash);
+      if (sodium_memcmp (hash, span->hash, sizeof hash) != 0)
+        target->bad_record = span->index;
+    }
+}
 
 static gboolean
 io_error (GError     **error,
@@ -222,22 +284,33 @@ write_chunk (Target      *target,
   return TRUE;
 }
 
-/* Keeps a written chunk for the read-back, while they fit: TRUE if it was
- * taken. Called by whichever thread writes, one at a time. */
+/* Keeps a written chunk's bytes for the read-back, while they fit, and
+ * checks its records: TRUE if they were taken. Called by whichever thread
+ * writes, one at a time. */
 static gboolean
-keep_chunk (Target     *target,
-            GByteArray *chunk)
+keep_chunk (Target *target,
+            Chunk  *chunk)
 {
   if (target->kept == NULL)
     return FALSE;
-  if (target->kept_bytes + chunk->len > keep_limit)
+  if (target->kept_bytes + chunk->bytes->len > keep_limit)
     {
       g_clear_pointer (&target->kept, g_ptr_array_unref);
       return FALSE;
     }
-  target->kept_bytes += chunk->len;
-  g_ptr_array_add (target->kept, chunk);
+  check_spans (target, chunk);
+  target->kept_bytes += chunk->bytes->len;
+  g_ptr_array_add (target->kept, g_steal_pointer (&chunk->bytes));
+  chunk->bytes = g_byte_array_sized_new (WRITE_CHUNK + 16384);
   return TRUE;
+}
+
+/* A written chunk, emptied for the next. */
+static void
+chunk_reset (Chunk *chunk)
+{
+  g_byte_array_set_size (chunk->bytes, 0);
+  g_array_set_size (chunk->spans, 0);
 }
 
 static gpointer
@@ -248,7 +321,7 @@ writing_thread (gpointer data)
   g_mutex_lock (&target->lock);
   for (;;)
     {
-      GByteArray *chunk;
+      Chunk *chunk;
       GError *error = NULL;
 
       while (g_queue_is_empty (&target->full) && !target->closing)
@@ -258,17 +331,15 @@ writing_thread (gpointer data)
       g_mutex_unlock (&target->lock);
 
       if (target->error == NULL)
-        write_chunk (target, chunk, &error);
-      if (error == NULL && keep_chunk (target, chunk))
-        chunk = NULL;
-      else
-        g_byte_array_set_size (chunk, 0);
+        write_chunk (target, chunk->bytes, &error);
+      if (error == NULL)
+        keep_chunk (target, chunk);
+      chunk_reset (chunk);
 
       g_mutex_lock (&target->lock);
       if (error != NULL)
         target->error = error;
-      if (chunk != NULL)
-        g_queue_push_tail (&target->spare, chunk);
+      g_queue_push_tail (&target->spare, chunk);
       g_cond_broadcast (&target->cond);
     }
   g_mutex_unlock (&target->lock);
@@ -283,8 +354,9 @@ target_init (Target     *target,
   memset (target, 0, sizeof *target);
   target->fd = fd;
   target->path = g_strdup (path);
-  target->pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+  target->pending = chunk_new ();
   target->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  target->bad_record = G_MAXUINT;
   g_mutex_init (&target->lock);
   g_cond_init (&target->cond);
   g_queue_init (&target->full);
@@ -301,16 +373,15 @@ target_hand_off (Target  *target,
 {
   gboolean ok = TRUE;
 
-  if (target->pending->len == 0)
+  if (target->pending->bytes->len == 0)
     return TRUE;
 
   if (target->thread == NULL)
     {
-      ok = write_chunk (target, target->pending, error);
-      if (ok && keep_chunk (target, target->pending))
-        target->pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
-      else
-        g_byte_array_set_size (target->pending, 0);
+      ok = write_chunk (target, target->pending->bytes, error);
+      if (ok)
+        keep_chunk (target, target->pending);
+      chunk_reset (target->pending);
       return ok;
     }
 
@@ -331,7 +402,7 @@ target_hand_off (Target  *target,
   g_mutex_unlock (&target->lock);
 
   if (target->pending == NULL)
-    target->pending = g_byte_array_sized_new (WRITE_CHUNK + 16384);
+    target->pending = chunk_new ();
   return ok;
 }
 
@@ -343,8 +414,17 @@ target_write (gconstpointer   data,
 {
   Target *target = user_data;
 
-  g_byte_array_append (target->pending, data, len);
-  if (target->pending->len >= WRITE_CHUNK)
+  /* A record is given in one piece, and a chunk is handed off only
+   * between pieces: it lies whole in this chunk. */
+  if (target->next_is_record)
+    {
+      target->next_span.at = target->pending->bytes->len;
+      target->next_span.len = len;
+      g_array_append_val (target->pending->spans, target->next_span);
+      target->next_is_record = FALSE;
+    }
+  g_byte_array_append (target->pending->bytes, data, len);
+  if (target->pending->bytes->len >= WRITE_CHUNK)
     return target_hand_off (target, error);
   return TRUE;
 }
@@ -389,9 +469,9 @@ target_clear (Target *target)
   if (target->fd >= 0)
     close (target->fd);
   target->fd = -1;
-  g_clear_pointer (&target->pending, g_byte_array_unref);
-  g_queue_clear_full (&target->full, (GDestroyNotify) g_byte_array_unref);
-  g_queue_clear_full (&target->spare, (GDestroyNotify) g_byte_array_unref);
+  g_clear_pointer (&target->pending, chunk_free);
+  g_queue_clear_full (&target->full, (GDestroyNotify) chunk_free);
+  g_queue_clear_full (&target->spare, (GDestroyNotify) chunk_free);
   g_clear_error (&target->error);
   g_clear_pointer (&target->kept, g_ptr_array_unref);
   g_clear_pointer (&target->path, g_free);
@@ -402,6 +482,7 @@ target_clear (Target *target)
 typedef struct
 {
   SaysoBundleWriter *writer;
+  Target            *target;
   SaysoExportFlags   flags;
   GPtrArray         *ids;
   GPtrArray         *damaged;  /* of GBytes: ids of rows found unfit to write */
@@ -427,6 +508,13 @@ add_record (const SaysoDbRecord *record,
       return TRUE;
     }
 
+  /* Without a stored hash the writer hashes the store's bytes: they go in as they are. */
+  if (record->hash != NULL)
+    {
+      collect->target->next_is_record = TRUE;
+      collect->target->next_span.index = collect->ids->len;
+      memcpy (collect->target->next_span.hash, record->hash, SAYSO_BUNDLE_HASH_SIZE);
+    }
   if (!sayso_bundle_writer_add (collect->writer, record->id, record->questionnaire, record->version,
                                 record->sealed, record->sealed_size, record->hash, &collect->error))
     {
@@ -502,48 +590,32 @@ fsync_dir (const char  *dir,
   return TRUE;
 }
 
-static gpointer
-fsync_thread (gpointer data)
-{
-  Target *target = data;
-
-  target->fsync_errno = fsync (target->fd) == 0 ? 0 : errno;
-  return NULL;
-}
-
-/* The fsync, and, while the drive is busy with it, each record in the
- * bytes kept checked against the manifest (the read-back then only has to
- * compare). Without the bytes kept, just the fsync: the read-back hashes.
+/* The fsync, after each record in the bytes written was checked against its
+ * stored hash as it was written (the read-back then only has to compare).
  * FALSE with target->fsync_errno set if the fsync failed, else with the
  * record that did not match in @bad_record. */
 static gboolean
-flush_and_check_written (Target             *target,
-                         SaysoBundleWriter  *writer,
-                         guint              *bad_record,
-                         GError            **error)
+flush_written (Target     *target,
+               GPtrArray  *ids,
+               guint      *bad_record,
+               GError    **error)
 {
-  g_autoptr(GError) check_error = NULL;
-  GThread *thread = NULL;
-  gboolean checked = TRUE;
+  if (target->bad_record != G_MAXUINT)
+    {
+      g_autofree char *id = sayso_hex (g_bytes_get_data (g_ptr_array_index (ids, target->bad_record), NULL),
+                                       SAYSO_DB_RECORD_ID_SIZE);
 
-  target->fsync_errno = 0;
-  if (target->kept != NULL)
-    thread = g_thread_try_new ("sayso-flush", fsync_thread, target, NULL);
-  if (thread == NULL)
-    fsync_thread (target);
-  if (target->kept != NULL)
-    checked = sayso_bundle_writer_check_written (writer, target->kept, bad_record, &check_error);
-  if (thread != NULL)
-    g_thread_join (thread);
+      *bad_record = target->bad_record;
+      g_set_error (error, SAYSO_BUNDLE_ERROR, SAYSO_BUNDLE_ERROR_RECORD_ALTERED,
+                   "record %u of %u (id %s) does not match the hash it was saved with",
+                   target->bad_record + 1, ids->len, id);
+      return FALSE;
+    }
 
+  target->fsync_errno = fsync (target->fd) == 0 ? 0 : errno;
   if (target->fsync_errno != 0)
     {
       g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (target->fsync_errno), "fsync failed");
-      return FALSE;
-    }
-  if (!checked)
-    {
-      g_propagate_error (error, g_steal_pointer (&check_error));
       return FALSE;
     }
   return TRUE;
@@ -621,6 +693,7 @@ export_once (SaysoStore         *store,
 
   started = g_get_monotonic_time ();
   ids = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  collect.target = &target;
   collect.flags = flags;
   collect.ids = ids;
   collect.damaged = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
@@ -665,7 +738,7 @@ export_once (SaysoStore         *store,
       io_error (&local_error, EIO, final_path, "flushing the bundle");
       goto failed;
     }
-  if (!flush_and_check_written (&target, collect.writer, &bad_record, &local_error))
+  if (!flush_written (&target, ids, &bad_record, &local_error))
     {
       if (target.fsync_errno == 0 && bad_record != G_MAXUINT &&
           stored_record_damaged (db, g_bytes_get_data (g_ptr_array_index (ids, bad_record), NULL)))
