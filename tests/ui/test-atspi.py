@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 # The kiosk's warnings are fatal (G_DEBUG, as for every ui test); this
 # client's own (libatspi's, about a bus it probes) are not the kiosk's fault.
@@ -228,18 +229,28 @@ class Kiosk:
                 return app
         return None
 
+    def _walk(self, how):
+        """One whole walk of the kiosk's tree by @how. A page's controls
+        leave the tree as its cross-fade ends: a walk that meets an object
+        gone meanwhile is begun again (not while the kiosk is gone)."""
+        end = time.monotonic() + DEADLINE
+        while True:
+            Atspi.Accessible.clear_cache(self.app)
+            found = []
+            try:
+                how(self.app, found)
+                return found
+            except GLib.Error:
+                if self.process.poll() is not None or time.monotonic() > end:
+                    raise
+                time.sleep(0.05)
+
     def all_text(self):
-        Atspi.Accessible.clear_cache(self.app)
-        found = []
-        all_text(self.app, found)
-        return found
+        return self._walk(all_text)
 
     def look(self):
         """The controls and headings on the bus now."""
-        Atspi.Accessible.clear_cache(self.app)
-        found = []
-        walk(self.app, found)
-        return found
+        return self._walk(walk)
 
     def exposed_controls(self, nodes=None):
         return [n for n in (nodes if nodes is not None else self.look()) if n.role in CONTROL_ROLES and n.exposed]
@@ -510,7 +521,9 @@ def main():
     except Failure as failure:
         report(False, str(failure))
     except GLib.Error as error:
-        # Said as a failure, with whether the kiosk was still running.
+        # Said as a failure, with whether the kiosk was still running, and
+        # where (on stderr, beside TAP).
+        traceback.print_exc()
         code = kiosk.process.poll() if kiosk else None
         report(False, "AT-SPI: %s (the kiosk %s)"
                % (error.message, "is still running" if code is None else "exited with %d" % code))
