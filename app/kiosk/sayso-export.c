@@ -17,12 +17,11 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 
 #include <sodium.h>
 
 #include "sayso-export-private.h"
+#include "sayso-part-file.h"
 #include "sayso-store-private.h"
 
 static SaysoExportFault fault = SAYSO_EXPORT_FAULT_NONE;
@@ -573,41 +572,6 @@ stored_record_damaged (SaysoDb      *db,
   return !intact;
 }
 
-/* The bundle's part-file, held under an exclusive lock while it is
- * written: exported into the kiosk's outbox (`sayso export` with no --to),
- * an outbox opening meanwhile in another process removes the part-files
- * nobody holds as a crash's leftovers. The lock comes after the file is
- * made, so a cleaner may have removed it in between: then another is made.
- * Where the file system has no locks (a stick may not), nothing cleans it. */
-static int
-make_part_file (const char  *dir,
-                const char  *name,
-                char       **tmp_path)
-{
-  for (guint tries = 0; tries < 8; tries++)
-    {
-      g_autofree char *path = g_strdup_printf ("%s/.%s.part-XXXXXX", dir, name);
-      struct stat st;
-      int fd = g_mkstemp_full (path, O_WRONLY | O_CLOEXEC, 0644);
-
-      if (fd < 0)
-        {
-          *tmp_path = g_steal_pointer (&path);
-          return -1;
-        }
-      if (flock (fd, LOCK_EX) != 0 || (fstat (fd, &st) == 0 && st.st_nlink > 0))
-        {
-          *tmp_path = g_steal_pointer (&path);
-          return fd;
-        }
-      close (fd);
-      if (tries == 7)
-        *tmp_path = g_steal_pointer (&path);   /* gone already: its unlink fails harmlessly */
-    }
-  errno = EAGAIN;
-  return -1;
-}
-
 static gboolean
 fsync_dir (const char  *dir,
            GError     **error)
@@ -713,7 +677,7 @@ export_once (SaysoStore         *store,
   name = sayso_bundle_file_name (kiosk.site, kiosk.sign_pk, day, sequence);
   final_path = g_build_filename (dir, name, NULL);
   /* A new, unique name: never open or write over an existing file. */
-  fd = make_part_file (dir, name, &tmp_path);
+  fd = sayso_part_file_make (dir, name, 0644, &tmp_path);
   saved_errno = errno;
   target_init (&target, fd, final_path);
   power.tmp_path = tmp_path;
@@ -865,7 +829,8 @@ export_once (SaysoStore         *store,
 
 failed:
   target_clear (&target);
-  g_unlink (renamed ? final_path : tmp_path);
+  if (renamed || tmp_path != NULL)
+    g_unlink (renamed ? final_path : tmp_path);
   g_clear_error (&collect.error);
   sayso_bundle_writer_free (collect.writer);
   g_clear_pointer (&collect.damaged, g_ptr_array_unref);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "sayso-outbox-private.h"
+#include "sayso-part-file.h"
 #include "sayso-process.h"
 #include "sayso-store-private.h"
 #include "sayso-uploader.h"
@@ -257,43 +258,6 @@ same_bytes (const char *from,
   return same;
 }
 
-/* A part-file's writer holds an exclusive lock on it for as long as it
- * writes: what nobody holds is a leftover (a crash mid-copy), which the
- * outbox removes when it opens. The lock is taken after the file is made,
- * so a cleaner may have removed it in between: then it is made again. */
-static int
-make_part_file (const char  *dir,
-                const char  *name,
-                char       **tmp_path)
-{
-  for (guint tries = 0; tries < 8; tries++)
-    {
-      g_autofree char *path = g_strdup_printf ("%s/.%s.part-XXXXXX", dir, name);
-      struct stat st;
-      int fd = g_mkstemp_full (path, O_WRONLY | O_CLOEXEC, 0600);
-      int saved;
-
-      if (fd < 0)
-        return -1;
-      if (flock (fd, LOCK_EX) != 0)
-        {
-          saved = errno;
-          close (fd);
-          g_unlink (path);
-          errno = saved;
-          return -1;
-        }
-      if (fstat (fd, &st) == 0 && st.st_nlink > 0)
-        {
-          *tmp_path = g_steal_pointer (&path);
-          return fd;
-        }
-      close (fd);
-    }
-  errno = EAGAIN;
-  return -1;
-}
-
 /* A copy made as the export makes its bundle: a new file of its own (0600),
  * synced, then named, then the folder synced; a crash leaves the whole
  * copy or a hidden part-file, never half a bundle under its name. Read
@@ -326,7 +290,7 @@ copy_in (const char  *from,
   in = g_open (from, O_RDONLY | O_CLOEXEC, 0);
   if (in < 0)
     return file_error (error, errno, from, "reading the bundle");
-  out = make_part_file (dir, name, &tmp_path);
+  out = sayso_part_file_make (dir, name, 0600, &tmp_path);
   if (out < 0)
     {
       saved = errno;
