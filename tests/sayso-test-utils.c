@@ -8,6 +8,10 @@
 #include "sayso-store-private.h"
 #include "sayso-test-utils.h"
 
+#include <stdarg.h>
+
+#include <signal.h>
+
 char *
 test_make_tmp_dir (void)
 {
@@ -220,4 +224,76 @@ test_assert_day_since (const char *before,
   if (g_strcmp0 (day, before) != 0 && g_strcmp0 (day, now) != 0)
     g_error ("The day is %s, not %s%s%s", day ? day : "(none)", before,
              g_str_equal (before, now) ? "" : " nor ", g_str_equal (before, now) ? "" : now);
+}
+
+GSubprocess *
+test_collect_serve (const char  *db,
+                    const char  *listen,
+                    const char  *log,
+                    char       **url,
+                    ...)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *server;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) test_collect_binary ());
+  g_ptr_array_add (argv, "serve");
+  g_ptr_array_add (argv, (gpointer) "--db");
+  g_ptr_array_add (argv, (gpointer) db);
+  g_ptr_array_add (argv, (gpointer) "--listen");
+  g_ptr_array_add (argv, (gpointer) listen);
+  va_start (args, url);
+  while ((arg = va_arg (args, const char *)))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  server = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  /* Its first line is where it listens. */
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (server));
+  *url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*url);
+  g_assert_true (g_str_has_prefix (*url, "http://127.0.0.1:"));
+  return server;
+}
+
+void
+test_collect_stop (GSubprocess **server)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (*server == NULL)
+    return;
+  g_subprocess_send_signal (*server, SIGTERM);
+  g_assert_true (g_subprocess_wait (*server, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (server);
+}
+
+/* A free port on the loopback, kept: bound but not listening, so that a
+ * connection to it is refused (no service there) and no other program can
+ * take it meanwhile; SO_REUSEADDR lets the service bind it too when the
+ * test starts it there. Hold *@reservation until the test ends. */
+guint16
+test_free_port (GSocket **reservation)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  *reservation = g_steal_pointer (&socket);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <gio/gio.h>
+
 #include "sayso-crypto.h"
 #include "sayso-db.h"
 #include "sayso-record.h"
@@ -42,5 +44,17 @@ int        test_run_sayso          (const char    *stdin_text,
 int        test_run_collect        (char         **out,
                                     char         **err,
                                     ...) G_GNUC_NULL_TERMINATED;
+/* `sayso-collect serve --db DB --listen LISTEN` and any further ARGS...
+ * NULL, its stderr in @log: the process, and in *url where it listens (its
+ * first line), once it does. */
+GSubprocess *test_collect_serve    (const char    *db,
+                                    const char    *listen,
+                                    const char    *log,
+                                    char         **url,
+                                    ...) G_GNUC_NULL_TERMINATED;
+/* Stops a service that test_collect_serve() started, as systemd does
+ * (SIGTERM), and checks that it stopped in order. */
+void       test_collect_stop       (GSubprocess  **server);
+guint16    test_free_port          (GSocket      **reservation);
 
 G_END_DECLS

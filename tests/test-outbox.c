@@ -152,51 +152,14 @@ static void
 start_server_on (Fixture    *f,
                  const char *listen)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->server_log);
-  f->server = g_subprocess_launcher_spawn (launcher, &error, test_collect_binary (), "serve", "--db", f->db,
-                                           "--listen", listen, NULL);
-  g_assert_no_error (error);
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
   g_free (f->url);
-  f->url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  f->server = test_collect_serve (f->db, listen, f->server_log, &f->url, NULL);
 }
 
 static void
 stop_server (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (f->server == NULL)
-    return;
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_assert_true (g_subprocess_wait (f->server, NULL, &error));
-  g_clear_object (&f->server);
-}
-
-/* A free port on the loopback, kept: bound but not listening, so that a
- * connection to it is refused (no service there) and no other program can
- * take it meanwhile; SO_REUSEADDR lets the service bind it too when the
- * test starts it there. Hold *@reservation until the test ends. */
-static guint16
-free_port (GSocket **reservation)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *reservation = g_steal_pointer (&socket);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  test_collect_stop (&f->server);
 }
 
 /* `sayso init` for SITE at @store, its key in @pub. */
@@ -747,7 +710,7 @@ test_network_back (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GSocket) reservation = NULL;
-  guint16 port = free_port (&reservation);
+  guint16 port = test_free_port (&reservation);
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
   g_autofree char *bundle = NULL;
@@ -797,7 +760,7 @@ test_back_off (Fixture       *f,
                gconstpointer  data)
 {
   g_autoptr(GSocket) reservation = NULL;
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", free_port (&reservation));
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", test_free_port (&reservation));
   g_autofree char *bundle = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(SaysoOutbox) outbox = NULL;
@@ -1624,7 +1587,7 @@ test_network_flapping (Fixture       *f,
                        gconstpointer  data)
 {
   g_autoptr(GSocket) reservation = NULL;
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", free_port (&reservation));
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", test_free_port (&reservation));
   g_autofree char *bundle = NULL;
   g_autoptr(SaysoStore) store = NULL;
   g_autoptr(SaysoOutbox) outbox = NULL;

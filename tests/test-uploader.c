@@ -114,26 +114,9 @@ start_server_with (Upload     *f,
                    const char *listen,
                    const char *max_size)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr(GDataInputStream) lines = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_subprocess_launcher_set_stderr_file_path (launcher, f->server_log);
-  if (max_size)
-    f->server = g_subprocess_launcher_spawn (launcher, &error, test_collect_binary (), "serve", "--db", f->db,
-                                             "--listen", listen, "--max-size", max_size, NULL);
-  else
-    f->server = g_subprocess_launcher_spawn (launcher, &error, test_collect_binary (), "serve", "--db", f->db,
-                                             "--listen", listen, NULL);
-  g_assert_no_error (error);
-
-  /* Its first line is where it listens. */
-  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->server));
   g_free (f->url);
-  f->url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->url);
-  g_assert_true (g_str_has_prefix (f->url, "http://127.0.0.1:"));
+  f->server = test_collect_serve (f->db, listen, f->server_log, &f->url,
+                                  max_size ? "--max-size" : NULL, max_size, NULL);
 }
 
 static void
@@ -146,14 +129,7 @@ start_server_on (Upload     *f,
 static void
 stop_server (Upload *f)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (f->server == NULL)
-    return;
-  g_subprocess_send_signal (f->server, SIGTERM);
-  g_assert_true (g_subprocess_wait (f->server, NULL, &error));
-  g_assert_no_error (error);
-  g_clear_object (&f->server);
+  test_collect_stop (&f->server);
 }
 
 static void
@@ -718,26 +694,6 @@ test_full_then_received (Upload        *f,
   fake_free (fake);
 }
 
-/* A free port on the loopback, kept: bound but not listening, so that a
- * connection to it is refused (no service there) and no other program can
- * take it meanwhile; SO_REUSEADDR lets the service bind it too when the
- * test starts it there. Hold *@reservation until the test ends. */
-static guint16
-free_port (GSocket **reservation)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *reservation = g_steal_pointer (&socket);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 /* The service not yet listening when `sayso upload` starts: it says it will
  * try again, and once the service is up the bundle is received. The
  * control: with --retries 0 the same upload fails at once. */
@@ -747,7 +703,7 @@ test_not_yet_listening (Upload        *f,
 {
   g_autofree char *bundle = make_bundle (f, f->store, 2);
   g_autoptr(GSocket) reservation = NULL;
-  guint16 port = free_port (&reservation);
+  guint16 port = test_free_port (&reservation);
   g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", port);
   g_autofree char *out0 = NULL, *err0 = NULL, *first = NULL;

@@ -42,26 +42,6 @@ wait_long (guint     failures,
   return planned_usec;
 }
 
-/* A free port on the loopback, kept: bound but not listening, so that a
- * connection to it is refused (no service there) and no other program can
- * take it meanwhile; SO_REUSEADDR lets the service bind it too when the
- * test starts it there. Hold *@reservation until the test ends. */
-static guint16
-free_port (GSocket **reservation)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, TRUE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  *reservation = g_steal_pointer (&socket);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 start_server (Fixture *f)
 {
@@ -88,7 +68,7 @@ setup (Fixture       *f,
   g_autofree char *kiosk_pub = NULL;
   g_autoptr(GError) error = NULL;
   guint8 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
-  guint16 port = free_port (&f->reservation);
+  guint16 port = test_free_port (&f->reservation);
 
   test_store_setup (&f->base, data);
   g_assert_true (sayso_store_set_pin (f->base.store, PIN, &error));
