@@ -7,7 +7,7 @@ packages="
   gcc clang libclang-rt-14-dev pkg-config meson ninja-build gettext
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libsqlite3-dev libsodium-dev
   libsoup-3.0-dev glib-networking libgnutls28-dev libreadstat-dev
-  libgtk-4-dev libadwaita-1-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
+  libgtk-4-dev libcairo2-dev libespeak-ng-dev espeak-ng-data
   libgtk-4-media-gstreamer gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   xvfb xauth dbus-x11 fonts-dejavu-core fonts-noto-core python3-pyatspi at-spi2-core
   desktop-file-utils appstream sqlite3 python3 python3-nacl valgrind poppler-utils

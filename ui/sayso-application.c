@@ -26,7 +26,7 @@
 
 struct _SaysoApplication
 {
-  AdwApplication      parent_instance;
+  GtkApplication      parent_instance;
 
   gboolean            windowed;
   char               *store_path;
@@ -35,7 +35,7 @@ struct _SaysoApplication
   SaysoKioskConfig   *config;
 };
 
-G_DEFINE_FINAL_TYPE (SaysoApplication, sayso_application, ADW_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (SaysoApplication, sayso_application, GTK_TYPE_APPLICATION)
 
 void
 sayso_kiosk_init (void)
@@ -44,6 +44,13 @@ sayso_kiosk_init (void)
 
   if (g_once_init_enter (&done))
     {
+      /* One look at every site, whatever the machine's desktop prefers (a
+       * dark style or another theme would put the kiosk's colours on the
+       * wrong ground): kiosk.css styles every kind of widget the kiosk
+       * shows, so GTK loads its empty theme and nothing to override. The
+       * kiosk has its own high contrast for those who need it. Set before
+       * GTK starts, which reads it once. */
+      g_setenv ("GTK_THEME", "Empty", TRUE);
       sayso_init ();
       sayso_ui_register_resource ();
       g_once_init_leave (&done, 1);
@@ -183,7 +190,6 @@ sayso_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (sayso_application_parent_class)->startup (app);
 
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   sayso_kiosk_load_style (gdk_display_get_default ());
 
   g_unix_signal_add (SIGTERM, on_terminate, app);

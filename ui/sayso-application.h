@@ -1,13 +1,13 @@
 /* sayso-application.h: the sayso-kiosk program. */
 #pragma once
 
-#include <adwaita.h>
+#include <gtk/gtk.h>
 
 G_BEGIN_DECLS
 
 #define SAYSO_TYPE_APPLICATION (sayso_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaysoApplication, sayso_application, SAYSO, APPLICATION, AdwApplication)
+G_DECLARE_FINAL_TYPE (SaysoApplication, sayso_application, SAYSO, APPLICATION, GtkApplication)
 
 #define SAYSO_KIOSK_APP_ID "org.sayso.Kiosk"
 

@@ -21,7 +21,7 @@ G_BEGIN_DECLS
 
 struct _SaysoWindow
 {
-  AdwApplicationWindow  parent_instance;
+  GtkApplicationWindow  parent_instance;
 
   /* Template widgets */
   GtkWidget            *overlay;

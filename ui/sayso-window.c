@@ -19,7 +19,7 @@
 #include "sayso-keyboard.h"
 #include "sayso-window-private.h"
 
-G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, ADW_TYPE_APPLICATION_WINDOW)
+G_DEFINE_FINAL_TYPE (SaysoWindow, sayso_window, GTK_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
@@ -674,6 +674,10 @@ sayso_window_dispose (GObject *object)
   if (self->queue)
     g_signal_handlers_disconnect_by_data (self->queue, self);
 
+  /* The window lets go of its child itself, before the template's
+   * children are disposed, so that GtkWindow's own dispose does not
+   * unparent it a second time. */
+  gtk_window_set_child (GTK_WINDOW (self), NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SAYSO_TYPE_WINDOW);
 
   g_clear_object (&self->queue);

@@ -1,7 +1,7 @@
 /* sayso-window.h: the kiosk's one window. */
 #pragma once
 
-#include <adwaita.h>
+#include <gtk/gtk.h>
 
 #include "sayso-config.h"
 #include "sayso-journey.h"
@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 
 #define SAYSO_TYPE_WINDOW (sayso_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (SaysoWindow, sayso_window, SAYSO, WINDOW, AdwApplicationWindow)
+G_DECLARE_FINAL_TYPE (SaysoWindow, sayso_window, SAYSO, WINDOW, GtkApplicationWindow)
 
 SaysoWindow *sayso_window_new            (GtkApplication         *application,
                                           SaysoStore             *store,

@@ -8,7 +8,7 @@
  */
 #define G_LOG_DOMAIN "sayso-screenshots"
 
-#include <adwaita.h>
+#include <gtk/gtk.h>
 #include <signal.h>
 #include <string.h>
 
@@ -70,8 +70,8 @@ wait_for_paint (SaysoWindow *window)
 }
 
 /* What the screen shows once its pages have stopped moving, all that was
- * queued has been painted, and the buttons' own CSS transitions (Adwaita's
- * are 200 ms) have ended. */
+ * queued has been painted, and the buttons' own CSS transitions (GTK's
+ * theme's are 200 ms) have ended. */
 static void
 wait_for_screen (SaysoWindow *window)
 {

@@ -84,24 +84,6 @@ page_scrolls (SaysoWindow *window,
   return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) + 0.5;
 }
 
-/* The window as it is drawn, by its own renderer. */
-static GdkTexture *
-draw_window (SaysoWindow *window)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  int width = gtk_widget_get_width (GTK_WIDGET (window));
-  int height = gtk_widget_get_height (GTK_WIDGET (window));
-
-  ui_settle (GTK_WIDGET (window));
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
-}
-
 static gboolean
 near (guint32 a,
       guint32 b)
@@ -118,7 +100,7 @@ static double
 bottom_edge_share (SaysoWindow *window,
                    guint32      colour)
 {
-  g_autoptr(GdkTexture) texture = draw_window (window);
+  g_autoptr(GdkTexture) texture = ui_draw_window (window);
   int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
   g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
   graphene_rect_t page;
@@ -142,7 +124,7 @@ static double
 cue_button_share (SaysoWindow *window,
                   guint32      colour)
 {
-  g_autoptr(GdkTexture) texture = draw_window (window);
+  g_autoptr(GdkTexture) texture = ui_draw_window (window);
   int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
   g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
   graphene_rect_t page;

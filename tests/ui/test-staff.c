@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <string.h>
 
+#include "sayso-application.h"
 #include "sayso-config.h"
 #include "sayso-export.h"
 #include "sayso-process.h"
@@ -804,9 +805,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  sayso_kiosk_init ();
   gtk_test_init (&argc, &argv, NULL);
-  sayso_init ();
-  sayso_ui_register_resource ();
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, setup, func, teardown)
   ADD ("/staff/first-start-sets-pin", test_first_start_sets_pin);

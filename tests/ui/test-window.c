@@ -467,6 +467,51 @@ test_next_while_scrolling (KioskFixture  *fixture,
   g_assert_false (gtk_widget_get_mapped (page));
 }
 
+/* The same pixels in both, to the byte. */
+static gboolean
+same_pixels (GdkTexture *a,
+             GdkTexture *b)
+{
+  int width = gdk_texture_get_width (a), height = gdk_texture_get_height (a);
+  g_autofree guchar *pa = NULL;
+  g_autofree guchar *pb = NULL;
+
+  if (width != gdk_texture_get_width (b) || height != gdk_texture_get_height (b))
+    return FALSE;
+  pa = g_malloc ((gsize) width * height * 4);
+  pb = g_malloc ((gsize) width * height * 4);
+  gdk_texture_download (a, pa, (gsize) width * 4);
+  gdk_texture_download (b, pb, (gsize) width * 4);
+  return memcmp (pa, pb, (gsize) width * height * 4) == 0;
+}
+
+/* The kiosk looks the same whatever the machine's desktop prefers: a dark
+ * style or another theme chosen in its settings does not reach the screen
+ * (it draws on GTK's empty theme whatever the settings say). The control:
+ * the kiosk's own high contrast, which the same comparison sees. */
+static void
+test_desktop_theme (KioskFixture  *fixture,
+                    gconstpointer  data)
+{
+  SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
+  GtkSettings *settings = gtk_settings_get_default ();
+  g_autoptr(GdkTexture) before = ui_draw_window (window);
+  g_autoptr(GdkTexture) dark = NULL;
+  g_autoptr(GdkTexture) contrast = NULL;
+
+  g_object_set (settings, "gtk-application-prefer-dark-theme", TRUE, "gtk-theme-name", "Default-dark", NULL);
+  dark = ui_draw_window (window);
+  g_assert_true (same_pixels (before, dark));
+
+  g_object_set (window, "high-contrast", TRUE, NULL);
+  contrast = ui_draw_window (window);
+  g_assert_false (same_pixels (before, contrast));
+
+  g_object_set (window, "high-contrast", FALSE, NULL);
+  gtk_settings_reset_property (settings, "gtk-application-prefer-dark-theme");
+  gtk_settings_reset_property (settings, "gtk-theme-name");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -481,6 +526,7 @@ main (int    argc,
   g_test_add ("/kiosk/journey/accessible-names", KioskFixture, NULL, kiosk_fixture_setup, test_accessible_names, kiosk_fixture_teardown);
   g_test_add ("/kiosk/journey/next-while-scrolling", KioskFixture, NULL, kiosk_fixture_setup, test_next_while_scrolling, kiosk_fixture_teardown);
   g_test_add ("/kiosk/journey/keyboard-focus", KioskFixture, NULL, kiosk_fixture_setup, test_keyboard_focus, kiosk_fixture_teardown);
+  g_test_add ("/kiosk/look/desktop-theme", KioskFixture, NULL, kiosk_fixture_setup, test_desktop_theme, kiosk_fixture_teardown);
 
   return g_test_run ();
 }

@@ -1,6 +1,6 @@
 #define G_LOG_DOMAIN "sayso-ui-test"
 
-#include <adwaita.h>
+#include <gtk/gtk.h>
 #include <string.h>
 
 #include "sayso-application.h"
@@ -15,8 +15,6 @@ ui_test_init (int    *argc,
 {
   sayso_kiosk_init ();
   gtk_test_init (argc, argv, NULL);
-  adw_init ();
-  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_LIGHT);
   sayso_kiosk_load_style (gdk_display_get_default ());
 }
 
@@ -434,4 +432,23 @@ GPtrArray *
 ui_open_records (KioskFixture *fixture)
 {
   return test_open_all_records (_sayso_store_get_db (fixture->store.store), fixture->store.sk);
+}
+
+/* The window as it is drawn, by its own renderer, once settled. */
+GdkTexture *
+ui_draw_window (SaysoWindow *window)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  int width, height;
+
+  ui_settle (GTK_WIDGET (window));
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                      &GRAPHENE_RECT_INIT (0, 0, width, height));
 }

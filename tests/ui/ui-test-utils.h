@@ -57,5 +57,6 @@ void        ui_thanks_timeout        (SaysoWindow   *window);
 void        ui_assert_nothing_left   (SaysoWindow   *window,
                                       const char    *canary);
 GPtrArray  *ui_open_records          (KioskFixture  *fixture);
+GdkTexture *ui_draw_window           (SaysoWindow   *window);
 
 G_END_DECLS
