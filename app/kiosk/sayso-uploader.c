@@ -702,6 +702,10 @@ sayso_uploader_send (SaysoUploader  *self,
   g_return_val_if_fail (SAYSO_IS_UPLOADER (self), SAYSO_UPLOAD_TRY_AGAIN);
   g_return_val_if_fail (path != NULL, SAYSO_UPLOAD_TRY_AGAIN);
 
+  /* The session is made in the caller's context, not in this passing one
+   * (a session keeps the context it was made in); where libsoup cannot be
+   * loaded, sayso_uploader_send_async() says so. */
+  ensure_session (self, NULL);
   g_main_context_push_thread_default (context);
   sayso_uploader_send_async (self, path, NULL, sync_done, &sync);
   while (sync.result == NULL)
