@@ -33,6 +33,7 @@
 #define WORDS_NOT_ENROLLED   "Refused: this kiosk is not enrolled at the collection service"
 #define WORDS_REFUSED        "Refused by the collection service: "
 #define WORDS_MISSING        "The bundle in the outbox cannot be read: export again"
+#define WORDS_CANNOT_SEND    "This kiosk cannot send bundles: "
 
 static gboolean kill_after_receipt;
 
@@ -851,6 +852,12 @@ words_for (SaysoOutbox        *self,
       return g_strdup (WORDS_MISSING);
     case SAYSO_UPLOAD_TRY_AGAIN:
     default:
+      if (g_error_matches (error, SAYSO_UPLOAD_ERROR, SAYSO_UPLOAD_ERROR_CANNOT_SEND))
+        {
+          const char *why = strstr (error->message, ": not sent: ");
+
+          return g_strconcat (WORDS_CANNOT_SEND, why ? why + strlen (": not sent: ") : error->message, NULL);
+        }
       if (self->monitor && !g_network_monitor_get_network_available (self->monitor))
         return g_strdup (WORDS_NO_NETWORK);
       if (error && strstr (error->message, "could not take it now"))

@@ -10,7 +10,9 @@
  * sound (or a test under Xvfb) must still work: every failure here is a
  * g_debug() and the "spoken" signal fires whatever happens, which is also how
  * the tests hear what would have been said ("played" for a clip).
- * SAYSO_SPEECH=none skips the engine altogether.
+ * SAYSO_SPEECH=none skips the engine altogether. The engine's library is
+ * opened at the first words said (sayso-lazy-lib.c), not as the kiosk
+ * starts; a machine without it reads nothing aloud, as one without sound.
  *
  * Only the screen's own words are spoken, never what someone has typed: the
  * parts are built from the questionnaire and the kiosk's strings alone
@@ -20,10 +22,7 @@
 
 #include <string.h>
 
-#ifdef HAVE_ESPEAK_NG
-# include <espeak-ng/speak_lib.h>
-#endif
-
+#include "sayso-lazy-lib.h"
 #include "sayso-speech.h"
 
 /* How often to look whether eSpeak NG has finished, before the next clip. */
@@ -53,9 +52,12 @@ G_DEFINE_FINAL_TYPE (SaysoSpeech, sayso_speech, G_TYPE_OBJECT)
 enum { SPOKEN, PLAYED, FINISHED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
-/* eSpeak NG is one engine per process. */
+/* eSpeak NG is one engine per process: NULL until it has started, and
+ * for good if it cannot. */
+#ifdef HAVE_ESPEAK_NG
 static gboolean engine_started;
-static gboolean engine_ok;
+static const SaysoEspeak *engine;
+#endif
 
 static void advance (SaysoSpeech *self);
 
@@ -63,10 +65,12 @@ static gboolean
 start_engine (void)
 {
 #ifdef HAVE_ESPEAK_NG
+  g_autoptr(GError) error = NULL;
+  const SaysoEspeak *espeak;
   int rate;
 
   if (engine_started)
-    return engine_ok;
+    return engine != NULL;
   engine_started = TRUE;
 
   if (g_strcmp0 (g_getenv ("SAYSO_SPEECH"), "none") == 0)
@@ -75,13 +79,19 @@ start_engine (void)
       return FALSE;
     }
 
-  rate = espeak_Initialize (AUDIO_OUTPUT_PLAYBACK, 0, NULL, 0);
+  /* Said once for the process (engine_started), never per response. */
+  if (!(espeak = sayso_lazy_espeak (&error)))
+    {
+      g_debug ("%s; reading aloud is off", error->message);
+      return FALSE;
+    }
+  rate = espeak->Initialize (AUDIO_OUTPUT_PLAYBACK, 0, NULL, 0);
   if (rate < 0)
     {
       g_debug ("eSpeak NG could not start (%d); reading aloud is off", rate);
       return FALSE;
     }
-  engine_ok = TRUE;
+  engine = espeak;
   return TRUE;
 #else
   g_debug ("Built without eSpeak NG; reading aloud is off");
@@ -110,11 +120,11 @@ espeak_say (SaysoSpeech *self,
     {
       espeak_ERROR err;
 
-      espeak_Cancel ();
-      espeak_SetParameter (espeakVOLUME, (int) (self->volume * 100 / SAYSO_SPEECH_VOLUME_DEFAULT), 0);
+      engine->Cancel ();
+      engine->SetParameter (espeakVOLUME, (int) (self->volume * 100 / SAYSO_SPEECH_VOLUME_DEFAULT), 0);
       if (g_strcmp0 (self->espeak_voice, language) != 0)
         {
-          if ((err = espeak_SetVoiceByName (language)) != EE_OK)
+          if ((err = engine->SetVoiceByName (language)) != EE_OK)
             g_debug ("eSpeak NG has no voice \"%s\" (%d)", language, err);
           else
             {
@@ -122,7 +132,7 @@ espeak_say (SaysoSpeech *self,
               self->espeak_voice = g_strdup (language);
             }
         }
-      err = espeak_Synth (text, strlen (text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL);
+      err = engine->Synth (text, strlen (text) + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, NULL);
       if (err != EE_OK)
         g_debug ("eSpeak NG could not speak (%d)", err);
     }
@@ -135,7 +145,7 @@ static gboolean
 espeak_busy (void)
 {
 #ifdef HAVE_ESPEAK_NG
-  return engine_ok && espeak_IsPlaying ();
+  return engine != NULL && engine->IsPlaying ();
 #else
   return FALSE;
 #endif
@@ -255,8 +265,8 @@ stop_saying (SaysoSpeech *self)
     }
   finish (self);
 #ifdef HAVE_ESPEAK_NG
-  if (engine_ok)
-    espeak_Cancel ();
+  if (engine != NULL)
+    engine->Cancel ();
 #endif
 }
 

@@ -5,19 +5,23 @@
  * a receipt that verifies under the key given beforehand, naming this
  * file's hash, kiosk, number and count, is never taken for delivery.
  * Nothing here is logged: the caller says what became of a bundle.
+ *
+ * libsoup is opened at the first bundle sent (sayso-lazy-lib.c), not as the
+ * kiosk starts: most kiosks never send one. A machine where it cannot be
+ * opened sends nothing and says why, as it would of a network down.
  */
 #define G_LOG_DOMAIN "sayso-uploader"
 
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <sodium.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "sayso-bundle.h"
 #include "sayso-json-limits.h"
+#include "sayso-lazy-lib.h"
 #include "sayso-uploader.h"
 
 /* {"status": …, "receipt": "…", …} is one deep; written by the service. */
@@ -31,7 +35,9 @@ struct _SaysoUploader
 {
   GObject                parent_instance;
 
+  const SaysoSoup       *soup;        /* NULL until the first bundle is sent */
   SoupSession           *session;
+  guint                  timeout;
   GUri                  *bundles_uri;
   guint8                 service_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE];
   guint                  retries;
@@ -103,6 +109,7 @@ static void
 sayso_uploader_init (SaysoUploader *self)
 {
   self->retries = SAYSO_UPLOAD_DEFAULT_RETRIES;
+  self->timeout = SAYSO_UPLOAD_DEFAULT_TIMEOUT;
 }
 
 SaysoUploader *
@@ -138,10 +145,23 @@ sayso_uploader_new (const char    *url,
                                      g_uri_get_host (base), g_uri_get_port (base), bundles, NULL, NULL);
   }
   memcpy (self->service_pk, service_pk, sizeof self->service_pk);
-  self->session = soup_session_new_with_options ("timeout", SAYSO_UPLOAD_DEFAULT_TIMEOUT,
-                                                 "user-agent", "sayso/" PACKAGE_VERSION " ",
-                                                 NULL);
   return g_steal_pointer (&self);
+}
+
+/* libsoup and the session, at the first bundle sent. */
+static gboolean
+ensure_session (SaysoUploader  *self,
+                GError        **error)
+{
+  if (self->session != NULL)
+    return TRUE;
+  if (!(self->soup = sayso_lazy_soup (error)))
+    return FALSE;
+  self->session = g_object_new (self->soup->session_get_type (),
+                                "timeout", self->timeout,
+                                "user-agent", "sayso/" PACKAGE_VERSION " ",
+                                NULL);
+  return TRUE;
 }
 
 void
@@ -157,7 +177,9 @@ sayso_uploader_set_timeout (SaysoUploader *self,
                             guint          seconds)
 {
   g_return_if_fail (SAYSO_IS_UPLOADER (self));
-  soup_session_set_timeout (self->session, seconds);
+  self->timeout = seconds;
+  if (self->session != NULL)
+    self->soup->session_set_timeout (self->session, seconds);
 }
 
 void
@@ -442,6 +464,7 @@ answer_read (GObject      *source,
              gpointer      user_data)
 {
   GTask *task = user_data;
+  SaysoUploader *self = g_task_get_source_object (task);
   Send *s = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonObject) answer = NULL;
@@ -463,7 +486,7 @@ answer_read (GObject      *source,
     }
   g_input_stream_close (s->answer, NULL, NULL);
 
-  status = soup_message_get_status (s->msg);
+  status = self->soup->message_get_status (s->msg);
   if (len <= SAYSO_UPLOAD_MAX_ANSWER_BYTES)
     answer = parse_answer (s->buffer, len);
 
@@ -476,7 +499,7 @@ answer_read (GObject      *source,
       return;
     }
 
-  reason = reason_of (status, soup_message_get_reason_phrase (s->msg), answer);
+  reason = reason_of (status, self->soup->message_get_reason_phrase (s->msg), answer);
   /* The service's own trouble, or a busy proxy: it may pass. */
   if (SOUP_STATUS_IS_SERVER_ERROR (status) || status == SOUP_STATUS_REQUEST_TIMEOUT || status == 429)
     {
@@ -513,11 +536,12 @@ sent (GObject      *source,
       gpointer      user_data)
 {
   GTask *task = user_data;
+  SaysoUploader *self = g_task_get_source_object (task);
   Send *s = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
 
-  s->answer = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  s->answer = self->soup->session_send_finish (self->session, result, &error);
   if (s->answer == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -525,7 +549,7 @@ sent (GObject      *source,
           finish (task, SAYSO_UPLOAD_TRY_AGAIN, g_steal_pointer (&error));
           return;
         }
-      where = g_uri_to_string_partial (soup_message_get_uri (s->msg), G_URI_HIDE_PASSWORD);
+      where = g_uri_to_string_partial (self->soup->message_get_uri (s->msg), G_URI_HIDE_PASSWORD);
       try_again_or_finish (task, g_error_new (SAYSO_UPLOAD_ERROR, SAYSO_UPLOAD_ERROR_TRY_AGAIN,
                                               "%s: could not reach the service at %s: %s",
                                               s->name, where, error->message));
@@ -557,15 +581,19 @@ attempt (GTask *task)
       return;
     }
 
-  s->msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->bundles_uri);
+  /* "POST" itself: SOUP_METHOD_POST is a variable of libsoup's, which the
+   * kiosk does not link. */
+  s->msg = self->soup->message_new_from_uri ("POST", self->bundles_uri);
   /* A captive portal redirects to its page: that is an answer to judge,
    * not a place to send the bundle. */
-  soup_message_add_flags (s->msg, SOUP_MESSAGE_NO_REDIRECT);
+  self->soup->message_add_flags (s->msg, SOUP_MESSAGE_NO_REDIRECT);
   /* A service that will refuse the bundle (too large) says so before the
    * body is sent, rather than after all of it. */
-  soup_message_headers_set_expectations (soup_message_get_request_headers (s->msg), SOUP_EXPECTATION_CONTINUE);
-  soup_message_set_request_body (s->msg, "application/octet-stream", G_INPUT_STREAM (body), s->size);
-  soup_session_send_async (self->session, s->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task), sent, task);
+  self->soup->message_headers_set_expectations (self->soup->message_get_request_headers (s->msg),
+                                                SOUP_EXPECTATION_CONTINUE);
+  self->soup->message_set_request_body (s->msg, "application/octet-stream", G_INPUT_STREAM (body), s->size);
+  self->soup->session_send_async (self->session, s->msg, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                                  sent, task);
 }
 
 static void
@@ -595,6 +623,7 @@ sayso_uploader_send_async (SaysoUploader       *self,
 {
   GTask *task;
   g_autoptr(GTask) prepare = NULL;
+  g_autoptr(GError) error = NULL;
   Send *s;
 
   g_return_if_fail (SAYSO_IS_UPLOADER (self));
@@ -607,6 +636,15 @@ sayso_uploader_send_async (SaysoUploader       *self,
   s->name = shown_name (path);
   s->status = SAYSO_UPLOAD_TRY_AGAIN;
   g_task_set_task_data (task, s, (GDestroyNotify) send_free);
+
+  /* Kept in the outbox, to go once the machine can send: nothing is lost. */
+  if (!ensure_session (self, &error))
+    {
+      finish (task, SAYSO_UPLOAD_TRY_AGAIN,
+              g_error_new (SAYSO_UPLOAD_ERROR, SAYSO_UPLOAD_ERROR_CANNOT_SEND, "%s: not sent: %s",
+                           s->name, error->message));
+      return;
+    }
 
   /* Hashing a large file would hold up the caller's main loop. */
   prepare = g_task_new (self, cancellable, prepared, task);
@@ -664,6 +702,10 @@ sayso_uploader_send (SaysoUploader  *self,
   g_return_val_if_fail (SAYSO_IS_UPLOADER (self), SAYSO_UPLOAD_TRY_AGAIN);
   g_return_val_if_fail (path != NULL, SAYSO_UPLOAD_TRY_AGAIN);
 
+  /* The session is made in the caller's context, not in this passing one
+   * (a session keeps the context it was made in); where libsoup cannot be
+   * loaded, sayso_uploader_send_async() says so. */
+  ensure_session (self, NULL);
   g_main_context_push_thread_default (context);
   sayso_uploader_send_async (self, path, NULL, sync_done, &sync);
   while (sync.result == NULL)

@@ -7,7 +7,9 @@
  * 201 but cannot sign. The file is streamed from the disk, never read whole.
  * Network errors, timeouts and the service's own failures (5xx) are tried
  * again with exponential back-off and jitter, a bounded number of times;
- * a refusal (4xx) is not. Usable from a main loop (the kiosk's outbox) and,
+ * a refusal (4xx) is not; nor is a machine that cannot send at all
+ * (SAYSO_UPLOAD_ERROR_CANNOT_SEND, with the status TRY_AGAIN: the bundle
+ * waits). Usable from a main loop (the kiosk's outbox) and,
  * through sayso_uploader_send(), from a program without one.
  */
 #pragma once
@@ -27,6 +29,7 @@ typedef enum
   SAYSO_UPLOAD_ERROR_REFUSED,          /* the service refused it for good (4xx), with its reason */
   SAYSO_UPLOAD_ERROR_NOT_THE_SERVICE,  /* an answer with no valid receipt: a captive portal or an impostor */
   SAYSO_UPLOAD_ERROR_TRY_AGAIN,        /* no answer, or the service failed (5xx), after every retry */
+  SAYSO_UPLOAD_ERROR_CANNOT_SEND,      /* not sent: this machine cannot send (libsoup could not be loaded) */
 } SaysoUploadError;
 
 typedef enum

@@ -6,12 +6,21 @@
  * The welcome screen is drawn without what only later screens need: no SVG
  * renderer (librsvg) is in the process once it has painted, and the pages
  * out of sight are not shown; the control goes on to the first question,
- * whose speaker controls do bring librsvg in. */
+ * whose speaker controls do bring librsvg in.
+ *
+ * Nor are eSpeak NG and libsoup (and the 35 libraries they bring) in the
+ * process when it has painted, though the store has an upload address:
+ * the first words read aloud bring the one, the first bundle sent the
+ * other (neither this program nor sayso-kiosk links them; the control is
+ * GTK, which both link, found by the same look). Where neither can be
+ * loaded, the kiosk goes on silent and keeps the bundle, and staff read
+ * which library is missing. */
 #define G_LOG_DOMAIN "test-startup"
 
 #include <string.h>
 #include <sys/wait.h>
 
+#include "sayso-lazy-lib-private.h"
 #include "ui-test-utils.h"
 
 static int
@@ -78,6 +87,166 @@ library_mapped (const char *name)
   return strstr (maps, name) != NULL;
 }
 
+/* Under AddressSanitizer only: libsoup and GStreamer, loaded here, make
+ * enough quarks for GLib to grow its quark table, which keeps the first
+ * block (allocated by its constructor) on purpose. LeakSanitizer tells that
+ * allocation by its caller (tests/lsan.supp: call_init) only with a full
+ * unwind, as in tests/ui/test-voice.c. */
+const char *__asan_default_options (void);
+const char *
+__asan_default_options (void)
+{
+  return "fast_unwind_on_malloc=0";
+}
+
+#define ESPEAK_FILE "libespeak-ng.so"
+#define SOUP_FILE   "libsoup-3.0.so"
+
+typedef struct
+{
+  gboolean  done;
+  gboolean  sent_all;
+  GError   *error;
+} Pass;
+
+static void
+pass_done (GObject      *source,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  Pass *pass = data;
+
+  pass->sent_all = sayso_outbox_send_finish (SAYSO_OUTBOX (source), result, &pass->error);
+  pass->done = TRUE;
+}
+
+static gboolean
+pass_ended (gpointer data)
+{
+  return ((Pass *) data)->done;
+}
+
+/* An upload address where nothing answers (a port held, never listened
+ * on), set before the kiosk starts. */
+static void
+set_silent_upload (KioskFixture  *fixture,
+                   GSocket      **reservation)
+{
+  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/", test_free_port (reservation));
+  g_autoptr(GError) error = NULL;
+  guint8 pk[SAYSO_SIGN_PUBLIC_KEY_SIZE], sk[SAYSO_SIGN_SECRET_KEY_SIZE];
+
+  sayso_sign_keypair_new (pk, sk);
+  g_assert_true (sayso_store_set_upload (fixture->store.store, url, pk, &error));
+  g_assert_no_error (error);
+}
+
+/* One response exported by the real `sayso` into the outbox, then one
+ * pass of the kiosk's own outbox over it: @pass says how it ended. */
+static void
+send_one_bundle (KioskFixture *fixture,
+                 SaysoWindow  *window,
+                 Pass         *pass)
+{
+  const char *input = "{\"questionnaire\": \"hmip-user-voice\", \"answers\": {\"how_often\": \"weekly\"}}\n";
+
+  g_assert_cmpint (test_run_sayso (input, NULL, NULL, "submit", "--store", fixture->store.path, "-", NULL), ==, 0);
+  g_assert_cmpint (test_run_sayso (NULL, NULL, NULL, "export", "--store", fixture->store.path, NULL), ==, 0);
+  sayso_outbox_send_async (window->outbox, NULL, pass_done, pass);
+  g_assert_true (ui_wait_for (pass_ended, pass, 60000));
+}
+
+static void
+libraries_when_used (KioskFixture  *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GSocket) reservation = NULL;
+  SaysoWindow *window;
+  Pass pass = { 0 };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* Reading aloud as the kiosk does by default, into a sound card or not. */
+  g_unsetenv ("SAYSO_SPEECH");
+  set_silent_upload (fixture, &reservation);
+  window = kiosk_fixture_open (fixture, FALSE);
+  ui_settle (GTK_WIDGET (window));
+  g_assert_cmpint (sayso_window_get_page (window), ==, SAYSO_PAGE_WELCOME);
+  g_assert_false (library_mapped (ESPEAK_FILE));
+  g_assert_false (library_mapped (SOUP_FILE));
+  /* The control: the same look finds a library that is linked. */
+  g_assert_true (library_mapped ("libgtk-4.so"));
+
+  ui_press (GTK_WIDGET (window), "language:en");
+  ui_press (GTK_WIDGET (window), "next");
+  g_assert_nonnull (ui_current_question (window));
+  g_assert_false (library_mapped (ESPEAK_FILE));
+  ui_press (GTK_WIDGET (window), "speak");
+  g_assert_true (library_mapped (ESPEAK_FILE));
+  g_assert_false (library_mapped (SOUP_FILE));
+
+  send_one_bundle (fixture, window, &pass);
+  g_assert_false (pass.sent_all);
+  /* Nothing answered: libsoup was there to try. */
+  g_assert_nonnull (pass.error);
+  g_assert_null (strstr (pass.error->message, "could not be loaded"));
+  g_assert_true (library_mapped (SOUP_FILE));
+  g_clear_error (&pass.error);
+}
+
+/* As on a machine without either library: the names the loader opens are
+ * ones no machine has. */
+static void
+libraries_missing (KioskFixture  *fixture,
+                   gconstpointer  data)
+{
+  g_autoptr(GSocket) reservation = NULL;
+  g_auto(SaysoOutboxStatus) status = { 0 };
+  g_autoptr(GError) error = NULL;
+  SaysoWindow *window;
+  Pass pass = { 0 };
+
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  g_unsetenv ("SAYSO_SPEECH");
+  _sayso_lazy_espeak_set_soname ("libsayso-no-espeak.so.1");
+  _sayso_lazy_soup_set_soname ("libsayso-no-soup.so.0");
+  set_silent_upload (fixture, &reservation);
+  window = kiosk_fixture_open (fixture, FALSE);
+  ui_press (GTK_WIDGET (window), "language:en");
+  ui_press (GTK_WIDGET (window), "next");
+  ui_press (GTK_WIDGET (window), "speak");
+  g_assert_false (sayso_speech_get_available (_sayso_window_get_speech (window)));
+  /* Silent, and the survey goes on. */
+  ui_answer (window, "contact_officer", "agree");
+  ui_press (GTK_WIDGET (window), "next");
+  g_assert_cmpstr (ui_current_question (window), ==, "appointment_times");
+
+  send_one_bundle (fixture, window, &pass);
+  g_assert_false (pass.sent_all);
+  g_assert_nonnull (strstr (pass.error->message, "libsoup (libsayso-no-soup.so.0) could not be loaded: "));
+  g_clear_error (&pass.error);
+  /* What staff read, and the bundle kept for when the machine can send. */
+  g_assert_true (sayso_outbox_get_status (window->outbox, &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (status.waiting, ==, 1);
+  g_assert_nonnull (status.error);
+  g_assert_true (g_str_has_prefix (status.error, "This kiosk cannot send bundles: libsoup (libsayso-no-soup.so.0) "
+                                                 "could not be loaded: "));
+  g_assert_false (library_mapped (ESPEAK_FILE));
+  g_assert_false (library_mapped (SOUP_FILE));
+}
+
 static gboolean
 transition_done (gpointer stack)
 {
@@ -132,6 +301,10 @@ main (int    argc,
 
   g_test_add_func ("/kiosk/startup/config-too-large", test_config_too_large);
   g_test_add ("/kiosk/startup/welcome-only", KioskFixture, NULL, kiosk_fixture_setup, welcome_only,
+              kiosk_fixture_teardown);
+  g_test_add ("/kiosk/startup/libraries-when-used", KioskFixture, NULL, kiosk_fixture_setup, libraries_when_used,
+              kiosk_fixture_teardown);
+  g_test_add ("/kiosk/startup/libraries-missing", KioskFixture, NULL, kiosk_fixture_setup, libraries_missing,
               kiosk_fixture_teardown);
 
   return g_test_run ();
