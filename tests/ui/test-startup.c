@@ -312,6 +312,17 @@ staff_view_late_outbox (KioskFixture  *fixture,
   gboolean kept = FALSE;
   SaysoWindow *window;
 
+  /* In a process of its own: GLib never frees the first block of its table
+   * of names (quarks) once it outgrows it, by design, and one process
+   * running every test here with the outbox's libraries outgrows it, which
+   * AddressSanitizer's leak check reports. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
   g_assert_true (sayso_store_set_pin (fixture->store.store, PIN, &error));
   g_assert_no_error (error);
   sayso_sign_keypair_new (service_pk, service_sk);
