@@ -31,9 +31,11 @@
  * staff first open staff mode. Counted by callgrind to the first frame (as
  * the load of a shared machine does not change it): 738 -> 699 million
  * instructions (the hello window: 231), of which the question view was 35
- * (its keyboard 29) and the staff view 19; by perf stat at load 6 on two
- * cores, about 320 -> 280 ms of CPU (the hello window: 148 ms); resident
- * at the first frame 41.2 -> 39.3 MB (1.35x the hello window's 29.1 MB).
+ * (its keyboard 29) and the staff view 19: 5%, some 14 of the kiosk's
+ * 280 ms of CPU to its first frame (the hello window: 130 ms), which perf
+ * stat at load 5 to 8 on two cores could not tell from the noise between
+ * runs. Resident at the first frame: 41.2 -> 39.3 MB (1.35x the hello
+ * window's 29.1 MB).
  * Built with the window still: its template (22 million in all), with
  * the welcome page and the small promise, send and thank-you pages, out
  * of sight and so unstyled until reached; and the Welsh catalog (17
