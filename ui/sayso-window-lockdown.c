@@ -170,23 +170,31 @@ staff_settings_changed (SaysoStaffView         *view,
     _sayso_window_update_texts (self);
 }
 
-/* The staff layer, over the whole window and hidden until staff hold the
- * corner. */
-void
-_sayso_window_add_staff_view (SaysoWindow *self)
+/* The staff layer, over the whole window, built the first time staff hold
+ * the corner: the welcome screen never shows it, and building its PIN pad,
+ * export and settings pages held up the kiosk's first frame. Hidden when
+ * staff close it, and kept for their next time. Until staff save settings
+ * here, the journey's are the ones the kiosk started with. */
+SaysoStaffView *
+_sayso_window_ensure_staff_view (SaysoWindow *self)
 {
+  if (self->staff_view != NULL)
+    return self->staff_view;
+
   self->staff_view = sayso_staff_view_new ();
   sayso_staff_view_set_store (self->staff_view, self->store);
   sayso_staff_view_set_queue (self->staff_view, self->queue);
   sayso_staff_view_set_outbox (self->staff_view, self->outbox);
   sayso_staff_view_set_may_set_first_pin (self->staff_view, !self->kiosk_mode);
   sayso_staff_view_set_export_folder (self->staff_view, sayso_journey_get_config (self->journey)->export_folder);
+  sayso_staff_view_set_settings_file (self->staff_view, self->settings_file);
   gtk_widget_set_visible (GTK_WIDGET (self->staff_view), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->staff_view), "staff-layer");
   gtk_overlay_add_overlay (GTK_OVERLAY (self->overlay), GTK_WIDGET (self->staff_view));
   g_signal_connect (self->staff_view, "closed", G_CALLBACK (staff_closed), self);
   g_signal_connect (self->staff_view, "start-survey", G_CALLBACK (staff_start_survey), self);
   g_signal_connect (self->staff_view, "settings-changed", G_CALLBACK (staff_settings_changed), self);
+  return self->staff_view;
 }
 
 void

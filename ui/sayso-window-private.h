@@ -36,7 +36,7 @@ struct _SaysoWindow
   GtkStack             *stack;
   SaysoWelcomePage     *welcome_page;
   SaysoPromisePage     *promise_page;
-  SaysoQuestionView    *question_view;
+  GtkScrolledWindow    *question_scroller;
   SaysoSubmitPage      *submit_page;
   SaysoThanksPage      *thanks_page;
   GtkWidget            *nav_bar;
@@ -63,8 +63,10 @@ struct _SaysoWindow
   GtkWidget            *volume_down_button;
   GtkWidget            *volume_up_button;
 
-  /* Borrowed */
-  SaysoStaffView       *staff_view;   /* the overlay's */
+  /* Borrowed, each built when first needed (the welcome screen shows
+   * neither) and kept from then on: NULL until then */
+  SaysoQuestionView    *question_view;   /* question_scroller's */
+  SaysoStaffView       *staff_view;      /* the overlay's */
 
   /* Owned */
   SaysoStore           *store;
@@ -114,7 +116,7 @@ void      _sayso_window_actions_update       (SaysoWindow     *self);
 void      _sayso_window_class_add_lockdown   (GtkWindowClass  *window_class);
 void      _sayso_window_lockdown_init        (SaysoWindow     *self);
 void      _sayso_window_lock_down            (SaysoWindow     *self);
-void      _sayso_window_add_staff_view       (SaysoWindow     *self);
+SaysoStaffView *_sayso_window_ensure_staff_view (SaysoWindow   *self);
 
 /* For tests: the objects a test must replace or listen to, and the kiosk's
  * key filter. The journey (sayso_window_get_journey()) and the window's

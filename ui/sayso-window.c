@@ -256,7 +256,8 @@ _sayso_window_speak (SaysoWindow *self)
     }
   else
     parts = dup_speech (self);
-  sayso_question_view_set_hearing (self->question_view, NULL);
+  if (self->question_view)
+    sayso_question_view_set_hearing (self->question_view, NULL);
   _sayso_window_set_audio_on (self, TRUE);
   sayso_speech_say_parts (self->speech, language, parts);
 }
@@ -292,7 +293,8 @@ static void
 speech_finished (SaysoSpeech *speech,
                  SaysoWindow *self)
 {
-  sayso_question_view_set_hearing (self->question_view, NULL);
+  if (self->question_view)
+    sayso_question_view_set_hearing (self->question_view, NULL);
 }
 
 /* The volume buttons show while this respondent has audio on. */
@@ -465,7 +467,9 @@ static void
 respondent_forgotten (SaysoJourney *journey,
                       SaysoWindow  *self)
 {
-  sayso_question_view_clear (self->question_view);
+  /* Someone who left before the first question was never shown one. */
+  if (self->question_view)
+    sayso_question_view_clear (self->question_view);
   sayso_speech_stop (self->speech);
   clear_clipboards (self);
   gtk_widget_set_visible (self->confirm, FALSE);
@@ -536,6 +540,33 @@ stack_transition_running_changed (GtkStack   *stack,
   hide_pages_out_of_sight (stack);
 }
 
+static void
+question_changed (SaysoQuestionView *view,
+                  SaysoWindow       *self)
+{
+  sayso_journey_note_activity (self->journey);
+  _sayso_window_actions_update (self);
+}
+
+/* The question page's view, built when the first question is shown: the
+ * welcome screen never shows it, and with its on-screen keyboard it was
+ * the largest part of the window to build at start. A respondent who
+ * leaves before it (the idle reset, Start again) leaves it unbuilt; once
+ * built it stays, emptied for each next respondent. */
+static SaysoQuestionView *
+ensure_question_view (SaysoWindow *self)
+{
+  if (self->question_view != NULL)
+    return self->question_view;
+
+  self->question_view = SAYSO_QUESTION_VIEW (sayso_question_view_new ());
+  gtk_widget_add_css_class (GTK_WIDGET (self->question_view), "page");
+  g_signal_connect (self->question_view, "changed", G_CALLBACK (question_changed), self);
+  g_signal_connect (self->question_view, "hear", G_CALLBACK (question_hear), self);
+  gtk_scrolled_window_set_child (self->question_scroller, GTK_WIDGET (self->question_view));
+  return self->question_view;
+}
+
 /* The journey moved: the page (and question) it is at now. */
 static void
 show_page (SaysoJourney *journey,
@@ -552,9 +583,9 @@ show_page (SaysoJourney *journey,
   hide_pages_out_of_sight (self->stack);
 
   if (question)
-    sayso_question_view_show (self->question_view, sayso_journey_get_response (journey), question,
+    sayso_question_view_show (ensure_question_view (self), sayso_journey_get_response (journey), question,
                               first_language (self), second_language (self));
-  else
+  else if (self->question_view)
     sayso_question_view_clear (self->question_view);
 
   _sayso_window_update_texts (self);
@@ -595,7 +626,7 @@ void
 _sayso_window_open_staff (SaysoWindow *self)
 {
   g_signal_emit (self, signals[STAFF_REQUESTED], 0);
-  if (self->staff_view == NULL || gtk_widget_get_visible (GTK_WIDGET (self->staff_view)))
+  if (gtk_widget_get_visible (GTK_WIDGET (_sayso_window_ensure_staff_view (self))))
     return;
 
   /* Staff mode has its own two-minute close; the respondent's clock stops. */
@@ -644,14 +675,6 @@ outcome_changed (SaysoJourney *journey,
 }
 
 static void
-question_changed (SaysoQuestionView *view,
-                  SaysoWindow       *self)
-{
-  sayso_journey_note_activity (self->journey);
-  _sayso_window_actions_update (self);
-}
-
-static void
 sayso_window_unmap (GtkWidget *widget)
 {
   settle_scrolling (widget);
@@ -674,6 +697,9 @@ sayso_window_dispose (GObject *object)
   if (self->queue)
     g_signal_handlers_disconnect_by_data (self->queue, self);
 
+  /* Built in code, they go with the template's widgets they are inside. */
+  self->question_view = NULL;
+  self->staff_view = NULL;
   /* The window lets go of its child itself, before the template's
    * children are disposed, so that GtkWindow's own dispose does not
    * unparent it a second time. */
@@ -807,7 +833,6 @@ sayso_window_class_init (SaysoWindowClass *klass)
   g_type_ensure (SAYSO_TYPE_TEXT_PAIR);
   g_type_ensure (SAYSO_TYPE_WELCOME_PAGE);
   g_type_ensure (SAYSO_TYPE_PROMISE_PAGE);
-  g_type_ensure (SAYSO_TYPE_QUESTION_VIEW);
   g_type_ensure (SAYSO_TYPE_SUBMIT_PAGE);
   g_type_ensure (SAYSO_TYPE_THANKS_PAGE);
 
@@ -824,7 +849,7 @@ sayso_window_class_init (SaysoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, promise_page);
-  gtk_widget_class_bind_template_child (widget_class, SaysoWindow, question_view);
+  gtk_widget_class_bind_template_child (widget_class, SaysoWindow, question_scroller);
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, submit_page);
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, thanks_page);
   gtk_widget_class_bind_template_child (widget_class, SaysoWindow, nav_bar);
@@ -872,9 +897,6 @@ sayso_window_init (SaysoWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   _sayso_window_lockdown_init (self);
-
-  g_signal_connect (self->question_view, "changed", G_CALLBACK (question_changed), self);
-  g_signal_connect (self->question_view, "hear", G_CALLBACK (question_hear), self);
 }
 
 SaysoWindow *
@@ -920,8 +942,6 @@ sayso_window_new (GtkApplication         *application,
   languages = sayso_journey_dup_languages (self->journey);
   sayso_welcome_page_set_languages (self->welcome_page, (const char * const *) languages);
   order_language_buttons (self);
-
-  _sayso_window_add_staff_view (self);
 
   if (kiosk_mode)
     _sayso_window_lock_down (self);
@@ -974,7 +994,8 @@ sayso_window_set_settings_file (SaysoWindow *self,
 
   g_free (self->settings_file);
   self->settings_file = g_strdup (path);
-  sayso_staff_view_set_settings_file (self->staff_view, path);
+  if (self->staff_view)
+    sayso_staff_view_set_settings_file (self->staff_view, path);
 }
 
 /**

@@ -514,9 +514,20 @@ test_fingerprint_whole (KioskFixture  *fixture,
   layout = pango_layout_copy (gtk_label_get_layout (label));
   g_assert_cmpuint (lines_ending_inside_at_any_width (layout, narrowest, start, end), ==, 0);
 
-  /* The control. */
+  /* The control. Unicode's line breaking keeps a hyphen with a digit
+   * after it (UAX #14, LB25), so a key whose groups all begin with a
+   * digit (one test key in four) has no break inside to show: the control
+   * begins each group after the first with a letter. */
   plain = pango_layout_copy (gtk_label_get_layout (label));
   pango_layout_set_attributes (plain, NULL);
+  {
+    g_autofree char *lettered = g_strdup (text);
+
+    for (int i = start + 1; i < end; i++)
+      if (lettered[i - 1] == '-')
+        lettered[i] = 'A';
+    pango_layout_set_text (plain, lettered, -1);
+  }
   g_assert_cmpuint (lines_ending_inside_at_any_width (plain, narrowest, start, end), >, 0);
 }
 

@@ -218,11 +218,12 @@ test_kiosk_without_pin (KioskFixture  *fixture,
                         gconstpointer  data)
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, TRUE);
-  SaysoStaffView *view = ui_staff_view (window);
+  SaysoStaffView *view;
   GtkWidget *notice;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
   ui_iterate ();
+  view = ui_staff_view (window);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
   g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "not-set-up");
   notice = ui_find (GTK_WIDGET (window), "staff-not-set-up");
@@ -256,10 +257,11 @@ test_windowed_without_pin (KioskFixture  *fixture,
                            gconstpointer  data)
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, FALSE);
-  SaysoStaffView *view = ui_staff_view (window);
+  SaysoStaffView *view;
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.staff", NULL));
   ui_iterate ();
+  view = ui_staff_view (window);
   g_assert_cmpstr (sayso_staff_view_get_page (view), ==, "pin");
   g_assert_null (ui_find (GTK_WIDGET (window), "staff-not-set-up"));
   for (guint round = 0; round < 2; round++)

@@ -292,7 +292,7 @@ test_text_limit (KioskFixture  *fixture,
                  gconstpointer  data)
 {
   SaysoWindow *window = kiosk_fixture_open (fixture, FALSE);
-  SaysoQuestionView *view = ui_question_view (window);
+  SaysoQuestionView *view;
   g_autofree char *long_text = g_strnfill (498, 'a');
   g_autofree char *text = NULL;
   guint max;
@@ -300,6 +300,7 @@ test_text_limit (KioskFixture  *fixture,
   ui_press (GTK_WIDGET (window), "language:en");
   while (g_strcmp0 (ui_current_question (window), "induction") != 0)
     next (window);
+  view = ui_question_view (window);
   max = sayso_question_get_max_length (sayso_journey_get_question (sayso_window_get_journey (window)));
   g_assert_cmpuint (max, ==, 500);
 
