@@ -181,7 +181,7 @@ typedef struct
   gboolean    closing;
   guint64     written;   /* by the writing thread; read after it has ended */
   GError     *error;     /* its first error: nothing is written after it */
-  GPtrArray  *kept;      /* of GByteArray: every chunk written, in order, or NULL past keep_limit */
+  GPtrArray  *kept;      /* of GBytes: every chunk written, in order, or NULL past keep_limit */
   guint64     kept_bytes;
   guint       bad_record;   /* the first record that did not match its hash, or G_MAXUINT */
   int         fsync_errno;
@@ -301,7 +301,7 @@ keep_chunk (Target *target,
     }
   check_spans (target, chunk);
   target->kept_bytes += chunk->bytes->len;
-  g_ptr_array_add (target->kept, g_steal_pointer (&chunk->bytes));
+  g_ptr_array_add (target->kept, g_byte_array_free_to_bytes (g_steal_pointer (&chunk->bytes)));
   chunk->bytes = g_byte_array_sized_new (WRITE_CHUNK + 16384);
   return TRUE;
 }
@@ -356,7 +356,7 @@ target_init (Target     *target,
   target->fd = fd;
   target->path = g_strdup (path);
   target->pending = chunk_new ();
-  target->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) g_byte_array_unref);
+  target->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   target->bad_record = G_MAXUINT;
   g_mutex_init (&target->lock);
   g_cond_init (&target->cond);
