@@ -136,6 +136,15 @@ sayso_bundle_file_name (const char   *site,
 #define WRITE_CHUNK (2 * 1024 * 1024)
 #define CHUNKS_WAITING 2
 
+/* Where the file system allows, the chunks go straight to the drive
+ * (O_DIRECT) from the memory kept for the read-back: no second copy of the
+ * bundle in the page cache, which cost the writing thread as much as the
+ * copying, and the fsync has only the drive's own cache to empty. What a
+ * drive cannot take so (the last bytes, not a whole 4 KiB) goes through the
+ * page cache. On FAT, whose O_DIRECT leaves a growing file's writes to the
+ * page cache, it is all as before. */
+#define DIRECT_ALIGN 4096
+
 /* Up to this many bytes (some 20,000 records of the built-in survey, far
  * more than a kiosk keeps) the written chunks are kept, so that the
  * read-back is a comparison rather than a second hash of every record. A
@@ -177,6 +186,7 @@ typedef struct
 typedef struct
 {
   int         fd;
+  gboolean    direct;    /* fd is O_DIRECT */
   char       *path;
   Chunk      *pending;   /* being filled */
   gboolean    next_is_record;   /* the next bytes given are a record with next_span's hash */
@@ -269,6 +279,15 @@ io_error (GError     **error,
   return FALSE;
 }
 
+/* Leaves O_DIRECT: for a piece of a size or at a place the drive cannot
+ * take straight (the bundle's last bytes, a short write's rest). */
+static void
+stop_direct (Target *target)
+{
+  target->direct = FALSE;
+  fcntl (target->fd, F_SETFL, fcntl (target->fd, F_GETFL) & ~O_DIRECT);
+}
+
 static gboolean
 write_chunk (Target  *target,
              Chunk   *chunk,
@@ -288,11 +307,23 @@ write_chunk (Target  *target,
             return io_error (error, fault == SAYSO_EXPORT_FAULT_NO_SPACE ? ENOSPC : EIO, target->path, "writing");
           want = MIN (want, fault_after - (target->written + done));
         }
+      if (target->direct && want % DIRECT_ALIGN != 0)
+        {
+          if (want > DIRECT_ALIGN)
+            want -= want % DIRECT_ALIGN;
+          else
+            stop_direct (target);
+        }
 
       power_cut_point ();
       n = write (target->fd, chunk->data + done, want);
       if (n < 0 && errno == EINTR)
         continue;
+      if (n < 0 && errno == EINVAL && target->direct)
+        {
+          stop_direct (target);
+          continue;
+        }
       if (n < 0)
         return io_error (error, errno, target->path, "writing");
       done += n;
@@ -300,7 +331,8 @@ write_chunk (Target  *target,
 
   /* Start the drive on this chunk now, while the store is read for the
    * next, so that the fsync at the end has little left to wait for. (Only
-   * a start: the fsync is still what makes the bundle durable.) */
+   * a start: the fsync is still what makes the bundle durable; and
+   * nothing to do for what went straight to the drive.) */
   sync_file_range (target->fd, (off64_t) target->written, (off64_t) chunk->len, SYNC_FILE_RANGE_WRITE);
   target->written += chunk->len;
   return TRUE;
@@ -375,6 +407,7 @@ target_init (Target     *target,
 {
   memset (target, 0, sizeof *target);
   target->fd = fd;
+  target->direct = fd >= 0 && fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) | O_DIRECT) == 0;
   target->path = g_strdup (path);
   target->pending = chunk_new ();
   target->kept = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
