@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -355,7 +356,12 @@ keep_chunk (Target *target,
   check_spans (target, chunk);
   target->kept_bytes += chunk->len;
   g_ptr_array_add (target->kept, g_bytes_new_with_free_func (chunk->data, chunk->len, g_free, chunk->data));
+  /* Its pages are faulted in here, in the writing thread, which waits on
+   * the drive, rather than in the thread that reads the store when it
+   * first fills the chunk: the kernel's zeroing of fresh memory cost that
+   * thread a third of its time. (A hint: without it, they come as filled.) */
   chunk->data = sayso_bundle_block_new (WRITE_CHUNK);
+  madvise (chunk->data, WRITE_CHUNK, MADV_POPULATE_WRITE);
   return TRUE;
 }
 
