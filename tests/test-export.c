@@ -70,6 +70,30 @@ submit_n (SaysoStore *store,
     }
 }
 
+/* The same, a hundred to a transaction, for the tests that need megabytes. */
+static void
+submit_batches (SaysoStore *store,
+                guint       n,
+                const char *prefix)
+{
+  for (guint done = 0; done < n; done += 100)
+    {
+      g_autoptr(GPtrArray) batch = g_ptr_array_new_with_free_func (g_object_unref);
+      g_autoptr(GError) error = NULL;
+
+      for (guint i = done; i < MIN (n, done + 100); i++)
+        {
+          SaysoResponse *r = sayso_response_new (survey, "en");
+          g_autofree char *text = g_strdup_printf ("%s-%u", prefix, i);
+
+          g_assert_true (sayso_response_set_text (r, "solutions", text, &error));
+          g_ptr_array_add (batch, r);
+        }
+      g_assert_true (sayso_store_submit_all (store, batch, SAYSO_MODE_SELF, &error));
+      g_assert_no_error (error);
+    }
+}
+
 static guint
 count_files (const char *dir)
 {
@@ -277,6 +301,66 @@ test_damaged_stored_record (Fixture       *f,
   g_assert_cmpint (result.sequence, ==, 3);
 }
 
+/* The bundle goes to the stick in 2 MiB chunks, and a record may lie across
+ * the end of one: its stored copy changed, it is found all the same (its
+ * hash taken over both pieces), and with nothing changed the same record
+ * passes (the control: a hash of one piece alone would set it aside). */
+static void
+test_damaged_record_across_chunks (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(SaysoExportResult) clean = { 0 };
+  g_auto(SaysoExportResult) result = { 0 };
+  g_autoptr(SaysoBundle) bundle = NULL;
+  g_autofree char *sql = NULL;
+  guint8 across_id[16];
+  char *message = NULL;
+  guint across = G_MAXUINT;
+  sqlite3 *db;
+
+  submit_batches (f->base.store, 200, "across");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &clean, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (clean.records, ==, 200);
+  g_assert_cmpint (clean.damaged, ==, 0);
+
+  bundle = sayso_bundle_open (clean.path, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < bundle->entries->len && across == G_MAXUINT; i++)
+    {
+      SaysoBundleEntry *entry = g_ptr_array_index (bundle->entries, i);
+
+      if (entry->offset < 2 * 1024 * 1024 && entry->offset + entry->size > 2 * 1024 * 1024)
+        {
+          across = i;
+          memcpy (across_id, entry->id, sizeof across_id);
+        }
+    }
+  g_assert_cmpuint (across, <, 200);
+
+  /* Records lie in slot order: the one across is the slot of that rank. */
+  g_assert_cmpint (sqlite3_open (f->base.path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("UPDATE slots SET sealed = randomblob (length (sealed))"
+                         " WHERE key = (SELECT slot FROM responses ORDER BY slot LIMIT 1 OFFSET %u)", across);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s", message);
+  g_assert_cmpint (sqlite3_changes (db), ==, 1);
+  sqlite3_close (db);
+
+  g_test_expect_message ("sayso-export", G_LOG_LEVEL_WARNING, "*is damaged*never exported*");
+  g_assert_true (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_AGAIN, &result, &error));
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpint (result.records, ==, 199);
+  g_assert_cmpint (result.damaged, ==, 1);
+  g_clear_pointer (&bundle, sayso_bundle_free);
+  bundle = sayso_bundle_open (result.path, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < bundle->entries->len; i++)
+    g_assert_false (memcmp (((SaysoBundleEntry *) g_ptr_array_index (bundle->entries, i))->id, across_id, 16) == 0);
+}
+
 /* A row whose questionnaire name is not UTF-8 can only be damage, and would
  * make the manifest unreadable to every analyst: it is set aside as it is
  * read, and the bundle holds the others. */
@@ -330,6 +414,10 @@ static const FaultCase fault_cases[] = {
   /* The stick gives back what it was not given: in the first record, in the manifest's end. */
   { SAYSO_EXPORT_FAULT_READ_BACK, 100, "reading the bundle back: " },
   { SAYSO_EXPORT_FAULT_READ_BACK, G_MAXUINT64, "its manifest read back different" },
+  /* In the second of three 4 MiB blocks the read-back reads, and in the
+   * first while the reading thread is ahead of the comparison. */
+  { SAYSO_EXPORT_FAULT_READ_BACK, 6000000, "reading the bundle back: ", 700 },
+  { SAYSO_EXPORT_FAULT_READ_BACK, 100, "reading the bundle back: ", 700 },
 };
 
 /* A byte changed by the drive inside the third record is found, and named,
@@ -383,7 +471,10 @@ test_fault (Fixture       *f,
   gint64 total = 0;
   gint64 n = fc->records ? fc->records : 6;
 
-  submit_n (f->base.store, n, "fault");
+  if (n > 300)
+    submit_batches (f->base.store, n, "fault");
+  else
+    submit_n (f->base.store, n, "fault");
   _sayso_export_set_fault (fc->fault, fc->after);
   g_assert_false (sayso_store_export (f->base.store, f->stick, SAYSO_EXPORT_DEFAULT, &result, &error));
   g_assert_nonnull (error);
@@ -476,6 +567,7 @@ main (int   argc,
   ADD ("/export/keep-period", test_keep_period);
   ADD ("/export/damaged-stored-record", test_damaged_stored_record);
   ADD ("/export/unreadable-questionnaire-name", test_unreadable_questionnaire_name);
+  ADD ("/export/damaged-record-across-chunks", test_damaged_record_across_chunks);
   g_test_add ("/export/read-back/compared-names-record", Fixture, GINT_TO_POINTER (READ_COMPARED),
               fixture_setup, test_read_back_names_record, fixture_teardown);
   g_test_add ("/export/read-back/hashed-names-record", Fixture, GINT_TO_POINTER (READ_HASHED),

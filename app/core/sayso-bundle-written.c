@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -25,12 +26,16 @@
 /* Read straight from the drive (O_DIRECT) in large blocks, which the kernel
  * splits into requests that are in flight together: nothing goes through
  * the page cache, so what is compared cannot be a cached copy, and no
- * thread spends its time filling and copying out of the cache. Where the
- * file system cannot (tmpfs, FUSE), read as before, after the caller has
- * dropped the file from the cache, with readahead. */
+ * thread spends its time filling and copying out of the cache. A thread of
+ * its own reads a few blocks ahead while this one compares, so that the
+ * drive always has something to do. Where the file system cannot (tmpfs,
+ * FUSE), read as before, after the caller has dropped the file from the
+ * cache, with readahead. */
 #define COMPARE_BLOCK (4 * 1024 * 1024)
+#define COMPARE_DEPTH 3   /* blocks read ahead of the comparison */
 #define COMPARE_AHEAD 2   /* blocks asked of the drive before they are needed, without O_DIRECT */
 #define DIRECT_ALIGN 4096
+#define HUGE_PAGE (2 * 1024 * 1024)
 
 static gboolean direct_read = TRUE;
 
@@ -38,6 +43,33 @@ void
 _sayso_bundle_set_direct_read (gboolean direct)
 {
   direct_read = direct;
+}
+
+/**
+ * sayso_bundle_block_new:
+ * @size: how many bytes
+ *
+ * Memory for a bundle's bytes, freed with g_free(): aligned to 2 MiB, and
+ * asked of the kernel in pages of that size where it gives them (a hint:
+ * without them it is ordinary memory). Fresh memory costs a page fault and
+ * the kernel's zeroing a page, which in 4 KiB pages was a fault every 4 KiB
+ * of a bundle kept for its read-back; and the drive is given a direct read
+ * into 4 KiB pages as a request per 1 MiB or so (a request holds 254
+ * pieces of memory), into 2 MiB pages as one request per 4 MiB.
+ *
+ * Returns: (transfer full): the memory, not cleared
+ */
+gpointer
+sayso_bundle_block_new (gsize size)
+{
+  gpointer block = NULL;
+
+  g_return_val_if_fail (size > 0, NULL);
+
+  if (posix_memalign (&block, HUGE_PAGE, size) != 0)
+    g_error ("out of memory for %" G_GSIZE_FORMAT " bytes of a bundle", size);
+  madvise (block, size, MADV_HUGEPAGE);
+  return block;
 }
 
 /* What a difference at @offset means, in words. */
@@ -119,9 +151,126 @@ read_block (int          fd,
   return TRUE;
 }
 
+/* The read-back: a thread of its own reads the blocks in turn into a ring
+ * of COMPARE_DEPTH, while the caller compares them. */
+typedef struct
+{
+  int          fd;
+  gboolean     direct;
+  const char  *path;
+  guint64      size;
+  guint64      n_blocks;
+  guint8      *ring;       /* COMPARE_DEPTH blocks of COMPARE_BLOCK bytes */
+
+  GMutex       lock;
+  GCond        cond;
+  guint64      read;       /* blocks read into the ring */
+  guint64      compared;   /* blocks compared, whose place in the ring is free */
+  gboolean     stop;       /* the comparison has ended: read no more */
+  GError      *error;      /* the reading's: it reads no more after it */
+} ReadBack;
+
+static guint8 *
+ring_block (ReadBack *rb,
+            guint64   b)
+{
+  return rb->ring + (b % COMPARE_DEPTH) * COMPARE_BLOCK;
+}
+
+static gsize
+block_len (ReadBack *rb,
+           guint64   b)
+{
+  return (gsize) MIN ((guint64) COMPARE_BLOCK, rb->size - b * COMPARE_BLOCK);
+}
+
+static gboolean
+read_one (ReadBack  *rb,
+          guint64    b,
+          GError   **error)
+{
+  guint64 pos = b * COMPARE_BLOCK;
+  guint64 ahead = pos + (guint64) COMPARE_BLOCK * COMPARE_AHEAD;
+
+  if (!rb->direct && b == 0)
+    posix_fadvise (rb->fd, 0, (off_t) MIN ((guint64) COMPARE_BLOCK * COMPARE_AHEAD, rb->size), POSIX_FADV_WILLNEED);
+  if (!rb->direct && ahead < rb->size)
+    posix_fadvise (rb->fd, (off_t) ahead, (off_t) MIN ((guint64) COMPARE_BLOCK, rb->size - ahead),
+                   POSIX_FADV_WILLNEED);
+  return read_block (rb->fd, &rb->direct, pos, ring_block (rb, b), block_len (rb, b), rb->path, error);
+}
+
+static gpointer
+reading_thread (gpointer data)
+{
+  ReadBack *rb = data;
+
+  for (guint64 b = 0; b < rb->n_blocks; b++)
+    {
+      GError *error = NULL;
+      gboolean ok;
+
+      g_mutex_lock (&rb->lock);
+      while (b - rb->compared >= COMPARE_DEPTH && !rb->stop)
+        g_cond_wait (&rb->cond, &rb->lock);
+      if (rb->stop)
+        {
+          g_mutex_unlock (&rb->lock);
+          break;
+        }
+      g_mutex_unlock (&rb->lock);
+
+      ok = read_one (rb, b, &error);
+
+      g_mutex_lock (&rb->lock);
+      if (ok)
+        rb->read = b + 1;
+      else
+        rb->error = error;
+      g_cond_broadcast (&rb->cond);
+      g_mutex_unlock (&rb->lock);
+      if (!ok)
+        break;
+    }
+  return NULL;
+}
+
+/* Waits for block @b to be read (or reads it, without a thread). */
+static gboolean
+wait_for_block (ReadBack  *rb,
+                GThread   *thread,
+                guint64    b,
+                GError   **error)
+{
+  if (thread == NULL)
+    return read_one (rb, b, error);
+
+  g_mutex_lock (&rb->lock);
+  while (rb->read <= b && rb->error == NULL)
+    g_cond_wait (&rb->cond, &rb->lock);
+  if (rb->read <= b)
+    {
+      g_propagate_error (error, g_steal_pointer (&rb->error));
+      g_mutex_unlock (&rb->lock);
+      return FALSE;
+    }
+  g_mutex_unlock (&rb->lock);
+  return TRUE;
+}
+
+static void
+block_compared (ReadBack *rb,
+                guint64   b)
+{
+  g_mutex_lock (&rb->lock);
+  rb->compared = b + 1;
+  g_cond_broadcast (&rb->cond);
+  g_mutex_unlock (&rb->lock);
+}
+
 /**
  * sayso_bundle_writer_compare:
- * @chunks: (element-type GByteArray): every byte the writer's write
+ * @chunks: (element-type GBytes): every byte the writer's write
  *   function was given, in order
  * @bad_record: (out) (optional): the index of a record that read back
  *   different, or %G_MAXUINT if the fault was elsewhere
@@ -141,9 +290,10 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
                              guint              *bad_record,
                              GError            **error)
 {
-  g_autofree gpointer block = NULL;
+  g_autofree guint8 *ring = NULL;
   g_autofree guint8 *signed_part = NULL;
-  guint8 *buffer;
+  GThread *thread = NULL;
+  ReadBack rb = { 0 };
   gsize text_len, at = 0;
   struct stat st;
   guint64 kept = 0;
@@ -185,7 +335,7 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
                                 (guint64) st.st_size, writer->size);
     }
   for (guint i = 0; i < chunks->len; i++)
-    kept += ((GByteArray *) g_ptr_array_index (chunks, i))->len;
+    kept += g_bytes_get_size (g_ptr_array_index (chunks, i));
   if (kept != writer->size)
     {
       close (fd);
@@ -194,20 +344,26 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
                                 kept, writer->size);
     }
 
-  if (posix_memalign (&block, DIRECT_ALIGN, COMPARE_BLOCK) != 0)
-    g_error ("out of memory for the read-back");
-  buffer = block;
-  if (!direct)
-    posix_fadvise (fd, 0, (off_t) MIN ((guint64) COMPARE_BLOCK * COMPARE_AHEAD, writer->size), POSIX_FADV_WILLNEED);
-  for (guint64 pos = 0; ok && pos < writer->size; )
-    {
-      gsize n = (gsize) MIN ((guint64) COMPARE_BLOCK, writer->size - pos);
-      guint64 ahead = pos + (guint64) COMPARE_BLOCK * COMPARE_AHEAD;
+  ring = sayso_bundle_block_new ((gsize) COMPARE_BLOCK * COMPARE_DEPTH);
+  rb.fd = fd;
+  rb.direct = direct;
+  rb.path = path;
+  rb.size = writer->size;
+  rb.n_blocks = (writer->size + COMPARE_BLOCK - 1) / COMPARE_BLOCK;
+  rb.ring = ring;
+  g_mutex_init (&rb.lock);
+  g_cond_init (&rb.cond);
+  /* A plain thread (see the bundle check); without one, read in turn here. */
+  if (rb.n_blocks > 1 && g_get_num_processors () > 1)
+    thread = g_thread_try_new ("sayso-read-back", reading_thread, &rb, NULL);
 
-      if (!direct && ahead < writer->size)
-        posix_fadvise (fd, (off_t) ahead, (off_t) MIN ((guint64) COMPARE_BLOCK, writer->size - ahead),
-                       POSIX_FADV_WILLNEED);
-      if (!read_block (fd, &direct, pos, buffer, n, path, error))
+  for (guint64 b = 0; ok && b < rb.n_blocks; b++)
+    {
+      const guint8 *buffer = ring_block (&rb, b);
+      gsize n = block_len (&rb, b);
+      guint64 pos = b * COMPARE_BLOCK;
+
+      if (!wait_for_block (&rb, thread, b, error))
         {
           ok = FALSE;
           break;
@@ -216,27 +372,40 @@ sayso_bundle_writer_compare (SaysoBundleWriter  *writer,
       /* The block against the kept chunks it spans. */
       for (gsize off = 0; ok && off < n; )
         {
-          GByteArray *chunk = g_ptr_array_index (chunks, c);
-          gsize take = MIN (n - off, chunk->len - at);
+          gsize chunk_len;
+          const guint8 *chunk = g_bytes_get_data (g_ptr_array_index (chunks, c), &chunk_len);
+          gsize take = MIN (n - off, chunk_len - at);
 
-          if (memcmp (buffer + off, chunk->data + at, take) != 0)
+          if (memcmp (buffer + off, chunk + at, take) != 0)
             {
               gsize i = 0;
 
-              while (buffer[off + i] == chunk->data[at + i])
+              while (buffer[off + i] == chunk[at + i])
                 i++;
               ok = differs_at (writer, path, pos + off + i, bad_record, error);
             }
           off += take;
           at += take;
-          if (at == chunk->len)
+          if (at == chunk_len)
             {
               c++;
               at = 0;
             }
         }
-      pos += n;
+      block_compared (&rb, b);
     }
+
+  if (thread != NULL)
+    {
+      g_mutex_lock (&rb.lock);
+      rb.stop = TRUE;
+      g_cond_broadcast (&rb.cond);
+      g_mutex_unlock (&rb.lock);
+      g_thread_join (thread);
+    }
+  g_clear_error (&rb.error);
+  g_mutex_clear (&rb.lock);
+  g_cond_clear (&rb.cond);
   close (fd);
   if (!ok)
     return FALSE;

@@ -84,7 +84,7 @@ gboolean            sayso_bundle_writer_check   (SaysoBundleWriter    *writer,
                                                  guint                *bad_record,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 /* The same check, for a writer whose every byte was kept by its write
- * function (@chunks: GByteArrays, in order) and whose records were checked
+ * function (@chunks: GBytes, in order) and whose records were checked
  * against their hashes as they were written: the file compared with the bytes. */
 gboolean            sayso_bundle_writer_compare (SaysoBundleWriter    *writer,
                                                  const char           *path,
@@ -92,6 +92,9 @@ gboolean            sayso_bundle_writer_compare (SaysoBundleWriter    *writer,
                                                  guint                *bad_record,
                                                  GError              **error) G_GNUC_WARN_UNUSED_RESULT;
 void                sayso_bundle_writer_free    (SaysoBundleWriter    *writer);
+/* Memory for a bundle's bytes in large blocks (the export's chunks, the
+ * read-back's), freed with g_free(). */
+gpointer            sayso_bundle_block_new      (gsize                 size) G_GNUC_WARN_UNUSED_RESULT;
 
 gboolean            sayso_bundle_read_kiosk     (const char           *path,
                                                  guint8                kiosk_pk[SAYSO_SIGN_PUBLIC_KEY_SIZE],
