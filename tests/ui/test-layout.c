@@ -84,16 +84,6 @@ page_scrolls (SaysoWindow *window,
   return gtk_adjustment_get_upper (adjustment) > gtk_adjustment_get_page_size (adjustment) + 0.5;
 }
 
-static gboolean
-near (guint32 a,
-      guint32 b)
-{
-  for (int shift = 0; shift < 24; shift += 8)
-    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 3)
-      return FALSE;
-  return TRUE;
-}
-
 /* Of the pixels of the row 3 px above the page's bottom edge, across the
  * page, the share in @colour: the "more below" bar covers the whole row. */
 static double
@@ -102,19 +92,18 @@ bottom_edge_share (SaysoWindow *window,
 {
   g_autoptr(GdkTexture) texture = ui_draw_window (window);
   int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
-  g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
+  g_autofree guint32 *pixels = ui_texture_pixels (texture);
   graphene_rect_t page;
   int y, from, to, n = 0;
 
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page_scroller (window)), GTK_WIDGET (window), &page));
-  gdk_texture_download (texture, (guchar *) pixels, (gsize) width * 4);
   y = (int) (page.origin.y + page.size.height) - 3;
   from = (int) page.origin.x;
   to = (int) (page.origin.x + page.size.width);
   g_assert_cmpint (y, >, 0);
   g_assert_cmpint (y, <, height);
   for (int x = from; x < to; x++)
-    n += pixels[y * width + x] >> 24 == 0xff && near (pixels[y * width + x], colour);
+    n += pixels[y * width + x] >> 24 == 0xff && ui_colour_near (pixels[y * width + x], colour);
   return (double) n / (to - from);
 }
 
@@ -125,18 +114,17 @@ cue_button_share (SaysoWindow *window,
                   guint32      colour)
 {
   g_autoptr(GdkTexture) texture = ui_draw_window (window);
-  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
-  g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
+  int width = gdk_texture_get_width (texture);
+  g_autofree guint32 *pixels = ui_texture_pixels (texture);
   graphene_rect_t page;
   int cx, bottom, n = 0;
 
   g_assert_true (gtk_widget_compute_bounds (GTK_WIDGET (page_scroller (window)), GTK_WIDGET (window), &page));
-  gdk_texture_download (texture, (guchar *) pixels, (gsize) width * 4);
   cx = (int) (page.origin.x + page.size.width / 2);
   bottom = (int) (page.origin.y + page.size.height) - 12;
   for (int y = bottom - 32; y < bottom; y++)
     for (int x = cx - 16; x < cx + 16; x++)
-      n += pixels[y * width + x] >> 24 == 0xff && near (pixels[y * width + x], colour);
+      n += pixels[y * width + x] >> 24 == 0xff && ui_colour_near (pixels[y * width + x], colour);
   return n / (32.0 * 32.0);
 }
 

@@ -61,16 +61,6 @@ find_words (GtkWidget *widget)
   return NULL;
 }
 
-static gboolean
-near (guint32 a,
-      guint32 b)
-{
-  for (int shift = 0; shift < 24; shift += 8)
-    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 3)
-      return FALSE;
-  return TRUE;
-}
-
 /* The solid pixels of what is on show in @colour (give or take rounding),
  * and in @n_other those of any other colour. */
 static guint
@@ -79,18 +69,16 @@ count_drawn (GdkTexture *texture,
              guint      *n_other)
 {
   int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
-  g_autofree guint32 *pixels = g_new (guint32, (gsize) width * height);
+  g_autofree guint32 *pixels = ui_texture_pixels (texture);
   guint n = 0;
 
-  /* Premultiplied ARGB in native order: a solid pixel is 0xff<colour>;
-   * the blended edges are counted neither way. */
-  gdk_texture_download (texture, (guchar *) pixels, (gsize) width * 4);
+  /* The blended edges are counted neither way. */
   *n_other = 0;
   for (int i = 0; i < width * height; i++)
     {
       if (pixels[i] >> 24 != 0xff)
         continue;
-      if (near (pixels[i], colour))
+      if (ui_colour_near (pixels[i], colour))
         n++;
       else
         (*n_other)++;

@@ -474,16 +474,14 @@ same_pixels (GdkTexture *a,
              GdkTexture *b)
 {
   int width = gdk_texture_get_width (a), height = gdk_texture_get_height (a);
-  g_autofree guchar *pa = NULL;
-  g_autofree guchar *pb = NULL;
+  g_autofree guint32 *pa = NULL;
+  g_autofree guint32 *pb = NULL;
 
   if (width != gdk_texture_get_width (b) || height != gdk_texture_get_height (b))
     return FALSE;
-  pa = g_malloc ((gsize) width * height * 4);
-  pb = g_malloc ((gsize) width * height * 4);
-  gdk_texture_download (a, pa, (gsize) width * 4);
-  gdk_texture_download (b, pb, (gsize) width * 4);
-  return memcmp (pa, pb, (gsize) width * height * 4) == 0;
+  pa = ui_texture_pixels (a);
+  pb = ui_texture_pixels (b);
+  return memcmp (pa, pb, (gsize) width * height * sizeof *pa) == 0;
 }
 
 /* The kiosk looks the same whatever the machine's desktop prefers: a dark

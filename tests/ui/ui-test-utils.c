@@ -452,3 +452,26 @@ ui_draw_window (SaysoWindow *window)
   return gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
                                       &GRAPHENE_RECT_INIT (0, 0, width, height));
 }
+
+/* The texture's pixels, premultiplied ARGB in native order, row after row:
+ * a solid pixel is 0xff<colour>. */
+guint32 *
+ui_texture_pixels (GdkTexture *texture)
+{
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
+  guint32 *pixels = g_new (guint32, (gsize) width * height);
+
+  gdk_texture_download (texture, (guchar *) pixels, (gsize) width * 4);
+  return pixels;
+}
+
+/* @a and @b the same colour, give or take rounding (3 in each channel). */
+gboolean
+ui_colour_near (guint32 a,
+                guint32 b)
+{
+  for (int shift = 0; shift < 24; shift += 8)
+    if (ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)) > 3)
+      return FALSE;
+  return TRUE;
+}

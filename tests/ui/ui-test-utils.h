@@ -58,5 +58,8 @@ void        ui_assert_nothing_left   (SaysoWindow   *window,
                                       const char    *canary);
 GPtrArray  *ui_open_records          (KioskFixture  *fixture);
 GdkTexture *ui_draw_window           (SaysoWindow   *window);
+guint32    *ui_texture_pixels        (GdkTexture    *texture);
+gboolean    ui_colour_near           (guint32        a,
+                                      guint32        b);
 
 G_END_DECLS
